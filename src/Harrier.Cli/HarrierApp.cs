@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+
+namespace Harrier.Cli;
+
+/// <summary>Builds the command tree and runs it with Harrier's exit-code rules.</summary>
+internal static class HarrierApp
+{
+    public static RootCommand Build(CliHost host)
+    {
+        var options = new GlobalOptions();
+        var root = new RootCommand("Harrier: from a seized platform to victim-identification leads and country packages.");
+        options.AddTo(root);
+        foreach (var create in CommandGroups)
+        {
+            root.Add(create(options, host));
+        }
+
+        return root;
+    }
+
+    /// <summary>Every command group; each lives in its own file under Commands/.</summary>
+    private static readonly Func<GlobalOptions, CliHost, Command>[] CommandGroups =
+    [
+        Commands.DemoCommand.Create,
+        Commands.CaseCommands.Create,
+        Commands.EvidenceCommands.Create,
+        Commands.AuditCommands.Create,
+    ];
+
+    public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)
+    {
+        var root = Build(host);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                host.Err.WriteLine($"harrier: {error.Message}");
+            }
+
+            host.Err.WriteLine("Run with --help for usage.");
+            return ExitCodes.UsageOrEnvironment;
+        }
+
+        var config = new InvocationConfiguration
+        {
+            Output = host.Out,
+            Error = host.Err,
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await parse.InvokeAsync(config, cancellationToken);
+        }
+        catch (CliException e)
+        {
+            host.Err.WriteLine($"harrier: {e.Message}");
+            return ExitCodes.UsageOrEnvironment;
+        }
+        catch (OperationCanceledException)
+        {
+            host.Err.WriteLine("harrier: cancelled");
+            return ExitCodes.Failures;
+        }
+    }
+
+    /// <summary>Wraps a command body so it receives a <see cref="CommandContext"/>.</summary>
+    public static void SetAction(this Command command, GlobalOptions options, CliHost host,
+        Func<CommandContext, ParseResult, CancellationToken, Task<int>> body) =>
+        command.SetAction((parse, ct) => body(new CommandContext(parse, options, host), parse, ct));
+}
