@@ -1,0 +1,144 @@
+namespace Harrier.Media.Pdq;
+
+/// <summary>
+/// Pixels → float32 luma (spec §1.2): <c>Y = 0.299f·R + 0.587f·G + 0.114f·B</c>, float32 products summed left to
+/// right; grey is used as is. Also the C++ CLI's 512×512 nearest-neighbour pre-resize, done while reading luma.
+/// </summary>
+internal static class PdqLuma
+{
+    public const float RCoeff = 0.299f;
+    public const float GCoeff = 0.587f;
+    public const float BCoeff = 0.114f;
+
+    public static int BytesPerPixel(PdqPixelFormat format) => format switch
+    {
+        PdqPixelFormat.Gray8 => 1,
+        PdqPixelFormat.Rgb24 => 3,
+        PdqPixelFormat.Rgba32 or PdqPixelFormat.Bgra32 => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    public static void Validate(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
+        ArgumentOutOfRangeException.ThrowIfNegative(height);
+        var bpp = BytesPerPixel(format);
+        if (stride < (long)width * bpp)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stride), $"stride {stride} is shorter than a row of {width} {format} pixels");
+        }
+
+        if (height > 0 && pixels.Length < ((long)(height - 1) * stride) + ((long)width * bpp))
+        {
+            throw new ArgumentException($"pixel buffer of {pixels.Length} bytes is too small for {width}×{height} {format} at stride {stride}", nameof(pixels));
+        }
+    }
+
+    /// <summary>Luma of one row (as many pixels as <paramref name="dst"/> holds).</summary>
+    public static void Row(ReadOnlySpan<byte> row, PdqPixelFormat format, Span<float> dst)
+    {
+        var width = dst.Length;
+        switch (format)
+        {
+            case PdqPixelFormat.Gray8:
+                for (var x = 0; x < width; x++)
+                {
+                    dst[x] = row[x];
+                }
+
+                break;
+            case PdqPixelFormat.Rgb24:
+                row = row[..(width * 3)];
+                for (int x = 0, i = 0; x < width; x++, i += 3)
+                {
+                    dst[x] = (RCoeff * row[i]) + (GCoeff * row[i + 1]) + (BCoeff * row[i + 2]);
+                }
+
+                break;
+            case PdqPixelFormat.Rgba32:
+                row = row[..(width * 4)];
+                for (int x = 0, i = 0; x < width; x++, i += 4)
+                {
+                    dst[x] = (RCoeff * row[i]) + (GCoeff * row[i + 1]) + (BCoeff * row[i + 2]);
+                }
+
+                break;
+            case PdqPixelFormat.Bgra32:
+                row = row[..(width * 4)];
+                for (int x = 0, i = 0; x < width; x++, i += 4)
+                {
+                    dst[x] = (RCoeff * row[i + 2]) + (GCoeff * row[i + 1]) + (BCoeff * row[i]);
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(format));
+        }
+    }
+
+    /// <summary>Luma of a whole image into a dense width×height buffer.</summary>
+    public static void Image(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, Span<float> luma)
+    {
+        for (var y = 0; y < height; y++)
+        {
+            Row(pixels.Slice(y * stride), format, luma.Slice(y * width, width));
+        }
+    }
+
+    /// <summary>One pixel's luma (same arithmetic as <see cref="Row"/>).</summary>
+    public static float Pixel(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int offset) => format switch
+    {
+        PdqPixelFormat.Gray8 => pixels[offset],
+        PdqPixelFormat.Rgb24 or PdqPixelFormat.Rgba32 =>
+            (RCoeff * pixels[offset]) + (GCoeff * pixels[offset + 1]) + (BCoeff * pixels[offset + 2]),
+        PdqPixelFormat.Bgra32 =>
+            (RCoeff * pixels[offset + 2]) + (GCoeff * pixels[offset + 1]) + (BCoeff * pixels[offset]),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>The source index for destination index <paramref name="dst"/> of the 512 nearest-neighbour resize.</summary>
+    public static int Pre512Source(int dst, int srcSize) => (int)Math.Floor(dst * (double)srcSize / PdqCore.Pre512Size);
+
+    /// <summary>The C++ CLI front end: nearest-neighbour resize to 512×512 while computing luma.</summary>
+    public static void ImagePre512(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, Span<float> luma512)
+    {
+        const int n = PdqCore.Pre512Size;
+        var bpp = BytesPerPixel(format);
+        Span<int> xs = stackalloc int[n];
+        for (var x = 0; x < n; x++)
+        {
+            xs[x] = Pre512Source(x, width) * bpp;
+        }
+
+        for (var y = 0; y < n; y++)
+        {
+            var rowOffset = Pre512Source(y, height) * stride;
+            var dst = luma512.Slice(y * n, n);
+            for (var x = 0; x < n; x++)
+            {
+                dst[x] = Pixel(pixels, format, rowOffset + xs[x]);
+            }
+        }
+    }
+
+    /// <summary>The 512 nearest-neighbour resize of an existing luma buffer.</summary>
+    public static void LumaPre512(ReadOnlySpan<float> luma, int width, int height, Span<float> luma512)
+    {
+        const int n = PdqCore.Pre512Size;
+        Span<int> xs = stackalloc int[n];
+        for (var x = 0; x < n; x++)
+        {
+            xs[x] = Pre512Source(x, width);
+        }
+
+        for (var y = 0; y < n; y++)
+        {
+            var src = luma.Slice(Pre512Source(y, height) * width, width);
+            var dst = luma512.Slice(y * n, n);
+            for (var x = 0; x < n; x++)
+            {
+                dst[x] = src[xs[x]];
+            }
+        }
+    }
+}
