@@ -1,0 +1,127 @@
+using Harrier.Matching.Index;
+using Harrier.Media.Hashing;
+
+namespace Harrier.Matching.Tests.Index;
+
+public sealed class HammingIndexFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("harrier-index-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private (Hash256[] Data, long[] Ids, byte[] Quality, string Path) SavedIndex(int n, int seed)
+    {
+        var rng = new Random(seed);
+        var data = IndexData.Make("clustered", n, rng);
+        var ids = IndexData.Ids(n, rng);
+        var quality = data.Select(_ => (byte)rng.Next(0, 256)).ToArray();
+        var path = Path.Combine(_dir, $"i{seed}.hidx");
+        using var index = HammingIndex.Build(data, ids, quality);
+        index.Remove(ids[5]);
+        index.Save(path);
+        return (data, ids, quality, path);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(9)]
+    [InlineData(5000)]
+    public void Save_and_open_round_trip_every_entry_and_search_result(int n)
+    {
+        var (data, ids, quality, path) = SavedIndex(Math.Max(n, 6), n);
+        using var opened = HammingIndex.Open(path);
+        Assert.True(opened.IsMemoryMapped);
+        Assert.Equal(data.Length, opened.Count);
+        Assert.Equal(data.Length - 1, opened.LiveCount);
+        for (var i = 0; i < data.Length; i++)
+        {
+            Assert.Equal((data[i], ids[i], quality[i], i == 5), opened.EntryAt(i));
+        }
+
+        var queries = IndexData.Queries(data, 40, new Random(3));
+        foreach (var strategy in Enum.GetValues<SearchStrategy>())
+        {
+            var options = new IndexSearchOptions { Strategy = strategy, MinQuality = 30 };
+            Assert.Equal(IndexData.BruteForce(data, ids, queries, 31, new HashSet<int> { 5 }, quality, 30),
+                opened.Search(queries, 31, options));
+        }
+    }
+
+    [Fact]
+    public void A_mapped_index_copies_itself_on_change_and_leaves_the_file_alone()
+    {
+        var (data, ids, _, path) = SavedIndex(300, 4);
+        var before = File.ReadAllBytes(path);
+        using (var opened = HammingIndex.Open(path))
+        {
+            opened.Add(default, 77);
+            Assert.False(opened.IsMemoryMapped);
+            Assert.Equal(1, opened.Remove(ids[9]));
+            Assert.Contains(new IndexMatch(0, 77, 0), opened.Search(default(Hash256), 0));
+            Assert.Equal(data.Length + 1, opened.Count);
+        }
+
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+
+    [Fact]
+    public void Saving_over_an_open_index_file_is_safe_for_a_new_path()
+    {
+        var (_, _, _, path) = SavedIndex(100, 8);
+        using var opened = HammingIndex.Open(path);
+        var copy = Path.Combine(_dir, "copy.hidx");
+        opened.Save(copy);
+        using var again = HammingIndex.Open(copy);
+        Assert.Equal(opened.Count, again.Count);
+        Assert.Equal(opened.Search(default(Hash256), 256), again.Search(default(Hash256), 256));
+    }
+
+    public static TheoryData<int> FlipOffsets() => [0, 3, 8, 16, 24, 72, 80, 4096, 4096 + 3000, -1, -200];
+
+    [Theory]
+    [MemberData(nameof(FlipOffsets))]
+    public void A_flipped_byte_anywhere_is_detected_with_a_clear_error(int offset)
+    {
+        var (_, _, _, path) = SavedIndex(500, 12);
+        var bytes = File.ReadAllBytes(path);
+
+        // Negative offsets count from the end: the tombstone section and its alignment padding.
+        var at = offset >= 0 ? offset : bytes.Length + offset;
+        bytes[at] ^= 0x20;
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<IndexFormatException>(() => HammingIndex.Open(path));
+        Assert.Contains(path, e.Message);
+        Assert.Matches("checksum|magic|version|header", e.Message);
+    }
+
+    [Fact]
+    public void Header_only_open_defers_the_payload_check_to_VerifyPayload()
+    {
+        var (_, _, _, path) = SavedIndex(500, 13);
+        var bytes = File.ReadAllBytes(path);
+        bytes[4096 + 100] ^= 1;
+        File.WriteAllBytes(path, bytes);
+
+        using var opened = HammingIndex.Open(path, IndexVerification.HeaderOnly);
+        var e = Assert.Throws<IndexFormatException>(opened.VerifyPayload);
+        Assert.Contains("payload checksum", e.Message);
+    }
+
+    [Fact]
+    public void Truncated_and_foreign_files_are_rejected()
+    {
+        var (_, _, _, path) = SavedIndex(500, 14);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length - 64)]);
+        Assert.Contains("truncated", Assert.Throws<IndexFormatException>(() => HammingIndex.Open(path)).Message);
+
+        File.WriteAllBytes(path, bytes[..100]);
+        Assert.Contains("too short", Assert.Throws<IndexFormatException>(() => HammingIndex.Open(path)).Message);
+
+        var text = Path.Combine(_dir, "hashes.txt");
+        File.WriteAllText(text, string.Concat(Enumerable.Repeat("f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22\n", 100)));
+        Assert.Contains("bad magic", Assert.Throws<IndexFormatException>(() => HammingIndex.Open(text)).Message);
+    }
+}

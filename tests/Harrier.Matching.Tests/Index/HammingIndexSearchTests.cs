@@ -1,0 +1,278 @@
+using Harrier.Matching.Index;
+using Harrier.Media.Hashing;
+
+namespace Harrier.Matching.Tests.Index;
+
+public class HammingIndexSearchTests
+{
+    private static readonly string[] Kinds = ["uniform", "clustered", "near-blank", "all-zero", "all-equal"];
+
+    public static TheoryData<string, SearchStrategy, int> StrategyCases()
+    {
+        var data = new TheoryData<string, SearchStrategy, int>();
+        foreach (var kind in Kinds)
+        {
+            foreach (var strategy in Enum.GetValues<SearchStrategy>())
+            {
+                // 8×32 at radius 64 probes 10^8 buckets per query: exact but not a unit-test workload.
+                int[] radii = strategy == SearchStrategy.MultiIndex32 ? [0, 1, 9, 31] : [0, 1, 9, 31, 64];
+                foreach (var r in radii)
+                {
+                    data.Add(kind, strategy, r);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StrategyCases))]
+    public void Radius_search_equals_brute_force(string kind, SearchStrategy strategy, int radius)
+    {
+        var rng = new Random(HashCode.Combine(kind, radius, 17));
+        var data = IndexData.Make(kind, 1500 + rng.Next(13), rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var queries = IndexData.Queries(data, 60, rng);
+        using var index = HammingIndex.Build(data, ids);
+
+        var got = index.Search(queries, radius, new IndexSearchOptions { Strategy = strategy, MaxDegreeOfParallelism = 2 });
+
+        Assert.Equal(IndexData.BruteForce(data, ids, queries, radius), got);
+    }
+
+    public static TheoryData<int, int> KernelCases()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var kernel in Enum.GetValues<KernelKind>().Cast<int>())
+        {
+            // Sizes around the block (8) and tile (4096) boundaries, so tails and partial tiles are hit.
+            foreach (var n in new[] { 1, 7, 8, 9, 63, 4095, 4097, 9000 })
+            {
+                data.Add(kernel, n);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(KernelCases))]
+    public void Every_scan_kernel_equals_brute_force(int kernelNumber, int n)
+    {
+        var kernel = (KernelKind)kernelNumber;
+        if (!ScanKernel.IsSupported(kernel))
+        {
+            // The kernel cannot run on this CPU; the scalar cases of this theory still run everywhere,
+            // and the AVX cases run wherever the CPU has the instructions (the development machine has both).
+            kernel = KernelKind.Scalar;
+        }
+
+        var rng = new Random(n * 31 + (int)kernel);
+        var data = IndexData.Make("clustered", n, rng);
+        var ids = IndexData.Ids(n, rng);
+        var queries = IndexData.Queries(data, 300, rng);
+        using var index = HammingIndex.Build(data, ids);
+        foreach (var r in new[] { 0, 20, 40, 64, 256 })
+        {
+            var got = index.Search(queries, r, new IndexSearchOptions { Strategy = SearchStrategy.Scan, Kernel = kernel });
+            Assert.Equal(IndexData.BruteForce(data, ids, queries, r), got);
+        }
+    }
+
+    [Fact]
+    public void Single_entry_index_finds_itself_at_radius_zero_and_nothing_beyond_the_radius()
+    {
+        var h = Hash256.Parse("f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22");
+        using var index = HammingIndex.Build([h], [42]);
+        foreach (var strategy in Enum.GetValues<SearchStrategy>())
+        {
+            var options = new IndexSearchOptions { Strategy = strategy };
+            Assert.Equal([new IndexMatch(0, 42, 0)], index.Search(h, 0, options));
+            var far = IndexData.Flip(h, 65, new Random(1));
+            Assert.Empty(index.Search(far, 64, options));
+            var edge = IndexData.Flip(h, 64, new Random(2));
+            Assert.Equal([new IndexMatch(0, 42, 64)], index.Search(edge, 64, options));
+        }
+    }
+
+    [Fact]
+    public void Empty_index_and_empty_batch_give_no_matches()
+    {
+        using var empty = new HammingIndex();
+        Assert.Empty(empty.Search(default(Hash256), 64));
+        Assert.Empty(empty.Nearest([default(Hash256)], 3));
+        using var one = HammingIndex.Build([default(Hash256)], [1]);
+        Assert.Empty(one.Search([], 10));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(257)]
+    public void Radius_out_of_range_is_rejected(int radius)
+    {
+        using var index = HammingIndex.Build([default(Hash256)], [1]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(default(Hash256), radius));
+    }
+
+    [Theory]
+    [InlineData(SearchStrategy.Scan)]
+    [InlineData(SearchStrategy.MultiIndex16)]
+    [InlineData(SearchStrategy.MultiIndex32)]
+    [InlineData(SearchStrategy.Join)]
+    public void Dihedral_search_reports_the_minimum_distance_and_first_variant(SearchStrategy strategy)
+    {
+        var rng = new Random(5);
+        var data = IndexData.Make("clustered", 2000, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var variants = new Hash256[8 * 40];
+        for (var i = 0; i < variants.Length; i++)
+        {
+            variants[i] = i % 3 == 0 ? IndexData.Uniform(rng) : IndexData.Flip(data[rng.Next(data.Length)], rng.Next(0, 35), rng);
+        }
+
+        using var index = HammingIndex.Build(data, ids);
+        var got = index.SearchDihedral(variants, 31, new IndexSearchOptions { Strategy = strategy });
+
+        var expected = new List<DihedralMatch>();
+        for (var g = 0; g < variants.Length / 8; g++)
+        {
+            for (var i = 0; i < data.Length; i++)
+            {
+                var best = int.MaxValue;
+                var variant = -1;
+                for (var v = 0; v < 8; v++)
+                {
+                    var d = data[i].DistanceTo(variants[(8 * g) + v]);
+                    if (d < best)
+                    {
+                        (best, variant) = (d, v);
+                    }
+                }
+
+                if (best <= 31)
+                {
+                    expected.Add(new DihedralMatch(g, ids[i], best, variant));
+                }
+            }
+        }
+
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, got);
+    }
+
+    [Fact]
+    public void Dihedral_search_needs_eight_variants_per_query()
+    {
+        using var index = HammingIndex.Build([default(Hash256)], [1]);
+        Assert.Throws<ArgumentException>(() => index.SearchDihedral(new Hash256[7], 31));
+    }
+
+    [Theory]
+    [InlineData("uniform", 1)]
+    [InlineData("clustered", 5)]
+    [InlineData("near-blank", 20)]
+    [InlineData("all-equal", 3)]
+    [InlineData("clustered", 5000)]
+    public void Nearest_equals_brute_force_with_ties_to_the_earlier_entry(string kind, int k)
+    {
+        var rng = new Random(k + kind.Length);
+        var data = IndexData.Make(kind, 3000, rng);
+        var ids = Enumerable.Range(0, data.Length).Select(i => (long)i).ToArray();
+        var queries = IndexData.Queries(data, 25, rng);
+        using var index = HammingIndex.Build(data, ids);
+        index.Remove(7);
+
+        foreach (var threads in new[] { 1, 2, 3 })
+        {
+            var got = index.Nearest(queries, k, new IndexSearchOptions { MaxDegreeOfParallelism = threads });
+            var expected = new List<IndexMatch>();
+            for (var q = 0; q < queries.Length; q++)
+            {
+                expected.AddRange(Enumerable.Range(0, data.Length).Where(i => i != 7)
+                    .Select(i => new IndexMatch(q, i, data[i].DistanceTo(queries[q])))
+                    .OrderBy(m => m.Distance).ThenBy(m => m.Id).Take(k));
+            }
+
+            Assert.Equal(expected, got);
+        }
+    }
+
+    [Theory]
+    [InlineData(SearchStrategy.Scan)]
+    [InlineData(SearchStrategy.MultiIndex16)]
+    [InlineData(SearchStrategy.MultiIndex32)]
+    [InlineData(SearchStrategy.Join)]
+    public void Quality_filter_skips_low_quality_entries_and_keeps_unrated_ones(SearchStrategy strategy)
+    {
+        var rng = new Random(11);
+        var data = IndexData.Make("clustered", 2500, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var quality = data.Select(_ => rng.Next(6) == 0 ? HammingIndex.NoQuality : (byte)rng.Next(0, 101)).ToArray();
+        var queries = IndexData.Queries(data, 50, rng);
+        using var index = HammingIndex.Build(data, ids, quality);
+
+        var options = new IndexSearchOptions { Strategy = strategy, MinQuality = 50 };
+        var got = index.Search(queries, 31, options);
+
+        var expected = IndexData.BruteForce(data, ids, queries, 31, quality: quality, minQuality: 50);
+        Assert.Equal(expected, got);
+        Assert.True(expected.Count < IndexData.BruteForce(data, ids, queries, 31).Count, "the filter removed nothing");
+    }
+
+    [Theory]
+    [InlineData(SearchStrategy.Scan)]
+    [InlineData(SearchStrategy.MultiIndex16)]
+    [InlineData(SearchStrategy.MultiIndex32)]
+    [InlineData(SearchStrategy.Join)]
+    public void Removals_and_later_additions_are_seen_without_a_rebuild(SearchStrategy strategy)
+    {
+        var rng = new Random(23);
+        var all = IndexData.Make("clustered", 3000, rng);
+        var ids = Enumerable.Range(0, all.Length).Select(i => (long)(i / 2)).ToArray(); // every id on two entries
+        var first = all[..2000];
+        var queries = IndexData.Queries(all, 80, rng);
+        using var index = HammingIndex.Build(first, ids.AsSpan(0, 2000));
+        var options = new IndexSearchOptions { Strategy = strategy };
+
+        // Builds the multi-index tables over the first 2000 entries.
+        Assert.Equal(IndexData.BruteForce(first, ids[..2000], queries, 31), index.Search(queries, 31, options));
+
+        for (var i = 2000; i < all.Length; i++)
+        {
+            index.Add(all[i], ids[i]);
+        }
+
+        var removedIds = new long[] { 3, 500, 1200, 1499 };
+        var removed = new HashSet<int>();
+        foreach (var id in removedIds)
+        {
+            Assert.Equal(2, index.Remove(id));
+            removed.Add((int)(2 * id));
+            removed.Add((int)((2 * id) + 1));
+        }
+
+        Assert.Equal(0, index.Remove(3));
+        Assert.Equal(all.Length - 8, index.LiveCount);
+        var expected = IndexData.BruteForce(all, ids, queries, 31, removed);
+        Assert.Equal(expected, index.Search(queries, 31, options));
+
+        index.Compact();
+        Assert.Equal(all.Length - 8, index.Count);
+        Assert.Equal(expected, index.Search(queries, 31, options));
+    }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_thread_count()
+    {
+        var rng = new Random(99);
+        var data = IndexData.Make("clustered", 20_000, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var queries = IndexData.Queries(data, 5, rng);
+        using var index = HammingIndex.Build(data, ids);
+        var one = index.Search(queries, 31, new IndexSearchOptions { MaxDegreeOfParallelism = 1, Strategy = SearchStrategy.Scan });
+        var three = index.Search(queries, 31, new IndexSearchOptions { MaxDegreeOfParallelism = 3, Strategy = SearchStrategy.Scan });
+        Assert.NotEmpty(one);
+        Assert.Equal(one, three);
+    }
+}
