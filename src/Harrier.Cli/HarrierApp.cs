@@ -26,6 +26,7 @@ internal static class HarrierApp
         Commands.CaseCommands.Create,
         Commands.EvidenceCommands.Create,
         Commands.AuditCommands.Create,
+        Commands.HashCommands.Create,
     ];
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)

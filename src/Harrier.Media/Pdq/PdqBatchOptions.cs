@@ -1,0 +1,19 @@
+using Harrier.Media.Imaging;
+
+namespace Harrier.Media.Pdq;
+
+/// <summary>How <see cref="PdqBatch"/> hashes a set of files.</summary>
+public sealed record PdqBatchOptions
+{
+    /// <summary>Front end (default full resolution).</summary>
+    public PdqFrontEnd FrontEnd { get; init; } = PdqFrontEnd.Full;
+
+    /// <summary>Compute the eight dihedral hashes.</summary>
+    public bool Dihedral { get; init; }
+
+    /// <summary>Decoder limits and EXIF choice.</summary>
+    public ImageDecoderOptions Decoder { get; init; } = ImageDecoderOptions.Default;
+
+    /// <summary>Files hashed at once (default: one per core).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+}
