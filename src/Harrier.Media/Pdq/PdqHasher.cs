@@ -137,6 +137,21 @@ public static class PdqHasher
     }
 
     /// <summary>
+    /// <see cref="ComputeBuffer64"/> through the literal scalar port of the reference (one 1-D box filter at a time,
+    /// every output computed). Slower; bit-identical to the default path. Kept as the oracle for tests and benchmarks.
+    /// </summary>
+    public static void ComputeBuffer64Reference(ReadOnlySpan<float> luma, int width, int height, Span<float> buffer64x64)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        var n = checked(width * height);
+        RequireLength(luma.Length, n, nameof(luma));
+        RequireLength(buffer64x64.Length, PdqCore.BufferLength, nameof(buffer64x64));
+        var work = luma[..n].ToArray();
+        PdqCore.Buffer64Reference(work, new float[n], width, height, buffer64x64);
+    }
+
+    /// <summary>
     /// The 16×16 DCT (frequencies 1..16, row = vertical frequency) of a 64×64 float buffer, as PDQ computes it;
     /// PDQF (TMK) uses it directly.
     /// </summary>

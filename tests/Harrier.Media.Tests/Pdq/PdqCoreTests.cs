@@ -38,6 +38,34 @@ public sealed class PdqCoreTests
         }
     }
 
+    [Theory]
+    [InlineData(PdqPixelFormat.Rgba32)]
+    [InlineData(PdqPixelFormat.Bgra32)]
+    [InlineData(PdqPixelFormat.Rgb24)]
+    [InlineData(PdqPixelFormat.Gray8)]
+    public void Row_luma_equals_the_per_pixel_scalar_formula(PdqPixelFormat format)
+    {
+        var bpp = PdqLuma.BytesPerPixel(format);
+        var rng = new Random(17);
+        foreach (var width in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 1001 })
+        {
+            var row = new byte[width * bpp];
+            rng.NextBytes(row);
+            var dst = new float[width];
+            PdqLuma.Row(row, format, dst);
+            for (var x = 0; x < width; x++)
+            {
+                float expected = format switch
+                {
+                    PdqPixelFormat.Gray8 => row[x],
+                    PdqPixelFormat.Bgra32 => (0.299f * row[(x * 4) + 2]) + (0.587f * row[(x * 4) + 1]) + (0.114f * row[x * 4]),
+                    _ => (0.299f * row[x * bpp]) + (0.587f * row[(x * bpp) + 1]) + (0.114f * row[(x * bpp) + 2]),
+                };
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(dst[x]), $"{format} width {width} x {x}: {expected:G9} vs {dst[x]:G9}");
+            }
+        }
+    }
+
     [Fact]
     public void Box_filter_follows_the_reference_window_rule()
     {
