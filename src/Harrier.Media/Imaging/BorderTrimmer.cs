@@ -1,0 +1,106 @@
+namespace Harrier.Media.Imaging;
+
+/// <summary>
+/// Finds the content inside uniform borders (letterbox bars, padding, frames). A border line (row or column) is one
+/// whose pixels all lie within <c>tolerance</c> of the line's mean colour, and whose mean is within <c>tolerance</c> of
+/// the outermost line's mean; trimming stops at the first line that is not. Optional pre-processing step for
+/// perceptual hashes: apply it the same way to indexed and queried images.
+/// </summary>
+public static class BorderTrimmer
+{
+    /// <summary>Default per-channel tolerance (absorbs JPEG ringing along flat bars).</summary>
+    public const int DefaultTolerance = 24;
+
+    /// <summary>
+    /// The content region of <paramref name="image"/>. Returns the whole image when trimming would leave less than
+    /// <paramref name="minKeepFraction"/> of either dimension (e.g. a flat image).
+    /// </summary>
+    public static PixelRegion FindContent(DecodedImage image, int tolerance = DefaultTolerance, double minKeepFraction = 0.25)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var px = image.Pixels;
+        var bpp = image.BytesPerPixel;
+        var channels = Math.Min(bpp, 3);
+        int w = image.Width, h = image.Height, stride = image.Stride;
+
+        var top = Count(px, 0, 1, h, stride, bpp, 0, w, channels, tolerance);
+        var bottom = h - Count(px, h - 1, -1, h - top, stride, bpp, 0, w, channels, tolerance);
+        var left = Count(px, 0, 1, w, bpp, stride, top, bottom, channels, tolerance);
+        var right = w - Count(px, w - 1, -1, w - left, bpp, stride, top, bottom, channels, tolerance);
+
+        var region = new PixelRegion(left, top, right - left, bottom - top);
+        return region.Width < w * minKeepFraction || region.Height < h * minKeepFraction || region.Width < 1 || region.Height < 1
+            ? PixelRegion.Whole(w, h)
+            : region;
+    }
+
+    /// <summary>
+    /// Counts border lines from line <paramref name="first"/> inward. Line k starts at byte k·<paramref name="lineStep"/>;
+    /// its pixels <paramref name="from"/>..<paramref name="to"/> are <paramref name="pixelStep"/> bytes apart.
+    /// </summary>
+    private static int Count(ReadOnlySpan<byte> px, int first, int dir, int limit, int lineStep, int pixelStep, int from, int to, int channels, int tolerance)
+    {
+        Span<int> reference = stackalloc int[3];
+        Span<int> mean = stackalloc int[3];
+        var count = 0;
+        for (var k = 0; k < limit; k++)
+        {
+            var line = (Start: (first + (dir * k)) * lineStep, Step: pixelStep, From: from, To: to);
+            if (!Uniform(px, line, channels, tolerance, mean))
+            {
+                break;
+            }
+
+            if (k == 0)
+            {
+                mean.CopyTo(reference);
+            }
+            else if (Math.Abs(mean[0] - reference[0]) > tolerance || Math.Abs(mean[1] - reference[1]) > tolerance || Math.Abs(mean[2] - reference[2]) > tolerance)
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
+    private static bool Uniform(ReadOnlySpan<byte> px, (int Start, int Step, int From, int To) line, int channels, int tolerance, Span<int> mean)
+    {
+        var n = line.To - line.From;
+        if (n <= 0)
+        {
+            return false;
+        }
+
+        Span<long> sum = stackalloc long[3];
+        for (var i = line.From; i < line.To; i++)
+        {
+            var o = line.Start + (i * line.Step);
+            for (var c = 0; c < channels; c++)
+            {
+                sum[c] += px[o + c];
+            }
+        }
+
+        for (var c = 0; c < 3; c++)
+        {
+            mean[c] = c < channels ? (int)(sum[c] / n) : mean[0];
+        }
+
+        for (var i = line.From; i < line.To; i++)
+        {
+            var o = line.Start + (i * line.Step);
+            for (var c = 0; c < channels; c++)
+            {
+                if (Math.Abs(px[o + c] - mean[c]) > tolerance)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}
