@@ -20,17 +20,37 @@ public static class FileDigester
     }
 
     /// <summary>
-    /// Opens a piece of evidence for reading. Read-only access, no write sharing demanded, and no stream buffer
-    /// (we read in large blocks ourselves).
+    /// Opens a piece of evidence for reading: read-only, sharing with other readers and writers, no stream buffer
+    /// (we read in large blocks ourselves). On Unix the file is opened with O_NONBLOCK, so a FIFO cannot hang the
+    /// caller; a FIFO, socket or character device is refused with <see cref="NotRegularFileException"/> before any
+    /// byte is read. Regular files and block devices (disk images) are returned.
     /// </summary>
-    public static FileStream OpenEvidence(string path) => new(path, new FileStreamOptions
+    public static FileStream OpenEvidence(string path)
     {
-        Mode = FileMode.Open,
-        Access = FileAccess.Read,
-        Share = FileShare.ReadWrite | FileShare.Delete,
-        Options = FileOptions.SequentialScan,
-        BufferSize = 0,
-    });
+        if (!OperatingSystem.IsLinux())
+        {
+            return new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                Options = FileOptions.SequentialScan,
+                BufferSize = 0,
+            });
+        }
+
+        // The BCL's FileStream opens with a blocking open(2), which never returns for a FIFO without a writer, and
+        // exposes no file type before opening; hence this one hand-written open.
+        var handle = UnixFile.OpenReadNonBlocking(path);
+        var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new NotRegularFileException(path);
+        }
+
+        return stream;
+    }
 
     /// <summary>Digests <paramref name="stream"/> from its current position to its end.</summary>
     public static FileDigest Compute(Stream stream, CancellationToken cancellationToken = default)

@@ -1,0 +1,392 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.Channels;
+using Harrier.Media.Digests;
+
+namespace Harrier.Cases;
+
+/// <summary>
+/// Registers evidence files with their digests, and re-verifies them. Evidence is opened read-only and never
+/// written. Registration is resumable and exactly-once: a file's row is written only after it is fully hashed,
+/// rows commit in batches, and (exhibit, relative path) is unique, so a run killed at any moment and run again
+/// records every file once.
+/// </summary>
+public sealed class EvidenceRegistry
+{
+    private const int BatchSize = 256;
+    private readonly CaseStore _store;
+
+    internal EvidenceRegistry(CaseStore store) => _store = store;
+
+    /// <summary>How many files are hashed at once (default: one per core).</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Registers every file under <paramref name="path"/> as exhibit <paramref name="exhibitId"/>.</summary>
+    public async Task<EvidenceAddResult> AddAsync(string path, string exhibitId, string? description, string actor,
+        string? justification, IProgress<EvidenceProgress>? progress, CancellationToken cancellationToken)
+    {
+        ValidateExhibitId(exhibitId);
+        var root = Path.GetFullPath(path);
+        var started = Stopwatch.GetTimestamp();
+        var db = _store.Database;
+
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await BeginExhibitAsync(connection, root, exhibitId, description, actor, justification, cancellationToken);
+
+        var recorded = await RecordedPathsAsync(connection, exhibitId, cancellationToken);
+        progress?.Report(new EvidenceProgress("scan", 0, 0, 0, 0));
+        var scanned = EvidenceScanner.Scan(root, cancellationToken);
+        var pending = scanned.Where(s => !recorded.Contains(s.RelPath)).ToList();
+
+        var channel = Channel.CreateBounded<EvidenceFile>(new BoundedChannelOptions(BatchSize * 4)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var unreadable = new ConcurrentBag<EvidenceProblem>();
+        var skipped = new ConcurrentBag<EvidenceProblem>();
+        long hashedFiles = 0, hashedBytes = 0;
+        var registered = 0;
+
+        var writer = Task.Run(async () => registered = await WriteAsync(connection, channel.Reader, cancellationToken), cancellationToken);
+        try
+        {
+            await Parallel.ForEachAsync(pending, new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Parallelism,
+                CancellationToken = cancellationToken,
+            }, async (entry, ct) =>
+            {
+                var file = HashEntry(entry, exhibitId, ct);
+                if (file.Status == EvidenceStatus.Unreadable)
+                {
+                    unreadable.Add(new EvidenceProblem(file.RelPath, file.Error!));
+                }
+                else if (file.Status == EvidenceStatus.Skipped)
+                {
+                    skipped.Add(new EvidenceProblem(file.RelPath, file.Error!));
+                }
+
+                var bytes = Interlocked.Add(ref hashedBytes, file.Size ?? 0);
+                var done = Interlocked.Increment(ref hashedFiles);
+                await channel.Writer.WriteAsync(file, ct);
+                progress?.Report(new EvidenceProgress("hash", done, pending.Count, bytes, 0));
+            });
+            channel.Writer.Complete();
+        }
+        catch (Exception e)
+        {
+            channel.Writer.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            try
+            {
+                await writer;
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // The cancellation is what the caller sees; committed batches stay committed.
+            }
+        }
+
+        var result = new EvidenceAddResult(exhibitId, scanned.Count, scanned.Count - pending.Count, registered, hashedBytes,
+            [.. unreadable.OrderBy(p => p.RelPath, StringComparer.Ordinal)],
+            [.. skipped.OrderBy(p => p.RelPath, StringComparer.Ordinal)],
+            Stopwatch.GetElapsedTime(started));
+        await FinishExhibitAsync(connection, result, actor, justification, cancellationToken);
+        return result;
+    }
+
+    private async Task BeginExhibitAsync(DbConnection connection, string root, string exhibitId, string? description,
+        string actor, string? justification, CancellationToken cancellationToken)
+    {
+        var db = _store.Database;
+        var now = Timestamps.Format(_store.Time.GetUtcNow());
+        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+        var existing = await CaseDatabase.ScalarAsync(connection, tx, "SELECT source_root FROM exhibits WHERE exhibit_id = @e",
+            cancellationToken, ("@e", exhibitId));
+        if (existing is string existingRoot && !string.Equals(existingRoot, root, StringComparison.Ordinal))
+        {
+            throw new CaseStoreException($"exhibit {exhibitId} was registered from {existingRoot}, not {root}; register another source as a new exhibit");
+        }
+
+        var resumed = existing is not null;
+        if (!resumed)
+        {
+            await CaseDatabase.ExecuteAsync(connection, tx,
+                "INSERT INTO exhibits (exhibit_id, description, source_root, registered_utc, registered_by) VALUES (@e, @d, @r, @t, @a)",
+                cancellationToken, ("@e", exhibitId), ("@d", description), ("@r", root), ("@t", now), ("@a", actor));
+        }
+
+        await CaseDatabase.ExecuteAsync(connection, tx,
+            "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, @n, @o)",
+            cancellationToken, ("@e", exhibitId), ("@t", now), ("@a", actor), ("@n", resumed ? "registration resumed" : "registration started"),
+            ("@o", "source " + root));
+        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "evidence.add.start",
+            $"exhibit {exhibitId} from {root}", justification, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        _store.Audit.WriteHead(entry);
+    }
+
+    private async Task FinishExhibitAsync(DbConnection connection, EvidenceAddResult result, string actor, string? justification,
+        CancellationToken cancellationToken)
+    {
+        var db = _store.Database;
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"exhibit {result.ExhibitId}: {result.Registered} new, {result.AlreadyRecorded} already recorded, {result.Unreadable.Count} unreadable, {result.Skipped.Count} skipped");
+        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+        await CaseDatabase.ExecuteAsync(connection, tx,
+            "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, 'registered', @o)",
+            cancellationToken, ("@e", result.ExhibitId), ("@t", Timestamps.Format(_store.Time.GetUtcNow())), ("@a", actor), ("@o", summary));
+        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "evidence.add", summary, justification, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        _store.Audit.WriteHead(entry);
+    }
+
+    private async Task<int> WriteAsync(DbConnection connection, ChannelReader<EvidenceFile> reader, CancellationToken cancellationToken)
+    {
+        var db = _store.Database;
+        var written = 0;
+        var now = Timestamps.Format(_store.Time.GetUtcNow());
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+            await using var cmd = CaseDatabase.Command(connection, tx, """
+                INSERT INTO evidence_files (exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error, registered_utc)
+                VALUES (@e, @p, @s, @z, @m, @c, @h1, @h2, @h3, @err, @t)
+                ON CONFLICT (exhibit_id, rel_path) DO UPDATE SET
+                    status = excluded.status, size = excluded.size, modified_utc = excluded.modified_utc,
+                    created_utc = excluded.created_utc, md5 = excluded.md5, sha1 = excluded.sha1, sha256 = excluded.sha256,
+                    error = excluded.error, registered_utc = excluded.registered_utc
+                WHERE evidence_files.status <> 'ok'
+                """,
+                ("@e", null), ("@p", null), ("@s", null), ("@z", null), ("@m", null), ("@c", null),
+                ("@h1", null), ("@h2", null), ("@h3", null), ("@err", null), ("@t", now));
+            var inBatch = 0;
+            while (inBatch < BatchSize && reader.TryRead(out var f))
+            {
+                SetParameters(cmd, f);
+                written += await cmd.ExecuteNonQueryAsync(cancellationToken);
+                inBatch++;
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    private static void SetParameters(DbCommand cmd, EvidenceFile f)
+    {
+        cmd.Parameters["@e"].Value = f.ExhibitId;
+        cmd.Parameters["@p"].Value = f.RelPath;
+        cmd.Parameters["@s"].Value = f.Status;
+        cmd.Parameters["@z"].Value = (object?)f.Size ?? DBNull.Value;
+        cmd.Parameters["@m"].Value = (object?)f.ModifiedUtc ?? DBNull.Value;
+        cmd.Parameters["@c"].Value = (object?)f.CreatedUtc ?? DBNull.Value;
+        cmd.Parameters["@h1"].Value = (object?)f.Md5 ?? DBNull.Value;
+        cmd.Parameters["@h2"].Value = (object?)f.Sha1 ?? DBNull.Value;
+        cmd.Parameters["@h3"].Value = (object?)f.Sha256 ?? DBNull.Value;
+        cmd.Parameters["@err"].Value = (object?)f.Error ?? DBNull.Value;
+    }
+
+    private static EvidenceFile HashEntry(ScannedEntry entry, string exhibitId, CancellationToken cancellationToken)
+    {
+        if (entry.Problem is not null)
+        {
+            return new EvidenceFile(0, exhibitId, entry.RelPath, entry.Skip ? EvidenceStatus.Skipped : EvidenceStatus.Unreadable,
+                null, null, null, null, null, null, entry.Problem);
+        }
+
+        try
+        {
+            var before = new FileInfo(entry.FullPath);
+            if (!before.Exists)
+            {
+                return Unreadable(entry, exhibitId, "vanished before it could be read");
+            }
+
+            var modified = before.LastWriteTimeUtc;
+            var created = before.CreationTimeUtc;
+            var digest = FileDigester.ComputeFile(entry.FullPath, cancellationToken);
+            before.Refresh();
+            if (before.LastWriteTimeUtc != modified || before.Length != digest.Length)
+            {
+                return Unreadable(entry, exhibitId, "changed while it was being read (size or modification time moved)");
+            }
+
+            return new EvidenceFile(0, exhibitId, entry.RelPath, EvidenceStatus.Ok, digest.Length,
+                Timestamps.Format(modified), Timestamps.Format(created), digest.Md5, digest.Sha1, digest.Sha256, null);
+        }
+        catch (NotRegularFileException)
+        {
+            return new EvidenceFile(0, exhibitId, entry.RelPath, EvidenceStatus.Skipped, null, null, null, null, null, null,
+                "special file (FIFO, socket or character device; not read)");
+        }
+        catch (FileNotFoundException)
+        {
+            return Unreadable(entry, exhibitId, "vanished before it could be read");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return Unreadable(entry, exhibitId, "vanished before it could be read");
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            return Unreadable(entry, exhibitId, "permission denied: " + e.Message);
+        }
+        catch (IOException e)
+        {
+            return Unreadable(entry, exhibitId, "I/O error: " + e.Message);
+        }
+    }
+
+    private static EvidenceFile Unreadable(ScannedEntry entry, string exhibitId, string reason) =>
+        new(0, exhibitId, entry.RelPath, EvidenceStatus.Unreadable, null, null, null, null, null, null, reason);
+
+    private static async Task<HashSet<string>> RecordedPathsAsync(DbConnection connection, string exhibitId, CancellationToken cancellationToken)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        await using var cmd = CaseDatabase.Command(connection, null,
+            "SELECT rel_path FROM evidence_files WHERE exhibit_id = @e AND status <> 'unreadable'", ("@e", exhibitId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            set.Add(reader.GetString(0));
+        }
+
+        return set;
+    }
+
+    /// <summary>All registered files of one exhibit (or all), ordered by exhibit and path.</summary>
+    public async Task<IReadOnlyList<EvidenceFile>> ListAsync(string? exhibitId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        var list = new List<EvidenceFile>();
+        await using var cmd = CaseDatabase.Command(connection, null, """
+            SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error
+            FROM evidence_files WHERE (@e IS NULL OR exhibit_id = @e) ORDER BY exhibit_id, rel_path
+            """, ("@e", exhibitId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new EvidenceFile(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7),
+                NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The registered exhibits with file counts.</summary>
+    public async Task<IReadOnlyList<Exhibit>> ExhibitsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        var list = new List<Exhibit>();
+        await using var cmd = CaseDatabase.Command(connection, null, """
+            SELECT x.exhibit_id, x.description, x.source_root, x.registered_utc, x.registered_by,
+                   COUNT(f.id), COALESCE(SUM(f.size), 0), SUM(CASE WHEN f.status <> 'ok' THEN 1 ELSE 0 END)
+            FROM exhibits x LEFT JOIN evidence_files f ON f.exhibit_id = x.exhibit_id
+            GROUP BY x.exhibit_id, x.description, x.source_root, x.registered_utc, x.registered_by
+            ORDER BY x.exhibit_id
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new Exhibit(reader.GetString(0), NullableString(reader, 1), reader.GetString(2), reader.GetString(3),
+                reader.GetString(4), Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture),
+                reader.IsDBNull(7) ? 0 : Convert.ToInt64(reader.GetValue(7), CultureInfo.InvariantCulture)));
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Re-hashes every registered file of <paramref name="exhibitId"/> (or of every exhibit) and reports the files
+    /// changed, missing, added or unreadable since registration. Records the check in the audit log.
+    /// </summary>
+    public async Task<EvidenceVerifyResult> VerifyAsync(string? exhibitId, string actor, string? justification,
+        IProgress<EvidenceProgress>? progress, CancellationToken cancellationToken)
+    {
+        var exhibits = (await ExhibitsAsync(cancellationToken)).Where(x => exhibitId is null || x.ExhibitId == exhibitId).ToList();
+        if (exhibitId is not null && exhibits.Count == 0)
+        {
+            throw new CaseStoreException($"no exhibit {exhibitId} in this case");
+        }
+
+        var changed = new ConcurrentBag<EvidenceProblem>();
+        var missing = new ConcurrentBag<EvidenceProblem>();
+        var added = new List<EvidenceProblem>();
+        var unreadable = new ConcurrentBag<EvidenceProblem>();
+        var checkedCount = 0;
+        var unchanged = 0;
+        foreach (var exhibit in exhibits)
+        {
+            var files = await ListAsync(exhibit.ExhibitId, cancellationToken);
+            var known = files.ToDictionary(f => f.RelPath, StringComparer.Ordinal);
+            var present = Directory.Exists(exhibit.SourceRoot) || File.Exists(exhibit.SourceRoot)
+                ? EvidenceScanner.Scan(exhibit.SourceRoot, cancellationToken)
+                : [];
+            var presentByPath = present.ToDictionary(p => p.RelPath, StringComparer.Ordinal);
+            added.AddRange(present.Where(p => !known.ContainsKey(p.RelPath))
+                .Select(p => new EvidenceProblem($"{exhibit.ExhibitId}:{p.RelPath}", "not registered")));
+            var toCheck = files.Where(f => f.Status == EvidenceStatus.Ok).ToList();
+            long done = 0;
+            await Parallel.ForEachAsync(toCheck, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+                (f, ct) =>
+                {
+                    var name = $"{exhibit.ExhibitId}:{f.RelPath}";
+                    if (!presentByPath.TryGetValue(f.RelPath, out var entry))
+                    {
+                        missing.Add(new EvidenceProblem(name, "missing"));
+                    }
+                    else
+                    {
+                        var now = HashEntry(entry, f.ExhibitId, ct);
+                        if (now.Status != EvidenceStatus.Ok)
+                        {
+                            (now.Error == "vanished before it could be read" ? missing : unreadable).Add(new EvidenceProblem(name, now.Error!));
+                        }
+                        else if (now.Size != f.Size || now.Sha256 != f.Sha256 || now.Sha1 != f.Sha1 || now.Md5 != f.Md5)
+                        {
+                            changed.Add(new EvidenceProblem(name, string.Create(CultureInfo.InvariantCulture,
+                                $"size {f.Size} → {now.Size}, sha256 {f.Sha256} → {now.Sha256}")));
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref unchanged);
+                        }
+                    }
+
+                    Interlocked.Increment(ref checkedCount);
+                    progress?.Report(new EvidenceProgress("verify", Interlocked.Increment(ref done), toCheck.Count, 0, 0));
+                    return ValueTask.CompletedTask;
+                });
+        }
+
+        static List<EvidenceProblem> Sorted(IEnumerable<EvidenceProblem> items) => [.. items.OrderBy(p => p.RelPath, StringComparer.Ordinal)];
+        var result = new EvidenceVerifyResult(checkedCount, unchanged, Sorted(changed), Sorted(missing), Sorted(added), Sorted(unreadable));
+        await _store.Audit.AppendAsync(actor, "evidence.verify",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{exhibitId ?? "all exhibits"}: {result.Checked} checked, {result.Changed.Count} changed, {result.Missing.Count} missing, {result.Added.Count} added, {result.Unreadable.Count} unreadable"),
+            justification, cancellationToken);
+        return result;
+    }
+
+    private static string? NullableString(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    private static void ValidateExhibitId(string exhibitId)
+    {
+        if (string.IsNullOrWhiteSpace(exhibitId) || exhibitId.Length > 128 || exhibitId.Any(char.IsControl))
+        {
+            throw new CaseStoreException("an exhibit id is 1–128 printable characters");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+namespace Harrier.Cases;
+
+/// <summary>One registered file (or a path that could not be read, with the reason).</summary>
+public sealed record EvidenceFile(
+    long Id,
+    string ExhibitId,
+    string RelPath,
+    string Status,
+    long? Size,
+    string? ModifiedUtc,
+    string? CreatedUtc,
+    string? Md5,
+    string? Sha1,
+    string? Sha256,
+    string? Error);
+
+/// <summary>Status values of <see cref="EvidenceFile.Status"/>.</summary>
+public static class EvidenceStatus
+{
+    /// <summary>Hashed and recorded.</summary>
+    public const string Ok = "ok";
+
+    /// <summary>Could not be read (permission denied, vanished, I/O error); <see cref="EvidenceFile.Error"/> says why. Retried on the next add.</summary>
+    public const string Unreadable = "unreadable";
+
+    /// <summary>Deliberately not read (a symbolic link or special file); <see cref="EvidenceFile.Error"/> says what it is.</summary>
+    public const string Skipped = "skipped";
+}
+
+/// <summary>A path and why it was not hashed.</summary>
+public sealed record EvidenceProblem(string RelPath, string Reason);
+
+/// <summary>What one <c>evidence add</c> did.</summary>
+public sealed record EvidenceAddResult(
+    string ExhibitId,
+    int Found,
+    int AlreadyRecorded,
+    int Registered,
+    long BytesHashed,
+    IReadOnlyList<EvidenceProblem> Unreadable,
+    IReadOnlyList<EvidenceProblem> Skipped,
+    TimeSpan Elapsed);
+
+/// <summary>What <c>evidence verify</c> found.</summary>
+public sealed record EvidenceVerifyResult(
+    int Checked,
+    int Unchanged,
+    IReadOnlyList<EvidenceProblem> Changed,
+    IReadOnlyList<EvidenceProblem> Missing,
+    IReadOnlyList<EvidenceProblem> Added,
+    IReadOnlyList<EvidenceProblem> Unreadable)
+{
+    /// <summary>True when every registered file is present and unchanged and nothing was added.</summary>
+    public bool Intact => Changed.Count == 0 && Missing.Count == 0 && Added.Count == 0 && Unreadable.Count == 0;
+}
+
+/// <summary>A progress report: <paramref name="Stage"/> is "scan", "hash" or "verify".</summary>
+public readonly record struct EvidenceProgress(string Stage, long Done, long Total, long Bytes, long TotalBytes);
+
+/// <summary>A registered exhibit.</summary>
+public sealed record Exhibit(string ExhibitId, string? Description, string SourceRoot, string RegisteredUtc, string RegisteredBy, long Files, long Bytes, long Problems);

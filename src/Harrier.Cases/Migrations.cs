@@ -1,0 +1,115 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Harrier.Cases;
+
+/// <summary>
+/// The case schema as an ordered list of versioned migrations, one list for both databases. A migration is
+/// applied in its own transaction together with its row in <c>schema_migrations</c>, so a crash leaves the schema
+/// at a whole version. Never edit a released migration: add the next one.
+/// </summary>
+internal static class Migrations
+{
+    private sealed record Migration(int Version, string Description, Func<CaseDatabase, string> Sql);
+
+    private static readonly Migration[] All =
+    [
+        new(1, "case, exhibits, evidence files, custody, audit log", db => $"""
+            CREATE TABLE case_info (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                case_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                created_utc TEXT NOT NULL);
+            CREATE TABLE exhibits (
+                exhibit_id TEXT PRIMARY KEY,
+                description TEXT,
+                source_root TEXT NOT NULL,
+                registered_utc TEXT NOT NULL,
+                registered_by TEXT NOT NULL);
+            CREATE TABLE evidence_files (
+                id {db.IdentityColumn},
+                exhibit_id TEXT NOT NULL REFERENCES exhibits (exhibit_id),
+                rel_path TEXT NOT NULL,
+                status TEXT NOT NULL,
+                size BIGINT,
+                modified_utc TEXT,
+                created_utc TEXT,
+                md5 TEXT,
+                sha1 TEXT,
+                sha256 TEXT,
+                error TEXT,
+                registered_utc TEXT NOT NULL,
+                UNIQUE (exhibit_id, rel_path));
+            CREATE INDEX ix_evidence_files_sha256 ON evidence_files (sha256);
+            CREATE TABLE custody_events (
+                id {db.IdentityColumn},
+                exhibit_id TEXT NOT NULL REFERENCES exhibits (exhibit_id),
+                time_utc TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                note TEXT NOT NULL);
+            CREATE TABLE audit_log (
+                seq BIGINT PRIMARY KEY,
+                time_utc TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                object TEXT NOT NULL,
+                justification TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL);
+            """),
+        new(2, "audit log is append-only at the database level", db => db.Kind == CaseDatabaseKind.Sqlite
+            ? """
+              CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+              CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+              BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+              """
+            : """
+              CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS
+              $$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+              CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+              FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+              """),
+    ];
+
+    /// <summary>The newest schema version this build knows.</summary>
+    public static int Latest => All[^1].Version;
+
+    public static async Task<int> CurrentVersionAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await CaseDatabase.ExecuteAsync(connection, null,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_utc TEXT NOT NULL)",
+            cancellationToken);
+        var value = await CaseDatabase.ScalarAsync(connection, null, "SELECT MAX(version) FROM schema_migrations", cancellationToken);
+        return value is null ? 0 : Convert.ToInt32(value, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Brings the schema to <see cref="Latest"/>; refuses a database newer than this build.</summary>
+    public static async Task MigrateAsync(CaseDatabase db, DbConnection connection, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var current = await CurrentVersionAsync(connection, cancellationToken);
+        if (current > Latest)
+        {
+            throw new CaseStoreException($"the case database has schema version {current}, newer than this harrier ({Latest}); upgrade harrier");
+        }
+
+        foreach (var migration in All.Where(m => m.Version > current))
+        {
+            await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+            // Re-check under the write lock: another process may have migrated meanwhile.
+            var again = await CaseDatabase.ScalarAsync(connection, tx, "SELECT COUNT(*) FROM schema_migrations WHERE version = @v",
+                cancellationToken, ("@v", migration.Version));
+            if (Convert.ToInt64(again, CultureInfo.InvariantCulture) > 0)
+            {
+                continue;
+            }
+
+            await CaseDatabase.ExecuteAsync(connection, tx, migration.Sql(db), cancellationToken);
+            await CaseDatabase.ExecuteAsync(connection, tx,
+                "INSERT INTO schema_migrations (version, description, applied_utc) VALUES (@v, @d, @t)",
+                cancellationToken, ("@v", migration.Version), ("@d", migration.Description), ("@t", Timestamps.Format(time.GetUtcNow())));
+            await tx.CommitAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Every test of Harrier, against real components: a throw-away PostgreSQL cluster on loopback, real ffmpeg,
+# real files. Installs what is missing (as root), starts what the tests need and stops it at exit.
+#   ./test.sh                 all tests
+#   ./test.sh --filter EXPR   passed to dotnet test (e.g. --filter FullyQualifiedName~Audit)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/lib.sh
+. "$here/scripts/lib.sh"
+cd "$here"
+
+need_dotnet
+need_packages postgresql:/usr/lib/postgresql/15/bin/initdb ffmpeg:ffmpeg ffmpeg:ffprobe util-linux:setpriv
+bindir=$(pg_bindir) || die_env "PostgreSQL server binaries not found after install"
+
+work=$(mktemp -d /tmp/harrier-test.XXXXXX)
+chmod 755 "$work"
+pgdata="$work/pg"
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  # PostgreSQL refuses to run as root: the cluster belongs to the postgres system user.
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  mkdir -p "$pgdata" && chown postgres "$pgdata"
+  as_pg=(runuser -u postgres --)
+fi
+
+cleanup() {
+  "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(( 20000 + RANDOM % 20000 ))
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$(( port + 1 )); done
+"${as_pg[@]}" "$bindir/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $port -k $pgdata -c fsync=off -c max_connections=200" start >/dev/null \
+  || { cat "$pgdata/server.log" >&2; die_env "PostgreSQL did not start"; }
+export HARRIER_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=false"
+echo "test.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+restore_args=()
+[ "${CI:-}" = "true" ] && restore_args=(--locked-mode)
+dotnet restore Harrier.slnx "${restore_args[@]}" >/dev/null
+dotnet build Harrier.slnx -c Release --no-restore -warnaserror -nologo -clp:ErrorsOnly
+
+results="$work/results"
+status=0
+dotnet test Harrier.slnx -c Release --no-build --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# The engines' scalar fallbacks: the same engine suites again with hardware intrinsics off.
+for engine in Media Matching; do
+  proj="tests/Harrier.$engine.Tests/Harrier.$engine.Tests.csproj"
+  [ -f "$proj" ] || continue
+  DOTNET_EnableHWIntrinsic=0 dotnet test "$proj" -c Release --no-build --logger "trx;LogFilePrefix=scalar-$engine" \
+    --results-directory "$results" "$@" || status=$?
+done
+
+# One plain closing line summed over every run.
+python3 - "$results" <<'PY' || true
+import sys, glob, xml.etree.ElementTree as ET
+p = f = s = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find(".//{*}Counters")
+    if c is None: continue
+    p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0))
+    s += int(c.get("notExecuted", 0))
+print(f"{p} passed, {f} failed, {s} skipped")
+PY
+exit $status

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Harrier.Cases;
+
+namespace Harrier.Cli.Tests;
+
+public sealed class CaseCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("harrier-cli-test-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string CaseDir => Path.Combine(_root, "case");
+
+    [Fact]
+    public async Task Help_is_available_everywhere_and_exits_zero()
+    {
+        foreach (var args in new[] { new[] { "--help" }, ["case", "--help"], ["evidence", "add", "--help"], ["audit", "verify", "--help"], ["demo", "--help"] })
+        {
+            var r = await CliRunner.RunAsync(args);
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("Usage", r.Out);
+        }
+    }
+
+    [Fact]
+    public async Task Usage_errors_exit_2_with_a_message()
+    {
+        var unknown = await CliRunner.RunAsync("case", "init", CaseDir, "--name", "x", "--bogus");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--bogus", unknown.Err);
+
+        var missing = await CliRunner.RunAsync("case", "init", CaseDir);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("--name", missing.Err);
+    }
+
+    [Fact]
+    public async Task Commands_without_a_case_exit_2_naming_the_folder()
+    {
+        var r = await CliRunner.RunAsync("case", "info", "--case", CaseDir);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(CaseDir, r.Err);
+    }
+
+    [Fact]
+    public async Task Init_info_add_verify_and_audit_work_together_with_json()
+    {
+        var evidence = Directory.CreateDirectory(Path.Combine(_root, "evidence")).FullName;
+        File.WriteAllText(Path.Combine(evidence, "a.txt"), "abc");
+
+        Assert.Equal(0, (await CliRunner.RunAsync("case", "init", CaseDir, "--name", "Op Test")).ExitCode);
+        var add = await CliRunner.RunAsync("evidence", "add", evidence, "--exhibit", "EX-1", "--case", CaseDir, "--json");
+        Assert.Equal(0, add.ExitCode);
+        using (var doc = JsonDocument.Parse(add.Out))
+        {
+            Assert.Equal(1, doc.RootElement.GetProperty("registered").GetInt32());
+        }
+
+        var info = await CliRunner.RunAsync("case", "info", "--case", CaseDir, "--json");
+        Assert.Equal(0, info.ExitCode);
+        using (var doc = JsonDocument.Parse(info.Out))
+        {
+            var summary = doc.RootElement.GetProperty("summary");
+            Assert.Equal("Op Test", summary.GetProperty("name").GetString());
+            Assert.Equal(1, summary.GetProperty("files").GetInt64());
+        }
+
+        Assert.Equal(0, (await CliRunner.RunAsync("evidence", "verify", "--case", CaseDir)).ExitCode);
+        var list = await CliRunner.RunAsync("evidence", "list", "--case", CaseDir);
+        Assert.Contains("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", list.Out);
+
+        var audit = await CliRunner.RunAsync("audit", "verify", "--case", CaseDir, "--json");
+        Assert.Equal(0, audit.ExitCode);
+        using (var doc = JsonDocument.Parse(audit.Out))
+        {
+            Assert.True(doc.RootElement.GetProperty("ok").GetBoolean());
+        }
+
+        var show = await CliRunner.RunAsync("audit", "show", "--case", CaseDir, "--json");
+        using (var doc = JsonDocument.Parse(show.Out))
+        {
+            var actions = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+            Assert.Equal(["case.init", "evidence.add.start", "evidence.add", "evidence.verify", "evidence.list"], actions);
+        }
+    }
+
+    [Fact]
+    public async Task Verify_exits_1_when_evidence_changed()
+    {
+        var evidence = Directory.CreateDirectory(Path.Combine(_root, "evidence")).FullName;
+        var file = Path.Combine(evidence, "a.txt");
+        File.WriteAllText(file, "abc");
+        await CliRunner.RunAsync("case", "init", CaseDir, "--name", "Op Test");
+        await CliRunner.RunAsync("evidence", "add", evidence, "--exhibit", "EX-1", "--case", CaseDir);
+        File.WriteAllText(file, "abd");
+
+        var r = await CliRunner.RunAsync("evidence", "verify", "--case", CaseDir);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("changed: EX-1:a.txt", r.Out);
+    }
+
+    [Fact]
+    public async Task Audit_verify_exits_1_and_names_the_tampered_entry()
+    {
+        await CliRunner.RunAsync("case", "init", CaseDir, "--name", "Op Test");
+        var evidence = Directory.CreateDirectory(Path.Combine(_root, "evidence")).FullName;
+        await CliRunner.RunAsync("evidence", "add", evidence, "--exhibit", "EX-1", "--case", CaseDir);
+        var store = await CaseStore.OpenAsync(CaseDir, null, TimeProvider.System, CancellationToken.None);
+        await using (var conn = await store.Database.OpenAsync(CancellationToken.None))
+        {
+            await CaseDatabase.ExecuteAsync(conn, null, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", CancellationToken.None);
+        }
+
+        var r = await CliRunner.RunAsync("audit", "verify", "--case", CaseDir);
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("entry 2", r.Out);
+    }
+
+    [Fact]
+    public async Task Demo_runs_end_to_end()
+    {
+        var r = await CliRunner.RunAsync("demo", "--out", Path.Combine(_root, "demo"), "--json");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.True(doc.RootElement.GetProperty("ok").GetBoolean());
+        Assert.True(doc.RootElement.GetProperty("files").GetInt32() > 0);
+
+        // A second run replaces its own previous output.
+        Assert.Equal(0, (await CliRunner.RunAsync("demo", "--out", Path.Combine(_root, "demo"), "--json")).ExitCode);
+    }
+}
