@@ -27,6 +27,7 @@ internal static class HarrierApp
         Commands.EvidenceCommands.Create,
         Commands.AuditCommands.Create,
         Commands.HashCommands.Create,
+        Commands.IndexCommands.Create,
     ];
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Harrier.Matching.Index;
 
@@ -41,6 +42,7 @@ internal static unsafe class Checksum64
     }
 
     /// <summary>One chunk: four accumulators over 32-byte stripes, then the tail, then a final avalanche.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed)
     {
         var a0 = seed + P1 + P2;

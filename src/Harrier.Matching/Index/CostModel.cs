@@ -18,10 +18,10 @@ internal static class CostModel
     public const int MinEntriesForMultiIndex = 20_000;
 
     /// <summary>Nanoseconds per bucket probe (16-bit: two directory reads; 32-bit: a binary search).</summary>
-    public const double Probe16Ns = 4, Probe32Ns = 35;
+    public const double Probe16Ns = 15, Probe32Ns = 18;
 
-    /// <summary>Nanoseconds to check one candidate: a random read of its four words, dedup bit, popcount.</summary>
-    public const double VerifyNs = 12;
+    /// <summary>Nanoseconds to check one candidate: a random (prefetched) read of its four words, dedup bit, popcount.</summary>
+    public const double VerifyNs = 35;
 
     /// <summary>Nanoseconds per entry per table to build multi-index tables (counting sort; 32-bit adds a sort).</summary>
     public const double Build16Ns = 3, Build32Ns = 25;

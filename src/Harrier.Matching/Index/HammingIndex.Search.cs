@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
@@ -275,7 +278,7 @@ public sealed partial class HammingIndex
                 for (var qi = c * chunk; qi < end; qi++)
                 {
                     worker.Ranges.Clear();
-                    var total = table.CollectRanges(queries[qi], probe, worker.Ranges);
+                    var total = table.CollectRanges(queries[qi], probe, worker.Ranges, ref worker.Scratch);
                     if (total > limit)
                     {
                         fallbacks.Add(qi);
@@ -342,37 +345,7 @@ public sealed partial class HammingIndex
             () => new ProbeWorker(queries.Length),
             (c, _, worker) =>
             {
-                var end = Math.Min(store.Count, (c + 1) * Chunk);
-                for (var pos = c * Chunk; pos < end; pos++)
-                {
-                    if (!store.Accepts(pos, options.MinQuality))
-                    {
-                        continue;
-                    }
-
-                    var h = store.GetHash(pos);
-                    worker.Ranges.Clear();
-                    var total = table.CollectRanges(h, probe, worker.Ranges);
-                    if (total > limit)
-                    {
-                        for (var qi = 0; qi < queries.Length; qi++)
-                        {
-                            var d = h.DistanceTo(queries[qi]);
-                            if (d <= radius)
-                            {
-                                worker.Output.Add(new RawMatch(qi, pos, d));
-                            }
-                        }
-
-                        continue;
-                    }
-
-                    unsafe
-                    {
-                        worker.VerifyReverse(table, batch, h, pos, radius);
-                    }
-                }
-
+                worker.Join(table, batch, store, queries, c * Chunk, Math.Min(store.Count, (c + 1) * Chunk), radius, probe, limit, options.MinQuality);
                 return worker;
             },
             worker => outputs.Add(worker.Output));
@@ -386,37 +359,97 @@ public sealed partial class HammingIndex
         private readonly ulong[] _seen = new ulong[HashStore.DeadWords(indexed)];
         private readonly List<int> _touched = [];
 
+#pragma warning disable CA1051 // passed by ref to the probe enumeration
+        public uint[] Scratch = new uint[64];
+#pragma warning restore CA1051
+
         public List<(int Table, int Lo, int Hi)> Ranges { get; } = [];
 
         public List<RawMatch> Output { get; } = [];
 
-        /// <summary>Checks every distinct candidate of the collected ranges against the query.</summary>
+        /// <summary>
+        /// Checks every distinct candidate of the collected ranges against the query. Candidates are random
+        /// reads (four cache lines each in the block layout), so they are gathered first and verified with a
+        /// software prefetch a few candidates ahead, which keeps several misses in flight.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public unsafe void Verify(MultiIndexTable table, HashStore store, Hash256 query, int qi, int radius, int minQuality)
         {
+            Gather(table);
             var blocks = store.Blocks;
-            foreach (var (t, lo, hi) in Ranges)
+            var candidates = CollectionsMarshal.AsSpan(_touched);
+            const int Ahead = 8;
+            for (var i = 0; i < candidates.Length; i++)
             {
-                var postings = table.Postings(t);
-                for (var i = lo; i < hi; i++)
+                if (i + Ahead < candidates.Length && Sse.IsSupported)
                 {
-                    var pos = postings[i];
-                    if (!Mark(pos))
-                    {
-                        continue;
-                    }
+                    var next = candidates[i + Ahead];
+                    var p = blocks + ((nint)(next >> 3) * HashStore.UlongsPerBlock) + (next & 7);
+                    Sse.Prefetch0(p);
+                    Sse.Prefetch0(p + 8);
+                    Sse.Prefetch0(p + 16);
+                    Sse.Prefetch0(p + 24);
+                }
 
-                    var d = ScanKernel.Distance(blocks, pos, query);
-                    if (d <= radius && store.Accepts(pos, minQuality))
-                    {
-                        Output.Add(new RawMatch(qi, pos, d));
-                    }
+                var pos = candidates[i];
+                var d = ScanKernel.Distance(blocks, pos, query);
+                if (d <= radius && store.Accepts(pos, minQuality))
+                {
+                    Output.Add(new RawMatch(qi, pos, d));
                 }
             }
 
             Reset();
         }
 
+        private void Gather(MultiIndexTable table)
+        {
+            foreach (var (t, lo, hi) in Ranges)
+            {
+                var postings = table.Postings(t)[lo..hi];
+                foreach (var pos in postings)
+                {
+                    Mark(pos);
+                }
+            }
+        }
+
+        /// <summary>Join over stored entries [<paramref name="start"/>, <paramref name="end"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Join(MultiIndexTable table, HashStore batch, HashStore store, Hash256[] queries, int start, int end,
+            int radius, int probe, int limit, int minQuality)
+        {
+            for (var pos = start; pos < end; pos++)
+            {
+                if (!store.Accepts(pos, minQuality))
+                {
+                    continue;
+                }
+
+                var h = store.GetHash(pos);
+                Ranges.Clear();
+                var total = table.CollectRanges(h, probe, Ranges, ref Scratch);
+                if (total > limit)
+                {
+                    // A degenerate entry whose buckets hold much of the batch: compare with every query directly.
+                    for (var qi = 0; qi < queries.Length; qi++)
+                    {
+                        var d = h.DistanceTo(queries[qi]);
+                        if (d <= radius)
+                        {
+                            Output.Add(new RawMatch(qi, pos, d));
+                        }
+                    }
+
+                    continue;
+                }
+
+                VerifyReverse(table, batch, h, pos, radius);
+            }
+        }
+
         /// <summary>Join direction: the ranges list batch queries; a hit pairs each with stored entry <paramref name="pos"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public unsafe void VerifyReverse(MultiIndexTable table, HashStore batch, Hash256 entry, int pos, int radius)
         {
             var blocks = batch.Blocks;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
@@ -10,23 +11,27 @@ namespace Harrier.Matching.Index;
 /// distance r of a query differs from it in at most r bits in all, so some substring differs in at
 /// most ⌊r/m⌋ bits (pigeonhole); probing every key within ⌊r/m⌋ of the query's substring in every
 /// table therefore finds every match, and a full distance check of the candidates makes it exact.
-/// Each table is a CSR bucket list sorted by key: for b = 16 a 65,537-entry offset directory is
-/// indexed by the key itself; for b = 32 the directory is indexed by the key's top 16 bits and a
-/// binary search over the sorted keys finds the bucket. 4·m bytes per entry for postings (plus 4·m
-/// for the keys when b = 32).
+/// Each table is a CSR bucket list sorted by key. For b = 16 the offset directory is indexed by the
+/// key itself. For b = 32 it is indexed by the key's top d bits, d ≈ log2 N − 3 (16..22, so a
+/// directory slot covers about eight entries), and the slot's few sorted keys are searched linearly.
+/// Probes are enumerated first and then looked up with a software prefetch of the directory a few
+/// probes ahead: each probe is otherwise a cache miss. 4·m bytes per entry for postings (plus 4·m for
+/// the keys when b = 32), plus the directories.
 /// </summary>
 internal sealed unsafe class MultiIndexTable
 {
-    private const int DirectorySize = 1 << 16;
+    private const int PrefetchAhead = 16;
 
     private readonly int[][] _directory;
     private readonly int[][] _postings;
     private readonly uint[][]? _keys;
+    private readonly int _shift;
 
-    private MultiIndexTable(int bits, int count, int[][] directory, int[][] postings, uint[][]? keys)
+    private MultiIndexTable(int bits, int count, int directoryBits, int[][] directory, int[][] postings, uint[][]? keys)
     {
         Bits = bits;
         Count = count;
+        _shift = bits - directoryBits;
         _directory = directory;
         _postings = postings;
         _keys = keys;
@@ -42,7 +47,7 @@ internal sealed unsafe class MultiIndexTable
     public int Count { get; }
 
     /// <summary>Bytes held by the tables.</summary>
-    public long Bytes => ((long)Tables * ((Count * (Bits == 32 ? 8L : 4L)) + ((DirectorySize + 1) * 4L)));
+    public long Bytes => (long)Tables * ((Count * (Bits == 32 ? 8L : 4L)) + (_directory[0].Length * 4L));
 
     /// <summary>The t-th b-bit substring of a hash (bits t·b .. t·b+b-1, LSB-first).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,6 +59,10 @@ internal sealed unsafe class MultiIndexTable
         return bits == 32 ? (uint)v : (uint)(v & 0xFFFF);
     }
 
+    /// <summary>Directory bits for a table of <paramref name="count"/> entries.</summary>
+    public static int DirectoryBits(int bits, int count) =>
+        bits == 16 ? 16 : Math.Clamp(BitOperations.Log2((uint)Math.Max(1, count)) + 1 - 3, 16, 22);
+
     /// <summary>Builds the tables over entries [0, count) of a block layout, one counting sort per table.</summary>
     public static MultiIndexTable Build(ulong* blocks, int count, int bits, int threads)
     {
@@ -63,72 +72,78 @@ internal sealed unsafe class MultiIndexTable
         }
 
         var tables = 256 / bits;
+        var directoryBits = DirectoryBits(bits, count);
         var directory = new int[tables][];
         var postings = new int[tables][];
         var keys = bits == 32 ? new uint[tables][] : null;
         var blocksAddress = (nint)blocks;
         Parallel.For(0, tables, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, t =>
+            BuildTable((ulong*)blocksAddress, count, bits, directoryBits, t, directory, postings, keys));
+
+        return new MultiIndexTable(bits, count, directoryBits, directory, postings, keys);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BuildTable(ulong* src, int count, int bits, int directoryBits, int t,
+        int[][] directory, int[][] postings, uint[][]? keys)
+    {
+        var shift = bits - directoryBits;
+        var size = 1 << directoryBits;
+        var dir = new int[size + 1];
+        for (var i = 0; i < count; i++)
         {
-            var src = (ulong*)blocksAddress;
-            var shift = bits == 32 ? 16 : 0;
-            var dir = new int[DirectorySize + 1];
-            for (var i = 0; i < count; i++)
-            {
-                dir[(Substring(HashStore.Read(src, i), bits, t) >> shift) + 1]++;
-            }
+            dir[(Substring(HashStore.Read(src, i), bits, t) >> shift) + 1]++;
+        }
 
-            for (var k = 0; k < DirectorySize; k++)
-            {
-                dir[k + 1] += dir[k];
-            }
+        for (var k = 0; k < size; k++)
+        {
+            dir[k + 1] += dir[k];
+        }
 
-            var fill = dir.AsSpan(0, DirectorySize).ToArray();
-            var post = new int[count];
-            var tableKeys = bits == 32 ? new uint[count] : null;
-            for (var i = 0; i < count; i++)
-            {
-                var key = Substring(HashStore.Read(src, i), bits, t);
-                var slot = fill[key >> shift]++;
-                post[slot] = i;
-                if (tableKeys is not null)
-                {
-                    tableKeys[slot] = key;
-                }
-            }
-
+        var fill = dir.AsSpan(0, size).ToArray();
+        var post = new int[count];
+        var tableKeys = shift > 0 ? new uint[count] : null;
+        for (var i = 0; i < count; i++)
+        {
+            var key = Substring(HashStore.Read(src, i), bits, t);
+            var slot = fill[key >> shift]++;
+            post[slot] = i;
             if (tableKeys is not null)
             {
-                // Positions within a top-16 bucket arrive in position order; sort each bucket by full key,
-                // stable in position so candidates come out in a deterministic order.
-                for (var k = 0; k < DirectorySize; k++)
-                {
-                    var lo = dir[k];
-                    var len = dir[k + 1] - lo;
-                    if (len > 1)
-                    {
-                        SortByKeyThenPosition(tableKeys.AsSpan(lo, len), post.AsSpan(lo, len));
-                    }
-                }
+                tableKeys[slot] = key;
+            }
+        }
 
-                keys![t] = tableKeys;
+        if (tableKeys is not null)
+        {
+            // Positions within a directory slot arrive in position order; sort each slot by full key,
+            // stable in position so candidates come out in a deterministic order.
+            for (var k = 0; k < size; k++)
+            {
+                var lo = dir[k];
+                var len = dir[k + 1] - lo;
+                if (len > 1)
+                {
+                    SortByKeyThenPosition(tableKeys.AsSpan(lo, len), post.AsSpan(lo, len));
+                }
             }
 
-            directory[t] = dir;
-            postings[t] = post;
-        });
+            keys![t] = tableKeys;
+        }
 
-        return new MultiIndexTable(bits, count, directory, postings, keys);
+        directory[t] = dir;
+        postings[t] = post;
     }
 
     private static void SortByKeyThenPosition(Span<uint> keys, Span<int> positions)
     {
-        var composite = new ulong[keys.Length];
+        Span<ulong> composite = keys.Length <= 256 ? stackalloc ulong[keys.Length] : new ulong[keys.Length];
         for (var i = 0; i < keys.Length; i++)
         {
             composite[i] = ((ulong)keys[i] << 32) | (uint)positions[i];
         }
 
-        Array.Sort(composite);
+        composite.Sort();
         for (var i = 0; i < keys.Length; i++)
         {
             keys[i] = (uint)(composite[i] >> 32);
@@ -143,106 +158,100 @@ internal sealed unsafe class MultiIndexTable
     /// Appends to <paramref name="ranges"/> the posting range of every bucket whose key is within
     /// <paramref name="probeRadius"/> bits of the query's substring, in every table, and returns the
     /// total number of postings in them (the candidate count before deduplication).
+    /// <paramref name="scratch"/> is the caller's reusable buffer for the enumerated probe keys.
     /// </summary>
-    public long CollectRanges(Hash256 query, int probeRadius, List<(int Table, int Lo, int Hi)> ranges)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public long CollectRanges(Hash256 query, int probeRadius, List<(int Table, int Lo, int Hi)> ranges, ref uint[] scratch)
     {
+        var perTable = (long)(ProbesPerQuery(Bits, probeRadius) / Tables);
+        if (scratch.Length < perTable)
+        {
+            scratch = new uint[perTable];
+        }
+
         long total = 0;
         for (var t = 0; t < Tables; t++)
         {
-            var key = Substring(query, Bits, t);
-            total += ProbeTable(t, key, probeRadius, ranges);
+            var n = Enumerate(Substring(query, Bits, t), Bits, probeRadius, scratch);
+            total += Probe(t, scratch.AsSpan(0, n), ranges);
         }
 
         return total;
     }
 
-    private long ProbeTable(int t, uint key, int probeRadius, List<(int Table, int Lo, int Hi)> ranges)
+    /// <summary>Every key within <paramref name="radius"/> bits of <paramref name="key"/> (Gosper's hack per popcount class).</summary>
+    private static int Enumerate(uint key, int bits, int radius, uint[] output)
     {
-        long total = 0;
-        var dir = _directory[t];
-        var tableKeys = _keys?[t];
-        var bits = Bits;
-        var limit = Math.Min(probeRadius, bits);
-
-        // Every mask of popcount 0..limit over b bits (Gosper's hack enumerates each popcount class).
-        for (var flips = 0; flips <= limit; flips++)
+        var n = 0;
+        output[n++] = key;
+        var end = 1UL << bits;
+        for (var flips = 1; flips <= Math.Min(radius, bits); flips++)
         {
-            if (flips == 0)
-            {
-                total += Lookup(dir, tableKeys, key, t, ranges);
-                continue;
-            }
-
             var mask = (1UL << flips) - 1;
-            var end = 1UL << bits;
             while (mask < end)
             {
-                total += Lookup(dir, tableKeys, key ^ (uint)mask, t, ranges);
+                output[n++] = key ^ (uint)mask;
                 var c = mask & (0 - mask);
                 var rr = mask + c;
                 mask = (((rr ^ mask) >> 2) / c) | rr;
             }
         }
 
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long Probe(int t, ReadOnlySpan<uint> probes, List<(int Table, int Lo, int Hi)> ranges)
+    {
+        long total = 0;
+        var dir = _directory[t];
+        var tableKeys = _keys?[t];
+        var shift = _shift;
+        fixed (int* d = dir)
+        {
+            for (var i = 0; i < probes.Length; i++)
+            {
+                if (i + PrefetchAhead < probes.Length && Sse.IsSupported)
+                {
+                    Sse.Prefetch0(d + (probes[i + PrefetchAhead] >> shift));
+                }
+
+                var key = probes[i];
+                var slot = key >> shift;
+                int lo = d[slot], hi = d[slot + 1];
+                if (lo == hi)
+                {
+                    continue;
+                }
+
+                if (tableKeys is not null)
+                {
+                    // A slot holds a few sorted keys: find the run equal to the probe.
+                    var first = lo;
+                    while (first < hi && tableKeys[first] < key)
+                    {
+                        first++;
+                    }
+
+                    var last = first;
+                    while (last < hi && tableKeys[last] == key)
+                    {
+                        last++;
+                    }
+
+                    (lo, hi) = (first, last);
+                    if (lo == hi)
+                    {
+                        continue;
+                    }
+                }
+
+                ranges.Add((t, lo, hi));
+                total += hi - lo;
+            }
+        }
+
         return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Lookup(int[] dir, uint[]? tableKeys, uint key, int t, List<(int Table, int Lo, int Hi)> ranges)
-    {
-        int lo, hi;
-        if (tableKeys is null)
-        {
-            lo = dir[key];
-            hi = dir[key + 1];
-        }
-        else
-        {
-            var top = key >> 16;
-            lo = dir[top];
-            hi = dir[top + 1];
-            if (lo == hi)
-            {
-                return 0;
-            }
-
-            var bucket = tableKeys.AsSpan(lo, hi - lo);
-            var first = LowerBound(bucket, key);
-            var last = first;
-            while (last < bucket.Length && bucket[last] == key)
-            {
-                last++;
-            }
-
-            hi = lo + last;
-            lo += first;
-        }
-
-        if (hi > lo)
-        {
-            ranges.Add((t, lo, hi));
-        }
-
-        return hi - lo;
-    }
-
-    private static int LowerBound(ReadOnlySpan<uint> sorted, uint key)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            if (sorted[mid] < key)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-
-        return lo;
     }
 
     /// <summary>Number of buckets probed per query: m · Σ_{i ≤ s} C(b, i).</summary>

@@ -275,4 +275,20 @@ public class HammingIndexSearchTests
         Assert.NotEmpty(one);
         Assert.Equal(one, three);
     }
+
+    [Fact]
+    public void Multi_index_32_with_a_wide_directory_equals_brute_force()
+    {
+        // 600k entries give the 8×32 tables a 17-bit directory (slots searched linearly), not the 16-bit one.
+        var rng = new Random(600);
+        var data = IndexData.Make("clustered", 600_000, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var queries = IndexData.Queries(data, 12, rng);
+        using var index = HammingIndex.Build(data, ids);
+        Assert.True(MultiIndexTable.DirectoryBits(32, data.Length) > 16);
+
+        var got = index.Search(queries, 31, new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex32 });
+
+        Assert.Equal(IndexData.BruteForce(data, ids, queries, 31), got);
+    }
 }

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Harrier.Media.Hashing;
+
+namespace Harrier.Benchmarks.Index;
+
+/// <summary>Deterministic reference and query sets for the index benchmarks.</summary>
+internal static class IndexBenchData
+{
+    public static Hash256 Uniform(Random rng) =>
+        new((ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63),
+            (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63));
+
+    public static Hash256 Flip(Hash256 h, int bits, Random rng)
+    {
+        Span<ulong> w = [h.W0, h.W1, h.W2, h.W3];
+        for (var i = 0; i < bits; i++)
+        {
+            var b = rng.Next(256);
+            w[b >> 6] ^= 1UL << (b & 63);
+        }
+
+        return new Hash256(w[0], w[1], w[2], w[3]);
+    }
+
+    /// <summary>
+    /// Real PDQ hashes from ../shared/vectors/pdq: the upstream haystack and needles lists and the
+    /// eight dihedral hashes of every test image.
+    /// </summary>
+    public static Hash256[] RealSeeds(string shared)
+    {
+        var pdq = Path.Combine(shared, "vectors", "pdq");
+        var seeds = new List<Hash256>();
+        foreach (var list in new[] { "haystack.txt", "needles.txt" })
+        {
+            seeds.AddRange(File.ReadLines(Path.Combine(pdq, "hashlists", list)).Where(l => l.Length == 64).Select(l => Hash256.Parse(l)));
+        }
+
+        foreach (var line in File.ReadLines(Path.Combine(pdq, "expected-full-resolution-dihedral.tsv")).Skip(1))
+        {
+            seeds.AddRange(line.Split('\t').Where(f => f.Length == 64 && Hash256.TryParse(f, out _)).Select(f => Hash256.Parse(f)));
+        }
+
+        return [.. seeds.Distinct()];
+    }
+
+    /// <summary>
+    /// "uniform": independent random hashes. "realistic": 20% real PDQ hashes replicated with 0..47 flipped
+    /// bits (near-duplicates, transforms), 2% near-blank hashes with at most 8 bits set (degenerate frames,
+    /// which pile into a few multi-index buckets), 78% uniform (unrelated content).
+    /// Queries of the realistic set: 90% replicated real hashes, 0.2% near-blank, the rest uniform.
+    /// </summary>
+    public static (Hash256[] Refs, Hash256[] Queries) Make(string kind, int n, int q, int seed, string shared)
+    {
+        var rng = new Random(seed);
+        if (kind == "uniform")
+        {
+            var r = new Hash256[n];
+            for (var i = 0; i < n; i++)
+            {
+                r[i] = Uniform(rng);
+            }
+
+            // Queries: half near a stored hash (0..40 bits off), half random, so the output is not empty.
+            var qs = new Hash256[q];
+            for (var i = 0; i < q; i++)
+            {
+                qs[i] = i % 2 == 0 ? Flip(r[rng.Next(n)], rng.Next(0, 41), rng) : Uniform(rng);
+            }
+
+            return (r, qs);
+        }
+
+        if (kind != "realistic")
+        {
+            throw new ArgumentException($"unknown data set {kind}", nameof(kind));
+        }
+
+        var seeds = RealSeeds(shared);
+        var refs = new Hash256[n];
+        for (var i = 0; i < n; i++)
+        {
+            var u = rng.Next(1000);
+            refs[i] = u < 200 ? Flip(seeds[rng.Next(seeds.Length)], rng.Next(0, 48), rng)
+                : u < 220 ? Flip(default, rng.Next(0, 9), rng)
+                : Uniform(rng);
+        }
+
+        var queries = new Hash256[q];
+        for (var i = 0; i < q; i++)
+        {
+            var u = rng.Next(1000);
+            queries[i] = u < 900 ? Flip(seeds[rng.Next(seeds.Length)], rng.Next(0, 48), rng)
+                : u < 902 ? Flip(default, rng.Next(0, 9), rng)
+                : Uniform(rng);
+        }
+
+        return (refs, queries);
+    }
+
+    /// <summary>Writes hashes as 32 bytes each (W0..W3 little-endian), the layout the FAISS script reads as uint8 codes.</summary>
+    public static void WriteBinary(string path, ReadOnlySpan<Hash256> hashes)
+    {
+        using var f = File.Create(path);
+        var buf = new byte[32];
+        foreach (var h in hashes)
+        {
+            BitConverter.TryWriteBytes(buf.AsSpan(0), h.W0);
+            BitConverter.TryWriteBytes(buf.AsSpan(8), h.W1);
+            BitConverter.TryWriteBytes(buf.AsSpan(16), h.W2);
+            BitConverter.TryWriteBytes(buf.AsSpan(24), h.W3);
+            f.Write(buf);
+        }
+    }
+
+    public static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Harrier.Matching.Index;
+
+namespace Harrier.Benchmarks.Index;
+
+/// <summary>
+/// The index macro benchmark behind benchmarks/index-bench.sh: one data set, every method, one JSON
+/// line per measurement. Methods whose full run would not fit the time budget run on the first K
+/// queries of the batch (K is recorded), measured by a pilot run first; nothing is extrapolated into
+/// the output except queries/s, which is always queries actually run divided by seconds actually spent.
+/// </summary>
+internal static class IndexMacroBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var opts = Args(args);
+        var kind = opts.GetValueOrDefault("data", "uniform");
+        var n = int.Parse(opts.GetValueOrDefault("n", "1000000"), CultureInfo.InvariantCulture);
+        var q = int.Parse(opts.GetValueOrDefault("queries", "10000"), CultureInfo.InvariantCulture);
+        var radius = int.Parse(opts.GetValueOrDefault("radius", "31"), CultureInfo.InvariantCulture);
+        var budget = double.Parse(opts.GetValueOrDefault("budget", "60"), CultureInfo.InvariantCulture);
+        var outDir = opts.GetValueOrDefault("out", "bench-out");
+        var shared = opts.GetValueOrDefault("shared", Path.Combine("..", "shared"));
+        var threads = Environment.ProcessorCount;
+        Directory.CreateDirectory(outDir);
+        var tag = $"{kind}-{n}-{q}";
+        using var results = new StreamWriter(Path.Combine(outDir, "results.jsonl"), append: true);
+        void Emit(string method, object fields)
+        {
+            var d = new Dictionary<string, object?> { ["data"] = kind, ["n"] = n, ["queries"] = q, ["radius"] = radius, ["method"] = method };
+            foreach (var p in fields.GetType().GetProperties())
+            {
+                d[p.Name] = p.GetValue(fields);
+            }
+
+            var line = JsonSerializer.Serialize(d);
+            results.WriteLine(line);
+            results.Flush();
+            Console.WriteLine(line);
+        }
+
+        var bw1 = Bandwidth(1);
+        var bwT = Bandwidth(threads);
+        Emit("memory-bandwidth", new { threads = 1, gbPerSec = bw1 });
+        Emit("memory-bandwidth", new { threads, gbPerSec = bwT });
+
+        var (refs, queries) = IndexBenchData.Make(kind, n, q, seed: 20261129, shared);
+        IndexBenchData.WriteBinary(Path.Combine(outDir, $"{tag}.refs.bin"), refs);
+        IndexBenchData.WriteBinary(Path.Combine(outDir, $"{tag}.queries.bin"), queries);
+        var ids = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            ids[i] = i;
+        }
+
+        var sw = Stopwatch.StartNew();
+        using var index = HammingIndex.Build(refs, ids);
+        Emit("build-scan-layout", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = HammingIndex.BytesPerEntry });
+
+        var file = Path.Combine(outDir, $"{tag}.hidx");
+        sw.Restart();
+        index.Save(file);
+        Emit("save", new { seconds = sw.Elapsed.TotalSeconds, fileBytes = new FileInfo(file).Length });
+        foreach (var v in new[] { IndexVerification.HeaderOnly, IndexVerification.Full })
+        {
+            sw.Restart();
+            using var opened = HammingIndex.Open(file, v);
+            Emit("open", new { verification = v.ToString(), seconds = sw.Elapsed.TotalSeconds });
+        }
+
+        File.Delete(file);
+
+        // Ground truth on the first K queries: the plain scalar loop over a contiguous Hash256[].
+        var truthQueries = Math.Clamp((int)(2e9 / n), 1, q);
+        var truth = new HashSet<long>();
+        sw.Restart();
+        for (var qi = 0; qi < truthQueries; qi++)
+        {
+            var h = queries[qi];
+            for (var i = 0; i < refs.Length; i++)
+            {
+                if (refs[i].DistanceTo(h) <= radius)
+                {
+                    truth.Add(((long)qi << 32) | (uint)i);
+                }
+            }
+        }
+
+        var loopSeconds = sw.Elapsed.TotalSeconds;
+        Emit("scalar-loop", new { threads = 1, queriesRun = truthQueries, seconds = loopSeconds, qps = truthQueries / loopSeconds,
+            compsPerSecPerCore = (double)truthQueries * n / loopSeconds, matches = truth.Count, recall = 1.0 });
+
+        double Recall(IReadOnlyList<IndexMatch> got, int run)
+        {
+            var limit = Math.Min(run, truthQueries);
+            var found = new HashSet<long>();
+            foreach (var m in got)
+            {
+                if (m.QueryIndex < limit)
+                {
+                    found.Add(((long)m.QueryIndex << 32) | (uint)m.Id);
+                }
+            }
+
+            var expected = truth.Count(k => (k >> 32) < limit);
+            var hit = found.Count(truth.Contains);
+            if (found.Count != hit)
+            {
+                throw new InvalidOperationException("a method returned a pair the scalar loop did not");
+            }
+
+            return expected == 0 ? 1.0 : (double)hit / expected;
+        }
+
+        void Measure(string method, IndexSearchOptions options, int maxQueries, string? kernel = null)
+        {
+            // Pilot on a few queries, then as many as fit the budget.
+            var pilotCount = Math.Min(maxQueries, Math.Max(1, Math.Min(256, truthQueries)));
+            var t = Stopwatch.StartNew();
+            index.Search(queries.AsSpan(0, pilotCount), radius, options);
+            var perQuery = t.Elapsed.TotalSeconds / pilotCount;
+            var run = Math.Clamp((int)(budget / Math.Max(perQuery, 1e-9)), pilotCount, maxQueries);
+            t.Restart();
+            var got = index.Search(queries.AsSpan(0, run), radius, options);
+            var seconds = t.Elapsed.TotalSeconds;
+            var used = options.Threads;
+            Emit(method, new { threads = used, kernel, queriesRun = run, seconds, qps = run / seconds,
+                compsPerSecPerCore = (double)run * n / seconds / used, matches = got.Count, recall = Recall(got, run) });
+        }
+
+        // Scan kernels, one thread, on the truth subset (comparisons/s per core against the scalar loop).
+        foreach (var k in new[] { "Scalar", "Avx2", "Avx512" })
+        {
+            var kernel = Enum.Parse<KernelKind>(k);
+            if (ScanKernel.IsSupported(kernel))
+            {
+                Measure("scan", new IndexSearchOptions { Strategy = SearchStrategy.Scan, MaxDegreeOfParallelism = 1, Kernel = kernel },
+                    truthQueries, k);
+            }
+        }
+
+        Measure("scan", new IndexSearchOptions { Strategy = SearchStrategy.Scan, MaxDegreeOfParallelism = threads }, q, ScanKernel.Best.ToString());
+
+        // One query at a time: the memory-bound case, reported as bytes of hash data scanned per second.
+        foreach (var t in new[] { 1, threads })
+        {
+            var options = new IndexSearchOptions { Strategy = SearchStrategy.Scan, MaxDegreeOfParallelism = t };
+            index.Search(queries[0], radius, options);
+            var best = double.MaxValue;
+            for (var rep = 0; rep < 5; rep++)
+            {
+                var s = Stopwatch.StartNew();
+                index.Search(queries[rep % q], radius, options);
+                best = Math.Min(best, s.Elapsed.TotalSeconds);
+            }
+
+            Emit("scan-single-query", new { threads = t, seconds = best, gbPerSec = n * 32.0 / best / 1e9 });
+        }
+
+        foreach (var bits in new[] { 16, 32 })
+        {
+            sw.Restart();
+            index.EnsureTables(bits, threads);
+            Emit($"build-mih{bits}", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = (double)index.MultiIndexBytes / n });
+            Measure($"mih{bits}", new IndexSearchOptions { Strategy = bits == 16 ? SearchStrategy.MultiIndex16 : SearchStrategy.MultiIndex32 }, q);
+        }
+
+        sw.Restart();
+        var joined = index.Search(queries, radius, new IndexSearchOptions { Strategy = SearchStrategy.Join });
+        var joinSeconds = sw.Elapsed.TotalSeconds;
+        Emit("join", new { threads, queriesRun = q, seconds = joinSeconds, qps = q / joinSeconds,
+            compsPerSecPerCore = (double)q * n / joinSeconds / threads, matches = joined.Count, recall = Recall(joined, q) });
+
+        var plan = index.Plan(queries, radius);
+        Emit("auto-plan", new { strategy = plan.Strategy.ToString(), scan = plan.ScanSeconds, mih16 = plan.MultiIndex16Seconds,
+            mih32 = plan.MultiIndex32Seconds, join = plan.JoinSeconds, cand16 = plan.Candidates16PerQuery, cand32 = plan.Candidates32PerQuery });
+        return 0;
+    }
+
+    /// <summary>Sequential read of a 1 GiB array (sum of every ulong), best of three, in GB/s.</summary>
+    private static double Bandwidth(int threads)
+    {
+        var data = new ulong[1 << 27];
+        for (var i = 0; i < data.Length; i += 512)
+        {
+            data[i] = (ulong)i;
+        }
+
+        var best = double.MaxValue;
+        ulong sink = 0;
+        for (var rep = 0; rep < 3; rep++)
+        {
+            var sw = Stopwatch.StartNew();
+            var parts = new ulong[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                var span = data.AsSpan((int)((long)t * data.Length / threads), data.Length / threads);
+                var v = System.Numerics.Vector<ulong>.Zero;
+                var vs = System.Runtime.InteropServices.MemoryMarshal.Cast<ulong, System.Numerics.Vector<ulong>>(span);
+                foreach (var x in vs)
+                {
+                    v += x;
+                }
+
+                parts[t] = System.Numerics.Vector.Sum(v);
+            });
+            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            sink += parts.Aggregate(0UL, (a, b) => a + b);
+        }
+
+        GC.KeepAlive(sink);
+        return data.Length * 8.0 / best / 1e9;
+    }
+
+    private static Dictionary<string, string> Args(string[] args)
+    {
+        var d = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            d[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        return d;
+    }
+}

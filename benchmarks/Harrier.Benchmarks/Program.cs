@@ -1,0 +1,10 @@
+using BenchmarkDotNet.Running;
+
+// `index-macro` runs the index macro benchmark (benchmarks/index-bench.sh); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "index-macro")
+{
+    return Harrier.Benchmarks.Index.IndexMacroBenchmark.Run(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Harrier.Benchmarks.Index.ScanKernelBenchmarks).Assembly).Run(args);
+return 0;
