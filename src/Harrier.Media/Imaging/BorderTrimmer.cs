@@ -12,26 +12,43 @@ public static class BorderTrimmer
     public const int DefaultTolerance = 24;
 
     /// <summary>
-    /// The content region of <paramref name="image"/>. Returns the whole image when trimming would leave less than
-    /// <paramref name="minKeepFraction"/> of either dimension (e.g. a flat image).
+    /// The content region of <paramref name="image"/>. Peels up to <paramref name="maxLayers"/> nested layers of
+    /// bars (e.g. a screenshot's window chrome, then the page background around a picture). Returns the whole image
+    /// when trimming would leave less than <paramref name="minKeepFraction"/> of either dimension (e.g. a flat image).
     /// </summary>
-    public static PixelRegion FindContent(DecodedImage image, int tolerance = DefaultTolerance, double minKeepFraction = 0.25)
+    public static PixelRegion FindContent(DecodedImage image, int tolerance = DefaultTolerance, double minKeepFraction = 0.25, int maxLayers = 3)
     {
         ArgumentNullException.ThrowIfNull(image);
+        var whole = PixelRegion.Whole(image.Width, image.Height);
+        var region = whole;
+        for (var layer = 0; layer < maxLayers; layer++)
+        {
+            var next = Peel(image, region, tolerance);
+            if (next == region)
+            {
+                break;
+            }
+
+            region = next;
+        }
+
+        return region.Width < image.Width * minKeepFraction || region.Height < image.Height * minKeepFraction || region.Width < 1 || region.Height < 1
+            ? whole
+            : region;
+    }
+
+    /// <summary>One layer: uniform rows off the top and bottom, then uniform columns (within those rows) off the sides.</summary>
+    private static PixelRegion Peel(DecodedImage image, PixelRegion r, int tolerance)
+    {
         var px = image.Pixels;
         var bpp = image.BytesPerPixel;
         var channels = Math.Min(bpp, 3);
-        int w = image.Width, h = image.Height, stride = image.Stride;
-
-        var top = Count(px, 0, 1, h, stride, bpp, 0, w, channels, tolerance);
-        var bottom = h - Count(px, h - 1, -1, h - top, stride, bpp, 0, w, channels, tolerance);
-        var left = Count(px, 0, 1, w, bpp, stride, top, bottom, channels, tolerance);
-        var right = w - Count(px, w - 1, -1, w - left, bpp, stride, top, bottom, channels, tolerance);
-
-        var region = new PixelRegion(left, top, right - left, bottom - top);
-        return region.Width < w * minKeepFraction || region.Height < h * minKeepFraction || region.Width < 1 || region.Height < 1
-            ? PixelRegion.Whole(w, h)
-            : region;
+        var stride = image.Stride;
+        var top = r.Y + Count(px, r.Y, 1, r.Height, stride, bpp, r.X, r.X + r.Width, channels, tolerance);
+        var bottom = r.Y + r.Height - Count(px, r.Y + r.Height - 1, -1, r.Y + r.Height - top, stride, bpp, r.X, r.X + r.Width, channels, tolerance);
+        var left = r.X + Count(px, r.X, 1, r.Width, bpp, stride, top, bottom, channels, tolerance);
+        var right = r.X + r.Width - Count(px, r.X + r.Width - 1, -1, r.X + r.Width - left, bpp, stride, top, bottom, channels, tolerance);
+        return new PixelRegion(left, top, Math.Max(0, right - left), Math.Max(0, bottom - top));
     }
 
     /// <summary>

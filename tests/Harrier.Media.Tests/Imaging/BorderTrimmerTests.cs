@@ -43,6 +43,34 @@ public sealed class BorderTrimmerTests
     }
 
     [Fact]
+    public void Nested_bars_are_peeled_layer_by_layer()
+    {
+        // 20 rows of dark bar, then 10 px of light page around the picture on every side.
+        var rng = new Random(9);
+        const int w = 200, h = 160;
+        var png = PngBuilder.Build(w, h, 0, w, y =>
+        {
+            var row = new byte[w];
+            if (y < 20)
+            {
+                Array.Fill(row, (byte)40);
+                return row;
+            }
+
+            Array.Fill(row, (byte)235);
+            if (y >= 30 && y < h - 10)
+            {
+                rng.NextBytes(row.AsSpan(10, w - 20));
+            }
+
+            return row;
+        });
+        using var image = ImageDecoder.Decode(png, "chrome.png");
+        Assert.Equal(new PixelRegion(10, 30, w - 20, h - 40), BorderTrimmer.FindContent(image));
+        Assert.Equal(new PixelRegion(10, 20, w - 20, h - 30), BorderTrimmer.FindContent(image, maxLayers: 1));
+    }
+
+    [Fact]
     public void A_flat_image_is_left_whole()
     {
         var png = PngBuilder.Build(50, 40, 0, 50, _ => Enumerable.Repeat((byte)128, 50).ToArray());
