@@ -29,7 +29,10 @@ internal static class IndexMacroBenchmark
         using var results = new StreamWriter(Path.Combine(outDir, "results.jsonl"), append: true);
         void Emit(string method, object fields)
         {
-            var d = new Dictionary<string, object?> { ["data"] = kind, ["n"] = n, ["queries"] = q, ["radius"] = radius, ["method"] = method };
+            var d = new Dictionary<string, object?>
+            {
+                ["data"] = kind, ["n"] = n, ["queries"] = q, ["radius"] = radius, ["method"] = method, ["load1"] = LoadAverage(),
+            };
             foreach (var p in fields.GetType().GetProperties())
             {
                 d[p.Name] = p.GetValue(fields);
@@ -89,6 +92,13 @@ internal static class IndexMacroBenchmark
         }
 
         var loopSeconds = sw.Elapsed.TotalSeconds;
+        var counts = new int[truthQueries];
+        foreach (var key in truth)
+        {
+            counts[key >> 32]++;
+        }
+
+        File.WriteAllBytes(Path.Combine(outDir, $"{tag}.counts.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(counts.AsSpan()).ToArray());
         Emit("scalar-loop", new { threads = 1, queriesRun = truthQueries, seconds = loopSeconds, qps = truthQueries / loopSeconds,
             compsPerSecPerCore = (double)truthQueries * n / loopSeconds, matches = truth.Count, recall = 1.0 });
 
@@ -114,10 +124,10 @@ internal static class IndexMacroBenchmark
             return expected == 0 ? 1.0 : (double)hit / expected;
         }
 
-        void Measure(string method, IndexSearchOptions options, int maxQueries, string? kernel = null)
+        int Measure(string method, IndexSearchOptions options, int maxQueries, string? kernel = null, int pilot = 256)
         {
             // Pilot on a few queries, then as many as fit the budget.
-            var pilotCount = Math.Min(maxQueries, Math.Max(1, Math.Min(256, truthQueries)));
+            var pilotCount = Math.Clamp(pilot == 256 ? Math.Min(256, truthQueries) : pilot, 1, maxQueries);
             var t = Stopwatch.StartNew();
             index.Search(queries.AsSpan(0, pilotCount), radius, options);
             var perQuery = t.Elapsed.TotalSeconds / pilotCount;
@@ -128,6 +138,7 @@ internal static class IndexMacroBenchmark
             var used = options.Threads;
             Emit(method, new { threads = used, kernel, queriesRun = run, seconds, qps = run / seconds,
                 compsPerSecPerCore = (double)run * n / seconds / used, matches = got.Count, recall = Recall(got, run) });
+            return run;
         }
 
         // Scan kernels, one thread, on the truth subset (comparisons/s per core against the scalar loop).
@@ -167,14 +178,13 @@ internal static class IndexMacroBenchmark
             Measure($"mih{bits}", new IndexSearchOptions { Strategy = bits == 16 ? SearchStrategy.MultiIndex16 : SearchStrategy.MultiIndex32 }, q);
         }
 
-        sw.Restart();
-        var joined = index.Search(queries, radius, new IndexSearchOptions { Strategy = SearchStrategy.Join });
-        var joinSeconds = sw.Elapsed.TotalSeconds;
-        Emit("join", new { threads, queriesRun = q, seconds = joinSeconds, qps = q / joinSeconds,
-            compsPerSecPerCore = (double)q * n / joinSeconds / threads, matches = joined.Count, recall = Recall(joined, q) });
+        // The join pays one probe pass over all N entries per call, so its pilot is a large batch.
+        Measure("join", new IndexSearchOptions { Strategy = SearchStrategy.Join }, q, pilot: 4096);
 
-        var plan = index.Plan(queries, radius);
-        Emit("auto-plan", new { strategy = plan.Strategy.ToString(), scan = plan.ScanSeconds, mih16 = plan.MultiIndex16Seconds,
+        // Auto: the cost model's pick for the batch size actually run, then that run.
+        var autoRun = Measure("auto", IndexSearchOptions.Default, q, pilot: 4096);
+        var plan = index.Plan(queries.AsSpan(0, autoRun), radius);
+        Emit("auto-plan", new { queriesRun = autoRun, strategy = plan.Strategy.ToString(), scan = plan.ScanSeconds, mih16 = plan.MultiIndex16Seconds,
             mih32 = plan.MultiIndex32Seconds, join = plan.JoinSeconds, cand16 = plan.Candidates16PerQuery, cand32 = plan.Candidates32PerQuery });
         return 0;
     }
@@ -212,6 +222,18 @@ internal static class IndexMacroBenchmark
 
         GC.KeepAlive(sink);
         return data.Length * 8.0 / best / 1e9;
+    }
+
+    private static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
     }
 
     private static Dictionary<string, string> Args(string[] args)

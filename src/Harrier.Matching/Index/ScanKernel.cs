@@ -105,13 +105,14 @@ internal static unsafe class ScanKernel
         where TSink : struct, IScanSink
     {
         var radius = sink.RadiusFor(q);
+        ulong q0 = h.W0, q1 = h.W1, q2 = h.W2, q3 = h.W3;
         for (var b = blockStart; b < blockEnd; b++)
         {
             var p = blocks + ((nint)b * HashStore.UlongsPerBlock);
             for (var l = 0; l < HashStore.BlockSize; l++)
             {
-                var d = BitOperations.PopCount(p[l] ^ h.W0) + BitOperations.PopCount(p[8 + l] ^ h.W1)
-                    + BitOperations.PopCount(p[16 + l] ^ h.W2) + BitOperations.PopCount(p[24 + l] ^ h.W3);
+                var d = BitOperations.PopCount(p[l] ^ q0) + BitOperations.PopCount(p[8 + l] ^ q1)
+                    + BitOperations.PopCount(p[16 + l] ^ q2) + BitOperations.PopCount(p[24 + l] ^ q3);
                 if (d <= radius)
                 {
                     sink.Emit(q, (b * HashStore.BlockSize) + l, d);
