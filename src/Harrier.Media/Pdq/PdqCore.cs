@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Harrier.Media.Hashing;
@@ -138,12 +139,10 @@ internal static class PdqCore
     // ---------------------------------------------------------------- fast path
 
     /// <summary>
-    /// Bit-identical to <see cref="Buffer64Reference"/> (same per-sample op order), faster: rows are filtered four at
-    /// a time (independent running sums), column filters stream row by row with SIMD lanes over columns, and the
-    /// second pass produces only what decimation reads. Overwrites <paramref name="luma"/>; <paramref name="scratch"/>
-    /// needs width×height floats.
+    /// The 64×64 buffer of a dense luma image through <see cref="PdqJaroszStream"/> (bit-identical to
+    /// <see cref="Buffer64Reference"/>); a 64×64 input is copied (bypass).
     /// </summary>
-    public static void Buffer64Fast(Span<float> luma, Span<float> scratch, int width, int height, Span<float> buffer64)
+    public static void Buffer64Fast(ReadOnlySpan<float> luma, int width, int height, Span<float> buffer64)
     {
         if (width == BufferDim && height == BufferDim)
         {
@@ -151,78 +150,97 @@ internal static class PdqCore
             return;
         }
 
-        var wx = WindowSize(width);
-        var wy = WindowSize(height);
-        Span<int> sampleCols = stackalloc int[BufferDim];
-        Span<int> sampleRows = stackalloc int[BufferDim];
-        for (var i = 0; i < BufferDim; i++)
+        using var stream = new PdqJaroszStream(width, height);
+        for (var y = 0; y < height; y += PdqJaroszStream.Block)
         {
-            sampleCols[i] = DecimationIndex(i, width);
-            sampleRows[i] = DecimationIndex(i, height);
+            var rows = Math.Min(PdqJaroszStream.Block, height - y);
+            stream.AddRows(luma.Slice(y * width, rows * width), rows);
         }
 
-        // Pass 1: rows luma→scratch, columns scratch→luma, every output.
-        BoxRows(luma, scratch, width, height, wx, default);
-        var sums = new float[Math.Max(width, BufferDim)];
-        BoxColumns(scratch, luma, sums.AsSpan(0, width), width, height, wy, default);
-
-        // Pass 2: rows luma→compact (only the 64 sampled columns are kept: height×64),
-        // then columns over the compact buffer, writing only the 64 sampled rows.
-        // The compact buffer fits in scratch unless the image is narrower than 64.
-        var compact = width >= BufferDim ? scratch[..(height * BufferDim)] : new float[height * BufferDim];
-        BoxRows(luma, compact, width, height, wx, sampleCols);
-        BoxColumns(compact, buffer64, sums.AsSpan(0, BufferDim), BufferDim, height, wy, sampleRows);
+        stream.Finish(buffer64);
     }
 
     /// <summary>
-    /// Box filter along each row. With <paramref name="sampleCols"/> empty, writes every output into a dense
-    /// width×height <paramref name="dst"/>; otherwise writes only those columns into a height×64 buffer.
+    /// The 64×64 buffer straight from pixels: luma is computed a block of rows at a time and streamed through the
+    /// blur, so no full-frame float buffer exists. With <paramref name="pre512"/>, rows and columns are first picked by
+    /// the C++ CLI's 512×512 nearest-neighbour rule.
     /// </summary>
-    private static void BoxRows(ReadOnlySpan<float> src, Span<float> dst, int width, int height, int window, ReadOnlySpan<int> sampleCols)
+    public static void Buffer64FromPixels(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, bool pre512, Span<float> buffer64)
     {
-        var full = sampleCols.IsEmpty;
-        var rowSums = full ? default : new float[4 * width];
-        var y = 0;
-        for (; y + 4 <= height; y += 4)
+        var outW = pre512 ? Pre512Size : width;
+        var outH = pre512 ? Pre512Size : height;
+        var block = ArrayPool<float>.Shared.Rent(PdqJaroszStream.Block * outW);
+        int[]? xs = null;
+        byte[]? picked = null;
+        try
         {
-            Span<float> s0, s1, s2, s3;
-            if (full)
+            if (pre512)
             {
-                s0 = dst.Slice(y * width, width);
-                s1 = dst.Slice((y + 1) * width, width);
-                s2 = dst.Slice((y + 2) * width, width);
-                s3 = dst.Slice((y + 3) * width, width);
-            }
-            else
-            {
-                s0 = rowSums.AsSpan(0, width);
-                s1 = rowSums.AsSpan(width, width);
-                s2 = rowSums.AsSpan(2 * width, width);
-                s3 = rowSums.AsSpan(3 * width, width);
+                var bpp = PdqLuma.BytesPerPixel(format);
+                xs = new int[Pre512Size];
+                for (var x = 0; x < Pre512Size; x++)
+                {
+                    xs[x] = PdqLuma.Pre512Source(x, width) * bpp;
+                }
+
+                picked = ArrayPool<byte>.Shared.Rent(Pre512Size * bpp);
             }
 
-            RunningSums4(
-                src.Slice(y * width, width), src.Slice((y + 1) * width, width),
-                src.Slice((y + 2) * width, width), src.Slice((y + 3) * width, width),
-                s0, s1, s2, s3, window);
-            for (var k = 0; k < 4; k++)
+            if (outW == BufferDim && outH == BufferDim)
             {
-                var sumsRow = full ? dst.Slice((y + k) * width, width) : rowSums.AsSpan(k * width, width);
-                FinishRow(sumsRow, dst, y + k, width, window, sampleCols);
+                for (var y = 0; y < BufferDim; y++)
+                {
+                    LumaRow(pixels, format, stride, y, height, xs, picked, buffer64.Slice(y * BufferDim, BufferDim));
+                }
+
+                return;
             }
+
+            using var stream = new PdqJaroszStream(outW, outH);
+            for (var y = 0; y < outH; y += PdqJaroszStream.Block)
+            {
+                var rows = Math.Min(PdqJaroszStream.Block, outH - y);
+                for (var k = 0; k < rows; k++)
+                {
+                    LumaRow(pixels, format, stride, y + k, height, xs, picked, block.AsSpan(k * outW, outW));
+                }
+
+                stream.AddRows(block.AsSpan(0, rows * outW), rows);
+            }
+
+            stream.Finish(buffer64);
         }
-
-        Span<float> one = full ? default : rowSums.AsSpan(0, width);
-        for (; y < height; y++)
+        finally
         {
-            var sumsRow = full ? dst.Slice(y * width, width) : one;
-            RunningSums1(src.Slice(y * width, width), sumsRow, window);
-            FinishRow(sumsRow, dst, y, width, window, sampleCols);
+            ArrayPool<float>.Shared.Return(block);
+            if (picked is not null)
+            {
+                ArrayPool<byte>.Shared.Return(picked);
+            }
         }
     }
 
+    /// <summary>One luma row: source row <paramref name="y"/>, or with <paramref name="xs"/> the pre-512 nearest pick.</summary>
+    private static void LumaRow(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int stride, int y, int height, int[]? xs, byte[]? picked, Span<float> dst)
+    {
+        if (xs is null)
+        {
+            PdqLuma.Row(pixels.Slice(y * stride), format, dst);
+            return;
+        }
+
+        var bpp = PdqLuma.BytesPerPixel(format);
+        var src = pixels.Slice(PdqLuma.Pre512Source(y, height) * stride);
+        for (var x = 0; x < xs.Length; x++)
+        {
+            src.Slice(xs[x], bpp).CopyTo(picked.AsSpan(x * bpp, bpp));
+        }
+
+        PdqLuma.Row(picked, format, dst);
+    }
+
     /// <summary>Turns a row of running sums into means (count per position as in the reference).</summary>
-    private static void FinishRow(Span<float> sums, Span<float> dst, int y, int n, int window, ReadOnlySpan<int> sampleCols)
+    internal static void FinishRow(Span<float> sums, Span<float> dst, int y, int n, int window, ReadOnlySpan<int> sampleCols)
     {
         var half = (window + 2) / 2;
         var phase2 = window - half + 1;
@@ -252,7 +270,7 @@ internal static class PdqCore
         }
     }
 
-    private static void DivideInPlace(Span<float> values, int divisor)
+    internal static void DivideInPlace(Span<float> values, int divisor)
     {
         var d = (float)divisor;
         var i = 0;
@@ -275,7 +293,7 @@ internal static class PdqCore
     }
 
     /// <summary>Running sums of one row, in the reference's add/subtract order, undivided.</summary>
-    private static void RunningSums1(ReadOnlySpan<float> a, Span<float> o, int window)
+    internal static void RunningSums1(ReadOnlySpan<float> a, Span<float> o, int window)
     {
         var n = a.Length;
         var half = (window + 2) / 2;
@@ -314,7 +332,7 @@ internal static class PdqCore
     /// <see cref="RunningSums1"/> on four rows at once: four independent dependency chains, so the CPU overlaps
     /// their add latencies. Each chain's op sequence is unchanged.
     /// </summary>
-    private static void RunningSums4(
+    internal static void RunningSums4(
         ReadOnlySpan<float> a0, ReadOnlySpan<float> a1, ReadOnlySpan<float> a2, ReadOnlySpan<float> a3,
         Span<float> o0, Span<float> o1, Span<float> o2, Span<float> o3, int window)
     {
@@ -387,7 +405,7 @@ internal static class PdqCore
     /// (SIMD lanes are columns). With <paramref name="sampleRows"/> empty every row is written to the same place in
     /// <paramref name="dst"/>; otherwise only those rows, packed as 64 consecutive rows of <paramref name="width"/>.
     /// </summary>
-    private static void BoxColumns(ReadOnlySpan<float> src, Span<float> dst, Span<float> sums, int width, int height, int window, ReadOnlySpan<int> sampleRows)
+    internal static void BoxColumns(ReadOnlySpan<float> src, Span<float> dst, Span<float> sums, int width, int height, int window, ReadOnlySpan<int> sampleRows)
     {
         var half = (window + 2) / 2;
         var phase1 = half - 1;
@@ -423,7 +441,7 @@ internal static class PdqCore
         }
     }
 
-    private static void Emit(ReadOnlySpan<float> sums, Span<float> dst, int row, int count, int width, ReadOnlySpan<int> sampleRows, ref int nextSample)
+    internal static void Emit(ReadOnlySpan<float> sums, Span<float> dst, int row, int count, int width, ReadOnlySpan<int> sampleRows, ref int nextSample)
     {
         if (sampleRows.IsEmpty)
         {
@@ -439,7 +457,7 @@ internal static class PdqCore
         }
     }
 
-    private static void AddRow(Span<float> sums, ReadOnlySpan<float> a)
+    internal static void AddRow(Span<float> sums, ReadOnlySpan<float> a)
     {
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -460,7 +478,7 @@ internal static class PdqCore
         }
     }
 
-    private static void SubRow(Span<float> sums, ReadOnlySpan<float> b)
+    internal static void SubRow(Span<float> sums, ReadOnlySpan<float> b)
     {
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -482,7 +500,7 @@ internal static class PdqCore
     }
 
     /// <summary>sums += a; sums -= b, per lane in that order (two roundings, as the reference).</summary>
-    private static void AddSubRow(Span<float> sums, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    internal static void AddSubRow(Span<float> sums, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -506,7 +524,7 @@ internal static class PdqCore
         }
     }
 
-    private static void DivideRow(ReadOnlySpan<float> sums, Span<float> dst, int count)
+    internal static void DivideRow(ReadOnlySpan<float> sums, Span<float> dst, int count)
     {
         var d = (float)count;
         var i = 0;

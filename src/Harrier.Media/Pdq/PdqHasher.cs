@@ -6,7 +6,8 @@ namespace Harrier.Media.Pdq;
 /// <summary>
 /// PDQ perceptual hashing (Meta ThreatExchange), bit-exact with the reference core: float32 luma → 2-pass Jarosz tent
 /// blur → 64×64 decimation → quality → 16×16 DCT → median threshold (docs: pdq-vpdq-tmk.md §1).
-/// All members are thread-safe; scratch memory comes from <see cref="ArrayPool{T}.Shared"/>.
+/// All members are thread-safe; the blur streams rows (no full-frame float buffers), scratch comes from
+/// <see cref="ArrayPool{T}.Shared"/>.
 /// </summary>
 /// <remarks>
 /// Images with width or height under 5 give <see cref="Hash256.Zero"/> with quality 0, for either front end.
@@ -113,7 +114,7 @@ public static class PdqHasher
 
     /// <summary>
     /// The 64×64 buffer of a luma image: 2-pass Jarosz blur then centre-sample decimation (spec §1.3–1.4); a 64×64
-    /// input is copied as is. <paramref name="luma"/> is read only. Width and height must be at least 1.
+    /// input is copied as is. Width and height must be at least 1. Memory: O(blur window × width), not a frame.
     /// </summary>
     public static void ComputeBuffer64(ReadOnlySpan<float> luma, int width, int height, Span<float> buffer64x64)
     {
@@ -122,18 +123,7 @@ public static class PdqHasher
         var n = checked(width * height);
         RequireLength(luma.Length, n, nameof(luma));
         RequireLength(buffer64x64.Length, PdqCore.BufferLength, nameof(buffer64x64));
-        var work = ArrayPool<float>.Shared.Rent(n);
-        var scratch = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            luma[..n].CopyTo(work);
-            PdqCore.Buffer64Fast(work.AsSpan(0, n), scratch.AsSpan(0, n), width, height, buffer64x64);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-            ArrayPool<float>.Shared.Return(work);
-        }
+        PdqCore.Buffer64Fast(luma[..n], width, height, buffer64x64);
     }
 
     /// <summary>
@@ -196,39 +186,8 @@ public static class PdqHasher
             return false;
         }
 
-        if (frontEnd == PdqFrontEnd.Pre512 && (width > PdqCore.Pre512Size || height > PdqCore.Pre512Size))
-        {
-            const int n512 = PdqCore.Pre512Size * PdqCore.Pre512Size;
-            var luma512 = ArrayPool<float>.Shared.Rent(n512);
-            var scratch512 = ArrayPool<float>.Shared.Rent(n512);
-            try
-            {
-                PdqLuma.ImagePre512(pixels, format, width, height, stride, luma512);
-                PdqCore.Buffer64Fast(luma512.AsSpan(0, n512), scratch512.AsSpan(0, n512), PdqCore.Pre512Size, PdqCore.Pre512Size, buffer64);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(scratch512);
-                ArrayPool<float>.Shared.Return(luma512);
-            }
-
-            return true;
-        }
-
-        var n = checked(width * height);
-        var luma = ArrayPool<float>.Shared.Rent(n);
-        var scratch = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            PdqLuma.Image(pixels, format, width, height, stride, luma);
-            PdqCore.Buffer64Fast(luma.AsSpan(0, n), scratch.AsSpan(0, n), width, height, buffer64);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-            ArrayPool<float>.Shared.Return(luma);
-        }
-
+        var pre512 = frontEnd == PdqFrontEnd.Pre512 && (width > PdqCore.Pre512Size || height > PdqCore.Pre512Size);
+        PdqCore.Buffer64FromPixels(pixels, format, width, height, stride, pre512, buffer64);
         return true;
     }
 
@@ -246,22 +205,20 @@ public static class PdqHasher
         {
             const int n512 = PdqCore.Pre512Size * PdqCore.Pre512Size;
             var luma512 = ArrayPool<float>.Shared.Rent(n512);
-            var scratch512 = ArrayPool<float>.Shared.Rent(n512);
             try
             {
                 PdqLuma.LumaPre512(luma, width, height, luma512);
-                PdqCore.Buffer64Fast(luma512.AsSpan(0, n512), scratch512.AsSpan(0, n512), PdqCore.Pre512Size, PdqCore.Pre512Size, buffer64);
+                PdqCore.Buffer64Fast(luma512.AsSpan(0, n512), PdqCore.Pre512Size, PdqCore.Pre512Size, buffer64);
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(scratch512);
                 ArrayPool<float>.Shared.Return(luma512);
             }
 
             return true;
         }
 
-        ComputeBuffer64(luma, width, height, buffer64);
+        PdqCore.Buffer64Fast(luma, width, height, buffer64);
         return true;
     }
 

@@ -138,28 +138,6 @@ internal static class PdqLuma
     /// <summary>The source index for destination index <paramref name="dst"/> of the 512 nearest-neighbour resize.</summary>
     public static int Pre512Source(int dst, int srcSize) => (int)Math.Floor(dst * (double)srcSize / PdqCore.Pre512Size);
 
-    /// <summary>The C++ CLI front end: nearest-neighbour resize to 512×512 while computing luma.</summary>
-    public static void ImagePre512(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, Span<float> luma512)
-    {
-        const int n = PdqCore.Pre512Size;
-        var bpp = BytesPerPixel(format);
-        Span<int> xs = stackalloc int[n];
-        for (var x = 0; x < n; x++)
-        {
-            xs[x] = Pre512Source(x, width) * bpp;
-        }
-
-        for (var y = 0; y < n; y++)
-        {
-            var rowOffset = Pre512Source(y, height) * stride;
-            var dst = luma512.Slice(y * n, n);
-            for (var x = 0; x < n; x++)
-            {
-                dst[x] = Pixel(pixels, format, rowOffset + xs[x]);
-            }
-        }
-    }
-
     /// <summary>The 512 nearest-neighbour resize of an existing luma buffer.</summary>
     public static void LumaPre512(ReadOnlySpan<float> luma, int width, int height, Span<float> luma512)
     {
