@@ -10,7 +10,7 @@
 # Needs: apt-get install -y python3-faiss python3-numpy
 set -euo pipefail
 cd "$(dirname "$0")/.."
-OUT=${OUT:-bench-out/index}
+OUT=${OUT:-benchmarks/results/index}
 BUDGET=${BUDGET:-40}
 SHARED=${HARRIER_SHARED:-../shared}
 CONFIGS=${CONFIGS:-"uniform:1000000:10000 uniform:1000000:100000 realistic:1000000:10000 realistic:1000000:100000 uniform:10000000:10000 realistic:10000000:10000 uniform:10000000:100000"}
@@ -27,7 +27,7 @@ for cfg in $CONFIGS; do
   echo "== $tag" >&2
   dotnet "$BENCH" index-macro --data "$data" --n "$n" --queries "$q" --radius 31 --budget "$BUDGET" --out "$OUT" --shared "$SHARED"
   /usr/bin/python3 benchmarks/index_faiss.py "$OUT" "$tag" "$data" "$n" "$q" 31 "$BUDGET" "$THREADS"
-  rm -f "$OUT/$tag.refs.bin" "$OUT/$tag.queries.bin"
+  rm -f "$OUT/$tag.refs.bin" "$OUT/$tag.queries.bin" "$OUT/$tag.counts.bin"
 done
 
 /usr/bin/python3 benchmarks/index_report.py "$OUT/results.jsonl" docs/benchmarks.md \

@@ -51,7 +51,7 @@ def main():
 
     out = ["## Hamming index", ""]
     out.append(f"Measured {datetime.date.today().isoformat()} on {cpu_model()}, {os.cpu_count()} vCPUs, "
-               f"radius 31, by `{command}`. Raw lines: `bench-out/index/results.jsonl`.")
+               f"radius 31, by `{command}`. Raw lines: `benchmarks/results/index/results.jsonl`.")
     out.append("")
     out.append("How to read this:")
     out.append("- **Same data, same run.** The C# benchmark writes the reference and query hashes to files; the FAISS "
