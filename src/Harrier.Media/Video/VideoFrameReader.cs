@@ -1,0 +1,326 @@
+using System.Buffers;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace Harrier.Media.Video;
+
+/// <summary>
+/// Decodes video through ffmpeg as a child process: ffprobe for the stream facts, then raw RGB24 frames over a pipe,
+/// one frame buffer at a time, so memory stays flat however long the video is.
+/// </summary>
+/// <remarks>
+/// Frames are the decoder's own output (<c>-vsync passthrough</c>: no duplication or dropping, so variable-frame-rate
+/// files keep their frame numbering) unless a constant resampling rate is asked for (TMK). Files are opened with the
+/// <c>file:</c> protocol so a file name can never be read as another ffmpeg protocol. Only the first video stream that
+/// is not cover art is read.
+/// </remarks>
+public sealed class VideoFrameReader(FfmpegOptions? options = null)
+{
+    private readonly FfmpegOptions _options = options ?? FfmpegOptions.Default;
+
+    /// <summary>The options in use.</summary>
+    public FfmpegOptions Options => _options;
+
+    /// <summary>Stream facts of the first video stream.</summary>
+    /// <exception cref="VideoException">Missing or empty file, no video stream, or a file ffprobe cannot read.</exception>
+    /// <exception cref="FfmpegNotFoundException">ffprobe is not installed.</exception>
+    public async Task<VideoStreamInfo> ProbeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        CheckFile(path);
+        string[] args =
+        [
+            "-v", "error", "-select_streams", "V:0",
+            "-show_entries",
+            "stream=codec_name,width,height,pix_fmt,avg_frame_rate,r_frame_rate,duration,nb_frames:stream_tags=rotate:stream_side_data=rotation:format=duration",
+            "-of", "json", FileUrl(path),
+        ];
+        using var probe = FfmpegProcess.Start(_options.FfprobePath, args, _options, cancellationToken);
+        string json;
+        int exit;
+        try
+        {
+            json = await probe.ReadAllTextAsync(cancellationToken);
+            exit = await probe.WaitForExitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            probe.ThrowIfKilled(path, cancellationToken);
+            throw;
+        }
+
+        probe.ThrowIfKilled(path, cancellationToken);
+        if (exit != 0)
+        {
+            throw new VideoException(path, $"not a readable video ({probe.StderrSummary()})");
+        }
+
+        return ParseProbe(path, json);
+    }
+
+    /// <summary>
+    /// Streams the frames <paramref name="request"/> selects. The frame memory is reused between iterations.
+    /// </summary>
+    /// <exception cref="VideoException">The file cannot be decoded, decodes to no frames, or ffmpeg stalled and was killed.</exception>
+    /// <exception cref="FfmpegNotFoundException">ffmpeg is not installed.</exception>
+    public async IAsyncEnumerable<VideoFrame> ReadFramesAsync(
+        string path,
+        VideoStreamInfo info,
+        VideoFrameRequest request,
+        VideoDiagnostics? diagnostics = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.FrameModulus, 1);
+        var (width, height) = OutputSize(info, request);
+        if (width < 1 || height < 1)
+        {
+            throw new VideoException(path, string.Create(CultureInfo.InvariantCulture, $"video stream has no usable size ({info.Width}×{info.Height})"));
+        }
+
+        var frameBytes = checked(width * height * 3);
+        var buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
+        using var ffmpeg = FfmpegProcess.Start(_options.FfmpegPath, BuildArguments(path, request, width, height), _options, cancellationToken);
+        try
+        {
+            var index = 0;
+            var step = request.ResampleFramesPerSecond is null ? request.FrameModulus : 1;
+            while (true)
+            {
+                bool got;
+                try
+                {
+                    got = await ffmpeg.ReadBlockAsync(buffer.AsMemory(0, frameBytes), cancellationToken);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException)
+                {
+                    ffmpeg.ThrowIfKilled(path, cancellationToken);
+                    if (e is EndOfStreamException)
+                    {
+                        throw new VideoException(path, $"ffmpeg output ended mid-frame ({ffmpeg.StderrSummary()})", e);
+                    }
+
+                    throw;
+                }
+
+                if (!got)
+                {
+                    break;
+                }
+
+                yield return new VideoFrame(index * step, width, height, buffer.AsMemory(0, frameBytes));
+                index++;
+            }
+
+            int exit;
+            try
+            {
+                exit = await ffmpeg.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                ffmpeg.ThrowIfKilled(path, cancellationToken);
+                throw;
+            }
+
+            ffmpeg.ThrowIfKilled(path, cancellationToken);
+            if (exit != 0)
+            {
+                throw new VideoException(path, $"ffmpeg failed (exit code {exit}): {ffmpeg.StderrSummary()}");
+            }
+
+            if (index == 0)
+            {
+                throw new VideoException(path, ffmpeg.StderrLines.Count > 0
+                    ? $"no decodable video frames ({ffmpeg.StderrSummary()})"
+                    : "no video frames (zero-length video)");
+            }
+
+            if (diagnostics is not null)
+            {
+                diagnostics.FramesRead = index;
+                diagnostics.Add(ffmpeg.StderrLines);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The output frame size for a request on a stream.</summary>
+    public static (int Width, int Height) OutputSize(VideoStreamInfo info, VideoFrameRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentNullException.ThrowIfNull(request);
+        var w = request.ApplyRotation ? info.DisplayWidth : info.Width;
+        var h = request.ApplyRotation ? info.DisplayHeight : info.Height;
+        return (request.Width ?? w, request.Height ?? h);
+    }
+
+    /// <summary>The ffmpeg command line for a request (exposed for tests and for reproducing a run by hand).</summary>
+    public IReadOnlyList<string> BuildArguments(string path, VideoFrameRequest request, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(request);
+        var args = new List<string> { "-nostdin", "-hide_banner", "-loglevel", "error" };
+        if (_options.DecoderThreads > 0)
+        {
+            args.AddRange(["-threads", _options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);
+        }
+
+        if (!request.ApplyRotation)
+        {
+            args.Add("-noautorotate");
+        }
+
+        args.AddRange(["-i", FileUrl(path), "-map", "0:V:0", "-an", "-sn", "-dn"]);
+        var filters = new List<string>();
+        if (request.ResampleFramesPerSecond is null && request.FrameModulus > 1)
+        {
+            // n counts the frames entering the graph, i.e. decoder output frames: the reference's frameNumber.
+            filters.Add(string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{request.FrameModulus}))"));
+        }
+
+        filters.Add(string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}:flags={request.ScaleFlags}"));
+        filters.Add("format=rgb24");
+        args.AddRange(["-vf", string.Join(',', filters)]);
+        if (request.ResampleFramesPerSecond is { } fps)
+        {
+            args.AddRange(["-r", fps.ToString(CultureInfo.InvariantCulture)]);
+        }
+        else
+        {
+            args.AddRange(["-vsync", "passthrough"]);
+        }
+
+        args.AddRange(["-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        return args;
+    }
+
+    internal static string FileUrl(string path) => "file:" + Path.GetFullPath(path);
+
+    private static void CheckFile(string path)
+    {
+        FileInfo file;
+        try
+        {
+            file = new FileInfo(path);
+        }
+        catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            throw new VideoException(path, "invalid path", e);
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new VideoException(path, "is a directory, not a video file");
+        }
+
+        if (!file.Exists)
+        {
+            throw new VideoException(path, "file not found");
+        }
+
+        if (file.Length == 0)
+        {
+            throw new VideoException(path, "empty file (0 bytes)");
+        }
+    }
+
+    private static VideoStreamInfo ParseProbe(string path, string json)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new VideoException(path, "ffprobe returned unreadable output", e);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("streams", out var streams) || streams.ValueKind != JsonValueKind.Array || streams.GetArrayLength() == 0)
+            {
+                throw new VideoException(path, "no video stream (audio-only or not a video)");
+            }
+
+            var s = streams[0];
+            var width = GetInt(s, "width");
+            var height = GetInt(s, "height");
+            if (width < 1 || height < 1)
+            {
+                throw new VideoException(path, "video stream has no frame size (corrupt or unsupported codec)");
+            }
+
+            double? duration = GetDouble(s, "duration");
+            if (duration is null && root.TryGetProperty("format", out var format))
+            {
+                duration = GetDouble(format, "duration");
+            }
+
+            long? frames = GetString(s, "nb_frames") is { } nb && long.TryParse(nb, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+            return new VideoStreamInfo(
+                GetString(s, "codec_name") ?? "unknown",
+                width,
+                height,
+                GetString(s, "pix_fmt") ?? "unknown",
+                FrameRate.Parse(GetString(s, "avg_frame_rate")),
+                FrameRate.Parse(GetString(s, "r_frame_rate")),
+                duration,
+                frames,
+                Rotation(s));
+        }
+    }
+
+    /// <summary>Clockwise display rotation: the display matrix (counter-clockwise degrees) wins over the old <c>rotate</c> tag.</summary>
+    private static int Rotation(JsonElement stream)
+    {
+        double? degrees = null;
+        if (stream.TryGetProperty("side_data_list", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var sd in list.EnumerateArray())
+            {
+                if (sd.TryGetProperty("rotation", out var r) && r.TryGetDouble(out var ccw))
+                {
+                    degrees = -ccw;
+                }
+            }
+        }
+
+        if (degrees is null && stream.TryGetProperty("tags", out var tags) && GetDouble(tags, "rotate") is { } cw)
+        {
+            degrees = cw;
+        }
+
+        var quarter = (int)Math.Round((degrees ?? 0) / 90.0);
+        return ((quarter % 4) + 4) % 4 * 90;
+    }
+
+    private static int GetInt(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : 0;
+
+    private static string? GetString(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static double? GetDouble(JsonElement e, string name)
+    {
+        if (!e.TryGetProperty(name, out var v))
+        {
+            return null;
+        }
+
+        return v.ValueKind switch
+        {
+            JsonValueKind.Number => v.GetDouble(),
+            JsonValueKind.String when double.TryParse(v.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,51 @@
+namespace Harrier.Media.Video;
+
+/// <summary>Which frames to decode and how to scale them.</summary>
+public sealed record VideoFrameRequest
+{
+    /// <summary>
+    /// vPDQ: keep decoder frames whose 0-based index is a multiple of this (1 = every frame). Ignored when
+    /// <see cref="ResampleFramesPerSecond"/> is set.
+    /// </summary>
+    public int FrameModulus { get; init; } = 1;
+
+    /// <summary>Output width, or null for the native width.</summary>
+    public int? Width { get; init; }
+
+    /// <summary>Output height, or null for the native height.</summary>
+    public int? Height { get; init; }
+
+    /// <summary>The swscale algorithm name (<c>area</c> for vPDQ, <c>bicubic</c> = ffmpeg's CLI default for TMK).</summary>
+    public string ScaleFlags { get; init; } = "area";
+
+    /// <summary>
+    /// Resample to this constant rate the way <c>ffmpeg -r</c> does (frames duplicated or dropped on the timeline),
+    /// as TMK does; null keeps every decoder frame (no duplication, variable frame rate preserved).
+    /// </summary>
+    public int? ResampleFramesPerSecond { get; init; }
+
+    /// <summary>
+    /// Apply the rotation metadata before hashing. The vPDQ reference decodes with libav and ignores it (false); the TMK
+    /// reference runs the ffmpeg CLI, which applies it (true).
+    /// </summary>
+    public bool ApplyRotation { get; init; }
+
+    /// <summary>vPDQ sampling: native size (or N×N), area scaling, every <paramref name="frameModulus"/>-th decoder frame.</summary>
+    public static VideoFrameRequest Vpdq(int frameModulus, int? downsample = null) => new()
+    {
+        FrameModulus = frameModulus,
+        Width = downsample,
+        Height = downsample,
+        ScaleFlags = "area",
+    };
+
+    /// <summary>TMK+PDQF sampling (spec §3.1): 64×64, ffmpeg's default bicubic scaling, resampled to 15 fps, rotation applied.</summary>
+    public static VideoFrameRequest Tmk() => new()
+    {
+        Width = 64,
+        Height = 64,
+        ScaleFlags = "bicubic",
+        ResampleFramesPerSecond = 15,
+        ApplyRotation = true,
+    };
+}

@@ -1,0 +1,26 @@
+using Harrier.Media.Video;
+
+namespace Harrier.Media.Vpdq;
+
+/// <summary>How a video is sampled for vPDQ.</summary>
+public sealed record VpdqOptions
+{
+    /// <summary>
+    /// Seconds between hashed frames: frameMod = (int)(S · fps), at least 1, and frames whose number is a multiple of
+    /// frameMod are hashed. 0 hashes every frame (the C++ CLI default); 1 is the pytx/Python default and ours.
+    /// </summary>
+    public double SecondsPerHash { get; init; } = 1.0;
+
+    /// <summary>Scale each frame to N×N before hashing (the CLI's <c>-s N</c>); null hashes at native size.</summary>
+    public int? DownsampleSize { get; init; }
+
+    /// <summary>ffmpeg location and stall timeout.</summary>
+    public FfmpegOptions Ffmpeg { get; init; } = FfmpegOptions.Default;
+
+    /// <summary>The frame modulus for a frame rate (spec §2.1).</summary>
+    public int FrameModulus(double framesPerSecond)
+    {
+        var mod = (int)(SecondsPerHash * framesPerSecond);
+        return mod < 1 ? 1 : mod;
+    }
+}

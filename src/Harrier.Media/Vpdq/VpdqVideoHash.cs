@@ -1,0 +1,16 @@
+using Harrier.Media.Video;
+
+namespace Harrier.Media.Vpdq;
+
+/// <summary>The vPDQ hash of one video: its frame features (sorted by frame number) and how they were made.</summary>
+/// <param name="Path">The video file.</param>
+/// <param name="Stream">ffprobe's facts about the stream hashed.</param>
+/// <param name="FrameModulus">Every frameModulus-th decoder frame was hashed.</param>
+/// <param name="Features">One feature per hashed frame.</param>
+/// <param name="Warnings">Decoder messages from a file that still decoded (e.g. truncated); empty when clean.</param>
+public sealed record VpdqVideoHash(
+    string Path,
+    VideoStreamInfo Stream,
+    int FrameModulus,
+    IReadOnlyList<VpdqFeature> Features,
+    IReadOnlyList<string> Warnings);
