@@ -1,0 +1,14 @@
+namespace Harrier.Matching.Video;
+
+/// <summary>Which reference matcher's rules to follow (spec §2.2).</summary>
+public enum VpdqMatchMode
+{
+    /// <summary>
+    /// python-threatexchange / HMA (<c>match_VPDQ_hash_brute</c>): exact-duplicate hashes dropped (first kept), then
+    /// quality ≥ F, then a frame matches when some frame on the other side is at distance ≤ D.
+    /// </summary>
+    Pytx = 0,
+
+    /// <summary>The C++ <c>match-hashes-brute</c>: no dedupe, quality ≥ F, distance strictly &lt; D.</summary>
+    Cpp = 1,
+}
