@@ -222,6 +222,38 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(0, 1, DecodedPixelFormat.Gray8)]
+    [InlineData(2, 3, DecodedPixelFormat.Rgba32)]
+    public void Sixteen_bit_png_samples_decode_to_their_high_byte(byte colorType, int channels, DecodedPixelFormat format)
+    {
+        // Samples v·257 (0xVVVV) are exactly representable in 8 bits as v.
+        const int w = 16, h = 4;
+        var png = PngBuilder.Build(w, h, colorType, w * channels * 2, y =>
+        {
+            var row = new byte[w * channels * 2];
+            for (var x = 0; x < w * channels; x++)
+            {
+                row[2 * x] = row[(2 * x) + 1] = (byte)((y * 50) + x);
+            }
+
+            return row;
+        }, bitDepth: 16);
+        using var image = ImageDecoder.Decode(png, "deep.png");
+        Assert.Equal(format, image.Format);
+        Assert.Equal(channels, image.SourceChannels);
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                for (var c = 0; c < channels; c++)
+                {
+                    Assert.Equal((byte)((y * 50) + (x * channels) + c), image.Pixels[(y * image.Stride) + (x * image.BytesPerPixel) + c]);
+                }
+            }
+        }
+    }
+
+    [Theory]
     [InlineData(3, PdqDihedral.Rotate180)]
     [InlineData(6, PdqDihedral.Rotate270)]
     [InlineData(8, PdqDihedral.Rotate90)]

@@ -8,7 +8,7 @@ namespace Harrier.Media.Tests.Imaging;
 internal static class PngBuilder
 {
     /// <summary>A PNG whose IDAT holds <paramref name="height"/> rows of filter byte 0 plus <paramref name="rowBytes"/> bytes from <paramref name="row"/>.</summary>
-    public static byte[] Build(int width, int height, byte colorType, int rowBytes, Func<int, byte[]> row, int declaredWidth = -1, int declaredHeight = -1)
+    public static byte[] Build(int width, int height, byte colorType, int rowBytes, Func<int, byte[]> row, int declaredWidth = -1, int declaredHeight = -1, byte bitDepth = 8)
     {
         using var idat = new MemoryStream();
         using (var z = new ZLibStream(idat, CompressionLevel.SmallestSize, leaveOpen: true))
@@ -22,18 +22,18 @@ internal static class PngBuilder
             }
         }
 
-        return Assemble(declaredWidth < 0 ? width : declaredWidth, declaredHeight < 0 ? height : declaredHeight, colorType, idat.ToArray());
+        return Assemble(declaredWidth < 0 ? width : declaredWidth, declaredHeight < 0 ? height : declaredHeight, colorType, idat.ToArray(), bitDepth);
     }
 
     /// <summary>A PNG with the given header and raw (already compressed) IDAT payload.</summary>
-    public static byte[] Assemble(int width, int height, byte colorType, byte[] idat)
+    public static byte[] Assemble(int width, int height, byte colorType, byte[] idat, byte bitDepth = 8)
     {
         using var png = new MemoryStream();
         png.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 8;
+        ihdr[8] = bitDepth;
         ihdr[9] = colorType;
         Chunk(png, "IHDR", ihdr);
         Chunk(png, "IDAT", idat);
