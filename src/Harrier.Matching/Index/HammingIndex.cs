@@ -7,7 +7,7 @@ namespace Harrier.Matching.Index;
 /// quality byte. Radius search, k-nearest, batch and dihedral queries; entries can be added and
 /// removed (tombstoned) without a rebuild; the index saves to a versioned, checksummed file that
 /// <see cref="Open"/> memory-maps.
-/// Searches may run concurrently with each other; mutations (<see cref="Add"/>, <see cref="Remove"/>,
+/// Searches may run concurrently with each other; mutations (<see cref="Add"/>, <see cref="Remove(long)"/>,
 /// <see cref="Compact"/>) must not overlap any other call.
 /// </summary>
 public sealed partial class HammingIndex : IDisposable
@@ -74,8 +74,17 @@ public sealed partial class HammingIndex : IDisposable
     /// <summary>Adds one entry. Multi-index tables stay valid: entries added after they were built are scanned.</summary>
     public void Add(Hash256 hash, long id, byte quality = NoQuality) => _store.Add(hash, id, quality);
 
-    /// <summary>Tombstones every live entry carrying <paramref name="id"/>; returns how many.</summary>
-    public int Remove(long id)
+    /// <summary>Tombstones every live entry carrying <paramref name="id"/>; returns how many. One pass over the ids.</summary>
+    public int Remove(long id) => RemoveWhere(x => x == id);
+
+    /// <summary>Tombstones every live entry whose id is in <paramref name="ids"/>, in one pass; returns how many.</summary>
+    public int Remove(IEnumerable<long> ids)
+    {
+        var set = ids.ToHashSet();
+        return RemoveWhere(set.Contains);
+    }
+
+    private int RemoveWhere(Func<long, bool> match)
     {
         var removed = 0;
         unsafe
@@ -83,7 +92,7 @@ public sealed partial class HammingIndex : IDisposable
             var ids = _store.Ids;
             for (var i = 0; i < _store.Count; i++)
             {
-                if (ids[i] == id && !_store.IsDead(i))
+                if (match(ids[i]) && !_store.IsDead(i))
                 {
                     _store.Kill(i);
                     ids = _store.Ids;

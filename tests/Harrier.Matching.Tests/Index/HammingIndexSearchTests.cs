@@ -252,13 +252,21 @@ public class HammingIndexSearchTests
             removed.Add((int)((2 * id) + 1));
         }
 
+        // A batch removal in one pass; ids already removed or absent count nothing.
+        Assert.Equal(4, index.Remove([3, 10, 11, 999_999]));
+        foreach (var id in new long[] { 10, 11 })
+        {
+            removed.Add((int)(2 * id));
+            removed.Add((int)((2 * id) + 1));
+        }
+
         Assert.Equal(0, index.Remove(3));
-        Assert.Equal(all.Length - 8, index.LiveCount);
+        Assert.Equal(all.Length - 12, index.LiveCount);
         var expected = IndexData.BruteForce(all, ids, queries, 31, removed);
         Assert.Equal(expected, index.Search(queries, 31, options));
 
         index.Compact();
-        Assert.Equal(all.Length - 8, index.Count);
+        Assert.Equal(all.Length - 12, index.Count);
         Assert.Equal(expected, index.Search(queries, 31, options));
     }
 

@@ -1,0 +1,62 @@
+using Harrier.Matching.Index;
+using Harrier.Media.Hashing;
+
+namespace Harrier.Matching.Tests.Index;
+
+/// <summary>The cost model's choices where the right answer is clear, and its candidate estimate on skewed data.</summary>
+public class CostModelTests
+{
+    [Fact]
+    public void Small_indexes_are_always_scanned()
+    {
+        var rng = new Random(1);
+        var data = IndexData.Make("uniform", 5000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        Assert.Equal(SearchStrategy.Scan, index.Plan(IndexData.Make("uniform", 10_000, rng), 31).Strategy);
+    }
+
+    [Fact]
+    public void A_large_uniform_batch_at_radius_31_uses_an_index_not_the_scan()
+    {
+        var rng = new Random(2);
+        var data = IndexData.Make("uniform", 100_000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        var plan = index.Plan(IndexData.Make("uniform", 20_000, rng), 31, new IndexSearchOptions { MaxDegreeOfParallelism = 2 });
+        Assert.NotEqual(SearchStrategy.Scan, plan.Strategy);
+        Assert.True(plan.ScanSeconds > plan.MultiIndex16Seconds);
+    }
+
+    [Fact]
+    public void Near_blank_data_with_near_blank_queries_falls_back_to_the_scan()
+    {
+        // Every stored hash and every query has at most 6 bits set: each 16-bit substring of each query is
+        // within one bit of almost every stored substring, so the multi-index would verify nearly all of N, 16 times.
+        var rng = new Random(3);
+        var data = Enumerable.Range(0, 60_000).Select(_ => IndexData.NearBlank(rng)).ToArray();
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        var queries = Enumerable.Range(0, 20_000).Select(_ => IndexData.NearBlank(rng)).ToArray();
+
+        var plan = index.Plan(queries, 31);
+
+        Assert.Equal(SearchStrategy.Scan, plan.Strategy);
+        Assert.True(plan.Candidates16PerQuery > data.Length, $"estimated {plan.Candidates16PerQuery} candidates per query");
+    }
+
+    [Fact]
+    public void The_candidate_estimate_follows_the_data_not_a_uniform_formula()
+    {
+        var rng = new Random(4);
+        var uniform = IndexData.Make("uniform", 50_000, rng);
+        var blank = Enumerable.Range(0, 50_000).Select(_ => IndexData.NearBlank(rng)).ToArray();
+        using var u = HammingIndex.Build(uniform, new long[uniform.Length]);
+        using var b = HammingIndex.Build(blank, new long[blank.Length]);
+        var queries = new[] { Hash256.Zero };
+
+        var uniformEstimate = u.Plan(queries, 31).Candidates16PerQuery;
+        var blankEstimate = b.Plan(queries, 31).Candidates16PerQuery;
+
+        // Uniform: 16 tables × 17 probes × N / 65,536 ≈ 207 candidates; near-blank: nearly 16 × N.
+        Assert.InRange(uniformEstimate, 50, 1000);
+        Assert.True(blankEstimate > 10 * blank.Length, $"near-blank estimate {blankEstimate}");
+    }
+}
