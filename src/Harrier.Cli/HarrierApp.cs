@@ -26,6 +26,7 @@ internal static class HarrierApp
         Commands.CaseCommands.Create,
         Commands.EvidenceCommands.Create,
         Commands.AuditCommands.Create,
+        Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
         Commands.IndexCommands.Create,
     ];

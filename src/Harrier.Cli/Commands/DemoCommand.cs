@@ -97,27 +97,10 @@ internal static class DemoCommand
         File.WriteAllText(Path.Combine(dir, Marker), "made by harrier demo; the whole folder is replaced on the next run\n");
     }
 
-    /// <summary>../shared/datasets/photos from the working directory or the launcher's repository.</summary>
-    private static string? FindSharedPhotos()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("HARRIER_SHARED") is { } shared)
-        {
-            candidates.Add(shared);
-        }
-
-        for (var d = new DirectoryInfo(Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
-        {
-            candidates.Add(Path.Combine(d.FullName, "shared"));
-        }
-
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            candidates.Add(Path.Combine(d.FullName, "shared"));
-        }
-
-        return candidates.Select(c => Path.Combine(c, "datasets", "photos")).FirstOrDefault(Directory.Exists);
-    }
+    private static string? FindSharedPhotos() =>
+        SharedFolder.Find() is { } shared && Directory.Exists(Path.Combine(shared, "datasets", "photos"))
+            ? Path.Combine(shared, "datasets", "photos")
+            : null;
 
     /// <summary>A small deterministic folder of benign files, for machines without ../shared.</summary>
     private static string GenerateSample(string dir)

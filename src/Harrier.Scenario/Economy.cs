@@ -1,0 +1,195 @@
+using NBitcoin;
+
+namespace Harrier.Scenario;
+
+/// <summary>The truth of one payment's money trail.</summary>
+public sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout);
+
+/// <summary>
+/// Turns the world's paying accounts into money on the scenario chain: per-user deposit addresses, exchange
+/// withdrawals, payments, consolidation, noise and a CoinJoin decoy. Fills <see cref="World.Payments"/> and the
+/// purchase rows of the ledger.
+/// </summary>
+internal static class Economy
+{
+    public static List<PaymentTruth> Realise(World world, ChainBuilder chain, Random r, long startUnix, long endUnix)
+    {
+        // Per-user deposit addresses (the platform gave every account its own).
+        for (var i = 0; i < world.Accounts.Count; i++)
+        {
+            var address = ChainBuilder.AddressOf(chain.KeyFor("deposit", world.Accounts[i].Id)).ToString();
+            world.Accounts[i] = world.Accounts[i] with { DepositAddress = address };
+            chain.AddressOwners.Add((address, "platform"));
+        }
+
+        // Who pays: payers' own accounts, plus the account of a relative someone pays for.
+        var paysFor = world.Persons.Where(p => p.PaysForPersonId is not null).ToDictionary(p => p.PaysForPersonId!.Value, p => p);
+        var plans = new List<(Account Account, Person Payer, long Time, long Sats)>();
+        foreach (var account in world.Accounts)
+        {
+            var owner = world.Persons[account.PersonId - 1];
+            var payer = paysFor.GetValueOrDefault(owner.Id) ?? (owner.Roles.HasFlag(PersonRole.Payer) ? owner : null);
+            if (payer is null)
+            {
+                continue;
+            }
+
+            for (var n = r.Next(1, 4); n > 0; n--)
+            {
+                plans.Add((account, payer, startUnix + 86_400 + (long)(r.NextDouble() * (endUnix - startUnix - 86_400)), r.Next(50_000, 2_000_000)));
+            }
+        }
+
+        plans.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Account.Id.CompareTo(b.Account.Id));
+
+        // Exchanges' hot wallets, funded by coinbases; three mining pools for noise.
+        var pools = Enumerable.Range(0, 3).Select(i => chain.KeyFor("pool", i)).ToArray();
+        var hot = new Dictionary<string, Queue<(Coin, Key)>>();
+        var needPerExchange = plans.Sum(p => p.Sats + 20_000) / ChainBuilder.Exchanges.Length * 2 + Money.Coins(50).Satoshi;
+        var time = startUnix - 120 * 600;
+        foreach (var exchange in ChainBuilder.Exchanges)
+        {
+            hot[exchange.Id] = new Queue<(Coin, Key)>();
+            for (long funded = 0; funded < needPerExchange; funded += Money.Coins(50).Satoshi)
+            {
+                var key = chain.NewKey("exchange:" + exchange.Id);
+                var block = chain.Mine(key, time += 600);
+                var cb = block.Transactions[0];
+                hot[exchange.Id].Enqueue((new Coin(cb, 0u), key));
+            }
+        }
+
+        // Coinbase maturity: 100 blocks of mining-pool noise.
+        for (var i = 0; i < 100; i++)
+        {
+            chain.Mine(pools[i % pools.Length], time += 600);
+        }
+
+        var fee = Money.Satoshis(1_000);
+        var personExchange = new Dictionary<int, string>();
+        var wallets = new Dictionary<int, (Coin Coin, Key Key, string Exchange, string WTxid, int WVout)>();
+        var truths = new List<PaymentTruth>();
+        var deposits = new List<(Coin, Key)>();
+        var paymentId = 1;
+        long ledgerId = world.Ledger.Count == 0 ? 1 : world.Ledger.Max(l => l.Id) + 1;
+        var batch = new List<(Account Account, Person Payer, long Time, long Sats)>();
+
+        void Flush()
+        {
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var blockTime = Math.Max(time + 600, batch[0].Time);
+            // 1. Withdrawals, batched per exchange, for payers whose wallet cannot cover the payment.
+            foreach (var group in batch.Where(p => !(wallets.TryGetValue(p.Payer.Id, out var w) && w.Coin.Amount.Satoshi >= p.Sats + 2 * fee.Satoshi))
+                         .GroupBy(p => ExchangeOf(p.Payer.Id)))
+            {
+                var outputs = new List<(BitcoinAddress, Money)>();
+                var keys = new List<(int PersonId, Key Key)>();
+                foreach (var p in group.DistinctBy(p => p.Payer.Id))
+                {
+                    var key = chain.NewKey("person:" + p.Payer.Id);
+                    var amount = Money.Satoshis(batch.Where(q => q.Payer.Id == p.Payer.Id).Sum(q => q.Sats + 3 * fee.Satoshi) + r.Next(10_000, 500_000));
+                    outputs.Add((ChainBuilder.AddressOf(key), amount));
+                    keys.Add((p.Payer.Id, key));
+                }
+
+                var need = outputs.Sum(o => o.Item2.Satoshi) + fee.Satoshi;
+                var inputs = new List<(Coin, Key)>();
+                var queue = hot[group.Key];
+                while (inputs.Sum(i => i.Item1.Amount.Satoshi) < need)
+                {
+                    inputs.Add(queue.Dequeue());
+                }
+
+                var change = chain.NewKey("exchange:" + group.Key);
+                var tx = chain.Spend(inputs, outputs, change, fee);
+                for (var i = 0; i < keys.Count; i++)
+                {
+                    wallets[keys[i].PersonId] = (new Coin(tx, (uint)i), keys[i].Key, group.Key, tx.GetHash().ToString(), i);
+                }
+
+                queue.Enqueue((new Coin(tx, (uint)(tx.Outputs.Count - 1)), change));
+            }
+
+            chain.Mine(pools[batch.Count % pools.Length], blockTime);
+
+            // 2. Payments to deposit addresses, change to a fresh address of the payer (a peel chain over time).
+            // A payer with several payments in one batch pays them one block apart (the change must confirm first).
+            var remaining = batch.ToList();
+            while (remaining.Count > 0)
+            {
+                var round = remaining.DistinctBy(p => p.Payer.Id).ToList();
+                foreach (var p in round)
+                {
+                    remaining.Remove(p);
+                    var w = wallets[p.Payer.Id];
+                    var change = chain.NewKey("person:" + p.Payer.Id);
+                    var tx = chain.Spend([(w.Coin, w.Key)], [(BitcoinAddress.Create(p.Account.DepositAddress, Network.RegTest), Money.Satoshis(p.Sats))], change, fee);
+                    wallets[p.Payer.Id] = (new Coin(tx, 1u), change, w.Exchange, w.WTxid, w.WVout);
+                    var txid = tx.GetHash().ToString();
+                    world.Payments.Add(new Payment(paymentId, p.Account.Id, p.Payer.Id, p.Account.DepositAddress, p.Sats, blockTime, w.Exchange, txid, 0));
+                    truths.Add(new PaymentTruth(paymentId, w.Exchange, w.WTxid, w.WVout, txid, 0));
+                    world.Ledger.Add(new LedgerEntry(ledgerId++, p.Account.Id, "purchase", p.Sats / 1_000, blockTime, null, txid));
+                    deposits.Add((new Coin(tx, 0u), chain.KeyFor("deposit", p.Account.Id)));
+                    paymentId++;
+                }
+
+                time = blockTime += 600;
+                chain.Mine(pools[remaining.Count % pools.Length], blockTime);
+            }
+
+            // 3. The platform sweeps its deposit addresses now and then.
+            if (deposits.Count >= 25)
+            {
+                var sweep = chain.NewKey("platform");
+                chain.Spend(deposits, [(ChainBuilder.AddressOf(sweep), Money.Satoshis(deposits.Sum(d => d.Item1.Amount.Satoshi) - fee.Satoshi))], null, fee);
+                deposits.Clear();
+                time += 600;
+                chain.Mine(pools[0], time);
+            }
+
+            batch.Clear();
+        }
+
+        string ExchangeOf(int personId)
+        {
+            if (!personExchange.TryGetValue(personId, out var id))
+            {
+                id = ChainBuilder.Exchanges[r.Next(ChainBuilder.Exchanges.Length)].Id;
+                personExchange[personId] = id;
+            }
+
+            return id;
+        }
+
+        foreach (var plan in plans)
+        {
+            batch.Add(plan);
+            if (batch.Count >= 30)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        AddCoinJoinDecoy(chain, hot, fee, ref time);
+        return truths;
+    }
+
+    /// <summary>Five unrelated owners (funded by one exchange) mix into five equal outputs: multi-input must not merge them.</summary>
+    private static void AddCoinJoinDecoy(ChainBuilder chain, Dictionary<string, Queue<(Coin, Key)>> hot, Money fee, ref long time)
+    {
+        var exchange = ChainBuilder.Exchanges[0].Id;
+        var owners = Enumerable.Range(0, 5).Select(i => chain.NewKey("coinjoin-user:" + i)).ToList();
+        var funding = hot[exchange].Dequeue();
+        var fund = chain.Spend([funding], [.. owners.Select(o => (ChainBuilder.AddressOf(o), Money.Satoshis(1_100_000)))], chain.NewKey("exchange:" + exchange), fee);
+        chain.Mine(chain.KeyFor("pool", 0), time += 600);
+        var inputs = owners.Select((o, i) => (new Coin(fund, (uint)i), o)).ToList();
+        var outs = owners.Select(o => (ChainBuilder.AddressOf(chain.NewKey("coinjoin-out")), Money.Satoshis(1_000_000))).ToList();
+        chain.Spend(inputs, outs, chain.NewKey("coinjoin-coordinator"), fee);
+        chain.Mine(chain.KeyFor("pool", 1), time += 600);
+    }
+}

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Harrier.Media.Digests;
+using Harrier.Media.Imaging;
+using Harrier.Media.Pdq;
+
+namespace Harrier.Scenario;
+
+/// <summary>What was generated, and how long each stage took.</summary>
+public sealed record ScenarioSummary(
+    string OutDir, int Seed, string Preset, int Persons, int Accounts, int Items, int Uploads, int RenditionFiles,
+    int Stills, int Payments, int Blocks, int Transactions, long LedgerRows, long Bytes, IReadOnlyDictionary<string, double> StageSeconds);
+
+/// <summary>Options beyond the preset.</summary>
+public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string? PhotosDir, string? SharedDir, int Parallelism);
+
+/// <summary>
+/// <c>harrier scenario generate</c>: a whole synthetic seized platform with its ground truth (truth.json). Same
+/// seed and preset give byte-identical output.
+/// </summary>
+public static class ScenarioGenerator
+{
+    private static readonly long Start = new DateTimeOffset(2022, 4, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private static readonly long End = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+
+    public static async Task<ScenarioSummary> GenerateAsync(ScenarioOptions options, IProgress<(string Stage, long Done, long Total)>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var outDir = Path.GetFullPath(options.OutDir);
+        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+        {
+            throw new IOException($"{outDir} is not empty; scenario output needs an empty or new folder");
+        }
+
+        Directory.CreateDirectory(outDir);
+        var stages = new Dictionary<string, double>();
+        var clock = Stopwatch.StartNew();
+        void Stage(string name)
+        {
+            stages[name] = Math.Round(clock.Elapsed.TotalSeconds, 2);
+            clock.Restart();
+        }
+
+        var photosRoot = options.PhotosDir;
+        var photos = photosRoot is not null && Directory.Exists(photosRoot)
+            ? Directory.EnumerateFiles(photosRoot, "*.jpg", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(photosRoot, p).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList()
+            : [];
+
+        progress?.Report(("world", 0, 0));
+        var world = WorldBuilder.Build(options.Seed, options.Preset, photos);
+        var chain = new ChainBuilder(options.Seed, Start - 200 * 600);
+        var paymentTruth = Economy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End);
+        Stage("world and chain");
+
+        // Media.
+        var items = world.Items.ToDictionary(i => i.Id, i => photosRoot is null ? i : i with { Photos = [.. i.Photos.Select(p => Path.Combine(photosRoot, p))] });
+        var uploads = world.Uploads.ToDictionary(u => u.Id);
+        var renderer = new MediaRenderer(outDir);
+        var jobs = world.Renditions.Where(r => r.Rendered).Select(r => (Func<Task>)(() => renderer.RenderAsync(uploads[r.UploadId], r, items, options.Preset.SecondsPerItem, ct)))
+            .Concat(world.Stills.Select(s => (Func<Task>)(() => renderer.RenderStillAsync(s, items[s.ItemId], ct))))
+            .ToList();
+        long done = 0;
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (job, _) =>
+        {
+            await job();
+            progress?.Report(("media", Interlocked.Increment(ref done), jobs.Count));
+        });
+        var knownGood = new List<(string Name, string Md5, string Sha1, long Size)>();
+        foreach (var (decoy, i) in world.DecoyFiles.Select((d, i) => (d, i)))
+        {
+            var path = Path.Combine(outDir, decoy);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var text = Encoding.UTF8.GetBytes($"# system file {i}\nsetting_{i} = {i * 17 % 5}\n");
+            await File.WriteAllBytesAsync(path, text, ct);
+            var d = Digest(text);
+            knownGood.Add((Path.GetFileName(decoy), d.Md5, d.Sha1, text.Length));
+        }
+
+        Stage("media");
+
+        // Banks: exact copies of some known items' files, perceptual-only references of known stills.
+        var r = new Random(options.Seed ^ 0xba4c);
+        var bank = new List<BankEntry>();
+        foreach (var item in world.Items.Where(i => i.Known && i.Id <= options.Preset.RenderedItems))
+        {
+            var original = world.Uploads.First(u => u.ItemId == item.Id && u.Variant == "original");
+            foreach (var rendition in world.Renditions.Where(x => x.UploadId == original.Id))
+            {
+                var bytes = await File.ReadAllBytesAsync(Path.Combine(outDir, rendition.RelPath), ct);
+                var d = Digest(bytes);
+                bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, bytes.Length,
+                    r.NextDouble() < 0.1 ? string.Empty : item.KnownCategory, null, true));
+            }
+        }
+
+        var tmp = Path.Combine(Path.GetTempPath(), "harrier-scenario-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(tmp);
+        try
+        {
+            foreach (var still in world.Stills.Where(s => s.Known))
+            {
+                var reference = Path.Combine(tmp, $"ref-{still.ItemId}.jpg");
+                await MediaRenderer.RenderReferenceStillAsync(items[still.ItemId], reference, ct);
+                var bytes = await File.ReadAllBytesAsync(reference, ct);
+                using var image = ImageDecoder.Decode(bytes, reference);
+                var pdq = PdqImageHasher.Hash(image);
+                var d = Digest(bytes);
+                bank.Add(new BankEntry(still.ItemId, d.Md5, d.Sha1, bytes.Length,
+                    items[still.ItemId].KnownCategory, pdq.Hash.ToString(), still.Transform == "original"));
+            }
+        }
+        finally
+        {
+            Directory.Delete(tmp, recursive: true);
+        }
+
+        HashsetWriter.Write(Path.Combine(outDir, "hashsets"), bank, knownGood, r);
+        Stage("hash sets");
+
+        Directory.CreateDirectory(Path.Combine(outDir, "platform"));
+        PlatformWriter.WriteSqlite(world, Path.Combine(outDir, "platform", "platform.sqlite"));
+        PlatformWriter.WritePostgresDump(world, Path.Combine(outDir, "platform", "platform.sql"));
+        Stage("platform");
+
+        chain.WriteBlockFiles(Path.Combine(outDir, "chain"));
+        TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners,
+            options.SharedDir is null ? null : Path.Combine(options.SharedDir, "datasets", "bitcoin", "tagpacks", "graphsense", "packs"));
+        Stage("chain and tags");
+
+        var records = RecordsWriter.Write(Path.Combine(outDir, "records"), world, chain, r);
+        TruthWriter.Write(Path.Combine(outDir, "truth.json"), world, paymentTruth, chain, bank, records);
+        Stage("records and truth");
+
+        var bytesTotal = Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        return new ScenarioSummary(outDir, options.Seed, options.Preset.Name, world.Persons.Count, world.Accounts.Count, world.Items.Count,
+            world.Uploads.Count, world.Renditions.Count(x => x.Rendered), world.Stills.Count, world.Payments.Count, chain.Blocks.Count,
+            chain.Blocks.Sum(b => b.Transactions.Count), world.Ledger.Count, bytesTotal, stages);
+    }
+
+    private static FileDigest Digest(byte[] bytes)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        return FileDigester.Compute(stream);
+    }
+}
+
+/// <summary>Prior records from earlier cases: identifiers matching a share of persons, plus near-miss decoys.</summary>
+internal static class RecordsWriter
+{
+    public static List<(int PersonId, string Type, string Value)> Write(string dir, World world, ChainBuilder chain, Random r)
+    {
+        Directory.CreateDirectory(dir);
+        var hits = new List<(int, string, string)>();
+        var sb = new StringBuilder("record_id,type,value,earlier_case\n");
+        var id = 1;
+        var byPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.ToList());
+        var personAddresses = chain.AddressOwners.Where(o => o.Owner.StartsWith("person:", StringComparison.Ordinal))
+            .GroupBy(o => int.Parse(o.Owner.AsSpan(7), CultureInfo.InvariantCulture)).ToDictionary(g => g.Key, g => g.First().Address);
+        foreach (var person in world.Persons)
+        {
+            if (r.NextDouble() >= 0.15 || !byPerson.TryGetValue(person.Id, out var accounts))
+            {
+                continue;
+            }
+
+            var account = accounts[r.Next(accounts.Count)];
+            var (type, value) = r.Next(3) switch
+            {
+                0 => ("email", account.Email),
+                1 => ("username", account.Username),
+                _ => personAddresses.TryGetValue(person.Id, out var a) ? ("btc_address", a) : ("email", account.Email),
+            };
+            hits.Add((person.Id, type, value));
+            sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{value},EC-{2015 + person.Id % 9}-{person.Id % 997:D3}\n");
+            if (r.NextDouble() < 0.3)
+            {
+                // A near miss: one character off. Must not match.
+                var chars = value.ToCharArray();
+                var k = r.Next(chars.Length);
+                chars[k] = chars[k] == 'x' ? 'y' : 'x';
+                sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{new string(chars)},EC-2019-{id % 997:D3}\n");
+            }
+        }
+
+        File.WriteAllText(Path.Combine(dir, "prior-records.csv"), sb.ToString());
+        return hits;
+    }
+}
+
+/// <summary>truth.json: what every input really is. Its schema is described in docs/scenario.md.</summary>
+internal static class TruthWriter
+{
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public static void Write(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankEntry> bank,
+        List<(int PersonId, string Type, string Value)> records)
+    {
+        var itemById = world.Items.ToDictionary(i => i.Id);
+        var uploadById = world.Uploads.ToDictionary(u => u.Id);
+        var paymentsByPerson = world.Payments.GroupBy(p => p.PayerPersonId).ToDictionary(g => g.Key, g => g.ToList());
+        var accountsByPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.Select(a => a.Id).ToList());
+        var exchanges = ChainBuilder.Exchanges.ToDictionary(e => e.Id);
+
+        static int Score(Person p, int payments) =>
+            (p.Roles.HasFlag(PersonRole.Producer) ? 1000 : 0) + (p.Roles.HasFlag(PersonRole.Uploader) ? 300 : 0)
+            + (p.Roles.HasFlag(PersonRole.Admin) ? 500 : 0) + (p.Roles.HasFlag(PersonRole.Categoriser) ? 50 : 0) + payments * 10;
+
+        var targets = world.Persons
+            .Select(p => (Person: p, Payments: paymentsByPerson.GetValueOrDefault(p.Id)?.Count ?? 0))
+            .Where(x => x.Person.Roles != PersonRole.Viewer || x.Payments > 0)
+            .GroupBy(x => x.Person.Country)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(x => Score(x.Person, x.Payments)).ThenBy(x => x.Person.Id)
+                .Select(x => new { personId = x.Person.Id, score = Score(x.Person, x.Payments) }).ToList());
+
+        var truth = new
+        {
+            schema = "harrier-scenario-truth/1",
+            seed = world.Seed,
+            preset = world.Preset.Name,
+            items = world.Items.Select(i => new { id = i.Id, source = i.Source, known = i.Known, category = i.KnownCategory, producerAccountId = i.ProducerAccountId, rendered = i.Id <= world.Preset.RenderedItems }),
+            files = world.Renditions.Where(r => r.Rendered).Select(r =>
+            {
+                var u = uploadById[r.UploadId];
+                var parts = u.Variant == "compilation" ? u.CompilationItemIds : [u.ItemId];
+                return new { path = r.RelPath, kind = "video", uploadId = u.Id, items = parts, rendition = r.Quality, variant = u.Variant, known = parts.Any(p => itemById[p].Known) };
+            }).Concat(world.Stills.Select(s => new { path = s.RelPath, kind = "image", uploadId = 0, items = (IReadOnlyList<int>)[s.ItemId], rendition = "still", variant = s.Transform, known = s.Known }))
+              .Concat(world.DecoyFiles.Select(d => new { path = d, kind = "decoy", uploadId = 0, items = (IReadOnlyList<int>)[], rendition = "none", variant = "none", known = false })),
+            persons = world.Persons.Select(p => new
+            {
+                id = p.Id,
+                country = p.Country,
+                roles = p.Roles.ToString(),
+                usesVpn = p.UsesVpn,
+                paysForPersonId = p.PaysForPersonId,
+                accounts = accountsByPerson.GetValueOrDefault(p.Id) ?? [],
+                exchanges = paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [],
+            }),
+            exchanges = ChainBuilder.Exchanges,
+            payments = payments.Select(t => new { t.PaymentId, t.Exchange, jurisdiction = exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout }),
+            changeOutputs = chain.ChangeOutputs,
+            addressOwners = chain.AddressOwners.Select(o => new { o.Address, o.Owner }),
+            bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, perceptual = b.Pdq is not null }),
+            priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),
+            targetsByCountry = targets,
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(truth, Options) + "\n");
+    }
+}

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Harrier.Media.Hashing;
+using Microsoft.Data.Sqlite;
+using NBitcoin;
+using Npgsql;
+
+namespace Harrier.Scenario.Tests;
+
+public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<TinyScenarioFixture>
+{
+    private JsonElement Truth => fixture.Truth.RootElement;
+
+    private static Dictionary<string, string> TreeDigest(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Fact]
+    public async Task Same_seed_gives_byte_identical_output_and_another_seed_another_world()
+    {
+        var again = Path.Combine(fixture.Root, "b");
+        await ScenarioGenerator.GenerateAsync(TinyScenarioFixture.Options(again, 7), null, CancellationToken.None);
+        var first = TreeDigest(fixture.Dir);
+        var second = TreeDigest(again);
+        Assert.Equal(first.Keys.Order(), second.Keys.Order());
+        foreach (var (path, digest) in first)
+        {
+            Assert.True(digest == second[path], $"{path} differs between two runs with the same seed");
+        }
+
+        var other = Path.Combine(fixture.Root, "c");
+        await ScenarioGenerator.GenerateAsync(TinyScenarioFixture.Options(other, 8), null, CancellationToken.None);
+        Assert.NotEqual(first["truth.json"], TreeDigest(other)["truth.json"]);
+        Assert.NotEqual(first["platform/platform.sql"], TreeDigest(other)["platform/platform.sql"]);
+    }
+
+    [Fact]
+    public void Every_media_file_in_truth_exists_and_every_media_file_is_in_truth()
+    {
+        var inTruth = Truth.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()!).ToHashSet();
+        var onDisk = Directory.EnumerateFiles(Path.Combine(fixture.Dir, "media"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(fixture.Dir, f).Replace('\\', '/')).ToHashSet();
+        Assert.Equal(inTruth.Order(), onDisk.Order());
+        var videos = Truth.GetProperty("files").EnumerateArray().Count(f => f.GetProperty("kind").GetString() == "video");
+        Assert.True(videos >= 6 * 3, $"tiny has at least 6 videos in three renditions; got {videos} files");
+    }
+
+    [Fact]
+    public void Renditions_are_real_videos_of_the_intended_heights()
+    {
+        foreach (var file in Truth.GetProperty("files").EnumerateArray().Where(f => f.GetProperty("kind").GetString() == "video").Take(6))
+        {
+            var path = Path.Combine(fixture.Dir, file.GetProperty("path").GetString()!);
+            var psi = new ProcessStartInfo("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=height,codec_name", "-of", "csv=p=0", path])
+            {
+                RedirectStandardOutput = true,
+            };
+            using var p = Process.Start(psi)!;
+            var output = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            Assert.Equal(0, p.ExitCode);
+            var expected = file.GetProperty("rendition").GetString() switch { "low" => "mpeg4,90", "medium" => "h264,144", _ => "h264,180" };
+            Assert.Equal(expected, output);
+        }
+    }
+
+    [Fact]
+    public void The_platform_sqlite_loads_and_agrees_with_truth()
+    {
+        using var conn = new SqliteConnection($"Data Source={Path.Combine(fixture.Dir, "platform", "platform.sqlite")};Mode=ReadOnly");
+        conn.Open();
+        long Count(string table)
+        {
+            using var cmd = conn.CreateCommand();
+            cmd.CommandText = "SELECT COUNT(*) FROM " + table;
+            return (long)cmd.ExecuteScalar()!;
+        }
+
+        Assert.Equal(ScenarioPreset.Tiny.Users, Count("users"));
+        Assert.Equal(Truth.GetProperty("payments").GetArrayLength(), Count("payments"));
+        Assert.Equal(fixture.Summary.Uploads, Count("videos"));
+        Assert.True(Count("logins") >= ScenarioPreset.Tiny.Users);
+        Assert.True(Count("token_ledger") > 0);
+    }
+
+    [Fact]
+    public async Task The_postgres_dump_loads_with_psql()
+    {
+        var admin = Environment.GetEnvironmentVariable("HARRIER_TEST_PG");
+        if (admin is null)
+        {
+            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+            return; // Local run without ./test.sh: the PostgreSQL half runs on CI, where this would fail above.
+        }
+
+        var b = new NpgsqlConnectionStringBuilder(admin);
+        var db = "scenario_" + Guid.NewGuid().ToString("N");
+        await using (var conn = new NpgsqlConnection(admin))
+        {
+            await conn.OpenAsync();
+            await new NpgsqlCommand($"CREATE DATABASE {db}", conn).ExecuteNonQueryAsync();
+        }
+
+        var psi = new ProcessStartInfo("psql",
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", b.Host!, "-p", b.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", b.Username!, "-d", db,
+             "-f", Path.Combine(fixture.Dir, "platform", "platform.sql")])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using (var p = Process.Start(psi)!)
+        {
+            var err = await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, err);
+        }
+
+        await using var check = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(admin) { Database = db }.ConnectionString);
+        await check.OpenAsync();
+        Assert.Equal((long)ScenarioPreset.Tiny.Users, (long)(await new NpgsqlCommand("SELECT COUNT(*) FROM users", check).ExecuteScalarAsync())!);
+        Assert.Equal((long)Truth.GetProperty("payments").GetArrayLength(), (long)(await new NpgsqlCommand("SELECT COUNT(*) FROM payments", check).ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public void Every_block_parses_with_valid_merkle_root_pow_and_links_and_every_true_payment_is_on_chain()
+    {
+        var net = Network.RegTest;
+        var bytes = File.ReadAllBytes(Path.Combine(fixture.Dir, "chain", "blk00000.dat"));
+        var prev = net.GetGenesis().GetHash();
+        var outputs = new Dictionary<(string, int), (string Address, long Sats)>();
+        var offset = 0;
+        var blocks = 0;
+        while (offset < bytes.Length)
+        {
+            Assert.Equal(net.Magic, BitConverter.ToUInt32(bytes, offset));
+            var size = BitConverter.ToInt32(bytes, offset + 4);
+            var block = Block.Load(bytes.AsSpan(offset + 8, size).ToArray(), net);
+            Assert.True(block.CheckMerkleRoot(), $"block {blocks} merkle root");
+            Assert.True(block.Header.CheckProofOfWork(), $"block {blocks} proof of work");
+            Assert.Equal(prev, block.Header.HashPrevBlock);
+            prev = block.GetHash();
+            foreach (var tx in block.Transactions)
+            {
+                for (var i = 0; i < tx.Outputs.Count; i++)
+                {
+                    outputs[(tx.GetHash().ToString(), i)] = (tx.Outputs[i].ScriptPubKey.GetDestinationAddress(net)!.ToString(), tx.Outputs[i].Value.Satoshi);
+                }
+            }
+
+            offset += 8 + size;
+            blocks++;
+        }
+
+        Assert.Equal(fixture.Summary.Blocks, blocks);
+        using var conn = new SqliteConnection($"Data Source={Path.Combine(fixture.Dir, "platform", "platform.sqlite")};Mode=ReadOnly");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT txid, vout, deposit_address, satoshis FROM payments";
+        using var reader = cmd.ExecuteReader();
+        var checkedPayments = 0;
+        while (reader.Read())
+        {
+            var output = outputs[(reader.GetString(0), reader.GetInt32(1))];
+            Assert.Equal(reader.GetString(2), output.Address);
+            Assert.Equal(reader.GetInt64(3), output.Sats);
+            checkedPayments++;
+        }
+
+        Assert.True(checkedPayments > 0);
+        foreach (var change in Truth.GetProperty("changeOutputs").EnumerateArray())
+        {
+            Assert.True(outputs.ContainsKey((change.GetProperty("txid").GetString()!, change.GetProperty("vout").GetInt32())));
+        }
+    }
+
+    [Fact]
+    public void Hash_sets_parse_and_exact_entries_match_media_files()
+    {
+        var dir = Path.Combine(fixture.Dir, "hashsets");
+        using var vics2 = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "earlier-case.vics2.json")));
+        Assert.StartsWith("http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/", vics2.RootElement.GetProperty("@odata.context").GetString());
+        using var vics13 = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "earlier-case.vics13.json")));
+        Assert.Equal(JsonValueKind.String, vics13.RootElement.GetProperty("value")[0].GetProperty("MediaSize").ValueKind);
+        Assert.StartsWith("MD5;SHA1;PhotoDNA;Image ID;", File.ReadLines(Path.Combine(dir, "icse-export.csv")).First());
+        foreach (var line in File.ReadLines(Path.Combine(dir, "images.pdq.txt")))
+        {
+            Assert.True(Hash256.TryParse(line.Split('\t')[0], out _), line);
+        }
+
+        var mediaMd5 = Directory.EnumerateFiles(Path.Combine(fixture.Dir, "media"), "*", SearchOption.AllDirectories)
+            .Select(f => Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(f)))).ToHashSet();
+        var exact = Truth.GetProperty("bank").EnumerateArray().Where(b => b.GetProperty("exactInMedia").GetBoolean()).ToList();
+        Assert.NotEmpty(exact);
+        foreach (var b in exact)
+        {
+            Assert.Contains(b.GetProperty("md5").GetString()!, mediaMd5);
+        }
+
+        foreach (var b in Truth.GetProperty("bank").EnumerateArray().Where(b => !b.GetProperty("exactInMedia").GetBoolean()))
+        {
+            Assert.DoesNotContain(b.GetProperty("md5").GetString()!, mediaMd5);
+        }
+    }
+
+    [Fact]
+    public void Tag_packs_name_real_exchange_addresses_and_the_actor_pack_gives_jurisdictions()
+    {
+        var owners = Truth.GetProperty("addressOwners").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("address").GetString()!, o => o.GetProperty("owner").GetString()!);
+        var tagged = 0;
+        foreach (var pack in Directory.EnumerateFiles(Path.Combine(fixture.Dir, "tags"), "scenario-*.yaml"))
+        {
+            var actor = File.ReadLines(pack).Single(l => l.StartsWith("actor: ", StringComparison.Ordinal))[7..];
+            foreach (var line in File.ReadLines(pack).Where(l => l.StartsWith("- address: ", StringComparison.Ordinal)))
+            {
+                Assert.Equal("exchange:" + actor, owners[line[11..]]);
+                tagged++;
+            }
+        }
+
+        Assert.True(tagged > 0);
+        Assert.Contains("jurisdictions:\n  - SE", File.ReadAllText(Path.Combine(fixture.Dir, "tags", "scenario.actorpack.yaml")));
+    }
+
+    [Fact]
+    public void Truth_appears_in_no_input_file()
+    {
+        // The person ids and roles exist only in truth.json; the platform database knows accounts, not persons.
+        var sql = File.ReadAllText(Path.Combine(fixture.Dir, "platform", "platform.sql"));
+        Assert.DoesNotContain("Producer", sql);
+        Assert.DoesNotContain("person", sql, StringComparison.OrdinalIgnoreCase);
+        Assert.True(Truth.GetProperty("targetsByCountry").EnumerateObject().Any());
+    }
+}
