@@ -1,0 +1,401 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Harrier.Chain.Store;
+
+namespace Harrier.Chain.Clustering;
+
+/// <summary>Why two addresses were joined.</summary>
+public enum UnionRule : byte
+{
+    /// <summary>Co-spent as inputs of one transaction (common-input ownership).</summary>
+    MultiInput = 1,
+
+    /// <summary>The other output of a plain 2-output payment to a known deposit address (certain, no heuristic).</summary>
+    KnownPayeeChange = 2,
+
+    /// <summary>Change output picked by the named change heuristics (heuristic).</summary>
+    ChangeHeuristic = 3,
+}
+
+/// <summary>One recorded union: the two addresses it joined, the transaction, and the rule.</summary>
+public readonly record struct UnionEvidence(int AddressA, int AddressB, int Tx, UnionRule Rule);
+
+/// <summary>Clustering options.</summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Change heuristics to apply (names from <see cref="ChangeHeuristics.Names"/>, intersected); none by default.</summary>
+    public IReadOnlyList<string> ChangeHeuristics { get; init; } = [];
+
+    /// <summary>Transactions whose links are undone (a bad link found by an analyst).</summary>
+    public IReadOnlyCollection<Hash32> ExcludedTxs { get; init; } = [];
+
+    /// <summary>The platform's deposit addresses: the known-payee rule, and never change.</summary>
+    public IReadOnlyCollection<string> KnownPayees { get; init; } = [];
+}
+
+/// <summary>Counts from one clustering run.</summary>
+public sealed record ClusterStats(
+    int Addresses, int Clusters, int Unions, int MultiInputTxs, int CoinJoinsSkipped, int MultisigSkipped, int ExcludedSkipped,
+    int KnownPayeeLinks, int ChangeLinks, double Seconds);
+
+/// <summary>
+/// The address clusters of a store: multi-input union-find skipping coinbase, multisig and detected CoinJoins, plus
+/// the known-payee rule and optional change heuristics. Each union that merged two sets is kept as evidence, so a
+/// cluster explains itself (<see cref="Explain"/>, <see cref="LinkPath"/>) and a bad link is undone by excluding its tx.
+/// </summary>
+public sealed class ClusterSet
+{
+    /// <summary>Folder name under the store for the cluster files.</summary>
+    public const string FolderName = "clusters";
+
+    private const string ManifestName = "clusters.json";
+    private int[]? _memberStart;
+    private int[]? _members;
+
+    private ClusterSet(int[] clusterOf, UnionEvidence[] unions, byte[] coinJoin, ClusterOptions options, ClusterStats stats, string tip)
+    {
+        ClusterOf = clusterOf;
+        Unions = unions;
+        CoinJoinKinds = coinJoin;
+        Options = options;
+        Stats = stats;
+        Tip = tip;
+    }
+
+    /// <summary>Cluster id of each address: the smallest address id in its cluster.</summary>
+    public int[] ClusterOf { get; }
+
+    /// <summary>Every union that merged two clusters, in the order made.</summary>
+    public UnionEvidence[] Unions { get; }
+
+    /// <summary>CoinJoin kind per transaction.</summary>
+    public byte[] CoinJoinKinds { get; }
+
+    public ClusterOptions Options { get; }
+
+    public ClusterStats Stats { get; }
+
+    /// <summary>The store tip the clusters were computed on.</summary>
+    public string Tip { get; }
+
+    public CoinJoinKind CoinJoinOf(int tx) => (CoinJoinKind)CoinJoinKinds[tx];
+
+    /// <summary>Runs the clustering over the whole store.</summary>
+    public static ClusterSet Build(ChainStore store, ClusterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        options ??= new ClusterOptions();
+        foreach (var h in options.ChangeHeuristics)
+        {
+            if (!Clustering.ChangeHeuristics.Names.Contains(h))
+            {
+                throw new ArgumentException($"unknown change heuristic '{h}' (known: {string.Join(", ", Clustering.ChangeHeuristics.Names)})");
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var uf = new UnionFind(store.AddressCount);
+        var unions = new List<UnionEvidence>();
+        var coinJoin = new byte[store.TxCount];
+        var excluded = new HashSet<int>();
+        foreach (var h in options.ExcludedTxs)
+        {
+            if (store.TryFindTx(h, out var t))
+            {
+                excluded.Add(t);
+            }
+        }
+
+        var payees = new HashSet<int>();
+        foreach (var text in options.KnownPayees)
+        {
+            if (store.TryFindAddress(text, out var a))
+            {
+                payees.Add(a);
+            }
+        }
+
+        int multi = 0, cj = 0, multisig = 0, excl = 0, payeeLinks = 0, changeLinks = 0;
+        var inputAddrs = new List<int>();
+        for (var tx = 0; tx < store.TxCount; tx++)
+        {
+            if (store.IsCoinbase(tx))
+            {
+                continue;
+            }
+
+            var kind = CoinJoinDetector.Classify(store, tx);
+            coinJoin[tx] = (byte)kind;
+            inputAddrs.Clear();
+            for (var i = store.TxInStart[tx]; i < store.TxInStart[tx + 1]; i++)
+            {
+                var o = store.InSpent[i];
+                var a = o >= 0 ? store.OutAddress[o] : -1;
+                if (a >= 0 && !inputAddrs.Contains(a))
+                {
+                    inputAddrs.Add(a);
+                }
+            }
+
+            if (inputAddrs.Count == 0)
+            {
+                continue;
+            }
+
+            if (kind != CoinJoinKind.None)
+            {
+                cj++;
+                continue;
+            }
+
+            if (excluded.Contains(tx))
+            {
+                excl++;
+                continue;
+            }
+
+            var isMultisig = (store.FlagsOf(tx) & TxTraits.MultisigInput) != 0;
+            if (inputAddrs.Count > 1)
+            {
+                if (isMultisig)
+                {
+                    multisig++;
+                }
+                else
+                {
+                    multi++;
+                    for (var k = 1; k < inputAddrs.Count; k++)
+                    {
+                        if (uf.Union(inputAddrs[0], inputAddrs[k]))
+                        {
+                            unions.Add(new UnionEvidence(inputAddrs[0], inputAddrs[k], tx, UnionRule.MultiInput));
+                        }
+                    }
+                }
+            }
+
+            if (isMultisig)
+            {
+                continue;
+            }
+
+            var outStart = store.TxOutStart[tx];
+            var outCount = store.TxOutStart[tx + 1] - outStart;
+            if (payees.Count > 0 && outCount == 2)
+            {
+                var a0 = store.OutAddress[outStart];
+                var a1 = store.OutAddress[outStart + 1];
+                var p0 = a0 >= 0 && payees.Contains(a0);
+                var p1 = a1 >= 0 && payees.Contains(a1);
+                if (p0 != p1)
+                {
+                    var change = p0 ? a1 : a0;
+                    if (change >= 0)
+                    {
+                        payeeLinks++;
+                        if (uf.Union(inputAddrs[0], change))
+                        {
+                            unions.Add(new UnionEvidence(inputAddrs[0], change, tx, UnionRule.KnownPayeeChange));
+                        }
+                    }
+
+                    continue;
+                }
+            }
+
+            if (options.ChangeHeuristics.Count > 0)
+            {
+                var change = Clustering.ChangeHeuristics.UniqueChange(options.ChangeHeuristics, store, tx,
+                    o => store.OutAddress[o] < 0 || payees.Contains(store.OutAddress[o]));
+                if (change >= 0)
+                {
+                    changeLinks++;
+                    if (uf.Union(inputAddrs[0], store.OutAddress[change]))
+                    {
+                        unions.Add(new UnionEvidence(inputAddrs[0], store.OutAddress[change], tx, UnionRule.ChangeHeuristic));
+                    }
+                }
+            }
+        }
+
+        var clusterOf = Label(uf, store.AddressCount, out var clusterCount);
+        clock.Stop();
+        var stats = new ClusterStats(store.AddressCount, clusterCount, unions.Count, multi, cj, multisig, excl, payeeLinks, changeLinks,
+            clock.Elapsed.TotalSeconds);
+        return new ClusterSet(clusterOf, [.. unions], coinJoin, options, stats, store.Manifest.Tip);
+    }
+
+    private static int[] Label(UnionFind uf, int count, out int clusters)
+    {
+        var minOfRoot = new int[count];
+        Array.Fill(minOfRoot, -1);
+        var clusterOf = new int[count];
+        clusters = 0;
+        for (var a = 0; a < count; a++)
+        {
+            var r = uf.Find(a);
+            if (minOfRoot[r] < 0)
+            {
+                minOfRoot[r] = a;
+                clusters++;
+            }
+
+            clusterOf[a] = minOfRoot[r];
+        }
+
+        return clusterOf;
+    }
+
+    /// <summary>Addresses of cluster <paramref name="cluster"/>, ascending.</summary>
+    public ReadOnlySpan<int> Members(int cluster)
+    {
+        if (_members is null)
+        {
+            var start = new int[ClusterOf.Length + 1];
+            foreach (var c in ClusterOf)
+            {
+                start[c + 1]++;
+            }
+
+            for (var i = 0; i < ClusterOf.Length; i++)
+            {
+                start[i + 1] += start[i];
+            }
+
+            var members = new int[ClusterOf.Length];
+            var fill = start.AsSpan(0, ClusterOf.Length).ToArray();
+            for (var a = 0; a < ClusterOf.Length; a++)
+            {
+                members[fill[ClusterOf[a]]++] = a;
+            }
+
+            _memberStart = start;
+            _members = members;
+        }
+
+        return _members.AsSpan(_memberStart![cluster], _memberStart[cluster + 1] - _memberStart[cluster]);
+    }
+
+    /// <summary>The unions inside the cluster of <paramref name="address"/>: a spanning tree of evidence.</summary>
+    public IReadOnlyList<UnionEvidence> Explain(int address)
+    {
+        var c = ClusterOf[address];
+        return Unions.Where(u => ClusterOf[u.AddressA] == c).ToList();
+    }
+
+    /// <summary>The chain of unions linking two addresses of one cluster (empty when they are the same or not linked).</summary>
+    public IReadOnlyList<UnionEvidence> LinkPath(int from, int to)
+    {
+        if (from == to || ClusterOf[from] != ClusterOf[to])
+        {
+            return [];
+        }
+
+        var edges = new Dictionary<int, List<UnionEvidence>>();
+        foreach (var u in Explain(from))
+        {
+            (edges.TryGetValue(u.AddressA, out var la) ? la : edges[u.AddressA] = []).Add(u);
+            (edges.TryGetValue(u.AddressB, out var lb) ? lb : edges[u.AddressB] = []).Add(u);
+        }
+
+        var via = new Dictionary<int, UnionEvidence> { };
+        var seen = new HashSet<int> { from };
+        var queue = new Queue<int>();
+        queue.Enqueue(from);
+        while (queue.Count > 0)
+        {
+            var a = queue.Dequeue();
+            if (a == to)
+            {
+                break;
+            }
+
+            foreach (var e in edges.GetValueOrDefault(a) ?? [])
+            {
+                var b = e.AddressA == a ? e.AddressB : e.AddressA;
+                if (seen.Add(b))
+                {
+                    via[b] = e;
+                    queue.Enqueue(b);
+                }
+            }
+        }
+
+        var path = new List<UnionEvidence>();
+        for (var a = to; a != from && via.TryGetValue(a, out var e); a = e.AddressA == a ? e.AddressB : e.AddressA)
+        {
+            path.Add(e);
+        }
+
+        path.Reverse();
+        return path;
+    }
+
+    /// <summary>Writes the clusters next to the store (<c>clusters/</c>).</summary>
+    public void Save(string storeDirectory)
+    {
+        var dir = Path.Combine(storeDirectory, FolderName);
+        Directory.CreateDirectory(dir);
+        File.Delete(Path.Combine(dir, ManifestName));
+        ColumnFile.Write<int>(Path.Combine(dir, "cluster.of.col"), ClusterOf);
+        ColumnFile.Write<UnionEvidence>(Path.Combine(dir, "union.evidence.col"), Unions);
+        ColumnFile.Write<byte>(Path.Combine(dir, "tx.coinjoin.col"), CoinJoinKinds);
+        var manifest = new SavedManifest(Tip, Options.ChangeHeuristics.ToList(), Options.ExcludedTxs.Select(h => h.ToString()).ToList(),
+            Options.KnownPayees.ToList(), Stats);
+        File.WriteAllText(Path.Combine(dir, ManifestName), JsonSerializer.Serialize(manifest, ChainStore.JsonOptions));
+    }
+
+    /// <summary>True when clusters were saved for this store.</summary>
+    public static bool Exists(string storeDirectory) => File.Exists(Path.Combine(storeDirectory, FolderName, ManifestName));
+
+    /// <summary>Loads saved clusters; refuses ones computed on another tip.</summary>
+    public static ClusterSet Load(ChainStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var dir = Path.Combine(store.Directory, FolderName);
+        var manifestPath = Path.Combine(dir, ManifestName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"no clusters in {dir} (run chain cluster first)", manifestPath);
+        }
+
+        var m = JsonSerializer.Deserialize<SavedManifest>(File.ReadAllText(manifestPath), ChainStore.JsonOptions)
+            ?? throw new InvalidDataException($"{manifestPath} is empty");
+        if (m.Tip != store.Manifest.Tip)
+        {
+            throw new InvalidDataException($"the clusters in {dir} were computed at tip {m.Tip}, the store is now at {store.Manifest.Tip}: run chain cluster again");
+        }
+
+        int[] clusterOf;
+        UnionEvidence[] unions;
+        byte[] coinJoin;
+        using (var c = ColumnFile.Map<int>(Path.Combine(dir, "cluster.of.col")))
+        {
+            clusterOf = c.Span.ToArray();
+        }
+
+        using (var u = ColumnFile.Map<UnionEvidence>(Path.Combine(dir, "union.evidence.col")))
+        {
+            unions = u.Span.ToArray();
+        }
+
+        using (var j = ColumnFile.Map<byte>(Path.Combine(dir, "tx.coinjoin.col")))
+        {
+            coinJoin = j.Span.ToArray();
+        }
+
+        var excluded = new List<Hash32>();
+        foreach (var t in m.ExcludedTxs)
+        {
+            if (Hash32.TryParse(t, out var h))
+            {
+                excluded.Add(h);
+            }
+        }
+
+        var options = new ClusterOptions { ChangeHeuristics = m.ChangeHeuristics, ExcludedTxs = excluded, KnownPayees = m.KnownPayees };
+        return new ClusterSet(clusterOf, unions, coinJoin, options, m.Stats, m.Tip);
+    }
+
+    private sealed record SavedManifest(string Tip, List<string> ChangeHeuristics, List<string> ExcludedTxs, List<string> KnownPayees, ClusterStats Stats);
+}

@@ -1,0 +1,44 @@
+namespace Harrier.Chain.Store;
+
+/// <summary>The store's <c>manifest.json</c>: format version, network, tip and counts.</summary>
+public sealed record ChainManifest
+{
+    /// <summary>The current store format (bump when a column changes meaning).</summary>
+    public const int CurrentFormat = 1;
+
+    /// <summary>Store format version.</summary>
+    public int Format { get; init; } = CurrentFormat;
+
+    /// <summary>Network short name (main, testnet, regtest, signet, testnet4).</summary>
+    public required string Network { get; init; }
+
+    /// <summary>Height of the first stored block (0 from genesis; BIP34 height otherwise; null when unknown).</summary>
+    public int? BaseHeight { get; init; }
+
+    /// <summary>Previous hash of the first stored block (zeros for genesis).</summary>
+    public required string FirstPrev { get; init; }
+
+    /// <summary>Hash of the last stored block.</summary>
+    public required string Tip { get; init; }
+
+    /// <summary>Stored blocks.</summary>
+    public int Blocks { get; init; }
+
+    /// <summary>Stored transactions.</summary>
+    public int Transactions { get; init; }
+
+    /// <summary>Stored inputs.</summary>
+    public int Inputs { get; init; }
+
+    /// <summary>Stored outputs.</summary>
+    public int Outputs { get; init; }
+
+    /// <summary>Distinct addresses.</summary>
+    public int Addresses { get; init; }
+
+    /// <summary>Inputs whose previous output is not stored (a chain imported from a later height).</summary>
+    public long UnresolvedInputs { get; init; }
+
+    /// <summary>How many imports built this store.</summary>
+    public int Imports { get; init; }
+}

@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Harrier.Chain.Blocks;
+using NBitcoin;
+
+namespace Harrier.Chain.Store;
+
+/// <summary>
+/// The columnar transaction graph, BlockSci style: dense int ids for blocks, transactions, inputs, outputs and
+/// addresses; CSR ranges (an offsets column with one extra entry) from blocks to transactions, transactions to inputs
+/// and outputs, and addresses to their outputs; input → spent output and output → spending input links.
+/// Every column is a memory-mapped file under the store folder; <c>manifest.json</c> names the format and tip.
+/// </summary>
+public sealed class ChainStore : IDisposable
+{
+    /// <summary>The manifest file name.</summary>
+    public const string ManifestFileName = "manifest.json";
+
+    internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private readonly List<IDisposable> _maps = [];
+    private readonly MappedColumn<Hash32> _blockHash;
+    private readonly MappedColumn<uint> _blockTime;
+    private readonly MappedColumn<int> _blockTxStart;
+    private readonly MappedColumn<Hash32> _txHash;
+    private readonly MappedColumn<int> _txBlock;
+    private readonly MappedColumn<int> _txInStart;
+    private readonly MappedColumn<int> _txOutStart;
+    private readonly MappedColumn<byte> _txFlags;
+    private readonly MappedColumn<int> _inSpent;
+    private readonly MappedColumn<int> _inTx;
+    private readonly MappedColumn<long> _outValue;
+    private readonly MappedColumn<int> _outAddress;
+    private readonly MappedColumn<int> _outSpentBy;
+    private readonly MappedColumn<int> _outTx;
+    private readonly MappedColumn<byte> _addrKind;
+    private readonly MappedColumn<long> _addrTextStart;
+    private readonly MappedColumn<byte> _addrText;
+    private readonly MappedColumn<int> _addrOutStart;
+    private readonly MappedColumn<int> _addrOuts;
+    private Dictionary<Hash32, int>? _txIndex;
+    private Dictionary<Hash32, int>? _blockIndex;
+    private Dictionary<string, int>? _addressIndex;
+
+    private ChainStore(string directory, ChainManifest manifest)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Network = ChainNetworks.FromName(manifest.Network) ?? throw new InvalidDataException($"unknown network {manifest.Network} in {directory}");
+        _blockHash = Map<Hash32>(Columns.BlockHash);
+        _blockTime = Map<uint>(Columns.BlockTime);
+        _blockTxStart = Map<int>(Columns.BlockTxStart);
+        _txHash = Map<Hash32>(Columns.TxHash);
+        _txBlock = Map<int>(Columns.TxBlock);
+        _txInStart = Map<int>(Columns.TxInStart);
+        _txOutStart = Map<int>(Columns.TxOutStart);
+        _txFlags = Map<byte>(Columns.TxFlags);
+        _inSpent = Map<int>(Columns.InSpent);
+        _inTx = Map<int>(Columns.InTx);
+        _outValue = Map<long>(Columns.OutValue);
+        _outAddress = Map<int>(Columns.OutAddress);
+        _outSpentBy = Map<int>(Columns.OutSpentBy);
+        _outTx = Map<int>(Columns.OutTx);
+        _addrKind = Map<byte>(Columns.AddrKind);
+        _addrTextStart = Map<long>(Columns.AddrTextStart);
+        _addrText = Map<byte>(Columns.AddrText);
+        _addrOutStart = Map<int>(Columns.AddrOutStart);
+        _addrOuts = Map<int>(Columns.AddrOuts);
+        if (_blockHash.Count != manifest.Blocks || _txHash.Count != manifest.Transactions || _inSpent.Count != manifest.Inputs
+            || _outValue.Count != manifest.Outputs || _addrKind.Count != manifest.Addresses)
+        {
+            Dispose();
+            throw new InvalidDataException($"{directory}: column lengths disagree with {ManifestFileName}");
+        }
+    }
+
+    /// <summary>True when <paramref name="directory"/> holds a store.</summary>
+    public static bool Exists(string directory) => File.Exists(Path.Combine(directory, ManifestFileName));
+
+    /// <summary>Opens the store in <paramref name="directory"/>.</summary>
+    public static ChainStore Open(string directory)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFileName);
+        if (!File.Exists(manifestPath))
+        {
+            throw new FileNotFoundException($"no chain store in {directory} (run chain import first)", manifestPath);
+        }
+
+        var manifest = JsonSerializer.Deserialize<ChainManifest>(File.ReadAllText(manifestPath), JsonOptions)
+            ?? throw new InvalidDataException($"{manifestPath} is empty");
+        if (manifest.Format != ChainManifest.CurrentFormat)
+        {
+            throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, this build reads {ChainManifest.CurrentFormat}");
+        }
+
+        return new ChainStore(directory, manifest);
+    }
+
+    private MappedColumn<T> Map<T>(string name)
+        where T : unmanaged
+    {
+        var column = ColumnFile.Map<T>(Path.Combine(Directory, name));
+        _maps.Add(column);
+        return column;
+    }
+
+    /// <summary>The store folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>The manifest.</summary>
+    public ChainManifest Manifest { get; }
+
+    /// <summary>The network the blocks belong to (address encoding).</summary>
+    public Network Network { get; }
+
+    public int BlockCount => _blockHash.Count;
+
+    public int TxCount => _txHash.Count;
+
+    public int InputCount => _inSpent.Count;
+
+    public int OutputCount => _outValue.Count;
+
+    public int AddressCount => _addrKind.Count;
+
+    public ReadOnlySpan<Hash32> BlockHash => _blockHash.Span;
+
+    /// <summary>Block time, Unix seconds.</summary>
+    public ReadOnlySpan<uint> BlockTime => _blockTime.Span;
+
+    /// <summary>CSR: transactions of block b are [BlockTxStart[b], BlockTxStart[b+1]).</summary>
+    public ReadOnlySpan<int> BlockTxStart => _blockTxStart.Span;
+
+    public ReadOnlySpan<Hash32> TxHash => _txHash.Span;
+
+    public ReadOnlySpan<int> TxBlock => _txBlock.Span;
+
+    /// <summary>CSR: inputs of tx t are [TxInStart[t], TxInStart[t+1]).</summary>
+    public ReadOnlySpan<int> TxInStart => _txInStart.Span;
+
+    /// <summary>CSR: outputs of tx t are [TxOutStart[t], TxOutStart[t+1]); the vout is the offset in that range.</summary>
+    public ReadOnlySpan<int> TxOutStart => _txOutStart.Span;
+
+    public ReadOnlySpan<byte> TxFlagBytes => _txFlags.Span;
+
+    /// <summary>The output each input spends, or -1 (coinbase, or not in the store).</summary>
+    public ReadOnlySpan<int> InSpent => _inSpent.Span;
+
+    public ReadOnlySpan<int> InTx => _inTx.Span;
+
+    /// <summary>Output value in satoshis.</summary>
+    public ReadOnlySpan<long> OutValue => _outValue.Span;
+
+    /// <summary>Output address id, or -1 (OP_RETURN, empty script).</summary>
+    public ReadOnlySpan<int> OutAddress => _outAddress.Span;
+
+    /// <summary>The input that spends each output, or -1 when unspent in the store.</summary>
+    public ReadOnlySpan<int> OutSpentBy => _outSpentBy.Span;
+
+    public ReadOnlySpan<int> OutTx => _outTx.Span;
+
+    public ReadOnlySpan<byte> AddressKindBytes => _addrKind.Span;
+
+    /// <summary>CSR: outputs paying address a are AddrOuts[AddrOutStart[a] .. AddrOutStart[a+1]), ascending.</summary>
+    public ReadOnlySpan<int> AddrOutStart => _addrOutStart.Span;
+
+    public ReadOnlySpan<int> AddrOuts => _addrOuts.Span;
+
+    /// <summary>The height of a block id (base height + id).</summary>
+    public int HeightOf(int block) => (Manifest.BaseHeight ?? 0) + block;
+
+    public TxTraits FlagsOf(int tx) => (TxTraits)_txFlags.Span[tx];
+
+    public bool IsCoinbase(int tx) => (FlagsOf(tx) & TxTraits.Coinbase) != 0;
+
+    public AddressKind KindOf(int address) => (AddressKind)_addrKind.Span[address];
+
+    /// <summary>The address text (base58/bech32; <c>script:HEX</c> or <c>multisig:HEX</c> otherwise).</summary>
+    public string AddressText(int address)
+    {
+        var start = _addrTextStart.Span[address];
+        var end = _addrTextStart.Span[address + 1];
+        return Encoding.UTF8.GetString(_addrText.Span[(int)start..(int)end]);
+    }
+
+    /// <summary>The vout of output <paramref name="output"/> within its transaction.</summary>
+    public int VoutOf(int output) => output - TxOutStart[OutTx[output]];
+
+    /// <summary>The UTC time of a transaction's block.</summary>
+    public DateTimeOffset TimeOfTx(int tx) => DateTimeOffset.FromUnixTimeSeconds(BlockTime[TxBlock[tx]]);
+
+    /// <summary>Transaction id by hash.</summary>
+    public bool TryFindTx(Hash32 hash, out int tx)
+    {
+        _txIndex ??= BuildIndex(TxHash);
+        return _txIndex.TryGetValue(hash, out tx);
+    }
+
+    /// <summary>Block id by hash.</summary>
+    public bool TryFindBlock(Hash32 hash, out int block)
+    {
+        _blockIndex ??= BuildIndex(BlockHash);
+        return _blockIndex.TryGetValue(hash, out block);
+    }
+
+    /// <summary>Address id by its text.</summary>
+    public bool TryFindAddress(string text, out int address)
+    {
+        if (_addressIndex is null)
+        {
+            var index = new Dictionary<string, int>(AddressCount, StringComparer.Ordinal);
+            for (var a = 0; a < AddressCount; a++)
+            {
+                index[AddressText(a)] = a;
+            }
+
+            _addressIndex = index;
+        }
+
+        return _addressIndex.TryGetValue(text, out address);
+    }
+
+    private static Dictionary<Hash32, int> BuildIndex(ReadOnlySpan<Hash32> hashes)
+    {
+        var index = new Dictionary<Hash32, int>(hashes.Length);
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            // A later duplicate txid (BIP30's two mainnet coinbases) wins, as in Bitcoin Core.
+            index[hashes[i]] = i;
+        }
+
+        return index;
+    }
+
+    /// <summary>Sum of a transaction's input values (resolved inputs only).</summary>
+    public long InputValue(int tx)
+    {
+        long sum = 0;
+        for (var i = TxInStart[tx]; i < TxInStart[tx + 1]; i++)
+        {
+            var o = InSpent[i];
+            if (o >= 0)
+            {
+                sum += OutValue[o];
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Sum of a transaction's output values.</summary>
+    public long OutputValue(int tx)
+    {
+        long sum = 0;
+        for (var o = TxOutStart[tx]; o < TxOutStart[tx + 1]; o++)
+        {
+            sum += OutValue[o];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Fee in satoshis, or null for coinbase and txs with unresolved inputs.</summary>
+    public long? Fee(int tx) =>
+        (FlagsOf(tx) & (TxTraits.Coinbase | TxTraits.UnresolvedInput)) != 0 ? null : InputValue(tx) - OutputValue(tx);
+
+    /// <summary>Formats a satoshi amount as BTC text.</summary>
+    public static string Btc(long sats) => (sats / 1e8m).ToString("0.00000000", CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var m in _maps)
+        {
+            m.Dispose();
+        }
+
+        _maps.Clear();
+    }
+
+    /// <summary>Column file names.</summary>
+    internal static class Columns
+    {
+        public const string BlockHash = "block.hash.col";
+        public const string BlockTime = "block.time.col";
+        public const string BlockTxStart = "block.txstart.col";
+        public const string TxHash = "tx.hash.col";
+        public const string TxBlock = "tx.block.col";
+        public const string TxInStart = "tx.instart.col";
+        public const string TxOutStart = "tx.outstart.col";
+        public const string TxFlags = "tx.flags.col";
+        public const string InSpent = "in.spent.col";
+        public const string InTx = "in.tx.col";
+        public const string OutValue = "out.value.col";
+        public const string OutAddress = "out.address.col";
+        public const string OutSpentBy = "out.spentby.col";
+        public const string OutTx = "out.tx.col";
+        public const string AddrKind = "addr.kind.col";
+        public const string AddrTextStart = "addr.textstart.col";
+        public const string AddrText = "addr.text.col";
+        public const string AddrOutStart = "addr.outstart.col";
+        public const string AddrOuts = "addr.outs.col";
+    }
+}

@@ -1,0 +1,125 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+
+namespace Harrier.Chain.Store;
+
+/// <summary>
+/// One column on disk: a 32-byte header (magic <c>HRCC</c>, format version, element size, element count) and then
+/// the elements, little-endian, fixed size. Written whole to a temporary file and renamed into place; read through
+/// a memory map.
+/// </summary>
+internal static class ColumnFile
+{
+    public const int HeaderSize = 32;
+    public const ushort FormatVersion = 1;
+    private static ReadOnlySpan<byte> Magic => "HRCC"u8;
+
+    public static void Write<T>(string path, ReadOnlySpan<T> values)
+        where T : unmanaged
+    {
+        var tmp = path + ".tmp";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            header.Clear();
+            Magic.CopyTo(header);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], FormatVersion);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)Marshal.SizeOf<T>());
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], values.Length);
+            fs.Write(header);
+            fs.Write(MemoryMarshal.AsBytes(values));
+            fs.Flush(flushToDisk: true);
+        }
+
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Maps a column read-only and checks its header.</summary>
+    public static MappedColumn<T> Map<T>(string path)
+        where T : unmanaged
+    {
+        var length = new FileInfo(path).Length;
+        if (length < HeaderSize)
+        {
+            throw new InvalidDataException($"{path}: column file too short ({length} bytes)");
+        }
+
+        Span<byte> header = stackalloc byte[HeaderSize];
+        using (var fs = File.OpenRead(path))
+        {
+            fs.ReadExactly(header);
+        }
+
+        if (!header[..4].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path}: not a Harrier column file");
+        }
+
+        var version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"{path}: column format version {version}, this build reads {FormatVersion}");
+        }
+
+        var size = BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+        if (size != Marshal.SizeOf<T>())
+        {
+            throw new InvalidDataException($"{path}: element size {size}, expected {Marshal.SizeOf<T>()}");
+        }
+
+        var count = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        if (HeaderSize + (count * size) != length)
+        {
+            throw new InvalidDataException($"{path}: header says {count} elements, file holds {(length - HeaderSize) / size}");
+        }
+
+        return new MappedColumn<T>(path, count);
+    }
+}
+
+/// <summary>A read-only memory-mapped column; <see cref="Span"/> is valid until disposed.</summary>
+internal sealed unsafe class MappedColumn<T> : IDisposable
+    where T : unmanaged
+{
+    private readonly MemoryMappedFile? _file;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte* _pointer;
+    private readonly int _count;
+
+    public MappedColumn(string path, long count)
+    {
+        if (count > int.MaxValue)
+        {
+            throw new InvalidDataException($"{path}: {count} elements exceed one column's limit");
+        }
+
+        _count = (int)count;
+        if (count == 0)
+        {
+            return;
+        }
+
+        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        byte* p = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        // The view starts at the file start (offset 0, page aligned); skip the header.
+        _pointer = p + _view.PointerOffset + ColumnFile.HeaderSize;
+    }
+
+    public int Count => _count;
+
+    public ReadOnlySpan<T> Span => _count == 0 ? [] : new ReadOnlySpan<T>(_pointer, _count);
+
+    public void Dispose()
+    {
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+
+        _file?.Dispose();
+    }
+}

@@ -1,0 +1,330 @@
+using Harrier.Chain.Attribution;
+using Harrier.Chain.Clustering;
+using Harrier.Chain.Store;
+
+namespace Harrier.Chain.Tracing;
+
+/// <summary>
+/// Traces payments backwards from deposit addresses (crypto-tracing.md §5.2): each payment's paying transaction, the
+/// payer's cluster, then value flows back through earlier transactions (FIFO and haircut, both reported) until the
+/// sender of a transaction is attributed to a service. A share stops, with its reason, at a CoinJoin, a coinbase, an
+/// input missing from the store, dust, the hop limit, or the visit budget.
+/// </summary>
+public sealed class PaymentTracer
+{
+    private readonly ChainStore _store;
+    private readonly ClusterSet _clusters;
+    private readonly AttributionIndex _attribution;
+    private readonly TraceOptions _options;
+
+    public PaymentTracer(ChainStore store, ClusterSet clusters, AttributionIndex attribution, TraceOptions? options = null)
+    {
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _clusters = clusters ?? throw new ArgumentNullException(nameof(clusters));
+        _attribution = attribution ?? throw new ArgumentNullException(nameof(attribution));
+        _options = options ?? new TraceOptions();
+    }
+
+    /// <summary>Traces every deposit address and groups the exchange leads into requests.</summary>
+    public TraceReport Trace(IEnumerable<DepositAddress> deposits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deposits);
+        var traces = new List<DepositTrace>();
+        foreach (var d in deposits)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            traces.Add(TraceDeposit(d));
+        }
+
+        // One lead per (actor, txid, vout): shares summed, deposits joined, fewest hops kept.
+        var merged = new Dictionary<(string, string, int), Lead>();
+        foreach (var dep in traces)
+        {
+            foreach (var p in dep.Payments)
+            {
+                foreach (var l in p.Leads)
+                {
+                    var key = (l.Actor, l.Txid, l.Vout);
+                    merged[key] = merged.TryGetValue(key, out var m)
+                        ? m with
+                        {
+                            Hops = Math.Min(m.Hops, l.Hops),
+                            FifoSats = m.FifoSats + l.FifoSats,
+                            HaircutSats = m.HaircutSats + l.HaircutSats,
+                            Deposits = m.Deposits.Union(l.Deposits, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                        }
+                        : l;
+                }
+            }
+        }
+
+        var requests = merged.Values.Where(l => l.IsExchange)
+            .GroupBy(l => l.Actor, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var first = g.First();
+                return new ExchangeRequest(g.Key, first.ActorLabel, first.LegalName, first.Jurisdictions,
+                    g.OrderBy(l => l.TimeUtc).ThenBy(l => l.Txid, StringComparer.Ordinal).ThenBy(l => l.Vout).ToList());
+            })
+            .OrderBy(r => r.Jurisdictions.Count == 0 ? "~" : r.Jurisdictions[0], StringComparer.Ordinal)
+            .ThenBy(r => r.Actor, StringComparer.Ordinal)
+            .ToList();
+        var others = merged.Values.Where(l => !l.IsExchange).OrderBy(l => l.Actor, StringComparer.Ordinal).ThenBy(l => l.TimeUtc).ToList();
+        return new TraceReport
+        {
+            Options = _options,
+            Tip = _store.Manifest.Tip,
+            Deposits = traces,
+            Requests = requests,
+            OtherServices = others,
+            Collapses = _attribution.Collapses,
+        };
+    }
+
+    /// <summary>Traces the payments to one deposit address.</summary>
+    public DepositTrace TraceDeposit(DepositAddress deposit)
+    {
+        ArgumentNullException.ThrowIfNull(deposit);
+        if (!_store.TryFindAddress(deposit.Address, out var address))
+        {
+            return new DepositTrace(deposit.Address, deposit.Label, false, []);
+        }
+
+        var payments = new List<PaymentTrace>();
+        var outs = _store.AddrOuts[_store.AddrOutStart[address].._store.AddrOutStart[address + 1]];
+        foreach (var o in outs)
+        {
+            payments.Add(TracePayment(o, deposit.Address));
+        }
+
+        return new DepositTrace(deposit.Address, deposit.Label, true, payments);
+    }
+
+    private PaymentTrace TracePayment(int output, string deposit)
+    {
+        var tx = _store.OutTx[output];
+        var payerCluster = -1;
+        for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
+        {
+            var o = _store.InSpent[i];
+            if (o >= 0 && _store.OutAddress[o] >= 0)
+            {
+                payerCluster = _clusters.ClusterOf[_store.OutAddress[o]];
+                break;
+            }
+        }
+
+        string? change = null;
+        var outStart = _store.TxOutStart[tx];
+        if (_store.TxOutStart[tx + 1] - outStart == 2 && _clusters.CoinJoinOf(tx) == CoinJoinKind.None && !_store.IsCoinbase(tx))
+        {
+            var other = output == outStart ? outStart + 1 : outStart;
+            if (_store.OutAddress[other] >= 0 && _store.OutAddress[other] != _store.OutAddress[output])
+            {
+                change = _store.AddressText(_store.OutAddress[other]);
+            }
+        }
+
+        var run = new Run(this, deposit);
+        run.Walk(TraceStrategy.Fifo, output);
+        run.Walk(TraceStrategy.Haircut, output);
+        return new PaymentTrace
+        {
+            Txid = _store.TxHash[tx].ToString(),
+            Vout = _store.VoutOf(output),
+            AmountSats = _store.OutValue[output],
+            TimeUtc = _store.TimeOfTx(tx),
+            PayerCluster = payerCluster,
+            PayerChange = change,
+            Leads = run.Leads.Values.OrderBy(l => l.Hops).ThenBy(l => l.Txid, StringComparer.Ordinal).ThenBy(l => l.Vout).ToList(),
+            Stops = run.Stops.Values.OrderBy(s => s.Hops).ThenBy(s => s.Reason, StringComparer.Ordinal).ToList(),
+        };
+    }
+
+    /// <summary>The attributing tag of a transaction's sender (the best tag over its input addresses), or null.</summary>
+    private (Tag Tag, bool ViaCluster)? SenderTag(int tx)
+    {
+        (Tag Tag, bool ViaCluster)? best = null;
+        for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
+        {
+            var o = _store.InSpent[i];
+            var a = o >= 0 ? _store.OutAddress[o] : -1;
+            if (a < 0)
+            {
+                continue;
+            }
+
+            var tag = _attribution.Best(a);
+            if (tag is not null && (best is null || AttributionIndex.ConfidenceRank(tag.Confidence) < AttributionIndex.ConfidenceRank(best.Value.Tag.Confidence)))
+            {
+                best = (tag, !_attribution.DirectTags(a).Contains(tag));
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>One payment's walk, both strategies, collecting leads and stops.</summary>
+    private sealed class Run(PaymentTracer owner, string deposit)
+    {
+        private int _visits;
+
+        public Dictionary<(string, int), Lead> Leads { get; } = [];
+
+        public Dictionary<(string, string?), TraceStop> Stops { get; } = [];
+
+        public void Walk(TraceStrategy strategy, int output)
+        {
+            _visits = 0;
+            Visit(strategy, output, 0, owner._store.OutValue[output], 1);
+        }
+
+        /// <summary>Follows the share [start, start+amount) of <paramref name="output"/> back through the tx that created it.</summary>
+        private void Visit(TraceStrategy strategy, int output, long start, long amount, int hop)
+        {
+            var store = owner._store;
+            var tx = store.OutTx[output];
+            var txid = store.TxHash[tx].ToString();
+            if (++_visits > owner._options.MaxVisits)
+            {
+                Stop(strategy, "visit budget exhausted", txid, hop, amount);
+                return;
+            }
+
+            if (store.IsCoinbase(tx))
+            {
+                Stop(strategy, "coinbase: newly mined coins, no sender", txid, hop, amount);
+                return;
+            }
+
+            var cj = owner._clusters.CoinJoinOf(tx);
+            if (cj != CoinJoinKind.None)
+            {
+                Stop(strategy, "coinjoin (" + cj.ToString().ToLowerInvariant() + "): the trail is obfuscated", txid, hop, amount);
+                return;
+            }
+
+            if (owner.SenderTag(tx) is { } sender)
+            {
+                AddLead(strategy, output, tx, txid, hop, amount, sender.Tag, sender.ViaCluster);
+                return;
+            }
+
+            if (hop >= owner._options.MaxHops)
+            {
+                Stop(strategy, $"nothing attributed within {owner._options.MaxHops} hops", txid, hop, amount);
+                return;
+            }
+
+            if ((store.FlagsOf(tx) & TxTraits.UnresolvedInput) != 0)
+            {
+                Stop(strategy, "inputs not in the imported chain", txid, hop, amount);
+                return;
+            }
+
+            var inStart = store.TxInStart[tx];
+            var inEnd = store.TxInStart[tx + 1];
+            if (strategy == TraceStrategy.Fifo)
+            {
+                // Output space: outputs end to end; this share sits at [offset+start, offset+start+amount).
+                long offset = 0;
+                for (var o = store.TxOutStart[tx]; o < output; o++)
+                {
+                    offset += store.OutValue[o];
+                }
+
+                var lo = offset + start;
+                var hi = lo + amount;
+                long cum = 0;
+                for (var i = inStart; i < inEnd && cum < hi; i++)
+                {
+                    var prev = store.InSpent[i];
+                    var v = store.OutValue[prev];
+                    var s = Math.Max(lo, cum);
+                    var e = Math.Min(hi, cum + v);
+                    if (e > s)
+                    {
+                        Follow(strategy, prev, s - cum, e - s, hop, txid);
+                    }
+
+                    cum += v;
+                }
+            }
+            else
+            {
+                var total = store.InputValue(tx);
+                if (total <= 0)
+                {
+                    Stop(strategy, "inputs carry no value", txid, hop, amount);
+                    return;
+                }
+
+                for (var i = inStart; i < inEnd; i++)
+                {
+                    var prev = store.InSpent[i];
+                    var part = (long)((Int128)amount * store.OutValue[prev] / total);
+                    Follow(strategy, prev, 0, part, hop, txid);
+                }
+            }
+        }
+
+        private void Follow(TraceStrategy strategy, int prev, long start, long amount, int hop, string txid)
+        {
+            if (amount < owner._options.DustSats)
+            {
+                if (amount > 0)
+                {
+                    Stop(strategy, $"dust: shares under {owner._options.DustSats} sat not followed", txid, hop, amount);
+                }
+
+                return;
+            }
+
+            Visit(strategy, prev, start, amount, hop + 1);
+        }
+
+        private void Stop(TraceStrategy strategy, string reason, string? txid, int hop, long amount)
+        {
+            var key = (reason, txid);
+            var s = Stops.GetValueOrDefault(key) ?? new TraceStop(reason, txid, hop, 0, 0);
+            Stops[key] = strategy == TraceStrategy.Fifo
+                ? s with { FifoSats = s.FifoSats + amount, Hops = Math.Min(s.Hops, hop) }
+                : s with { HaircutSats = s.HaircutSats + amount, Hops = Math.Min(s.Hops, hop) };
+        }
+
+        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, bool viaCluster)
+        {
+            var store = owner._store;
+            var key = (txid, store.VoutOf(output));
+            if (!Leads.TryGetValue(key, out var lead))
+            {
+                var actor = owner._attribution.ActorOf(tag);
+                var address = store.OutAddress[output];
+                lead = new Lead
+                {
+                    Actor = tag.Who,
+                    ActorLabel = actor?.Label ?? tag.Label,
+                    LegalName = actor?.LegalName,
+                    Jurisdictions = actor?.Jurisdictions ?? [],
+                    IsExchange = owner._attribution.IsExchange(tag),
+                    Txid = txid,
+                    Vout = store.VoutOf(output),
+                    Address = address >= 0 ? store.AddressText(address) : "",
+                    AmountSats = store.OutValue[output],
+                    TimeUtc = store.TimeOfTx(tx),
+                    Hops = hop,
+                    TagLabel = tag.Label ?? tag.Who,
+                    TagSource = tag.Source,
+                    Confidence = tag.Confidence,
+                    TagPack = tag.Pack,
+                    ViaCluster = viaCluster,
+                    Deposits = [deposit],
+                };
+            }
+
+            Leads[key] = strategy == TraceStrategy.Fifo
+                ? lead with { FifoSats = lead.FifoSats + amount, Hops = Math.Min(lead.Hops, hop) }
+                : lead with { HaircutSats = lead.HaircutSats + amount, Hops = Math.Min(lead.Hops, hop) };
+        }
+    }
+}

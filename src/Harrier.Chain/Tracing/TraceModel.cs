@@ -1,0 +1,129 @@
+namespace Harrier.Chain.Tracing;
+
+/// <summary>How value is followed backwards through a transaction with several inputs (crypto-tracing.md §2.5).</summary>
+public enum TraceStrategy
+{
+    /// <summary>First in, first out: inputs and outputs laid end to end in order; the overlaps are the flows.</summary>
+    Fifo,
+
+    /// <summary>Haircut: each input contributes in proportion to its value.</summary>
+    Haircut,
+}
+
+/// <summary>Trace limits.</summary>
+public sealed record TraceOptions
+{
+    /// <summary>Hops to walk back from a payment before giving up (the paying tx is hop 1).</summary>
+    public int MaxHops { get; init; } = 6;
+
+    /// <summary>Shares below this many satoshis are not followed (stop reason: dust).</summary>
+    public long DustSats { get; init; } = 1_000;
+
+    /// <summary>Most transactions visited per payment and strategy (stop reason: budget).</summary>
+    public int MaxVisits { get; init; } = 100_000;
+}
+
+/// <summary>A deposit address to trace, with the case's label for it (e.g. a user id from the seized database).</summary>
+public sealed record DepositAddress(string Address, string? Label);
+
+/// <summary>
+/// One lead: an attributed service (the sender of <see cref="Txid"/>) paid <see cref="AmountSats"/> to <see cref="Address"/>
+/// in output <see cref="Vout"/> at <see cref="TimeUtc"/>, and value from that output reached the deposit address
+/// <see cref="Hops"/> transactions later. The service's own records name the customer behind the output.
+/// </summary>
+public sealed record Lead
+{
+    public required string Actor { get; init; }
+
+    public string? ActorLabel { get; init; }
+
+    public string? LegalName { get; init; }
+
+    public IReadOnlyList<string> Jurisdictions { get; init; } = [];
+
+    public bool IsExchange { get; init; }
+
+    public required string Txid { get; init; }
+
+    public int Vout { get; init; }
+
+    public required string Address { get; init; }
+
+    public long AmountSats { get; init; }
+
+    public DateTimeOffset TimeUtc { get; init; }
+
+    /// <summary>Fewest hops from this output to a deposit payment (1 = the service paid the deposit address itself).</summary>
+    public int Hops { get; init; }
+
+    /// <summary>Satoshis of the traced payments that came from this output under FIFO.</summary>
+    public long FifoSats { get; init; }
+
+    /// <summary>Same, under haircut.</summary>
+    public long HaircutSats { get; init; }
+
+    /// <summary>The tag that attributes the sender: label, source, confidence, pack, and whether it came through the cluster.</summary>
+    public required string TagLabel { get; init; }
+
+    public string? TagSource { get; init; }
+
+    public string? Confidence { get; init; }
+
+    public required string TagPack { get; init; }
+
+    public bool ViaCluster { get; init; }
+
+    /// <summary>Deposit addresses this lead's value reached.</summary>
+    public IReadOnlyList<string> Deposits { get; init; } = [];
+}
+
+/// <summary>Where a share of a payment could not be followed further, and why.</summary>
+public sealed record TraceStop(string Reason, string? Txid, int Hops, long FifoSats, long HaircutSats);
+
+/// <summary>One payment to a deposit address and where its value came from.</summary>
+public sealed record PaymentTrace
+{
+    public required string Txid { get; init; }
+
+    public int Vout { get; init; }
+
+    public long AmountSats { get; init; }
+
+    public DateTimeOffset TimeUtc { get; init; }
+
+    /// <summary>The payer's cluster id (address id of its smallest member), or -1 when no input is known.</summary>
+    public int PayerCluster { get; init; }
+
+    /// <summary>The payer's change address by the known-payee rule (certain), when the payment has exactly two outputs.</summary>
+    public string? PayerChange { get; init; }
+
+    public IReadOnlyList<Lead> Leads { get; init; } = [];
+
+    public IReadOnlyList<TraceStop> Stops { get; init; } = [];
+}
+
+/// <summary>The trace of one deposit address.</summary>
+public sealed record DepositTrace(string Address, string? Label, bool InChain, IReadOnlyList<PaymentTrace> Payments);
+
+/// <summary>The leads for one exchange: the rows of its data request.</summary>
+public sealed record ExchangeRequest(
+    string Actor, string? Label, string? LegalName, IReadOnlyList<string> Jurisdictions, IReadOnlyList<Lead> Leads);
+
+/// <summary>A whole trace run: per deposit, and the data requests grouped by exchange and jurisdiction.</summary>
+public sealed record TraceReport
+{
+    public required TraceOptions Options { get; init; }
+
+    public required string Tip { get; init; }
+
+    public IReadOnlyList<DepositTrace> Deposits { get; init; } = [];
+
+    /// <summary>Exchange requests, ordered by jurisdiction then actor.</summary>
+    public IReadOnlyList<ExchangeRequest> Requests { get; init; } = [];
+
+    /// <summary>Leads to attributed services that are not exchanges (mixers, pools, …).</summary>
+    public IReadOnlyList<Lead> OtherServices { get; init; } = [];
+
+    /// <summary>Clusters with more than one service named (likely collapse): leads through them need care.</summary>
+    public IReadOnlyList<Attribution.CollapseFlag> Collapses { get; init; } = [];
+}
