@@ -53,7 +53,7 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         probe.ThrowIfKilled(path, cancellationToken);
         if (exit != 0)
         {
-            throw new VideoException(path, $"not a readable video ({probe.StderrSummary()})");
+            throw new VideoException(path, IsEmptyFile(path) ? "empty file (0 bytes)" : $"not a readable video ({probe.StderrSummary()})");
         }
 
         return ParseProbe(path, json);
@@ -225,9 +225,18 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
             throw new VideoException(path, "file not found");
         }
 
-        if (file.Length == 0)
+    }
+
+    /// <summary>A regular file of 0 bytes (a FIFO also reports 0, so this is only asked once ffprobe has failed).</summary>
+    private static bool IsEmptyFile(string path)
+    {
+        try
         {
-            throw new VideoException(path, "empty file (0 bytes)");
+            return new FileInfo(path).Length == 0;
+        }
+        catch (IOException)
+        {
+            return false;
         }
     }
 

@@ -108,6 +108,24 @@ public static class VpdqFormats
         }
     }
 
+    /// <summary>
+    /// Reads a hash file in either form: a pytx signal (the file's first non-blank character is <c>[</c>) or reference lines.
+    /// </summary>
+    public static IReadOnlyList<VpdqFeature> ReadAnyFile(string path)
+    {
+        var text = File.ReadAllText(path);
+        try
+        {
+            return text.AsSpan().TrimStart().StartsWith("[", StringComparison.Ordinal)
+                ? ParsePytxSignal(text)
+                : Read(new StringReader(text));
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The pytx signal string: <c>["hex,quality,ts", …]</c> with Python's 3-significant-digit timestamps.</summary>
     public static string ToPytxSignal(IEnumerable<VpdqFeature> features)
     {
