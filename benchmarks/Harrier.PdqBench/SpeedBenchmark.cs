@@ -31,8 +31,9 @@ internal static class SpeedBenchmark
 
         var cores = Environment.ProcessorCount;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# {Environment.OSVersion}, .NET {Environment.Version}, {cores} cores, Vector<float>.Count={System.Numerics.Vector<float>.Count}, rounds={rounds} (median)"));
-        Console.WriteLine("| set | images | mean MP | threads | decode img/s | decode+PDQ full img/s | decode+PDQ pre512 img/s | PDQ full only ms/img | PDQ pre512 only ms/img | scalar reference port full only ms/img | full hash cost / decode cost |");
+            $"# {Environment.OSVersion}, .NET {Environment.Version}, {cores} cores, Vector<float>.Count={System.Numerics.Vector<float>.Count}, rounds={rounds} (median); load average at start: {LoadAverage()}"));
+        Console.WriteLine("# img/s = wall clock, all threads; (n/CPU-s) = images per CPU-second of this process = per-core throughput; ms/img columns are CPU ms per image");
+        Console.WriteLine("| set | images | mean MP | threads | decode img/s | decode + PDQ full img/s | decode + PDQ pre512 img/s | PDQ full alone ms/img | PDQ pre512 alone ms/img | scalar reference port, full, ms/img | full PDQ cost / decode cost |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (name, folder) in sets)
         {
@@ -64,10 +65,12 @@ internal static class SpeedBenchmark
                 });
                 var hashFull = Rate(decoded.Length, rounds, threads, i => PdqImageHasher.Hash(decoded[i], PdqFrontEnd.Full));
                 var hashPre = Rate(decoded.Length, rounds, threads, i => PdqImageHasher.Hash(decoded[i], PdqFrontEnd.Pre512));
-                var reference = threads == 1 ? Rate(decoded.Length, 1, 1, i => ReferencePortHash(decoded[i])) : double.NaN;
-                var costRatio = (1 / full - (1 / decode)) / (1 / decode);
+                var reference = threads == 1 ? Rate(decoded.Length, 1, 1, i => ReferencePortHash(decoded[i])) : default;
+
+                // Cost of PDQ on top of decode, from CPU time (robust when other processes share the cores).
+                var costRatio = hashFull.CpuMsPerImage / decode.CpuMsPerImage;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {files.Length} | {meanMp:F1} | {threads} | {decode:F1} | {full:F1} | {pre:F1} | {1000 * threads / hashFull:F2} | {1000 * threads / hashPre:F2} | {(double.IsNaN(reference) ? "–" : (1000 / reference).ToString("F2", CultureInfo.InvariantCulture))} | {costRatio:F2} |"));
+                    $"| {name} | {files.Length} | {meanMp:F1} | {threads} | {decode} | {full} | {pre} | {hashFull.CpuMsPerImage:F2} | {hashPre.CpuMsPerImage:F2} | {(threads == 1 ? reference.CpuMsPerImage.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {costRatio:F2} |"));
             }
 
             foreach (var d in decoded)
@@ -79,13 +82,23 @@ internal static class SpeedBenchmark
         return 0;
     }
 
-    /// <summary>Median images/s over <paramref name="rounds"/> passes over all items with <paramref name="threads"/> workers.</summary>
-    private static double Rate(int count, int rounds, int threads, Action<int> work)
+    /// <summary>Wall-clock images/s (all threads together) and CPU milliseconds per image (process CPU time).</summary>
+    private readonly record struct Measured(double WallImagesPerSecond, double CpuMsPerImage)
     {
-        var rates = new List<double>();
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"{WallImagesPerSecond:F1} ({1000 / CpuMsPerImage:F1}/CPU-s)");
+    }
+
+    /// <summary>Median over <paramref name="rounds"/> passes over all items with <paramref name="threads"/> workers.</summary>
+    private static Measured Rate(int count, int rounds, int threads, Action<int> work)
+    {
+        var results = new List<Measured>();
+        var process = Process.GetCurrentProcess();
         for (var r = 0; r < rounds; r++)
         {
             var next = -1;
+            process.Refresh();
+            var cpu0 = process.TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             var workers = Enumerable.Range(0, threads).Select(_ => new Thread(() =>
             {
@@ -105,12 +118,19 @@ internal static class SpeedBenchmark
                 t.Join();
             }
 
-            rates.Add(count / sw.Elapsed.TotalSeconds);
+            var wall = sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            var cpu = (process.TotalProcessorTime - cpu0).TotalMilliseconds;
+            results.Add(new Measured(count / wall, cpu / count));
         }
 
-        rates.Sort();
-        return rates[rates.Count / 2];
+        var byWall = results.OrderBy(m => m.WallImagesPerSecond).ToList();
+        var byCpu = results.OrderBy(m => m.CpuMsPerImage).ToList();
+        return new Measured(byWall[byWall.Count / 2].WallImagesPerSecond, byCpu[byCpu.Count / 2].CpuMsPerImage);
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     /// <summary>Full front end through the literal scalar port of the reference blur (what a naïve port costs).</summary>
     private static void ReferencePortHash(DecodedImage image)
