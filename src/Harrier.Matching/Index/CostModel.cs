@@ -17,7 +17,7 @@ internal static class CostModel
     /// <summary>Below this many entries the scan always wins (a few microseconds per query).</summary>
     public const int MinEntriesForMultiIndex = 20_000;
 
-    /// <summary>Nanoseconds per bucket probe (16-bit: two directory reads; 32-bit: a binary search).</summary>
+    /// <summary>Nanoseconds per bucket probe (16-bit) or directory slot visit (32-bit: a slot and its few keys).</summary>
     public const double Probe16Ns = 15, Probe32Ns = 18;
 
     /// <summary>Nanoseconds to check one candidate: a random (prefetched) read of its four words, dedup bit, popcount.</summary>
@@ -59,7 +59,7 @@ internal static class CostModel
         var cand16 = EstimateCandidates(store, queries, radius, 16);
         var cand32 = EstimateCandidates(store, queries, radius, 32);
         var probes16 = MultiIndexTable.ProbesPerQuery(16, radius / 16);
-        var probes32 = MultiIndexTable.ProbesPerQuery(32, radius / 8);
+        var probes32 = MultiIndexTable.SlotsPerQuery(32, store.Count, radius / 8);
         var build16 = has16 ? 0 : n * 16 * Build16Ns;
         var build32 = has32 ? 0 : n * 8 * Build32Ns;
         var mih16 = ((q * ((probes16 * Probe16Ns) + (cand16 * VerifyNs))) + build16) / t * 1e-9;

@@ -13,7 +13,8 @@ namespace Harrier.Matching.Index;
 /// table therefore finds every match, and a full distance check of the candidates makes it exact.
 /// Each table is a CSR bucket list sorted by key. For b = 16 the offset directory is indexed by the
 /// key itself. For b = 32 it is indexed by the key's top d bits, d ≈ log2 N − 3 (16..22, so a
-/// directory slot covers about eight entries), and the slot's few sorted keys are searched linearly.
+/// directory slot covers about eight entries): only the slots within the probe radius are enumerated
+/// and each slot's few keys are tested in full, far fewer random reads than probing every 32-bit key.
 /// Probes are enumerated first and then looked up with a software prefetch of the directory a few
 /// probes ahead: each probe is otherwise a cache miss. 4·m bytes per entry for postings (plus 4·m for
 /// the keys when b = 32), plus the directories.
@@ -163,7 +164,10 @@ internal sealed unsafe class MultiIndexTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long CollectRanges(Hash256 query, int probeRadius, List<(int Table, int Lo, int Hi)> ranges, ref uint[] scratch)
     {
-        var perTable = (long)(ProbesPerQuery(Bits, probeRadius) / Tables);
+        // With a directory on the top d bits, only the d-bit slot keys are enumerated; the low bits are
+        // checked against each visited slot's few keys (fewer random reads than probing every 32-bit key).
+        var slotBits = Bits - _shift;
+        var perTable = (long)PerTable(slotBits, probeRadius);
         if (scratch.Length < perTable)
         {
             scratch = new uint[perTable];
@@ -172,8 +176,11 @@ internal sealed unsafe class MultiIndexTable
         long total = 0;
         for (var t = 0; t < Tables; t++)
         {
-            var n = Enumerate(Substring(query, Bits, t), Bits, probeRadius, scratch);
-            total += Probe(t, scratch.AsSpan(0, n), ranges);
+            var key = Substring(query, Bits, t);
+            var n = Enumerate(key >> _shift, slotBits, probeRadius, scratch);
+            total += _keys is null
+                ? Probe(t, scratch.AsSpan(0, n), ranges)
+                : ProbeSlots(t, key, probeRadius, scratch.AsSpan(0, n), ranges);
         }
 
         return total;
@@ -204,67 +211,97 @@ internal sealed unsafe class MultiIndexTable
     private long Probe(int t, ReadOnlySpan<uint> probes, List<(int Table, int Lo, int Hi)> ranges)
     {
         long total = 0;
-        var dir = _directory[t];
-        var tableKeys = _keys?[t];
-        var shift = _shift;
-        fixed (int* d = dir)
+        fixed (int* d = _directory[t])
         {
             for (var i = 0; i < probes.Length; i++)
             {
                 if (i + PrefetchAhead < probes.Length && Sse.IsSupported)
                 {
-                    Sse.Prefetch0(d + (probes[i + PrefetchAhead] >> shift));
+                    Sse.Prefetch0(d + probes[i + PrefetchAhead]);
                 }
 
                 var key = probes[i];
-                var slot = key >> shift;
-                int lo = d[slot], hi = d[slot + 1];
-                if (lo == hi)
+                int lo = d[key], hi = d[key + 1];
+                if (lo != hi)
                 {
-                    continue;
+                    ranges.Add((t, lo, hi));
+                    total += hi - lo;
                 }
-
-                if (tableKeys is not null)
-                {
-                    // A slot holds a few sorted keys: find the run equal to the probe.
-                    var first = lo;
-                    while (first < hi && tableKeys[first] < key)
-                    {
-                        first++;
-                    }
-
-                    var last = first;
-                    while (last < hi && tableKeys[last] == key)
-                    {
-                        last++;
-                    }
-
-                    (lo, hi) = (first, last);
-                    if (lo == hi)
-                    {
-                        continue;
-                    }
-                }
-
-                ranges.Add((t, lo, hi));
-                total += hi - lo;
             }
         }
 
         return total;
     }
 
-    /// <summary>Number of buckets probed per query: m · Σ_{i ≤ s} C(b, i).</summary>
-    public static double ProbesPerQuery(int bits, int probeRadius)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private long ProbeSlots(int t, uint key, int probeRadius, ReadOnlySpan<uint> slots, List<(int Table, int Lo, int Hi)> ranges)
     {
-        double perTable = 0, c = 1;
+        long total = 0;
+        var tableKeys = _keys![t];
+        fixed (int* d = _directory[t])
+        {
+            for (var i = 0; i < slots.Length; i++)
+            {
+                if (i + PrefetchAhead < slots.Length && Sse.IsSupported)
+                {
+                    Sse.Prefetch0(d + slots[i + PrefetchAhead]);
+                }
+
+                var slot = slots[i];
+                int lo = d[slot], hi = d[slot + 1];
+                if (lo == hi)
+                {
+                    continue;
+                }
+
+                // Every key of the slot shares its top bits, so the full-key test decides; runs of passing keys become ranges.
+                var runStart = -1;
+                for (var j = lo; j < hi; j++)
+                {
+                    if (BitOperations.PopCount(tableKeys[j] ^ key) <= probeRadius)
+                    {
+                        if (runStart < 0)
+                        {
+                            runStart = j;
+                        }
+                    }
+                    else if (runStart >= 0)
+                    {
+                        ranges.Add((t, runStart, j));
+                        total += j - runStart;
+                        runStart = -1;
+                    }
+                }
+
+                if (runStart >= 0)
+                {
+                    ranges.Add((t, runStart, hi));
+                    total += hi - runStart;
+                }
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>Directory slots visited per query for a table set of width <paramref name="bits"/> over <paramref name="count"/> entries.</summary>
+    public static double SlotsPerQuery(int bits, int count, int probeRadius) =>
+        PerTable(DirectoryBits(bits, count), probeRadius) * (256 / bits);
+
+    /// <summary>Number of buckets probed per query: m · Σ_{i ≤ s} C(b, i).</summary>
+    public static double ProbesPerQuery(int bits, int probeRadius) => PerTable(bits, probeRadius) * (256 / bits);
+
+    /// <summary>Σ_{i ≤ s} C(bits, i): keys within s bits of a bits-wide key.</summary>
+    public static double PerTable(int bits, int probeRadius)
+    {
+        double sum = 0, c = 1;
         for (var i = 0; i <= Math.Min(probeRadius, bits); i++)
         {
-            perTable += c;
+            sum += c;
             c = c * (bits - i) / (i + 1);
         }
 
-        return perTable * (256 / bits);
+        return sum;
     }
 
     /// <summary>Popcount helper for the sample-based candidate estimate.</summary>
