@@ -29,6 +29,7 @@ internal static class HarrierApp
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
         Commands.IndexCommands.Create,
+        Commands.CompareCommands.Create,
     ];
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)

@@ -11,6 +11,7 @@ internal static class HashCommands
     {
         var command = new Command("hash", "Compute perceptual hashes of media files.");
         command.Add(Pdq(options, host));
+        VideoHashCommands.AddTo(command, options, host);
         return command;
     }
 
