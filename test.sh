@@ -12,6 +12,7 @@ cd "$here"
 need_dotnet
 need_packages postgresql:/usr/lib/postgresql/15/bin/initdb ffmpeg:ffmpeg ffmpeg:ffprobe util-linux:setpriv
 bindir=$(pg_bindir) || die_env "PostgreSQL server binaries not found after install"
+fetch_geoip || die_env "the tests need the IP-to-country database (see above)"
 
 work=$(mktemp -d /tmp/harrier-test.XXXXXX)
 chmod 755 "$work"

@@ -37,3 +37,24 @@ pg_bindir() {
   command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
   return 1
 }
+
+# The CC0 IP-to-country database (ip-location-db, from the npm registry), pinned, fetched once into .cache/geoip.
+# Sets HARRIER_GEOIP to the IPv4 .mmdb. Returns 1 (with a message) when it cannot be fetched.
+GEOIP_PACKAGE="@ip-location-db/geo-whois-asn-country-mmdb@2.3.2026061719"
+fetch_geoip() {
+  local root dir tmp
+  root=$(harrier_root)
+  dir="$root/.cache/geoip"
+  if [ ! -s "$dir/geo-whois-asn-country-ipv4.mmdb" ]; then
+    command -v npm >/dev/null 2>&1 || need_packages npm:npm
+    tmp=$(mktemp -d)
+    if ! (cd "$tmp" && npm pack --silent "$GEOIP_PACKAGE" >/dev/null 2>&1 && tar xzf ./*.tgz); then
+      rm -rf "$tmp"; echo "harrier: could not fetch $GEOIP_PACKAGE from the npm registry" >&2; return 1
+    fi
+    mkdir -p "$dir"
+    cp "$tmp/package/geo-whois-asn-country-ipv4.mmdb" "$tmp/package/README.md" "$dir/"
+    [ -f "$tmp/package/NRO_LICENSE" ] && cp "$tmp/package/NRO_LICENSE" "$dir/"
+    rm -rf "$tmp"
+  fi
+  export HARRIER_GEOIP="$dir/geo-whois-asn-country-ipv4.mmdb"
+}

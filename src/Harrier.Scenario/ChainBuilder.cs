@@ -47,6 +47,9 @@ internal sealed class ChainBuilder
 
     public List<(string Address, string Owner)> AddressOwners { get; } = [];
 
+    /// <summary>Transactions built to mislead naive heuristics: (txid, kind).</summary>
+    public List<(string Txid, string Kind)> Decoys { get; } = [];
+
     public IReadOnlyList<Block> Blocks => _blocks;
 
     /// <summary>A deterministic key for (purpose, index).</summary>

@@ -2,8 +2,8 @@ namespace Harrier.Scenario;
 
 /// <summary>
 /// The 38 countries of the scenario (Operation Stream sent packages to 38), with weights for drawing persons and a
-/// synthetic address block per country. The addresses are from the private 10.0.0.0/8 range on purpose: they are
-/// recognisably synthetic and carry the country only through truth.json, until a GeoIP database is wired in.
+/// address source per country: the country's real ranges from a GeoIP file when one is given (so geolocation works
+/// as on real data), else a recognisably synthetic block of the private 10.0.0.0/8 range.
 /// </summary>
 internal static class Countries
 {
@@ -33,9 +33,17 @@ internal static class Countries
         return All[^1].Code;
     }
 
-    /// <summary>A synthetic IPv4 address of <paramref name="country"/>: 10.(index+1).x.y.</summary>
-    public static string Ip(string country, Random random)
+    /// <summary>
+    /// An IPv4 address of <paramref name="country"/>: from the country's real ranges when a GeoIP file is given,
+    /// else the synthetic 10.(index+1).x.y.
+    /// </summary>
+    public static string Ip(string country, Random random, GeoIpRanges? geo)
     {
+        if (geo is not null && geo.HasCountry(country))
+        {
+            return geo.Draw(country, random);
+        }
+
         var index = Array.FindIndex(All, c => c.Code == country);
         return $"10.{index + 1}.{random.Next(256)}.{random.Next(1, 255)}";
     }

@@ -126,7 +126,8 @@ internal static class Economy
                 {
                     remaining.Remove(p);
                     var w = wallets[p.Payer.Id];
-                    var change = chain.NewKey("person:" + p.Payer.Id);
+                    // About one payer in five reuses the address their coins sit on for change.
+                    var change = p.Payer.Id % 5 == 0 ? w.Key : chain.NewKey("person:" + p.Payer.Id);
                     var tx = chain.Spend([(w.Coin, w.Key)], [(BitcoinAddress.Create(p.Account.DepositAddress, Network.RegTest), Money.Satoshis(p.Sats))], change, fee);
                     wallets[p.Payer.Id] = (new Coin(tx, 1u), change, w.Exchange, w.WTxid, w.WVout);
                     var txid = tx.GetHash().ToString();
@@ -179,17 +180,48 @@ internal static class Economy
         return truths;
     }
 
-    /// <summary>Five unrelated owners (funded by one exchange) mix into five equal outputs: multi-input must not merge them.</summary>
+    /// <summary>
+    /// Privacy-tool shapes that multi-input clustering must not merge, each funded by one exchange withdrawal to
+    /// unrelated owners: Whirlpool (5 in, 5 equal pool outputs, no change), Wasabi (many in, many equal
+    /// denominations, a coordinator fee, change), JoinMarket (n equal outputs plus n maker changes) and a PayJoin
+    /// (the receiver adds an input, so payer and receiver look like one owner).
+    /// </summary>
     private static void AddCoinJoinDecoy(ChainBuilder chain, Dictionary<string, Queue<(Coin, Key)>> hot, Money fee, ref long time)
     {
         var exchange = ChainBuilder.Exchanges[0].Id;
-        var owners = Enumerable.Range(0, 5).Select(i => chain.NewKey("coinjoin-user:" + i)).ToList();
-        var funding = hot[exchange].Dequeue();
-        var fund = chain.Spend([funding], [.. owners.Select(o => (ChainBuilder.AddressOf(o), Money.Satoshis(1_100_000)))], chain.NewKey("exchange:" + exchange), fee);
+        var owners = Enumerable.Range(0, 34).Select(i => chain.NewKey("mixer-user:" + i)).ToList();
+        var funding = new List<(Coin, Key)> { hot[exchange].Dequeue() };
+        while (funding.Sum(f => f.Item1.Amount.Satoshi) < 34 * 12_000_000L)
+        {
+            funding.Add(hot[exchange].Dequeue());
+        }
+
+        var fund = chain.Spend(funding, [.. owners.Select((o, i) => (ChainBuilder.AddressOf(o), Money.Satoshis(5_100_000 + i * 7_919)))], chain.NewKey("exchange:" + exchange), fee);
         chain.Mine(chain.KeyFor("pool", 0), time += 600);
-        var inputs = owners.Select((o, i) => (new Coin(fund, (uint)i), o)).ToList();
-        var outs = owners.Select(o => (ChainBuilder.AddressOf(chain.NewKey("coinjoin-out")), Money.Satoshis(1_000_000))).ToList();
-        chain.Spend(inputs, outs, chain.NewKey("coinjoin-coordinator"), fee);
+        (Coin, Key) Owned(int i) => (new Coin(fund, (uint)i), owners[i]);
+        BitcoinAddress Out(string owner) => ChainBuilder.AddressOf(chain.NewKey(owner));
+
+        // Whirlpool 0.05 BTC pool: 5 inputs, 5 outputs of exactly 0.05 BTC, the rest is fee; no change.
+        var whirlpool = chain.Spend([.. Enumerable.Range(0, 5).Select(Owned)], [.. Enumerable.Range(0, 5).Select(i => (Out("mixer-out:w" + i), Money.Satoshis(5_000_000)))], null,
+            Money.Satoshis(Enumerable.Range(0, 5).Sum(i => 5_100_000L + i * 7_919) - 25_000_000));
+        chain.Decoys.Add((whirlpool.GetHash().ToString(), "coinjoin-whirlpool"));
+
+        // Wasabi-like: 12 inputs, 10 equal outputs of 0.04 BTC, a coordinator fee output, change to one participant.
+        var wasabiOuts = Enumerable.Range(0, 10).Select(i => (Out("mixer-out:s" + i), Money.Satoshis(4_000_000))).ToList();
+        wasabiOuts.Add((Out("wasabi-coordinator"), Money.Satoshis(120_000)));
+        var wasabi = chain.Spend([.. Enumerable.Range(5, 12).Select(Owned)], wasabiOuts, chain.NewKey("mixer-user:5"), fee);
+        chain.Decoys.Add((wasabi.GetHash().ToString(), "coinjoin-wasabi"));
+
+        // JoinMarket: a taker and 3 makers; 4 equal outputs of 0.045 BTC, and each maker's change.
+        var jmOuts = Enumerable.Range(0, 4).Select(i => (Out("mixer-out:j" + i), Money.Satoshis(4_500_000))).ToList();
+        jmOuts.AddRange(Enumerable.Range(1, 3).Select(i => (Out("mixer-user:" + (17 + i)), Money.Satoshis(5_100_000 + (17 + i) * 7_919 - 4_500_000 + 1_000))));
+        var joinmarket = chain.Spend([.. Enumerable.Range(17, 4).Select(Owned)], jmOuts, chain.NewKey("mixer-user:17"), fee);
+        chain.Decoys.Add((joinmarket.GetHash().ToString(), "coinjoin-joinmarket"));
+
+        // PayJoin: owner 21 pays owner 22 0.02 BTC; owner 22 contributes an input and receives it back plus the payment.
+        var payjoin = chain.Spend([Owned(21), Owned(22)],
+            [(Out("mixer-user:22"), Money.Satoshis(5_100_000 + 22 * 7_919 + 2_000_000))], chain.NewKey("mixer-user:21"), fee);
+        chain.Decoys.Add((payjoin.GetHash().ToString(), "payjoin"));
         chain.Mine(chain.KeyFor("pool", 1), time += 600);
     }
 }

@@ -14,7 +14,7 @@ public sealed record ScenarioSummary(
     int Stills, int Payments, int Blocks, int Transactions, long LedgerRows, long Bytes, IReadOnlyDictionary<string, double> StageSeconds);
 
 /// <summary>Options beyond the preset.</summary>
-public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string? PhotosDir, string? SharedDir, int Parallelism);
+public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string? PhotosDir, string? SharedDir, int Parallelism, string? GeoIpPath = null);
 
 /// <summary>
 /// <c>harrier scenario generate</c>: a whole synthetic seized platform with its ground truth (truth.json). Same
@@ -50,7 +50,8 @@ public static class ScenarioGenerator
             : [];
 
         progress?.Report(("world", 0, 0));
-        var world = WorldBuilder.Build(options.Seed, options.Preset, photos);
+        using var geo = options.GeoIpPath is null ? null : new GeoIpRanges(options.GeoIpPath);
+        var world = WorldBuilder.Build(options.Seed, options.Preset, photos, geo);
         var chain = new ChainBuilder(options.Seed, Start - 200 * 600);
         var paymentTruth = Economy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End);
         Stage("world and chain");
@@ -221,6 +222,7 @@ internal static class TruthWriter
             schema = "harrier-scenario-truth/1",
             seed = world.Seed,
             preset = world.Preset.Name,
+            ipSource = world.IpSource,
             items = world.Items.Select(i => new { id = i.Id, source = i.Source, known = i.Known, category = i.KnownCategory, producerAccountId = i.ProducerAccountId, rendered = i.Id <= world.Preset.RenderedItems }),
             files = world.Renditions.Where(r => r.Rendered).Select(r =>
             {
@@ -242,6 +244,7 @@ internal static class TruthWriter
             exchanges = ChainBuilder.Exchanges,
             payments = payments.Select(t => new { t.PaymentId, t.Exchange, jurisdiction = exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout }),
             changeOutputs = chain.ChangeOutputs,
+            decoyTransactions = chain.Decoys.Select(d => new { d.Txid, d.Kind }),
             addressOwners = chain.AddressOwners.Select(o => new { o.Address, o.Owner }),
             bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, perceptual = b.Pdq is not null }),
             priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),

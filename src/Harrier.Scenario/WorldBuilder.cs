@@ -9,6 +9,9 @@ public sealed class World
 
     public required int Seed { get; init; }
 
+    /// <summary>Where login addresses come from: a GeoIP file's description, or the synthetic fallback.</summary>
+    public string IpSource { get; set; } = "synthetic 10.0.0.0/8 (no GeoIP file given)";
+
     public List<Person> Persons { get; } = [];
 
     public List<Account> Accounts { get; } = [];
@@ -53,10 +56,15 @@ internal static class WorldBuilder
     private static readonly string[] Qualities = ["low", "medium", "high"];
     private static readonly string[] StillTransforms = ["original", "jpeg50", "resize50", "crop10", "flip", "border"];
 
-    public static World Build(int seed, ScenarioPreset preset, IReadOnlyList<string> photos)
+    public static World Build(int seed, ScenarioPreset preset, IReadOnlyList<string> photos, GeoIpRanges? geo)
     {
         var r = new Random(seed);
         var world = new World { Preset = preset, Seed = seed };
+        if (geo is not null)
+        {
+            world.IpSource = geo.Describe();
+        }
+
         long Time() => Start + (long)(r.NextDouble() * (End - Start));
 
         // Persons and their accounts: ~8 % hold several accounts, ~10 % log in through anonymisers.
@@ -183,7 +191,7 @@ internal static class WorldBuilder
             for (var l = r.Next(1, 4); l > 0; l--)
             {
                 var anonymised = person.UsesVpn && r.NextDouble() < 0.8;
-                world.Logins.Add(new Login(loginId++, account.Id, anonymised ? Countries.AnonymiserIp(r) : Countries.Ip(person.Country, r),
+                world.Logins.Add(new Login(loginId++, account.Id, anonymised ? Countries.AnonymiserIp(r) : Countries.Ip(person.Country, r, geo),
                     account.UserAgent, Math.Max(account.CreatedUnix, Time()), anonymised));
             }
 

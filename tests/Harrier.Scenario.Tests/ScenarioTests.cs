@@ -168,6 +168,11 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
         }
 
         Assert.True(checkedPayments > 0);
+        var decoys = Truth.GetProperty("decoyTransactions").EnumerateArray().ToDictionary(d => d.GetProperty("kind").GetString()!, d => d.GetProperty("txid").GetString()!);
+        Assert.Equal(["coinjoin-joinmarket", "coinjoin-wasabi", "coinjoin-whirlpool", "payjoin"], decoys.Keys.Order());
+        var whirlpool = outputs.Where(o => o.Key.Item1 == decoys["coinjoin-whirlpool"]).Select(o => o.Value.Sats).ToList();
+        Assert.Equal(5, whirlpool.Count);
+        Assert.All(whirlpool, v => Assert.Equal(5_000_000, v));
         foreach (var change in Truth.GetProperty("changeOutputs").EnumerateArray())
         {
             Assert.True(outputs.ContainsKey((change.GetProperty("txid").GetString()!, change.GetProperty("vout").GetInt32())));
@@ -221,6 +226,48 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
 
         Assert.True(tagged > 0);
         Assert.Contains("jurisdictions:\n  - SE", File.ReadAllText(Path.Combine(fixture.Dir, "tags", "scenario.actorpack.yaml")));
+    }
+
+    [Fact]
+    public void Login_addresses_geolocate_to_the_persons_country()
+    {
+        if (TinyScenarioFixture.GeoIp is not { } mmdb)
+        {
+            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+            return; // Outside ./test.sh without the fetched file; on CI this fails above.
+        }
+
+        using var geo = new GeoIpRanges(mmdb);
+        var countryOfAccount = new Dictionary<long, string>();
+        foreach (var person in Truth.GetProperty("persons").EnumerateArray())
+        {
+            foreach (var account in person.GetProperty("accounts").EnumerateArray())
+            {
+                countryOfAccount[account.GetInt64()] = person.GetProperty("country").GetString()!;
+            }
+        }
+
+        using var conn = new SqliteConnection($"Data Source={Path.Combine(fixture.Dir, "platform", "platform.sqlite")};Mode=ReadOnly");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT user_id, ip FROM logins";
+        using var reader = cmd.ExecuteReader();
+        int located = 0, anonymised = 0;
+        while (reader.Read())
+        {
+            var ip = reader.GetString(1);
+            if (ip.StartsWith("10.250.", StringComparison.Ordinal))
+            {
+                anonymised++; // a shared VPN/Tor exit: no country by design
+                continue;
+            }
+
+            Assert.Equal(countryOfAccount[reader.GetInt64(0)], geo.Lookup(ip));
+            located++;
+        }
+
+        Assert.True(located > ScenarioPreset.Tiny.Users / 2, $"{located} located, {anonymised} anonymised");
+        Assert.DoesNotContain("synthetic", Truth.GetProperty("ipSource").GetString());
     }
 
     [Fact]

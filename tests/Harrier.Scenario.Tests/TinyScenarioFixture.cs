@@ -14,8 +14,15 @@ public sealed class TinyScenarioFixture : IAsyncLifetime
 
     public JsonDocument Truth { get; private set; } = null!;
 
+    /// <summary>The IP-to-country file ./test.sh fetches (HARRIER_GEOIP), or the repository's cached copy.</summary>
+    public static string? GeoIp =>
+        Environment.GetEnvironmentVariable("HARRIER_GEOIP") is { } env && File.Exists(env) ? env
+        : File.Exists(Path.Combine(TestPaths.RepoRoot, ".cache", "geoip", "geo-whois-asn-country-ipv4.mmdb"))
+            ? Path.Combine(TestPaths.RepoRoot, ".cache", "geoip", "geo-whois-asn-country-ipv4.mmdb")
+            : null;
+
     public static ScenarioOptions Options(string dir, int seed) =>
-        new(seed, ScenarioPreset.Tiny, dir, TestPaths.InShared("datasets", "photos"), TestPaths.Shared, Environment.ProcessorCount);
+        new(seed, ScenarioPreset.Tiny, dir, TestPaths.InShared("datasets", "photos"), TestPaths.Shared, Environment.ProcessorCount, GeoIp);
 
     public async Task InitializeAsync()
     {

@@ -17,9 +17,13 @@ internal static class ScenarioCommands
         var items = new Option<int?>("--items") { Description = "Override the preset's number of content items." };
         var outDir = new Option<string>("--out") { Description = "Output folder (new or empty).", Required = true };
         var photos = new Option<string?>("--photos") { Description = "Folder of benign photos for slideshows (default: ../shared/datasets/photos)." };
+        var geoip = new Option<string?>("--geoip")
+        {
+            Description = "IP-to-country .mmdb (ip-location-db or GeoIP2/GeoLite2 Country) for real country ranges (default: $HARRIER_GEOIP, which ./harrier sets).",
+        };
         var generate = new Command("generate", "Generate media/, platform/, chain/, tags/, hashsets/, records/ and truth.json.")
         {
-            seed, preset, users, items, outDir, photos,
+            seed, preset, users, items, outDir, photos, geoip,
         };
         generate.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -40,7 +44,8 @@ internal static class ScenarioCommands
             try
             {
                 summary = await WorkProgress.RunAsync(ctx, "generating scenario", progress =>
-                    ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), p, parse.GetValue(outDir)!, photoDir, shared, Environment.ProcessorCount),
+                    ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), p, parse.GetValue(outDir)!, photoDir, shared, Environment.ProcessorCount,
+                        parse.GetValue(geoip) ?? Environment.GetEnvironmentVariable("HARRIER_GEOIP")),
                         new Forward(progress), ct));
             }
             catch (IOException e)
