@@ -29,6 +29,8 @@ internal static class HarrierApp
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
         Commands.IndexCommands.Create,
+        Commands.ChainCommands.Create,
+        Commands.ChainCommands.CreateTags,
         Commands.CompareCommands.Create,
     ];
 
