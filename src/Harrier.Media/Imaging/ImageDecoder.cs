@@ -12,12 +12,37 @@ namespace Harrier.Media.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>Decodes a file.</summary>
-    /// <exception cref="ImageDecodeException">The file is empty, not an image, unsupported, too large, truncated, corrupt or unreadable.</exception>
-    public static DecodedImage Decode(string path, ImageDecoderOptions? options = null)
+    /// <summary>
+    /// Opens a file for top-to-bottom row reading (scanline decoding where the codec supports it, so no full frame is
+    /// held; otherwise a full decode served row by row). Same formats, limits and errors as <see cref="Decode(string, ImageDecoderOptions?)"/>.
+    /// </summary>
+    public static ImageRowReader OpenRows(string path, ImageDecoderOptions? options = null)
     {
         options ??= ImageDecoderOptions.Default;
-        byte[] bytes;
+        return OpenRows(ReadFile(path, options), path, options);
+    }
+
+    /// <summary>Opens an in-memory file for row reading; <paramref name="name"/> is used in error messages.</summary>
+    public static ImageRowReader OpenRows(ReadOnlySpan<byte> data, string name, ImageDecoderOptions? options = null)
+    {
+        options ??= ImageDecoderOptions.Default;
+        if (!options.ApplyExifOrientation)
+        {
+            var session = CodecSession.Open(data, name, options);
+            var reader = ImageRowReader.TryScanlines(session);
+            if (reader is not null)
+            {
+                return reader;
+            }
+
+            session.Dispose();
+        }
+
+        return ImageRowReader.FromImage(Decode(data, name, options), name);
+    }
+
+    private static byte[] ReadFile(string path, ImageDecoderOptions options)
+    {
         try
         {
             var length = new FileInfo(path).Length;
@@ -26,13 +51,20 @@ public static class ImageDecoder
                 throw new ImageDecodeException(path, ImageDecodeError.FileTooLarge, $"{length} bytes, over the {options.MaxFileBytes}-byte cap");
             }
 
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ImageDecodeException(path, ImageDecodeError.Io, e.Message, e);
         }
+    }
 
+    /// <summary>Decodes a file.</summary>
+    /// <exception cref="ImageDecodeException">The file is empty, not an image, unsupported, too large, truncated, corrupt or unreadable.</exception>
+    public static DecodedImage Decode(string path, ImageDecoderOptions? options = null)
+    {
+        options ??= ImageDecoderOptions.Default;
+        var bytes = ReadFile(path, options);
         return Decode(bytes, path, options);
     }
 
@@ -40,57 +72,15 @@ public static class ImageDecoder
     public static DecodedImage Decode(ReadOnlySpan<byte> data, string name, ImageDecoderOptions? options = null)
     {
         options ??= ImageDecoderOptions.Default;
-        if (data.IsEmpty)
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.Empty, "0 bytes");
-        }
-
-        if (data.Length > options.MaxFileBytes)
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.FileTooLarge, $"{data.Length} bytes, over the {options.MaxFileBytes}-byte cap");
-        }
-
-        var format = ImageSniffer.Detect(data[..Math.Min(data.Length, ImageSniffer.HeaderLength)]);
-        if (format == ImageFormat.Unknown)
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.UnrecognisedFormat, "no known image signature in the first bytes");
-        }
-
-        if (!ImageSniffer.IsDecodable(format))
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.UnsupportedFormat, $"{format} is recognised but this build cannot decode it");
-        }
-
-        using var skData = SKData.CreateCopy(data);
-        using var stream = new SKMemoryStream(skData);
-        using var codec = SKCodec.Create(stream, out var createResult);
-        if (codec is null)
-        {
-            throw createResult == SKCodecResult.IncompleteInput
-                ? new ImageDecodeException(name, ImageDecodeError.Truncated, $"{format} header is incomplete")
-                : new ImageDecodeException(name, ImageDecodeError.Corrupt, $"{format} header is invalid ({createResult})");
-        }
-
+        using var session = CodecSession.Open(data, name, options);
+        var codec = session.Codec;
         var info = codec.Info;
-        if (info.Width <= 0 || info.Height <= 0)
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.Corrupt, $"declared size {info.Width}×{info.Height}");
-        }
-
-        var pixelCount = (long)info.Width * info.Height;
-        if (pixelCount > options.MaxPixels)
-        {
-            throw new ImageDecodeException(name, ImageDecodeError.TooLarge,
-                $"declared {info.Width}×{info.Height} = {pixelCount} pixels, over the {options.MaxPixels}-pixel cap");
-        }
-
-        var channels = SourceChannels(format, data, info);
+        var format = session.Format;
+        var channels = session.Channels;
         var grey = channels <= 2;
-
-        // Grey decodes straight to Gray8; grey+alpha (no such Skia colour type) goes through RGBA and keeps R.
-        var directGrey = grey && info.ColorType == SKColorType.Gray8;
-        var decodeInfo = new SKImageInfo(info.Width, info.Height, directGrey ? SKColorType.Gray8 : SKColorType.Rgba8888,
-            directGrey ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
+        var directGrey = session.DirectGrey;
+        var decodeInfo = session.DecodeInfo;
+        var pixelCount = (long)info.Width * info.Height;
         var decodeBytes = checked((int)(pixelCount * decodeInfo.BytesPerPixel));
         var buffer = ArrayPool<byte>.Shared.Rent(decodeBytes);
         var keep = false;
@@ -129,11 +119,7 @@ public static class ImageDecoder
                 outFormat = DecodedPixelFormat.Gray8;
             }
 
-            var origin = (int)codec.EncodedOrigin;
-            if (origin is < 1 or > 8)
-            {
-                origin = 1;
-            }
+            var origin = session.ExifOrientation;
 
             var width = info.Width;
             var height = info.Height;
@@ -159,32 +145,7 @@ public static class ImageDecoder
         }
     }
 
-    /// <summary>
-    /// Channel count as the reference (CImg) would see the file: 1 or 2 for grey PNG and grey JPEG, else 3 or 4.
-    /// </summary>
-    private static int SourceChannels(ImageFormat format, ReadOnlySpan<byte> data, SKImageInfo info)
-    {
-        if (format == ImageFormat.Png && data.Length >= 26)
-        {
-            // IHDR is the first chunk: colour type at byte 25 (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA).
-            return data[25] switch
-            {
-                0 => 1,
-                4 => 2,
-                6 => 4,
-                _ => 3,
-            };
-        }
-
-        if (info.ColorType == SKColorType.Gray8)
-        {
-            return 1;
-        }
-
-        return info.AlphaType == SKAlphaType.Opaque ? 3 : 4;
-    }
-
-    private static void KeepRed(byte[] rgba, int pixels)
+    internal static void KeepRed(Span<byte> rgba, int pixels)
     {
         for (var i = 0; i < pixels; i++)
         {

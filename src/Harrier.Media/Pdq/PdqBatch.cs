@@ -43,14 +43,14 @@ public static class PdqBatch
                 }
             }
 
-            using var image = ImageDecoder.Decode(candidate.Path, options.Decoder);
+            using var reader = ImageDecoder.OpenRows(candidate.Path, options.Decoder);
             if (options.Dihedral)
             {
-                var d = PdqImageHasher.HashDihedral(image, options.FrontEnd);
+                var d = PdqImageHasher.HashDihedral(reader, options.FrontEnd);
                 return new PdqFileResult(candidate.Path, d.OriginalResult, d, null);
             }
 
-            return new PdqFileResult(candidate.Path, PdqImageHasher.Hash(image, options.FrontEnd), null, null);
+            return new PdqFileResult(candidate.Path, PdqImageHasher.Hash(reader, options.FrontEnd), null, null);
         }
         catch (ImageDecodeException e)
         {

@@ -220,6 +220,104 @@ internal static class PdqCore
         }
     }
 
+    /// <summary>
+    /// <see cref="Buffer64FromPixels"/> fed by a row reader (top to bottom): at most a block of source rows is held,
+    /// and with <paramref name="pre512"/> rows the nearest-neighbour rule never picks are skipped.
+    /// </summary>
+    public static void Buffer64FromReader(Imaging.ImageRowReader reader, bool pre512, Span<float> buffer64)
+    {
+        var format = reader.Format == Imaging.DecodedPixelFormat.Gray8 ? PdqPixelFormat.Gray8 : PdqPixelFormat.Rgba32;
+        int width = reader.Width, height = reader.Height, stride = reader.Stride;
+        var outW = pre512 ? Pre512Size : width;
+        var outH = pre512 ? Pre512Size : height;
+        var rowsIn = pre512 ? 1 : PdqJaroszStream.Block;
+        var source = ArrayPool<byte>.Shared.Rent(rowsIn * stride);
+        var block = ArrayPool<float>.Shared.Rent(PdqJaroszStream.Block * outW);
+        int[]? xs = null;
+        byte[]? picked = null;
+        try
+        {
+            if (pre512)
+            {
+                var bpp = PdqLuma.BytesPerPixel(format);
+                xs = new int[Pre512Size];
+                for (var x = 0; x < Pre512Size; x++)
+                {
+                    xs[x] = PdqLuma.Pre512Source(x, width) * bpp;
+                }
+
+                picked = ArrayPool<byte>.Shared.Rent(Pre512Size * bpp);
+            }
+
+            var current = -1;
+            void Luma(int y, Span<float> dst)
+            {
+                if (xs is null)
+                {
+                    // Rows arrive in blocks; row y is at (y % block) in the source buffer.
+                    PdqLuma.Row(source.AsSpan((y % rowsIn) * stride, stride), format, dst);
+                    return;
+                }
+
+                var sy = PdqLuma.Pre512Source(y, height);
+                if (sy != current)
+                {
+                    reader.SkipRows(sy - reader.NextRow);
+                    reader.ReadRows(source, 1);
+                    current = sy;
+                }
+
+                LumaRow(source, format, stride, 0, 1, xs, picked, dst);
+            }
+
+            if (outW == BufferDim && outH == BufferDim)
+            {
+                for (var y = 0; y < BufferDim; y++)
+                {
+                    if (xs is null)
+                    {
+                        reader.ReadRows(source, 1);
+                        PdqLuma.Row(source.AsSpan(0, stride), format, buffer64.Slice(y * BufferDim, BufferDim));
+                    }
+                    else
+                    {
+                        Luma(y, buffer64.Slice(y * BufferDim, BufferDim));
+                    }
+                }
+
+                return;
+            }
+
+            using var stream = new PdqJaroszStream(outW, outH);
+            for (var y = 0; y < outH; y += PdqJaroszStream.Block)
+            {
+                var rows = Math.Min(PdqJaroszStream.Block, outH - y);
+                if (xs is null)
+                {
+                    reader.ReadRows(source, rows);
+                }
+
+                for (var k = 0; k < rows; k++)
+                {
+                    Luma(y + k, block.AsSpan(k * outW, outW));
+                }
+
+                stream.AddRows(block.AsSpan(0, rows * outW), rows);
+            }
+
+            stream.Finish(buffer64);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(source);
+            ArrayPool<float>.Shared.Return(block);
+            if (picked is not null)
+            {
+                ArrayPool<byte>.Shared.Return(picked);
+            }
+        }
+    }
+
     /// <summary>One luma row: source row <paramref name="y"/>, or with <paramref name="xs"/> the pre-512 nearest pick.</summary>
     private static void LumaRow(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int stride, int y, int height, int[]? xs, byte[]? picked, Span<float> dst)
     {

@@ -222,7 +222,7 @@ public static class PdqHasher
         return true;
     }
 
-    private static PdqDihedralResult ZeroDihedral() =>
+    internal static PdqDihedralResult ZeroDihedral() =>
         new(Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, Hash256.Zero, 0);
 
     private static void RequireLength(long actual, long required, string name)

@@ -51,19 +51,65 @@ public static class PdqImageHasher
         return image.Pixels[((region.Y * image.Stride) + (region.X * image.BytesPerPixel))..];
     }
 
-    /// <summary>Decodes and hashes a file.</summary>
+    /// <summary>Hashes the rows of a reader (which must be at row 0); no full frame is needed.</summary>
+    public static PdqResult Hash(ImageRowReader reader, PdqFrontEnd frontEnd = PdqFrontEnd.Full)
+    {
+        Span<float> buffer64 = stackalloc float[PdqCore.BufferLength];
+        if (!TryBuffer(reader, frontEnd, buffer64))
+        {
+            return new PdqResult(Hashing.Hash256.Zero, 0);
+        }
+
+        Span<float> dct = stackalloc float[PdqCore.DctLength];
+        PdqCore.Dct16(buffer64, dct);
+        return new PdqResult(PdqCore.Threshold(dct), PdqCore.Quality(buffer64));
+    }
+
+    /// <summary>The eight dihedral hashes of a reader's rows.</summary>
+    public static PdqDihedralResult HashDihedral(ImageRowReader reader, PdqFrontEnd frontEnd = PdqFrontEnd.Full)
+    {
+        Span<float> buffer64 = stackalloc float[PdqCore.BufferLength];
+        if (!TryBuffer(reader, frontEnd, buffer64))
+        {
+            return PdqHasher.ZeroDihedral();
+        }
+
+        Span<float> dct = stackalloc float[PdqCore.DctLength];
+        PdqCore.Dct16(buffer64, dct);
+        return PdqHasher.DihedralFromDct(dct, PdqCore.Quality(buffer64));
+    }
+
+    private static bool TryBuffer(ImageRowReader reader, PdqFrontEnd frontEnd, Span<float> buffer64)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.NextRow != 0)
+        {
+            throw new ArgumentException("the reader must be at row 0", nameof(reader));
+        }
+
+        if (reader.Width < PdqHasher.MinDimension || reader.Height < PdqHasher.MinDimension)
+        {
+            return false;
+        }
+
+        var pre512 = frontEnd == PdqFrontEnd.Pre512 && (reader.Width > PdqCore.Pre512Size || reader.Height > PdqCore.Pre512Size);
+        PdqCore.Buffer64FromReader(reader, pre512, buffer64);
+        return true;
+    }
+
+    /// <summary>Decodes and hashes a file, streaming rows from the decoder where it can.</summary>
     /// <exception cref="ImageDecodeException">The file is not a decodable image within the decoder's limits.</exception>
     public static PdqResult HashFile(string path, PdqFrontEnd frontEnd = PdqFrontEnd.Full, ImageDecoderOptions? decoderOptions = null)
     {
-        using var image = ImageDecoder.Decode(path, decoderOptions);
-        return Hash(image, frontEnd);
+        using var reader = ImageDecoder.OpenRows(path, decoderOptions);
+        return Hash(reader, frontEnd);
     }
 
-    /// <summary>Decodes a file and computes its eight dihedral hashes.</summary>
+    /// <summary>Decodes a file and computes its eight dihedral hashes, streaming rows where it can.</summary>
     /// <exception cref="ImageDecodeException">The file is not a decodable image within the decoder's limits.</exception>
     public static PdqDihedralResult HashDihedralFile(string path, PdqFrontEnd frontEnd = PdqFrontEnd.Full, ImageDecoderOptions? decoderOptions = null)
     {
-        using var image = ImageDecoder.Decode(path, decoderOptions);
-        return HashDihedral(image, frontEnd);
+        using var reader = ImageDecoder.OpenRows(path, decoderOptions);
+        return HashDihedral(reader, frontEnd);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Threading.Channels;
 using Harrier.Media.Pdq;
 using Harrier.Media.Video;
 
@@ -37,13 +39,94 @@ public static class VpdqHasher
         var frameMod = options.FrameModulus(fps);
         var request = VideoFrameRequest.Vpdq(frameMod, options.DownsampleSize);
         var diagnostics = new VideoDiagnostics();
-        var features = new List<VpdqFeature>();
-        await foreach (var frame in reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken))
+        var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), fps, options.MaxDegreeOfParallelism, cancellationToken);
+        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages);
+    }
+
+    /// <summary>
+    /// Hashes frames on worker threads while the reader keeps decoding. Frames are copied into pooled buffers and handed
+    /// over through a channel bounded in bytes (at most ~64 MiB of frames in flight), so memory stays flat.
+    /// </summary>
+    private static async Task<List<VpdqFeature>> HashFramesAsync(IAsyncEnumerable<VideoFrame> frames, double fps, int parallelism, CancellationToken cancellationToken)
+    {
+        const long maxBytesInFlight = 64L << 20;
+        var results = new List<VpdqFeature>();
+        if (parallelism <= 1)
         {
-            var r = PdqHasher.HashRgb24(frame.Rgb24.Span, frame.Width, frame.Height, frame.Width * 3);
-            features.Add(new VpdqFeature(frame.FrameNumber, r.Quality, r.Hash, frame.FrameNumber / fps));
+            await foreach (var frame in frames.WithCancellation(cancellationToken))
+            {
+                results.Add(HashFrame(frame.FrameNumber, frame.Rgb24.Span, frame.Width, frame.Height, fps));
+            }
+
+            return results;
         }
 
-        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages);
+        Channel<(int FrameNumber, int Width, int Height, byte[] Pixels, int Length)>? channel = null;
+        var workers = new List<Task>();
+        var gate = new object();
+        try
+        {
+            await foreach (var frame in frames.WithCancellation(cancellationToken))
+            {
+                if (channel is null)
+                {
+                    var capacity = (int)Math.Clamp(maxBytesInFlight / Math.Max(1, frame.Rgb24.Length), 1, 2 * parallelism);
+                    channel = Channel.CreateBounded<(int, int, int, byte[], int)>(new BoundedChannelOptions(capacity) { SingleWriter = true });
+                    var reader = channel.Reader;
+                    for (var w = 0; w < parallelism; w++)
+                    {
+                        workers.Add(Task.Run(async () =>
+                        {
+                            await foreach (var item in reader.ReadAllAsync(cancellationToken))
+                            {
+                                try
+                                {
+                                    var feature = HashFrame(item.FrameNumber, item.Pixels.AsSpan(0, item.Length), item.Width, item.Height, fps);
+                                    lock (gate)
+                                    {
+                                        results.Add(feature);
+                                    }
+                                }
+                                catch (Exception e)
+                                {
+                                    // Unblock the producer: its next write fails with this error instead of waiting for ever.
+                                    channel.Writer.TryComplete(e);
+                                    throw;
+                                }
+                                finally
+                                {
+                                    ArrayPool<byte>.Shared.Return(item.Pixels);
+                                }
+                            }
+                        }, cancellationToken));
+                    }
+                }
+
+                var copy = ArrayPool<byte>.Shared.Rent(frame.Rgb24.Length);
+                frame.Rgb24.Span.CopyTo(copy);
+                await channel.Writer.WriteAsync((frame.FrameNumber, frame.Width, frame.Height, copy, frame.Rgb24.Length), cancellationToken);
+            }
+        }
+        finally
+        {
+            channel?.Writer.TryComplete();
+            try
+            {
+                await Task.WhenAll(workers);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The caller's cancellation surfaces from the enumeration; workers stopping on it is expected.
+            }
+        }
+
+        results.Sort((a, b) => a.FrameNumber.CompareTo(b.FrameNumber));
+        return results;
+    }
+
+    private static VpdqFeature HashFrame(int frameNumber, ReadOnlySpan<byte> rgb, int width, int height, double fps)
+    {
+        var r = PdqHasher.HashRgb24(rgb, width, height, width * 3);
+        return new VpdqFeature(frameNumber, r.Quality, r.Hash, frameNumber / fps);
     }
 }

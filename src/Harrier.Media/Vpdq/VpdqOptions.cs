@@ -14,6 +14,9 @@ public sealed record VpdqOptions
     /// <summary>Scale each frame to N×N before hashing (the CLI's <c>-s N</c>); null hashes at native size.</summary>
     public int? DownsampleSize { get; init; }
 
+    /// <summary>Frames hashed in parallel while ffmpeg decodes the next ones (default: number of cores).</summary>
+    public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
     /// <summary>ffmpeg location and stall timeout.</summary>
     public FfmpegOptions Ffmpeg { get; init; } = FfmpegOptions.Default;
 
