@@ -13,7 +13,11 @@ namespace Harrier.Scenario;
 /// <param name="Category">VICS category code, or empty when the bank leaves it out (a real-world quirk).</param>
 /// <param name="Pdq">PDQ hex of the bank's copy when it is an image.</param>
 /// <param name="ExactInMedia">True when a file in media/ has these very bytes (exact hashes hit); false when only a perceptual hash can.</param>
-public sealed record BankEntry(int ItemId, string Md5, string Sha1, long Size, string Category, string? Pdq, bool ExactInMedia);
+public sealed record BankEntry(int ItemId, string Md5, string Sha1, long Size, string Category, string? Pdq, bool ExactInMedia)
+{
+    /// <summary>The bank video's vPDQ file, relative to hashsets/ (videos only).</summary>
+    public string? VpdqFile { get; init; }
+}
 
 /// <summary>
 /// Writes the banks an earlier case would hand over: VICS 2.0 and 1.3 JSON (booleans as strings, MediaSize as a
@@ -101,6 +105,9 @@ internal static class HashsetWriter
         File.WriteAllText(Path.Combine(dir, "icse-export.csv"), icse.ToString());
         File.WriteAllText(Path.Combine(dir, "hashes.csv"), csv.ToString());
         File.WriteAllText(Path.Combine(dir, "images.pdq.txt"), pdq.ToString());
+        // The vPDQ list: one bank id and vPDQ file per line (the files are in the reference line format).
+        File.WriteAllText(Path.Combine(dir, "videos.vpdq.tsv"), string.Concat(entries.Where(e => e.VpdqFile is not null)
+            .Select((e, i) => string.Create(CultureInfo.InvariantCulture, $"{e.Md5}\t{e.VpdqFile}\n"))));
 
         var nsrl = new StringBuilder("\"SHA-1\",\"MD5\",\"CRC32\",\"FileName\",\"FileSize\",\"ProductCode\",\"OpSystemCode\",\"SpecialCode\"\n");
         foreach (var (name, md5, sha1, size) in knownGood)

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Harrier.Media.Digests;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
 
 namespace Harrier.Scenario;
 
@@ -82,19 +83,44 @@ public static class ScenarioGenerator
 
         Stage("media");
 
-        // Banks: exact copies of some known items' files, perceptual-only references of known stills.
+        // Banks. Known videos: for about half the bank holds the very rendition files (exact hashes hit); for the
+        // rest it holds its own copy, a different encode, so only the vPDQ list can find them. Every bank video has
+        // a vPDQ file in hashsets/vpdq/.
         var r = new Random(options.Seed ^ 0xba4c);
         var bank = new List<BankEntry>();
-        foreach (var item in world.Items.Where(i => i.Known && i.Id <= options.Preset.RenderedItems))
+        var vpdqDir = Path.Combine(outDir, "hashsets", "vpdq");
+        Directory.CreateDirectory(vpdqDir);
+        var bankCopies = Path.Combine(Path.GetTempPath(), "harrier-scenario-bank-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(bankCopies);
+        try
         {
-            var original = world.Uploads.First(u => u.ItemId == item.Id && u.Variant == "original");
-            foreach (var rendition in world.Renditions.Where(x => x.UploadId == original.Id))
+            foreach (var item in world.Items.Where(i => i.Known && i.Id <= options.Preset.RenderedItems))
             {
-                var bytes = await File.ReadAllBytesAsync(Path.Combine(outDir, rendition.RelPath), ct);
-                var d = Digest(bytes);
-                bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, bytes.Length,
-                    r.NextDouble() < 0.1 ? string.Empty : item.KnownCategory, null, true));
+                var original = world.Uploads.First(u => u.ItemId == item.Id && u.Variant == "original");
+                var exact = r.NextDouble() < 0.5;
+                var category = r.NextDouble() < 0.1 ? string.Empty : item.KnownCategory;
+                var copies = exact
+                    ? world.Renditions.Where(x => x.UploadId == original.Id).Select(x => Path.Combine(outDir, x.RelPath)).ToList()
+                    : [Path.Combine(bankCopies, $"item{item.Id:D6}-bank.mp4")];
+                if (!exact)
+                {
+                    await renderer.RenderAsync(original, new Rendition(original.Id, "bank", 120, copies[0], true), items, options.Preset.SecondsPerItem, ct);
+                }
+
+                foreach (var copy in copies)
+                {
+                    var bytes = await File.ReadAllBytesAsync(copy, ct);
+                    var d = Digest(bytes);
+                    var vpdq = await VpdqHasher.HashFileAsync(copy, new VpdqOptions(), ct);
+                    var name = $"{d.Md5}.txt";
+                    VpdqFormats.WriteFile(Path.Combine(vpdqDir, name), vpdq.Features);
+                    bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, bytes.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
+                }
             }
+        }
+        finally
+        {
+            Directory.Delete(bankCopies, recursive: true);
         }
 
         var tmp = Path.Combine(Path.GetTempPath(), "harrier-scenario-" + Guid.NewGuid().ToString("N"));
@@ -246,7 +272,7 @@ internal static class TruthWriter
             changeOutputs = chain.ChangeOutputs,
             decoyTransactions = chain.Decoys.Select(d => new { d.Txid, d.Kind }),
             addressOwners = chain.AddressOwners.Select(o => new { o.Address, o.Owner }),
-            bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, perceptual = b.Pdq is not null }),
+            bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, pdq = b.Pdq is not null, vpdq = b.VpdqFile }),
             priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),
             targetsByCountry = targets,
         };

@@ -202,6 +202,16 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
             Assert.Contains(b.GetProperty("md5").GetString()!, mediaMd5);
         }
 
+        var vpdqFiles = 0;
+        foreach (var b in Truth.GetProperty("bank").EnumerateArray().Where(b => b.GetProperty("vpdq").ValueKind == JsonValueKind.String))
+        {
+            var features = Harrier.Media.Vpdq.VpdqFormats.ReadFile(Path.Combine(dir, b.GetProperty("vpdq").GetString()!));
+            Assert.NotEmpty(features);
+            vpdqFiles++;
+        }
+
+        Assert.True(vpdqFiles > 0);
+        Assert.Equal(vpdqFiles, File.ReadAllLines(Path.Combine(dir, "videos.vpdq.tsv")).Length);
         foreach (var b in Truth.GetProperty("bank").EnumerateArray().Where(b => !b.GetProperty("exactInMedia").GetBoolean()))
         {
             Assert.DoesNotContain(b.GetProperty("md5").GetString()!, mediaMd5);
