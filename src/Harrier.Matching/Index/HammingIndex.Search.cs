@@ -184,13 +184,14 @@ public sealed partial class HammingIndex
 
     /// <summary>
     /// Splits a scan into work items (query range × block range): by queries when the batch is big
-    /// enough to feed every thread, otherwise by database blocks.
+    /// enough to give every item a useful query tile (64+ queries reuse each database tile), otherwise
+    /// by database blocks with the whole batch in every item (one pass over memory for all queries).
     /// </summary>
     private (int Q0, int Qn, int B0, int B1)[] WorkItems(int queries, int firstBlock, int threads)
     {
         var blocks = _store.BlockCount;
         var items = new List<(int, int, int, int)>();
-        if (queries >= 4 * threads)
+        if (queries >= 4 * threads * 64)
         {
             var chunks = 4 * threads;
             for (var c = 0; c < chunks; c++)

@@ -179,7 +179,8 @@ public class HammingIndexSearchTests
         var rng = new Random(k + kind.Length);
         var data = IndexData.Make(kind, 3000, rng);
         var ids = Enumerable.Range(0, data.Length).Select(i => (long)i).ToArray();
-        var queries = IndexData.Queries(data, 25, rng);
+        // 300 queries: one thread splits the work by queries, two and three by database blocks (heaps merged).
+        var queries = IndexData.Queries(data, 300, rng);
         using var index = HammingIndex.Build(data, ids);
         index.Remove(7);
 
@@ -276,12 +277,14 @@ public class HammingIndexSearchTests
         var rng = new Random(99);
         var data = IndexData.Make("clustered", 20_000, rng);
         var ids = IndexData.Ids(data.Length, rng);
-        var queries = IndexData.Queries(data, 5, rng);
+        // 600 queries: one thread splits the work by queries, three threads split it by database blocks.
+        var queries = IndexData.Queries(data, 600, rng);
         using var index = HammingIndex.Build(data, ids);
         var one = index.Search(queries, 31, new IndexSearchOptions { MaxDegreeOfParallelism = 1, Strategy = SearchStrategy.Scan });
         var three = index.Search(queries, 31, new IndexSearchOptions { MaxDegreeOfParallelism = 3, Strategy = SearchStrategy.Scan });
         Assert.NotEmpty(one);
         Assert.Equal(one, three);
+        Assert.Equal(IndexData.BruteForce(data, ids, queries, 31), one);
     }
 
     [Fact]
