@@ -136,6 +136,6 @@ public sealed class VideoFrameReaderTests(SyntheticVideos clips) : IClassFixture
         var input = args[args.ToList().IndexOf("-i") + 1];
         Assert.StartsWith("file:/", input, StringComparison.Ordinal);
         Assert.Contains("-noautorotate", args);
-        Assert.Contains("select=not(mod(n\\,30)),scale=64:48:flags=area,format=rgb24", args);
+        Assert.Contains("select=not(mod(n\\,30)),scale=64:48:flags=area+accurate_rnd,format=rgb24", args);
     }
 }
