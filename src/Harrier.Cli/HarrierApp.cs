@@ -69,6 +69,21 @@ internal static class HarrierApp
             host.Err.WriteLine("harrier: cancelled");
             return ExitCodes.Failures;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug or an unforeseen condition: one line, the details only on request, never a crash dump.
+            host.Err.WriteLine($"harrier: internal error: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("HARRIER_DEBUG") is "1")
+            {
+                host.Err.WriteLine(e.ToString());
+            }
+            else
+            {
+                host.Err.WriteLine("(set HARRIER_DEBUG=1 for the stack trace)");
+            }
+
+            return ExitCodes.Failures;
+        }
     }
 
     /// <summary>Wraps a command body so it receives a <see cref="CommandContext"/>.</summary>

@@ -83,7 +83,9 @@ internal static class Economy
 
             var blockTime = Math.Max(time + 600, batch[0].Time);
             // 1. Withdrawals, batched per exchange, for payers whose wallet cannot cover the payment.
-            foreach (var group in batch.Where(p => !(wallets.TryGetValue(p.Payer.Id, out var w) && w.Coin.Amount.Satoshi >= p.Sats + 2 * fee.Satoshi))
+            // A payer withdraws when their wallet cannot cover all of their payments in this batch with fees.
+            var needs = batch.GroupBy(p => p.Payer.Id).ToDictionary(g => g.Key, g => g.Sum(q => q.Sats + 3 * fee.Satoshi));
+            foreach (var group in batch.Where(p => !(wallets.TryGetValue(p.Payer.Id, out var w) && w.Coin.Amount.Satoshi >= needs[p.Payer.Id]))
                          .GroupBy(p => ExchangeOf(p.Payer.Id)))
             {
                 var outputs = new List<(BitcoinAddress, Money)>();
@@ -91,7 +93,7 @@ internal static class Economy
                 foreach (var p in group.DistinctBy(p => p.Payer.Id))
                 {
                     var key = chain.NewKey("person:" + p.Payer.Id);
-                    var amount = Money.Satoshis(batch.Where(q => q.Payer.Id == p.Payer.Id).Sum(q => q.Sats + 3 * fee.Satoshi) + r.Next(10_000, 500_000));
+                    var amount = Money.Satoshis(needs[p.Payer.Id] + r.Next(10_000, 500_000));
                     outputs.Add((ChainBuilder.AddressOf(key), amount));
                     keys.Add((p.Payer.Id, key));
                 }
