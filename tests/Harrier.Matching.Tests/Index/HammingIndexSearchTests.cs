@@ -184,18 +184,17 @@ public class HammingIndexSearchTests
         using var index = HammingIndex.Build(data, ids);
         index.Remove(7);
 
+        var expected = new List<IndexMatch>();
+        for (var q = 0; q < queries.Length; q++)
+        {
+            expected.AddRange(Enumerable.Range(0, data.Length).Where(i => i != 7)
+                .Select(i => new IndexMatch(q, i, data[i].DistanceTo(queries[q])))
+                .OrderBy(m => m.Distance).ThenBy(m => m.Id).Take(k));
+        }
+
         foreach (var threads in new[] { 1, 2, 3 })
         {
-            var got = index.Nearest(queries, k, new IndexSearchOptions { MaxDegreeOfParallelism = threads });
-            var expected = new List<IndexMatch>();
-            for (var q = 0; q < queries.Length; q++)
-            {
-                expected.AddRange(Enumerable.Range(0, data.Length).Where(i => i != 7)
-                    .Select(i => new IndexMatch(q, i, data[i].DistanceTo(queries[q])))
-                    .OrderBy(m => m.Distance).ThenBy(m => m.Id).Take(k));
-            }
-
-            Assert.Equal(expected, got);
+            Assert.Equal(expected, index.Nearest(queries, k, new IndexSearchOptions { MaxDegreeOfParallelism = threads }));
         }
     }
 
