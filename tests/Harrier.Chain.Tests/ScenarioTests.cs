@@ -212,12 +212,18 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
         Assert.Equal((2, s.Txs["coinjoin"].GetHash().ToString()), (stop.Hops, stop.Txid));
         Assert.Equal((TracingScenario.BobPayment, TracingScenario.BobPayment), (stop.FifoSats, stop.HaircutSats));
 
-        // Requests: H (MT) with three withdrawals, Y (SC) with one; ordered by jurisdiction.
+        // Frank: H's second withdrawal spends H's untagged change; the change heuristic names H at that withdrawal (hop 2).
+        var frankLead = Assert.Single(Assert.Single(Single(report, "dep-frank").Payments).Leads);
+        Assert.Equal(("hexchange", 2, s.Txs["withdraw-h-2"].GetHash().ToString(), s.Address("frank-1")), (frankLead.Actor, frankLead.Hops, frankLead.Txid, frankLead.Address));
+        Assert.StartsWith("heuristic: spends the dominant output", frankLead.Basis);
+        Assert.Equal("input cluster tag", erinLead.Basis);
+
+        // Requests: H (MT) with four withdrawals, Y (SC) with one; ordered by jurisdiction.
         Assert.Equal(["hexchange", "yexchange"], report.Requests.Select(r => r.Actor));
         var h = report.Requests[0];
         Assert.Equal(["MT"], h.Jurisdictions);
         Assert.Equal("H Exchange Ltd", h.LegalName);
-        Assert.Equal(3, h.Leads.Count);
+        Assert.Equal(4, h.Leads.Count);
         var aliceRow = h.Leads.Single(l => l.Address == s.Address("alice-1"));
         Assert.Equal(TracingScenario.AliceFirstPayment + TracingScenario.AliceSecondPayment, aliceRow.FifoSats);
         Assert.Equal(2, aliceRow.Hops);
@@ -249,6 +255,42 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
     }
 
     [Fact]
+    public void Without_change_attribution_the_trace_ends_at_the_exchange_s_own_change_and_says_so_by_tag_only()
+    {
+        var s = f.Scenario;
+        var report = Trace(new TraceOptions { ChangeAttribution = false });
+        var lead = Assert.Single(Assert.Single(Single(report, "dep-frank").Payments).Leads);
+
+        // One hop further back, at H's first batch, and the output is H's own change: the reason the heuristic exists.
+        Assert.Equal((3, s.Txs["withdraw-h"].GetHash().ToString(), s.Address("hx-hot-2")), (lead.Hops, lead.Txid, lead.Address));
+        Assert.Equal("input cluster tag", lead.Basis);
+    }
+
+    [Fact]
+    public void A_tag_on_the_dominant_change_output_attributes_the_sender_as_a_labelled_heuristic()
+    {
+        var s = f.Scenario;
+        var pack = Path.Combine(f.Root, "change-only-" + Guid.NewGuid().ToString("N") + ".yaml");
+        File.WriteAllText(pack, $"""
+            title: Change only
+            currency: BTC
+            is_cluster_definer: true
+            confidence: forensic
+            category: exchange
+            tags:
+            - address: {s.Address("hx-hot-2")}
+              actor: hexchange
+            """);
+        var lib = TagLibrary.Empty();
+        lib.Import(pack, isPublic: false, []);
+        var c = f.Clusters();
+        var report = new PaymentTracer(f.Store, c, new AttributionIndex(f.Store, c, lib)).Trace([new DepositAddress(s.Address("dep-erin"), null)]);
+        var lead = Assert.Single(Assert.Single(report.Deposits[0].Payments).Leads);
+        Assert.Equal(("hexchange", 1, s.Txs["withdraw-h"].GetHash().ToString()), (lead.Actor, lead.Hops, lead.Txid));
+        Assert.StartsWith("heuristic: dominant output", lead.Basis);
+    }
+
+    [Fact]
     public void Request_documents_are_written_per_exchange_as_csv_and_json()
     {
         var report = Trace(new TraceOptions());
@@ -256,7 +298,7 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
         var files = RequestWriter.Write(report, dir, "Op Test");
         Assert.Contains(Path.Combine(dir, "hexchange.csv"), files);
         var csv = File.ReadAllLines(Path.Combine(dir, "hexchange.csv"));
-        Assert.Equal(4, csv.Length);
+        Assert.Equal(5, csv.Length);
         Assert.StartsWith("txid,vout,address,amount_sats", csv[0]);
         Assert.Contains(csv, l => l.Contains(f.Scenario.Address("carol-1"), StringComparison.Ordinal) && l.Contains(",120000000,1.20000000,", StringComparison.Ordinal));
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "yexchange.json")));
@@ -279,7 +321,7 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
         var c = f.Clusters();
         var index = new AttributionIndex(f.Store, c, f.Library());
         var deposits = DepositList.Read(f.DepositsFile);
-        Assert.Equal(4, deposits.Count);
+        Assert.Equal(5, deposits.Count);
         Assert.Equal("user-1001", deposits[0].Label);
         return new PaymentTracer(f.Store, c, index, options).Trace(deposits);
     }

@@ -57,7 +57,7 @@ public sealed class ChainCommandTests : IDisposable
 
         var trace = await Run("chain", "trace", "--deposits", deposits, "--case", CaseDir);
         Assert.Equal(0, trace.ExitCode);
-        Assert.Contains("request: hexchange (MT): 3 withdrawals", trace.Out);
+        Assert.Contains("request: hexchange (MT): 4 withdrawals", trace.Out);
         Assert.Contains("request: yexchange (SC): 1 withdrawals", trace.Out);
         Assert.Contains("coinjoin", trace.Out);
 
@@ -65,7 +65,7 @@ public sealed class ChainCommandTests : IDisposable
         var requests = await Run("chain", "requests", "--out", outDir, "--case", CaseDir);
         Assert.Equal(0, requests.ExitCode);
         var csv = File.ReadAllLines(Path.Combine(outDir, "hexchange.csv"));
-        Assert.Equal(4, csv.Length);
+        Assert.Equal(5, csv.Length);
         Assert.Contains(csv, l => l.StartsWith(_scenario.Txs["withdraw-h"].GetHash() + ",3," + _scenario.Address("dep-erin") + ",5000000,", StringComparison.Ordinal));
         using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "yexchange.json"))))
         {

@@ -14,7 +14,7 @@ public enum CoinJoinKind : byte
     /// <summary>Samourai Whirlpool: 5 inputs, 5 outputs, all at one pool denomination.</summary>
     Whirlpool = 2,
 
-    /// <summary>Wasabi 1.x (ZeroLink): many inputs, at least 10 equal outputs at the base denomination.</summary>
+    /// <summary>Wasabi 1.x (ZeroLink): 10+ inputs and at least 10 equal outputs (no more than the inputs), most outputs in the mix.</summary>
     Wasabi1 = 3,
 
     /// <summary>Wasabi 2.x (WabiSabi): 50+ inputs and most outputs on repeated (standard) denominations.</summary>
@@ -75,7 +75,7 @@ public static class CoinJoinDetector
             return CoinJoinKind.Whirlpool;
         }
 
-        if (inputCount >= 20 && modeCount >= 10 && modeCount <= inputCount && outputs <= 3 * modeCount)
+        if (inputCount >= 10 && modeCount >= 10 && modeCount <= inputCount && outputs <= 3 * modeCount)
         {
             return CoinJoinKind.Wasabi1;
         }

@@ -6,7 +6,8 @@ namespace Harrier.Chain.Synthetic;
 /// A small regtest case with known answers, for tests and the demo: exchange H's cold wallets consolidate into its hot
 /// wallet, which pays a batched withdrawal (co-spending a reused cold address, which joins hot and cold in one cluster) (Alice, Bob, Carol, and Erin straight to her platform deposit address);
 /// exchange Y pays Alice too. Alice pays her deposit address twice (the second time mixing H and Y coins), Bob pays his
-/// after a CoinJoin, Carol peels a chain and pays hers from the middle of it. Names are wallet labels; keys derive
+/// after a CoinJoin, Carol peels a chain and pays hers from the middle of it, and Frank pays from a later H withdrawal
+/// that spends H's untagged change. Names are wallet labels; keys derive
 /// from them. All amounts in satoshis; every transaction pays a 10,000 sat fee (mix-b pays 20,000).
 /// </summary>
 public sealed class TracingScenario
@@ -25,10 +26,12 @@ public sealed class TracingScenario
     public const long CarolPeel1 = 5_000_000;
     public const long CarolPayment = 2_000_000;
     public const long CarolPeel3 = 3_000_000;
+    public const long FrankWithdrawal = 40_000_000;
+    public const long FrankPayment = 4_000_000;
 
     /// <summary>The deposit addresses' wallet names, with the platform user each belongs to.</summary>
     public static readonly IReadOnlyList<(string Wallet, string User)> DepositWallets =
-        [("dep-alice", "user-1001"), ("dep-bob", "user-1002"), ("dep-carol", "user-1003"), ("dep-erin", "user-1004")];
+        [("dep-alice", "user-1001"), ("dep-bob", "user-1002"), ("dep-carol", "user-1003"), ("dep-erin", "user-1004"), ("dep-frank", "user-1005")];
 
     private TracingScenario(RegtestChainBuilder chain, Dictionary<string, Transaction> txs)
     {
@@ -38,7 +41,7 @@ public sealed class TracingScenario
 
     public RegtestChainBuilder Chain { get; }
 
-    /// <summary>Transactions by role: consolidate, withdraw-h, withdraw-y, alice-pay-1, alice-pay-2, coinjoin, bob-pay, peel-1..3.</summary>
+    /// <summary>Transactions by role: consolidate, withdraw-h, withdraw-y, alice-pay-1, alice-pay-2, coinjoin, bob-pay, peel-1..3, withdraw-h-2, frank-pay.</summary>
     public IReadOnlyDictionary<string, Transaction> Txs { get; }
 
     public string Address(string wallet) => Chain.AddressOf(wallet).ToString();
@@ -84,6 +87,12 @@ public sealed class TracingScenario
         c.MineBlock();
 
         txs["peel-3"] = c.Spend([(Coin(p2, 1), "carol-3")], [("shop-2", CarolPeel3), ("carol-4", carol3 - CarolPeel3 - Fee)]);
+
+        // H pays Frank from its hot wallet's change (an address no tag and no co-spend ties to H).
+        var w2 = txs["withdraw-h-2"] = c.Spend([(Coin(w, 4), "hx-hot-2")], [("frank-1", FrankWithdrawal), ("hx-hot-3", hotChange - FrankWithdrawal - Fee)]);
+        c.MineBlock();
+
+        txs["frank-pay"] = c.Spend([(Coin(w2, 0), "frank-1")], [("dep-frank", FrankPayment), ("frank-2", FrankWithdrawal - FrankPayment - Fee)]);
         c.MineBlock();
         return new TracingScenario(c, txs);
     }

@@ -141,10 +141,50 @@ public sealed class PaymentTracer
         };
     }
 
-    /// <summary>The attributing tag of a transaction's sender (the best tag over its input addresses), or null.</summary>
-    private (Tag Tag, bool ViaCluster)? SenderTag(int tx)
+    /// <summary>Basis names for leads.</summary>
+    internal const string InputTag = "input tag";
+    internal const string InputClusterTag = "input cluster tag";
+    internal const string ChangeTagged = "heuristic: dominant output (change) carries a cluster-defining tag";
+    internal const string SpendsServiceChange = "heuristic: spends the dominant output (change) of a tx the service sent";
+
+    /// <summary>How many change steps back <see cref="ServiceChangeOf"/> follows a hot wallet.</summary>
+    private const int MaxChangeSteps = 64;
+
+    private readonly Dictionary<int, (Tag Tag, string Basis)?> _changeMemo = [];
+
+    /// <summary>
+    /// The attributing tag of a transaction's sender: the best tag over its input addresses. Failing that, when change
+    /// attribution is on: an input that is the dominant output (over half the value: a payout's change) of a transaction
+    /// sent by a service, followed back along the service's change; or a cluster-defining tag on the transaction's own
+    /// dominant output other than <paramref name="traced"/>.
+    /// </summary>
+    private (Tag Tag, string Basis)? SenderTag(int tx, int traced)
     {
-        (Tag Tag, bool ViaCluster)? best = null;
+        var direct = InputTagOf(tx);
+        if (direct is not null || !_options.ChangeAttribution)
+        {
+            return direct;
+        }
+
+        if (ServiceChangeOf(tx, 0) is { } viaChange)
+        {
+            return viaChange;
+        }
+
+        var dominant = DominantOutput(tx);
+        if (dominant < 0 || dominant == traced || _store.OutAddress[dominant] < 0)
+        {
+            return null;
+        }
+
+        var definers = _attribution.TagsFor(_store.OutAddress[dominant]).Where(t => t.IsClusterDefiner).ToList();
+        var named = definers.Select(t => t.Who).Distinct(StringComparer.OrdinalIgnoreCase).Count();
+        return named == 1 ? (definers.OrderBy(t => AttributionIndex.ConfidenceRank(t.Confidence)).First(), ChangeTagged) : null;
+    }
+
+    private (Tag Tag, string Basis)? InputTagOf(int tx)
+    {
+        (Tag Tag, string Basis)? best = null;
         for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
         {
             var o = _store.InSpent[i];
@@ -157,11 +197,60 @@ public sealed class PaymentTracer
             var tag = _attribution.Best(a);
             if (tag is not null && (best is null || AttributionIndex.ConfidenceRank(tag.Confidence) < AttributionIndex.ConfidenceRank(best.Value.Tag.Confidence)))
             {
-                best = (tag, !_attribution.DirectTags(a).Contains(tag));
+                best = (tag, _attribution.DirectTags(a).Contains(tag) ? InputTag : InputClusterTag);
             }
         }
 
         return best;
+    }
+
+    /// <summary>The service whose change <paramref name="tx"/> spends (see <see cref="SenderTag"/>), or null.</summary>
+    private (Tag Tag, string Basis)? ServiceChangeOf(int tx, int depth)
+    {
+        if (_changeMemo.TryGetValue(tx, out var memo))
+        {
+            return memo;
+        }
+
+        (Tag Tag, string Basis)? found = null;
+        for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1] && found is null; i++)
+        {
+            var prev = _store.InSpent[i];
+            if (prev < 0)
+            {
+                continue;
+            }
+
+            var parent = _store.OutTx[prev];
+            if (_store.IsCoinbase(parent) || _clusters.CoinJoinOf(parent) != CoinJoinKind.None || DominantOutput(parent) != prev)
+            {
+                continue;
+            }
+
+            var sender = InputTagOf(parent) ?? (depth < MaxChangeSteps ? ServiceChangeOf(parent, depth + 1) : null);
+            if (sender is { } s)
+            {
+                found = (s.Tag, SpendsServiceChange);
+            }
+        }
+
+        _changeMemo[tx] = found;
+        return found;
+    }
+
+    /// <summary>The output holding more than half of a transaction's output value, or -1.</summary>
+    private int DominantOutput(int tx)
+    {
+        var total = _store.OutputValue(tx);
+        for (var o = _store.TxOutStart[tx]; o < _store.TxOutStart[tx + 1]; o++)
+        {
+            if (_store.OutValue[o] * 2 > total)
+            {
+                return o;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>One payment's walk, both strategies, collecting leads and stops.</summary>
@@ -204,9 +293,9 @@ public sealed class PaymentTracer
                 return;
             }
 
-            if (owner.SenderTag(tx) is { } sender)
+            if (owner.SenderTag(tx, output) is { } sender)
             {
-                AddLead(strategy, output, tx, txid, hop, amount, sender.Tag, sender.ViaCluster);
+                AddLead(strategy, output, tx, txid, hop, amount, sender.Tag, sender.Basis);
                 return;
             }
 
@@ -292,7 +381,7 @@ public sealed class PaymentTracer
                 : s with { HaircutSats = s.HaircutSats + amount, Hops = Math.Min(s.Hops, hop) };
         }
 
-        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, bool viaCluster)
+        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, string basis)
         {
             var store = owner._store;
             var key = (txid, store.VoutOf(output));
@@ -317,7 +406,8 @@ public sealed class PaymentTracer
                     TagSource = tag.Source,
                     Confidence = tag.Confidence,
                     TagPack = tag.Pack,
-                    ViaCluster = viaCluster,
+                    ViaCluster = basis != InputTag,
+                    Basis = basis,
                     Deposits = [deposit],
                 };
             }

@@ -44,17 +44,17 @@ public static class RequestWriter
                     hops = l.Hops,
                     fifoSats = l.FifoSats,
                     haircutSats = l.HaircutSats,
-                    attribution = new { tag = l.TagLabel, source = l.TagSource, confidence = l.Confidence, pack = l.TagPack, viaCluster = l.ViaCluster },
+                    attribution = new { tag = l.TagLabel, source = l.TagSource, confidence = l.Confidence, pack = l.TagPack, viaCluster = l.ViaCluster, basis = l.Basis },
                     depositsReached = l.Deposits.Count,
                 }),
             };
             File.WriteAllText(stem + ".json", JsonSerializer.Serialize(doc, Json));
-            var csv = new StringBuilder("txid,vout,address,amount_sats,amount_btc,time_utc,hops,fifo_sats,haircut_sats,tag,confidence,source\n");
+            var csv = new StringBuilder("txid,vout,address,amount_sats,amount_btc,time_utc,hops,fifo_sats,haircut_sats,tag,confidence,source,basis\n");
             foreach (var l in r.Leads)
             {
                 csv.Append(CultureInfo.InvariantCulture, $"{l.Txid},{l.Vout},{l.Address},{l.AmountSats},{ChainStore.Btc(l.AmountSats)},")
                     .Append(CultureInfo.InvariantCulture, $"{l.TimeUtc.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},{l.Hops},{l.FifoSats},{l.HaircutSats},")
-                    .Append(Csv(l.TagLabel)).Append(',').Append(Csv(l.Confidence)).Append(',').Append(Csv(l.TagSource)).Append('\n');
+                    .Append(Csv(l.TagLabel)).Append(',').Append(Csv(l.Confidence)).Append(',').Append(Csv(l.TagSource)).Append(',').Append(Csv(l.Basis)).Append('\n');
             }
 
             File.WriteAllText(stem + ".csv", csv.ToString());

@@ -21,6 +21,14 @@ public sealed record TraceOptions
 
     /// <summary>Most transactions visited per payment and strategy (stop reason: budget).</summary>
     public int MaxVisits { get; init; } = 100_000;
+
+    /// <summary>
+    /// When no input of a transaction is attributed, attribute its sender by its change: the largest output, when a
+    /// cluster-defining tag names a service for it (a hot wallet paying out keeps the bulk as change). A heuristic: the
+    /// lead says so in <see cref="Lead.Basis"/>. On by default; the reference asks for heuristics only on hops back from
+    /// the certain payment, labelled, which is where this runs.
+    /// </summary>
+    public bool ChangeAttribution { get; init; } = true;
 }
 
 /// <summary>A deposit address to trace, with the case's label for it (e.g. a user id from the seized database).</summary>
@@ -72,6 +80,9 @@ public sealed record Lead
     public required string TagPack { get; init; }
 
     public bool ViaCluster { get; init; }
+
+    /// <summary>How the sender was attributed: <c>input tag</c>, <c>input cluster tag</c>, or <c>heuristic: change output tagged</c>.</summary>
+    public string Basis { get; init; } = "input tag";
 
     /// <summary>Deposit addresses this lead's value reached.</summary>
     public IReadOnlyList<string> Deposits { get; init; } = [];

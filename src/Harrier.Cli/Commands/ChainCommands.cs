@@ -248,12 +248,16 @@ internal static class ChainCommands
         var deposits = new Option<string>("--deposits") { Description = "File of deposit addresses (address[,label] a line).", Required = true };
         var maxHops = new Option<int>("--max-hops") { Description = "Hops to walk back before giving up.", DefaultValueFactory = _ => new TraceOptions().MaxHops };
         var dust = new Option<long>("--dust") { Description = "Shares below this many satoshis are not followed.", DefaultValueFactory = _ => new TraceOptions().DustSats };
+        var noChange = new Option<bool>("--no-change-attribution")
+        {
+            Description = "Attribute senders only by their input addresses' tags, not by a tagged change output (a labelled heuristic, on by default).",
+        };
         var justification = EvidenceCommands.JustificationOption();
         var trace = new Command("trace",
             "Trace payments to deposit addresses back to the first attributed service (FIFO and haircut shares, hop counts, stop reasons); " +
             "clusters with the known-payee rule first if none are saved for this chain.")
         {
-            deposits, maxHops, dust, justification,
+            deposits, maxHops, dust, noChange, justification,
         };
         trace.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -274,7 +278,7 @@ internal static class ChainCommands
             }
 
             var index = new AttributionIndex(chain, clusters, TagLibrary.Load(TagsDir(store)));
-            var options = new TraceOptions { MaxHops = parse.GetValue(maxHops), DustSats = parse.GetValue(dust) };
+            var options = new TraceOptions { MaxHops = parse.GetValue(maxHops), DustSats = parse.GetValue(dust), ChangeAttribution = !parse.GetValue(noChange) };
             var report = new PaymentTracer(chain, clusters, index, options).Trace(list, ct);
             File.WriteAllText(TracePath(store), JsonSerializer.Serialize(report, TraceJson));
             var leads = report.Requests.Sum(r => r.Leads.Count);
@@ -302,7 +306,7 @@ internal static class ChainCommands
                     foreach (var l in p.Leads)
                     {
                         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"    lead {l.Actor} hop {l.Hops}: {l.Txid}:{l.Vout} {ChainStore.Btc(l.AmountSats)} BTC to {l.Address}; fifo {l.FifoSats} sat, haircut {l.HaircutSats} sat [{l.TagLabel}, {l.Confidence}]"));
+                            $"    lead {l.Actor} hop {l.Hops}: {l.Txid}:{l.Vout} {ChainStore.Btc(l.AmountSats)} BTC to {l.Address}; fifo {l.FifoSats} sat, haircut {l.HaircutSats} sat [{l.TagLabel}, {l.Confidence}; {l.Basis}]"));
                     }
 
                     foreach (var s in p.Stops)
