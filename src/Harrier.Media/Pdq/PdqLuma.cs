@@ -124,17 +124,6 @@ internal static class PdqLuma
         }
     }
 
-    /// <summary>One pixel's luma (same arithmetic as <see cref="Row"/>).</summary>
-    public static float Pixel(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int offset) => format switch
-    {
-        PdqPixelFormat.Gray8 => pixels[offset],
-        PdqPixelFormat.Rgb24 or PdqPixelFormat.Rgba32 =>
-            (RCoeff * pixels[offset]) + (GCoeff * pixels[offset + 1]) + (BCoeff * pixels[offset + 2]),
-        PdqPixelFormat.Bgra32 =>
-            (RCoeff * pixels[offset + 2]) + (GCoeff * pixels[offset + 1]) + (BCoeff * pixels[offset]),
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
-
     /// <summary>The source index for destination index <paramref name="dst"/> of the 512 nearest-neighbour resize.</summary>
     public static int Pre512Source(int dst, int srcSize) => (int)Math.Floor(dst * (double)srcSize / PdqCore.Pre512Size);
 
