@@ -38,7 +38,7 @@ internal static class VideoHashCommands
         };
         var outDir = new Option<string?>("-o", "--output-dir")
         {
-            Description = "Write one <name>.txt per video into this folder (required for several videos; one video goes to stdout otherwise).",
+            Description = "Write one <name>.txt (pytx: <name>.json) per video into this folder (required for several videos; one video goes to stdout otherwise).",
         };
         var format = new Option<VpdqOutputFormat>("--format")
         {
@@ -82,8 +82,8 @@ internal static class VideoHashCommands
                 Directory.CreateDirectory(dir);
             }
 
-            var targets = dir is null ? null : OutputNames(inputs, dir);
             var outputFormat = parse.GetValue(format);
+            var targets = dir is null ? null : OutputNames(inputs, dir, outputFormat == VpdqOutputFormat.Pytx ? ".json" : ".txt");
             var failed = 0;
             var results = new List<object>();
             await WorkProgress.RunAsync(ctx, "vpdq", async progress =>
@@ -235,8 +235,8 @@ internal static class VideoHashCommands
         };
     }
 
-    /// <summary><c>DIR/&lt;name&gt;.txt</c> per video; a repeated name gets <c>-2</c>, <c>-3</c>… so no output is overwritten.</summary>
-    private static string[] OutputNames(string[] inputs, string dir)
+    /// <summary><c>DIR/&lt;name&gt;.txt</c> (<c>.json</c> for pytx signals) per video; a repeated name gets <c>-2</c>, <c>-3</c>… so no output is overwritten.</summary>
+    private static string[] OutputNames(string[] inputs, string dir, string extension)
     {
         var used = new HashSet<string>(StringComparer.Ordinal);
         var names = new string[inputs.Length];
@@ -249,7 +249,7 @@ internal static class VideoHashCommands
                 name = string.Create(CultureInfo.InvariantCulture, $"{stem}-{n}");
             }
 
-            names[i] = Path.Combine(dir, name + ".txt");
+            names[i] = Path.Combine(dir, name + extension);
         }
 
         return names;

@@ -23,7 +23,7 @@ public sealed record VpdqOptions
     /// <summary>The frame modulus for a frame rate (spec §2.1).</summary>
     public int FrameModulus(double framesPerSecond)
     {
-        var mod = (int)(SecondsPerHash * framesPerSecond);
-        return mod < 1 ? 1 : mod;
+        var mod = SecondsPerHash * framesPerSecond;
+        return mod >= int.MaxValue ? int.MaxValue : mod < 1 ? 1 : (int)mod;
     }
 }

@@ -138,4 +138,22 @@ public sealed class VideoFrameReaderTests(SyntheticVideos clips) : IClassFixture
         Assert.Contains("-noautorotate", args);
         Assert.Contains("select=not(mod(n\\,30)),scale=64:48:flags=area+accurate_rnd,format=rgb24", args);
     }
+
+    [Fact]
+    public async Task Frames_stream_through_one_reused_buffer_so_memory_does_not_grow_with_length()
+    {
+        var reader = new VideoFrameReader();
+        var info = await reader.ProbeAsync(clips.Ntsc);
+        byte[]? first = null;
+        var frames = 0;
+        await foreach (var f in reader.ReadFramesAsync(clips.Ntsc, info, VideoFrameRequest.Vpdq(1)))
+        {
+            Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(f.Rgb24, out var segment));
+            first ??= segment.Array;
+            Assert.Same(first, segment.Array);
+            frames++;
+        }
+
+        Assert.Equal(90, frames);
+    }
 }

@@ -57,4 +57,14 @@ public sealed class VpdqFormatsTests
         Assert.StartsWith("line 2: ", e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(0.0, 30.0, 1)]
+    [InlineData(1.0, 30000.0 / 1001, 29)]
+    [InlineData(1.0, 25.0, 25)]
+    [InlineData(0.5, 30.0, 15)]
+    [InlineData(0.01, 30.0, 1)]
+    [InlineData(1e12, 30.0, int.MaxValue)]
+    public void Frame_modulus_is_int_of_seconds_times_fps_at_least_one(double seconds, double fps, int expected) =>
+        Assert.Equal(expected, new VpdqOptions { SecondsPerHash = seconds }.FrameModulus(fps));
 }
