@@ -93,6 +93,29 @@ public sealed class HashPdqCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Trim_borders_hashes_the_content_inside_a_letterbox()
+    {
+        // The 64×64 noise vector inside black bars: trimmed, it hashes like the vector itself.
+        var src = Vectors("synthetic", "synth-noise-rgb-64x64.png");
+        var (code, plain, _) = await Run("hash", "pdq", src);
+        Assert.Equal(0, code);
+        using var image = SkiaSharp.SKImage.FromEncodedData(src);
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(64, 100));
+        surface.Canvas.Clear(SkiaSharp.SKColors.Black);
+        surface.Canvas.DrawImage(image, 0, 18, new SkiaSharp.SKSamplingOptions(SkiaSharp.SKFilterMode.Nearest));
+        using var snapshot = surface.Snapshot();
+        using var png = snapshot.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        var boxed = Path.Combine(_dir, "boxed.png");
+        File.WriteAllBytes(boxed, png.ToArray());
+
+        var (_, untrimmed, _) = await Run("hash", "pdq", boxed);
+        var (code2, trimmed, _) = await Run("hash", "pdq", "--trim-borders", boxed);
+        Assert.Equal(0, code2);
+        Assert.Equal(plain.Split('\t')[0], trimmed.Split('\t')[0]);
+        Assert.NotEqual(plain.Split('\t')[0], untrimmed.Split('\t')[0]);
+    }
+
+    [Fact]
     public async Task Json_is_one_document()
     {
         var (code, stdout, _) = await Run("hash", "pdq", "--json", "--dihedral", Vectors("images", "misc-images", "c.png"), Vectors("README.md"));

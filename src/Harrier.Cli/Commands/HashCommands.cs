@@ -37,6 +37,11 @@ internal static class HashCommands
         {
             Description = "Rotate/flip pixels as the EXIF orientation says before hashing (off by default, as the reference).",
         };
+        var trim = new Option<bool>("--trim-borders")
+        {
+            Description = "Hash the content inside uniform borders (letterbox bars, padding, screenshot chrome) instead of the whole image. " +
+                          "Not reference-compatible: compare only with hashes made the same way.",
+        };
         var maxPixels = new Option<long>("--max-pixels")
         {
             Description = "Refuse images whose declared width×height exceeds this (checked before decoding).",
@@ -51,7 +56,7 @@ internal static class HashCommands
             "PDQ hash of every image: one line per image on stdout, hash<TAB>quality<TAB>path, in input order. " +
             "Errors go to stderr with the path; exit code 1 if any file failed.")
         {
-            paths, frontEnd, dihedral, exif, maxPixels, jobs,
+            paths, frontEnd, dihedral, exif, trim, maxPixels, jobs,
         };
         pdq.SetAction(options, host, (ctx, parse, ct) =>
         {
@@ -64,6 +69,7 @@ internal static class HashCommands
             {
                 FrontEnd = parse.GetValue(frontEnd),
                 Dihedral = parse.GetValue(dihedral),
+                TrimBorders = parse.GetValue(trim),
                 MaxDegreeOfParallelism = parse.GetValue(jobs),
                 Decoder = new ImageDecoderOptions
                 {
@@ -104,6 +110,7 @@ internal static class HashCommands
                 {
                     algorithm = "pdq",
                     frontEnd = batch.FrontEnd,
+                    trimBorders = batch.TrimBorders,
                     dihedralOrder = batch.Dihedral ? Enum.GetNames<PdqDihedral>().Select(n => n.ToLowerInvariant()).ToArray() : null,
                     hashed,
                     failed,

@@ -43,6 +43,14 @@ public static class PdqBatch
                 }
             }
 
+            if (options.TrimBorders)
+            {
+                using var image = ImageDecoder.Decode(candidate.Path, options.Decoder);
+                var region = BorderTrimmer.FindContent(image);
+                var t = PdqImageHasher.HashDihedral(image, region, options.FrontEnd);
+                return new PdqFileResult(candidate.Path, t.OriginalResult, options.Dihedral ? t : null, null);
+            }
+
             using var reader = ImageDecoder.OpenRows(candidate.Path, options.Decoder);
             if (options.Dihedral)
             {

@@ -11,6 +11,12 @@ public sealed record PdqBatchOptions
     /// <summary>Compute the eight dihedral hashes.</summary>
     public bool Dihedral { get; init; }
 
+    /// <summary>
+    /// Hash the content inside uniform borders (letterbox bars, padding, window chrome; <see cref="BorderTrimmer"/>)
+    /// instead of the whole image. Needs a full decode. Apply it to both sides of a comparison.
+    /// </summary>
+    public bool TrimBorders { get; init; }
+
     /// <summary>Decoder limits and EXIF choice.</summary>
     public ImageDecoderOptions Decoder { get; init; } = ImageDecoderOptions.Default;
 
