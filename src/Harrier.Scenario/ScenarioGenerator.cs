@@ -94,6 +94,9 @@ public static class ScenarioGenerator
         Directory.CreateDirectory(bankCopies);
         try
         {
+            // Decide sequentially (the random draws fix the world), then render and hash in parallel, then
+            // assemble in item order so the output does not depend on scheduling.
+            var plan = new List<(ContentItem Item, Upload Original, bool Exact, string Category, List<string> Copies)>();
             foreach (var item in world.Items.Where(i => i.Known && i.Id <= options.Preset.RenderedItems))
             {
                 var original = world.Uploads.First(u => u.ItemId == item.Id && u.Variant == "original");
@@ -102,19 +105,30 @@ public static class ScenarioGenerator
                 var copies = exact
                     ? world.Renditions.Where(x => x.UploadId == original.Id).Select(x => Path.Combine(outDir, x.RelPath)).ToList()
                     : [Path.Combine(bankCopies, $"item{item.Id:D6}-bank.mp4")];
-                if (!exact)
-                {
-                    await renderer.RenderAsync(original, new Rendition(original.Id, "bank", 120, copies[0], true), items, options.Preset.SecondsPerItem, ct);
-                }
+                plan.Add((item, original, exact, category, copies));
+            }
 
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct };
+            await Parallel.ForEachAsync(plan.Where(p => !p.Exact), parallel, async (p, token) =>
+                await renderer.RenderAsync(p.Original, new Rendition(p.Original.Id, "bank", 120, p.Copies[0], true), items, options.Preset.SecondsPerItem, token));
+            var copiesToHash = plan.SelectMany(p => p.Copies).ToList();
+            var hashed = new System.Collections.Concurrent.ConcurrentDictionary<string, (FileDigest Digest, IReadOnlyList<VpdqFeature> Features)>();
+            long bankDone = 0;
+            await Parallel.ForEachAsync(copiesToHash, parallel, async (copy, token) =>
+            {
+                var bytes = await File.ReadAllBytesAsync(copy, token);
+                var vpdq = await VpdqHasher.HashFileAsync(copy, new VpdqOptions(), token);
+                hashed[copy] = (Digest(bytes), vpdq.Features);
+                progress?.Report(("banks", Interlocked.Increment(ref bankDone), copiesToHash.Count));
+            });
+            foreach (var (item, _, exact, category, copies) in plan)
+            {
                 foreach (var copy in copies)
                 {
-                    var bytes = await File.ReadAllBytesAsync(copy, ct);
-                    var d = Digest(bytes);
-                    var vpdq = await VpdqHasher.HashFileAsync(copy, new VpdqOptions(), ct);
+                    var (d, features) = hashed[copy];
                     var name = $"{d.Md5}.txt";
-                    VpdqFormats.WriteFile(Path.Combine(vpdqDir, name), vpdq.Features);
-                    bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, bytes.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
+                    VpdqFormats.WriteFile(Path.Combine(vpdqDir, name), features);
+                    bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, d.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
                 }
             }
         }
