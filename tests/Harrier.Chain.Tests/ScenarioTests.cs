@@ -1,5 +1,6 @@
 using Harrier.Chain.Attribution;
 using Harrier.Chain.Clustering;
+using Harrier.Chain.Store;
 using Harrier.Chain.Synthetic;
 using Harrier.Chain.Tracing;
 
@@ -305,6 +306,22 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
         Assert.Equal("SC", doc.RootElement.GetProperty("jurisdictions")[0].GetString());
         Assert.Equal(TracingScenario.AliceFromY, doc.RootElement.GetProperty("withdrawals")[0].GetProperty("amountSats").GetInt64());
         Assert.True(File.Exists(Path.Combine(dir, "index.json")));
+    }
+
+    [Fact]
+    public void Full_pass_balances_coinbases_fees_and_unspent_value()
+    {
+        var scan = ChainScan.Run(f.Store);
+        var blocks = f.Scenario.Chain.Blocks;
+        Assert.Equal(blocks.Sum(b => b.Transactions.Sum(t => t.Inputs.Count)), scan.Inputs);
+        Assert.Equal(blocks.Sum(b => b.Transactions.Sum(t => t.Outputs.Count)), scan.Outputs);
+
+        // Every spend pays one Fee except the CoinJoin, whose three participants pay 1 + 1 + 2; minted = unspent + fees.
+        var spends = f.Scenario.Txs.Count;
+        Assert.Equal(((spends - 1) * TracingScenario.Fee) + (4 * TracingScenario.Fee), scan.FeeSats);
+        Assert.Equal(blocks.Sum(b => b.Transactions[0].TotalOut.Satoshi), scan.CoinbaseSats);
+        Assert.Equal(scan.CoinbaseSats, scan.UnspentSats + scan.FeeSats);
+        Assert.Equal(scan.OutputSats - scan.CoinbaseSats, scan.InputSats - scan.FeeSats);
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Harrier.Chain.Clustering;
+using Harrier.Chain.Store;
+using Harrier.Chain.Tracing;
+using Microsoft.Data.Sqlite;
+
+namespace Harrier.Cli.Tests;
+
+/// <summary>
+/// The whole chain pipeline on the scenario generator's tiny world: its blocks, its packs, the seized platform's deposit
+/// addresses, scored against truth.json (payer → exchange), and its CoinJoin and PayJoin decoys.
+/// </summary>
+public sealed class ChainScenarioEvalTests : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private readonly string _root = Directory.CreateTempSubdirectory("harrier-cli-chain-eval-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static async Task<CliRunner.Result> Run(params string[] args) => await CliRunner.RunAsync(args);
+
+    [Fact]
+    public async Task Tiny_scenario_traces_payers_to_their_exchanges_at_target_and_no_coinjoin_merges_owners()
+    {
+        var scenario = Path.Combine(_root, "scenario");
+        var caseDir = Path.Combine(_root, "case");
+        Assert.Equal(0, (await Run("scenario", "generate", "--preset", "tiny", "--items", "1", "--out", scenario)).ExitCode);
+        Assert.Equal(0, (await Run("case", "init", caseDir, "--name", "Op Stream test")).ExitCode);
+
+        var deposits = Path.Combine(_root, "deposits.txt");
+        using (var db = new SqliteConnection($"Data Source={Path.Combine(scenario, "platform", "platform.sqlite")};Mode=ReadOnly;Pooling=False"))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT deposit_address, id FROM users ORDER BY id";
+            using var reader = cmd.ExecuteReader();
+            using var w = new StreamWriter(deposits);
+            while (reader.Read())
+            {
+                w.WriteLine($"{reader.GetString(0)},{reader.GetInt64(1)}");
+            }
+        }
+
+        Assert.Equal(0, (await Run("chain", "import", Path.Combine(scenario, "chain"), "--case", caseDir)).ExitCode);
+        Assert.Equal(0, (await Run("chain", "cluster", "--deposits", deposits, "--case", caseDir)).ExitCode);
+        Assert.Equal(0, (await Run("tags", "import", Path.Combine(scenario, "tags"), "--case", caseDir)).ExitCode);
+        var trace = await Run("chain", "trace", "--deposits", deposits, "--case", caseDir, "--json");
+        Assert.Equal(0, trace.ExitCode);
+        var report = JsonSerializer.Deserialize<TraceReport>(trace.Out, Json)!;
+
+        using var truthDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(scenario, "truth.json")));
+        var truth = truthDoc.RootElement.GetProperty("payments").EnumerateArray()
+            .Select(p => new PaymentTruth(p.GetProperty("txid").GetString()!, p.GetProperty("vout").GetInt32(), p.GetProperty("exchange").GetString()!,
+                p.GetProperty("withdrawalTxid").GetString(), p.GetProperty("withdrawalVout").GetInt32()))
+            .ToList();
+        Assert.NotEmpty(truth);
+        var score = AttributionScore.Compute(report, truth);
+        Assert.True(score.Precision >= 0.99, $"precision {score.Precision:F3}: {score}");
+        Assert.True(score.Recall >= 0.95, $"recall {score.Recall:F3}: {score}");
+
+        // Every CoinJoin decoy is detected; the only cluster holding two owners is the PayJoin's (undetectable by design),
+        // and its one union names the PayJoin transaction, so it can be shown and undone.
+        using var store = ChainStore.Open(Path.Combine(caseDir, "chain"));
+        var clusters = ClusterSet.Load(store);
+        var decoys = truthDoc.RootElement.GetProperty("decoyTransactions").EnumerateArray()
+            .Select(d => (Txid: d.GetProperty("txid").GetString()!, Kind: d.GetProperty("kind").GetString()!)).ToList();
+        foreach (var (txid, kind) in decoys.Where(d => d.Kind.StartsWith("coinjoin", StringComparison.Ordinal)))
+        {
+            Assert.True(Harrier.Chain.Hash32.TryParse(txid, out var h));
+            Assert.True(store.TryFindTx(h, out var t));
+            Assert.NotEqual(CoinJoinKind.None, clusters.CoinJoinOf(t));
+        }
+
+        var owners = truthDoc.RootElement.GetProperty("addressOwners").EnumerateArray()
+            .Select(o => (Address: o.GetProperty("address").GetString()!, Owner: o.GetProperty("owner").GetString()!)).ToList();
+        var ownersByCluster = new Dictionary<int, HashSet<string>>();
+        foreach (var (address, owner) in owners)
+        {
+            if (store.TryFindAddress(address, out var a))
+            {
+                (ownersByCluster.TryGetValue(clusters.ClusterOf[a], out var set) ? set : ownersByCluster[clusters.ClusterOf[a]] = []).Add(owner);
+            }
+        }
+
+        var mixed = ownersByCluster.Where(kv => kv.Value.Count > 1).ToList();
+        var payjoin = decoys.Single(d => d.Kind == "payjoin").Txid;
+        var merged = Assert.Single(mixed);
+        Assert.All(clusters.Unions.Where(u => clusters.ClusterOf[u.AddressA] == merged.Key), u => Assert.Equal(payjoin, store.TxHash[u.Tx].ToString()));
+    }
+}
