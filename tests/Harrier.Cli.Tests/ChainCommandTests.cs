@@ -100,6 +100,15 @@ public sealed class ChainCommandTests : IDisposable
             Assert.Equal(1, doc.RootElement.GetProperty("transactions").GetInt32());
         }
 
+        var stats = await Run("chain", "stats", "--case", CaseDir, "--json");
+        using (var doc = JsonDocument.Parse(stats.Out))
+        {
+            var pass = doc.RootElement.GetProperty("secondPass");
+            Assert.Equal(_scenario.Chain.Blocks.Sum(b => b.Transactions.Sum(t => t.Inputs.Count)), pass.GetProperty("inputs").GetInt64());
+            Assert.Equal(pass.GetProperty("coinbaseSats").GetInt64(), pass.GetProperty("unspentSats").GetInt64() + pass.GetProperty("feeSats").GetInt64());
+            Assert.Equal(1, doc.RootElement.GetProperty("clustering").GetProperty("coinJoinsSkipped").GetInt32());
+        }
+
         // Every step that changed or revealed case data is in the audit log.
         var audit = await Run("audit", "show", "--case", CaseDir, "--json");
         using var log = JsonDocument.Parse(audit.Out);

@@ -27,6 +27,7 @@ internal static class ChainCommands
         command.Add(Trace(options, host));
         command.Add(Show(options, host));
         command.Add(Requests(options, host));
+        command.Add(Stats(options, host));
         return command;
     }
 
@@ -368,6 +369,36 @@ internal static class ChainCommands
             return ExitCodes.Ok;
         });
         return requests;
+    }
+
+    private static Command Stats(GlobalOptions options, CliHost host)
+    {
+        var stats = new Command("stats", "Store counts, one timed pass over every input and output, and a timed clustering run (not saved).");
+        stats.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            using var chain = OpenChain(store);
+            var scan = ChainScan.Run(chain);
+            var again = ChainScan.Run(chain);
+            var clusters = ClusterSet.Build(chain);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(new { store = chain.Manifest, firstPass = scan, secondPass = again, secondPassVisitsPerSecond = again.VisitsPerSecond, clustering = clusters.Stats });
+            }
+            else
+            {
+                var m = chain.Manifest;
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{m.Network}: {m.Blocks} blocks, {m.Transactions} txs, {m.Inputs} inputs, {m.Outputs} outputs, {m.Addresses} addresses; tip {m.Tip}"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"full pass: {again.Inputs + again.Outputs} visits in {again.Seconds * 1000:F1} ms ({again.VisitsPerSecond / 1e6:F0} M/s, one thread; first pass {scan.Seconds * 1000:F1} ms); fees {ChainStore.Btc(again.FeeSats)} BTC, unspent {ChainStore.Btc(again.UnspentSats)} BTC"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"clustering: {clusters.Stats.Clusters} clusters, {clusters.Stats.Unions} unions, {clusters.Stats.CoinJoinsSkipped} CoinJoins skipped, {clusters.Stats.Seconds * 1000:F1} ms"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return stats;
     }
 
     private static Command Show(GlobalOptions options, CliHost host)
