@@ -199,6 +199,36 @@ public sealed class RealBlockFileTests : IDisposable
     }
 
     [Fact]
+    public void Blocks_failing_proof_of_work_or_merkle_check_are_refused_with_their_offset()
+    {
+        var blocks = ParseIndependently();
+        var badPow = Block.Load(blocks[1].ToBytes(), Network.Main);
+        badPow.Header.Nonce++;
+        var badMerkle = Block.Load(blocks[2].ToBytes(), Network.Main);
+        badMerkle.Transactions[0].Outputs[0].Value += Money.Satoshis(1);
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "tampered")).FullName;
+        using (var ms = new MemoryStream())
+        {
+            foreach (var b in new[] { blocks[0], badPow, badMerkle })
+            {
+                var bytes = b.ToBytes();
+                ms.Write([0xf9, 0xbe, 0xb4, 0xd9]);
+                ms.Write(BitConverter.GetBytes((uint)bytes.Length));
+                ms.Write(bytes);
+            }
+
+            File.WriteAllBytes(Path.Combine(dir, "blk00000.dat"), ms.ToArray());
+        }
+
+        var result = ChainImporter.Import(Path.Combine(_root, "store"), dir);
+        Assert.Equal(2, result.Errors.Count);
+        Assert.Contains("proof-of-work", result.Errors[0].Message);
+        Assert.Equal(8 + blocks[0].ToBytes().Length, result.Errors[0].Offset);
+        Assert.Contains("merkle", result.Errors[1].Message);
+        Assert.Equal(1, result.BlocksAdded);
+    }
+
+    [Fact]
     public void Raw_2021_block_parses_and_its_whirlpool_and_wasabi_transactions_are_coinjoins()
     {
         var file = Path.Combine(RustBlocks, "mainnet_block_000000000000000000000c835b2adcaedc20fdf6ee440009c249452c726dafae.raw");

@@ -253,6 +253,12 @@ public static class BlockFileReader
         try
         {
             var block = Block.Load(bytes, network);
+            if (!block.Header.CheckProofOfWork())
+            {
+                errors.Add(new ChainReadError(file, offset, "block hash does not meet its proof-of-work target; block skipped"));
+                return null;
+            }
+
             if (!block.CheckMerkleRoot())
             {
                 errors.Add(new ChainReadError(file, offset, "block merkle root does not match its transactions; block skipped"));
