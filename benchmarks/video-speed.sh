@@ -11,7 +11,7 @@ CORES=${CORES:-0}
 DATA=${VIDEO_BENCH_DATA:-${TMPDIR:-/tmp}/harrier-video-bench}
 DATA=$(mkdir -p "$DATA" && cd "$DATA" && pwd)
 OUT=.build/video-bench
-dotnet build src/Harrier.Cli/Harrier.Cli.csproj -c Release -o "$OUT" -nologo -v q -clp:ErrorsOnly >/dev/null
+dotnet build src/Harrier.Cli/Harrier.Cli.csproj -c Release -o "$OUT" -nologo -v q -clp:ErrorsOnly >"$DATA/build.log" || { cat "$DATA/build.log" >&2; exit 2; }
 HARRIER="dotnet $OUT/harrier.dll"
 
 wall() { # prints the wall seconds of a command
