@@ -70,6 +70,25 @@ def main():
                "the same 2 vCPUs, so absolute figures are noisy; ratios within one configuration are the fairer reading.")
     out.append("")
 
+    # Issue targets, computed from the lines below.
+    out.append("Against the issue's targets (every figure computed from the lines of this run):")
+    out.append("")
+    out.append("| configuration | min recall, all methods | AVX-512 scan ÷ scalar loop (comparisons/s, 1 thread) | auto ÷ FAISS MIH (queries/s) | best Harrier ÷ FAISS MIH | scan layout bytes/hash |")
+    out.append("|---|---|---|---|---|---|")
+    for data, n, q in configs:
+        sel = [r for r in rows if (r["data"], r["n"], r["queries"]) == (data, n, q)]
+        recalls = [r["recall"] for r in sel if r.get("recall") is not None]
+        loop = next((r["compsPerSecPerCore"] for r in sel if r["method"] == "scalar-loop"), None)
+        avx = next((r["compsPerSecPerCore"] for r in sel if r["method"] == "scan" and r.get("kernel") == "Avx512" and r.get("threads") == 1), None)
+        fm = next((r["qps"] for r in sel if r["method"] == "faiss-mih"), None)
+        auto = next((r["qps"] for r in sel if r["method"] == "auto"), None)
+        best = max((r["qps"] for r in sel if r["method"] in ("scan", "mih16", "mih32", "join", "auto") and r.get("threads", 1) > 1), default=None)
+        bph = next((r["bytesPerHash"] for r in sel if r["method"] == "build-scan-layout"), None)
+        out.append(f"| {data}, N = {n:,}, {q:,} queries | {fmt(min(recalls)) if recalls else '–'} | "
+                   f"{fmt(avx / loop, 2) if avx and loop else '–'} | {fmt(auto / fm, 3) if auto and fm else '–'} | "
+                   f"{fmt(best / fm, 3) if best and fm else '–'} | {fmt(bph)} |")
+    out.append("")
+
     for data, n, q in configs:
         sel = [r for r in rows if (r["data"], r["n"], r["queries"]) == (data, n, q)]
         by = {}

@@ -17,8 +17,11 @@ internal static class CostModel
     /// <summary>Below this many entries the scan always wins (a few microseconds per query).</summary>
     public const int MinEntriesForMultiIndex = 20_000;
 
-    /// <summary>Nanoseconds per bucket probe (16-bit) or directory slot visit (32-bit: a slot and its few keys).</summary>
-    public const double Probe16Ns = 15, Probe32Ns = 18;
+    /// <summary>
+    /// Nanoseconds per bucket probe (16-bit: one directory read) or directory slot visit (32-bit: a directory
+    /// read, then the slot's keys elsewhere in memory: two dependent misses and a short key scan).
+    /// </summary>
+    public const double Probe16Ns = 15, Probe32Ns = 60;
 
     /// <summary>Nanoseconds to check one candidate: a random (prefetched) read of its four words, dedup bit, popcount.</summary>
     public const double VerifyNs = 35;
