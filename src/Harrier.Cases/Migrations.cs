@@ -71,6 +71,66 @@ internal static class Migrations
               CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
               FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
               """),
+        new(3, "banks, media facts, triage results", db => $"""
+            CREATE TABLE banks (
+                bank_id {db.IdentityColumn},
+                name TEXT NOT NULL UNIQUE,
+                format TEXT NOT NULL,
+                version TEXT NOT NULL,
+                source TEXT NOT NULL,
+                source_sha256 TEXT NOT NULL,
+                envelope_key TEXT,
+                envelope_value TEXT,
+                entries BIGINT NOT NULL,
+                imported_utc TEXT NOT NULL,
+                imported_by TEXT NOT NULL);
+            CREATE TABLE bank_entries (
+                id {db.IdentityColumn},
+                bank_id BIGINT NOT NULL REFERENCES banks (bank_id),
+                md5 TEXT,
+                sha1 TEXT,
+                sha256 TEXT,
+                pdq TEXT,
+                pdq_quality INTEGER,
+                vpdq TEXT,
+                photodna TEXT,
+                scheme TEXT,
+                code TEXT,
+                known_good INTEGER NOT NULL,
+                external_id TEXT,
+                series TEXT,
+                raw TEXT);
+            CREATE INDEX ix_bank_entries_bank ON bank_entries (bank_id);
+            CREATE TABLE media_facts (
+                evidence_id BIGINT PRIMARY KEY REFERENCES evidence_files (id),
+                kind TEXT NOT NULL,
+                format TEXT,
+                width INTEGER,
+                height INTEGER,
+                duration_s DOUBLE PRECISION,
+                frame_rate DOUBLE PRECISION,
+                codec TEXT,
+                pdq TEXT,
+                pdq_quality INTEGER,
+                vpdq TEXT,
+                error TEXT,
+                ingested_utc TEXT NOT NULL);
+            CREATE TABLE triage_results (
+                evidence_id BIGINT PRIMARY KEY REFERENCES evidence_files (id),
+                status TEXT NOT NULL,
+                method TEXT,
+                bank_name TEXT,
+                scheme TEXT,
+                code TEXT,
+                distance INTEGER,
+                conflicts TEXT,
+                rendition_group INTEGER,
+                scene_group INTEGER,
+                representative INTEGER NOT NULL,
+                queue_rank INTEGER,
+                reasons TEXT,
+                triaged_utc TEXT NOT NULL);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

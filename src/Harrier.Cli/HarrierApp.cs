@@ -32,6 +32,11 @@ internal static class HarrierApp
         Commands.ChainCommands.Create,
         Commands.ChainCommands.CreateTags,
         Commands.CompareCommands.Create,
+        Commands.BanksCommands.Create,
+        Commands.IngestCommands.Create,
+        Commands.TriageCommands.Create,
+        Commands.TriageCommands.CreateReport,
+        Commands.EvalCommands.Create,
     ];
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)

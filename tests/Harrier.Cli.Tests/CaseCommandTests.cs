@@ -121,13 +121,20 @@ public sealed class CaseCommandTests : IDisposable
     [Fact]
     public async Task Demo_runs_end_to_end()
     {
-        var r = await CliRunner.RunAsync("demo", "--out", Path.Combine(_root, "demo"), "--json");
+        var r = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json");
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
         Assert.True(doc.RootElement.GetProperty("ok").GetBoolean());
         Assert.True(doc.RootElement.GetProperty("files").GetInt32() > 0);
+        Assert.True(File.Exists(doc.RootElement.GetProperty("report").GetString()));
+        using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "demo", "eval.json")));
+        Assert.Equal(doc.RootElement.GetProperty("eval").GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble(),
+            eval.RootElement.GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble());
 
-        // A second run replaces its own previous output.
-        Assert.Equal(0, (await CliRunner.RunAsync("demo", "--out", Path.Combine(_root, "demo"), "--json")).ExitCode);
+        // A second run replaces its own previous output; a folder that is not a demo is refused.
+        Assert.Equal(0, (await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json")).ExitCode);
+        Directory.CreateDirectory(Path.Combine(_root, "busy"));
+        File.WriteAllText(Path.Combine(_root, "busy", "x"), "x");
+        Assert.Equal(2, (await CliRunner.RunAsync("demo", "--preset", "tiny", "--out", Path.Combine(_root, "busy"))).ExitCode);
     }
 }

@@ -1,79 +1,139 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Harrier.Cases;
+using Harrier.Cases.Triage;
+using Harrier.Matching.Banks;
+using Harrier.Scenario;
 
 namespace Harrier.Cli.Commands;
 
 /// <summary>
-/// <c>harrier demo</c>: the main job on the embedded defaults. Today it creates a case, registers a sample exhibit,
-/// re-verifies it and verifies the audit log; the triage pipeline will extend it.
+/// <c>harrier demo</c>: the media half of the main job end to end on a generated seized platform: scenario →
+/// case → evidence (media/) → every hash set as a bank → ingest → triage → report → evaluation against the truth.
+/// Prints where the report is and the evaluation table, and writes <c>DIR/eval.json</c>.
 /// </summary>
 internal static class DemoCommand
 {
     private const string Marker = ".harrier-demo";
+    private const string Exhibit = "SEIZED-MEDIA";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
         var outDir = new Option<string>("--out")
         {
-            Description = "Folder for the demo case (a previous demo there is replaced).",
+            Description = "Folder for the demo (a previous demo there is replaced).",
             DefaultValueFactory = _ => "harrier-demo",
         };
-        var evidence = new Option<string?>("--evidence")
+        var seed = new Option<int>("--seed") { Description = "Scenario seed.", DefaultValueFactory = _ => 1 };
+        var preset = new Option<string>("--preset") { Description = "Scenario size: tiny (seconds) or demo (minutes).", DefaultValueFactory = _ => "demo" };
+        preset.AcceptOnlyFromAmong("tiny", "demo");
+        var command = new Command("demo",
+            "Run the media pipeline end to end on a generated seized platform: scenario, case, evidence, banks, ingest, triage, report, evaluation.")
         {
-            Description = "Folder to register as the sample exhibit (default: ../shared/datasets/photos when present, else a generated sample).",
+            outDir, seed, preset,
         };
-        var command = new Command("demo", "Run the main job end to end on built-in defaults: case, sample exhibit, verification.") { outDir, evidence };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var dir = Path.GetFullPath(parse.GetValue(outDir)!);
             PrepareOutput(dir);
-            var caseDir = Path.Combine(dir, "case");
-            var source = parse.GetValue(evidence) ?? FindSharedPhotos() ?? GenerateSample(Path.Combine(dir, "sample-exhibit"));
+            var stages = new List<(string Stage, double Seconds)>();
+            var clock = Stopwatch.StartNew();
+            void Lap(string stage)
+            {
+                stages.Add((stage, clock.Elapsed.TotalSeconds));
+                clock.Restart();
+            }
 
+            var scenarioDir = Path.Combine(dir, "scenario");
+            var shared = SharedFolder.Find();
+            var photos = shared is null ? null : Path.Combine(shared, "datasets", "photos");
+            try
+            {
+                await WorkProgress.RunAsync(ctx, "generating scenario", p =>
+                    ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), ScenarioPreset.Named(parse.GetValue(preset)!), scenarioDir, photos,
+                        shared, Environment.ProcessorCount, Environment.GetEnvironmentVariable("HARRIER_GEOIP")), null, ct));
+            }
+            catch (IOException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            Lap("scenario");
+            var caseDir = Path.Combine(dir, "case");
             CaseStore store;
             EvidenceAddResult added;
+            var banks = new List<BankInfo>();
+            MediaIngestResult ingested;
+            TriageSummary triage;
             try
             {
                 store = await CaseStore.CreateAsync(caseDir, "Harrier demo", ctx.Db, ctx.Actor, ctx.Time, ct);
-                added = await WorkProgress.RunAsync(ctx, "registering sample exhibit", p =>
-                    store.Evidence.AddAsync(source, "DEMO-001", "sample exhibit (benign files)", ctx.Actor, "demo run", null, ct));
+                added = await WorkProgress.RunAsync(ctx, "registering evidence", p =>
+                    store.Evidence.AddAsync(Path.Combine(scenarioDir, "media"), Exhibit, "seized platform media (synthetic)", ctx.Actor, "demo run", null, ct));
+                Lap("evidence");
+                var bankStore = new BankStore(store);
+                foreach (var file in Directory.GetFiles(Path.Combine(scenarioDir, "hashsets")).Order(StringComparer.Ordinal))
+                {
+                    banks.Add(await bankStore.ImportAsync(file, Path.GetFileName(file), BankFormat.Auto, ctx.Actor, "demo run", ct));
+                }
+
+                Lap("banks");
+                ingested = await IngestCommands.RunAsync(ctx, store, Exhibit, "demo run", ct);
+                Lap("ingest");
+                triage = await new TriageStore(store).RunAsync(ctx.Actor, "demo run", null, ct);
+                Lap("triage");
             }
             catch (CaseStoreException e)
             {
                 throw new CliException(e.Message);
             }
 
-            var verified = await store.Evidence.VerifyAsync("DEMO-001", ctx.Actor, "demo run", null, ct);
+            var report = await TriageCommands.WriteReportAsync(ctx, store, "demo run", ct);
+            Lap("report");
+            var evaluation = await EvalCommands.EvaluateAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
+            Lap("eval");
+            var evalJson = EvalCommands.ToJson(evaluation);
+            var evalPath = Path.Combine(dir, "eval.json");
+            await File.WriteAllTextAsync(evalPath, JsonSerializer.Serialize(evalJson, Indented), ct);
             var audit = await store.Audit.VerifyAsync(ct);
-            var ok = verified.Intact && audit.Ok && added.Unreadable.Count == 0;
+            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+            var ok = audit.Ok && added.Unreadable.Count == 0 && ingested.Unreadable.Count == 0;
             if (ctx.Json)
             {
                 ctx.WriteJson(new
                 {
                     ok,
                     caseDir,
-                    evidence = source,
+                    scenario = scenarioDir,
+                    report,
+                    evalFile = evalPath,
                     files = added.Registered,
-                    bytes = added.BytesHashed,
-                    hashSeconds = added.Elapsed.TotalSeconds,
-                    evidenceIntact = verified.Intact,
+                    banks = banks.Select(b => new { b.Name, b.Format, b.Entries }),
+                    triage,
+                    eval = evalJson,
+                    stages = stages.ToDictionary(s => s.Stage, s => s.Seconds),
+                    peakMemoryBytes = peak,
                     auditIntact = audit.Ok,
                     auditEntries = audit.Entries,
                 });
             }
             else
             {
-                var mbps = added.Elapsed.TotalSeconds > 0 ? added.BytesHashed / 1e6 / added.Elapsed.TotalSeconds : 0;
+                ctx.Out.WriteLine($"scenario:  {scenarioDir}");
                 ctx.Out.WriteLine($"case:      {caseDir}");
-                ctx.Out.WriteLine($"exhibit:   DEMO-001 from {source}");
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"hashed:    {added.Registered} files, {added.BytesHashed:N0} bytes (MD5+SHA-1+SHA-256) in {added.Elapsed.TotalSeconds:F2} s, {mbps:F0} MB/s"));
+                    $"evidence:  {added.Registered} files; banks: {banks.Count} ({banks.Sum(b => b.Entries)} entries); ingested: {string.Join(", ", ingested.Kinds.Select(k => $"{k.Value} {k.Key}"))}"));
+                TriageCommands.Print(ctx, triage);
+                ctx.Out.WriteLine($"report:    {report}");
+                ctx.Out.WriteLine($"eval:      {evalPath}");
+                EvalCommands.PrintTable(ctx.Out, evaluation);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"evidence:  {(verified.Intact ? "intact" : "CHANGED")} ({verified.Checked} re-hashed)"));
+                    $"stages (s): {string.Join(", ", stages.Select(s => $"{s.Stage} {s.Seconds:F1}"))}; peak memory {peak / (1024.0 * 1024):F0} MiB"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"audit log: {(audit.Ok ? "intact" : "BROKEN: " + audit.Problem)} ({audit.Entries} entries)"));
-                ctx.Out.WriteLine($"next:      harrier case info --case {caseDir}   ·   harrier audit show --case {caseDir}");
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failures;
@@ -95,26 +155,5 @@ internal static class DemoCommand
 
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, Marker), "made by harrier demo; the whole folder is replaced on the next run\n");
-    }
-
-    private static string? FindSharedPhotos() =>
-        SharedFolder.Find() is { } shared && Directory.Exists(Path.Combine(shared, "datasets", "photos"))
-            ? Path.Combine(shared, "datasets", "photos")
-            : null;
-
-    /// <summary>A small deterministic folder of benign files, for machines without ../shared.</summary>
-    private static string GenerateSample(string dir)
-    {
-        var random = new Random(20250402);
-        for (var i = 0; i < 64; i++)
-        {
-            var sub = Path.Combine(dir, string.Create(CultureInfo.InvariantCulture, $"folder-{i % 4}"));
-            Directory.CreateDirectory(sub);
-            var bytes = new byte[random.Next(1_000, 400_000)];
-            random.NextBytes(bytes);
-            File.WriteAllBytes(Path.Combine(sub, string.Create(CultureInfo.InvariantCulture, $"file-{i:D3}.bin")), bytes);
-        }
-
-        return dir;
     }
 }

@@ -1,0 +1,29 @@
+using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>What ingest learned about one evidence file (never its pixels).</summary>
+/// <param name="EvidenceId">The evidence file's row id.</param>
+/// <param name="Kind"><see cref="MediaKinds"/>: image, video, other or unreadable.</param>
+/// <param name="Format">Container or image format as sniffed from the content.</param>
+/// <param name="Width">Display width in pixels.</param>
+/// <param name="Height">Display height in pixels.</param>
+/// <param name="DurationSeconds">Video duration.</param>
+/// <param name="FrameRate">Video frame rate.</param>
+/// <param name="Codec">Video codec.</param>
+/// <param name="Pdq">An image's eight dihedral PDQ hashes and quality.</param>
+/// <param name="Vpdq">A video's vPDQ features (one per second).</param>
+/// <param name="Error">Why the media could not be hashed (kind unreadable).</param>
+public sealed record MediaFacts(
+    long EvidenceId,
+    string Kind,
+    string? Format,
+    int? Width,
+    int? Height,
+    double? DurationSeconds,
+    double? FrameRate,
+    string? Codec,
+    PdqDihedralResult? Pdq,
+    IReadOnlyList<VpdqFeature>? Vpdq,
+    string? Error);

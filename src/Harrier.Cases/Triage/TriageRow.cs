@@ -1,0 +1,26 @@
+using Harrier.Matching.Banks;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>One stored triage result with its evidence file and media facts.</summary>
+public sealed record TriageRow(
+    long EvidenceId,
+    string ExhibitId,
+    string RelPath,
+    long Size,
+    string Status,
+    string? Method,
+    string? Bank,
+    BankCategory? Category,
+    int? Distance,
+    IReadOnlyList<string> Conflicts,
+    int? RenditionGroup,
+    int? SceneGroup,
+    bool Representative,
+    int? QueueRank,
+    IReadOnlyList<string> Reasons,
+    string Kind,
+    int? Width,
+    int? Height,
+    double? DurationSeconds,
+    string? Codec);

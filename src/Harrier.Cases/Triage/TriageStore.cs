@@ -1,0 +1,124 @@
+using System.Data.Common;
+using System.Globalization;
+using Harrier.Matching.Banks;
+using Harrier.Matching.Triage;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>
+/// Runs triage on the case: loads the registered files with their media facts and the banks, calls the
+/// <see cref="TriageEngine"/>, and replaces the stored results in one audited transaction.
+/// </summary>
+public sealed class TriageStore
+{
+    private readonly CaseStore _store;
+
+    /// <summary>Creates the store over <paramref name="store"/>.</summary>
+    public TriageStore(CaseStore store) => _store = store;
+
+    /// <summary>Triages every registered file of the case.</summary>
+    public async Task<TriageSummary> RunAsync(string actor, string? justification, TriageOptions? options, CancellationToken cancellationToken)
+    {
+        // Per exhibit: ListAsync(null) sends an untyped NULL parameter, which PostgreSQL cannot type.
+        var files = new List<EvidenceFile>();
+        foreach (var exhibit in await _store.Evidence.ExhibitsAsync(cancellationToken))
+        {
+            files.AddRange((await _store.Evidence.ListAsync(exhibit.ExhibitId, cancellationToken)).Where(f => f.Status == EvidenceStatus.Ok));
+        }
+
+        var facts = await new MediaIngest(_store).LoadAsync(cancellationToken);
+        var bank = await new BankStore(_store).LoadEntriesAsync(cancellationToken);
+        var inputs = files.Select(f =>
+        {
+            var m = facts.GetValueOrDefault(f.Id);
+            return new TriageInput(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height,
+                m?.DurationSeconds, f.ModifiedUtc);
+        }).ToList();
+        var outcome = TriageEngine.Run(inputs, bank, options);
+
+        var db = _store.Database;
+        var now = Timestamps.Format(_store.Time.GetUtcNow());
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+        await CaseDatabase.ExecuteAsync(connection, tx, "DELETE FROM triage_results", cancellationToken);
+        await using (var cmd = CaseDatabase.Command(connection, tx, """
+            INSERT INTO triage_results (evidence_id, status, method, bank_name, scheme, code, distance, conflicts, rendition_group, scene_group,
+                representative, queue_rank, reasons, triaged_utc)
+            VALUES (@i, @s, @m, @b, @sc, @co, @d, @cf, @rg, @sg, @rep, @q, @r, @t)
+            """, ("@i", null), ("@s", null), ("@m", null), ("@b", null), ("@sc", null), ("@co", null), ("@d", null), ("@cf", null),
+            ("@rg", null), ("@sg", null), ("@rep", null), ("@q", null), ("@r", null), ("@t", now)))
+        {
+            foreach (var r in outcome.Files)
+            {
+                Set(cmd, "@i", r.Id);
+                Set(cmd, "@s", r.Status);
+                Set(cmd, "@m", r.Method);
+                Set(cmd, "@b", r.Bank);
+                Set(cmd, "@sc", r.Category?.Scheme);
+                Set(cmd, "@co", r.Category?.Code);
+                Set(cmd, "@d", r.Distance);
+                Set(cmd, "@cf", r.Conflicts.Count == 0 ? null : string.Join('\n', r.Conflicts));
+                Set(cmd, "@rg", r.RenditionGroup);
+                Set(cmd, "@sg", r.SceneGroup);
+                Set(cmd, "@rep", r.Representative ? 1 : 0);
+                Set(cmd, "@q", r.QueueRank);
+                Set(cmd, "@r", r.Reasons.Count == 0 ? null : string.Join('\n', r.Reasons));
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        var summary = Summarise(outcome.Files);
+        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "triage.run",
+            string.Create(CultureInfo.InvariantCulture,
+                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups"),
+            justification, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        _store.Audit.WriteHead(entry);
+        return summary;
+    }
+
+    /// <summary>The stored results joined with their evidence files, ordered by exhibit and path.</summary>
+    public async Task<IReadOnlyList<TriageRow>> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, """
+            SELECT f.id, f.exhibit_id, f.rel_path, f.size, t.status, t.method, t.bank_name, t.scheme, t.code, t.distance, t.conflicts,
+                   t.rendition_group, t.scene_group, t.representative, t.queue_rank, t.reasons, m.kind, m.width, m.height, m.duration_s, m.codec
+            FROM triage_results t JOIN evidence_files f ON f.id = t.evidence_id LEFT JOIN media_facts m ON m.evidence_id = t.evidence_id
+            ORDER BY f.exhibit_id, f.rel_path
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var list = new List<TriageRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new TriageRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Long(reader, 3) ?? 0, reader.GetString(4), Str(reader, 5),
+                Str(reader, 6), Str(reader, 7) is { } s ? new BankCategory(s, Str(reader, 8) ?? string.Empty) : null, (int?)Long(reader, 9),
+                Str(reader, 10)?.Split('\n') ?? [], (int?)Long(reader, 11), (int?)Long(reader, 12), Long(reader, 13) == 1, (int?)Long(reader, 14),
+                Str(reader, 15)?.Split('\n') ?? [], Str(reader, 16) ?? MediaKinds.Other, (int?)Long(reader, 17), (int?)Long(reader, 18),
+                reader.IsDBNull(19) ? null : Convert.ToDouble(reader.GetValue(19), CultureInfo.InvariantCulture), Str(reader, 20)));
+        }
+
+        return list;
+    }
+
+    private static TriageSummary Summarise(IReadOnlyList<TriageResult> files)
+    {
+        var byStatus = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var f in files)
+        {
+            byStatus[f.Status] = byStatus.GetValueOrDefault(f.Status) + 1;
+        }
+
+        return new TriageSummary(files.Count, byStatus,
+            files.Where(f => f.SceneGroup is not null).Select(f => f.SceneGroup).Distinct().Count(),
+            files.Where(f => f.RenditionGroup is not null).Select(f => f.RenditionGroup).Distinct().Count(),
+            files.Where(f => f.QueueRank is not null).Select(f => f.QueueRank).Distinct().Count(),
+            files.Count(f => f.Conflicts.Count > 0));
+    }
+
+    private static string? Str(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    private static long? Long(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+    private static void Set(DbCommand cmd, string name, object? value) => cmd.Parameters[name].Value = value ?? DBNull.Value;
+}

@@ -1,0 +1,108 @@
+using Harrier.Media.Pdq;
+using Harrier.Media.Video;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>
+/// The frame features triage stores for a video: vPDQ frame hashes (the same PDQ path as <see cref="VpdqHasher"/>)
+/// sampled more densely than the 1-per-second interchange default, so that a short bank clip's frames are all met,
+/// plus, for frames with a dark border (letterbox, pillarbox), the PDQ of the content inside the border, so a
+/// letterboxed re-upload still meets its source. Both go into one bag of features; matching treats frames as a bag.
+/// </summary>
+internal static class TriageVideoHasher
+{
+    /// <summary>A pixel whose brightest channel is at most this is border.</summary>
+    private const int DarkLevel = 40;
+
+    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features)> HashAsync(string path, double secondsPerHash, FfmpegOptions ffmpeg,
+        CancellationToken cancellationToken)
+    {
+        var reader = new VideoFrameReader(ffmpeg);
+        var info = await reader.ProbeAsync(path, cancellationToken);
+        var fps = info.FramesPerSecond;
+        if (fps <= 0)
+        {
+            throw new VideoException(path, "the video stream declares no frame rate");
+        }
+
+        var modulus = Math.Max(1, (int)(secondsPerHash * fps));
+        var features = new List<VpdqFeature>();
+        await foreach (var frame in reader.ReadFramesAsync(path, info, VideoFrameRequest.Vpdq(modulus), null, cancellationToken))
+        {
+            var rgb = frame.Rgb24.Span;
+            var (w, h) = (frame.Width, frame.Height);
+            var seconds = frame.FrameNumber / fps;
+            var full = PdqHasher.HashRgb24(rgb, w, h, w * 3);
+            features.Add(new VpdqFeature(frame.FrameNumber, full.Quality, full.Hash, seconds));
+            var (x0, y0, x1, y1) = ContentBox(rgb, w, h);
+            var cw = x1 - x0;
+            var ch = y1 - y0;
+            if ((cw < w || ch < h) && cw >= w / 4 && ch >= h / 4 && cw >= 8 && ch >= 8)
+            {
+                var inner = PdqHasher.HashRgb24(rgb[(((y0 * w) + x0) * 3)..], cw, ch, w * 3);
+                features.Add(new VpdqFeature(frame.FrameNumber, inner.Quality, inner.Hash, seconds));
+            }
+        }
+
+        return (info, features);
+    }
+
+    /// <summary>The box inside uniform dark rows and columns at the edges (exclusive upper bounds).</summary>
+    internal static (int X0, int Y0, int X1, int Y1) ContentBox(ReadOnlySpan<byte> rgb, int w, int h)
+    {
+        var y0 = 0;
+        while (y0 < h && DarkRow(rgb, w, y0))
+        {
+            y0++;
+        }
+
+        var y1 = h;
+        while (y1 > y0 && DarkRow(rgb, w, y1 - 1))
+        {
+            y1--;
+        }
+
+        var x0 = 0;
+        while (x0 < w && DarkColumn(rgb, w, x0, y0, y1))
+        {
+            x0++;
+        }
+
+        var x1 = w;
+        while (x1 > x0 && DarkColumn(rgb, w, x1 - 1, y0, y1))
+        {
+            x1--;
+        }
+
+        return (x0, y0, x1, y1);
+    }
+
+    private static bool DarkRow(ReadOnlySpan<byte> rgb, int w, int y)
+    {
+        var row = rgb.Slice(y * w * 3, w * 3);
+        foreach (var b in row)
+        {
+            if (b > DarkLevel)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool DarkColumn(ReadOnlySpan<byte> rgb, int w, int x, int y0, int y1)
+    {
+        for (var y = y0; y < y1; y++)
+        {
+            var p = ((y * w) + x) * 3;
+            if (rgb[p] > DarkLevel || rgb[p + 1] > DarkLevel || rgb[p + 2] > DarkLevel)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Globalization;
+using Harrier.Cases;
+using Harrier.Cases.Triage;
+using Harrier.Matching.Banks;
+
+namespace Harrier.Cli.Commands;
+
+/// <summary><c>harrier banks import|list</c>.</summary>
+internal static class BanksCommands
+{
+    public static Command Create(GlobalOptions options, CliHost host)
+    {
+        var command = new Command("banks", "Known-content hash sets (VICS, ICSE, CSV, NSRL, PDQ, vPDQ) the case's media is matched against.");
+        command.Add(Import(options, host));
+        command.Add(List(options, host));
+        return command;
+    }
+
+    private static Command Import(GlobalOptions options, CliHost host)
+    {
+        var file = new Argument<string>("FILE") { Description = "The hash-set file." };
+        var name = new Option<string>("--name") { Description = "A name for the bank, unique in the case.", Required = true };
+        var format = new Option<BankFormat>("--format")
+        {
+            Description = "The format (auto: recognised from the content).",
+            DefaultValueFactory = _ => BankFormat.Auto,
+        };
+        var justification = EvidenceCommands.JustificationOption();
+        var import = new Command("import", "Import a hash set as a bank: VICS 1.x/2.0, ICSE CSV, MD5/SHA-1/SHA-256 CSV, NSRL known-good, PDQ list, vPDQ list.")
+        {
+            file, name, format, justification,
+        };
+        import.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            BankInfo info;
+            try
+            {
+                info = await new BankStore(store).ImportAsync(parse.GetValue(file)!, parse.GetValue(name)!, parse.GetValue(format), ctx.Actor,
+                    parse.GetValue(justification), ct);
+            }
+            catch (CaseStoreException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (ctx.Json)
+            {
+                ctx.WriteJson(info);
+            }
+            else
+            {
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"bank {info.Name}: {info.Entries} entries ({info.Version}), {info.Warnings.Count} records skipped"));
+                foreach (var w in info.Warnings.Take(20))
+                {
+                    ctx.Out.WriteLine("  skipped: " + w);
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return import;
+    }
+
+    private static Command List(GlobalOptions options, CliHost host)
+    {
+        var list = new Command("list", "List the case's banks.");
+        list.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var banks = await new BankStore(store).ListAsync(ct);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(banks.Select(b => new { b.Name, b.Format, b.Version, b.Entries, b.Source, b.SourceSha256, b.ImportedUtc, b.ImportedBy }));
+            }
+            else
+            {
+                foreach (var b in banks)
+                {
+                    ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{b.Name,-24} {b.Format,-5} {b.Entries,8} entries  {b.Version}  ({b.ImportedUtc})"));
+                }
+            }
+
+            return ExitCodes.Ok;
+        });
+        return list;
+    }
+}

@@ -1,0 +1,441 @@
+using System.Globalization;
+using Harrier.Matching.Banks;
+using Harrier.Matching.Index;
+using Harrier.Matching.Video;
+using Harrier.Media.Hashing;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Matching.Triage;
+
+/// <summary>
+/// Media triage over plain inputs (no database): known-good filtered → exact digest matches → perceptual matches
+/// (PDQ with the eight dihedral variants through the Hamming index; vPDQ with pytx frame rules, containment either
+/// way) → a status per file; then groups: renditions of one upload (videos matching each other both ways with the
+/// same duration and shape) and scenes (near-duplicates, with a representative); known status spreads to the
+/// renditions and near-duplicates of a known file; the rest is the first-seen queue, ranked with reasons.
+/// </summary>
+public static class TriageEngine
+{
+    /// <summary>Triages <paramref name="files"/> against <paramref name="bank"/> (entries in import order).</summary>
+    public static TriageOutcome Run(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(bank);
+        options ??= TriageOptions.Default;
+        var n = files.Count;
+        var matches = new List<(int Entry, string Method, int Distance)>[n];
+        var knownGood = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            matches[i] = [];
+        }
+
+        ExactMatches(files, bank, matches, knownGood);
+        PdqMatches(files, bank, options, matches, knownGood);
+        var frames = VideoFrames(files, options);
+        using var frameIndex = frames.Index;
+        VpdqBankMatches(files, bank, options, frames, matches, knownGood);
+
+        // Groups.
+        var renditions = new UnionFind(n);
+        var scenes = new UnionFind(n);
+        VideoPairs(files, options, frames, renditions, scenes);
+        ImageLinks(files, options, frames, scenes);
+
+        var categoryByDigest = CategoriesByDigest(bank);
+        var results = new TriageResult?[n];
+        for (var i = 0; i < n; i++)
+        {
+            var f = files[i];
+            if (knownGood[i])
+            {
+                results[i] = new TriageResult(f.Id, TriageStatus.KnownGood, "known-good list", null, null, 0, [], null, null, false, null, []);
+            }
+            else if (matches[i].Count > 0)
+            {
+                var ordered = matches[i].OrderBy(m => m.Distance).ThenBy(m => m.Entry).ToList();
+                var best = ordered[0];
+                var cats = ordered.Select(m => (bank[m.Entry].Bank, Category: CategoryOf(bank[m.Entry].Entry, categoryByDigest)))
+                    .Where(c => c.Category is not null).ToList();
+                var primary = cats.Count > 0 ? cats[0] : (bank[best.Entry].Bank, Category: (BankCategory?)null);
+                var conflicts = cats.Where(c => c.Category != primary.Category).Select(c => $"{c.Bank}: {c.Category}").Distinct(StringComparer.Ordinal).ToList();
+                results[i] = new TriageResult(f.Id, TriageStatus.Known, best.Method, primary.Bank, primary.Category, best.Distance, conflicts,
+                    null, null, false, null, []);
+            }
+            else
+            {
+                var status = f.Kind switch
+                {
+                    "image" or "video" => TriageStatus.Unknown,
+                    "unreadable" => TriageStatus.Unreadable,
+                    _ => TriageStatus.NotMedia,
+                };
+                results[i] = new TriageResult(f.Id, status, null, null, null, null, [], null, null, false, null, []);
+            }
+        }
+
+        return Group(files, results!, renditions, scenes);
+    }
+
+    private static TriageOutcome Group(IReadOnlyList<TriageInput> files, TriageResult[] results, UnionFind renditions, UnionFind scenes)
+    {
+        var n = files.Count;
+        bool IsMedia(int i) => files[i].Kind is "image" or "video" && results[i].Status != TriageStatus.KnownGood;
+        var renditionIds = new Dictionary<int, int>();
+        var renditionSizes = new Dictionary<int, int>();
+        for (var i = 0; i < n; i++)
+        {
+            if (IsMedia(i))
+            {
+                var r = renditions.Find(i);
+                renditionSizes[r] = renditionSizes.GetValueOrDefault(r) + 1;
+            }
+        }
+
+        var sceneMembers = new SortedDictionary<int, List<int>>();
+        for (var i = 0; i < n; i++)
+        {
+            if (!IsMedia(i))
+            {
+                continue;
+            }
+
+            var root = scenes.Find(i);
+            if (!sceneMembers.TryGetValue(root, out var list))
+            {
+                sceneMembers[root] = list = [];
+            }
+
+            list.Add(i);
+        }
+
+        // Number the groups by their first member (input order), so numbering is stable.
+        var ordered = sceneMembers.Values.OrderBy(l => l[0]).ToList();
+        var groups = new List<(int Id, List<int> Members, int Uploads, int Rep, string Status, string? FirstSeen)>();
+        for (var g = 0; g < ordered.Count; g++)
+        {
+            var members = ordered[g];
+            var known = members.FirstOrDefault(i => results[i].Status == TriageStatus.Known, -1);
+            foreach (var i in members)
+            {
+                var r = renditions.Find(i);
+                if (renditionSizes[r] > 1 && !renditionIds.ContainsKey(r))
+                {
+                    renditionIds[r] = renditionIds.Count + 1;
+                }
+            }
+
+            if (known >= 0)
+            {
+                var source = results[known];
+                foreach (var i in members.Where(i => results[i].Status == TriageStatus.Unknown))
+                {
+                    // Prefer a known member of the same upload as the source of the spread.
+                    var sameUpload = members.FirstOrDefault(k => results[k].Status == TriageStatus.Known && renditions.Find(k) == renditions.Find(i), -1);
+                    var via = sameUpload >= 0 ? results[sameUpload] : source;
+                    results[i] = results[i] with
+                    {
+                        Status = TriageStatus.NearDuplicate,
+                        Method = sameUpload >= 0 ? "rendition" : "scene",
+                        Bank = via.Bank,
+                        Category = via.Category,
+                    };
+                }
+            }
+
+            var rep = members.OrderByDescending(i => (long)(files[i].Width ?? 0) * (files[i].Height ?? 0))
+                .ThenByDescending(i => files[i].DurationSeconds ?? 0).ThenBy(i => files[i].Id).First();
+            var uploads = members.Select(i => renditions.Find(i)).Distinct().Count();
+            var firstSeen = members.Select(i => files[i].FirstSeenUtc).Where(t => t is not null).Order(StringComparer.Ordinal).FirstOrDefault();
+            groups.Add((g + 1, members, uploads, rep, known >= 0 ? TriageStatus.Known : TriageStatus.Unknown, firstSeen));
+        }
+
+        // The first-seen queue: larger groups (more copies and uploads: more spread, more to gain) first, then the earliest.
+        var queue = groups.Where(g => g.Status == TriageStatus.Unknown)
+            .OrderByDescending(g => g.Members.Count).ThenByDescending(g => g.Uploads)
+            .ThenBy(g => g.FirstSeen ?? "~", StringComparer.Ordinal).ThenBy(g => g.Id).ToList();
+        var rank = queue.Select((g, k) => (g.Id, Rank: k + 1)).ToDictionary(x => x.Id, x => x.Rank);
+        var sceneGroups = new List<SceneGroup>();
+        foreach (var g in groups)
+        {
+            int? r = rank.TryGetValue(g.Id, out var rr) ? rr : null;
+            var reasons = new List<string>();
+            if (r is not null)
+            {
+                reasons.Add("first seen: none of its files matches a bank");
+                reasons.Add(string.Create(CultureInfo.InvariantCulture, $"{g.Members.Count} file(s) in {g.Uploads} upload(s)"));
+                if (g.FirstSeen is not null)
+                {
+                    reasons.Add("earliest appearance " + g.FirstSeen);
+                }
+            }
+
+            sceneGroups.Add(new SceneGroup(g.Id, [.. g.Members.Select(i => files[i].Id)], g.Uploads, files[g.Rep].Id, g.Status, r, reasons));
+            foreach (var i in g.Members)
+            {
+                var rg = renditions.Find(i);
+                results[i] = results[i] with
+                {
+                    SceneGroup = g.Id,
+                    RenditionGroup = renditionIds.TryGetValue(rg, out var rid) ? rid : null,
+                    Representative = i == g.Rep,
+                    QueueRank = r,
+                    Reasons = reasons,
+                };
+            }
+        }
+
+        return new TriageOutcome(results, sceneGroups);
+    }
+
+    private static BankCategory? CategoryOf(BankEntry e, Dictionary<string, BankCategory> byDigest) =>
+        e.Category ?? (e.Md5 is not null && byDigest.TryGetValue(e.Md5, out var c) ? c
+            : e.Sha1 is not null && byDigest.TryGetValue(e.Sha1, out c) ? c : null);
+
+    private static Dictionary<string, BankCategory> CategoriesByDigest(IReadOnlyList<(string Bank, BankEntry Entry)> bank)
+    {
+        var map = new Dictionary<string, BankCategory>(StringComparer.Ordinal);
+        foreach (var (_, e) in bank)
+        {
+            if (e.Category is { } c)
+            {
+                foreach (var d in new[] { e.Md5, e.Sha1, e.Sha256 })
+                {
+                    if (d is not null)
+                    {
+                        map.TryAdd(d, c);
+                    }
+                }
+            }
+        }
+
+        return map;
+    }
+
+    private static void ExactMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank,
+        List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        var good = new HashSet<string>(StringComparer.Ordinal);
+        var notable = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var e = 0; e < bank.Count; e++)
+        {
+            var entry = bank[e].Entry;
+            foreach (var (method, d) in new[] { ("md5", entry.Md5), ("sha1", entry.Sha1), ("sha256", entry.Sha256) })
+            {
+                if (d is null)
+                {
+                    continue;
+                }
+
+                if (entry.KnownGood)
+                {
+                    good.Add(method + ":" + d);
+                }
+                else if (entry.Pdq is null && entry.Vpdq is null)
+                {
+                    // A vPDQ/PDQ list keyed by the MD5 of the bank's own copy: that copy's digest is a hash of the bank,
+                    // but only the perceptual hash is the entry's evidence; exact entries come from digest lists.
+                    (notable.TryGetValue(method + ":" + d, out var list) ? list : notable[method + ":" + d] = []).Add(e);
+                }
+            }
+        }
+
+        for (var i = 0; i < files.Count; i++)
+        {
+            var f = files[i];
+            var keys = new[] { ("md5", f.Md5), ("sha1", f.Sha1), ("sha256", f.Sha256) };
+            if (keys.Any(k => k.Item2 is not null && good.Contains(k.Item1 + ":" + k.Item2)))
+            {
+                knownGood[i] = true;
+                continue;
+            }
+
+            var seen = new HashSet<int>();
+            foreach (var (method, d) in keys)
+            {
+                if (d is not null && notable.TryGetValue(method + ":" + d, out var list))
+                {
+                    foreach (var e in list.Where(seen.Add))
+                    {
+                        matches[i].Add((e, method, 0));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void PdqMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
+        List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        var entries = Enumerable.Range(0, bank.Count)
+            .Where(e => bank[e].Entry.Pdq is not null && !bank[e].Entry.KnownGood && (bank[e].Entry.PdqQuality ?? 100) >= options.PdqMinQuality).ToList();
+        var queries = Enumerable.Range(0, files.Count)
+            .Where(i => !knownGood[i] && files[i].Pdq is { } p && p.Quality >= options.PdqMinQuality).ToList();
+        if (entries.Count == 0 || queries.Count == 0)
+        {
+            return;
+        }
+
+        using var index = HammingIndex.Build([.. entries.Select(e => bank[e].Entry.Pdq!.Value)], [.. entries.Select(e => (long)e)]);
+        var variants = queries.SelectMany(i => files[i].Pdq!.Value.ToArray()).ToArray();
+        foreach (var m in index.SearchDihedral(variants, options.PdqRadius))
+        {
+            matches[queries[m.QueryIndex]].Add(((int)m.Id, "pdq", m.Distance));
+        }
+    }
+
+    /// <summary>Each video's kept frames (pytx filter) and an index over all of them (id = video index · 2^20 + frame).</summary>
+    private static VideoFrameSet VideoFrames(IReadOnlyList<TriageInput> files, TriageOptions options)
+    {
+        var kept = new IReadOnlyList<VpdqFeature>?[files.Count];
+        var bordered = new double[files.Count];
+        var hashes = new List<Hash256>();
+        var ids = new List<long>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].Vpdq is { } v)
+            {
+                kept[i] = VpdqMatcher.Filter(v, options.Vpdq);
+                var frameNumbers = v.Select(f => f.FrameNumber).Distinct().Count();
+                bordered[i] = frameNumbers == 0 ? 0 : (double)(v.Count - frameNumbers) / frameNumbers;
+                for (var k = 0; k < kept[i]!.Count; k++)
+                {
+                    hashes.Add(kept[i]![k].Hash);
+                    ids.Add(((long)i << 20) | (uint)k);
+                }
+            }
+        }
+
+        return new VideoFrameSet(kept, bordered, HammingIndex.Build(hashes.ToArray(), ids.ToArray()));
+    }
+
+    /// <summary>Kept frames per video, the share of its frames that also carry a border-trimmed hash, and the frame index.</summary>
+    private sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, HammingIndex Index);
+
+    private static void VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
+        VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        for (var e = 0; e < bank.Count; e++)
+        {
+            var entry = bank[e].Entry;
+            if (entry.Vpdq is null || entry.KnownGood)
+            {
+                continue;
+            }
+
+            var bankFrames = VpdqMatcher.Filter(entry.Vpdq, options.Vpdq);
+            if (bankFrames.Count == 0)
+            {
+                continue;
+            }
+
+            var candidates = frames.Index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.Vpdq.Distance)
+                .Select(m => (int)(m.Id >> 20)).Distinct().Where(i => !knownGood[i]);
+            foreach (var i in candidates)
+            {
+                var r = VpdqMatcher.Match(frames.Kept[i]!, bankFrames, options.Vpdq);
+                var share = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
+                if (share >= options.BankMatchPercent)
+                {
+                    matches[i].Add((e, "vpdq", (int)Math.Round(100 - share)));
+                }
+            }
+        }
+    }
+
+    private static void VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions, UnionFind scenes)
+    {
+        for (var a = 0; a < files.Count; a++)
+        {
+            var fa = frames.Kept[a];
+            if (fa is null || fa.Count == 0)
+            {
+                continue;
+            }
+
+            var candidates = frames.Index.Search(fa.Select(f => f.Hash).ToArray(), options.Vpdq.Distance)
+                .Select(m => (int)(m.Id >> 20)).Where(b => b > a).Distinct().ToList();
+            foreach (var b in candidates)
+            {
+                var r = VpdqMatcher.Match(fa, frames.Kept[b]!, options.Vpdq);
+                var hi = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
+                var lo = Math.Min(r.QueryMatchPercent, r.ComparedMatchPercent);
+                if (lo >= options.RenditionPercent && SameShape(files[a], files[b], options)
+                    && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance)
+                {
+                    renditions.Union(a, b);
+                    scenes.Union(a, b);
+                }
+                else if (hi >= options.ScenePercent && lo >= options.SceneMinPercent)
+                {
+                    scenes.Union(a, b);
+                }
+            }
+        }
+    }
+
+    private static bool SameShape(TriageInput a, TriageInput b, TriageOptions options)
+    {
+        if (a.DurationSeconds is not { } da || b.DurationSeconds is not { } db || da <= 0 || db <= 0)
+        {
+            return false;
+        }
+
+        if (Math.Abs(da - db) > options.RenditionDurationTolerance * Math.Max(da, db))
+        {
+            return false;
+        }
+
+        if (a.Width is not { } wa || a.Height is not { } ha || b.Width is not { } wb || b.Height is not { } hb || ha == 0 || hb == 0)
+        {
+            return false;
+        }
+
+        double ra = (double)wa / ha, rb = (double)wb / hb;
+        return Math.Abs(ra - rb) <= options.RenditionAspectTolerance * Math.Max(ra, rb);
+    }
+
+    /// <summary>Images join each other within the PDQ radius (dihedral), and the video where they match the largest share of frames.</summary>
+    private static void ImageLinks(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind scenes)
+    {
+        var images = Enumerable.Range(0, files.Count).Where(i => files[i].Pdq is { } p && p.Quality >= options.PdqMinQuality).ToList();
+        if (images.Count == 0)
+        {
+            return;
+        }
+
+        var variants = images.SelectMany(i => files[i].Pdq!.Value.ToArray()).ToArray();
+        using (var imageIndex = HammingIndex.Build([.. images.Select(i => files[i].Pdq!.Value.Original)], [.. images.Select(i => (long)i)]))
+        {
+            foreach (var m in imageIndex.SearchDihedral(variants, options.PdqRadius))
+            {
+                scenes.Union(images[m.QueryIndex], (int)m.Id);
+            }
+        }
+
+        var bestShare = new double[images.Count];
+        var bestVideo = new int[images.Count];
+        Array.Fill(bestVideo, -1);
+        var perImage = frames.Index.SearchDihedral(variants, options.PdqRadius).GroupBy(m => m.QueryIndex);
+        foreach (var g in perImage)
+        {
+            foreach (var byVideo in g.GroupBy(m => (int)(m.Id >> 20)))
+            {
+                var share = (double)byVideo.Count() / frames.Kept[byVideo.Key]!.Count;
+                if (share > bestShare[g.Key] || (share == bestShare[g.Key] && byVideo.Key < bestVideo[g.Key]))
+                {
+                    bestShare[g.Key] = share;
+                    bestVideo[g.Key] = byVideo.Key;
+                }
+            }
+        }
+
+        for (var k = 0; k < images.Count; k++)
+        {
+            if (bestVideo[k] >= 0)
+            {
+                scenes.Union(images[k], bestVideo[k]);
+            }
+        }
+    }
+}

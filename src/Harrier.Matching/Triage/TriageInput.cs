@@ -1,0 +1,29 @@
+using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Matching.Triage;
+
+/// <summary>One file to triage: its digests and, for media, its perceptual hashes and facts.</summary>
+/// <param name="Id">The caller's id (the evidence row).</param>
+/// <param name="Md5">MD5, lower-case hex.</param>
+/// <param name="Sha1">SHA-1, lower-case hex.</param>
+/// <param name="Sha256">SHA-256, lower-case hex.</param>
+/// <param name="Kind">image, video, other or unreadable.</param>
+/// <param name="Pdq">An image's dihedral PDQ hashes.</param>
+/// <param name="Vpdq">A video's vPDQ features.</param>
+/// <param name="Width">Display width.</param>
+/// <param name="Height">Display height.</param>
+/// <param name="DurationSeconds">Video duration.</param>
+/// <param name="FirstSeenUtc">The earliest time the file is known to have existed (its recorded modification time).</param>
+public sealed record TriageInput(
+    long Id,
+    string? Md5,
+    string? Sha1,
+    string? Sha256,
+    string Kind,
+    PdqDihedralResult? Pdq,
+    IReadOnlyList<VpdqFeature>? Vpdq,
+    int? Width,
+    int? Height,
+    double? DurationSeconds,
+    string? FirstSeenUtc);

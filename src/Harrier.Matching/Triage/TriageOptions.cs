@@ -1,0 +1,44 @@
+using Harrier.Matching.Video;
+
+namespace Harrier.Matching.Triage;
+
+/// <summary>Thresholds of triage. The defaults are the upstream PDQ/vPDQ ones.</summary>
+public sealed record TriageOptions
+{
+    /// <summary>Default options.</summary>
+    public static TriageOptions Default { get; } = new();
+
+    /// <summary>PDQ match radius (inclusive).</summary>
+    public int PdqRadius { get; init; } = 31;
+
+    /// <summary>PDQ hashes under this quality are not matched.</summary>
+    public int PdqMinQuality { get; init; } = 50;
+
+    /// <summary>
+    /// vPDQ frame matching with pytx semantics (exact-duplicate frames dropped, quality ≥ 50, frames as a bag, distance
+    /// inclusive) at a frame distance of 45 rather than pytx's 31: heavily compressed low renditions (90 lines, mpeg4)
+    /// put the same frame 32–45 bits apart, while unrelated frames measured ≥ 88 apart (docs/triage.md).
+    /// </summary>
+    public VpdqMatchOptions Vpdq { get; init; } = new() { LocateClips = false, QueryMatchPercent = 0, ComparedMatchPercent = 0, Distance = 45 };
+
+    /// <summary>A video matches a bank video when either side's matched share reaches this percentage (containment either way).</summary>
+    public double BankMatchPercent { get; init; } = 80;
+
+    /// <summary>Two videos are renditions of one upload when both sides match at least this percentage…</summary>
+    public double RenditionPercent { get; init; } = 60;
+
+    /// <summary>…their durations differ by at most this fraction…</summary>
+    public double RenditionDurationTolerance { get; init; } = 0.02;
+
+    /// <summary>…their aspect ratios by at most this fraction…</summary>
+    public double RenditionAspectTolerance { get; init; } = 0.05;
+
+    /// <summary>…and their shares of frames with a dark border (letterbox) by at most this much: one upload has one framing.</summary>
+    public double RenditionBorderTolerance { get; init; } = 0.25;
+
+    /// <summary>Two videos show one scene when the larger match share reaches this percentage…</summary>
+    public double ScenePercent { get; init; } = 80;
+
+    /// <summary>…and the smaller one this (so a compilation does not merge the scenes it contains).</summary>
+    public double SceneMinPercent { get; init; } = 40;
+}

@@ -1,0 +1,30 @@
+using Harrier.Matching.Banks;
+
+namespace Harrier.Matching.Triage;
+
+/// <summary>The outcome for one file.</summary>
+/// <param name="Id">The input's id.</param>
+/// <param name="Status">A <see cref="TriageStatus"/> value.</param>
+/// <param name="Method">How it was matched: md5, sha1, sha256, pdq, vpdq, rendition or scene (near-duplicates).</param>
+/// <param name="Bank">The bank of the match.</param>
+/// <param name="Category">The category of the match (null: uncategorised).</param>
+/// <param name="Distance">PDQ distance, or 100 − the vPDQ match percentage rounded; 0 for exact matches.</param>
+/// <param name="Conflicts">Other (bank, category) pairs matching the same file that disagree with <paramref name="Category"/>.</param>
+/// <param name="RenditionGroup">The rendition group (renditions of one upload); null when alone.</param>
+/// <param name="SceneGroup">The scene group (near-duplicates of one scene); null for non-media.</param>
+/// <param name="Representative">True for the representative of its scene group.</param>
+/// <param name="QueueRank">1-based rank in the unknown queue (its scene's rank); null when not queued.</param>
+/// <param name="Reasons">Why it is ranked where it is.</param>
+public sealed record TriageResult(
+    long Id,
+    string Status,
+    string? Method,
+    string? Bank,
+    BankCategory? Category,
+    int? Distance,
+    IReadOnlyList<string> Conflicts,
+    int? RenditionGroup,
+    int? SceneGroup,
+    bool Representative,
+    int? QueueRank,
+    IReadOnlyList<string> Reasons);

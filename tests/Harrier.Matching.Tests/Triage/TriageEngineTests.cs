@@ -1,0 +1,130 @@
+using Harrier.Matching.Banks;
+using Harrier.Matching.Triage;
+using Harrier.Media.Hashing;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Matching.Tests.Triage;
+
+public sealed class TriageEngineTests
+{
+    private static readonly Random Rng = new(7);
+
+    private static Hash256 RandomHash() => new((ulong)Rng.NextInt64(), (ulong)Rng.NextInt64(), (ulong)Rng.NextInt64(), (ulong)Rng.NextInt64());
+
+    /// <summary>Flips <paramref name="bits"/> distinct low bits of each word in turn.</summary>
+    private static Hash256 Noisy(Hash256 h, int bits, int firstBit = 0)
+    {
+        var w = new[] { h.W0, h.W1, h.W2, h.W3 };
+        for (var i = 0; i < bits; i++)
+        {
+            w[i % 4] ^= 1UL << (firstBit + (i / 4));
+        }
+
+        return new Hash256(w[0], w[1], w[2], w[3]);
+    }
+
+    private static List<VpdqFeature> Video(IEnumerable<Hash256> frames) =>
+        frames.Select((h, i) => new VpdqFeature(i, 100, h, i)).ToList();
+
+    private static TriageInput VideoFile(long id, List<VpdqFeature> f, int width, double duration, string? md5 = null) =>
+        new(id, md5, null, null, "video", null, f, width, width * 9 / 16, duration, null);
+
+    [Fact]
+    public void Renditions_group_by_upload_known_status_spreads_and_compilations_stay_apart()
+    {
+        var a = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var b = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var other = Enumerable.Range(0, 20).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(a), 320, 10),                                       // upload A high
+            VideoFile(2, Video(a.Select(h => Noisy(h, 20))), 256, 10),             // upload A medium
+            VideoFile(3, Video(a.Select(h => Noisy(h, 40))), 160, 10),             // upload A low (distance 40: within 45)
+            VideoFile(4, Video(b), 320, 10),                                       // upload B (first seen)
+            VideoFile(5, Video(b.Select(h => Noisy(h, 10))), 160, 10),             // upload B low
+            VideoFile(6, Video(a.Concat(other)), 320, 30),                         // a compilation containing A
+            new(7, "00000000000000000000000000000007", null, null, "other", null, null, null, null, null, null),
+            new(8, "00000000000000000000000000000008", null, null, "other", null, null, null, null, null, null),
+        };
+        var bank = new List<(string, BankEntry)>
+        {
+            ("vpdq", new BankEntry { Vpdq = Video(a.Take(5).Select(h => Noisy(h, 30))) }),   // the bank's own clip of A
+            ("vics", new BankEntry { Md5 = "00000000000000000000000000000007", Category = new BankCategory("VICS-US", "1") }),
+            ("nsrl", new BankEntry { Md5 = "00000000000000000000000000000008", KnownGood = true }),
+        };
+
+        var outcome = TriageEngine.Run(files, bank);
+        var r = outcome.Files.ToDictionary(f => f.Id);
+
+        Assert.Equal(TriageStatus.Known, r[1].Status);
+        Assert.Equal("vpdq", r[1].Method);
+        Assert.Equal(TriageStatus.Known, r[6].Status); // contains the bank clip
+        Assert.Equal(TriageStatus.Unknown, r[4].Status);
+        Assert.Equal(TriageStatus.Unknown, r[5].Status);
+        Assert.Equal(TriageStatus.Known, r[7].Status);
+        Assert.Equal(new BankCategory("VICS-US", "1"), r[7].Category);
+        Assert.Equal(TriageStatus.KnownGood, r[8].Status);
+
+        Assert.NotNull(r[1].RenditionGroup);
+        Assert.Equal(r[1].RenditionGroup, r[2].RenditionGroup);
+        Assert.Equal(r[1].RenditionGroup, r[3].RenditionGroup);
+        Assert.NotNull(r[4].RenditionGroup);
+        Assert.Equal(r[4].RenditionGroup, r[5].RenditionGroup);
+        Assert.NotEqual(r[1].RenditionGroup, r[4].RenditionGroup);
+        Assert.Null(r[6].RenditionGroup); // longer: not a rendition of A
+        Assert.NotEqual(r[1].SceneGroup, r[6].SceneGroup); // A is a third of the compilation: not one scene
+
+        // Upload B is the only first-seen scene: rank 1, with reasons; its representative is the larger frame.
+        Assert.Equal(1, r[4].QueueRank);
+        Assert.True(r[4].Representative);
+        Assert.False(r[5].Representative);
+        Assert.Contains(r[4].Reasons, x => x.StartsWith("first seen", StringComparison.Ordinal));
+        Assert.Null(r[1].QueueRank);
+    }
+
+    [Fact]
+    public void A_rendition_that_matches_no_bank_itself_becomes_a_near_duplicate_of_its_known_upload()
+    {
+        var a = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(a), 320, 8, "00000000000000000000000000000001"),
+            VideoFile(2, Video(a.Select(h => Noisy(h, 36))), 160, 8),
+        };
+        var bank = new List<(string, BankEntry)> { ("csv", new BankEntry { Md5 = "00000000000000000000000000000001" }) };
+        var r = TriageEngine.Run(files, bank).Files;
+        Assert.Equal(TriageStatus.Known, r[0].Status);
+        Assert.Equal("md5", r[0].Method);
+        Assert.Equal(TriageStatus.NearDuplicate, r[1].Status);
+        Assert.Equal("rendition", r[1].Method);
+        Assert.Equal("csv", r[1].Bank);
+    }
+
+    [Fact]
+    public void Images_match_a_PDQ_bank_through_dihedral_variants_within_the_radius_only()
+    {
+        var h = RandomHash();
+        var variants = new Hash256[8];
+        for (var i = 0; i < 8; i++)
+        {
+            variants[i] = RandomHash();
+        }
+
+        // The image's rotate-90 variant is 20 bits from the bank hash; another image is 40 other bits from it (60 from the first).
+        variants[1] = Noisy(h, 20);
+        var near = new Media.Pdq.PdqDihedralResult(variants[0], variants[1], variants[2], variants[3], variants[4], variants[5], variants[6], variants[7], 90);
+        var far = new Media.Pdq.PdqDihedralResult(Noisy(h, 40, firstBit: 32), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), 90);
+        var poor = near with { Quality = 30 };
+        var files = new List<TriageInput>
+        {
+            new(1, null, null, null, "image", near, null, 100, 100, null, null),
+            new(2, null, null, null, "image", far, null, 100, 100, null, null),
+            new(3, null, null, null, "image", poor, null, 100, 100, null, null),
+        };
+        var r = TriageEngine.Run(files, [("pdq", new BankEntry { Pdq = h })]).Files;
+        Assert.Equal(TriageStatus.Known, r[0].Status);
+        Assert.Equal(20, r[0].Distance);
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal(TriageStatus.Unknown, r[2].Status); // quality under 50 is not matched
+    }
+}
