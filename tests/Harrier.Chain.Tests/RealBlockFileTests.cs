@@ -95,6 +95,12 @@ public sealed class RealBlockFileTests : IDisposable
         Assert.Equal(AddressKind.P2PK, store.KindOf(payee));
         var listed = store.AddrOuts[store.AddrOutStart[payee]..store.AddrOutStart[payee + 1]].ToArray();
         Assert.Contains(store.TxOutStart[tx], listed);
+        var pubkey = PayToPubkeyTemplate.Instance.ExtractScriptPubKeyParameters(nbTx.Outputs[0].ScriptPubKey)!;
+        var p2pkh = pubkey.GetAddress(ScriptPubKeyType.Legacy, Network.Main).ToString();
+        Assert.Equal(p2pkh, store.AddressText(payee));
+        Assert.True(store.TryFindAddress(p2pkh, out var found));
+        Assert.Equal(payee, found);
+        Assert.False(store.TryFindAddress("not-an-address", out _));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Harrier.Chain.Blocks;
 using NBitcoin;
@@ -26,11 +25,11 @@ internal sealed class ChainBuilder
     private readonly GrowableColumn<int> _outSpentBy;
     private readonly GrowableColumn<int> _outTx;
     private readonly GrowableColumn<byte> _addrKind;
-    private readonly GrowableColumn<long> _addrTextStart;
-    private readonly GrowableColumn<byte> _addrText;
+    private readonly GrowableColumn<long> _addrScriptStart;
+    private readonly GrowableColumn<byte> _addrScript;
     private readonly Dictionary<Hash32, int> _txIndex;
     private readonly Dictionary<Hash32, int> _blockIndex;
-    private readonly Dictionary<string, int> _addrIndex;
+    private readonly Dictionary<ScriptKey, int> _addrIndex;
 
     public ChainBuilder(Network network)
     {
@@ -53,12 +52,12 @@ internal sealed class ChainBuilder
         _outSpentBy = new();
         _outTx = new();
         _addrKind = new();
-        _addrTextStart = new();
-        _addrTextStart.Add(0);
-        _addrText = new();
+        _addrScriptStart = new();
+        _addrScriptStart.Add(0);
+        _addrScript = new();
         _txIndex = [];
         _blockIndex = [];
-        _addrIndex = new(StringComparer.Ordinal);
+        _addrIndex = [];
     }
 
     /// <summary>A builder holding everything in <paramref name="store"/>.</summary>
@@ -85,12 +84,11 @@ internal sealed class ChainBuilder
         _outSpentBy = GrowableColumn<int>.From(store.OutSpentBy);
         _outTx = GrowableColumn<int>.From(store.OutTx);
         _addrKind = GrowableColumn<byte>.From(store.AddressKindBytes);
-        _addrTextStart = new(store.AddressCount + 1);
-        _addrText = new();
-        _addrTextStart.Add(0);
+        _addrScriptStart = GrowableColumn<long>.From(store.AddrScriptStart);
+        _addrScript = GrowableColumn<byte>.From(store.AddrScriptBytes);
         _txIndex = new(store.TxCount);
         _blockIndex = new(store.BlockCount);
-        _addrIndex = new(store.AddressCount, StringComparer.Ordinal);
+        _addrIndex = new(store.AddressCount);
         for (var t = 0; t < store.TxCount; t++)
         {
             _txIndex[store.TxHash[t]] = t;
@@ -103,10 +101,7 @@ internal sealed class ChainBuilder
 
         for (var a = 0; a < store.AddressCount; a++)
         {
-            var text = store.AddressText(a);
-            _addrIndex[text] = a;
-            _addrText.AddRange(Encoding.UTF8.GetBytes(text));
-            _addrTextStart.Add(_addrText.Count);
+            _addrIndex[new ScriptKey(store.AddressScript(a).ToArray())] = a;
         }
     }
 
@@ -215,22 +210,23 @@ internal sealed class ChainBuilder
 
     private int AddressIdOf(Script script)
     {
-        var (text, kind) = ScriptClassifier.Classify(script, Network);
-        if (text is null)
+        var (bytes, kind) = ScriptClassifier.CanonicalScript(script.ToBytes(@unsafe: true));
+        if (bytes is null)
         {
             return -1;
         }
 
-        if (_addrIndex.TryGetValue(text, out var id))
+        var key = new ScriptKey(bytes);
+        if (_addrIndex.TryGetValue(key, out var id))
         {
             return id;
         }
 
         id = _addrKind.Count;
-        _addrIndex[text] = id;
+        _addrIndex[key] = id;
         _addrKind.Add((byte)kind);
-        _addrText.AddRange(Encoding.UTF8.GetBytes(text));
-        _addrTextStart.Add(_addrText.Count);
+        _addrScript.AddRange(bytes);
+        _addrScriptStart.Add(_addrScript.Count);
         return id;
     }
 
@@ -286,8 +282,8 @@ internal sealed class ChainBuilder
         ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.OutSpentBy), _outSpentBy.Span);
         ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.OutTx), _outTx.Span);
         ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.AddrKind), _addrKind.Span);
-        ColumnFile.Write<long>(Path.Combine(directory, ChainStore.Columns.AddrTextStart), _addrTextStart.Span);
-        ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.AddrText), _addrText.Span);
+        ColumnFile.Write<long>(Path.Combine(directory, ChainStore.Columns.AddrScriptStart), _addrScriptStart.Span);
+        ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.AddrScript), _addrScript.Span);
         ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.AddrOutStart), outStart);
         ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.AddrOuts), outs);
 

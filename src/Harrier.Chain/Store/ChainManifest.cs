@@ -4,7 +4,7 @@ namespace Harrier.Chain.Store;
 public sealed record ChainManifest
 {
     /// <summary>The current store format (bump when a column changes meaning).</summary>
-    public const int CurrentFormat = 1;
+    public const int CurrentFormat = 2;
 
     /// <summary>Store format version.</summary>
     public int Format { get; init; } = CurrentFormat;

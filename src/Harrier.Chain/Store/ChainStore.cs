@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Harrier.Chain.Blocks;
 using NBitcoin;
@@ -35,13 +34,13 @@ public sealed class ChainStore : IDisposable
     private readonly MappedColumn<int> _outSpentBy;
     private readonly MappedColumn<int> _outTx;
     private readonly MappedColumn<byte> _addrKind;
-    private readonly MappedColumn<long> _addrTextStart;
-    private readonly MappedColumn<byte> _addrText;
+    private readonly MappedColumn<long> _addrScriptStart;
+    private readonly MappedColumn<byte> _addrScript;
     private readonly MappedColumn<int> _addrOutStart;
     private readonly MappedColumn<int> _addrOuts;
     private Dictionary<Hash32, int>? _txIndex;
     private Dictionary<Hash32, int>? _blockIndex;
-    private Dictionary<string, int>? _addressIndex;
+    private Dictionary<ScriptKey, int>? _addressIndex;
 
     private ChainStore(string directory, ChainManifest manifest)
     {
@@ -63,8 +62,8 @@ public sealed class ChainStore : IDisposable
         _outSpentBy = Map<int>(Columns.OutSpentBy);
         _outTx = Map<int>(Columns.OutTx);
         _addrKind = Map<byte>(Columns.AddrKind);
-        _addrTextStart = Map<long>(Columns.AddrTextStart);
-        _addrText = Map<byte>(Columns.AddrText);
+        _addrScriptStart = Map<long>(Columns.AddrScriptStart);
+        _addrScript = Map<byte>(Columns.AddrScript);
         _addrOutStart = Map<int>(Columns.AddrOutStart);
         _addrOuts = Map<int>(Columns.AddrOuts);
         if (_blockHash.Count != manifest.Blocks || _txHash.Count != manifest.Transactions || _inSpent.Count != manifest.Inputs
@@ -176,13 +175,18 @@ public sealed class ChainStore : IDisposable
 
     public AddressKind KindOf(int address) => (AddressKind)_addrKind.Span[address];
 
-    /// <summary>The address text (base58/bech32; <c>script:HEX</c> or <c>multisig:HEX</c> otherwise).</summary>
-    public string AddressText(int address)
-    {
-        var start = _addrTextStart.Span[address];
-        var end = _addrTextStart.Span[address + 1];
-        return Encoding.UTF8.GetString(_addrText.Span[(int)start..(int)end]);
-    }
+    /// <summary>CSR offsets into <see cref="AddrScriptBytes"/>.</summary>
+    public ReadOnlySpan<long> AddrScriptStart => _addrScriptStart.Span;
+
+    /// <summary>The indexed scripts of all addresses, end to end (P2PK under its P2PKH script).</summary>
+    public ReadOnlySpan<byte> AddrScriptBytes => _addrScript.Span;
+
+    /// <summary>The script address <paramref name="address"/> is indexed under.</summary>
+    public ReadOnlySpan<byte> AddressScript(int address) =>
+        _addrScript.Span[(int)_addrScriptStart.Span[address]..(int)_addrScriptStart.Span[address + 1]];
+
+    /// <summary>The address text (base58/bech32; <c>script:HEX</c> or <c>multisig:HEX</c> otherwise), encoded on demand.</summary>
+    public string AddressText(int address) => ScriptClassifier.TextOf(AddressScript(address), Network);
 
     /// <summary>The vout of output <paramref name="output"/> within its transaction.</summary>
     public int VoutOf(int output) => output - TxOutStart[OutTx[output]];
@@ -204,21 +208,27 @@ public sealed class ChainStore : IDisposable
         return _blockIndex.TryGetValue(hash, out block);
     }
 
-    /// <summary>Address id by its text.</summary>
+    /// <summary>Address id by its text (any form <see cref="AddressText"/> produces).</summary>
     public bool TryFindAddress(string text, out int address)
     {
+        address = -1;
+        if (ScriptClassifier.KeyOf(text, Network) is not { } key)
+        {
+            return false;
+        }
+
         if (_addressIndex is null)
         {
-            var index = new Dictionary<string, int>(AddressCount, StringComparer.Ordinal);
+            var index = new Dictionary<ScriptKey, int>(AddressCount);
             for (var a = 0; a < AddressCount; a++)
             {
-                index[AddressText(a)] = a;
+                index[new ScriptKey(AddressScript(a).ToArray())] = a;
             }
 
             _addressIndex = index;
         }
 
-        return _addressIndex.TryGetValue(text, out address);
+        return _addressIndex.TryGetValue(new ScriptKey(key), out address);
     }
 
     private static Dictionary<Hash32, int> BuildIndex(ReadOnlySpan<Hash32> hashes)
@@ -297,8 +307,8 @@ public sealed class ChainStore : IDisposable
         public const string OutSpentBy = "out.spentby.col";
         public const string OutTx = "out.tx.col";
         public const string AddrKind = "addr.kind.col";
-        public const string AddrTextStart = "addr.textstart.col";
-        public const string AddrText = "addr.text.col";
+        public const string AddrScriptStart = "addr.scriptstart.col";
+        public const string AddrScript = "addr.script.col";
         public const string AddrOutStart = "addr.outstart.col";
         public const string AddrOuts = "addr.outs.col";
     }

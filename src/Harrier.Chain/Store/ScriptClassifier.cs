@@ -1,4 +1,5 @@
 using NBitcoin;
+using NBitcoin.Crypto;
 
 namespace Harrier.Chain.Store;
 
@@ -13,27 +14,74 @@ public static class ScriptClassifier
     public static (string? Text, AddressKind Kind) Classify(Script script, Network network)
     {
         ArgumentNullException.ThrowIfNull(script);
-        var bytes = script.ToBytes(@unsafe: true);
+        var (key, kind) = CanonicalScript(script.ToBytes(@unsafe: true));
+        return key is null ? (null, kind) : (TextOf(key, network), kind);
+    }
+
+    /// <summary>
+    /// The script an address is indexed under (null for OP_RETURN and empty scripts): the script itself, except a bare
+    /// public key, which is indexed under the P2PKH script of its key hash. No address encoding happens here.
+    /// </summary>
+    public static (byte[]? Key, AddressKind Kind) CanonicalScript(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (bytes.Length == 0 || bytes[0] == (byte)OpcodeType.OP_RETURN)
         {
             return (null, AddressKind.NonStandard);
         }
 
         var kind = KindOf(bytes);
-        switch (kind)
+        if (kind != AddressKind.P2PK)
         {
-            case AddressKind.P2PKH or AddressKind.P2SH or AddressKind.P2WPKH or AddressKind.P2WSH or AddressKind.P2TR or AddressKind.WitnessUnknown:
-                var dest = script.GetDestinationAddress(network);
-                return dest is null ? ("script:" + Convert.ToHexStringLower(bytes), AddressKind.NonStandard) : (dest.ToString(), kind);
-            case AddressKind.P2PK:
-                var pubkey = PayToPubkeyTemplate.Instance.ExtractScriptPubKeyParameters(script);
-                return pubkey is null
-                    ? ("script:" + Convert.ToHexStringLower(bytes), AddressKind.NonStandard)
-                    : (pubkey.GetAddress(ScriptPubKeyType.Legacy, network).ToString(), AddressKind.P2PK);
-            case AddressKind.Multisig:
-                return ("multisig:" + Convert.ToHexStringLower(bytes), AddressKind.Multisig);
-            default:
-                return ("script:" + Convert.ToHexStringLower(bytes), AddressKind.NonStandard);
+            return (bytes, kind);
+        }
+
+        var hash = Hashes.Hash160(bytes, 1, bytes.Length - 2).ToBytes();
+        var p2pkh = new byte[25];
+        p2pkh[0] = 0x76;
+        p2pkh[1] = 0xa9;
+        p2pkh[2] = 0x14;
+        hash.CopyTo(p2pkh, 3);
+        p2pkh[23] = 0x88;
+        p2pkh[24] = 0xac;
+        return (p2pkh, AddressKind.P2PK);
+    }
+
+    /// <summary>The text of an indexed script: base58/bech32 when it has a standard address, else <c>multisig:HEX</c> or <c>script:HEX</c>.</summary>
+    public static string TextOf(ReadOnlySpan<byte> key, Network network)
+    {
+        var kind = KindOf(key);
+        if (kind is AddressKind.P2PKH or AddressKind.P2SH or AddressKind.P2WPKH or AddressKind.P2WSH or AddressKind.P2TR or AddressKind.WitnessUnknown)
+        {
+            var dest = new Script(key.ToArray()).GetDestinationAddress(network);
+            if (dest is not null)
+            {
+                return dest.ToString();
+            }
+        }
+
+        return (kind == AddressKind.Multisig ? "multisig:" : "script:") + Convert.ToHexStringLower(key);
+    }
+
+    /// <summary>The indexed script of an address text (the inverse of <see cref="TextOf"/>), or null when it is not one.</summary>
+    public static byte[]? KeyOf(string text, Network network)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        try
+        {
+            foreach (var prefix in new[] { "multisig:", "script:" })
+            {
+                if (text.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return Convert.FromHexString(text.AsSpan(prefix.Length));
+                }
+            }
+
+            return BitcoinAddress.Create(text, network).ScriptPubKey.ToBytes();
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or NotSupportedException)
+        {
+            return null;
         }
     }
 
