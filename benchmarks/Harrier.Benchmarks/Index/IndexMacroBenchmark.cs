@@ -26,7 +26,7 @@ internal static class IndexMacroBenchmark
         var threads = Environment.ProcessorCount;
         Directory.CreateDirectory(outDir);
         var tag = $"{kind}-{n}-{q}";
-        using var results = new StreamWriter(Path.Combine(outDir, "results.jsonl"), append: true);
+        using var results = new StreamWriter(Path.Combine(outDir, opts.ContainsKey("plan-only") ? "plans.jsonl" : "results.jsonl"), append: true);
         void Emit(string method, object fields)
         {
             var d = new Dictionary<string, object?>
@@ -42,6 +42,17 @@ internal static class IndexMacroBenchmark
             results.WriteLine(line);
             results.Flush();
             Console.WriteLine(line);
+        }
+
+        if (opts.ContainsKey("plan-only"))
+        {
+            // The cost model's choice for this data set, without running the searches.
+            var (pr, pq) = IndexBenchData.Make(kind, n, q, seed: 20261129, shared);
+            using var planned = HammingIndex.Build(pr, new long[n]);
+            var p = planned.Plan(pq, radius);
+            Emit("plan-only", new { strategy = p.Strategy.ToString(), scan = p.ScanSeconds, mih16 = p.MultiIndex16Seconds,
+                mih32 = p.MultiIndex32Seconds, join = p.JoinSeconds });
+            return 0;
         }
 
         var bw1 = Bandwidth(1);
