@@ -169,6 +169,19 @@ def main():
                            f"{fmt(r['gbPerSec'] / b, 2) if b else '–'} |")
             out.append("")
 
+    bdn = os.path.join(os.path.dirname(results_path), "bdn-scan-kernels.md")
+    if os.path.exists(bdn):
+        out.append("### Scan kernels, BenchmarkDotNet")
+        out.append("")
+        out.append("64 queries × 262,144 uniform hashes (8 MiB), radius 31, one thread; `PlainScalarLoop` is four "
+                   "`BitOperations.PopCount` over a contiguous `Hash256[]` (the baseline of each row pair), `BlockedScan` "
+                   "the index's scan with the kernel pinned. Run: `cd /tmp && dotnet <repo>/benchmarks/Harrier.Benchmarks/bin/Release/"
+                   "net10.0/Harrier.Benchmarks.dll --filter '*ScanKernel*' --job short --inProcess`, table copied from "
+                   "`benchmarks/results/index/bdn-scan-kernels.md` (same load caveat as above).")
+        out.append("")
+        out.extend(l.rstrip("\n") for l in open(bdn))
+        out.append("")
+
     section = "\n".join(out) + "\n"
     doc = open(doc_path).read() if os.path.exists(doc_path) else "# Benchmarks\n\n"
     start = doc.find("## Hamming index")
