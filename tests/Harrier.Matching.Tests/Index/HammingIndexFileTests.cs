@@ -49,6 +49,22 @@ public sealed class HammingIndexFileTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_index_round_trips()
+    {
+        var path = Path.Combine(_dir, "empty.hidx");
+        using (var empty = new HammingIndex())
+        {
+            empty.Save(path);
+        }
+
+        using var opened = HammingIndex.Open(path);
+        Assert.Equal(0, opened.Count);
+        Assert.Empty(opened.Search(default(Hash256), 256));
+        opened.Add(default, 5);
+        Assert.Equal([new IndexMatch(0, 5, 0)], opened.Search(default(Hash256), 0));
+    }
+
+    [Fact]
     public void A_mapped_index_copies_itself_on_change_and_leaves_the_file_alone()
     {
         var (data, ids, _, path) = SavedIndex(300, 4);
