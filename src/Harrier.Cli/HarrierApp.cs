@@ -37,6 +37,7 @@ internal static class HarrierApp
         Commands.TriageCommands.Create,
         Commands.TriageCommands.CreateReport,
         Commands.EvalCommands.Create,
+        Commands.ExportCommands.Create,
     ];
 
     public static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken = default)

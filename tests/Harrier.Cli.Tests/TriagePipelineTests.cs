@@ -84,6 +84,20 @@ public sealed class TriagePipelineTests : IDisposable
             Assert.Equal(6, media.GetProperty("knownGood").GetProperty("filtered").GetInt32());
         }
 
+        // The VICS export reads back as a bank: one record per media file, VICS-US categories of the known ones kept.
+        var vics = Path.Combine(_root, "export.vics.json");
+        Assert.Equal(0, (await CliRunner.RunAsync("export", "vics", "--out", vics, "--case", caseDir)).ExitCode);
+        var reimported = await CliRunner.RunAsync("banks", "import", vics, "--name", "round-trip", "--case", caseDir, "--json");
+        Assert.Equal(0, reimported.ExitCode);
+        using (var doc = JsonDocument.Parse(reimported.Out))
+        {
+            Assert.Equal(38, doc.RootElement.GetProperty("entries").GetInt32());
+            Assert.Equal("VICS 2.0 US #Media", doc.RootElement.GetProperty("version").GetString());
+        }
+
+        Assert.DoesNotContain(".mp4", File.ReadAllText(vics), StringComparison.Ordinal);
+        Assert.Contains("\"Category\": 1", File.ReadAllText(vics), StringComparison.Ordinal);
+
         Assert.Equal(0, (await CliRunner.RunAsync("audit", "verify", "--case", caseDir)).ExitCode);
     }
 
