@@ -157,7 +157,38 @@ public static class BlockFileReader
 
     private static List<FoundBlock> ReadFramed(string file, byte[] data, Network? expected, List<ChainReadError> errors)
     {
-        var found = new List<FoundBlock>();
+        // Framing first (sequential, cheap), then the blocks parse and hash-check in parallel, kept in file order.
+        var records = new List<(long Offset, int Size, Network Network)>();
+        var framingErrors = new List<ChainReadError>();
+        Frame(file, data, expected, framingErrors, records);
+        var blocks = new Block?[records.Count];
+        var parseErrors = new List<ChainReadError>?[records.Count];
+        Parallel.For(0, records.Count, i =>
+        {
+            var (offset, size, net) = records[i];
+            var local = new List<ChainReadError>();
+            blocks[i] = TryLoad(file, offset, data.AsSpan((int)offset + 8, size).ToArray(), net, local);
+            parseErrors[i] = local.Count > 0 ? local : null;
+        });
+
+        var found = new List<FoundBlock>(records.Count);
+        var all = new List<ChainReadError>(framingErrors);
+        for (var i = 0; i < records.Count; i++)
+        {
+            if (blocks[i] is { } b)
+            {
+                found.Add(new FoundBlock(file, records[i].Offset, records[i].Network, b));
+            }
+
+            all.AddRange(parseErrors[i] ?? []);
+        }
+
+        errors.AddRange(all.OrderBy(e => e.Offset));
+        return found;
+    }
+
+    private static void Frame(string file, byte[] data, Network? expected, List<ChainReadError> errors, List<(long, int, Network)> records)
+    {
         var network = expected;
         long pos = 0;
         while (pos < data.Length)
@@ -211,16 +242,9 @@ public static class BlockFileReader
                 continue;
             }
 
-            var block = TryLoad(file, pos, data.AsSpan((int)pos + 8, (int)size).ToArray(), network, errors);
-            if (block is not null)
-            {
-                found.Add(new FoundBlock(file, pos, network, block));
-            }
-
+            records.Add((pos, (int)size, network));
             pos += 8 + size;
         }
-
-        return found;
     }
 
     private static long SkipRecord(byte[] data, long pos)
@@ -253,6 +277,14 @@ public static class BlockFileReader
         try
         {
             var block = Block.Load(bytes, network);
+
+            // Cache hashes: the merkle check, linking and the store each need every txid once more.
+            block.Header.PrecomputeHash(false, true);
+            foreach (var tx in block.Transactions)
+            {
+                tx.PrecomputeHash(false, true);
+            }
+
             if (!block.Header.CheckProofOfWork())
             {
                 errors.Add(new ChainReadError(file, offset, "block hash does not meet its proof-of-work target; block skipped"));
