@@ -262,6 +262,46 @@ public sealed class RealBlockFileTests : IDisposable
     }
 
     [Fact]
+    public void The_ten_testnet_blocks_of_the_bip158_vectors_parse_and_hash_check()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RustBlocks, "blockfilters.json")));
+        var rows = doc.RootElement.EnumerateArray().Skip(1).ToList();
+        var dir = Directory.CreateDirectory(Path.Combine(_root, "bip158")).FullName;
+        var expected = new List<string>();
+        foreach (var row in rows)
+        {
+            var height = row[0].GetInt32();
+            expected.Add(row[1].GetString()!);
+            File.WriteAllText(Path.Combine(dir, $"block{height:D8}.hex"), row[2].GetString());
+        }
+
+        var result = ChainImporter.Import(Path.Combine(_root, "store"), dir, new ChainImportOptions { Network = Network.TestNet });
+        Assert.Empty(result.Errors);
+        Assert.Equal(rows.Count, result.BlocksFound);
+
+        // Testnet genesis starts the chain; the others (heights 2 and up, parents absent) are reported unlinked.
+        Assert.Equal(1, result.BlocksAdded);
+        Assert.Equal(Network.TestNet.GetGenesis().GetHash().ToString(), result.Manifest.Tip);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), result.UnlinkedBlocks.Append(result.Manifest.Tip).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xf9, 0xbe, 0xb4, 0xd9 }, "main")]
+    [InlineData(new byte[] { 0x0b, 0x11, 0x09, 0x07 }, "testnet")]
+    [InlineData(new byte[] { 0xfa, 0xbf, 0xb5, 0xda }, "regtest")]
+    [InlineData(new byte[] { 0x0a, 0x03, 0xcf, 0x40 }, "signet")]
+    [InlineData(new byte[] { 0x1c, 0x16, 0x3f, 0x28 }, "testnet4")]
+    public void On_disk_magic_names_the_network(byte[] magic, string name)
+    {
+        var network = ChainNetworks.FromMagic(magic);
+        Assert.NotNull(network);
+        Assert.Equal(name, ChainNetworks.NameOf(network));
+        Assert.Equal(network, ChainNetworks.FromName(name));
+        Assert.Equal(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(magic), ChainNetworks.MagicOf(network));
+        Assert.Equal(network.Magic, ChainNetworks.MagicOf(network));
+    }
+
+    [Fact]
     public void Hex_block_with_bom_and_a_testnet_raw_block_parse()
     {
         var hex = Path.Combine(NBitcoinBlocks, "block169482.txt");
