@@ -343,8 +343,14 @@ public static class TriageEngine
         }
     }
 
+    /// <summary>
+    /// Rendition candidates are joined strongest first, and only while the two groups hold no frame size in common: a
+    /// platform makes one file per quality level, so two files of one size are two uploads (a re-upload with a logo
+    /// matches its source as well as a rendition does, but repeats its sizes).
+    /// </summary>
     private static void VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions, UnionFind scenes)
     {
+        var candidates = new List<(int A, int B, double Lo, double Distance)>();
         for (var a = 0; a < files.Count; a++)
         {
             var fa = frames.Kept[a];
@@ -353,9 +359,9 @@ public static class TriageEngine
                 continue;
             }
 
-            var candidates = frames.Index.Search(fa.Select(f => f.Hash).ToArray(), options.Vpdq.Distance)
+            var near = frames.Index.Search(fa.Select(f => f.Hash).ToArray(), options.Vpdq.Distance)
                 .Select(m => (int)(m.Id >> 20)).Where(b => b > a).Distinct().ToList();
-            foreach (var b in candidates)
+            foreach (var b in near)
             {
                 var r = VpdqMatcher.Match(fa, frames.Kept[b]!, options.Vpdq);
                 var hi = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
@@ -363,7 +369,7 @@ public static class TriageEngine
                 if (lo >= options.RenditionPercent && SameShape(files[a], files[b], options)
                     && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance)
                 {
-                    renditions.Union(a, b);
+                    candidates.Add((a, b, lo, MeanNearest(fa, frames.Kept[b]!)));
                     scenes.Union(a, b);
                 }
                 else if (hi >= options.ScenePercent && lo >= options.SceneMinPercent)
@@ -372,6 +378,52 @@ public static class TriageEngine
                 }
             }
         }
+
+        var sizes = new Dictionary<int, HashSet<(int, int)>>();
+        HashSet<(int, int)> SizesOf(int root, int member) =>
+            sizes.TryGetValue(root, out var set) ? set : sizes[root] = [(files[member].Width ?? 0, files[member].Height ?? 0)];
+        foreach (var (a, b, _, _) in candidates.OrderByDescending(c => c.Lo).ThenBy(c => c.Distance).ThenBy(c => c.A).ThenBy(c => c.B))
+        {
+            var ra = renditions.Find(a);
+            var rb = renditions.Find(b);
+            if (ra == rb)
+            {
+                continue;
+            }
+
+            var sa = SizesOf(ra, a);
+            var sb = SizesOf(rb, b);
+            if (sa.Overlaps(sb))
+            {
+                continue;
+            }
+
+            renditions.Union(a, b);
+            var root = renditions.Find(a);
+            var merged = new HashSet<(int, int)>(sa);
+            merged.UnionWith(sb);
+            sizes.Remove(ra);
+            sizes.Remove(rb);
+            sizes[root] = merged;
+        }
+    }
+
+    /// <summary>The mean, over <paramref name="a"/>'s frames, of the distance to the nearest frame of <paramref name="b"/>.</summary>
+    private static double MeanNearest(IReadOnlyList<VpdqFeature> a, IReadOnlyList<VpdqFeature> b)
+    {
+        double sum = 0;
+        foreach (var x in a)
+        {
+            var best = int.MaxValue;
+            foreach (var y in b)
+            {
+                best = Math.Min(best, x.Hash.DistanceTo(y.Hash));
+            }
+
+            sum += best;
+        }
+
+        return a.Count == 0 ? 0 : sum / a.Count;
     }
 
     private static bool SameShape(TriageInput a, TriageInput b, TriageOptions options)
@@ -382,6 +434,11 @@ public static class TriageEngine
         }
 
         if (Math.Abs(da - db) > options.RenditionDurationTolerance * Math.Max(da, db))
+        {
+            return false;
+        }
+
+        if (a.FrameRate is { } fa && b.FrameRate is { } fb && Math.Abs(fa - fb) > 0.01 * Math.Max(fa, fb))
         {
             return false;
         }

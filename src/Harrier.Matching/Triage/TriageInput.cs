@@ -26,4 +26,8 @@ public sealed record TriageInput(
     int? Width,
     int? Height,
     double? DurationSeconds,
-    string? FirstSeenUtc);
+    string? FirstSeenUtc)
+{
+    /// <summary>A video's frame rate, when known (renditions of one upload share it).</summary>
+    public double? FrameRate { get; init; }
+}

@@ -83,6 +83,26 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void A_re_upload_with_a_logo_repeats_the_frame_sizes_so_it_is_another_upload_of_the_same_scene()
+    {
+        var a = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(a), 320, 10),
+            VideoFile(2, Video(a.Select(h => Noisy(h, 24))), 160, 10),
+            VideoFile(3, Video(a.Select(h => Noisy(h, 8, firstBit: 40))), 320, 10),   // logo: the same sizes again
+            VideoFile(4, Video(a.Select(h => Noisy(h, 24, firstBit: 40))), 160, 10),
+            VideoFile(5, Video(a.Select(h => Noisy(h, 4, firstBit: 20))), 160, 10) with { FrameRate = 8 }, // fps re-upload
+        };
+        var r = TriageEngine.Run(files.Select(f => f.FrameRate is null ? f with { FrameRate = 12 } : f).ToList(), []).Files;
+        Assert.Equal(r[0].RenditionGroup, r[1].RenditionGroup);
+        Assert.Equal(r[2].RenditionGroup, r[3].RenditionGroup);
+        Assert.NotEqual(r[0].RenditionGroup, r[2].RenditionGroup);
+        Assert.Null(r[4].RenditionGroup);
+        Assert.All(r, x => Assert.Equal(r[0].SceneGroup, x.SceneGroup));
+    }
+
+    [Fact]
     public void A_rendition_that_matches_no_bank_itself_becomes_a_near_duplicate_of_its_known_upload()
     {
         var a = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
