@@ -122,6 +122,10 @@ public sealed class RealBlockFileTests : IDisposable
         using var b = ChainStore.Open(inc);
         Assert.Equal(a.Manifest.Tip, b.Manifest.Tip);
         Assert.Equal(3, b.Manifest.Imports);
+        Assert.Equal(a.InputCount - first.InputsAdded, second.InputsAdded);
+        Assert.Equal(a.OutputCount, first.OutputsAdded + second.OutputsAdded);
+        Assert.Equal(0, again.OutputsAdded);
+        Assert.Throws<FileNotFoundException>(() => ChainImporter.Import(inc, Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName));
         Assert.True(a.TxHash.SequenceEqual(b.TxHash));
         Assert.True(a.InSpent.SequenceEqual(b.InSpent));
         Assert.True(a.OutSpentBy.SequenceEqual(b.OutSpentBy));

@@ -42,6 +42,7 @@ public static class ChainImporter
         var readClock = Stopwatch.StartNew();
         ChainBuilder? builder = null;
         Network? network = options.Network;
+        long inputsBefore = 0, outputsBefore = 0;
         if (ChainStore.Exists(storeDirectory))
         {
             using var existing = ChainStore.Open(storeDirectory);
@@ -52,9 +53,16 @@ public static class ChainImporter
 
             network = existing.Network;
             builder = new ChainBuilder(existing);
+            inputsBefore = existing.InputCount;
+            outputsBefore = existing.OutputCount;
         }
 
         var files = BlockFileReader.ListBlockFiles(source);
+        if (files.Count == 0)
+        {
+            throw new FileNotFoundException($"no block files (blk*.dat, *.raw, *.bin, *.hex, block*.txt) in {source}", source);
+        }
+
         var folder = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : source;
         var xorKey = BlockFileReader.ReadXorKey(folder);
         var errors = new List<ChainReadError>();
@@ -78,7 +86,6 @@ public static class ChainImporter
         builder ??= new ChainBuilder(network);
         var plan = Plan(builder, found);
         var txBefore = builder.TxCount;
-        var inputsBefore = builder.BlockCount == 0 ? 0 : 0L;
         for (var i = 0; i < plan.Append.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -90,20 +97,12 @@ public static class ChainImporter
         }
 
         builder.Imports++;
-        var before = ChainStore.Exists(storeDirectory) ? ReadCounts(storeDirectory) : (0L, 0L);
         var manifest = builder.Write(storeDirectory);
         buildClock.Stop();
-        _ = inputsBefore;
         return new ChainImportResult(files.Count, found.Count, plan.Append.Count, plan.AlreadyStored,
             plan.Stale.Select(b => b.Hash.ToString()).ToList(), plan.Unlinked.Select(b => b.Hash.ToString()).ToList(),
-            builder.TxCount - txBefore, manifest.Inputs - before.Item1, manifest.Outputs - before.Item2, manifest, errors,
+            builder.TxCount - txBefore, manifest.Inputs - inputsBefore, manifest.Outputs - outputsBefore, manifest, errors,
             readClock.Elapsed, buildClock.Elapsed);
-    }
-
-    private static (long, long) ReadCounts(string directory)
-    {
-        using var s = ChainStore.Open(directory);
-        return (s.InputCount, s.OutputCount);
     }
 
     internal sealed record ImportPlan(List<FoundBlock> Append, List<FoundBlock> Stale, List<FoundBlock> Unlinked, int AlreadyStored);
