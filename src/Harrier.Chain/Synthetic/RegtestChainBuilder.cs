@@ -57,6 +57,44 @@ public sealed class RegtestChainBuilder
         return new Coin(block.Transactions[0], 0);
     }
 
+    /// <summary>Mines a block whose coinbase pays 50 BTC to <paramref name="script"/>; returns that output as a coin.</summary>
+    public Coin MineToScript(Script script)
+    {
+        var block = MineBlock("miner");
+        var coinbase = block.Transactions[0];
+        coinbase.Outputs[0].ScriptPubKey = script;
+        block.UpdateMerkleRoot();
+        block.Header.Nonce = 0;
+        while (!block.Header.CheckProofOfWork())
+        {
+            block.Header.Nonce++;
+        }
+
+        return new Coin(coinbase, 0);
+    }
+
+    /// <summary>Queues a spend of arbitrary coins (e.g. P2WSH multisig <see cref="ScriptCoin"/>s) signed with <paramref name="keys"/>.</summary>
+    public Transaction SpendCoins(IReadOnlyList<ICoin> coins, IReadOnlyList<Key> keys, IReadOnlyList<(string To, long Sats)> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(coins);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(outputs);
+        var tx = Network.CreateTransaction();
+        foreach (var coin in coins)
+        {
+            tx.Inputs.Add(new TxIn(coin.Outpoint) { Sequence = Sequence.Final });
+        }
+
+        foreach (var (to, sats) in outputs)
+        {
+            tx.Outputs.Add(Money.Satoshis(sats), AddressOf(to));
+        }
+
+        tx.Sign(keys.Select(k => k.GetBitcoinSecret(Network)).ToArray(), coins.ToArray());
+        _pending.Add(tx);
+        return tx;
+    }
+
     /// <summary>Queues a signed spend of named coins to (address name, satoshis) outputs, in the given order.</summary>
     public Transaction Spend(IReadOnlyList<(Coin Coin, string Owner)> inputs, IReadOnlyList<(string To, long Sats)> outputs, uint lockTime = 0)
     {
