@@ -43,6 +43,7 @@ public static class TriageEngine
         ImageLinks(files, options, frames, scenes);
 
         var categoryByDigest = CategoriesByDigest(bank);
+        var byDigest = RecordsByDigest(bank);
         var results = new TriageResult?[n];
         for (var i = 0; i < n; i++)
         {
@@ -55,11 +56,17 @@ public static class TriageEngine
             {
                 var ordered = matches[i].OrderBy(m => m.Distance).ThenBy(m => m.Entry).ToList();
                 var best = ordered[0];
-                var cats = ordered.Select(m => (bank[m.Entry].Bank, Category: CategoryOf(bank[m.Entry].Entry, categoryByDigest)))
-                    .Where(c => c.Category is not null).ToList();
-                var primary = cats.Count > 0 ? cats[0] : (bank[best.Entry].Bank, Category: (BankCategory?)null);
-                var conflicts = cats.Where(c => c.Category != primary.Category).Select(c => $"{c.Bank}: {c.Category}").Distinct(StringComparer.Ordinal).ToList();
-                results[i] = new TriageResult(f.Id, TriageStatus.Known, best.Method, primary.Bank, primary.Category, best.Distance, conflicts,
+                // The category comes from the matched record and every record holding the same digests; banks that
+                // disagree about that one record are conflicts. Matching several different records (perceptually)
+                // is not a conflict between banks.
+                var same = SameRecord(bank, best.Entry, byDigest);
+                var primary = same.Count > 0
+                    ? same[0]
+                    : ordered.Select(m => (bank[m.Entry].Bank, Category: CategoryOf(bank[m.Entry].Entry, categoryByDigest)))
+                        .Where(c => c.Category is not null).Select(c => (c.Bank, Category: c.Category!.Value)).DefaultIfEmpty((bank[best.Entry].Bank, default)).First();
+                var conflicts = same.Where(c => c.Category != primary.Category).Select(c => $"{c.Bank}: {c.Category}").Distinct(StringComparer.Ordinal).ToList();
+                var category = primary.Category == default ? (BankCategory?)null : primary.Category;
+                results[i] = new TriageResult(f.Id, TriageStatus.Known, best.Method, primary.Bank, category, best.Distance, conflicts,
                     null, null, false, null, []);
             }
             else
@@ -186,6 +193,49 @@ public static class TriageEngine
         }
 
         return new TriageOutcome(results, sceneGroups);
+    }
+
+    /// <summary>Every categorised record, by each of its digests, in bank order.</summary>
+    private static Dictionary<string, List<int>> RecordsByDigest(IReadOnlyList<(string Bank, BankEntry Entry)> bank)
+    {
+        var map = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var e = 0; e < bank.Count; e++)
+        {
+            var entry = bank[e].Entry;
+            if (entry.Category is null)
+            {
+                continue;
+            }
+
+            foreach (var d in new[] { entry.Md5, entry.Sha1, entry.Sha256 }.Where(d => d is not null).Distinct())
+            {
+                (map.TryGetValue(d!, out var list) ? list : map[d!] = []).Add(e);
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>The categories of <paramref name="entry"/> and of every record sharing one of its digests, in bank order.</summary>
+    private static List<(string Bank, BankCategory Category)> SameRecord(IReadOnlyList<(string Bank, BankEntry Entry)> bank, int entry,
+        Dictionary<string, List<int>> byDigest)
+    {
+        var e = bank[entry].Entry;
+        var ids = new SortedSet<int>();
+        if (e.Category is not null)
+        {
+            ids.Add(entry);
+        }
+
+        foreach (var d in new[] { e.Md5, e.Sha1, e.Sha256 })
+        {
+            if (d is not null && byDigest.TryGetValue(d, out var list))
+            {
+                ids.UnionWith(list);
+            }
+        }
+
+        return [.. ids.Select(i => (bank[i].Bank, bank[i].Entry.Category!.Value))];
     }
 
     private static BankCategory? CategoryOf(BankEntry e, Dictionary<string, BankCategory> byDigest) =>

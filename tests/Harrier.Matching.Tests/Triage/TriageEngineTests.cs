@@ -103,6 +103,33 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void Banks_disagreeing_about_one_record_are_a_conflict_but_matching_two_records_is_not()
+    {
+        var h = RandomHash();
+        var image = new Media.Pdq.PdqDihedralResult(h, RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), 90);
+        const string Md5A = "000000000000000000000000000000aa", Md5B = "000000000000000000000000000000bb";
+        var bank = new List<(string, BankEntry)>
+        {
+            ("vics", new BankEntry { Md5 = Md5A, Category = new BankCategory("VICS-US", "1") }),
+            ("vics", new BankEntry { Md5 = Md5B, Category = new BankCategory("VICS-US", "2") }),
+            ("partner", new BankEntry { Md5 = Md5A, Category = new BankCategory("VICS-US", "2") }),
+            ("pdq", new BankEntry { Md5 = Md5A, Pdq = Noisy(h, 4) }),
+            ("pdq", new BankEntry { Md5 = Md5B, Pdq = Noisy(h, 8, firstBit: 32) }),
+        };
+        var files = new List<TriageInput>
+        {
+            new(1, null, null, null, "image", image, null, 10, 10, null, null),
+            new(2, Md5B, null, null, "other", null, null, null, null, null, null),
+        };
+        var r = TriageEngine.Run(files, bank).Files;
+        Assert.Equal(4, r[0].Distance); // the nearer record, A
+        Assert.Equal(new BankCategory("VICS-US", "1"), r[0].Category);
+        Assert.Equal(["partner: VICS-US:2"], r[0].Conflicts); // about record A; record B's category is not a conflict
+        Assert.Equal(new BankCategory("VICS-US", "2"), r[1].Category);
+        Assert.Empty(r[1].Conflicts);
+    }
+
+    [Fact]
     public void A_rendition_that_matches_no_bank_itself_becomes_a_near_duplicate_of_its_known_upload()
     {
         var a = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
