@@ -267,10 +267,11 @@ public sealed class EvidenceRegistry
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
         var list = new List<EvidenceFile>();
-        await using var cmd = CaseDatabase.Command(connection, null, """
-            SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error
-            FROM evidence_files WHERE (@e IS NULL OR exhibit_id = @e) ORDER BY exhibit_id, rel_path
-            """, ("@e", exhibitId));
+        // Two statements rather than "@e IS NULL OR …": PostgreSQL cannot type an untyped NULL parameter.
+        const string Columns = "SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error FROM evidence_files";
+        await using var cmd = exhibitId is null
+            ? CaseDatabase.Command(connection, null, Columns + " ORDER BY exhibit_id, rel_path")
+            : CaseDatabase.Command(connection, null, Columns + " WHERE exhibit_id = @e ORDER BY exhibit_id, rel_path", ("@e", exhibitId));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

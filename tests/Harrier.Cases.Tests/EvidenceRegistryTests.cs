@@ -95,6 +95,7 @@ public sealed class EvidenceRegistryTests
         Assert.Equal(0, second.Registered);
         Assert.Equal(25, second.AlreadyRecorded);
         Assert.Equal(25, (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).Count);
+        Assert.Equal(25, (await store.Evidence.ListAsync(null, CancellationToken.None)).Count);
     }
 
     [Theory]
