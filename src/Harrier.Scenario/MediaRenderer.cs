@@ -6,7 +6,7 @@ namespace Harrier.Scenario;
 
 /// <summary>
 /// Renders the world's media with ffmpeg (a child process per file): slideshows of the benign photos with a slow
-/// pan, mandelbrot/life/cellauto patterns with per-item parameters, renditions with different sizes, encoders and
+/// pan, life/cellauto patterns with per-item seeds and rules, renditions with different sizes, encoders and
 /// quality, transformed re-uploads and compilations, and still images with the PDQ robustness transforms.
 /// Bit-exact flags and one encoder thread keep the bytes the same from run to run.
 /// </summary>
@@ -38,14 +38,12 @@ internal sealed class MediaRenderer(string outDir, int fps = 12)
             return (inputs, sb.ToString());
         }
 
-        var source = item.Pattern switch
-        {
-            "life" => $"life=size=320x180:rate={fps}:seed={item.Id}:ratio=0.{10 + item.Id % 80}",
-            "cellauto" => $"cellauto=size=320x180:rate={fps}:seed={item.Id}:rule={18 + item.Id % 100}",
-            _ => string.Create(inv, $"mandelbrot=size=320x180:rate={fps}:start_x={-0.75 + (item.Id % 17) * 0.01:F3}:start_y={0.1 + (item.Id % 13) * 0.01:F3}:start_scale={1.0 + item.Id % 7 * 0.3:F2}"),
-        };
+        var source = item.Pattern == "life"
+            ? $"life=size=64x36:rate={fps}:seed={item.Id * 7919}:ratio=0.{10 + item.Id % 80}:mold={item.Id % 50}:life_color=#{item.Id * 2654435761 % 0xFFFFFF:x6}:death_color=#{item.Id * 40503 % 0xFFFFFF:x6}"
+            : $"cellauto=size=64x36:rate={fps}:seed={item.Id * 7919}:rule={30 + item.Id * 37 % 200}:scroll=1";
         return (["-f", "lavfi", "-t", seconds.ToString(inv), "-i", source],
-            $"[{inputOffset}:v]format=yuv420p,hue=h={item.Id * 37 % 360}[s{item.Id}]");
+            // Automata run on a 64×36 grid shown with 5-pixel cells: coarse shapes that survive every rendition.
+            $"[{inputOffset}:v]scale=320:180:flags=neighbor,format=yuv420p,hue=h={item.Id * 37 % 360}[s{item.Id}]");
     }
 
     private static string VariantFilter(string variant) => variant switch

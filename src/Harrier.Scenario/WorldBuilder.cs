@@ -50,7 +50,9 @@ internal static class WorldBuilder
 {
     private static readonly long Start = new DateTimeOffset(2022, 4, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
     private static readonly long End = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
-    private static readonly string[] Patterns = ["testsrc2", "smptebars", "rgbtestsrc", "mandelbrot", "life", "cellauto"];
+    // Cellular automata with per-item seeds and rules: each item is visually its own. (Parametrised mandelbrot zooms
+    // looked alike to perceptual hashes across items, which made the ground truth wrong.)
+    private static readonly string[] Patterns = ["life", "cellauto"];
     private static readonly string[] Labels = ["label-alpha", "label-beta", "label-gamma", "label-delta", "label-epsilon"];
     private static readonly string[] Variants = ["trim", "crop", "logo", "letterbox", "fps"];
     private static readonly string[] Qualities = ["low", "medium", "high"];
@@ -123,11 +125,18 @@ internal static class WorldBuilder
         var uploaderAccounts = AccountsOf(PersonRole.Uploader);
         var categoriserAccounts = AccountsOf(PersonRole.Categoriser);
 
+        // Photos are dealt without replacement from a seeded shuffle, so no two rendered items share a photo
+        // (two items sharing frames would be one scene in the truth's eyes and two in the generator's).
+        var deck = photos.ToArray();
+        new Random(seed ^ 0x9407).Shuffle(deck);
+        var perItem = preset.RenderedItems * 3 <= deck.Length ? 3 : 2;
+        var dealt = 0;
+
         // Items: ~45 % known to an earlier case's hash sets; the rest first seen here, uploaded by a producer.
         for (var i = 1; i <= preset.Items; i++)
         {
-            var slideshow = photos.Count >= 3 && r.NextDouble() < 0.7;
-            var picked = slideshow ? Enumerable.Range(0, 3).Select(_ => photos[r.Next(photos.Count)]).ToList() : [];
+            var slideshow = deck.Length >= perItem && r.NextDouble() < 0.7;
+            var picked = slideshow ? Enumerable.Range(0, perItem).Select(_ => deck[dealt++ % deck.Length]).ToList() : [];
             var known = r.NextDouble() < 0.45;
             var uploader = known ? uploaderAccounts[r.Next(uploaderAccounts.Count)] : producerAccounts[r.Next(producerAccounts.Count)];
             world.Items.Add(new ContentItem(i, slideshow ? "slideshow" : "pattern", picked, Patterns[r.Next(Patterns.Length)], known,
