@@ -131,6 +131,13 @@ public sealed class CaseCommandTests : IDisposable
         Assert.Equal(doc.RootElement.GetProperty("eval").GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble(),
             eval.RootElement.GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble());
 
+        // The money half ran too: payer → exchange attribution at the targets, and one request per exchange.
+        var attribution = eval.RootElement.GetProperty("chain").GetProperty("attribution");
+        Assert.True(attribution.GetProperty("known").GetInt32() > 0);
+        Assert.True(attribution.GetProperty("precision").GetDouble() >= 0.99, attribution.ToString());
+        Assert.True(attribution.GetProperty("recall").GetDouble() >= 0.95, attribution.ToString());
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_root, "demo", "requests"), "*.csv", SearchOption.AllDirectories));
+
         // A second run replaces its own previous output; a folder that is not a demo is refused.
         Assert.Equal(0, (await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json")).ExitCode);
         Directory.CreateDirectory(Path.Combine(_root, "busy"));

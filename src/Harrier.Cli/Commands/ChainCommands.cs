@@ -17,7 +17,7 @@ namespace Harrier.Cli.Commands;
 /// </summary>
 internal static class ChainCommands
 {
-    private static readonly JsonSerializerOptions TraceJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    internal static readonly JsonSerializerOptions TraceJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -42,7 +42,7 @@ internal static class ChainCommands
 
     private static string TagsDir(CaseStore store) => Path.Combine(store.CaseDir, "tags");
 
-    private static string TracePath(CaseStore store) => Path.Combine(ChainDir(store), "trace.json");
+    internal static string TracePath(CaseStore store) => Path.Combine(ChainDir(store), "trace.json");
 
     private static ChainStore OpenChain(CaseStore store)
     {

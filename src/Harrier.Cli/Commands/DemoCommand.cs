@@ -6,13 +6,15 @@ using Harrier.Cases;
 using Harrier.Cases.Triage;
 using Harrier.Matching.Banks;
 using Harrier.Scenario;
+using Microsoft.Data.Sqlite;
 
 namespace Harrier.Cli.Commands;
 
 /// <summary>
 /// <c>harrier demo</c>: the media half of the main job end to end on a generated seized platform: scenario →
 /// case → evidence (media/) → every hash set as a bank → ingest → triage → report → evaluation against the truth.
-/// Prints where the report is and the evaluation table, and writes <c>DIR/eval.json</c>.
+/// Then the money half: chain import, clustering, tag packs, tracing and one data request per exchange. Prints where
+/// the report and requests are and the evaluation table, and writes <c>DIR/eval.json</c>.
 /// </summary>
 internal static class DemoCommand
 {
@@ -93,9 +95,13 @@ internal static class DemoCommand
 
             var report = await TriageCommands.WriteReportAsync(ctx, store, "demo run", ct);
             Lap("report");
+            var requestsDir = Path.Combine(dir, "requests");
+            await RunChainAsync(ctx, scenarioDir, caseDir, requestsDir, ct);
+            Lap("chain");
             var evaluation = await EvalCommands.EvaluateAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
+            var chainScore = await EvalCommands.EvaluateChainAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             Lap("eval");
-            var evalJson = EvalCommands.ToJson(evaluation);
+            var evalJson = EvalCommands.ToJson(evaluation, chainScore);
             var evalPath = Path.Combine(dir, "eval.json");
             await File.WriteAllTextAsync(evalPath, JsonSerializer.Serialize(evalJson, Indented), ct);
             var audit = await store.Audit.VerifyAsync(ct);
@@ -128,8 +134,9 @@ internal static class DemoCommand
                     $"evidence:  {added.Registered} files; banks: {banks.Count} ({banks.Sum(b => b.Entries)} entries); ingested: {string.Join(", ", ingested.Kinds.Select(k => $"{k.Value} {k.Key}"))}"));
                 TriageCommands.Print(ctx, triage);
                 ctx.Out.WriteLine($"report:    {report}");
+                ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");
                 ctx.Out.WriteLine($"eval:      {evalPath}");
-                EvalCommands.PrintTable(ctx.Out, evaluation);
+                EvalCommands.PrintTable(ctx.Out, evaluation, chainScore);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"stages (s): {string.Join(", ", stages.Select(s => $"{s.Stage} {s.Seconds:F1}"))}; peak memory {peak / (1024.0 * 1024):F0} MiB"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -139,6 +146,49 @@ internal static class DemoCommand
             return ok ? ExitCodes.Ok : ExitCodes.Failures;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The money half, as an analyst runs it: the platform's deposit addresses, then chain import → cluster (with the
+    /// deposits as known payees) → tag packs → trace → data requests. The same commands, in process, so every step is
+    /// audited exactly as when typed.
+    /// </summary>
+    private static async Task RunChainAsync(CommandContext ctx, string scenarioDir, string caseDir, string requestsDir, CancellationToken ct)
+    {
+        var deposits = Path.Combine(caseDir, "deposits.csv");
+        var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(scenarioDir, "platform", "platform.sqlite"), Mode = SqliteOpenMode.ReadOnly, Pooling = false };
+        await using (var db = new SqliteConnection(cs.ToString()))
+        {
+            await db.OpenAsync(ct);
+            await using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT deposit_address, id FROM users ORDER BY id";
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            await using var w = new StreamWriter(deposits);
+            while (await reader.ReadAsync(ct))
+            {
+                await w.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)},{reader.GetInt64(1)}"));
+            }
+        }
+
+        string[] common = ["--case", caseDir, "--actor", ctx.Actor, "--progress", "none", .. ctx.Db is null ? Array.Empty<string>() : ["--db", ctx.Db]];
+        string[][] steps =
+        [
+            ["chain", "import", Path.Combine(scenarioDir, "chain")],
+            ["chain", "cluster", "--deposits", deposits],
+            ["tags", "import", Path.Combine(scenarioDir, "tags")],
+            ["chain", "trace", "--deposits", deposits, "--json"],
+            ["chain", "requests", "--out", requestsDir],
+        ];
+        foreach (var step in steps)
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            var code = await HarrierApp.RunAsync([.. step, .. common], new CliHost(stdout, stderr, ctx.Time) { Interactive = false }, ct);
+            if (code != ExitCodes.Ok)
+            {
+                throw new CliException($"demo: 'harrier {string.Join(' ', step.Take(2))}' failed (exit {code}): {stderr.ToString().Trim()}");
+            }
+        }
     }
 
     private static void PrepareOutput(string dir)

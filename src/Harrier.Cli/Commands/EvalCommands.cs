@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Harrier.Cases;
 using Harrier.Cases.Triage;
+using Harrier.Chain.Tracing;
 using Harrier.Matching.Triage;
 using Harrier.Scenario.Evaluation;
 
@@ -18,13 +20,14 @@ internal static class EvalCommands
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
             var evaluation = await EvaluateAsync(ctx, store, parse.GetValue(truth)!, ct);
+            var chain = await EvaluateChainAsync(ctx, store, parse.GetValue(truth)!, ct);
             if (ctx.Json)
             {
-                ctx.WriteJson(ToJson(evaluation));
+                ctx.WriteJson(ToJson(evaluation, chain));
             }
             else
             {
-                PrintTable(ctx.Out, evaluation);
+                PrintTable(ctx.Out, evaluation, chain);
             }
 
             return ExitCodes.Ok;
@@ -61,8 +64,45 @@ internal static class EvalCommands
         return evaluation;
     }
 
-    internal static object ToJson(MediaEvaluation e) => new
+    /// <summary>
+    /// Payer → exchange attribution of the case's last <c>chain trace</c> against the truth's payments; null when the
+    /// case has no trace.
+    /// </summary>
+    internal static async Task<AttributionScore?> EvaluateChainAsync(CommandContext ctx, CaseStore store, string truthPath, CancellationToken ct)
     {
+        var tracePath = ChainCommands.TracePath(store);
+        if (!File.Exists(tracePath))
+        {
+            return null;
+        }
+
+        var report = JsonSerializer.Deserialize<TraceReport>(await File.ReadAllTextAsync(tracePath, ct), ChainCommands.TraceJson)
+            ?? throw new CliException($"{tracePath} is empty");
+        using var truth = JsonDocument.Parse(await File.ReadAllTextAsync(truthPath, ct));
+        var payments = truth.RootElement.GetProperty("payments").EnumerateArray()
+            .Select(p => new PaymentTruth(p.GetProperty("txid").GetString()!, p.GetProperty("vout").GetInt32(), p.GetProperty("exchange").GetString()!,
+                p.GetProperty("withdrawalTxid").GetString(), p.GetProperty("withdrawalVout").GetInt32()))
+            .ToList();
+        await store.Audit.AppendAsync(ctx.Actor, "eval.chain", "against " + Path.GetFullPath(truthPath), null, ct);
+        return AttributionScore.Compute(report, payments);
+    }
+
+    internal static object ToJson(MediaEvaluation e, AttributionScore? chain = null) => new
+    {
+        chain = chain is null ? null : new
+        {
+            attribution = new
+            {
+                precision = chain.Precision,
+                recall = chain.Recall,
+                known = chain.Known,
+                predicted = chain.Predicted,
+                correct = chain.Correct,
+                wrong = chain.Wrong,
+                missed = chain.Missed,
+                withdrawalExact = chain.WithdrawalExact,
+            },
+        },
         media = new
         {
             files = e.Files,
@@ -86,8 +126,14 @@ internal static class EvalCommands
         falseNegatives = s.FalseNegatives,
     };
 
-    internal static void PrintTable(TextWriter w, MediaEvaluation e)
+    internal static void PrintTable(TextWriter w, MediaEvaluation e, AttributionScore? chain = null)
     {
+        if (chain is not null)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"chain: payer → exchange attribution precision {chain.Precision:F3}, recall {chain.Recall:F3} ({chain.Correct} of {chain.Known} payments; {chain.Wrong} wrong, {chain.Missed} missed)"));
+        }
+
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"media: {e.Files} files, {e.MissingFromCase} truth files missing from the case"));
         w.WriteLine("measure                precision  recall     F1     TP     FP     FN");
         foreach (var (name, s) in new[] { ("known vs unknown (files)", e.Known), ("renditions (pairs)", e.Renditions), ("scenes (pairs)", e.Scenes) })
