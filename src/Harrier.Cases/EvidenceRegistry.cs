@@ -40,24 +40,11 @@ public sealed class EvidenceRegistry
         var scanned = EvidenceScanner.Scan(root, cancellationToken);
         var pending = scanned.Where(s => !recorded.Contains(s.RelPath)).ToList();
 
-        var channel = Channel.CreateBounded<EvidenceFile>(new BoundedChannelOptions(BatchSize * 4)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
         var unreadable = new ConcurrentBag<EvidenceProblem>();
         var skipped = new ConcurrentBag<EvidenceProblem>();
         long hashedFiles = 0, hashedBytes = 0;
-        var registered = 0;
-
-        var writer = Task.Run(async () => registered = await WriteAsync(connection, channel.Reader, cancellationToken), cancellationToken);
-        try
-        {
-            await Parallel.ForEachAsync(pending, new ParallelOptions
-            {
-                MaxDegreeOfParallelism = Parallelism,
-                CancellationToken = cancellationToken,
-            }, async (entry, ct) =>
+        var registered = await ParallelPipeline.RunAsync(pending, Parallelism, BatchSize * 4,
+            (entry, ct) =>
             {
                 var file = HashEntry(entry, exhibitId, ct);
                 if (file.Status == EvidenceStatus.Unreadable)
@@ -70,28 +57,11 @@ public sealed class EvidenceRegistry
                 }
 
                 var bytes = Interlocked.Add(ref hashedBytes, file.Size ?? 0);
-                var done = Interlocked.Increment(ref hashedFiles);
-                await channel.Writer.WriteAsync(file, ct);
-                progress?.Report(new EvidenceProgress("hash", done, pending.Count, bytes, 0));
-            });
-            channel.Writer.Complete();
-        }
-        catch (Exception e)
-        {
-            channel.Writer.TryComplete(e);
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await writer;
-            }
-            catch (Exception) when (cancellationToken.IsCancellationRequested)
-            {
-                // The cancellation is what the caller sees; committed batches stay committed.
-            }
-        }
+                progress?.Report(new EvidenceProgress("hash", Interlocked.Increment(ref hashedFiles), pending.Count, bytes, 0));
+                return ValueTask.FromResult(file);
+            },
+            (reader, ct) => WriteAsync(connection, reader, ct),
+            cancellationToken);
 
         var result = new EvidenceAddResult(exhibitId, scanned.Count, scanned.Count - pending.Count, registered, hashedBytes,
             [.. unreadable.OrderBy(p => p.RelPath, StringComparer.Ordinal)],

@@ -50,46 +50,25 @@ public sealed class MediaIngest
         await _store.Audit.AppendAsync(actor, "ingest.media.start",
             string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibitId}: {pending.Count} of {files.Count} files to ingest"), justification, cancellationToken);
 
-        var channel = Channel.CreateBounded<MediaFacts>(new BoundedChannelOptions(BatchSize * 4) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         var kinds = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var problems = new ConcurrentBag<EvidenceProblem>();
         long processed = 0;
-        var written = 0;
-        var writer = Task.Run(async () => written = await WriteAsync(connection, channel.Reader, cancellationToken), cancellationToken);
-        try
-        {
-            await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (file, ct) =>
+        var written = await ParallelPipeline.RunAsync(pending, Parallelism, BatchSize * 4,
+            async (file, ct) =>
+            {
+                var path = File.Exists(exhibit.SourceRoot) ? exhibit.SourceRoot : Path.Combine(exhibit.SourceRoot, file.RelPath);
+                var facts = await ExtractAsync(file, path, ct);
+                kinds.AddOrUpdate(facts.Kind, 1, (_, c) => c + 1);
+                if (facts.Error is not null)
                 {
-                    var path = File.Exists(exhibit.SourceRoot) ? exhibit.SourceRoot : Path.Combine(exhibit.SourceRoot, file.RelPath);
-                    var facts = await ExtractAsync(file, path, ct);
-                    kinds.AddOrUpdate(facts.Kind, 1, (_, c) => c + 1);
-                    if (facts.Error is not null)
-                    {
-                        problems.Add(new EvidenceProblem(file.RelPath, facts.Error));
-                    }
+                    problems.Add(new EvidenceProblem(file.RelPath, facts.Error));
+                }
 
-                    await channel.Writer.WriteAsync(facts, ct);
-                    progress?.Report(new EvidenceProgress("ingest", Interlocked.Increment(ref processed), pending.Count, 0, 0));
-                });
-            channel.Writer.Complete();
-        }
-        catch (Exception e)
-        {
-            channel.Writer.TryComplete(e);
-            throw;
-        }
-        finally
-        {
-            try
-            {
-                await writer;
-            }
-            catch (Exception) when (cancellationToken.IsCancellationRequested)
-            {
-                // Committed batches stay; the rerun continues from them.
-            }
-        }
+                progress?.Report(new EvidenceProgress("ingest", Interlocked.Increment(ref processed), pending.Count, 0, 0));
+                return facts;
+            },
+            (reader, ct) => WriteAsync(connection, reader, ct),
+            cancellationToken);
 
         var result = new MediaIngestResult(exhibitId, files.Count, files.Count - pending.Count, written,
             new SortedDictionary<string, int>(kinds, StringComparer.Ordinal),
