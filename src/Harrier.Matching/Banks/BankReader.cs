@@ -99,13 +99,11 @@ public static class BankReader
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in DataLines(path, comments: false))
         {
-            lineNo++;
-            if (lineNo == 1 || line.Trim().Length == 0)
+            if (lineNo == 1)
             {
-                continue;
+                continue; // the fixed ICSE header
             }
 
             var f = line.Split(';');
@@ -142,15 +140,8 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         string[]? header = null;
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in DataLines(path, comments: false))
         {
-            lineNo++;
-            if (line.Trim().Length == 0)
-            {
-                continue;
-            }
-
             var f = SplitCsv(line, ',');
             if (header is null)
             {
@@ -177,15 +168,8 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         string[]? header = null;
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
         {
-            lineNo++;
-            if (line.Trim().Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
             var sep = line.Contains(';', StringComparison.Ordinal) ? ';' : line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
             var f = SplitCsv(line, sep);
             if (header is null && LooksLikeHeader(line))
@@ -236,15 +220,9 @@ public static class BankReader
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
         {
-            lineNo++;
             var t = line.Trim();
-            if (t.Length == 0 || t.StartsWith('#'))
-            {
-                continue;
-            }
 
             // "hash,quality[,name]" (the reference CLI's form) or "hash<TAB>name" (a hash list with ids).
             var comma = t.Contains(',', StringComparison.Ordinal) && !t.Contains('\t', StringComparison.Ordinal);
@@ -282,16 +260,9 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
         {
-            lineNo++;
             var t = line.Trim();
-            if (t.Length == 0 || t.StartsWith('#'))
-            {
-                continue;
-            }
-
             var f = t.Split('\t');
             if (f.Length < 2)
             {
@@ -322,6 +293,23 @@ public static class BankReader
     {
         var v = value?.Trim().Trim('"');
         return v is not null && IsHex(v, length) ? v.ToLowerInvariant() : null;
+    }
+
+    /// <summary>The lines of a text bank with their 1-based numbers, blank lines (and, if asked, # comments) left out.</summary>
+    private static IEnumerable<(int LineNo, string Line)> DataLines(string path, bool comments)
+    {
+        var lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            var trimmed = line.AsSpan().Trim();
+            if (trimmed.Length == 0 || (comments && trimmed[0] == '#'))
+            {
+                continue;
+            }
+
+            yield return (lineNo, line);
+        }
     }
 
     private static bool IsHex(string s, int length) => s.Length == length && s.All(char.IsAsciiHexDigit);
