@@ -110,6 +110,17 @@ internal sealed class FfmpegProcess : IDisposable
         return System.Text.Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
     }
 
+    /// <summary>Reads stdout line by line (ffprobe CSV), feeding the watchdog as data arrives; nothing is buffered beyond a line.</summary>
+    public async IAsyncEnumerable<string> ReadLinesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(Output, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 65536, leaveOpen: true);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            Touch();
+            yield return line;
+        }
+    }
+
     /// <summary>Waits for exit (under the watchdog) and returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ namespace Harrier.Media.Video;
 /// One video file could not be read (empty, no video stream, corrupt, truncated, ffmpeg stalled). The message names the
 /// file and what is wrong; other files in a batch are unaffected.
 /// </summary>
-public sealed class VideoException : Exception
+public class VideoException : Exception
 {
     public VideoException()
         : this("(unknown)", "could not read video")

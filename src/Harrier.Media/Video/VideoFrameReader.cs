@@ -59,6 +59,140 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         return ParseProbe(path, json);
     }
 
+    /// <summary>Codecs whose keyframes decode on their own to the same pixels as in a full decode, and whose decoders honour <c>-skip_frame nokey</c>.</summary>
+    private static readonly HashSet<string> KeyframeCodecs = new(StringComparer.Ordinal) { "h264", "hevc", "mpeg4", "mpeg2video", "vp8", "vp9" };
+
+    /// <summary>Packets held to put decode order back into presentation order (B-frame reordering is far shallower).</summary>
+    private const int ReorderWindow = 64;
+
+    /// <summary>Keyframe-only decoding must save work: at most this many keyframes per sampled frame.</summary>
+    private const int MaxKeyframesPerSample = 4;
+
+    /// <summary>
+    /// Decides from the packet table alone (ffprobe <c>-show_entries packet=pts,flags</c>: demuxing, no decoding) whether
+    /// <c>-skip_frame nokey</c> yields exactly the frames that sampling every <paramref name="frameModulus"/>-th decoder frame
+    /// selects: every sampled frame must be a keyframe. Decoder frame numbers are the packets' ranks in presentation
+    /// order. Refused (full decode instead) for: modulus 1, codecs outside a known list, a packet without a timestamp,
+    /// duplicate timestamps, discarded or corrupt packets, reordering deeper than the window, a sampled frame that is not a
+    /// keyframe (reading stops there), or keyframes so dense that skipping saves little. Memory: the window plus one int
+    /// per keyframe.
+    /// </summary>
+    public async Task<KeyframePlan> PlanKeyframesAsync(string path, VideoStreamInfo info, int frameModulus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(info);
+        ArgumentOutOfRangeException.ThrowIfLessThan(frameModulus, 1);
+        if (frameModulus == 1)
+        {
+            return KeyframePlan.Refuse("every frame is sampled", 0);
+        }
+
+        if (!KeyframeCodecs.Contains(info.Codec))
+        {
+            return KeyframePlan.Refuse($"codec {info.Codec} is not on the keyframe list", 0);
+        }
+
+        string[] args = ["-v", "error", "-select_streams", "V:0", "-show_entries", "packet=pts,flags", "-of", "csv=p=0", FileUrl(path)];
+        using var probe = FfmpegProcess.Start(_options.FfprobePath, args, _options, cancellationToken);
+        var window = new PriorityQueue<bool, long>();
+        var keyframes = new List<int>();
+        long emitted = 0;
+        long lastPts = long.MinValue;
+        string? refusal = null;
+
+        // Ranks a packet in presentation order; returns a refusal or null.
+        string? Emit(long pts, bool key)
+        {
+            if (pts <= lastPts)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"timestamps repeat or reorder beyond {ReorderWindow} packets (pts {pts} after {lastPts})");
+            }
+
+            lastPts = pts;
+            var frame = emitted++;
+            if (frame > int.MaxValue)
+            {
+                return "too many frames";
+            }
+
+            if (key)
+            {
+                keyframes.Add((int)frame);
+                if (keyframes.Count > MaxKeyframesPerSample * ((frame / frameModulus) + 1))
+                {
+                    return "keyframes too dense for keyframe-only decoding to save work";
+                }
+            }
+            else if (frame % frameModulus == 0)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"sampled frame {frame} is not a keyframe");
+            }
+
+            return null;
+        }
+
+        try
+        {
+            await foreach (var line in probe.ReadLinesAsync(cancellationToken))
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var comma = line.IndexOf(',', StringComparison.Ordinal);
+                if (comma < 0 || !long.TryParse(line.AsSpan(0, comma), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var pts))
+                {
+                    refusal = "a packet has no timestamp";
+                    break;
+                }
+
+                var flags = line.AsSpan(comma + 1);
+                if (flags.Contains('D') || flags.Contains('C'))
+                {
+                    refusal = "discarded or corrupt packets";
+                    break;
+                }
+
+                window.Enqueue(flags.Length > 0 && flags[0] == 'K', pts);
+                if (window.Count > ReorderWindow && window.TryDequeue(out var key, out var p) && (refusal = Emit(p, key)) is not null)
+                {
+                    break;
+                }
+            }
+
+            while (refusal is null && window.TryDequeue(out var key, out var p))
+            {
+                refusal = Emit(p, key);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            probe.ThrowIfKilled(path, cancellationToken);
+            throw;
+        }
+
+        if (refusal is not null)
+        {
+            // Dispose kills the probe: the rest of the packet table is not needed.
+            return KeyframePlan.Refuse(refusal, emitted);
+        }
+
+        var exit = await probe.WaitForExitAsync(cancellationToken);
+        probe.ThrowIfKilled(path, cancellationToken);
+        if (exit != 0 || probe.StderrLines.Count > 0)
+        {
+            return KeyframePlan.Refuse($"ffprobe reported problems reading the packets ({probe.StderrSummary()})", emitted);
+        }
+
+        if (emitted == 0)
+        {
+            return KeyframePlan.Refuse("no packets", 0);
+        }
+
+        return new KeyframePlan(true, string.Create(CultureInfo.InvariantCulture, $"{keyframes.Count} keyframes of {emitted} frames"), keyframes, emitted);
+    }
+
     /// <summary>
     /// Streams the frames <paramref name="request"/> selects. The frame memory is reused between iterations.
     /// </summary>
@@ -81,12 +215,19 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
             throw new VideoException(path, string.Create(CultureInfo.InvariantCulture, $"video stream has no usable size ({info.Width}×{info.Height})"));
         }
 
+        var keyframes = request.KeyframeNumbers;
+        if (keyframes is not null && request.ResampleFramesPerSecond is not null)
+        {
+            throw new ArgumentException("keyframe-only decoding cannot be combined with resampling", nameof(request));
+        }
+
         var frameBytes = checked(width * height * 3);
         var buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
         using var ffmpeg = FfmpegProcess.Start(_options.FfmpegPath, BuildArguments(path, request, width, height), _options, cancellationToken);
         try
         {
             var index = 0;
+            var decoded = 0;
             var step = request.ResampleFramesPerSecond is null ? request.FrameModulus : 1;
             while (true)
             {
@@ -111,8 +252,31 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
                     break;
                 }
 
-                yield return new VideoFrame(index * step, width, height, buffer.AsMemory(0, frameBytes));
-                index++;
+                if (keyframes is null)
+                {
+                    yield return new VideoFrame(index * step, width, height, buffer.AsMemory(0, frameBytes));
+                    index++;
+                    continue;
+                }
+
+                if (decoded >= keyframes.Count)
+                {
+                    throw new KeyframePlanMismatchException(path, string.Create(CultureInfo.InvariantCulture,
+                        $"keyframe-only decoding produced more than the {keyframes.Count} keyframes of the packet table"));
+                }
+
+                var number = keyframes[decoded++];
+                if (number % request.FrameModulus == 0)
+                {
+                    yield return new VideoFrame(number, width, height, buffer.AsMemory(0, frameBytes));
+                    index++;
+                }
+            }
+
+            if (keyframes is not null && decoded != keyframes.Count)
+            {
+                throw new KeyframePlanMismatchException(path, string.Create(CultureInfo.InvariantCulture,
+                    $"keyframe-only decoding produced {decoded} of the {keyframes.Count} keyframes of the packet table"));
             }
 
             int exit;
@@ -171,6 +335,17 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         {
             args.AddRange(["-threads", _options.DecoderThreads.ToString(CultureInfo.InvariantCulture)]);
         }
+        else if (request.KeyframeNumbers is not null)
+        {
+            // Frame threading only adds latency when every frame is independent (deps-here.md §2).
+            args.AddRange(["-threads", "1"]);
+        }
+
+        if (request.KeyframeNumbers is not null)
+        {
+            // A decoder option, so before -i. No select filter: the decoder output is already the keyframes.
+            args.AddRange(["-skip_frame", "nokey"]);
+        }
 
         if (!request.ApplyRotation)
         {
@@ -179,7 +354,7 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
 
         args.AddRange(["-i", FileUrl(path), "-map", "0:V:0", "-an", "-sn", "-dn"]);
         var filters = new List<string>();
-        if (request.ResampleFramesPerSecond is null && request.FrameModulus > 1)
+        if (request.ResampleFramesPerSecond is null && request.KeyframeNumbers is null && request.FrameModulus > 1)
         {
             // n counts the frames entering the graph, i.e. decoder output frames: the reference's frameNumber.
             filters.Add(string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{request.FrameModulus}))"));

@@ -31,6 +31,14 @@ public sealed record VideoFrameRequest
     public bool ApplyRotation { get; init; }
 
     /// <summary>
+    /// Decode keyframes only (<c>-skip_frame nokey</c>): the i-th frame the decoder outputs is decoder frame number
+    /// <c>KeyframeNumbers[i]</c> of a full decode, and only those that are multiples of <see cref="FrameModulus"/> are
+    /// delivered. Only valid from a usable <see cref="KeyframePlan"/> for the same file and modulus; null decodes every
+    /// frame. A decoder output that does not line up with the list throws <see cref="KeyframePlanMismatchException"/>.
+    /// </summary>
+    public IReadOnlyList<int>? KeyframeNumbers { get; init; }
+
+    /// <summary>
     /// vPDQ sampling: native size (or N×N), area scaling, every <paramref name="frameModulus"/>-th decoder frame.
     /// </summary>
     /// <remarks>

@@ -38,9 +38,32 @@ public static class VpdqHasher
 
         var frameMod = options.FrameModulus(fps);
         var request = VideoFrameRequest.Vpdq(frameMod, options.DownsampleSize);
+        var reason = "";
+        if (options.KeyframeDecoding && frameMod > 1)
+        {
+            var plan = await reader.PlanKeyframesAsync(path, info, frameMod, cancellationToken);
+            reason = plan.Reason;
+            if (plan.Usable)
+            {
+                try
+                {
+                    var keyDiagnostics = new VideoDiagnostics();
+                    var keyed = await HashFramesAsync(
+                        reader.ReadFramesAsync(path, info, request with { KeyframeNumbers = plan.KeyframeNumbers }, keyDiagnostics, cancellationToken),
+                        fps, options.MaxDegreeOfParallelism, cancellationToken);
+                    return new VpdqVideoHash(path, info, frameMod, keyed, keyDiagnostics.Messages) { KeyframeDecoding = true, DecodingReason = reason };
+                }
+                catch (KeyframePlanMismatchException e)
+                {
+                    // The decoder did not line up with the packet table: throw the frames away and decode fully.
+                    reason = e.Detail;
+                }
+            }
+        }
+
         var diagnostics = new VideoDiagnostics();
         var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), fps, options.MaxDegreeOfParallelism, cancellationToken);
-        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages);
+        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages) { DecodingReason = reason };
     }
 
     /// <summary>

@@ -17,6 +17,13 @@ public sealed record VpdqOptions
     /// <summary>Frames hashed in parallel while ffmpeg decodes the next ones (default: number of cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// Decode keyframes only (<c>-skip_frame nokey</c>) for a file whose packet table shows that every sampled frame is a
+    /// keyframe, so the hashes are those of a full decode (<see cref="VideoFrameReader.PlanKeyframesAsync"/>); other
+    /// files are decoded fully. False always decodes fully. Default true.
+    /// </summary>
+    public bool KeyframeDecoding { get; init; } = true;
+
     /// <summary>ffmpeg location and stall timeout.</summary>
     public FfmpegOptions Ffmpeg { get; init; } = FfmpegOptions.Default;
 

@@ -13,4 +13,11 @@ public sealed record VpdqVideoHash(
     VideoStreamInfo Stream,
     int FrameModulus,
     IReadOnlyList<VpdqFeature> Features,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Whether only keyframes were decoded (every sampled frame was a keyframe); false for a full decode.</summary>
+    public bool KeyframeDecoding { get; init; }
+
+    /// <summary>Why keyframe-only decoding was or was not used (empty when it was not considered).</summary>
+    public string DecodingReason { get; init; } = "";
+}
