@@ -131,6 +131,20 @@ internal static class Migrations
                 reasons TEXT,
                 triaged_utc TEXT NOT NULL);
             """),
+        new(4, "media metadata (camera, GPS, dates), per-file notes and derived thumbnails", _ => """
+            ALTER TABLE media_facts ADD COLUMN camera_make TEXT;
+            ALTER TABLE media_facts ADD COLUMN camera_model TEXT;
+            ALTER TABLE media_facts ADD COLUMN camera_serial TEXT;
+            ALTER TABLE media_facts ADD COLUMN software TEXT;
+            ALTER TABLE media_facts ADD COLUMN gps_lat DOUBLE PRECISION;
+            ALTER TABLE media_facts ADD COLUMN gps_lon DOUBLE PRECISION;
+            ALTER TABLE media_facts ADD COLUMN gps_alt DOUBLE PRECISION;
+            ALTER TABLE media_facts ADD COLUMN taken_original TEXT;
+            ALTER TABLE media_facts ADD COLUMN taken_digitized TEXT;
+            ALTER TABLE media_facts ADD COLUMN container_created TEXT;
+            ALTER TABLE media_facts ADD COLUMN notes TEXT;
+            ALTER TABLE media_facts ADD COLUMN derived TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -17,7 +17,14 @@ public sealed record ChangeTruth(string Txid, int Vout);
 /// and an equal-output CoinJoin stands as a decoy. Keys come from the seed and signatures are RFC 6979, so the same
 /// seed gives the same bytes.
 /// </summary>
-internal sealed class ChainBuilder
+/// <remarks>
+/// Built for the large preset's million transactions: blocks are mined with unsigned transactions (segwit txids,
+/// merkle roots and block hashes do not depend on witnesses), then every few thousand transactions the pending
+/// blocks are signed in parallel (each input's BIP 143 sighash signed with its key directly) and appended to the
+/// block files, so the chain is never held in memory. Fresh keys are derived ahead in parallel batches; signing
+/// and derivation depend only on (seed, index), so the bytes do not depend on scheduling.
+/// </remarks>
+internal sealed class ChainBuilder : IDisposable
 {
     public static readonly ScenarioExchange[] Exchanges =
     [
@@ -28,19 +35,42 @@ internal sealed class ChainBuilder
         new("lionx", "Lion Exchange", "SG"),
     ];
 
+    private const int FreshBatch = 4096;
     private static readonly Network Net = Network.RegTest;
+    private static readonly byte[] Magic = BitConverter.GetBytes(Net.Magic);
     private readonly int _seed;
-    private readonly List<Block> _blocks = [];
+    private readonly int _parallelism;
+    private readonly string _dir;
+    private readonly int _maxFileBytes;
+    private readonly int _signBatch;
     private readonly List<Transaction> _pending = [];
+    private readonly List<Block> _unwritten = [];
+    private readonly List<(Transaction Tx, (Coin Coin, Key Key)[] Inputs)> _unsigned = [];
+    private readonly uint _bits = Net.GetGenesis().Header.Bits;
     private uint256 _tip = Net.GetGenesis().GetHash();
     private uint _time;
     private int _height;
     private int _keyCounter;
+    private (Key Key, BitcoinAddress Address)[] _fresh = [];
+    private int _freshBase;
+    private FileStream? _file;
+    private int _fileIndex;
 
-    public ChainBuilder(int seed, long startUnix)
+    /// <param name="seed">The world seed keys derive from.</param>
+    /// <param name="startUnix">Time of the first block.</param>
+    /// <param name="dir">Folder for blk00000.dat, blk00001.dat, … (Bitcoin Core framing), written as blocks are mined.</param>
+    /// <param name="parallelism">Threads for key derivation and signing.</param>
+    /// <param name="maxFileBytes">Size at which the next block file is started.</param>
+    /// <param name="signBatch">Mined transactions held before they are signed and written.</param>
+    public ChainBuilder(int seed, long startUnix, string dir, int parallelism, int maxFileBytes = 128 << 20, int signBatch = 8192)
     {
         _seed = seed;
         _time = (uint)startUnix;
+        _dir = dir;
+        _parallelism = Math.Max(1, parallelism);
+        _maxFileBytes = maxFileBytes;
+        _signBatch = signBatch;
+        Directory.CreateDirectory(dir);
     }
 
     public List<ChangeTruth> ChangeOutputs { get; } = [];
@@ -50,7 +80,11 @@ internal sealed class ChainBuilder
     /// <summary>Transactions built to mislead naive heuristics: (txid, kind).</summary>
     public List<(string Txid, string Kind)> Decoys { get; } = [];
 
-    public IReadOnlyList<Block> Blocks => _blocks;
+    public int BlockCount { get; private set; }
+
+    public int TransactionCount { get; private set; }
+
+    public ParallelOptions Parallel => new() { MaxDegreeOfParallelism = _parallelism };
 
     /// <summary>A deterministic key for (purpose, index).</summary>
     public Key KeyFor(string purpose, long index)
@@ -61,24 +95,42 @@ internal sealed class ChainBuilder
 
     public static BitcoinAddress AddressOf(Key key) => key.PubKey.GetAddress(ScriptPubKeyType.Segwit, Net);
 
-    private Key FreshKey(string owner)
+    /// <summary>The next fresh key (derived ahead, FreshBatch at a time, in parallel), recorded with its owner.</summary>
+    public Key NewKey(string owner)
     {
-        var key = KeyFor("fresh", _keyCounter++);
-        AddressOwners.Add((AddressOf(key).ToString(), owner));
-        return key;
+        var index = _keyCounter++;
+        if (index - _freshBase >= _fresh.Length)
+        {
+            _freshBase = index;
+            var batch = new (Key, BitcoinAddress)[FreshBatch];
+            System.Threading.Tasks.Parallel.For(0, FreshBatch, Parallel, i =>
+            {
+                var key = KeyFor("fresh", index + i);
+                batch[i] = (key, AddressOf(key));
+            });
+            _fresh = batch;
+        }
+
+        var (k, address) = _fresh[index - _freshBase];
+        AddressOwners.Add((address.ToString(), owner));
+        return k;
     }
 
-    /// <summary>Mines a block holding the pending transactions, its coinbase paying <paramref name="miner"/>.</summary>
-    public Block Mine(Key miner, long atUnix)
+    /// <summary>
+    /// Mines a block holding the pending transactions, its coinbase paying <paramref name="miner"/>; returns the
+    /// coinbase. The block is written (signed) later, with others, or by <see cref="Complete"/>.
+    /// </summary>
+    public Transaction Mine(Key miner, long atUnix)
     {
         _time = (uint)Math.Max(_time + 1, atUnix);
         var coinbase = Net.CreateTransaction();
         coinbase.Inputs.Add(new TxIn(new OutPoint(), new Script(Op.GetPushOp(++_height), OpcodeType.OP_0)));
         coinbase.Outputs.Add(Money.Coins(50), AddressOf(miner));
+        coinbase.PrecomputeHash(false, true);
         var block = Net.Consensus.ConsensusFactory.CreateBlock();
         block.Header.HashPrevBlock = _tip;
         block.Header.BlockTime = DateTimeOffset.FromUnixTimeSeconds(_time);
-        block.Header.Bits = Net.GetGenesis().Header.Bits;
+        block.Header.Bits = _bits;
         block.Header.Version = 0x20000000;
         block.Transactions.Add(coinbase);
         block.Transactions.AddRange(_pending);
@@ -89,12 +141,19 @@ internal sealed class ChainBuilder
             block.Header.Nonce++;
         }
 
-        _blocks.Add(block);
         _tip = block.GetHash();
-        return block;
+        BlockCount++;
+        TransactionCount += block.Transactions.Count;
+        _unwritten.Add(block);
+        if (_unsigned.Count >= _signBatch)
+        {
+            Flush();
+        }
+
+        return coinbase;
     }
 
-    /// <summary>A signed P2WPKH spend of <paramref name="coins"/> to <paramref name="outputs"/>, change to <paramref name="change"/>.</summary>
+    /// <summary>A P2WPKH spend of <paramref name="coins"/> to <paramref name="outputs"/>, change to <paramref name="change"/>; signed when its block is written.</summary>
     public Transaction Spend(IReadOnlyList<(Coin Coin, Key Key)> coins, IReadOnlyList<(BitcoinAddress To, Money Amount)> outputs, Key? change, Money fee)
     {
         var tx = Net.CreateTransaction();
@@ -103,62 +162,98 @@ internal sealed class ChainBuilder
             tx.Inputs.Add(new TxIn(coin.Outpoint));
         }
 
+        long paid = 0;
         foreach (var (to, amount) in outputs)
         {
             tx.Outputs.Add(amount, to);
+            paid += amount.Satoshi;
         }
 
-        var rest = coins.Select(c => c.Coin.Amount).Sum() - outputs.Select(o => o.Amount).Sum() - fee;
-        if (rest < Money.Zero)
+        long have = 0;
+        foreach (var (coin, _) in coins)
+        {
+            have += coin.Amount.Satoshi;
+        }
+
+        var rest = have - paid - fee.Satoshi;
+        if (rest < 0)
         {
             throw new InvalidOperationException("scenario chain: inputs do not cover outputs and fee");
         }
 
-        if (change is not null && rest > Money.Satoshis(546))
+        var withChange = change is not null && rest > 546;
+        if (withChange)
         {
-            tx.Outputs.Add(rest, AddressOf(change));
+            tx.Outputs.Add(Money.Satoshis(rest), AddressOf(change!));
+        }
+
+        // The txid does not depend on the witnesses added later, so it can be fixed now.
+        tx.PrecomputeHash(false, true);
+        if (withChange)
+        {
             ChangeOutputs.Add(new ChangeTruth(tx.GetHash().ToString(), tx.Outputs.Count - 1));
         }
 
-        tx.Sign(coins.Select(c => c.Key.GetBitcoinSecret(Net)).Distinct().ToArray(), coins.Select(c => (ICoin)c.Coin).ToArray());
-        // The change record above used the unsigned hash; segwit txids do not change with witnesses, but refresh anyway.
-        if (change is not null && rest > Money.Satoshis(546))
-        {
-            ChangeOutputs[^1] = new ChangeTruth(tx.GetHash().ToString(), tx.Outputs.Count - 1);
-        }
-
+        _unsigned.Add((tx, [.. coins]));
         _pending.Add(tx);
         return tx;
     }
 
-    public Key NewKey(string owner) => FreshKey(owner);
-
-    /// <summary>Writes the blocks in Bitcoin Core framing (magic, length, block) into blk00000.dat, blk00001.dat, ….</summary>
-    public void WriteBlockFiles(string dir, int maxFileBytes = 128 << 20)
+    /// <summary>Signs and writes every mined block; call once at the end (pending, unmined transactions are an error).</summary>
+    public void Complete()
     {
-        Directory.CreateDirectory(dir);
-        var magic = BitConverter.GetBytes(Net.Magic);
-        var fileIndex = 0;
-        FileStream? file = null;
-        try
+        if (_pending.Count > 0)
         {
-            foreach (var block in _blocks)
-            {
-                var bytes = block.ToBytes();
-                if (file is null || file.Length + bytes.Length + 8 > maxFileBytes)
-                {
-                    file?.Dispose();
-                    file = File.Create(Path.Combine(dir, $"blk{fileIndex++:D5}.dat"));
-                }
-
-                file.Write(magic);
-                file.Write(BitConverter.GetBytes((uint)bytes.Length));
-                file.Write(bytes);
-            }
+            throw new InvalidOperationException("scenario chain: transactions built but never mined");
         }
-        finally
+
+        Flush();
+        _file?.Dispose();
+        _file = null;
+    }
+
+    public void Dispose() => _file?.Dispose();
+
+    /// <summary>Signs the mined blocks' transactions in parallel, then appends the blocks in order.</summary>
+    private void Flush()
+    {
+        var unsigned = _unsigned;
+        System.Threading.Tasks.Parallel.For(0, unsigned.Count, Parallel, i => Sign(unsigned[i].Tx, unsigned[i].Inputs));
+        unsigned.Clear();
+        foreach (var block in _unwritten)
         {
-            file?.Dispose();
+            var bytes = block.ToBytes();
+            if (_file is null || _file.Length + bytes.Length + 8 > _maxFileBytes)
+            {
+                _file?.Dispose();
+                _file = new FileStream(Path.Combine(_dir, $"blk{_fileIndex++:D5}.dat"), FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20);
+            }
+
+            _file.Write(Magic);
+            _file.Write(BitConverter.GetBytes((uint)bytes.Length));
+            _file.Write(bytes);
+        }
+
+        _unwritten.Clear();
+    }
+
+    /// <summary>P2WPKH signatures: the BIP 143 sighash of each input, signed with RFC 6979 by its key.</summary>
+    private static void Sign(Transaction tx, (Coin Coin, Key Key)[] inputs)
+    {
+        var spent = new TxOut[inputs.Length];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            spent[i] = inputs[i].Coin.TxOut;
+        }
+
+        var precomputed = tx.PrecomputeTransactionData(spent);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var (coin, key) = inputs[i];
+            var sighash = tx.GetSignatureHash(coin.GetScriptCode(), i, SigHash.All, coin.TxOut, HashVersion.WitnessV0, precomputed);
+            // Without low-R grinding: that retries about half of all signatures (2.2 times the cost), for one byte.
+            var signature = new TransactionSignature(key.Sign(sighash, useLowR: false), SigHash.All);
+            tx.Inputs[i].WitScript = PayToWitPubKeyHashTemplate.Instance.GenerateWitScript(signature, key.PubKey);
         }
     }
 }

@@ -14,21 +14,39 @@ internal static class Economy
 {
     public static List<PaymentTruth> Realise(World world, ChainBuilder chain, Random r, long startUnix, long endUnix)
     {
-        // Per-user deposit addresses (the platform gave every account its own).
-        for (var i = 0; i < world.Accounts.Count; i++)
-        {
-            var address = ChainBuilder.AddressOf(chain.KeyFor("deposit", world.Accounts[i].Id)).ToString();
-            world.Accounts[i] = world.Accounts[i] with { DepositAddress = address };
-            chain.AddressOwners.Add((address, "platform"));
-        }
-
         // Who pays: payers' own accounts, plus the account of a relative someone pays for.
         var paysFor = world.Persons.Where(p => p.PaysForPersonId is not null).ToDictionary(p => p.PaysForPersonId!.Value, p => p);
+        Person? PayerOf(Account account)
+        {
+            var owner = world.Persons[account.PersonId - 1];
+            return paysFor.GetValueOrDefault(owner.Id) ?? (owner.Roles.HasFlag(PersonRole.Payer) ? owner : null);
+        }
+
+        // Per-user deposit addresses (the platform gave every account its own), derived in parallel; the keys of
+        // accounts that will be paid are kept for the platform's sweeps.
+        var depositAddresses = new string[world.Accounts.Count];
+        var depositKeys = new Key?[world.Accounts.Count];
+        Parallel.For(0, world.Accounts.Count, chain.Parallel, i =>
+        {
+            var key = chain.KeyFor("deposit", world.Accounts[i].Id);
+            depositAddresses[i] = ChainBuilder.AddressOf(key).ToString();
+            depositKeys[i] = PayerOf(world.Accounts[i]) is null ? null : key;
+        });
+        var depositKeyOf = new Dictionary<int, Key>();
+        for (var i = 0; i < world.Accounts.Count; i++)
+        {
+            world.Accounts[i] = world.Accounts[i] with { DepositAddress = depositAddresses[i] };
+            chain.AddressOwners.Add((depositAddresses[i], "platform"));
+            if (depositKeys[i] is { } key)
+            {
+                depositKeyOf[world.Accounts[i].Id] = key;
+            }
+        }
+
         var plans = new List<(Account Account, Person Payer, long Time, long Sats)>();
         foreach (var account in world.Accounts)
         {
-            var owner = world.Persons[account.PersonId - 1];
-            var payer = paysFor.GetValueOrDefault(owner.Id) ?? (owner.Roles.HasFlag(PersonRole.Payer) ? owner : null);
+            var payer = PayerOf(account);
             if (payer is null)
             {
                 continue;
@@ -53,8 +71,7 @@ internal static class Economy
             for (long funded = 0; funded < needPerExchange; funded += Money.Coins(50).Satoshi)
             {
                 var key = chain.NewKey("exchange:" + exchange.Id);
-                var block = chain.Mine(key, time += 600);
-                var cb = block.Transactions[0];
+                var cb = chain.Mine(key, time += 600);
                 hot[exchange.Id].Enqueue((new Coin(cb, 0u), key));
             }
         }
@@ -108,9 +125,10 @@ internal static class Economy
 
                 var change = chain.NewKey("exchange:" + group.Key);
                 var tx = chain.Spend(inputs, outputs, change, fee);
+                var withdrawalTxid = tx.GetHash().ToString();
                 for (var i = 0; i < keys.Count; i++)
                 {
-                    wallets[keys[i].PersonId] = (new Coin(tx, (uint)i), keys[i].Key, group.Key, tx.GetHash().ToString(), i);
+                    wallets[keys[i].PersonId] = (new Coin(tx, (uint)i), keys[i].Key, group.Key, withdrawalTxid, i);
                 }
 
                 queue.Enqueue((new Coin(tx, (uint)(tx.Outputs.Count - 1)), change));
@@ -136,7 +154,7 @@ internal static class Economy
                     world.Payments.Add(new Payment(paymentId, p.Account.Id, p.Payer.Id, p.Account.DepositAddress, p.Sats, blockTime, w.Exchange, txid, 0));
                     truths.Add(new PaymentTruth(paymentId, w.Exchange, w.WTxid, w.WVout, txid, 0));
                     world.Ledger.Add(new LedgerEntry(ledgerId++, p.Account.Id, "purchase", p.Sats / 1_000, blockTime, null, txid));
-                    deposits.Add((new Coin(tx, 0u), chain.KeyFor("deposit", p.Account.Id)));
+                    deposits.Add((new Coin(tx, 0u), depositKeyOf[p.Account.Id]));
                     paymentId++;
                 }
 

@@ -37,7 +37,7 @@ internal static class PlatformWriter
             w.Views.Select(v => new object?[] { v.AccountId, v.UploadId, v.Kind, Ts(v.UnixTime) }));
         yield return new Table("token_ledger", ["id", "user_id", "kind", "tokens", "created_at", "video_id", "txid"],
             "id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, kind TEXT NOT NULL, tokens BIGINT NOT NULL, created_at TEXT NOT NULL, video_id BIGINT, txid TEXT",
-            w.Ledger.OrderBy(l => l.Id).Select(l => new object?[] { l.Id, l.AccountId, l.Kind, l.Tokens, Ts(l.UnixTime), l.UploadId, l.PaymentTxid }));
+            w.Ledger.Select(l => new object?[] { l.Id, l.AccountId, l.Kind, l.Tokens, Ts(l.UnixTime), l.UploadId, l.PaymentTxid }));
         yield return new Table("payments", ["id", "user_id", "deposit_address", "txid", "vout", "satoshis", "seen_at"],
             "id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL, deposit_address TEXT NOT NULL, txid TEXT NOT NULL, vout INTEGER NOT NULL, satoshis BIGINT NOT NULL, seen_at TEXT NOT NULL",
             w.Payments.Select(p => new object?[] { p.Id, p.AccountId, p.DepositAddress, p.Txid, p.Vout, p.Satoshis, Ts(p.UnixTime) }));
@@ -51,6 +51,13 @@ internal static class PlatformWriter
         var cs = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString();
         using var conn = new SqliteConnection(cs);
         conn.Open();
+        // A file written once from scratch: no rollback journal, no fsync per commit (ten million ledger rows).
+        using (var pragma = conn.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;";
+            pragma.ExecuteNonQuery();
+        }
+
         foreach (var table in Tables(world))
         {
             using var tx = conn.BeginTransaction();

@@ -53,9 +53,11 @@ public static class ScenarioGenerator
         progress?.Report(("world", 0, 0));
         using var geo = options.GeoIpPath is null ? null : new GeoIpRanges(options.GeoIpPath);
         var world = WorldBuilder.Build(options.Seed, options.Preset, photos, geo);
-        var chain = new ChainBuilder(options.Seed, Start - 200 * 600);
+        Stage("world");
+        using var chain = new ChainBuilder(options.Seed, Start - 200 * 600, Path.Combine(outDir, "chain"), options.Parallelism);
         var paymentTruth = Economy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End);
-        Stage("world and chain");
+        chain.Complete();
+        Stage("chain");
 
         // Media.
         var items = world.Items.ToDictionary(i => i.Id, i => photosRoot is null ? i : i with { Photos = [.. i.Photos.Select(p => Path.Combine(photosRoot, p))] });
@@ -166,19 +168,18 @@ public static class ScenarioGenerator
         PlatformWriter.WritePostgresDump(world, Path.Combine(outDir, "platform", "platform.sql"));
         Stage("platform");
 
-        chain.WriteBlockFiles(Path.Combine(outDir, "chain"));
         TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners,
             options.SharedDir is null ? null : Path.Combine(options.SharedDir, "datasets", "bitcoin", "tagpacks", "graphsense", "packs"));
-        Stage("chain and tags");
+        Stage("tags");
 
         var records = RecordsWriter.Write(Path.Combine(outDir, "records"), world, chain, r);
-        TruthWriter.Write(Path.Combine(outDir, "truth.json"), world, paymentTruth, chain, bank, records);
+        await TruthWriter.WriteAsync(Path.Combine(outDir, "truth.json"), world, paymentTruth, chain, bank, records, ct);
         Stage("records and truth");
 
         var bytesTotal = Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         return new ScenarioSummary(outDir, options.Seed, options.Preset.Name, world.Persons.Count, world.Accounts.Count, world.Items.Count,
-            world.Uploads.Count, world.Renditions.Count(x => x.Rendered), world.Stills.Count, world.Payments.Count, chain.Blocks.Count,
-            chain.Blocks.Sum(b => b.Transactions.Count), world.Ledger.Count, bytesTotal, stages);
+            world.Uploads.Count, world.Renditions.Count(x => x.Rendered), world.Stills.Count, world.Payments.Count, chain.BlockCount,
+            chain.TransactionCount, world.Ledger.Count, bytesTotal, stages);
     }
 
     private static FileDigest Digest(byte[] bytes)
@@ -236,8 +237,8 @@ internal static class TruthWriter
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static void Write(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankEntry> bank,
-        List<(int PersonId, string Type, string Value)> records)
+    public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankEntry> bank,
+        List<(int PersonId, string Type, string Value)> records, CancellationToken ct)
     {
         var itemById = world.Items.ToDictionary(i => i.Id);
         var uploadById = world.Uploads.ToDictionary(u => u.Id);
@@ -290,6 +291,9 @@ internal static class TruthWriter
             priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),
             targetsByCountry = targets,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(truth, Options) + "\n");
+        // Streamed: at the large preset the document is over a gigabyte, too big for one string.
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
+        await JsonSerializer.SerializeAsync(file, truth, Options, ct);
+        file.WriteByte((byte)'\n');
     }
 }

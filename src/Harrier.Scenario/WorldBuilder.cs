@@ -168,9 +168,9 @@ internal static class WorldBuilder
             AddUpload(item.Id, uploaderAccounts[r.Next(uploaderAccounts.Count)], Variants[r.Next(Variants.Length)], [], item.Id <= preset.RenderedItems);
         }
 
+        var renderable = world.Items.Where(i => i.Id <= preset.RenderedItems).ToList();
         for (var c = 0; c < Math.Max(1, preset.Items / 25); c++)
         {
-            var renderable = world.Items.Where(i => i.Id <= preset.RenderedItems).ToList();
             if (renderable.Count < 2)
             {
                 break;
@@ -206,12 +206,19 @@ internal static class WorldBuilder
 
             if (world.Uploads.Count > 0)
             {
-                for (var v = r.Next(0, 4); v > 0; v--)
+                for (var v = r.Next(0, preset.MaxViewsPerAccount + 1); v > 0; v--)
                 {
                     var upload = world.Uploads[r.Next(world.Uploads.Count)];
                     var kind = r.NextDouble() < 0.7 ? "stream" : r.NextDouble() < 0.5 ? "view" : "download";
                     world.Views.Add((account.Id, upload.Id, kind, Time()));
-                    world.Ledger.Add(new LedgerEntry(ledgerId++, account.Id, "spend", -r.Next(1, 20), Time(), upload.Id, null));
+                    var price = r.Next(1, 20);
+                    var at = Time();
+                    world.Ledger.Add(new LedgerEntry(ledgerId++, account.Id, "spend", -price, at, upload.Id, null));
+                    if (preset.ViewRewards)
+                    {
+                        // The uploader's share of the paid view (the platform keeps the rest).
+                        world.Ledger.Add(new LedgerEntry(ledgerId++, upload.AccountId, "view_reward", Math.Max(1, price * 2 / 5), at, upload.Id, null));
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ using Harrier.Media.Hashing;
 using Microsoft.Data.Sqlite;
 using NBitcoin;
 using Npgsql;
+using YamlDotNet.RepresentationModel;
 
 namespace Harrier.Scenario.Tests;
 
@@ -180,6 +181,16 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
     }
 
     [Fact]
+    public void Every_spend_on_the_chain_is_signed_and_spends_an_unspent_output()
+    {
+        var blocks = ChainFiles.Read(Path.Combine(fixture.Dir, "chain"));
+        Assert.Equal(fixture.Summary.Blocks, blocks.Count);
+        Assert.Equal(fixture.Summary.Transactions, blocks.Sum(b => b.Transactions.Count));
+        var inputs = ChainFiles.AssertEverySpendIsValid(blocks);
+        Assert.True(inputs >= Truth.GetProperty("payments").GetArrayLength(), $"{inputs} inputs checked");
+    }
+
+    [Fact]
     public void Hash_sets_parse_and_exact_entries_match_media_files()
     {
         var dir = Path.Combine(fixture.Dir, "hashsets");
@@ -236,6 +247,55 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
 
         Assert.True(tagged > 0);
         Assert.Contains("jurisdictions:\n  - SE", File.ReadAllText(Path.Combine(fixture.Dir, "tags", "scenario.actorpack.yaml")));
+    }
+
+    [Fact]
+    public void Tag_packs_parse_as_yaml_with_the_graphsense_fields()
+    {
+        static YamlMappingNode Load(string path)
+        {
+            var stream = new YamlStream();
+            using var reader = new StreamReader(path);
+            stream.Load(reader);
+            Assert.Single(stream.Documents);
+            return Assert.IsType<YamlMappingNode>(stream.Documents[0].RootNode);
+        }
+
+        static string Scalar(YamlMappingNode node, string key) =>
+            Assert.IsType<YamlScalarNode>(node.Children[new YamlScalarNode(key)]).Value!;
+
+        var owners = Truth.GetProperty("addressOwners").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("address").GetString()!, o => o.GetProperty("owner").GetString()!);
+        var packs = Directory.EnumerateFiles(Path.Combine(fixture.Dir, "tags"), "scenario-*.yaml").ToList();
+        Assert.Equal(ChainBuilder.Exchanges.Length, packs.Count);
+        var tagged = 0;
+        foreach (var pack in packs)
+        {
+            var root = Load(pack);
+            var actor = Scalar(root, "actor");
+            Assert.Equal("exchange", Scalar(root, "category"));
+            Assert.False(string.IsNullOrEmpty(Scalar(root, "title")));
+            var tags = Assert.IsType<YamlSequenceNode>(root.Children[new YamlScalarNode("tags")]);
+            foreach (var tag in tags.Children.Cast<YamlMappingNode>())
+            {
+                Assert.Equal("BTC", Scalar(tag, "currency"));
+                Assert.Equal("exchange:" + actor, owners[Scalar(tag, "address")]);
+                tagged++;
+            }
+        }
+
+        Assert.True(tagged > 0);
+        var actors = Assert.IsType<YamlSequenceNode>(Load(Path.Combine(fixture.Dir, "tags", "scenario.actorpack.yaml")).Children[new YamlScalarNode("actors")]);
+        var jurisdictions = actors.Children.Cast<YamlMappingNode>().ToDictionary(
+            a => Scalar(a, "id"),
+            a => Assert.IsType<YamlSequenceNode>(a.Children[new YamlScalarNode("jurisdictions")]).Children.Cast<YamlScalarNode>().Select(j => j.Value).ToList());
+        Assert.Equal(ChainBuilder.Exchanges.ToDictionary(e => e.Id, e => new List<string?> { e.Country }), jurisdictions);
+
+        // The real public packs copied as noise are YAML too.
+        foreach (var pack in Directory.EnumerateFiles(Path.Combine(fixture.Dir, "tags"), "public-*.yaml"))
+        {
+            Assert.True(Load(pack).Children.ContainsKey(new YamlScalarNode("tags")), pack);
+        }
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
 
@@ -15,6 +16,7 @@ namespace Harrier.Cases.Triage;
 /// <param name="Pdq">An image's eight dihedral PDQ hashes and quality.</param>
 /// <param name="Vpdq">A video's vPDQ features (one per second).</param>
 /// <param name="Error">Why the media could not be hashed (kind unreadable).</param>
+/// <remarks>Metadata values are case data: stored and shown in JSON, never logged; the HTML report shows counts only.</remarks>
 public sealed record MediaFacts(
     long EvidenceId,
     string Kind,
@@ -26,4 +28,14 @@ public sealed record MediaFacts(
     string? Codec,
     PdqDihedralResult? Pdq,
     IReadOnlyList<VpdqFeature>? Vpdq,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Embedded metadata (EXIF, QuickTime): camera, GPS, dates; null when the format carries none that is read.</summary>
+    public MediaMetadata? Metadata { get; init; }
+
+    /// <summary>The derived blurred greyscale thumbnail or keyframe strip, relative to the case folder ('/' separated).</summary>
+    public string? Derived { get; init; }
+
+    /// <summary>What went wrong short of making the file unreadable: malformed metadata, a strip that could not be made.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

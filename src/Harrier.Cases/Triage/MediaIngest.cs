@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
+using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Video;
 using Harrier.Media.Vpdq;
@@ -16,7 +17,10 @@ namespace Harrier.Cases.Triage;
 /// perceptual hashes and facts triage needs (dihedral PDQ for images, vPDQ at one frame per second for videos,
 /// dimensions, duration, codec), on all cores. Resumable and exactly-once: a file's facts are written once, after
 /// they are complete, keyed by the evidence row; a rerun skips what is done. Undecodable media is recorded with
-/// the reason. Evidence files are opened read-only and checked against their registered size.
+/// the reason. Evidence files are opened read-only and checked against their registered size. Embedded metadata
+/// (camera, GPS, dates) is read for images, MP4/MOV/AVI, HEIF and TIFF; malformed metadata is a note on the file,
+/// never a failure. Unless <see cref="Thumbnails"/> is null, a blurred greyscale thumbnail (images) or keyframe strip
+/// (videos) is written under <c>CASE/derived/</c> and nowhere else.
 /// </summary>
 public sealed class MediaIngest
 {
@@ -35,6 +39,12 @@ public sealed class MediaIngest
     /// <summary>ffmpeg location and stall timeout.</summary>
     public FfmpegOptions Ffmpeg { get; init; } = FfmpegOptions.Default;
 
+    /// <summary>How derived thumbnails and keyframe strips are made; null: none are made.</summary>
+    public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
+
+    /// <summary>The folder, under the case folder, that holds derived files.</summary>
+    public const string DerivedFolder = "derived";
+
     /// <summary>Ingests every not-yet-ingested file of <paramref name="exhibitId"/>.</summary>
     public async Task<MediaIngestResult> RunAsync(string exhibitId, string actor, string? justification,
         IProgress<EvidenceProgress>? progress, CancellationToken cancellationToken)
@@ -45,13 +55,19 @@ public sealed class MediaIngest
         var files = (await _store.Evidence.ListAsync(exhibitId, cancellationToken)).Where(f => f.Status == EvidenceStatus.Ok).ToList();
         var db = _store.Database;
         await using var connection = await db.OpenAsync(cancellationToken);
+        Thumbnails?.Validate();
         var done = await IngestedAsync(connection, cancellationToken);
         var pending = files.Where(f => !done.Contains(f.Id)).ToList();
+        var derivedNote = Thumbnails is { } t
+            ? string.Create(CultureInfo.InvariantCulture, $"blurred greyscale thumbnails (≤ {t.MaxSide} px, blur σ {t.BlurSigma:0.##} px, {t.StripFrames}-frame strips)")
+            : "no thumbnails";
         await _store.Audit.AppendAsync(actor, "ingest.media.start",
-            string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibitId}: {pending.Count} of {files.Count} files to ingest"), justification, cancellationToken);
+            string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibitId}: {pending.Count} of {files.Count} files to ingest; {derivedNote}"), justification, cancellationToken);
 
         var kinds = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var problems = new ConcurrentBag<EvidenceProblem>();
+        var notes = new ConcurrentBag<EvidenceProblem>();
+        int withMetadata = 0, withGps = 0, withSerial = 0, thumbnails = 0, strips = 0;
         long processed = 0;
         var written = await ParallelPipeline.RunAsync(pending, Parallelism, BatchSize * 4,
             async (file, ct) =>
@@ -64,6 +80,21 @@ public sealed class MediaIngest
                     problems.Add(new EvidenceProblem(file.RelPath, facts.Error));
                 }
 
+                foreach (var note in facts.Notes)
+                {
+                    notes.Add(new EvidenceProblem(file.RelPath, note));
+                }
+
+                if (facts.Metadata is { } m)
+                {
+                    Count(ref withMetadata, m.HasFacts);
+                    Count(ref withGps, m.HasGps);
+                    Count(ref withSerial, m.CameraSerial is not null);
+                }
+
+                Count(ref thumbnails, facts.Derived is not null && facts.Kind == MediaKinds.Image);
+                Count(ref strips, facts.Derived is not null && facts.Kind == MediaKinds.Video);
+
                 progress?.Report(new EvidenceProgress("ingest", Interlocked.Increment(ref processed), pending.Count, 0, 0));
                 return facts;
             },
@@ -72,12 +103,30 @@ public sealed class MediaIngest
 
         var result = new MediaIngestResult(exhibitId, files.Count, files.Count - pending.Count, written,
             new SortedDictionary<string, int>(kinds, StringComparer.Ordinal),
-            [.. problems.OrderBy(p => p.RelPath, StringComparer.Ordinal)], Stopwatch.GetElapsedTime(started));
+            [.. problems.OrderBy(p => p.RelPath, StringComparer.Ordinal)], Stopwatch.GetElapsedTime(started))
+        {
+            WithMetadata = withMetadata,
+            WithGps = withGps,
+            WithCameraSerial = withSerial,
+            Thumbnails = thumbnails,
+            KeyframeStrips = strips,
+            Notes = [.. notes.OrderBy(p => p.RelPath, StringComparer.Ordinal).ThenBy(p => p.Reason, StringComparer.Ordinal)],
+        };
+
+        // Counts only: metadata values, media and file names never reach the audit log.
         await _store.Audit.AppendAsync(actor, "ingest.media",
             string.Create(CultureInfo.InvariantCulture,
-                $"exhibit {exhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already, {string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}, {result.Unreadable.Count} unreadable"),
+                $"exhibit {exhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already, {string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}, {result.Unreadable.Count} unreadable; metadata: {withMetadata} with facts, {withGps} with GPS, {withSerial} with a camera serial, {result.Notes.Count} notes; derived files written under {DerivedFolder}/: {thumbnails} thumbnails, {strips} keyframe strips"),
             justification, cancellationToken);
         return result;
+    }
+
+    private static void Count(ref int counter, bool condition)
+    {
+        if (condition)
+        {
+            Interlocked.Increment(ref counter);
+        }
     }
 
     private async Task<MediaFacts> ExtractAsync(EvidenceFile file, string path, CancellationToken cancellationToken)
@@ -99,6 +148,10 @@ public sealed class MediaIngest
             return Unreadable(file, null, "cannot read: " + e.Message);
         }
 
+        // Metadata is read even when the pixels do not decode: EXIF often survives a truncated image.
+        var metadata = CarriesMetadata(kind, format) ? MediaMetadataReader.Read(path) : null;
+        var notes = new List<string>(metadata?.Notes ?? []);
+        MediaFacts facts;
         if (kind == MediaKinds.Image)
         {
             try
@@ -106,29 +159,85 @@ public sealed class MediaIngest
                 // A uniform border (a frame added around a re-post) is trimmed before hashing, as `hash pdq --trim-borders` does.
                 using var image = ImageDecoder.Decode(path);
                 var pdq = PdqImageHasher.HashDihedral(image, BorderTrimmer.FindContent(image));
-                return new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null);
+                string? derived = null;
+                if (Thumbnails is { } options)
+                {
+                    derived = TryWriteDerived(file.Id, "thumbs", () => BlurredThumbnail.FromImage(image, options), notes);
+                }
+
+                facts = new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null) { Derived = derived };
             }
             catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
             {
-                return Unreadable(file, format, "image does not decode: " + e.Message);
+                facts = Unreadable(file, format, "image does not decode: " + e.Message);
             }
         }
-
-        if (kind == MediaKinds.Video)
+        else if (kind == MediaKinds.Video)
         {
             try
             {
                 var (s, features) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, cancellationToken);
-                return new MediaFacts(file.Id, kind, format, s.DisplayWidth, s.DisplayHeight, s.DurationSeconds, s.FramesPerSecond, s.Codec,
-                    null, features, null);
+                string? derived = null;
+                if (Thumbnails is { } options)
+                {
+                    try
+                    {
+                        var strip = await VideoKeyframeStrip.MakeAsync(path, s, options, Ffmpeg, cancellationToken);
+                        derived = TryWriteDerived(file.Id, "strips", () => strip, notes);
+                    }
+                    catch (VideoException e)
+                    {
+                        notes.Add("keyframe strip not made: " + e.Detail);
+                    }
+                }
+
+                facts = new MediaFacts(file.Id, kind, format, s.DisplayWidth, s.DisplayHeight, s.DurationSeconds, s.FramesPerSecond, s.Codec,
+                    null, features, null) { Derived = derived };
             }
             catch (VideoException e)
             {
-                return Unreadable(file, format, "video does not decode: " + e.Detail);
+                facts = Unreadable(file, format, "video does not decode: " + e.Detail);
             }
         }
+        else
+        {
+            facts = new MediaFacts(file.Id, kind, format, null, null, null, null, null, null, null, null);
+        }
 
-        return new MediaFacts(file.Id, kind, format, null, null, null, null, null, null, null, null);
+        return facts with { Metadata = metadata, Notes = notes };
+    }
+
+    /// <summary>Whether MetadataExtractor reads metadata from this kind of file (ffmpeg-only containers carry none it reads).</summary>
+    private static bool CarriesMetadata(string kind, string? format) => kind switch
+    {
+        MediaKinds.Image => true,
+        MediaKinds.Video => format is "mp4" or "mov" or "avi",
+        _ => format is "heif" or "tiff",
+    };
+
+    /// <summary>
+    /// Writes a derived picture as CASE/derived/SUB/ID.png (through a temporary file, so a killed run leaves no half
+    /// file under the final name) and returns its path relative to the case folder; a failure is a note, not an error.
+    /// </summary>
+    private string? TryWriteDerived(long evidenceId, string sub, Func<GreyImage> make, List<string> notes)
+    {
+        try
+        {
+            var png = BlurredThumbnail.EncodePng(make());
+            var folder = Path.Combine(_store.CaseDir, DerivedFolder, sub);
+            Directory.CreateDirectory(folder);
+            var name = evidenceId.ToString(CultureInfo.InvariantCulture) + ".png";
+            var target = Path.Combine(folder, name);
+            var temp = Path.Combine(folder, "." + name + ".tmp");
+            File.WriteAllBytes(temp, png);
+            File.Move(temp, target, overwrite: true);
+            return $"{DerivedFolder}/{sub}/{name}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            notes.Add($"{sub} not written: {e.Message}");
+            return null;
+        }
     }
 
     private static MediaFacts Unreadable(EvidenceFile file, string? format, string reason) =>
@@ -143,11 +252,14 @@ public sealed class MediaIngest
             var now = Timestamps.Format(_store.Time.GetUtcNow());
             await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
             await using var cmd = CaseDatabase.Command(connection, tx, """
-                INSERT INTO media_facts (evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, ingested_utc)
-                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t)
+                INSERT INTO media_facts (evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, ingested_utc,
+                    camera_make, camera_model, camera_serial, software, gps_lat, gps_lon, gps_alt, taken_original, taken_digitized, container_created,
+                    notes, derived)
+                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t, @mk, @md, @sn, @sw, @la, @lo, @al, @to, @td, @cc, @no, @dv)
                 ON CONFLICT (evidence_id) DO NOTHING
                 """, ("@i", null), ("@k", null), ("@f", null), ("@w", null), ("@h", null), ("@d", null), ("@r", null), ("@c", null),
-                ("@p", null), ("@q", null), ("@v", null), ("@e", null), ("@t", now));
+                ("@p", null), ("@q", null), ("@v", null), ("@e", null), ("@t", now), ("@mk", null), ("@md", null), ("@sn", null), ("@sw", null),
+                ("@la", null), ("@lo", null), ("@al", null), ("@to", null), ("@td", null), ("@cc", null), ("@no", null), ("@dv", null));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var f))
             {
@@ -159,10 +271,24 @@ public sealed class MediaIngest
                 Set(cmd, "@d", f.DurationSeconds);
                 Set(cmd, "@r", f.FrameRate);
                 Set(cmd, "@c", f.Codec);
+                // Eight plain dihedral hashes, then (when the image has a border) eight of the content inside it.
                 Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Select(h => h.ToString())) : null);
                 Set(cmd, "@q", f.Pdq?.Quality);
                 Set(cmd, "@v", f.Vpdq is null ? null : string.Join('\n', f.Vpdq.Select(VpdqFormats.ToLine)));
                 Set(cmd, "@e", f.Error);
+                var m = f.Metadata;
+                Set(cmd, "@mk", m?.CameraMake);
+                Set(cmd, "@md", m?.CameraModel);
+                Set(cmd, "@sn", m?.CameraSerial);
+                Set(cmd, "@sw", m?.Software);
+                Set(cmd, "@la", m?.Latitude);
+                Set(cmd, "@lo", m?.Longitude);
+                Set(cmd, "@al", m?.Altitude);
+                Set(cmd, "@to", m?.TakenOriginal);
+                Set(cmd, "@td", m?.TakenDigitized);
+                Set(cmd, "@cc", m?.ContainerCreated);
+                Set(cmd, "@no", f.Notes.Count == 0 ? null : string.Join('\n', f.Notes));
+                Set(cmd, "@dv", f.Derived);
                 written += await cmd.ExecuteNonQueryAsync(cancellationToken);
                 inBatch++;
             }
@@ -178,7 +304,7 @@ public sealed class MediaIngest
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
         await using var cmd = CaseDatabase.Command(connection, null,
-            "SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error FROM media_facts");
+            $"SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, {MetadataColumns} FROM media_facts");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         var map = new Dictionary<long, MediaFacts>();
         while (await reader.ReadAsync(cancellationToken))
@@ -196,11 +322,48 @@ public sealed class MediaIngest
                 reader.IsDBNull(6) ? null : Convert.ToDouble(reader.GetValue(6), CultureInfo.InvariantCulture),
                 Str(reader, 7), pdq,
                 vpdq is null ? null : vpdq.Length == 0 ? [] : vpdq.Split('\n').Select(VpdqFormats.ParseLine).ToList(),
-                Str(reader, 11));
+                Str(reader, 11))
+            {
+                Metadata = ReadMetadata(reader, 12),
+                Notes = ReadNotes(reader, 12),
+                Derived = ReadDerived(reader, 12),
+            };
         }
 
         return map;
     }
+
+    /// <summary>The metadata, notes and derived-file columns of media_facts, in the order the Read* helpers expect.</summary>
+    internal const string MetadataColumns =
+        "camera_make, camera_model, camera_serial, software, gps_lat, gps_lon, gps_alt, taken_original, taken_digitized, container_created, notes, derived";
+
+    /// <summary>
+    /// The metadata read from <see cref="MetadataColumns"/> starting at column <paramref name="at"/>; null when the file had
+    /// none. Its notes are stored with the file's other notes (<see cref="ReadNotes"/>).
+    /// </summary>
+    internal static MediaMetadata? ReadMetadata(DbDataReader reader, int at)
+    {
+        var m = new MediaMetadata
+        {
+            CameraMake = Str(reader, at),
+            CameraModel = Str(reader, at + 1),
+            CameraSerial = Str(reader, at + 2),
+            Software = Str(reader, at + 3),
+            Latitude = Dbl(reader, at + 4),
+            Longitude = Dbl(reader, at + 5),
+            Altitude = Dbl(reader, at + 6),
+            TakenOriginal = Str(reader, at + 7),
+            TakenDigitized = Str(reader, at + 8),
+            ContainerCreated = Str(reader, at + 9),
+        };
+        return m.HasFacts ? m : null;
+    }
+
+    internal static IReadOnlyList<string> ReadNotes(DbDataReader reader, int at) => Str(reader, at + 10)?.Split('\n') ?? [];
+
+    internal static string? ReadDerived(DbDataReader reader, int at) => Str(reader, at + 11);
+
+    private static double? Dbl(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture);
 
     private static async Task<HashSet<long>> IngestedAsync(DbConnection connection, CancellationToken cancellationToken)
     {

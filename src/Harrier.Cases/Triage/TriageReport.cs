@@ -36,6 +36,8 @@ public static class TriageReport
         sb.Append("</table><p>First seen: ").Append(N(unknown)).Append(" of ").Append(N(media.Count)).Append(" media files (")
           .Append(media.Count == 0 ? "0" : (100.0 * unknown / media.Count).ToString("F1", CultureInfo.InvariantCulture)).Append(" %).</p>");
 
+        AppendMetadataCounts(sb, media);
+
         sb.Append("<h2>Known material by scheme and category</h2><table><tr><th>scheme</th><th>category</th><th>files</th></tr>");
         foreach (var g in rows.Where(r => r.Status is "known" or "near-duplicate")
                      .GroupBy(r => (Scheme: r.Category?.Scheme ?? "(none)", Code: r.Category?.Code ?? "uncategorised"))
@@ -86,6 +88,28 @@ public static class TriageReport
 
         sb.Append("</table></body></html>\n");
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
+    }
+
+    /// <summary>How many images and videos carry each kind of embedded metadata: counts only, never values or names.</summary>
+    private static void AppendMetadataCounts(StringBuilder sb, List<TriageRow> media)
+    {
+        var images = media.Where(r => r.Kind == MediaKinds.Image).ToList();
+        var videos = media.Where(r => r.Kind == MediaKinds.Video).ToList();
+        sb.Append("<h2>Embedded metadata</h2><p>Counts only; the values (camera, serial, position, dates) are in the case database and ")
+          .Append("<code>report triage --json</code>.</p><table><tr><th>carries</th><th>images</th><th>videos</th></tr>");
+        Row("any metadata fact", r => r.Metadata is not null);
+        Row("camera make or model", r => r.Metadata?.CameraMake is not null || r.Metadata?.CameraModel is not null);
+        Row("camera serial number", r => r.Metadata?.CameraSerial is not null);
+        Row("GPS position", r => r.Metadata?.HasGps == true);
+        Row("date taken (original)", r => r.Metadata?.TakenOriginal is not null);
+        Row("container creation time", r => r.Metadata?.ContainerCreated is not null);
+        Row("software", r => r.Metadata?.Software is not null);
+        Row("blurred thumbnail or strip", r => r.Derived is not null);
+        sb.Append("</table>");
+
+        void Row(string label, Func<TriageRow, bool> has) =>
+            sb.Append("<tr><td>").Append(H(label)).Append("</td><td class=n>").Append(N(images.Count(has))).Append("</td><td class=n>")
+              .Append(N(videos.Count(has))).Append("</td></tr>");
     }
 
     private static string Facts(TriageRow r) => r.Kind == MediaKinds.Video

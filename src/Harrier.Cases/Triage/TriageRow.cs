@@ -1,4 +1,5 @@
 using Harrier.Matching.Banks;
+using Harrier.Media.Metadata;
 
 namespace Harrier.Cases.Triage;
 
@@ -23,4 +24,11 @@ public sealed record TriageRow(
     int? Width,
     int? Height,
     double? DurationSeconds,
-    string? Codec);
+    string? Codec)
+{
+    /// <summary>The file's embedded metadata (camera, GPS, dates); null when it had none.</summary>
+    public MediaMetadata? Metadata { get; init; }
+
+    /// <summary>The derived blurred thumbnail or keyframe strip, relative to the case folder.</summary>
+    public string? Derived { get; init; }
+}

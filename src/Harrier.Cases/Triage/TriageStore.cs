@@ -81,9 +81,10 @@ public sealed class TriageStore
     public async Task<IReadOnlyList<TriageRow>> LoadAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
-        await using var cmd = CaseDatabase.Command(connection, null, """
+        await using var cmd = CaseDatabase.Command(connection, null, $"""
             SELECT f.id, f.exhibit_id, f.rel_path, f.size, t.status, t.method, t.bank_name, t.scheme, t.code, t.distance, t.conflicts,
-                   t.rendition_group, t.scene_group, t.representative, t.queue_rank, t.reasons, m.kind, m.width, m.height, m.duration_s, m.codec
+                   t.rendition_group, t.scene_group, t.representative, t.queue_rank, t.reasons, m.kind, m.width, m.height, m.duration_s, m.codec,
+                   {string.Join(", ", MediaIngest.MetadataColumns.Split(", ").Select(c => "m." + c))}
             FROM triage_results t JOIN evidence_files f ON f.id = t.evidence_id LEFT JOIN media_facts m ON m.evidence_id = t.evidence_id
             ORDER BY f.exhibit_id, f.rel_path
             """);
@@ -95,7 +96,11 @@ public sealed class TriageStore
                 Str(reader, 6), Str(reader, 7) is { } s ? new BankCategory(s, Str(reader, 8) ?? string.Empty) : null, (int?)Long(reader, 9),
                 Str(reader, 10)?.Split('\n') ?? [], (int?)Long(reader, 11), (int?)Long(reader, 12), Long(reader, 13) == 1, (int?)Long(reader, 14),
                 Str(reader, 15)?.Split('\n') ?? [], Str(reader, 16) ?? MediaKinds.Other, (int?)Long(reader, 17), (int?)Long(reader, 18),
-                reader.IsDBNull(19) ? null : Convert.ToDouble(reader.GetValue(19), CultureInfo.InvariantCulture), Str(reader, 20)));
+                reader.IsDBNull(19) ? null : Convert.ToDouble(reader.GetValue(19), CultureInfo.InvariantCulture), Str(reader, 20))
+            {
+                Metadata = MediaIngest.ReadMetadata(reader, 21),
+                Derived = MediaIngest.ReadDerived(reader, 21),
+            });
         }
 
         return list;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Harrier.Cases;
 using Harrier.Cases.Triage;
+using Harrier.Media.Imaging;
 
 namespace Harrier.Cli.Commands;
 
@@ -19,19 +20,37 @@ internal static class IngestCommands
     {
         var exhibit = new Option<string>("--exhibit") { Description = "The exhibit whose files to ingest.", Required = true };
         var justification = EvidenceCommands.JustificationOption();
+        var noThumbnails = new Option<bool>("--no-thumbnails")
+        {
+            Description = "Do not write the blurred greyscale thumbnails and keyframe strips (CASE/derived/).",
+        };
+        var blur = new Option<double>("--thumbnail-blur")
+        {
+            Description = $"Gaussian blur of thumbnails in pixels at ≤ {ThumbnailOptions.Default.MaxSide} px (at least {ThumbnailOptions.MinimumBlurSigma}).",
+            DefaultValueFactory = _ => ThumbnailOptions.Default.BlurSigma,
+        };
         var media = new Command("media",
             "Sniff every registered file's type from its content; PDQ (all 8 dihedral variants) for images, vPDQ for videos, dimensions, " +
-            "duration and codec. Resumable: a rerun ingests only what is missing.")
+            "duration and codec; embedded metadata (camera make, model and serial, GPS, dates, software); a blurred greyscale thumbnail " +
+            "(images) or keyframe strip (videos) under CASE/derived/. Resumable: a rerun ingests only what is missing.")
         {
-            exhibit, justification,
+            exhibit, justification, noThumbnails, blur,
         };
         media.SetAction(options, host, async (ctx, parse, ct) =>
         {
+            var sigma = parse.GetValue(blur);
+            if (!(sigma >= ThumbnailOptions.MinimumBlurSigma) || sigma > 64)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"--thumbnail-blur must be between {ThumbnailOptions.MinimumBlurSigma} and 64 (a weaker blur shows detail)"));
+            }
+
+            var thumbnails = parse.GetValue(noThumbnails) ? null : ThumbnailOptions.Default with { BlurSigma = sigma };
             var store = await CaseOpener.OpenAsync(ctx, ct);
             MediaIngestResult result;
             try
             {
-                result = await RunAsync(ctx, store, parse.GetValue(exhibit)!, parse.GetValue(justification), ct);
+                result = await RunAsync(ctx, store, parse.GetValue(exhibit)!, parse.GetValue(justification), ct, thumbnails);
             }
             catch (CaseStoreException e)
             {
@@ -44,9 +63,10 @@ internal static class IngestCommands
         return media;
     }
 
-    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct) =>
+    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct,
+        ThumbnailOptions? thumbnails = null) =>
         WorkProgress.RunAsync(ctx, "ingesting media", p =>
-            new MediaIngest(store).RunAsync(exhibit, ctx.Actor, justification, new Forward(p), ct));
+            new MediaIngest(store) { Thumbnails = thumbnails ?? ThumbnailOptions.Default }.RunAsync(exhibit, ctx.Actor, justification, new Forward(p), ct));
 
     internal static void Print(CommandContext ctx, MediaIngestResult result)
     {
@@ -60,6 +80,12 @@ internal static class IngestCommands
                 result.Ingested,
                 result.Kinds,
                 result.Unreadable,
+                result.WithMetadata,
+                result.WithGps,
+                result.WithCameraSerial,
+                result.Thumbnails,
+                result.KeyframeStrips,
+                result.Notes,
                 elapsedSeconds = result.Elapsed.TotalSeconds,
             });
             return;
@@ -67,9 +93,16 @@ internal static class IngestCommands
 
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"exhibit {result.ExhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already ingested ({string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}) in {result.Elapsed.TotalSeconds:F1} s"));
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"metadata: {result.WithMetadata} files with facts, {result.WithGps} with GPS, {result.WithCameraSerial} with a camera serial; derived: {result.Thumbnails} thumbnails, {result.KeyframeStrips} keyframe strips"));
         foreach (var p in result.Unreadable)
         {
             ctx.Out.WriteLine($"  unreadable: {p.RelPath}: {p.Reason}");
+        }
+
+        foreach (var p in result.Notes)
+        {
+            ctx.Out.WriteLine($"  note: {p.RelPath}: {p.Reason}");
         }
     }
 

@@ -63,6 +63,8 @@ internal static class TriageCommands
                         r.Representative,
                         r.QueueRank,
                         r.Reasons,
+                        r.Metadata,
+                        r.Derived,
                     }),
                 });
             }
