@@ -11,4 +11,12 @@ public enum VpdqMatchMode
 
     /// <summary>The C++ <c>match-hashes-brute</c>: no dedupe, quality ≥ F, distance strictly &lt; D.</summary>
     Cpp = 1,
+
+    /// <summary>
+    /// Harrier's rendition matcher: pytx's frames and matches, plus frames at distance ≤
+    /// <see cref="VpdqMatchOptions.AlignedDistance"/> whose pair lies on the dominant time offset between the two videos
+    /// (the same offset within one sampling step). Re-encodes of high-frequency content move frame hashes past D while
+    /// staying in time with the original; unrelated frames that happen to be close do not line up in time.
+    /// </summary>
+    Aligned = 2,
 }

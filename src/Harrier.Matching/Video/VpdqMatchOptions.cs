@@ -9,6 +9,12 @@ public sealed record VpdqMatchOptions
     /// <summary>Frame match distance D (pytx: ≤ D; C++: &lt; D). Default 31.</summary>
     public int Distance { get; init; } = 31;
 
+    /// <summary>
+    /// <see cref="VpdqMatchMode.Aligned"/> only: a frame pair at distance ≤ this also matches when it lies on the
+    /// dominant time offset. Default 45; values ≤ <see cref="Distance"/> make Aligned the same as pytx.
+    /// </summary>
+    public int AlignedDistance { get; init; } = 45;
+
     /// <summary>Frames with quality below this are ignored (both modes keep quality ≥ F). Default 50.</summary>
     public int Quality { get; init; } = 50;
 

@@ -26,31 +26,42 @@ public static class VpdqMatcher
         var cHashes = c.Select(f => f.Hash).ToArray();
 
         var cMatched = new bool[c.Count];
-        var qMatched = 0;
+        var qFlags = new bool[q.Count];
         List<(int Q, int C)>? pairs = options.LocateClips ? [] : null;
+        var relaxed = options.Mode == VpdqMatchMode.Aligned && options.AlignedDistance > options.Distance ? new List<(int Q, int C)>() : null;
         for (var i = 0; i < qHashes.Length; i++)
         {
-            var any = false;
             var h = qHashes[i];
             for (var j = 0; j < cHashes.Length; j++)
             {
-                if (Accepts(h.DistanceTo(cHashes[j]), options))
+                var d = h.DistanceTo(cHashes[j]);
+                if (Accepts(d, options))
                 {
-                    any = true;
+                    qFlags[i] = true;
                     cMatched[j] = true;
                     if (pairs is not null && pairs.Count < MaxPairs)
                     {
                         pairs.Add((i, j));
                     }
                 }
-            }
-
-            if (any)
-            {
-                qMatched++;
+                else if (relaxed is not null && d <= options.AlignedDistance && relaxed.Count < MaxPairs)
+                {
+                    relaxed.Add((i, j));
+                }
             }
         }
 
+        if (relaxed is { Count: > 0 })
+        {
+            foreach (var (qi, ci) in AlignedPairs(q, c, pairs ?? StrictPairs(qHashes, cHashes, options), relaxed))
+            {
+                qFlags[qi] = true;
+                cMatched[ci] = true;
+                pairs?.Add((qi, ci));
+            }
+        }
+
+        var qMatched = qFlags.Count(m => m);
         var cCount = cMatched.Count(m => m);
         var qPercent = q.Count == 0 ? 0 : 100.0 * qMatched / q.Count;
         var cPercent = c.Count == 0 ? 0 : 100.0 * cCount / c.Count;
@@ -59,13 +70,65 @@ public static class VpdqMatcher
         return new VpdqMatchResult(qPercent, cPercent, q.Count, qMatched, c.Count, cCount, isMatch, clips);
     }
 
+    /// <summary>
+    /// The relaxed pairs that lie on the dominant compared−query time offset. The offset is voted by the strict and the
+    /// relaxed pairs together, each query frame with total weight 1 (a static frame that is close to everything cannot
+    /// choose it); a pair is on the offset when it is within one sampling step of it.
+    /// </summary>
+    private static List<(int Q, int C)> AlignedPairs(IReadOnlyList<VpdqFeature> q, IReadOnlyList<VpdqFeature> c, List<(int Q, int C)> strict, List<(int Q, int C)> relaxed)
+    {
+        var tolerance = Math.Max(Math.Max(TypicalStep(q), TypicalStep(c)), 0.05);
+        var all = strict.Concat(relaxed).Select(p => (p.Q, Offset: c[p.C].TimestampSeconds - q[p.Q].TimestampSeconds)).OrderBy(p => p.Offset).ToList();
+        var perQuery = new int[q.Count];
+        foreach (var (qi, _) in all)
+        {
+            perQuery[qi]++;
+        }
+
+        double best = 0, weight = 0, centre = 0;
+        for (int hi = 0, lo = 0; hi < all.Count; hi++)
+        {
+            weight += 1.0 / perQuery[all[hi].Q];
+            while (all[hi].Offset - all[lo].Offset > 2 * tolerance)
+            {
+                weight -= 1.0 / perQuery[all[lo].Q];
+                lo++;
+            }
+
+            if (weight > best + 1e-9)
+            {
+                best = weight;
+                centre = (all[lo].Offset + all[hi].Offset) / 2;
+            }
+        }
+
+        return relaxed.Where(p => Math.Abs(c[p.C].TimestampSeconds - q[p.Q].TimestampSeconds - centre) <= tolerance).ToList();
+    }
+
+    private static List<(int Q, int C)> StrictPairs(Hash256[] q, Hash256[] c, VpdqMatchOptions options)
+    {
+        var pairs = new List<(int Q, int C)>();
+        for (var i = 0; i < q.Length; i++)
+        {
+            for (var j = 0; j < c.Length && pairs.Count < MaxPairs; j++)
+            {
+                if (Accepts(q[i].DistanceTo(c[j]), options))
+                {
+                    pairs.Add((i, j));
+                }
+            }
+        }
+
+        return pairs;
+    }
+
     /// <summary>The frames a mode keeps: pytx drops exact-duplicate hashes (first occurrence kept) before the quality filter.</summary>
     public static IReadOnlyList<VpdqFeature> Filter(IReadOnlyList<VpdqFeature> features, VpdqMatchOptions options)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(options);
         IEnumerable<VpdqFeature> kept = features;
-        if (options.Mode == VpdqMatchMode.Pytx)
+        if (options.Mode is VpdqMatchMode.Pytx or VpdqMatchMode.Aligned)
         {
             var seen = new HashSet<Hash256>();
             kept = kept.Where(f => seen.Add(f.Hash));
@@ -75,7 +138,7 @@ public static class VpdqMatcher
     }
 
     private static bool Accepts(int distance, VpdqMatchOptions options) =>
-        options.Mode == VpdqMatchMode.Pytx ? distance <= options.Distance : distance < options.Distance;
+        options.Mode == VpdqMatchMode.Cpp ? distance < options.Distance : distance <= options.Distance;
 
     /// <summary>
     /// Greedy offset voting: find the compared−query time offset supported by the most query frames (each query frame

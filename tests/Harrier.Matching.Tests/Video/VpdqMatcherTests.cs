@@ -123,6 +123,64 @@ public sealed class VpdqMatcherTests
         Assert.Equal((15, 170.0, 200.0, 214.0), (r.Clips[1].Frames, r.Clips[1].OffsetSeconds, r.Clips[1].ComparedStart, r.Clips[1].ComparedEnd));
     }
 
+    [Fact]
+    public void Aligned_accepts_a_re_encode_whose_frames_drifted_past_d_but_stay_in_time()
+    {
+        // 20 s at 1 hash/s; the rendition's frames are 38–44 bits away (high-frequency content re-encoded), 2 within 31.
+        var source = Enumerable.Range(0, 20).Select(i => new VpdqFeature(i * 30, 100, Hash(300 + i), i)).ToList();
+        var rendition = Enumerable.Range(0, 20)
+            .Select(i => new VpdqFeature(i * 30, 100, FlipBits(source[i].Hash, i < 2 ? 28 : 38 + (i % 7), seed: i), i))
+            .ToList();
+
+        var pytx = VpdqMatcher.Match(rendition, source);
+        var aligned = VpdqMatcher.Match(rendition, source, new VpdqMatchOptions { Mode = VpdqMatchMode.Aligned });
+        var tight = VpdqMatcher.Match(rendition, source, new VpdqMatchOptions { Mode = VpdqMatchMode.Aligned, AlignedDistance = 40 });
+
+        Assert.Equal(10, pytx.QueryMatchPercent);
+        Assert.False(pytx.IsMatch);
+        Assert.Equal(100, aligned.QueryMatchPercent);
+        Assert.Equal(100, aligned.ComparedMatchPercent);
+        Assert.True(aligned.IsMatch);
+        // With the aligned distance at 40, only the frames within 40 count.
+        var expected = 100.0 * rendition.Select((f, i) => f.Hash.DistanceTo(source[i].Hash) <= 40 ? 1 : 0).Sum() / 20;
+        Assert.Equal(expected, tight.QueryMatchPercent);
+        Assert.True(tight.QueryMatchPercent < 100);
+    }
+
+    [Fact]
+    public void Aligned_does_not_accept_close_frames_that_do_not_line_up_in_time()
+    {
+        // Query frame i is 40 bits from source frame 3·p[i]: every frame is close to some source frame, but the time
+        // offsets (3·p[i] − i) are scattered, at most two within one sampling step of each other.
+        int[] p = [19, 14, 17, 16, 9, 13, 5, 15, 10, 8, 3, 2, 1, 0, 18, 6, 4, 12, 11, 7];
+        var source = Enumerable.Range(0, 60).Select(i => new VpdqFeature(i * 30, 100, Hash(300 + i), i)).ToList();
+        var scattered = Enumerable.Range(0, 20)
+            .Select(i => new VpdqFeature(i * 30, 100, FlipBits(source[3 * p[i]].Hash, 40, seed: i), i))
+            .ToList();
+
+        var aligned = VpdqMatcher.Match(scattered, source, new VpdqMatchOptions { Mode = VpdqMatchMode.Aligned });
+        var loose = VpdqMatcher.Match(scattered, source, new VpdqMatchOptions { Mode = VpdqMatchMode.Pytx, Distance = 45 });
+
+        Assert.Equal(100, loose.QueryMatchPercent);
+        Assert.False(aligned.IsMatch);
+        Assert.InRange(aligned.QueryMatchPercent, 0, 10);
+    }
+
+    [Fact]
+    public void Aligned_keeps_pytx_percentages_when_nothing_lies_between_d_and_the_aligned_distance()
+    {
+        var a = Enumerable.Range(0, 30).Select(i => new VpdqFeature(i, 100, Hash(700 + i), i)).ToList();
+        var b = Enumerable.Range(0, 30).Select(i => new VpdqFeature(i, 100, i % 3 == 0 ? FlipBits(a[i].Hash, 20, seed: i) : Hash(900 + i), i)).ToList();
+
+        var pytx = VpdqMatcher.Match(a, b);
+        var aligned = VpdqMatcher.Match(a, b, new VpdqMatchOptions { Mode = VpdqMatchMode.Aligned });
+
+        Assert.Equal(
+            (pytx.QueryMatchPercent, pytx.ComparedMatchPercent, pytx.QueryFrames, pytx.QueryMatched, pytx.ComparedMatched, pytx.IsMatch),
+            (aligned.QueryMatchPercent, aligned.ComparedMatchPercent, aligned.QueryFrames, aligned.QueryMatched, aligned.ComparedMatched, aligned.IsMatch));
+        Assert.Equal(100.0 / 3, pytx.QueryMatchPercent, 9);
+    }
+
     private static string F2(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
 
     private static Hash256 Hash(int seed)
