@@ -104,17 +104,18 @@ public sealed class MediaIngestFactsTests
         Ffmpeg("-f lavfi -i testsrc2=size=160x120:rate=25:duration=4 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
             "-metadata creation_time=2024-05-06T07:08:09Z -metadata location=-33.8688+151.2093+058.000/", Path.Combine(t.EvidenceDir, "video", "clip.mov"));
         t.WriteEvidence("notes.txt", "not media"u8.ToArray());
+        t.WriteEvidence("scans/page.tif", ExifJpeg.SampleTiff()); // TIFF does not decode here (kind other) but its metadata is read
         var evidenceBefore = Snapshot(t.EvidenceDir);
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
 
         var result = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
-        Assert.Equal(5, result.Ingested);
+        Assert.Equal(6, result.Ingested);
         Assert.Empty(result.Unreadable); // malformed metadata never makes a file unreadable
         Assert.Equal(3, result.Thumbnails);
         Assert.Equal(1, result.KeyframeStrips);
-        Assert.Equal(3, result.WithMetadata); // exif.jpg, bad-exif.jpg (its valid make), clip.mov
-        Assert.Equal(2, result.WithGps);
-        Assert.Equal(1, result.WithCameraSerial);
+        Assert.Equal(4, result.WithMetadata); // exif.jpg, bad-exif.jpg (its valid make), clip.mov, page.tif
+        Assert.Equal(3, result.WithGps);
+        Assert.Equal(2, result.WithCameraSerial);
         Assert.Contains(result.Notes, n => n.RelPath == "photos/bad-exif.jpg" && n.Reason.Contains("DateTimeOriginal", StringComparison.Ordinal));
         Assert.All(result.Notes, n => Assert.Equal("photos/bad-exif.jpg", n.RelPath));
 
@@ -149,6 +150,10 @@ public sealed class MediaIngestFactsTests
         Assert.Equal(58.0, mov.Metadata.Altitude!.Value, 9);
         Assert.Equal("2024-05-06T07:08:09Z", mov.Metadata.ContainerCreated);
         Assert.Null(facts[files["notes.txt"]].Metadata);
+        var tif = facts[files["scans/page.tif"]];
+        Assert.Equal((MediaKinds.Other, "tiff"), (tif.Kind, tif.Format));
+        Assert.Equal(ExifJpeg.Serial, tif.Metadata!.CameraSerial);
+        Assert.Null(tif.Derived);
 
         // Derived files: exactly one per image or video, only under CASE/derived, named by evidence id.
         var derived = Path.Combine(t.CaseDir, MediaIngest.DerivedFolder);
@@ -178,10 +183,10 @@ public sealed class MediaIngestFactsTests
         var audit = await store.Audit.ReadAsync(null, CancellationToken.None);
         var ingest = Assert.Single(audit, e => e.Action == "ingest.media");
         Assert.Contains("3 thumbnails, 1 keyframe strips", ingest.Target, StringComparison.Ordinal);
-        Assert.Contains("2 with GPS", ingest.Target, StringComparison.Ordinal);
+        Assert.Contains("3 with GPS", ingest.Target, StringComparison.Ordinal);
         foreach (var e in audit)
         {
-            foreach (var secret in new[] { ExifJpeg.Make, ExifJpeg.Serial, ExifJpeg.Model, "51.5", "-33.86", "151.2", "exif.jpg", "plain.jpg", "clip.mov", "2021-07-14" })
+            foreach (var secret in new[] { ExifJpeg.Make, ExifJpeg.Serial, ExifJpeg.Model, "51.5", "-33.86", "151.2", "exif.jpg", "plain.jpg", "clip.mov", "page.tif", "2021-07-14" })
             {
                 Assert.DoesNotContain(secret, e.Target + e.Justification, StringComparison.Ordinal);
             }

@@ -51,6 +51,16 @@ public sealed class MediaMetadataReaderTests
     }
 
     [Fact]
+    public void A_bare_tiff_structure_is_read_as_a_tiff_file()
+    {
+        // A TIFF file is the same structure without the JPEG around it (as in camera raw and scanner output).
+        var m = ReadBytes(ExifJpeg.SampleTiff());
+        Assert.Empty(m.Notes);
+        Assert.Equal(ExifJpeg.Serial, m.CameraSerial);
+        Assert.Equal(ExifJpeg.Latitude, m.Latitude!.Value, 9);
+    }
+
+    [Fact]
     public void Southern_and_below_sea_level_positions_are_negative()
     {
         var tiff = ExifJpeg.Tiff([ExifJpeg.Ascii(0x010F, "X")], null,
