@@ -50,7 +50,7 @@ internal static class IngestCommands
             MediaIngestResult result;
             try
             {
-                result = await RunAsync(ctx, store, parse.GetValue(exhibit)!, parse.GetValue(justification), ct, thumbnails);
+                result = await RunAsync(ctx, store, parse.GetValue(exhibit)!, parse.GetValue(justification), thumbnails, ct);
             }
             catch (CaseStoreException e)
             {
@@ -63,10 +63,15 @@ internal static class IngestCommands
         return media;
     }
 
-    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct,
-        ThumbnailOptions? thumbnails = null) =>
+    /// <summary>Ingests with the default thumbnails (the demo's path).</summary>
+    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct) =>
+        RunAsync(ctx, store, exhibit, justification, ThumbnailOptions.Default, ct);
+
+    /// <summary>Ingests with <paramref name="thumbnails"/>; null writes no derived files.</summary>
+    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification,
+        ThumbnailOptions? thumbnails, CancellationToken ct) =>
         WorkProgress.RunAsync(ctx, "ingesting media", p =>
-            new MediaIngest(store) { Thumbnails = thumbnails ?? ThumbnailOptions.Default }.RunAsync(exhibit, ctx.Actor, justification, new Forward(p), ct));
+            new MediaIngest(store) { Thumbnails = thumbnails }.RunAsync(exhibit, ctx.Actor, justification, new Forward(p), ct));
 
     internal static void Print(CommandContext ctx, MediaIngestResult result)
     {
