@@ -1,3 +1,4 @@
+using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Media.Video;
 using Harrier.Media.Vpdq;
@@ -8,12 +9,17 @@ namespace Harrier.Cases.Triage;
 /// The frame features triage stores for a video: vPDQ frame hashes (the same PDQ path as <see cref="VpdqHasher"/>)
 /// sampled more densely than the 1-per-second interchange default, so that a short bank clip's frames are all met,
 /// plus, for frames with a dark border (letterbox, pillarbox), the PDQ of the content inside the border, so a
-/// letterboxed re-upload still meets its source. Both go into one bag of features; matching treats frames as a bag.
+/// letterboxed re-upload still meets its source; and, for a video with a static overlay (a logo stamped on a re-upload,
+/// <see cref="StaticOverlayFinder"/>), the PDQ of each frame with the overlay painted out. All go into one bag of
+/// features; matching treats frames as a bag.
 /// </summary>
 internal static class TriageVideoHasher
 {
     /// <summary>A pixel whose brightest channel is at most this is border.</summary>
     private const int DarkLevel = 40;
+
+    /// <summary>Sampled frames looked at (and held) before deciding whether the video carries a static overlay.</summary>
+    private const int OverlayFrames = 8;
 
     public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features)> HashAsync(string path, double secondsPerHash, FfmpegOptions ffmpeg,
         CancellationToken cancellationToken)
@@ -28,24 +34,83 @@ internal static class TriageVideoHasher
 
         var modulus = Math.Max(1, (int)(secondsPerHash * fps));
         var features = new List<VpdqFeature>();
+        StaticOverlayFinder? finder = null;
+        var held = new List<(int FrameNumber, int Width, int Height, byte[] Rgb)>();
+        PixelRegion? overlay = null;
+        var decided = false;
         await foreach (var frame in reader.ReadFramesAsync(path, info, VideoFrameRequest.Vpdq(modulus), null, cancellationToken))
         {
             var rgb = frame.Rgb24.Span;
             var (w, h) = (frame.Width, frame.Height);
             var seconds = frame.FrameNumber / fps;
-            var full = PdqHasher.HashRgb24(rgb, w, h, w * 3);
-            features.Add(new VpdqFeature(frame.FrameNumber, full.Quality, full.Hash, seconds));
-            var (x0, y0, x1, y1) = ContentBox(rgb, w, h);
-            var cw = x1 - x0;
-            var ch = y1 - y0;
-            if ((cw < w || ch < h) && cw >= w / 4 && ch >= h / 4 && cw >= 8 && ch >= 8)
+            Hash(features, frame.FrameNumber, rgb, w, h, seconds);
+            if (decided)
             {
-                var inner = PdqHasher.HashRgb24(rgb[(((y0 * w) + x0) * 3)..], cw, ch, w * 3);
-                features.Add(new VpdqFeature(frame.FrameNumber, inner.Quality, inner.Hash, seconds));
+                AddOverlayFeature(features, frame.FrameNumber, rgb, w, h, seconds, overlay);
+                continue;
+            }
+
+            if (w < 8 || h < 8 || (finder is not null && (finder.Width != w || finder.Height != h)))
+            {
+                decided = true;
+                continue;
+            }
+
+            finder ??= new StaticOverlayFinder(w, h);
+            finder.Add(rgb);
+            held.Add((frame.FrameNumber, w, h, rgb.ToArray()));
+            if (finder.Frames >= OverlayFrames)
+            {
+                (overlay, decided) = (finder.Find(), true);
+                Flush(features, held, overlay, fps);
             }
         }
 
-        return (info, features);
+        if (!decided && finder is not null)
+        {
+            Flush(features, held, finder.Find(), fps);
+        }
+
+        return (info, features.OrderBy(f => f.FrameNumber).ToList());
+    }
+
+    private static void Flush(List<VpdqFeature> features, List<(int FrameNumber, int Width, int Height, byte[] Rgb)> held, PixelRegion? overlay, double fps)
+    {
+        foreach (var (n, w, h, rgb) in held)
+        {
+            AddOverlayFeature(features, n, rgb, w, h, n / fps, overlay);
+        }
+
+        held.Clear();
+    }
+
+    /// <summary>The frame hashed again with the static overlay painted out (on a copy), when the video has one.</summary>
+    private static void AddOverlayFeature(List<VpdqFeature> features, int frameNumber, ReadOnlySpan<byte> rgb, int w, int h, double seconds, PixelRegion? overlay)
+    {
+        if (overlay is not { } box)
+        {
+            return;
+        }
+
+        var copy = rgb[..(w * h * 3)].ToArray();
+        StaticOverlayFinder.Fill(copy, w, h, box);
+        var filled = PdqHasher.HashRgb24(copy, w, h, w * 3);
+        features.Add(new VpdqFeature(frameNumber, filled.Quality, filled.Hash, seconds));
+    }
+
+    /// <summary>The frame's hash and, when it has a dark border, the hash of the content inside it.</summary>
+    private static void Hash(List<VpdqFeature> features, int frameNumber, ReadOnlySpan<byte> rgb, int w, int h, double seconds)
+    {
+        var full = PdqHasher.HashRgb24(rgb, w, h, w * 3);
+        features.Add(new VpdqFeature(frameNumber, full.Quality, full.Hash, seconds));
+        var (x0, y0, x1, y1) = ContentBox(rgb, w, h);
+        var cw = x1 - x0;
+        var ch = y1 - y0;
+        if ((cw < w || ch < h) && cw >= w / 4 && ch >= h / 4 && cw >= 8 && ch >= 8)
+        {
+            var inner = PdqHasher.HashRgb24(rgb[(((y0 * w) + x0) * 3)..], cw, ch, w * 3);
+            features.Add(new VpdqFeature(frameNumber, inner.Quality, inner.Hash, seconds));
+        }
     }
 
     /// <summary>The box inside uniform dark rows and columns at the edges (exclusive upper bounds).</summary>

@@ -327,11 +327,43 @@ public static class TriageEngine
         }
 
         using var index = HammingIndex.Build([.. entries.Select(e => bank[e].Entry.Pdq!.Value)], [.. entries.Select(e => (long)e)]);
-        var variants = queries.SelectMany(i => files[i].Pdq!.Value.ToArray()).ToArray();
+        var (owners, variants) = PdqQueries(files, queries);
+        var best = new Dictionary<(int File, int Entry), int>();
         foreach (var m in index.SearchDihedral(variants, options.PdqRadius))
         {
-            matches[queries[m.QueryIndex]].Add(((int)m.Id, "pdq", m.Distance));
+            var key = (queries[owners[m.QueryIndex]], (int)m.Id);
+            best[key] = Math.Min(best.GetValueOrDefault(key, int.MaxValue), m.Distance);
         }
+
+        foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, "pdq", distance));
+        }
+    }
+
+    /// <summary>
+    /// The dihedral query sets of <paramref name="queries"/>: the plain hashes and, for an image with a uniform border,
+    /// the hashes of the content inside it (a second chance, never a replacement); each set's owner as an index into
+    /// <paramref name="queries"/>.
+    /// </summary>
+    private static (int[] Owners, Hash256[] Variants) PdqQueries(IReadOnlyList<TriageInput> files, List<int> queries)
+    {
+        var owners = new List<int>();
+        var variants = new List<Hash256>();
+        for (var k = 0; k < queries.Count; k++)
+        {
+            var f = files[queries[k]];
+            foreach (var set in new[] { f.Pdq, f.PdqTrimmed })
+            {
+                if (set is { } s)
+                {
+                    owners.Add(k);
+                    variants.AddRange(s.ToArray());
+                }
+            }
+        }
+
+        return ([.. owners], [.. variants]);
     }
 
     /// <summary>Each video's kept frames (pytx filter) and an index over all of them (id = video index · 2^20 + frame).</summary>
@@ -388,6 +420,15 @@ public static class TriageEngine
                 if (share >= options.BankMatchPercent)
                 {
                     matches[i].Add((e, "vpdq", (int)Math.Round(100 - share)));
+                    continue;
+                }
+
+                // A clip of the bank video inside a longer one (a compilation): a large share of the bank video's own
+                // frames, each within PDQ's photo radius rather than the looser frame distance.
+                var clip = VpdqMatcher.Match(frames.Kept[i]!, bankFrames, options.Vpdq with { Distance = options.PdqRadius });
+                if (clip.ComparedMatchPercent >= options.BankClipPercent)
+                {
+                    matches[i].Add((e, "vpdq-clip", (int)Math.Round(100 - clip.ComparedMatchPercent)));
                 }
             }
         }
@@ -416,8 +457,9 @@ public static class TriageEngine
                 var r = VpdqMatcher.Match(fa, frames.Kept[b]!, options.Vpdq);
                 var hi = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
                 var lo = Math.Min(r.QueryMatchPercent, r.ComparedMatchPercent);
-                if (lo >= options.RenditionPercent && SameShape(files[a], files[b], options)
-                    && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance)
+                if (SameShape(files[a], files[b], options)
+                    && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance
+                    && (lo >= options.RenditionPercent || AlignedMeanDistance(files[a], files[b], options) <= options.RenditionAlignedDistance))
                 {
                     candidates.Add((a, b, lo, MeanNearest(fa, frames.Kept[b]!)));
                     scenes.Union(a, b);
@@ -456,6 +498,46 @@ public static class TriageEngine
             sizes.Remove(rb);
             sizes[root] = merged;
         }
+    }
+
+    /// <summary>
+    /// The mean distance between the frames of <paramref name="a"/> and <paramref name="b"/> with the same frame number
+    /// (the first hash of each frame, quality ≥ the vPDQ minimum), or <see cref="double.MaxValue"/> when fewer than half
+    /// of either side's frames have a counterpart. Renditions of one upload share frame numbers and timing, so this
+    /// compares like with like; a low rendition of fine texture can miss the frame threshold on half its frames while
+    /// still averaging far below unrelated video (measured on the demo preset: renditions ≤ 56 on 96 % of pairs,
+    /// different items ≥ 80 on every pair of the same duration and shape).
+    /// </summary>
+    private static double AlignedMeanDistance(TriageInput a, TriageInput b, TriageOptions options)
+    {
+        var fa = FirstHashPerFrame(a, options);
+        var fb = FirstHashPerFrame(b, options);
+        var sum = 0L;
+        var common = 0;
+        foreach (var (frame, hash) in fa)
+        {
+            if (fb.TryGetValue(frame, out var other))
+            {
+                sum += hash.DistanceTo(other);
+                common++;
+            }
+        }
+
+        return common == 0 || 2 * common < Math.Max(fa.Count, fb.Count) ? double.MaxValue : (double)sum / common;
+    }
+
+    private static Dictionary<int, Hash256> FirstHashPerFrame(TriageInput file, TriageOptions options)
+    {
+        var map = new Dictionary<int, Hash256>();
+        foreach (var f in file.Vpdq ?? [])
+        {
+            if (f.Quality >= options.Vpdq.Quality)
+            {
+                map.TryAdd(f.FrameNumber, f.Hash);
+            }
+        }
+
+        return map;
     }
 
     /// <summary>The mean, over <paramref name="a"/>'s frames, of the distance to the nearest frame of <paramref name="b"/>.</summary>
@@ -511,24 +593,32 @@ public static class TriageEngine
             return;
         }
 
-        var variants = images.SelectMany(i => files[i].Pdq!.Value.ToArray()).ToArray();
-        using (var imageIndex = HammingIndex.Build([.. images.Select(i => files[i].Pdq!.Value.Original)], [.. images.Select(i => (long)i)]))
+        var (owners, variants) = PdqQueries(files, images);
+        var originals = new List<Hash256>();
+        var ids = new List<long>();
+        for (var k = 0; k < owners.Length; k++)
+        {
+            originals.Add(variants[8 * k]);
+            ids.Add(images[owners[k]]);
+        }
+
+        using (var imageIndex = HammingIndex.Build([.. originals], [.. ids]))
         {
             foreach (var m in imageIndex.SearchDihedral(variants, options.PdqRadius))
             {
-                scenes.Union(images[m.QueryIndex], (int)m.Id);
+                scenes.Union(images[owners[m.QueryIndex]], (int)m.Id);
             }
         }
 
         var bestShare = new double[images.Count];
         var bestVideo = new int[images.Count];
         Array.Fill(bestVideo, -1);
-        var perImage = frames.Index.SearchDihedral(variants, options.PdqRadius).GroupBy(m => m.QueryIndex);
+        var perImage = frames.Index.SearchDihedral(variants, options.PdqRadius).GroupBy(m => owners[m.QueryIndex]);
         foreach (var g in perImage)
         {
             foreach (var byVideo in g.GroupBy(m => (int)(m.Id >> 20)))
             {
-                var share = (double)byVideo.Count() / frames.Kept[byVideo.Key]!.Count;
+                var share = (double)byVideo.Select(m => m.Id).Distinct().Count() / frames.Kept[byVideo.Key]!.Count;
                 if (share > bestShare[g.Key] || (share == bestShare[g.Key] && byVideo.Key < bestVideo[g.Key]))
                 {
                     bestShare[g.Key] = share;

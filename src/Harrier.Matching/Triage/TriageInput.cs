@@ -30,4 +30,7 @@ public sealed record TriageInput(
 {
     /// <summary>A video's frame rate, when known (renditions of one upload share it).</summary>
     public double? FrameRate { get; init; }
+
+    /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border, when it has one (matched as well as <see cref="Pdq"/>).</summary>
+    public PdqDihedralResult? PdqTrimmed { get; init; }
 }

@@ -24,8 +24,21 @@ public sealed record TriageOptions
     /// <summary>A video matches a bank video when either side's matched share reaches this percentage (containment either way).</summary>
     public double BankMatchPercent { get; init; } = 80;
 
+    /// <summary>
+    /// A video also matches a bank video when it holds at least this percentage of the bank video's frames within
+    /// <see cref="PdqRadius"/> (a clip of a known video inside a compilation, which covers neither side at
+    /// <see cref="BankMatchPercent"/>).
+    /// </summary>
+    public double BankClipPercent { get; init; } = 50;
+
     /// <summary>Two videos are renditions of one upload when both sides match at least this percentage…</summary>
     public double RenditionPercent { get; init; } = 60;
+
+    /// <summary>
+    /// …or (instead of <see cref="RenditionPercent"/>) the frames with the same frame number are at most this far apart
+    /// on average (a heavily compressed low rendition of fine texture misses the frame threshold on some frames).
+    /// </summary>
+    public double RenditionAlignedDistance { get; init; } = 56;
 
     /// <summary>…their durations differ by at most this fraction…</summary>
     public double RenditionDurationTolerance { get; init; } = 0.02;

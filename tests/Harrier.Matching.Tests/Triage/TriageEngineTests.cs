@@ -174,4 +174,73 @@ public sealed class TriageEngineTests
         Assert.Equal(TriageStatus.Unknown, r[1].Status);
         Assert.Equal(TriageStatus.Unknown, r[2].Status); // quality under 50 is not matched
     }
+
+    private static Media.Pdq.PdqDihedralResult Dihedral(Hash256 original) =>
+        new(original, RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), RandomHash(), 90);
+
+    [Fact]
+    public void An_image_matches_through_its_border_trimmed_hashes_as_well_as_its_plain_ones()
+    {
+        var bankHash = RandomHash();
+        var files = new List<TriageInput>
+        {
+            // Plain hash matches (a photo whose own edge trimming would have spoiled), no trimmed hashes.
+            new(1, null, null, null, "image", Dihedral(Noisy(bankHash, 10)), null, 100, 100, null, null),
+            // A framed re-post: the plain hash is far, the content inside the frame matches.
+            new(2, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = Dihedral(Noisy(bankHash, 12)) },
+            // Neither set is near.
+            new(3, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = Dihedral(RandomHash()) },
+        };
+        var r = TriageEngine.Run(files, [("pdq", new BankEntry { Pdq = bankHash })]).Files;
+        Assert.Equal((TriageStatus.Known, 10), (r[0].Status, r[0].Distance));
+        Assert.Equal((TriageStatus.Known, 12), (r[1].Status, r[1].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal(r[0].SceneGroup, r[1].SceneGroup); // the two copies of one picture are one scene
+        Assert.NotEqual(r[0].SceneGroup, r[2].SceneGroup);
+    }
+
+    [Fact]
+    public void A_compilation_holding_half_a_bank_video_at_the_photo_radius_is_known_but_not_at_the_looser_frame_distance()
+    {
+        var a = Enumerable.Range(0, 4).Select(_ => RandomHash()).ToList();
+        var other = Enumerable.Range(0, 12).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            // Half of the bank video's frames, each 20 bits off, then other material: 2 of 14 frames, 2 of 4 bank frames.
+            VideoFile(1, Video(a.Take(2).Select(h => Noisy(h, 20)).Concat(other)), 320, 14),
+            // The same share, but 40 bits off: within the frame distance (45), outside PDQ's photo radius (31).
+            VideoFile(2, Video(a.Take(2).Select(h => Noisy(h, 40)).Concat(other.Select(h => Noisy(h, 100, firstBit: 16)))), 320, 14),
+            // A quarter of the bank video at 20 bits: too little.
+            VideoFile(3, Video(a.Take(1).Select(h => Noisy(h, 20)).Concat(other.Select(h => Noisy(h, 64, firstBit: 40)))), 320, 13),
+        };
+        var r = TriageEngine.Run(files, [("vpdq", new BankEntry { Vpdq = Video(a) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-clip"), (r[0].Status, r[0].Method));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+    }
+
+    [Fact]
+    public void A_low_rendition_missing_the_frame_distance_on_half_its_frames_joins_its_upload_by_aligned_frame_distance()
+    {
+        var a = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        var b = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        // Frames 0–3 are 20 bits off, frames 4–7 are 64 bits off: 50 % matched at 45 (under the 60 % rule), mean 42.
+        var low = a.Select((h, i) => i < 4 ? Noisy(h, 20) : Noisy(h, 64, firstBit: 8)).ToList();
+        // The same shape but frames 4–7 of another video: mean far above the limit.
+        var mixed = a.Take(4).Select(h => Noisy(h, 20)).Concat(b.Skip(4)).ToList();
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(a), 320, 8),
+            VideoFile(2, Video(low), 160, 8),
+            VideoFile(3, Video(mixed), 256, 8),
+        };
+        var r = TriageEngine.Run(files, []).Files;
+        Assert.NotNull(r[0].RenditionGroup);
+        Assert.Equal(r[0].RenditionGroup, r[1].RenditionGroup);
+        Assert.NotEqual(r[0].RenditionGroup, r[2].RenditionGroup);
+
+        // Without the aligned rule the low rendition stays apart.
+        var strict = TriageEngine.Run(files, [], TriageOptions.Default with { RenditionAlignedDistance = 0 }).Files;
+        Assert.Null(strict[1].RenditionGroup); // a group of one has no rendition group
+    }
 }
