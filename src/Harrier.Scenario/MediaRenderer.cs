@@ -38,13 +38,19 @@ internal sealed class MediaRenderer(string outDir, int fps = 12)
             return (inputs, sb.ToString());
         }
 
+        // Automata run on a 32×18 grid shown with 10-pixel cells and blurred: 2-D shapes at a scale PDQ resolves. Finer
+        // grids (64×36 with 5-pixel cells) put the cells at the hash's own sampling limit, and rules of Wolfram's
+        // classes 1–2 scroll into vertical stripes with no vertical detail: in both cases half the hash bits are noise
+        // and even two renditions of one upload hashed ~120 bits apart. Only rules that stay 2-D are drawn.
         var source = item.Pattern == "life"
-            ? $"life=size=64x36:rate={fps}:seed={item.Id * 7919}:ratio=0.{10 + item.Id % 80}:mold={item.Id % 50}:life_color=#{item.Id * 2654435761 % 0xFFFFFF:x6}:death_color=#{item.Id * 40503 % 0xFFFFFF:x6}"
-            : $"cellauto=size=64x36:rate={fps}:seed={item.Id * 7919}:rule={30 + item.Id * 37 % 200}:scroll=1";
+            ? $"life=size=32x18:rate={fps}:seed={item.Id * 7919}:ratio=0.{20 + item.Id % 30}:mold={item.Id % 50}:life_color=#{item.Id * 2654435761 % 0xFFFFFF:x6}:death_color=#{item.Id * 40503 % 0xFFFFFF:x6}"
+            : $"cellauto=size=32x18:rate={fps}:seed={item.Id * 7919}:rule={CellRules[item.Id % CellRules.Length]}:scroll=1";
         return (["-f", "lavfi", "-t", seconds.ToString(inv), "-i", source],
-            // Automata run on a 64×36 grid shown with 5-pixel cells: coarse shapes that survive every rendition.
-            $"[{inputOffset}:v]scale=320:180:flags=neighbor,format=yuv420p,hue=h={item.Id * 37 % 360}[s{item.Id}]");
+            $"[{inputOffset}:v]scale=320:180:flags=neighbor,gblur=sigma=4,format=yuv420p,hue=h={item.Id * 37 % 360}[s{item.Id}]");
     }
+
+    /// <summary>Elementary cellular-automaton rules whose scrolling space-time diagram stays two-dimensional (classes 3–4).</summary>
+    private static readonly int[] CellRules = [30, 45, 105, 110, 124, 137, 150, 169, 193, 225];
 
     private static string VariantFilter(string variant) => variant switch
     {
