@@ -121,7 +121,7 @@ public sealed class CaseCommandTests : IDisposable
     [Fact]
     public async Task Demo_runs_end_to_end()
     {
-        var r = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json");
+        var r = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json", "--no-browser");
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
         Assert.True(doc.RootElement.GetProperty("ok").GetBoolean());

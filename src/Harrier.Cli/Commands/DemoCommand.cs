@@ -32,10 +32,14 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Scenario seed.", DefaultValueFactory = _ => 1 };
         var preset = new Option<string>("--preset") { Description = "Scenario size: tiny (seconds) or demo (minutes).", DefaultValueFactory = _ => "demo" };
         preset.AcceptOnlyFromAmong("tiny", "demo");
+        var noBrowser = new Option<bool>("--no-browser")
+        {
+            Description = "Do not open the triage report in a browser (it is opened only on an interactive terminal with a desktop session).",
+        };
         var command = new Command("demo",
             "Run the media pipeline end to end on a generated seized platform: scenario, case, evidence, banks, ingest, triage, report, evaluation.")
         {
-            outDir, seed, preset,
+            outDir, seed, preset, noBrowser,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -133,7 +137,7 @@ internal static class DemoCommand
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"evidence:  {added.Registered} files; banks: {banks.Count} ({banks.Sum(b => b.Entries)} entries); ingested: {string.Join(", ", ingested.Kinds.Select(k => $"{k.Value} {k.Key}"))}"));
                 TriageCommands.Print(ctx, triage);
-                ctx.Out.WriteLine($"report:    {report}");
+                ctx.Out.WriteLine($"report:    {report}{(!parse.GetValue(noBrowser) && TryOpenInBrowser(ctx, report) ? " (opened in the browser)" : string.Empty)}");
                 ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");
                 ctx.Out.WriteLine($"eval:      {evalPath}");
                 EvalCommands.PrintTable(ctx.Out, evaluation, chainScore);
@@ -188,6 +192,29 @@ internal static class DemoCommand
             {
                 throw new CliException($"demo: 'harrier {string.Join(' ', step.Take(2))}' failed (exit {code}): {stderr.ToString().Trim()}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Opens the report with the desktop's handler (xdg-open) when a person is watching: an interactive terminal and a
+    /// graphical session. Never on CI or in a pipe; a failure to open is not a failure of the demo.
+    /// </summary>
+    private static bool TryOpenInBrowser(CommandContext ctx, string report)
+    {
+        if (!ctx.Host.Interactive || ctx.Json
+            || (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY"))))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("xdg-open", [report]) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true });
+            return process is not null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no xdg-open: the path is printed
         }
     }
 
