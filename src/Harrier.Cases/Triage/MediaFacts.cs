@@ -33,6 +33,9 @@ public sealed record MediaFacts(
     /// <summary>Embedded metadata (EXIF, QuickTime): camera, GPS, dates; null when the format carries none that is read.</summary>
     public MediaMetadata? Metadata { get; init; }
 
+    /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border; null when it has none.</summary>
+    public PdqDihedralResult? PdqTrimmed { get; init; }
+
     /// <summary>The derived blurred greyscale thumbnail or keyframe strip, relative to the case folder ('/' separated).</summary>
     public string? Derived { get; init; }
 

@@ -156,16 +156,21 @@ public sealed class MediaIngest
         {
             try
             {
-                // A uniform border (a frame added around a re-post) is trimmed before hashing, as `hash pdq --trim-borders` does.
+                // The plain hashes (what a bank's PDQ list holds) and, when the image has a uniform border (a frame added
+                // around a re-post), the hashes of the content inside it, as `hash pdq --trim-borders` does. Both, not the
+                // trimmed one alone: a photo whose own edge is nearly uniform loses that edge to trimming and then no
+                // longer matches its bank hash (docs/benchmarks.md, "+ trimmed hash").
                 using var image = ImageDecoder.Decode(path);
-                var pdq = PdqImageHasher.HashDihedral(image, BorderTrimmer.FindContent(image));
+                var pdq = PdqImageHasher.HashDihedral(image);
+                var content = BorderTrimmer.FindContent(image);
+                PdqDihedralResult? trimmed = content == PixelRegion.Whole(image.Width, image.Height) ? null : PdqImageHasher.HashDihedral(image, content);
                 string? derived = null;
                 if (Thumbnails is { } options)
                 {
                     derived = TryWriteDerived(file.Id, "thumbs", () => BlurredThumbnail.FromImage(image, options), notes);
                 }
 
-                facts = new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null) { Derived = derived };
+                facts = new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null) { Derived = derived, PdqTrimmed = trimmed };
             }
             catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
             {
@@ -272,7 +277,7 @@ public sealed class MediaIngest
                 Set(cmd, "@r", f.FrameRate);
                 Set(cmd, "@c", f.Codec);
                 // Eight plain dihedral hashes, then (when the image has a border) eight of the content inside it.
-                Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Select(h => h.ToString())) : null);
+                Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Concat(f.PdqTrimmed?.ToArray() ?? []).Select(h => h.ToString())) : null);
                 Set(cmd, "@q", f.Pdq?.Quality);
                 Set(cmd, "@v", f.Vpdq is null ? null : string.Join('\n', f.Vpdq.Select(VpdqFormats.ToLine)));
                 Set(cmd, "@e", f.Error);
@@ -309,11 +314,15 @@ public sealed class MediaIngest
         var map = new Dictionary<long, MediaFacts>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            PdqDihedralResult? pdq = null;
+            PdqDihedralResult? pdq = null, trimmed = null;
             if (!reader.IsDBNull(8))
             {
                 var h = reader.GetString(8).Split(' ').Select(x => Hash256.Parse(x)).ToArray();
                 pdq = new PdqDihedralResult(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], Int(reader, 9) ?? 0);
+                if (h.Length >= 16)
+                {
+                    trimmed = new PdqDihedralResult(h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15], Int(reader, 9) ?? 0);
+                }
             }
 
             var vpdq = reader.IsDBNull(10) ? null : reader.GetString(10);
@@ -327,6 +336,7 @@ public sealed class MediaIngest
                 Metadata = ReadMetadata(reader, 12),
                 Notes = ReadNotes(reader, 12),
                 Derived = ReadDerived(reader, 12),
+                PdqTrimmed = trimmed,
             };
         }
 
