@@ -6,10 +6,59 @@ using Harrier.Testing;
 
 namespace Harrier.Cases.Tests;
 
-/// <summary>Ingest keeps an image's plain PDQ hashes (what a bank's PDQ list holds) and adds border-trimmed ones only for a framed image.</summary>
+/// <summary>
+/// Ingest keeps an image's plain PDQ hashes (what a bank's PDQ list holds) and adds border-trimmed ones only for a framed
+/// image; a video with a stamped logo gains frame features with the logo painted out, kept apart from its plain ones.
+/// </summary>
 public sealed class MediaIngestPdqTests
 {
     private static readonly string Daisy = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+
+    private static async Task FfmpegAsync(params string[] arguments)
+    {
+        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "-nostdin", "-hide_banner", "-loglevel", "error", "-y" }.Concat(arguments))
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(psi)!;
+        var err = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        Assert.True(p.ExitCode == 0, err);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task A_video_with_a_stamped_logo_gains_painted_out_frame_features_a_plain_one_none(string backend)
+    {
+        await using var t = await TestCase.CreateAsync(backend);
+        var store = await t.InitAsync();
+        // A darkened pan over a real photo (the scenario's slideshows), and the same with the scenario's logo box.
+        const string Pan = "scale=400:225:force_original_aspect_ratio=increase,crop=400:225,crop=320:180:x='t*30':y='t*10',eq=brightness=-0.25:contrast=0.6,format=yuv420p";
+        foreach (var (name, filter) in new[] { ("plain.mp4", Pan), ("logo.mp4", Pan + ",drawbox=x=iw-60:y=10:w=50:h=20:color=white@0.8:t=fill") })
+        {
+            await FfmpegAsync("-loop", "1", "-framerate", "12", "-t", "3", "-i", Daisy, "-vf", filter, "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+                Path.Combine(t.EvidenceDir, name));
+        }
+
+        await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
+        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        var plain = facts[ids["plain.mp4"]];
+        var logo = facts[ids["logo.mp4"]];
+        Assert.Null(plain.VpdqOverlay);
+        Assert.NotNull(logo.VpdqOverlay);
+        Assert.Equal(logo.Vpdq!.Select(f => f.FrameNumber).Distinct(), logo.VpdqOverlay.Select(f => f.FrameNumber));
+
+        // Painted out, the logo's frames come nearer their plain counterparts than the stamped frames are.
+        int Mean(IEnumerable<Harrier.Media.Vpdq.VpdqFeature> features) => (int)features.Average(f =>
+            plain.Vpdq!.Where(p => p.FrameNumber == f.FrameNumber).Min(p => p.Hash.DistanceTo(f.Hash)));
+        var stamped = Mean(logo.Vpdq!.GroupBy(f => f.FrameNumber).Select(g => g.First()));
+        var painted = Mean(logo.VpdqOverlay);
+        Assert.True(painted < stamped, $"mean distance to the plain frames: {stamped} stamped, {painted} painted out");
+    }
 
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
@@ -18,19 +67,7 @@ public sealed class MediaIngestPdqTests
         await using var t = await TestCase.CreateAsync(backend);
         var store = await t.InitAsync();
         t.WriteEvidence("plain.jpg", File.ReadAllBytes(Daisy));
-        var framed = Path.Combine(t.EvidenceDir, "framed.jpg");
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", Daisy, "-vf", "pad=iw+60:ih+60:30:30:black", "-q:v", "2", framed })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using (var p = Process.Start(psi)!)
-        {
-            var err = await p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, err);
-        }
+        await FfmpegAsync("-i", Daisy, "-vf", "pad=iw+60:ih+60:30:30:black", "-q:v", "2", Path.Combine(t.EvidenceDir, "framed.jpg"));
 
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
         await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);

@@ -33,6 +33,9 @@ public sealed record MediaFacts(
     /// <summary>Embedded metadata (EXIF, QuickTime): camera, GPS, dates; null when the format carries none that is read.</summary>
     public MediaMetadata? Metadata { get; init; }
 
+    /// <summary>A video's frame features with a static overlay (a stamped logo) painted out; null when it has none.</summary>
+    public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
+
     /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border; null when it has none.</summary>
     public PdqDihedralResult? PdqTrimmed { get; init; }
 

@@ -42,6 +42,9 @@ public sealed class MediaIngest
     /// <summary>How derived thumbnails and keyframe strips are made; null: none are made.</summary>
     public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
 
+    /// <summary>In the stored frame features, the line after which come the features of frames with a static overlay painted out.</summary>
+    private const string OverlayMarker = "overlay";
+
     /// <summary>The folder, under the case folder, that holds derived files.</summary>
     public const string DerivedFolder = "derived";
 
@@ -181,7 +184,7 @@ public sealed class MediaIngest
         {
             try
             {
-                var (s, features) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, cancellationToken);
+                var (s, features, overlay) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, cancellationToken);
                 string? derived = null;
                 if (Thumbnails is { } options)
                 {
@@ -197,7 +200,7 @@ public sealed class MediaIngest
                 }
 
                 facts = new MediaFacts(file.Id, kind, format, s.DisplayWidth, s.DisplayHeight, s.DurationSeconds, s.FramesPerSecond, s.Codec,
-                    null, features, null) { Derived = derived };
+                    null, features, null) { Derived = derived, VpdqOverlay = overlay };
             }
             catch (VideoException e)
             {
@@ -279,7 +282,9 @@ public sealed class MediaIngest
                 // Eight plain dihedral hashes, then (when the image has a border) eight of the content inside it.
                 Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Concat(f.PdqTrimmed?.ToArray() ?? []).Select(h => h.ToString())) : null);
                 Set(cmd, "@q", f.Pdq?.Quality);
-                Set(cmd, "@v", f.Vpdq is null ? null : string.Join('\n', f.Vpdq.Select(VpdqFormats.ToLine)));
+                // The frame features, then (for a video with a static overlay) the marker line and the painted-out features.
+                Set(cmd, "@v", f.Vpdq is null ? null : string.Join('\n', f.Vpdq.Select(VpdqFormats.ToLine)
+                    .Concat(f.VpdqOverlay is { Count: > 0 } o ? [OverlayMarker, .. o.Select(VpdqFormats.ToLine)] : [])));
                 Set(cmd, "@e", f.Error);
                 var m = f.Metadata;
                 Set(cmd, "@mk", m?.CameraMake);
@@ -325,18 +330,20 @@ public sealed class MediaIngest
                 }
             }
 
-            var vpdq = reader.IsDBNull(10) ? null : reader.GetString(10);
+            var lines = reader.IsDBNull(10) ? null : reader.GetString(10) is { Length: > 0 } text ? text.Split('\n') : [];
+            var marker = lines is null ? -1 : Array.IndexOf(lines, OverlayMarker);
             map[reader.GetInt64(0)] = new MediaFacts(reader.GetInt64(0), reader.GetString(1), Str(reader, 2), Int(reader, 3), Int(reader, 4),
                 reader.IsDBNull(5) ? null : Convert.ToDouble(reader.GetValue(5), CultureInfo.InvariantCulture),
                 reader.IsDBNull(6) ? null : Convert.ToDouble(reader.GetValue(6), CultureInfo.InvariantCulture),
                 Str(reader, 7), pdq,
-                vpdq is null ? null : vpdq.Length == 0 ? [] : vpdq.Split('\n').Select(VpdqFormats.ParseLine).ToList(),
+                lines?.Take(marker < 0 ? lines.Length : marker).Select(VpdqFormats.ParseLine).ToList(),
                 Str(reader, 11))
             {
                 Metadata = ReadMetadata(reader, 12),
                 Notes = ReadNotes(reader, 12),
                 Derived = ReadDerived(reader, 12),
                 PdqTrimmed = trimmed,
+                VpdqOverlay = marker < 0 ? null : lines![(marker + 1)..].Select(VpdqFormats.ParseLine).ToList(),
             };
         }
 

@@ -21,7 +21,7 @@ internal static class TriageVideoHasher
     /// <summary>Sampled frames looked at (and held) before deciding whether the video carries a static overlay.</summary>
     private const int OverlayFrames = 8;
 
-    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features)> HashAsync(string path, double secondsPerHash, FfmpegOptions ffmpeg,
+    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features, List<VpdqFeature>? Overlay)> HashAsync(string path, double secondsPerHash, FfmpegOptions ffmpeg,
         CancellationToken cancellationToken)
     {
         var reader = new VideoFrameReader(ffmpeg);
@@ -34,6 +34,7 @@ internal static class TriageVideoHasher
 
         var modulus = Math.Max(1, (int)(secondsPerHash * fps));
         var features = new List<VpdqFeature>();
+        var painted = new List<VpdqFeature>();
         StaticOverlayFinder? finder = null;
         var held = new List<(int FrameNumber, int Width, int Height, byte[] Rgb)>();
         PixelRegion? overlay = null;
@@ -46,7 +47,7 @@ internal static class TriageVideoHasher
             Hash(features, frame.FrameNumber, rgb, w, h, seconds);
             if (decided)
             {
-                AddOverlayFeature(features, frame.FrameNumber, rgb, w, h, seconds, overlay);
+                AddOverlayFeature(painted, frame.FrameNumber, rgb, w, h, seconds, overlay);
                 continue;
             }
 
@@ -62,16 +63,16 @@ internal static class TriageVideoHasher
             if (finder.Frames >= OverlayFrames)
             {
                 (overlay, decided) = (finder.Find(), true);
-                Flush(features, held, overlay, fps);
+                Flush(painted, held, overlay, fps);
             }
         }
 
         if (!decided && finder is not null)
         {
-            Flush(features, held, finder.Find(), fps);
+            Flush(painted, held, finder.Find(), fps);
         }
 
-        return (info, features.OrderBy(f => f.FrameNumber).ToList());
+        return (info, features, painted.Count > 0 ? painted : null);
     }
 
     private static void Flush(List<VpdqFeature> features, List<(int FrameNumber, int Width, int Height, byte[] Rgb)> held, PixelRegion? overlay, double fps)

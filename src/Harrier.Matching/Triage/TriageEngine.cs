@@ -377,7 +377,7 @@ public static class TriageEngine
         {
             if (files[i].Vpdq is { } v)
             {
-                kept[i] = VpdqMatcher.Filter(v, options.Vpdq);
+                kept[i] = VpdqMatcher.Filter(files[i].VpdqOverlay is { Count: > 0 } o ? [.. v, .. o] : v, options.Vpdq);
                 var frameNumbers = v.Select(f => f.FrameNumber).Distinct().Count();
                 bordered[i] = frameNumbers == 0 ? 0 : (double)(v.Count - frameNumbers) / frameNumbers;
                 for (var k = 0; k < kept[i]!.Count; k++)

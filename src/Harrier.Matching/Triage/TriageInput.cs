@@ -33,4 +33,10 @@ public sealed record TriageInput(
 
     /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border, when it has one (matched as well as <see cref="Pdq"/>).</summary>
     public PdqDihedralResult? PdqTrimmed { get; init; }
+
+    /// <summary>
+    /// A video's frame features with a static overlay (a logo stamped on a re-upload) painted out, when it has one:
+    /// matched in the same bag as <see cref="Vpdq"/>, but not counted as frame framing (letterbox) evidence.
+    /// </summary>
+    public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
 }
