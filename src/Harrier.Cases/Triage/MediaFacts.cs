@@ -36,8 +36,8 @@ public sealed record MediaFacts(
     /// <summary>A video's frame features with a static overlay (a stamped logo) painted out; null when it has none.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
 
-    /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border; null when it has none.</summary>
-    public PdqDihedralResult? PdqTrimmed { get; init; }
+    /// <summary>An image's dihedral PDQ hashes of the content inside its uniform border (outermost layer, all layers); empty when it has none.</summary>
+    public IReadOnlyList<PdqDihedralResult> PdqTrimmed { get; init; } = [];
 
     /// <summary>The derived blurred greyscale thumbnail or keyframe strip, relative to the case folder ('/' separated).</summary>
     public string? Derived { get; init; }

@@ -160,13 +160,16 @@ public sealed class MediaIngest
             try
             {
                 // The plain hashes (what a bank's PDQ list holds) and, when the image has a uniform border (a frame added
-                // around a re-post), the hashes of the content inside it, as `hash pdq --trim-borders` does. Both, not the
-                // trimmed one alone: a photo whose own edge is nearly uniform loses that edge to trimming and then no
-                // longer matches its bank hash (docs/benchmarks.md, "+ trimmed hash").
+                // around a re-post), the hashes of the content inside it, as `hash pdq --trim-borders` does: inside the
+                // outermost layer and inside every layer (a screenshot's chrome, then the page around a picture). All,
+                // not the trimmed ones alone: a photo whose own edge is nearly uniform loses that edge to trimming and
+                // then no longer matches its bank hash (docs/benchmarks.md, "+ trimmed hash"), and a frame around such a
+                // photo is peeled with it unless only one layer is taken.
                 using var image = ImageDecoder.Decode(path);
                 var pdq = PdqImageHasher.HashDihedral(image);
-                var content = BorderTrimmer.FindContent(image);
-                PdqDihedralResult? trimmed = content == PixelRegion.Whole(image.Width, image.Height) ? null : PdqImageHasher.HashDihedral(image, content);
+                var trimmed = new[] { BorderTrimmer.FindContent(image, maxLayers: 1), BorderTrimmer.FindContent(image) }
+                    .Distinct().Where(r => r != PixelRegion.Whole(image.Width, image.Height))
+                    .Select(r => PdqImageHasher.HashDihedral(image, r)).ToList();
                 string? derived = null;
                 if (Thumbnails is { } options)
                 {
@@ -280,7 +283,8 @@ public sealed class MediaIngest
                 Set(cmd, "@r", f.FrameRate);
                 Set(cmd, "@c", f.Codec);
                 // Eight plain dihedral hashes, then (when the image has a border) eight of the content inside it.
-                Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Concat(f.PdqTrimmed?.ToArray() ?? []).Select(h => h.ToString())) : null);
+                // Eight plain dihedral hashes, then eight per border-trimmed region.
+                Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Concat(f.PdqTrimmed.SelectMany(t => t.ToArray())).Select(h => h.ToString())) : null);
                 Set(cmd, "@q", f.Pdq?.Quality);
                 // The frame features, then (for a video with a static overlay) the marker line and the painted-out features.
                 Set(cmd, "@v", f.Vpdq is null ? null : string.Join('\n', f.Vpdq.Select(VpdqFormats.ToLine)
@@ -319,14 +323,15 @@ public sealed class MediaIngest
         var map = new Dictionary<long, MediaFacts>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            PdqDihedralResult? pdq = null, trimmed = null;
+            PdqDihedralResult? pdq = null;
+            var trimmed = new List<PdqDihedralResult>();
             if (!reader.IsDBNull(8))
             {
                 var h = reader.GetString(8).Split(' ').Select(x => Hash256.Parse(x)).ToArray();
                 pdq = new PdqDihedralResult(h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], Int(reader, 9) ?? 0);
-                if (h.Length >= 16)
+                for (var k = 8; k + 8 <= h.Length; k += 8)
                 {
-                    trimmed = new PdqDihedralResult(h[8], h[9], h[10], h[11], h[12], h[13], h[14], h[15], Int(reader, 9) ?? 0);
+                    trimmed.Add(new PdqDihedralResult(h[k], h[k + 1], h[k + 2], h[k + 3], h[k + 4], h[k + 5], h[k + 6], h[k + 7], Int(reader, 9) ?? 0));
                 }
             }
 

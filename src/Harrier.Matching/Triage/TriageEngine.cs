@@ -353,13 +353,10 @@ public static class TriageEngine
         for (var k = 0; k < queries.Count; k++)
         {
             var f = files[queries[k]];
-            foreach (var set in new[] { f.Pdq, f.PdqTrimmed })
+            foreach (var set in f.PdqTrimmed.Prepend(f.Pdq!.Value))
             {
-                if (set is { } s)
-                {
-                    owners.Add(k);
-                    variants.AddRange(s.ToArray());
-                }
+                owners.Add(k);
+                variants.AddRange(set.ToArray());
             }
         }
 

@@ -31,8 +31,8 @@ public sealed record TriageInput(
     /// <summary>A video's frame rate, when known (renditions of one upload share it).</summary>
     public double? FrameRate { get; init; }
 
-    /// <summary>An image's dihedral PDQ hashes of the content inside a uniform border, when it has one (matched as well as <see cref="Pdq"/>).</summary>
-    public PdqDihedralResult? PdqTrimmed { get; init; }
+    /// <summary>An image's dihedral PDQ hashes of the content inside its uniform border, one set per trimmed region (matched as well as <see cref="Pdq"/>).</summary>
+    public IReadOnlyList<PdqDihedralResult> PdqTrimmed { get; init; } = [];
 
     /// <summary>
     /// A video's frame features with a static overlay (a logo stamped on a re-upload) painted out, when it has one:

@@ -187,9 +187,9 @@ public sealed class TriageEngineTests
             // Plain hash matches (a photo whose own edge trimming would have spoiled), no trimmed hashes.
             new(1, null, null, null, "image", Dihedral(Noisy(bankHash, 10)), null, 100, 100, null, null),
             // A framed re-post: the plain hash is far, the content inside the frame matches.
-            new(2, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = Dihedral(Noisy(bankHash, 12)) },
+            new(2, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = [Dihedral(RandomHash()), Dihedral(Noisy(bankHash, 12))] },
             // Neither set is near.
-            new(3, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = Dihedral(RandomHash()) },
+            new(3, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqTrimmed = [Dihedral(RandomHash())] },
         };
         var r = TriageEngine.Run(files, [("pdq", new BankEntry { Pdq = bankHash })]).Files;
         Assert.Equal((TriageStatus.Known, 10), (r[0].Status, r[0].Distance));
