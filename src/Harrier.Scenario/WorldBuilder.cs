@@ -168,8 +168,10 @@ internal static class WorldBuilder
             AddUpload(item.Id, uploaderAccounts[r.Next(uploaderAccounts.Count)], Variants[r.Next(Variants.Length)], [], item.Id <= preset.RenderedItems);
         }
 
+        // Compilations are always rendered, so their number follows the rendered items, not all items (at the
+        // large preset, 91,000 / 25 compilations of the same 60 rendered items were 11,000 video files).
         var renderable = world.Items.Where(i => i.Id <= preset.RenderedItems).ToList();
-        for (var c = 0; c < Math.Max(1, preset.Items / 25); c++)
+        for (var c = 0; c < Math.Max(1, Math.Min(preset.Items, preset.RenderedItems) / 25); c++)
         {
             if (renderable.Count < 2)
             {

@@ -68,6 +68,21 @@ public sealed class ScaleTests
     }
 
     [Fact]
+    public void Large_preset_renders_only_its_sample_even_with_many_items()
+    {
+        // Compilations are always rendered: their number must follow the rendered sample, not the item count.
+        var preset = ScenarioPreset.Large with { Users = 500, Items = 5_000 };
+        var world = WorldBuilder.Build(9, preset, [], null);
+        var compilations = world.Uploads.Where(u => u.Variant == "compilation").ToList();
+        Assert.Equal(preset.RenderedItems / 25, compilations.Count);
+        Assert.All(compilations, c => Assert.All(c.CompilationItemIds, id => Assert.InRange(id, 1, preset.RenderedItems)));
+        var uploads = world.Uploads.ToDictionary(u => u.Id);
+        var rendered = world.Renditions.Where(r => r.Rendered).Select(r => uploads[r.UploadId]).ToList();
+        Assert.All(rendered, u => Assert.True(u.Variant == "compilation" || u.ItemId <= preset.RenderedItems, $"upload {u.Id} of item {u.ItemId}"));
+        Assert.InRange(rendered.Count, 3 * preset.RenderedItems, 3 * (2 * preset.RenderedItems + compilations.Count));
+    }
+
+    [Fact]
     public void Large_preset_ledger_pays_uploaders_for_every_paid_view_and_tiny_does_not()
     {
         var preset = ScenarioPreset.Large with { Users = 3_000, Items = 120, RenderedItems = 0 };
@@ -101,6 +116,7 @@ public sealed class ScaleTests
         Assert.True(perAccount.Count < world.Accounts.Count, "some accounts view nothing");
 
         var tiny = WorldBuilder.Build(5, ScenarioPreset.Tiny, [], null);
+        Assert.Single(tiny.Uploads, u => u.Variant == "compilation");
         Assert.DoesNotContain(tiny.Ledger, l => l.Kind == "view_reward");
         Assert.Equal(tiny.Views.Count, tiny.Ledger.Count(l => l.Kind == "spend"));
     }
