@@ -59,8 +59,12 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         return ParseProbe(path, json);
     }
 
-    /// <summary>Codecs whose keyframes decode on their own to the same pixels as in a full decode, and whose decoders honour <c>-skip_frame nokey</c>.</summary>
-    private static readonly HashSet<string> KeyframeCodecs = new(StringComparer.Ordinal) { "h264", "hevc", "mpeg4", "mpeg2video", "vp8", "vp9" };
+    /// <summary>
+    /// Codecs whose keyframes decode on their own to the same pixels as in a full decode, and whose decoders honour
+    /// <c>-skip_frame nokey</c> (checked with ffmpeg 5.1: H.264, HEVC, MPEG-4, MPEG-2 and VP8 output exactly the keyframes;
+    /// the VP9 decoder ignores the option and outputs every frame, so VP9 is decoded fully).
+    /// </summary>
+    private static readonly HashSet<string> KeyframeCodecs = new(StringComparer.Ordinal) { "h264", "hevc", "mpeg4", "mpeg2video", "vp8" };
 
     /// <summary>Packets held to put decode order back into presentation order (B-frame reordering is far shallower).</summary>
     private const int ReorderWindow = 64;

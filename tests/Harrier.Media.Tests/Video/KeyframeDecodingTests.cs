@@ -19,6 +19,12 @@ public sealed class KeyframeDecodingTests(SyntheticVideos clips) : IClassFixture
         { "gop15.mp4", $"-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 {X264} -g 15", true, "keyframes of" },
         // MPEG-4 part 2 with B-frames, GOP 30, in Matroska.
         { "mpeg4-gop30.mkv", "-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 -c:v mpeg4 -q:v 5 -bf 2 -g 30", true, "keyframes of" },
+        // HEVC with B-frames, GOP 30, no scene cuts.
+        { "hevc-gop30.mp4", "-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 -c:v libx265 -x265-params keyint=30:min-keyint=30:scenecut=0:log-level=error -pix_fmt yuv420p", true, "keyframes of" },
+        // VP8, GOP 30.
+        { "vp8-gop30.webm", "-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 -c:v libvpx -deadline realtime -cpu-used 8 -g 30 -keyint_min 30", true, "keyframes of" },
+        // VP9, GOP 30: ffmpeg's VP9 decoder ignores -skip_frame nokey, so the codec is not on the list.
+        { "vp9-gop30.webm", "-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 30 -keyint_min 30", false, "codec vp9 is not on the keyframe list" },
         // Keyframe every 60 frames: sampled frame 30 is not a keyframe, so the file is decoded fully.
         { "gop60.mp4", $"-f lavfi -i testsrc2=size=160x90:rate=30:duration=5 {X264} -g 60", false, "sampled frame 30 is not a keyframe" },
         // 29.97 fps with a keyframe every 30 frames: frameMod is (int)29.97 = 29, so frame 29 is sampled and is not a keyframe.
@@ -76,6 +82,22 @@ public sealed class KeyframeDecodingTests(SyntheticVideos clips) : IClassFixture
         await Assert.ThrowsAsync<KeyframePlanMismatchException>(async () => await Drain(reader.ReadFramesAsync(path, info, shortPlan)));
         await Assert.ThrowsAsync<KeyframePlanMismatchException>(async () => await Drain(reader.ReadFramesAsync(path, info, longPlan)));
         Assert.Equal([0, 30, 60], await Drain(reader.ReadFramesAsync(path, info, VideoFrameRequest.Vpdq(30) with { KeyframeNumbers = plan.KeyframeNumbers })));
+    }
+
+    [Fact]
+    public async Task A_decoder_that_ignores_skip_frame_is_caught_by_the_keyframe_count()
+    {
+        // ffmpeg's VP9 decoder outputs every frame under -skip_frame nokey; were VP9 planned like H.264, the count check
+        // (not the numbering) would have to catch it.
+        var path = clips.Make("vp9-ignores-nokey.webm", "-f lavfi -i testsrc2=size=160x90:rate=30:duration=3 -c:v libvpx-vp9 -deadline realtime -cpu-used 8 -g 30 -keyint_min 30");
+        var reader = new VideoFrameReader();
+        var info = await reader.ProbeAsync(path);
+        Assert.Equal("vp9", info.Codec);
+        Assert.False((await reader.PlanKeyframesAsync(path, info, 30)).Usable);
+
+        var asIfPlanned = VideoFrameRequest.Vpdq(30) with { KeyframeNumbers = [0, 30, 60] };
+
+        await Assert.ThrowsAsync<KeyframePlanMismatchException>(async () => await Drain(reader.ReadFramesAsync(path, info, asIfPlanned)));
     }
 
     [Fact]
