@@ -145,6 +145,9 @@ internal static class Migrations
             ALTER TABLE media_facts ADD COLUMN notes TEXT;
             ALTER TABLE media_facts ADD COLUMN derived TEXT;
             """),
+        new(5, "TMK+PDQF level-1 feature of videos (triage pre-filter)", _ => """
+            ALTER TABLE media_facts ADD COLUMN tmk_level1 TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

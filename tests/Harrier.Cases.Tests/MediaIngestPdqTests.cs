@@ -49,6 +49,11 @@ public sealed class MediaIngestPdqTests
         var plain = facts[ids["plain.mp4"]];
         var logo = facts[ids["logo.mp4"]];
         Assert.Null(plain.VpdqOverlay);
+
+        // Each video carries TMK's level-1 feature, the same values `hash tmk` computes, stored and read back exactly.
+        var tmk = await Harrier.Media.Tmk.TmkHasher.HashFileAsync(Path.Combine(t.EvidenceDir, "plain.mp4"));
+        Assert.Equal(tmk.Average.ToArray(), plain.TmkLevel1);
+        Assert.Equal(256, logo.TmkLevel1!.Count);
         Assert.NotNull(logo.VpdqOverlay);
         Assert.Equal(logo.Vpdq!.Select(f => f.FrameNumber).Distinct(), logo.VpdqOverlay.Select(f => f.FrameNumber));
 

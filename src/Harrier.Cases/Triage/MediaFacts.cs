@@ -33,6 +33,9 @@ public sealed record MediaFacts(
     /// <summary>Embedded metadata (EXIF, QuickTime): camera, GPS, dates; null when the format carries none that is read.</summary>
     public MediaMetadata? Metadata { get; init; }
 
+    /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature, 256 values); null when not computed.</summary>
+    public IReadOnlyList<float>? TmkLevel1 { get; init; }
+
     /// <summary>A video's frame features with a static overlay (a stamped logo) painted out; null when it has none.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
 

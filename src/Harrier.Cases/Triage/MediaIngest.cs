@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
+using Harrier.Media.Tmk;
 using Harrier.Media.Video;
 using Harrier.Media.Vpdq;
 
@@ -188,6 +190,19 @@ public sealed class MediaIngest
             try
             {
                 var (s, features, overlay) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, cancellationToken);
+                // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
+                // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
+                // the full hash with its Fourier features is 256 KiB a video).
+                float[]? tmk = null;
+                try
+                {
+                    tmk = (await TmkHasher.HashFileAsync(path, Ffmpeg, cancellationToken)).Average.ToArray();
+                }
+                catch (VideoException e)
+                {
+                    notes.Add("TMK not computed: " + e.Detail);
+                }
+
                 string? derived = null;
                 if (Thumbnails is { } options)
                 {
@@ -203,7 +218,7 @@ public sealed class MediaIngest
                 }
 
                 facts = new MediaFacts(file.Id, kind, format, s.DisplayWidth, s.DisplayHeight, s.DurationSeconds, s.FramesPerSecond, s.Codec,
-                    null, features, null) { Derived = derived, VpdqOverlay = overlay };
+                    null, features, null) { Derived = derived, VpdqOverlay = overlay, TmkLevel1 = tmk };
             }
             catch (VideoException e)
             {
@@ -265,12 +280,12 @@ public sealed class MediaIngest
             await using var cmd = CaseDatabase.Command(connection, tx, """
                 INSERT INTO media_facts (evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, ingested_utc,
                     camera_make, camera_model, camera_serial, software, gps_lat, gps_lon, gps_alt, taken_original, taken_digitized, container_created,
-                    notes, derived)
-                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t, @mk, @md, @sn, @sw, @la, @lo, @al, @to, @td, @cc, @no, @dv)
+                    notes, derived, tmk_level1)
+                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t, @mk, @md, @sn, @sw, @la, @lo, @al, @to, @td, @cc, @no, @dv, @tk)
                 ON CONFLICT (evidence_id) DO NOTHING
                 """, ("@i", null), ("@k", null), ("@f", null), ("@w", null), ("@h", null), ("@d", null), ("@r", null), ("@c", null),
                 ("@p", null), ("@q", null), ("@v", null), ("@e", null), ("@t", now), ("@mk", null), ("@md", null), ("@sn", null), ("@sw", null),
-                ("@la", null), ("@lo", null), ("@al", null), ("@to", null), ("@td", null), ("@cc", null), ("@no", null), ("@dv", null));
+                ("@la", null), ("@lo", null), ("@al", null), ("@to", null), ("@td", null), ("@cc", null), ("@no", null), ("@dv", null), ("@tk", null));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var f))
             {
@@ -303,6 +318,7 @@ public sealed class MediaIngest
                 Set(cmd, "@cc", m?.ContainerCreated);
                 Set(cmd, "@no", f.Notes.Count == 0 ? null : string.Join('\n', f.Notes));
                 Set(cmd, "@dv", f.Derived);
+                Set(cmd, "@tk", f.TmkLevel1 is { } tk ? Convert.ToBase64String(MemoryMarshal.AsBytes(tk.ToArray().AsSpan())) : null);
                 written += await cmd.ExecuteNonQueryAsync(cancellationToken);
                 inBatch++;
             }
@@ -318,7 +334,7 @@ public sealed class MediaIngest
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
         await using var cmd = CaseDatabase.Command(connection, null,
-            $"SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, {MetadataColumns} FROM media_facts");
+            $"SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, {MetadataColumns}, tmk_level1 FROM media_facts");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         var map = new Dictionary<long, MediaFacts>();
         while (await reader.ReadAsync(cancellationToken))
@@ -349,6 +365,7 @@ public sealed class MediaIngest
                 Derived = ReadDerived(reader, 12),
                 PdqTrimmed = trimmed,
                 VpdqOverlay = marker < 0 ? null : lines![(marker + 1)..].Select(VpdqFormats.ParseLine).ToList(),
+                TmkLevel1 = Str(reader, 12 + MetadataColumns.Split(',').Length) is { } tk ? MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(tk)).ToArray() : null,
             };
         }
 

@@ -32,7 +32,7 @@ public sealed class TriageStore
         {
             var m = facts.GetValueOrDefault(f.Id);
             return new TriageInput(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height,
-                m?.DurationSeconds, f.ModifiedUtc) { FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay };
+                m?.DurationSeconds, f.ModifiedUtc) { FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1 };
         }).ToList();
         var outcome = TriageEngine.Run(inputs, bank, options);
 
@@ -67,10 +67,10 @@ public sealed class TriageStore
             }
         }
 
-        var summary = Summarise(outcome.Files);
+        var summary = Summarise(outcome.Files) with { VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk };
         var entry = await _store.Audit.AppendAsync(connection, tx, actor, "triage.run",
             string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups"),
+                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK"),
             justification, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         _store.Audit.WriteHead(entry);

@@ -7,4 +7,11 @@ public sealed record TriageSummary(
     int SceneGroups,
     int RenditionGroups,
     int QueuedGroups,
-    int FilesWithConflicts);
+    int FilesWithConflicts)
+{
+    /// <summary>Candidate video pairs compared frame by frame.</summary>
+    public int VideoPairsCompared { get; init; }
+
+    /// <summary>Candidate video pairs the TMK pre-filter skipped.</summary>
+    public int VideoPairsSkippedByTmk { get; init; }
+}

@@ -105,6 +105,6 @@ internal static class TriageCommands
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.Files} files: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}"));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{summary.SceneGroups} scene groups, {summary.RenditionGroups} rendition groups, {summary.QueuedGroups} in the first-seen queue, {summary.FilesWithConflicts} files with bank conflicts"));
+            $"{summary.SceneGroups} scene groups, {summary.RenditionGroups} rendition groups, {summary.QueuedGroups} in the first-seen queue, {summary.FilesWithConflicts} files with bank conflicts; video pairs: {summary.VideoPairsCompared} compared, {summary.VideoPairsSkippedByTmk} skipped by the TMK pre-filter"));
     }
 }

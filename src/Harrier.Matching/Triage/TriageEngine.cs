@@ -39,7 +39,7 @@ public static class TriageEngine
         // Groups.
         var renditions = new UnionFind(n);
         var scenes = new UnionFind(n);
-        VideoPairs(files, options, frames, renditions, scenes);
+        var (compared, skipped) = VideoPairs(files, options, frames, renditions, scenes);
         ImageLinks(files, options, frames, scenes);
 
         var categoryByDigest = CategoriesByDigest(bank);
@@ -81,7 +81,7 @@ public static class TriageEngine
             }
         }
 
-        return Group(files, results!, renditions, scenes);
+        return Group(files, results!, renditions, scenes) with { VideoPairsCompared = compared, VideoPairsSkippedByTmk = skipped };
     }
 
     private static TriageOutcome Group(IReadOnlyList<TriageInput> files, TriageResult[] results, UnionFind renditions, UnionFind scenes)
@@ -436,8 +436,9 @@ public static class TriageEngine
     /// platform makes one file per quality level, so two files of one size are two uploads (a re-upload with a logo
     /// matches its source as well as a rendition does, but repeats its sizes).
     /// </summary>
-    private static void VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions, UnionFind scenes)
+    private static (int Compared, int Skipped) VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions, UnionFind scenes)
     {
+        int compared = 0, skipped = 0;
         var candidates = new List<(int A, int B, double Lo, double Distance)>();
         for (var a = 0; a < files.Count; a++)
         {
@@ -451,6 +452,13 @@ public static class TriageEngine
                 .Select(m => (int)(m.Id >> 20)).Where(b => b > a).Distinct().ToList();
             foreach (var b in near)
             {
+                if (TmkCosine(files[a], files[b]) is { } cosine && cosine < options.TmkPrefilter)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                compared++;
                 var r = VpdqMatcher.Match(fa, frames.Kept[b]!, options.Vpdq);
                 var hi = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
                 var lo = Math.Min(r.QueryMatchPercent, r.ComparedMatchPercent);
@@ -495,6 +503,27 @@ public static class TriageEngine
             sizes.Remove(rb);
             sizes[root] = merged;
         }
+
+        return (compared, skipped);
+    }
+
+    /// <summary>The cosine of the two videos' TMK level-1 features, or null when either lacks one.</summary>
+    private static double? TmkCosine(TriageInput a, TriageInput b)
+    {
+        if (a.TmkLevel1 is not { } x || b.TmkLevel1 is not { } y || x.Count != y.Count || x.Count == 0)
+        {
+            return null;
+        }
+
+        double dot = 0, nx = 0, ny = 0;
+        for (var k = 0; k < x.Count; k++)
+        {
+            dot += (double)x[k] * y[k];
+            nx += (double)x[k] * x[k];
+            ny += (double)y[k] * y[k];
+        }
+
+        return nx > 0 && ny > 0 ? dot / Math.Sqrt(nx * ny) : null;
     }
 
     /// <summary>

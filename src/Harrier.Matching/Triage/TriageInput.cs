@@ -39,4 +39,7 @@ public sealed record TriageInput(
     /// matched in the same bag as <see cref="Vpdq"/>, but not counted as frame framing (letterbox) evidence.
     /// </summary>
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
+
+    /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature), when computed: the pre-filter of video pairs.</summary>
+    public IReadOnlyList<float>? TmkLevel1 { get; init; }
 }

@@ -21,6 +21,15 @@ public sealed record TriageOptions
     /// </summary>
     public VpdqMatchOptions Vpdq { get; init; } = new() { LocateClips = false, QueryMatchPercent = 0, ComparedMatchPercent = 0, Distance = 45 };
 
+    /// <summary>
+    /// TMK pre-filter: two videos that both carry a TMK level-1 feature are compared frame by frame only when the cosine
+    /// of those features reaches this. Far under TMK's own match threshold (0.7): on the demo preset the renditions of one
+    /// upload were ≥ 0.986, but re-uploads of one item went down to 0.31 (a frame-rate change of an automaton) while the
+    /// candidate pairs of different items were 0.65–0.67; at 0.25 it skipped 62 compilation-versus-part pairs and no pair
+    /// that groups. The average feature cannot separate what frame matching cannot, so it only saves work.
+    /// </summary>
+    public double TmkPrefilter { get; init; } = 0.25;
+
     /// <summary>A video matches a bank video when either side's matched share reaches this percentage (containment either way).</summary>
     public double BankMatchPercent { get; init; } = 80;
 

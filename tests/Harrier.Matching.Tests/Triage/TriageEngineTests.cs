@@ -243,4 +243,27 @@ public sealed class TriageEngineTests
         var strict = TriageEngine.Run(files, [], TriageOptions.Default with { RenditionAlignedDistance = 0 }).Files;
         Assert.Null(strict[1].RenditionGroup); // a group of one has no rendition group
     }
+
+    [Fact]
+    public void The_TMK_pre_filter_skips_a_candidate_pair_whose_level_1_features_disagree_and_only_then()
+    {
+        var a = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        float[] Feature(int seed) => [.. Enumerable.Range(0, 256).Select(k => (float)Math.Sin((k + 1) * seed))];
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(a), 320, 8) with { TmkLevel1 = Feature(1) },
+            VideoFile(2, Video(a.Select(h => Noisy(h, 10))), 160, 8) with { TmkLevel1 = Feature(1) }, // agrees: compared, grouped
+            VideoFile(3, Video(a.Select(h => Noisy(h, 12))), 256, 8) with { TmkLevel1 = Feature(7) }, // disagrees: skipped
+        };
+        var outcome = TriageEngine.Run(files, []);
+        var r = outcome.Files;
+        Assert.Equal(r[0].RenditionGroup, r[1].RenditionGroup);
+        Assert.NotEqual(r[0].SceneGroup, r[2].SceneGroup);
+        Assert.Equal((1, 2), (outcome.VideoPairsCompared, outcome.VideoPairsSkippedByTmk));
+
+        // Without TMK features (or with the pre-filter off) every candidate pair is compared and all three group.
+        var off = TriageEngine.Run(files, [], TriageOptions.Default with { TmkPrefilter = double.NegativeInfinity });
+        Assert.Equal((3, 0), (off.VideoPairsCompared, off.VideoPairsSkippedByTmk));
+        Assert.Equal(off.Files[0].RenditionGroup, off.Files[2].RenditionGroup);
+    }
 }
