@@ -88,7 +88,7 @@ internal static class CompareCommands
             ctx.Out.WriteLine(string.Create(inv, $"query\t{r.QueryMatchPercent:F2}%\t{r.QueryMatched}/{r.QueryFrames} frames\t{qPath}"));
             ctx.Out.WriteLine(string.Create(inv, $"compared\t{r.ComparedMatchPercent:F2}%\t{r.ComparedMatched}/{r.ComparedFrames} frames\t{cPath}"));
             ctx.Out.WriteLine(string.Create(inv,
-                $"match\t{(r.IsMatch ? "yes" : "no")}\t{matchOptions.Mode.ToString().ToLowerInvariant()}: distance {(matchOptions.Mode == VpdqMatchMode.Pytx ? "<=" : "<")} {matchOptions.Distance}, quality >= {matchOptions.Quality}, query >= {matchOptions.QueryMatchPercent}%, compared >= {matchOptions.ComparedMatchPercent}%"));
+                $"match\t{(r.IsMatch ? "yes" : "no")}\t{matchOptions.Mode.ToString().ToLowerInvariant()}: distance {(matchOptions.Mode == VpdqMatchMode.Cpp ? "<" : "<=")} {matchOptions.Distance}, quality >= {matchOptions.Quality}, query >= {matchOptions.QueryMatchPercent}%, compared >= {matchOptions.ComparedMatchPercent}%"));
             foreach (var c in r.Clips)
             {
                 ctx.Out.WriteLine(string.Create(inv,
