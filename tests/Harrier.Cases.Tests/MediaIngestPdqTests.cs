@@ -91,4 +91,28 @@ public sealed class MediaIngestPdqTests
         var trimmedDistance = frame.PdqTrimmed.Min(t => t.Original.DistanceTo(reference));
         Assert.True(trimmedDistance <= 31 && plainDistance > trimmedDistance, $"framed: plain {plainDistance} bits, trimmed {trimmedDistance} bits from the photo");
     }
+    [Fact]
+    public async Task A_video_strip_comes_from_the_hashed_frames_upright_and_evenly_spaced()
+    {
+        await using var t = await TestCase.CreateAsync(TestCase.Sqlite);
+        var store = await t.InitAsync();
+        // Stored 160×96, displayed turned a quarter clockwise (a phone held upright): the strip's tiles must be portrait.
+        var flat = Path.Combine(t.EvidenceDir, "flat.mp4");
+        await FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=160x96:rate=12:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", flat);
+        await FfmpegAsync("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", Path.Combine(t.EvidenceDir, "upright.mp4"));
+        await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        var result = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        Assert.Equal(2, result.KeyframeStrips);
+        var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
+        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        (int W, int H) Size(string name)
+        {
+            using var png = SkiaSharp.SKBitmap.Decode(Path.Combine(t.CaseDir, facts[ids[name]].Derived!));
+            return (png.Width, png.Height);
+        }
+
+        // Five tiles of at most 128 px on the long side, side by side.
+        Assert.Equal((5 * 128, 77), Size("flat.mp4"));
+        Assert.Equal((5 * 77, 128), Size("upright.mp4"));
+    }
 }

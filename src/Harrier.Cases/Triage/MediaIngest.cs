@@ -189,7 +189,7 @@ public sealed class MediaIngest
         {
             try
             {
-                var (s, features, overlay) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, cancellationToken);
+                var (s, features, overlay, strip) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, Thumbnails, cancellationToken);
                 // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
                 // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
                 // the full hash with its Fourier features is 256 KiB a video).
@@ -203,17 +203,17 @@ public sealed class MediaIngest
                     notes.Add("TMK not computed: " + e.Detail);
                 }
 
+                // The keyframe strip comes from the frames hashed above (no second decode).
                 string? derived = null;
-                if (Thumbnails is { } options)
+                if (Thumbnails is not null)
                 {
-                    try
+                    if (strip is not null)
                     {
-                        var strip = await VideoKeyframeStrip.MakeAsync(path, s, options, Ffmpeg, cancellationToken);
                         derived = TryWriteDerived(file.Id, "strips", () => strip, notes);
                     }
-                    catch (VideoException e)
+                    else
                     {
-                        notes.Add("keyframe strip not made: " + e.Detail);
+                        notes.Add("keyframe strip not made: no frame decoded");
                     }
                 }
 

@@ -21,8 +21,13 @@ internal static class TriageVideoHasher
     /// <summary>Sampled frames looked at (and held) before deciding whether the video carries a static overlay.</summary>
     private const int OverlayFrames = 8;
 
-    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features, List<VpdqFeature>? Overlay)> HashAsync(string path, double secondsPerHash, FfmpegOptions ffmpeg,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Hashes the video at <paramref name="path"/>; with <paramref name="strip"/>, also makes its blurred greyscale
+    /// keyframe strip from the same decoded frames (the first sampled frame of each of <see cref="ThumbnailOptions.StripFrames"/>
+    /// equal stretches of the duration, turned upright), so the strip costs no second decode.
+    /// </summary>
+    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features, List<VpdqFeature>? Overlay, GreyImage? Strip)> HashAsync(string path,
+        double secondsPerHash, FfmpegOptions ffmpeg, ThumbnailOptions? strip, CancellationToken cancellationToken)
     {
         var reader = new VideoFrameReader(ffmpeg);
         var info = await reader.ProbeAsync(path, cancellationToken);
@@ -39,12 +44,27 @@ internal static class TriageVideoHasher
         var held = new List<(int FrameNumber, int Width, int Height, byte[] Rgb)>();
         PixelRegion? overlay = null;
         var decided = false;
+        var tiles = new List<GreyImage>();
+        var lastBucket = -1;
+        var stripFrames = strip?.StripFrames ?? 0;
+        var duration = info.DurationSeconds is > 0 ? info.DurationSeconds.Value : 0;
         await foreach (var frame in reader.ReadFramesAsync(path, info, VideoFrameRequest.Vpdq(modulus), null, cancellationToken))
         {
             var rgb = frame.Rgb24.Span;
             var (w, h) = (frame.Width, frame.Height);
             var seconds = frame.FrameNumber / fps;
             Hash(features, frame.FrameNumber, rgb, w, h, seconds);
+            if (strip is not null)
+            {
+                // Without a duration every sampled frame is a candidate and the strip takes evenly spaced ones at the end.
+                var bucket = duration > 0 ? Math.Min(stripFrames - 1, (int)(seconds / duration * stripFrames)) : tiles.Count;
+                if (bucket > lastBucket && (duration > 0 || tiles.Count < 8 * stripFrames))
+                {
+                    tiles.Add(Upright(BlurredThumbnail.FromRgb24(rgb, w, h, w * 3, strip), info.Rotation));
+                    lastBucket = bucket;
+                }
+            }
+
             if (decided)
             {
                 AddOverlayFeature(painted, frame.FrameNumber, rgb, w, h, seconds, overlay);
@@ -72,7 +92,42 @@ internal static class TriageVideoHasher
             Flush(painted, held, finder.Find(), fps);
         }
 
-        return (info, features, painted.Count > 0 ? painted : null);
+        GreyImage? image = null;
+        if (strip is not null && tiles.Count > 0)
+        {
+            image = BlurredThumbnail.Strip(tiles.Count <= stripFrames ? tiles
+                : [.. Enumerable.Range(0, stripFrames).Select(i => tiles[(int)((i + 0.5) * tiles.Count / stripFrames)])]);
+        }
+
+        return (info, features, painted.Count > 0 ? painted : null, image);
+    }
+
+    /// <summary>A tile turned by the stream's display rotation (vPDQ frames come as stored, the strip as displayed).</summary>
+    internal static GreyImage Upright(GreyImage tile, int rotation)
+    {
+        if (rotation is not (90 or 180 or 270))
+        {
+            return tile;
+        }
+
+        var (w, h) = (tile.Width, tile.Height);
+        var (ow, oh) = rotation == 180 ? (w, h) : (h, w);
+        var output = new byte[ow * oh];
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var (tx, ty) = rotation switch
+                {
+                    90 => (h - 1 - y, x),
+                    180 => (w - 1 - x, h - 1 - y),
+                    _ => (y, w - 1 - x),
+                };
+                output[(ty * ow) + tx] = tile.Pixels[(y * w) + x];
+            }
+        }
+
+        return new GreyImage(ow, oh, output);
     }
 
     private static void Flush(List<VpdqFeature> features, List<(int FrameNumber, int Width, int Height, byte[] Rgb)> held, PixelRegion? overlay, double fps)
