@@ -53,7 +53,7 @@ public sealed class MediaIngestPdqTests
         // Each video carries TMK's level-1 feature, the same values `hash tmk` computes, stored and read back exactly.
         var tmk = await Harrier.Media.Tmk.TmkHasher.HashFileAsync(Path.Combine(t.EvidenceDir, "plain.mp4"));
         Assert.Equal(tmk.Average.ToArray(), plain.TmkLevel1);
-        Assert.Equal(256, logo.TmkLevel1!.Count);
+        Assert.Equal(256, logo.TmkLevel1!.Length);
         Assert.NotNull(logo.VpdqOverlay);
         Assert.Equal(logo.Vpdq!.Select(f => f.FrameNumber).Distinct(), logo.VpdqOverlay.Select(f => f.FrameNumber));
 

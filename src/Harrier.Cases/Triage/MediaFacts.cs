@@ -34,7 +34,7 @@ public sealed record MediaFacts(
     public MediaMetadata? Metadata { get; init; }
 
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature, 256 values); null when not computed.</summary>
-    public IReadOnlyList<float>? TmkLevel1 { get; init; }
+    public float[]? TmkLevel1 { get; init; }
 
     /// <summary>A video's frame features with a static overlay (a stamped logo) painted out; null when it has none.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }

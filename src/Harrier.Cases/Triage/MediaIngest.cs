@@ -318,7 +318,7 @@ public sealed class MediaIngest
                 Set(cmd, "@cc", m?.ContainerCreated);
                 Set(cmd, "@no", f.Notes.Count == 0 ? null : string.Join('\n', f.Notes));
                 Set(cmd, "@dv", f.Derived);
-                Set(cmd, "@tk", f.TmkLevel1 is { } tk ? Convert.ToBase64String(MemoryMarshal.AsBytes(tk.ToArray().AsSpan())) : null);
+                Set(cmd, "@tk", f.TmkLevel1 is { } tk ? Convert.ToBase64String(MemoryMarshal.AsBytes(tk.AsSpan())) : null);
                 written += await cmd.ExecuteNonQueryAsync(cancellationToken);
                 inBatch++;
             }

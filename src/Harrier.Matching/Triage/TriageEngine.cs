@@ -368,6 +368,7 @@ public static class TriageEngine
     {
         var kept = new IReadOnlyList<VpdqFeature>?[files.Count];
         var bordered = new double[files.Count];
+        var firstPerFrame = new Dictionary<int, Hash256>?[files.Count];
         var hashes = new List<Hash256>();
         var ids = new List<long>();
         for (var i = 0; i < files.Count; i++)
@@ -377,6 +378,7 @@ public static class TriageEngine
                 kept[i] = VpdqMatcher.Filter(files[i].VpdqOverlay is { Count: > 0 } o ? [.. v, .. o] : v, options.Vpdq);
                 var frameNumbers = v.Select(f => f.FrameNumber).Distinct().Count();
                 bordered[i] = frameNumbers == 0 ? 0 : (double)(v.Count - frameNumbers) / frameNumbers;
+                firstPerFrame[i] = FirstHashPerFrame(v, options);
                 for (var k = 0; k < kept[i]!.Count; k++)
                 {
                     hashes.Add(kept[i]![k].Hash);
@@ -385,11 +387,14 @@ public static class TriageEngine
             }
         }
 
-        return new VideoFrameSet(kept, bordered, HammingIndex.Build(hashes.ToArray(), ids.ToArray()));
+        return new VideoFrameSet(kept, bordered, firstPerFrame, HammingIndex.Build(hashes.ToArray(), ids.ToArray()));
     }
 
-    /// <summary>Kept frames per video, the share of its frames that also carry a border-trimmed hash, and the frame index.</summary>
-    private sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, HammingIndex Index);
+    /// <summary>
+    /// Kept frames per video, the share of its frames that also carry a border-trimmed hash, each frame number's first
+    /// hash (made once per video, not per candidate pair), and the frame index.
+    /// </summary>
+    private sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, Dictionary<int, Hash256>?[] FirstPerFrame, HammingIndex Index);
 
     private static void VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
         VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood)
@@ -464,7 +469,7 @@ public static class TriageEngine
                 var lo = Math.Min(r.QueryMatchPercent, r.ComparedMatchPercent);
                 if (SameShape(files[a], files[b], options)
                     && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance
-                    && (lo >= options.RenditionPercent || AlignedMeanDistance(files[a], files[b], options) <= options.RenditionAlignedDistance))
+                    && (lo >= options.RenditionPercent || AlignedMeanDistance(frames.FirstPerFrame[a]!, frames.FirstPerFrame[b]!) <= options.RenditionAlignedDistance))
                 {
                     candidates.Add((a, b, lo, MeanNearest(fa, frames.Kept[b]!)));
                     scenes.Union(a, b);
@@ -507,37 +512,31 @@ public static class TriageEngine
         return (compared, skipped);
     }
 
-    /// <summary>The cosine of the two videos' TMK level-1 features, or null when either lacks one.</summary>
+    /// <summary>
+    /// The cosine of the two videos' TMK level-1 features, or null when either lacks one or has an all-zero one (a blank
+    /// video): no evidence either way, so the pair is compared.
+    /// </summary>
     private static double? TmkCosine(TriageInput a, TriageInput b)
     {
-        if (a.TmkLevel1 is not { } x || b.TmkLevel1 is not { } y || x.Count != y.Count || x.Count == 0)
+        if (a.TmkLevel1 is not { Length: > 0 } x || b.TmkLevel1 is not { Length: > 0 } y || x.Length != y.Length)
         {
             return null;
         }
 
-        double dot = 0, nx = 0, ny = 0;
-        for (var k = 0; k < x.Count; k++)
-        {
-            dot += (double)x[k] * y[k];
-            nx += (double)x[k] * x[k];
-            ny += (double)y[k] * y[k];
-        }
-
-        return nx > 0 && ny > 0 ? dot / Math.Sqrt(nx * ny) : null;
+        var cosine = TmkScorer.Cosine(x, y);
+        return cosine == 0 ? null : cosine;
     }
 
     /// <summary>
-    /// The mean distance between the frames of <paramref name="a"/> and <paramref name="b"/> with the same frame number
+    /// The mean distance between the frames of <paramref name="fa"/> and <paramref name="fb"/> with the same frame number
     /// (the first hash of each frame, quality ≥ the vPDQ minimum), or <see cref="double.MaxValue"/> when fewer than half
     /// of either side's frames have a counterpart. Renditions of one upload share frame numbers and timing, so this
     /// compares like with like; a low rendition of fine texture can miss the frame threshold on half its frames while
     /// still averaging far below unrelated video (measured on the demo preset: renditions ≤ 56 on 96 % of pairs,
     /// different items ≥ 80 on every pair of the same duration and shape).
     /// </summary>
-    private static double AlignedMeanDistance(TriageInput a, TriageInput b, TriageOptions options)
+    private static double AlignedMeanDistance(Dictionary<int, Hash256> fa, Dictionary<int, Hash256> fb)
     {
-        var fa = FirstHashPerFrame(a, options);
-        var fb = FirstHashPerFrame(b, options);
         var sum = 0L;
         var common = 0;
         foreach (var (frame, hash) in fa)
@@ -552,10 +551,10 @@ public static class TriageEngine
         return common == 0 || 2 * common < Math.Max(fa.Count, fb.Count) ? double.MaxValue : (double)sum / common;
     }
 
-    private static Dictionary<int, Hash256> FirstHashPerFrame(TriageInput file, TriageOptions options)
+    private static Dictionary<int, Hash256> FirstHashPerFrame(IReadOnlyList<VpdqFeature> features, TriageOptions options)
     {
         var map = new Dictionary<int, Hash256>();
-        foreach (var f in file.Vpdq ?? [])
+        foreach (var f in features)
         {
             if (f.Quality >= options.Vpdq.Quality)
             {

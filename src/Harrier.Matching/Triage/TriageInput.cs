@@ -41,5 +41,5 @@ public sealed record TriageInput(
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
 
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature), when computed: the pre-filter of video pairs.</summary>
-    public IReadOnlyList<float>? TmkLevel1 { get; init; }
+    public float[]? TmkLevel1 { get; init; }
 }

@@ -23,8 +23,17 @@ public static class TmkScorer
     public static double Level1(TmkFeatures a, TmkFeatures b)
     {
         CheckCompatible(a, b);
-        var x = a.Average.Span;
-        var y = b.Average.Span;
+        return Cosine(a.Average.Span, b.Average.Span);
+    }
+
+    /// <summary>Cosine similarity of two feature vectors of one length (TMK's level 1); 0 when either is all zero.</summary>
+    public static double Cosine(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        if (x.Length != y.Length)
+        {
+            throw new ArgumentException("feature vectors differ in length");
+        }
+
         double dot = 0, nx = 0, ny = 0;
         for (var k = 0; k < x.Length; k++)
         {

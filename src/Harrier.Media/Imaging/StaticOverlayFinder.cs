@@ -163,8 +163,7 @@ public sealed class StaticOverlayFinder
             return;
         }
 
-        var copy = rgb.ToArray();
-        int Px(int x, int y, int c) => copy[(((y * width) + x) * 3) + c];
+        // Only pixels outside the box are read and only pixels inside it are written, so it works in place.
         for (var y = y0; y < y1; y++)
         {
             for (var x = x0; x < x1; x++)
@@ -175,8 +174,8 @@ public sealed class StaticOverlayFinder
                     var n = 0;
                     if (x0 > 0 || x1 < width)
                     {
-                        var left = x0 > 0 ? Px(x0 - 1, y, c) : Px(x1, y, c);
-                        var right = x1 < width ? Px(x1, y, c) : left;
+                        int left = x0 > 0 ? rgb[Index(x0 - 1, y, c)] : rgb[Index(x1, y, c)];
+                        int right = x1 < width ? rgb[Index(x1, y, c)] : left;
                         var f = (x - x0 + 1) / (double)(x1 - x0 + 1);
                         sum += left + ((right - left) * f);
                         n++;
@@ -184,17 +183,19 @@ public sealed class StaticOverlayFinder
 
                     if (y0 > 0 || y1 < height)
                     {
-                        var top = y0 > 0 ? Px(x, y0 - 1, c) : Px(x, y1, c);
-                        var bottom = y1 < height ? Px(x, y1, c) : top;
+                        int top = y0 > 0 ? rgb[Index(x, y0 - 1, c)] : rgb[Index(x, y1, c)];
+                        int bottom = y1 < height ? rgb[Index(x, y1, c)] : top;
                         var f = (y - y0 + 1) / (double)(y1 - y0 + 1);
                         sum += top + ((bottom - top) * f);
                         n++;
                     }
 
-                    rgb[(((y * width) + x) * 3) + c] = (byte)Math.Clamp(Math.Round(sum / n), 0, 255);
+                    rgb[Index(x, y, c)] = (byte)Math.Clamp(Math.Round(sum / n), 0, 255);
                 }
             }
         }
+
+        int Index(int x, int y, int c) => (((y * width) + x) * 3) + c;
     }
 
     private static int Median(int[] values)
