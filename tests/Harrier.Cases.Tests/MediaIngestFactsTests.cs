@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Harrier.Cases.Triage;
@@ -18,20 +17,6 @@ public sealed class MediaIngestFactsTests
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
 
-    private static void Ffmpeg(string arguments, string output)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in "-nostdin -hide_banner -loglevel error -y".Split(' ').Concat(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add(output);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-    }
 
     /// <summary>Every pixel of the PNG has R = G = B; returns the grey plane.</summary>
     private static (int W, int H, byte[] Grey) DecodeGrey(string path)
@@ -101,7 +86,7 @@ public sealed class MediaIngestFactsTests
         var invalidDate = ExifJpeg.Tiff([ExifJpeg.Ascii(0x010F, ExifJpeg.Make)], [ExifJpeg.Ascii(0x9003, "2021:13:40 25:61:00")], null);
         t.WriteEvidence("photos/bad-exif.jpg", ExifJpeg.Insert(daisy, invalidDate));
         Directory.CreateDirectory(Path.Combine(t.EvidenceDir, "video"));
-        Ffmpeg("-f lavfi -i testsrc2=size=160x120:rate=25:duration=4 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+        FfmpegTool.Run("-f lavfi -i testsrc2=size=160x120:rate=25:duration=4 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
             "-metadata creation_time=2024-05-06T07:08:09Z -metadata location=-33.8688+151.2093+058.000/", Path.Combine(t.EvidenceDir, "video", "clip.mov"));
         t.WriteEvidence("notes.txt", "not media"u8.ToArray());
         t.WriteEvidence("scans/page.tif", ExifJpeg.SampleTiff()); // TIFF does not decode here (kind other) but its metadata is read

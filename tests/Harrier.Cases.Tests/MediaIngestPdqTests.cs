@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Harrier.Cases.Triage;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
@@ -14,19 +13,6 @@ public sealed class MediaIngestPdqTests
 {
     private static readonly string Daisy = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
 
-    private static async Task FfmpegAsync(params string[] arguments)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-nostdin", "-hide_banner", "-loglevel", "error", "-y" }.Concat(arguments))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var err = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.True(p.ExitCode == 0, err);
-    }
 
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
@@ -38,7 +24,7 @@ public sealed class MediaIngestPdqTests
         const string Pan = "scale=400:225:force_original_aspect_ratio=increase,crop=400:225,crop=320:180:x='t*30':y='t*10',eq=brightness=-0.25:contrast=0.6,format=yuv420p";
         foreach (var (name, filter) in new[] { ("plain.mp4", Pan), ("logo.mp4", Pan + ",drawbox=x=iw-60:y=10:w=50:h=20:color=white@0.8:t=fill") })
         {
-            await FfmpegAsync("-loop", "1", "-framerate", "12", "-t", "3", "-i", Daisy, "-vf", filter, "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
+            FfmpegTool.Run("-loop", "1", "-framerate", "12", "-t", "3", "-i", Daisy, "-vf", filter, "-c:v", "libx264", "-preset", "veryfast", "-crf", "23",
                 Path.Combine(t.EvidenceDir, name));
         }
 
@@ -72,7 +58,7 @@ public sealed class MediaIngestPdqTests
         await using var t = await TestCase.CreateAsync(backend);
         var store = await t.InitAsync();
         t.WriteEvidence("plain.jpg", File.ReadAllBytes(Daisy));
-        await FfmpegAsync("-i", Daisy, "-vf", "pad=iw+60:ih+60:30:30:black", "-q:v", "2", Path.Combine(t.EvidenceDir, "framed.jpg"));
+        FfmpegTool.Run("-i", Daisy, "-vf", "pad=iw+60:ih+60:30:30:black", "-q:v", "2", Path.Combine(t.EvidenceDir, "framed.jpg"));
 
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
         await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
@@ -98,8 +84,8 @@ public sealed class MediaIngestPdqTests
         var store = await t.InitAsync();
         // Stored 160×96, displayed turned a quarter clockwise (a phone held upright): the strip's tiles must be portrait.
         var flat = Path.Combine(t.EvidenceDir, "flat.mp4");
-        await FfmpegAsync("-f", "lavfi", "-i", "testsrc2=size=160x96:rate=12:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", flat);
-        await FfmpegAsync("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", Path.Combine(t.EvidenceDir, "upright.mp4"));
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=160x96:rate=12:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", flat);
+        FfmpegTool.Run("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", Path.Combine(t.EvidenceDir, "upright.mp4"));
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
         var result = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
         Assert.Equal(2, result.KeyframeStrips);

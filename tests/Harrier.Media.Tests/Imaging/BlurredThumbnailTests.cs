@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Harrier.Media.Imaging;
 using Harrier.Media.Video;
 using Harrier.Testing;
@@ -97,19 +96,7 @@ public sealed class BlurredThumbnailTests
         {
             // 10 s, 25 fps, 320×240: a colour test pattern whose moving parts change from frame to frame.
             var path = Path.Combine(dir, "clip.mp4");
-            var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in "-nostdin -loglevel error -y -f lavfi -i testsrc2=size=320x240:rate=25:duration=10 -c:v libx264 -preset ultrafast -pix_fmt yuv420p".Split(' '))
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            psi.ArgumentList.Add(path);
-            using (var p = Process.Start(psi)!)
-            {
-                var err = await p.StandardError.ReadToEndAsync();
-                await p.WaitForExitAsync();
-                Assert.True(p.ExitCode == 0, err);
-            }
+            FfmpegTool.Run("-f lavfi -i testsrc2=size=320x240:rate=25:duration=10 -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
 
             var reader = new VideoFrameReader();
             var info = await reader.ProbeAsync(path);

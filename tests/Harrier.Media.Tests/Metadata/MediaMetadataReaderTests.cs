@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Harrier.Media.Metadata;
 using Harrier.Testing;
 
@@ -157,7 +156,7 @@ public sealed class MediaMetadataReaderTests
         try
         {
             var mov = Path.Combine(dir, "gps.mov");
-            Ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+            FfmpegTool.Run("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
                 "-metadata creation_time=2024-05-06T07:08:09Z -metadata location=+48.8584+002.2945/", mov);
             var m = MediaMetadataReader.Read(mov);
             Assert.Empty(m.Notes);
@@ -166,7 +165,7 @@ public sealed class MediaMetadataReaderTests
             Assert.Equal("2024-05-06T07:08:09Z", m.ContainerCreated);
 
             var mp4 = Path.Combine(dir, "plain.mp4");
-            Ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
+            FfmpegTool.Run("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p " +
                 "-metadata creation_time=2023-01-02T03:04:05Z", mp4);
             var p = MediaMetadataReader.Read(mp4);
             Assert.Equal("2023-01-02T03:04:05Z", p.ContainerCreated);
@@ -174,7 +173,7 @@ public sealed class MediaMetadataReaderTests
 
             // ffmpeg's default creation time is 0 (1904-01-01, the QuickTime epoch): not a fact.
             var unset = Path.Combine(dir, "unset.mp4");
-            Ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p", unset);
+            FfmpegTool.Run("-f lavfi -i testsrc2=size=64x48:rate=10:duration=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p", unset);
             Assert.False(MediaMetadataReader.Read(unset).HasFacts);
         }
         finally
@@ -183,18 +182,4 @@ public sealed class MediaMetadataReaderTests
         }
     }
 
-    private static void Ffmpeg(string arguments, string output)
-    {
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in "-nostdin -hide_banner -loglevel error -y".Split(' ').Concat(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add(output);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-    }
 }

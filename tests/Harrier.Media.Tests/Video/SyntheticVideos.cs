@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Harrier.Testing;
 
 namespace Harrier.Media.Tests.Video;
 
@@ -57,21 +57,7 @@ public sealed class SyntheticVideos : IDisposable
     public string Make(string name, string arguments)
     {
         var path = Path.Combine(Dir, name);
-        var psi = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in "-nostdin -hide_banner -loglevel error -y".Split(' ').Concat(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.ArgumentList.Add(path);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"ffmpeg {arguments} failed: {err}");
-        }
-
+        FfmpegTool.Run(arguments, path);
         return path;
     }
 
