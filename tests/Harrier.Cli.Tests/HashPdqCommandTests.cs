@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Harrier.Testing;
+using Harrier.Media.Hashing;
 
 namespace Harrier.Cli.Tests;
 
@@ -113,6 +114,29 @@ public sealed class HashPdqCommandTests : IDisposable
         Assert.Equal(0, code2);
         Assert.Equal(plain.Split('\t')[0], trimmed.Split('\t')[0]);
         Assert.NotEqual(plain.Split('\t')[0], untrimmed.Split('\t')[0]);
+    }
+
+    [Fact]
+    public async Task Reframe_hashes_a_crop_back_towards_its_photo_in_either_fill_and_refuses_bad_shares()
+    {
+        var photo = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+        var cropped = Path.Combine(_dir, "cropped.png");
+        FfmpegTool.Run("-i", photo, "-vf", "crop=iw*0.8:ih*0.8", cropped);
+        var (_, original, _) = await Run("hash", "pdq", photo);
+        var (_, plain, _) = await Run("hash", "pdq", cropped);
+        var (code, faded, _) = await Run("hash", "pdq", "--reframe", "0.1", cropped);
+        var (code2, grey, _) = await Run("hash", "pdq", "--reframe", "0.1", "--reframe-fill", "grey", "--json", cropped);
+        Assert.Equal((0, 0), (code, code2));
+        int Distance(string a, string b) => Hash256.Parse(a.Split('\t')[0]).DistanceTo(Hash256.Parse(b.Split('\t')[0]));
+        using var doc = JsonDocument.Parse(grey);
+        var greyHash = doc.RootElement.GetProperty("images")[0].GetProperty("hash").GetString()!;
+        Assert.Equal("grey", doc.RootElement.GetProperty("reframeFill").GetString());
+        Assert.NotEqual(faded.Split('\t')[0], greyHash);
+        Assert.True(Distance(faded, original) + 30 < Distance(plain, original), $"faded {Distance(faded, original)}, plain {Distance(plain, original)}");
+        Assert.True(Distance(greyHash, original) < Distance(plain, original), $"grey {Distance(greyHash, original)}, plain {Distance(plain, original)}");
+
+        Assert.Equal(2, (await Run("hash", "pdq", "--reframe", "0.6", cropped)).Code);
+        Assert.Equal(2, (await Run("hash", "pdq", "--reframe", "0.1", "--dihedral", cropped)).Code);
     }
 
     [Fact]

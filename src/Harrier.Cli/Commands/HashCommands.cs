@@ -42,6 +42,17 @@ internal static class HashCommands
             Description = "Hash the content inside uniform borders (letterbox bars, padding, screenshot chrome) instead of the whole image. " +
                           "Not reference-compatible: compare only with hashes made the same way.",
         };
+        var reframe = new Option<double?>("--reframe")
+        {
+            Description = "Hash each image as the centre of a larger picture with this share (0-0.4) cut from each side, the missing ring " +
+                          "filled (--reframe-fill): a hypothesis hash for finding the uncropped original of a centre crop in a bank " +
+                          "(triage tries 0.05-0.15). Not reference-compatible; no --dihedral or --trim-borders with it.",
+        };
+        var reframeFill = new Option<ReframeFill>("--reframe-fill")
+        {
+            Description = "With --reframe: faded (the edge fading into the mean brightness; default) or grey (flat mid-grey). Triage tries both.",
+            DefaultValueFactory = _ => ReframeFill.Faded,
+        };
         var maxPixels = new Option<long>("--max-pixels")
         {
             Description = "Refuse images whose declared width×height exceeds this (checked before decoding).",
@@ -56,7 +67,7 @@ internal static class HashCommands
             "PDQ hash of every image: one line per image on stdout, hash<TAB>quality<TAB>path, in input order. " +
             "Errors go to stderr with the path; exit code 1 if any file failed.")
         {
-            paths, frontEnd, dihedral, exif, trim, maxPixels, jobs,
+            paths, frontEnd, dihedral, exif, trim, reframe, reframeFill, maxPixels, jobs,
         };
         pdq.SetAction(options, host, (ctx, parse, ct) =>
         {
@@ -65,11 +76,18 @@ internal static class HashCommands
                 throw new CliException("--jobs and --max-pixels must be at least 1");
             }
 
+            if (parse.GetValue(reframe) is { } share && (!(share > 0 && share <= 0.4) || parse.GetValue(dihedral) || parse.GetValue(trim)))
+            {
+                throw new CliException("--reframe takes a share per side in (0, 0.4] and cannot be combined with --dihedral or --trim-borders");
+            }
+
             var batch = new PdqBatchOptions
             {
                 FrontEnd = parse.GetValue(frontEnd),
                 Dihedral = parse.GetValue(dihedral),
                 TrimBorders = parse.GetValue(trim),
+                Reframe = parse.GetValue(reframe),
+                ReframeFill = parse.GetValue(reframeFill),
                 MaxDegreeOfParallelism = parse.GetValue(jobs),
                 Decoder = new ImageDecoderOptions
                 {
@@ -111,6 +129,8 @@ internal static class HashCommands
                     algorithm = "pdq",
                     frontEnd = batch.FrontEnd,
                     trimBorders = batch.TrimBorders,
+                    reframe = batch.Reframe,
+                    reframeFill = batch.Reframe is null ? null : batch.ReframeFill.ToString().ToLowerInvariant(),
                     dihedralOrder = batch.Dihedral ? Enum.GetNames<PdqDihedral>().Select(n => n.ToLowerInvariant()).ToArray() : null,
                     hashed,
                     failed,

@@ -43,6 +43,12 @@ public static class PdqBatch
                 }
             }
 
+            if (options.Reframe is { } crop)
+            {
+                using var image = ImageDecoder.Decode(candidate.Path, options.Decoder);
+                return new PdqFileResult(candidate.Path, PdqReframe.Hash(image, [crop], [options.ReframeFill])[0], null, null);
+            }
+
             if (options.TrimBorders)
             {
                 using var image = ImageDecoder.Decode(candidate.Path, options.Decoder);

@@ -17,6 +17,15 @@ public sealed record PdqBatchOptions
     /// </summary>
     public bool TrimBorders { get; init; }
 
+    /// <summary>
+    /// When set, hash the image as the centre of a larger picture with this share cut from each side
+    /// (<see cref="PdqReframe"/>), in place of the image itself. Needs a full decode; no dihedral variants.
+    /// </summary>
+    public double? Reframe { get; init; }
+
+    /// <summary>How <see cref="Reframe"/> fills the ring a crop removed.</summary>
+    public ReframeFill ReframeFill { get; init; } = ReframeFill.Faded;
+
     /// <summary>Decoder limits and EXIF choice.</summary>
     public ImageDecoderOptions Decoder { get; init; } = ImageDecoderOptions.Default;
 
