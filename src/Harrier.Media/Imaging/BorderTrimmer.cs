@@ -37,6 +37,25 @@ public static class BorderTrimmer
             : region;
     }
 
+    /// <summary>
+    /// The content inside an even frame: the thinnest of the four uniform sides of the outermost layer, taken off every
+    /// side. A frame added around a re-post is usually equally wide all round, while the picture's own background may
+    /// continue the frame's colour on some sides (a photo on black in a black frame): <see cref="FindContent"/> then
+    /// peels that background too, this stops at the frame. The whole image when a side has no uniform line or too
+    /// little would be left.
+    /// </summary>
+    public static PixelRegion FindFrame(DecodedImage image, int tolerance = DefaultTolerance, double minKeepFraction = 0.25)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var whole = PixelRegion.Whole(image.Width, image.Height);
+        var r = Peel(image, whole, tolerance);
+        var t = Math.Min(Math.Min(r.X, r.Y), Math.Min(image.Width - r.X - r.Width, image.Height - r.Y - r.Height));
+        var (w, h) = (image.Width - (2 * t), image.Height - (2 * t));
+        return t <= 0 || w < image.Width * minKeepFraction || h < image.Height * minKeepFraction || w < 1 || h < 1
+            ? whole
+            : new PixelRegion(t, t, w, h);
+    }
+
     /// <summary>One layer: uniform rows off the top and bottom, then uniform columns (within those rows) off the sides.</summary>
     private static PixelRegion Peel(DecodedImage image, PixelRegion r, int tolerance)
     {

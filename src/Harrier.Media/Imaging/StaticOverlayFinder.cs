@@ -69,7 +69,9 @@ public sealed class StaticOverlayFinder
     /// The overlay box, or null when there is none: at least <paramref name="minFrames"/> frames seen; in one corner
     /// region, the pixels whose brightness range over the frames is at most a third of the region's median range (6–24
     /// levels) and whose mean brightness is at least 24 levels from the region's median form a box covering 0.2–6 % of
-    /// the frame and at most half of the corner region, at least half of which is such pixels.
+    /// the frame and at most half of the corner region, at least half of which is such pixels. The box is first grown
+    /// over neighbouring lines that are mostly such pixels by twice the range limit (a semi-transparent logo's edges);
+    /// the grown box is kept when it passes the same checks, else the strict one.
     /// </summary>
     public PixelRegion? Find(int minFrames = 4)
     {
@@ -136,14 +138,84 @@ public sealed class StaticOverlayFinder
             return null;
         }
 
-        var box = new PixelRegion(x0 + minX, y0 + minY, maxX - minX + 1, maxY - minY + 1);
-        var area = (double)box.Width * box.Height;
-        if (area > 0.06 * frame || count < 0.5 * area || (cw * ch) - area < 0.5 * cw * ch)
+        // The strict pixels are the overlay's steadiest part; a semi-transparent logo over moving, compressed video
+        // varies more at its edges and over bright backgrounds. Grow the box while the next line beyond each side is
+        // mostly overlay-like by a looser range (twice the limit) — on the demo a 50×20 logo at 80 % opacity gave a
+        // strict box of 22×17 and grew to exactly 50×20 — and keep the grown box when it passes the same checks.
+        var grown = Grow(ranges, means, cw, ch, (minX, minY, maxX, maxY), 2 * limit, medianMean);
+        foreach (var (bx0, by0, bx1, by1, n) in new[] { grown, (minX, minY, maxX, maxY, count) })
         {
-            return null;
+            var box = new PixelRegion(x0 + bx0, y0 + by0, bx1 - bx0 + 1, by1 - by0 + 1);
+            var area = (double)box.Width * box.Height;
+            if (n >= 0.002 * frame && area <= 0.06 * frame && n >= 0.5 * area && (cw * ch) - area >= 0.5 * cw * ch)
+            {
+                return (box, n);
+            }
         }
 
-        return (box, count);
+        return null;
+    }
+
+    /// <summary>
+    /// Grows a box (inclusive bounds) one line at a time while at least half the pixels of the line just outside a side
+    /// have a range within <paramref name="looseLimit"/> and a mean ≥ 24 levels from <paramref name="medianMean"/>;
+    /// returns the box and how many of its pixels are overlay-like by that looser test.
+    /// </summary>
+    private static (int X0, int Y0, int X1, int Y1, int Count) Grow(int[] ranges, int[] means, int cw, int ch, (int X0, int Y0, int X1, int Y1) seed,
+        int looseLimit, int medianMean)
+    {
+        var (x0, y0, x1, y1) = seed;
+        bool Like(int x, int y) => ranges[(y * cw) + x] <= looseLimit && Math.Abs(means[(y * cw) + x] - medianMean) >= 24;
+        bool Mostly(int ax, int ay, int bx, int by)
+        {
+            var n = 0;
+            var total = 0;
+            for (var y = ay; y <= by; y++)
+            {
+                for (var x = ax; x <= bx; x++)
+                {
+                    total++;
+                    n += Like(x, y) ? 1 : 0;
+                }
+            }
+
+            return 2 * n >= total;
+        }
+
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            if (x0 > 0 && Mostly(x0 - 1, y0, x0 - 1, y1))
+            {
+                (x0, changed) = (x0 - 1, true);
+            }
+
+            if (x1 < cw - 1 && Mostly(x1 + 1, y0, x1 + 1, y1))
+            {
+                (x1, changed) = (x1 + 1, true);
+            }
+
+            if (y0 > 0 && Mostly(x0, y0 - 1, x1, y0 - 1))
+            {
+                (y0, changed) = (y0 - 1, true);
+            }
+
+            if (y1 < ch - 1 && Mostly(x0, y1 + 1, x1, y1 + 1))
+            {
+                (y1, changed) = (y1 + 1, true);
+            }
+        }
+
+        var count = 0;
+        for (var y = y0; y <= y1; y++)
+        {
+            for (var x = x0; x <= x1; x++)
+            {
+                count += Like(x, y) ? 1 : 0;
+            }
+        }
+
+        return (x0, y0, x1, y1, count);
     }
 
     /// <summary>

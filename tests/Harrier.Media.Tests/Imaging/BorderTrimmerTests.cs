@@ -27,6 +27,45 @@ public sealed class BorderTrimmerTests
         return ImageDecoder.Decode(png, "padded.png");
     }
 
+    [Fact]
+    public void An_even_frame_is_found_where_the_picture_continues_the_frame_colour_on_some_sides()
+    {
+        // A 120×90 picture whose left 30 columns and top 12 rows are black, in a 10-pixel black frame.
+        var rng = new Random(5);
+        var content = new byte[120 * 90];
+        rng.NextBytes(content);
+        for (var y = 0; y < 90; y++)
+        {
+            for (var x = 0; x < 120; x++)
+            {
+                if (x < 30 || y < 12)
+                {
+                    content[(y * 120) + x] = 0;
+                }
+            }
+        }
+
+        var png = PngBuilder.Build(140, 110, 0, 140, y =>
+        {
+            var row = new byte[140];
+            if (y >= 10 && y < 100)
+            {
+                content.AsSpan((y - 10) * 120, 120).CopyTo(row.AsSpan(10));
+            }
+
+            return row;
+        });
+        using var image = ImageDecoder.Decode(png, "framed.png");
+        Assert.Equal(new PixelRegion(40, 22, 90, 78), BorderTrimmer.FindContent(image)); // the black background goes too
+        var frame = BorderTrimmer.FindFrame(image);
+        Assert.Equal(new PixelRegion(10, 10, 120, 90), frame);
+        Assert.Equal(PdqHasher.Hash(content, PdqPixelFormat.Gray8, 120, 90, 120).Hash, PdqImageHasher.Hash(image, frame).Hash);
+
+        // Bars on two sides only (a letterbox) are no even frame.
+        using var letterbox = Padded(120, 90, 0, 20, 0, 20, 0, out _);
+        Assert.Equal(PixelRegion.Whole(120, 130), BorderTrimmer.FindFrame(letterbox));
+    }
+
     [Theory]
     [InlineData(10, 10, 10, 10, 0)]
     [InlineData(0, 30, 0, 30, 0)]

@@ -10,7 +10,7 @@ public sealed class StaticOverlayFinderTests
     private const int H = 180;
 
     /// <summary>A dark, low-contrast texture drifting by (3, 2) pixels per frame: the kind of frame an overlay hurts most.</summary>
-    private static byte[] Frame(int t, bool logo = false, bool still = false)
+    private static byte[] Frame(int t, bool logo = false, bool still = false, bool noisyRight = false)
     {
         var rgb = new byte[W * H * 3];
         var shift = still ? 0 : t;
@@ -36,7 +36,9 @@ public sealed class StaticOverlayFinderTests
                     var p = ((y * W) + x) * 3;
                     for (var c = 0; c < 3; c++)
                     {
-                        rgb[p + c] = (byte)((0.8 * 255) + (0.2 * rgb[p + c]));
+                        // Compression noise on the logo's right part: ±4 levels, alternating frame by frame, which puts it past the strict range test.
+                        var noise = noisyRight && x >= W - 35 ? (t % 2 == 0 ? 4 : -4) : 0;
+                        rgb[p + c] = (byte)Math.Clamp((0.8 * 255) + (0.2 * rgb[p + c]) + noise, 0, 255);
                     }
                 }
             }
@@ -65,6 +67,17 @@ public sealed class StaticOverlayFinderTests
         Assert.InRange(b.X, W - 64, W - 56);
         Assert.InRange(b.Y, 6, 14);
         Assert.InRange(b.Width, 44, 56);
+        Assert.InRange(b.Height, 16, 24);
+    }
+
+    [Fact]
+    public void Grows_over_the_part_of_a_logo_that_compression_noise_keeps_from_the_strict_test()
+    {
+        var box = Feed(t => Frame(t, logo: true, noisyRight: true)).Find();
+        Assert.NotNull(box);
+        var b = box.Value;
+        Assert.InRange(b.X, W - 64, W - 56);
+        Assert.InRange(b.X + b.Width, W - 14, W - 6); // the noisy right part is inside the box
         Assert.InRange(b.Height, 16, 24);
     }
 
