@@ -148,6 +148,9 @@ internal static class Migrations
         new(5, "TMK+PDQF level-1 feature of videos (triage pre-filter)", _ => """
             ALTER TABLE media_facts ADD COLUMN tmk_level1 TEXT;
             """),
+        new(6, "reframed PDQ hashes (centre-crop hypotheses) of images and video frames", _ => """
+            ALTER TABLE media_facts ADD COLUMN reframed TEXT;
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

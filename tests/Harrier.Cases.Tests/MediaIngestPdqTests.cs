@@ -36,6 +36,11 @@ public sealed class MediaIngestPdqTests
         var logo = facts[ids["logo.mp4"]];
         Assert.Null(plain.VpdqOverlay);
 
+        // Reframed hashes (centre-crop hypotheses) for one sampled frame a second: 3 s, every crop share with both fills.
+        var hypotheses = PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count;
+        Assert.Equal(3 * hypotheses, plain.VpdqReframed!.Count);
+        Assert.Equal([0, 12, 24], plain.VpdqReframed.Select(f => f.FrameNumber).Distinct());
+
         // Each video carries TMK's level-1 feature, the same values `hash tmk` computes, stored and read back exactly.
         var tmk = await Harrier.Media.Tmk.TmkHasher.HashFileAsync(Path.Combine(t.EvidenceDir, "plain.mp4"));
         Assert.Equal(tmk.Average.ToArray(), plain.TmkLevel1);
@@ -77,6 +82,27 @@ public sealed class MediaIngestPdqTests
         var trimmedDistance = frame.PdqTrimmed.Min(t => t.Original.DistanceTo(reference));
         Assert.True(trimmedDistance <= 31 && plainDistance > trimmedDistance, $"framed: plain {plainDistance} bits, trimmed {trimmedDistance} bits from the photo");
     }
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task A_centre_crop_stores_reframed_hashes_that_read_back_exactly_and_lead_back_to_the_photo(string backend)
+    {
+        await using var t = await TestCase.CreateAsync(backend);
+        var store = await t.InitAsync();
+        var cropped = Path.Combine(t.EvidenceDir, "cropped.png");
+        FfmpegTool.Run("-i", Daisy, "-vf", "crop=iw*0.8:ih*0.8", cropped);
+        await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var facts = (await new MediaIngest(store).LoadAsync(CancellationToken.None)).Values.Single();
+
+        using var image = ImageDecoder.Decode(cropped);
+        Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), facts.PdqReframed);
+        using var daisy = ImageDecoder.Decode(Daisy);
+        var reference = PdqImageHasher.Hash(daisy).Hash;
+        var plainDistance = facts.Pdq!.Value.Original.DistanceTo(reference);
+        var reframedDistance = facts.PdqReframed.Min(h => h.DistanceTo(reference));
+        Assert.True(plainDistance > 31 && reframedDistance <= 60, $"cropped: plain {plainDistance} bits, best reframed {reframedDistance} bits from the photo");
+    }
+
     [Fact]
     public async Task A_video_strip_comes_from_the_hashed_frames_upright_and_evenly_spaced()
     {

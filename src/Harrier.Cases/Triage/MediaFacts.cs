@@ -1,3 +1,4 @@
+using Harrier.Media.Hashing;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
@@ -41,6 +42,12 @@ public sealed record MediaFacts(
 
     /// <summary>An image's dihedral PDQ hashes of the content inside its uniform border (outermost layer, all layers); empty when it has none.</summary>
     public IReadOnlyList<PdqDihedralResult> PdqTrimmed { get; init; } = [];
+
+    /// <summary>An image's reframed PDQ hashes (<see cref="Harrier.Media.Pdq.PdqReframe"/>), one per crop share tried; empty when not computed.</summary>
+    public IReadOnlyList<Hash256> PdqReframed { get; init; } = [];
+
+    /// <summary>A video's reframed frame hashes, every crop share for every sampled frame; null when not computed.</summary>
+    public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
     /// <summary>The derived blurred greyscale thumbnail or keyframe strip, relative to the case folder ('/' separated).</summary>
     public string? Derived { get; init; }

@@ -163,22 +163,26 @@ public sealed class MediaIngest
             {
                 // The plain hashes (what a bank's PDQ list holds) and, when the image has a uniform border (a frame added
                 // around a re-post), the hashes of the content inside it, as `hash pdq --trim-borders` does: inside the
-                // outermost layer and inside every layer (a screenshot's chrome, then the page around a picture). All,
-                // not the trimmed ones alone: a photo whose own edge is nearly uniform loses that edge to trimming and
-                // then no longer matches its bank hash (docs/benchmarks.md, "+ trimmed hash"), and a frame around such a
-                // photo is peeled with it unless only one layer is taken.
+                // outermost layer, inside every layer (a screenshot's chrome, then the page around a picture) and inside an
+                // even frame (BorderTrimmer.FindFrame: a photo on black in a black frame loses its background to the
+                // other two, and with it the match). All, not the trimmed ones alone: a photo whose own edge is nearly
+                // uniform loses that edge to trimming and then no longer matches its bank hash (docs/benchmarks.md,
+                // "+ trimmed hash"), and a frame around such a photo is peeled with it unless only one layer is taken.
                 using var image = ImageDecoder.Decode(path);
                 var pdq = PdqImageHasher.HashDihedral(image);
-                var trimmed = new[] { BorderTrimmer.FindContent(image, maxLayers: 1), BorderTrimmer.FindContent(image) }
+                var trimmed = new[] { BorderTrimmer.FindContent(image, maxLayers: 1), BorderTrimmer.FindContent(image), BorderTrimmer.FindFrame(image) }
                     .Distinct().Where(r => r != PixelRegion.Whole(image.Width, image.Height))
                     .Select(r => PdqImageHasher.HashDihedral(image, r)).ToList();
+                // And the hypotheses that the image is a centre crop of a bank picture (PdqReframe): a crop moves PDQ
+                // as far as an unrelated image, so neither the plain nor the trimmed hashes can find it.
+                var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
                 string? derived = null;
                 if (Thumbnails is { } options)
                 {
                     derived = TryWriteDerived(file.Id, "thumbs", () => BlurredThumbnail.FromImage(image, options), notes);
                 }
 
-                facts = new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null) { Derived = derived, PdqTrimmed = trimmed };
+                facts = new MediaFacts(file.Id, kind, format, image.Width, image.Height, null, null, null, pdq, null, null) { Derived = derived, PdqTrimmed = trimmed, PdqReframed = reframed };
             }
             catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
             {
@@ -189,7 +193,7 @@ public sealed class MediaIngest
         {
             try
             {
-                var (s, features, overlay, strip) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, Thumbnails, cancellationToken);
+                var (s, features, overlay, reframedFrames, strip) = await TriageVideoHasher.HashAsync(path, SecondsPerFrame, Ffmpeg, Thumbnails, cancellationToken);
                 // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
                 // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
                 // the full hash with its Fourier features is 256 KiB a video).
@@ -218,7 +222,7 @@ public sealed class MediaIngest
                 }
 
                 facts = new MediaFacts(file.Id, kind, format, s.DisplayWidth, s.DisplayHeight, s.DurationSeconds, s.FramesPerSecond, s.Codec,
-                    null, features, null) { Derived = derived, VpdqOverlay = overlay, TmkLevel1 = tmk };
+                    null, features, null) { Derived = derived, VpdqOverlay = overlay, TmkLevel1 = tmk, VpdqReframed = reframedFrames };
             }
             catch (VideoException e)
             {
@@ -280,12 +284,12 @@ public sealed class MediaIngest
             await using var cmd = CaseDatabase.Command(connection, tx, """
                 INSERT INTO media_facts (evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, ingested_utc,
                     camera_make, camera_model, camera_serial, software, gps_lat, gps_lon, gps_alt, taken_original, taken_digitized, container_created,
-                    notes, derived, tmk_level1)
-                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t, @mk, @md, @sn, @sw, @la, @lo, @al, @to, @td, @cc, @no, @dv, @tk)
+                    notes, derived, tmk_level1, reframed)
+                VALUES (@i, @k, @f, @w, @h, @d, @r, @c, @p, @q, @v, @e, @t, @mk, @md, @sn, @sw, @la, @lo, @al, @to, @td, @cc, @no, @dv, @tk, @rf)
                 ON CONFLICT (evidence_id) DO NOTHING
                 """, ("@i", null), ("@k", null), ("@f", null), ("@w", null), ("@h", null), ("@d", null), ("@r", null), ("@c", null),
                 ("@p", null), ("@q", null), ("@v", null), ("@e", null), ("@t", now), ("@mk", null), ("@md", null), ("@sn", null), ("@sw", null),
-                ("@la", null), ("@lo", null), ("@al", null), ("@to", null), ("@td", null), ("@cc", null), ("@no", null), ("@dv", null), ("@tk", null));
+                ("@la", null), ("@lo", null), ("@al", null), ("@to", null), ("@td", null), ("@cc", null), ("@no", null), ("@dv", null), ("@tk", null), ("@rf", null));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var f))
             {
@@ -297,7 +301,6 @@ public sealed class MediaIngest
                 Set(cmd, "@d", f.DurationSeconds);
                 Set(cmd, "@r", f.FrameRate);
                 Set(cmd, "@c", f.Codec);
-                // Eight plain dihedral hashes, then (when the image has a border) eight of the content inside it.
                 // Eight plain dihedral hashes, then eight per border-trimmed region.
                 Set(cmd, "@p", f.Pdq is { } p ? string.Join(' ', p.ToArray().Concat(f.PdqTrimmed.SelectMany(t => t.ToArray())).Select(h => h.ToString())) : null);
                 Set(cmd, "@q", f.Pdq?.Quality);
@@ -318,6 +321,7 @@ public sealed class MediaIngest
                 Set(cmd, "@cc", m?.ContainerCreated);
                 Set(cmd, "@no", f.Notes.Count == 0 ? null : string.Join('\n', f.Notes));
                 Set(cmd, "@dv", f.Derived);
+                Set(cmd, "@rf", ReframedText(f));
                 Set(cmd, "@tk", f.TmkLevel1 is { } tk ? Convert.ToBase64String(MemoryMarshal.AsBytes(tk.AsSpan())) : null);
                 written += await cmd.ExecuteNonQueryAsync(cancellationToken);
                 inBatch++;
@@ -334,7 +338,7 @@ public sealed class MediaIngest
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
         await using var cmd = CaseDatabase.Command(connection, null,
-            $"SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, {MetadataColumns}, tmk_level1 FROM media_facts");
+            $"SELECT evidence_id, kind, format, width, height, duration_s, frame_rate, codec, pdq, pdq_quality, vpdq, error, {MetadataColumns}, tmk_level1, reframed FROM media_facts");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         var map = new Dictionary<long, MediaFacts>();
         while (await reader.ReadAsync(cancellationToken))
@@ -367,9 +371,43 @@ public sealed class MediaIngest
                 VpdqOverlay = marker < 0 ? null : lines![(marker + 1)..].Select(VpdqFormats.ParseLine).ToList(),
                 TmkLevel1 = Str(reader, 12 + MetadataColumns.Split(',').Length) is { } tk ? MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(tk)).ToArray() : null,
             };
+            if (Str(reader, 13 + MetadataColumns.Split(',').Length) is { } rf)
+            {
+                var id = reader.GetInt64(0);
+                map[id] = ParseReframed(map[id], rf);
+            }
         }
 
         return map;
+    }
+
+    /// <summary>
+    /// The reframed column: a header line naming the crop shares tried (so a later build can tell what it reads), then
+    /// an image's hashes on one line in that order, or a video's frame features, one per line.
+    /// </summary>
+    private static string? ReframedText(MediaFacts f)
+    {
+        var header = "crops " + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
+            + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(f => f.ToString().ToLowerInvariant()));
+        if (f.PdqReframed.Count > 0)
+        {
+            return header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+        }
+
+        return f.VpdqReframed is { Count: > 0 } v ? header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+    }
+
+    private static MediaFacts ParseReframed(MediaFacts facts, string text)
+    {
+        var lines = text.Split('\n');
+        if (lines.Length < 2 || !lines[0].StartsWith("crops ", StringComparison.Ordinal))
+        {
+            return facts;
+        }
+
+        return facts.Kind == MediaKinds.Video
+            ? facts with { VpdqReframed = lines[1..].Select(VpdqFormats.ParseLine).ToList() }
+            : facts with { PdqReframed = lines[1].Split(' ').Select(x => Hash256.Parse(x)).ToList() };
     }
 
     /// <summary>The metadata, notes and derived-file columns of media_facts, in the order the Read* helpers expect.</summary>

@@ -11,7 +11,8 @@ namespace Harrier.Cases.Triage;
 /// plus, for frames with a dark border (letterbox, pillarbox), the PDQ of the content inside the border, so a
 /// letterboxed re-upload still meets its source; and, for a video with a static overlay (a logo stamped on a re-upload,
 /// <see cref="StaticOverlayFinder"/>), the PDQ of each frame with the overlay painted out. All go into one bag of
-/// features; matching treats frames as a bag.
+/// features; matching treats frames as a bag. Apart from that bag, each frame's reframed hashes (<see cref="PdqReframe"/>:
+/// the frame as the centre of a larger picture), which triage compares with bank videos only, at a looser radius.
 /// </summary>
 internal static class TriageVideoHasher
 {
@@ -26,7 +27,7 @@ internal static class TriageVideoHasher
     /// keyframe strip from the same decoded frames (the first sampled frame of each of <see cref="ThumbnailOptions.StripFrames"/>
     /// equal stretches of the duration, turned upright), so the strip costs no second decode.
     /// </summary>
-    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features, List<VpdqFeature>? Overlay, GreyImage? Strip)> HashAsync(string path,
+    public static async Task<(VideoStreamInfo Info, List<VpdqFeature> Features, List<VpdqFeature>? Overlay, List<VpdqFeature> Reframed, GreyImage? Strip)> HashAsync(string path,
         double secondsPerHash, FfmpegOptions ffmpeg, ThumbnailOptions? strip, CancellationToken cancellationToken)
     {
         var reader = new VideoFrameReader(ffmpeg);
@@ -40,6 +41,9 @@ internal static class TriageVideoHasher
         var modulus = Math.Max(1, (int)(secondsPerHash * fps));
         var features = new List<VpdqFeature>();
         var painted = new List<VpdqFeature>();
+        var reframed = new List<VpdqFeature>();
+        var reframeEvery = Math.Max(1, (int)Math.Round(1 / secondsPerHash));
+        var sampled = 0;
         StaticOverlayFinder? finder = null;
         var held = new List<(int FrameNumber, int Width, int Height, byte[] Rgb)>();
         PixelRegion? overlay = null;
@@ -54,6 +58,16 @@ internal static class TriageVideoHasher
             var (w, h) = (frame.Width, frame.Height);
             var seconds = frame.FrameNumber / fps;
             Hash(features, frame.FrameNumber, rgb, w, h, seconds);
+            // Reframed hashes for one sampled frame a second (the bank interchange rate), not every one: 18 hashes a frame
+            // would otherwise be most of what a video stores.
+            if (sampled++ % reframeEvery == 0)
+            {
+                foreach (var r in PdqReframe.Hash(rgb, PdqPixelFormat.Rgb24, w, h, w * 3, PdqReframe.DefaultCrops, PdqReframe.DefaultFills))
+                {
+                    reframed.Add(new VpdqFeature(frame.FrameNumber, r.Quality, r.Hash, seconds));
+                }
+            }
+
             if (strip is not null)
             {
                 // Without a duration every sampled frame is a candidate and the strip takes evenly spaced ones at the end.
@@ -99,7 +113,7 @@ internal static class TriageVideoHasher
                 : [.. Enumerable.Range(0, stripFrames).Select(i => tiles[(int)((i + 0.5) * tiles.Count / stripFrames)])]);
         }
 
-        return (info, features, painted.Count > 0 ? painted : null, image);
+        return (info, features, painted.Count > 0 ? painted : null, reframed, image);
     }
 
     /// <summary>A tile turned by the stream's display rotation (vPDQ frames come as stored, the strip as displayed).</summary>

@@ -339,6 +339,31 @@ public static class TriageEngine
         {
             matches[file].Add((entry, "pdq", distance));
         }
+
+        // A second chance for images nothing matched: their centre-crop hypotheses, plain orientation only, at the
+        // looser reframed radius.
+        var hypothesisOwners = new List<int>();
+        var hypotheses = new List<Hash256>();
+        foreach (var q in queries.Where(q => matches[q].Count == 0))
+        {
+            foreach (var h in files[q].PdqReframed)
+            {
+                hypothesisOwners.Add(q);
+                hypotheses.Add(h);
+            }
+        }
+
+        var reframed = new Dictionary<(int File, int Entry), int>();
+        foreach (var m in index.Search(hypotheses.ToArray(), options.ReframedRadius))
+        {
+            var key = (hypothesisOwners[m.QueryIndex], (int)m.Id);
+            reframed[key] = Math.Min(reframed.GetValueOrDefault(key, int.MaxValue), m.Distance);
+        }
+
+        foreach (var ((file, entry), distance) in reframed.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, "pdq-reframed", distance));
+        }
     }
 
     /// <summary>
@@ -434,6 +459,62 @@ public static class TriageEngine
                 }
             }
         }
+
+        ReframedVideoMatches(files, bank, options, matches, knownGood);
+    }
+
+    /// <summary>
+    /// A second chance for videos nothing matched: their frames' centre-crop hypotheses (a cropped re-upload) against
+    /// each bank video, at the reframed radius. A bank video is met when that share of its own frames is matched (each
+    /// query frame carries one hypothesis per crop share, so the query side's share says nothing).
+    /// </summary>
+    private static void ReframedVideoMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
+        List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        var kept = new Dictionary<int, IReadOnlyList<VpdqFeature>>();
+        var hashes = new List<Hash256>();
+        var ids = new List<long>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].VpdqReframed is { Count: > 0 } r && matches[i].Count == 0 && !knownGood[i])
+            {
+                var k = VpdqMatcher.Filter(r, options.Vpdq);
+                kept[i] = k;
+                hashes.AddRange(k.Select(f => f.Hash));
+                ids.AddRange(Enumerable.Repeat((long)i, k.Count));
+            }
+        }
+
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+
+        using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
+        var loose = options.Vpdq with { Distance = options.ReframedRadius };
+        for (var e = 0; e < bank.Count; e++)
+        {
+            var entry = bank[e].Entry;
+            if (entry.Vpdq is null || entry.KnownGood)
+            {
+                continue;
+            }
+
+            var bankFrames = VpdqMatcher.Filter(entry.Vpdq, options.Vpdq);
+            if (bankFrames.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var i in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.ReframedRadius).Select(m => (int)m.Id).Distinct())
+            {
+                var r = VpdqMatcher.Match(kept[i], bankFrames, loose);
+                if (r.ComparedMatchPercent >= options.BankMatchPercent)
+                {
+                    matches[i].Add((e, "vpdq-reframed", (int)Math.Round(100 - r.ComparedMatchPercent)));
+                }
+            }
+        }
     }
 
     /// <summary>
@@ -448,8 +529,14 @@ public static class TriageEngine
         for (var a = 0; a < files.Count; a++)
         {
             var fa = frames.Kept[a];
-            if (fa is null || fa.Count == 0)
+            if (fa is null)
             {
+                continue;
+            }
+
+            if (fa.Count == 0)
+            {
+                compared += LowQualityRenditions(files, options, frames, a, candidates, scenes);
                 continue;
             }
 
@@ -510,6 +597,40 @@ public static class TriageEngine
         }
 
         return (compared, skipped);
+    }
+
+    /// <summary>
+    /// A video none of whose frames reaches the quality floor (a pattern that fades out; a dark, flat scene) matches no
+    /// bank and has no frame in the index, but can still be a rendition of an upload that has some: its frames, whatever
+    /// their quality, find candidates among the indexed frames, and a candidate of the same shape and framing whose frames
+    /// with the same numbers average within <see cref="TriageOptions.RenditionAlignedDistance"/> joins. The floor keeps
+    /// noise-like hashes of flat frames out of bank matching; frame-by-frame between two files of one duration, frame
+    /// rate and aspect, flat frames of different videos hash far apart, so the average still tells them apart.
+    /// </summary>
+    private static int LowQualityRenditions(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, int a,
+        List<(int A, int B, double Lo, double Distance)> candidates, UnionFind scenes)
+    {
+        if (files[a].Vpdq is not { Count: > 0 } all)
+        {
+            return 0;
+        }
+
+        var unfloored = options with { Vpdq = options.Vpdq with { Quality = 0 } };
+        var mine = FirstHashPerFrame(all, unfloored);
+        var compared = 0;
+        foreach (var b in frames.Index.Search(all.Select(f => f.Hash).ToArray(), options.Vpdq.Distance).Select(m => (int)(m.Id >> 20)).Where(b => b != a).Distinct())
+        {
+            compared++;
+            if (SameShape(files[a], files[b], options)
+                && Math.Abs(frames.Bordered[a] - frames.Bordered[b]) <= options.RenditionBorderTolerance
+                && AlignedMeanDistance(mine, FirstHashPerFrame(files[b].Vpdq!, unfloored)) is var d && d <= options.RenditionAlignedDistance)
+            {
+                candidates.Add((a, b, 0, d));
+                scenes.Union(a, b);
+            }
+        }
+
+        return compared;
     }
 
     /// <summary>

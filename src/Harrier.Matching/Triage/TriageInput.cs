@@ -1,3 +1,4 @@
+using Harrier.Media.Hashing;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
 
@@ -39,6 +40,15 @@ public sealed record TriageInput(
     /// matched in the same bag as <see cref="Vpdq"/>, but not counted as frame framing (letterbox) evidence.
     /// </summary>
     public IReadOnlyList<VpdqFeature>? VpdqOverlay { get; init; }
+
+    /// <summary>
+    /// An image's reframed PDQ hashes (the image as the centre of a larger picture, one per crop share tried): matched
+    /// against bank PDQ hashes at <see cref="TriageOptions.ReframedRadius"/>, never used for grouping.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqReframed { get; init; } = [];
+
+    /// <summary>A video's reframed frame hashes: matched against bank videos at <see cref="TriageOptions.ReframedRadius"/>, never used for grouping.</summary>
+    public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature), when computed: the pre-filter of video pairs.</summary>
     public float[]? TmkLevel1 { get; init; }

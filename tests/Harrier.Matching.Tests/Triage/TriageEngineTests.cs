@@ -200,6 +200,66 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void A_centre_crop_matches_through_its_reframed_hashes_at_the_looser_radius_and_only_when_nothing_else_matched()
+    {
+        var bankHash = RandomHash();
+        var other = RandomHash();
+        var files = new List<TriageInput>
+        {
+            // A crop: the plain hash is far; one of its hypotheses is 50 bits from the bank hash (beyond 31, within 60).
+            new(1, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqReframed = [RandomHash(), Noisy(bankHash, 50), RandomHash()] },
+            // The best hypothesis is 64 bits off: outside the reframed radius.
+            new(2, null, null, null, "image", Dihedral(RandomHash()), null, 100, 100, null, null) { PdqReframed = [Noisy(bankHash, 64)] },
+            // The plain hash already matches the other entry: hypotheses are not tried, so the nearer-looking reframed one does not override it.
+            new(3, null, null, null, "image", Dihedral(Noisy(other, 30)), null, 100, 100, null, null) { PdqReframed = [Noisy(bankHash, 8)] },
+        };
+        var r = TriageEngine.Run(files, [("pdq", new BankEntry { Pdq = bankHash }), ("other", new BankEntry { Pdq = other })]).Files;
+        Assert.Equal((TriageStatus.Known, "pdq-reframed", 50, "pdq"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal((TriageStatus.Known, "pdq", 30, "other"), (r[2].Status, r[2].Method, r[2].Distance, r[2].Bank));
+    }
+
+    [Fact]
+    public void A_cropped_video_matches_a_bank_video_when_most_bank_frames_meet_a_reframed_hypothesis()
+    {
+        var bank = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        // Three hypotheses per frame: one 48 bits from the bank frame, the others unrelated.
+        List<VpdqFeature> Reframed(int near) => [.. bank.SelectMany((h, i) => new[] { RandomHash(), i < near ? Noisy(h, 48) : RandomHash(), RandomHash() }
+            .Select(x => new VpdqFeature(i, 100, x, i)))];
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqReframed = Reframed(9) },
+            // Only 7 of 10 bank frames met: under the bank match share (80 %).
+            VideoFile(2, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqReframed = Reframed(7) },
+        };
+        var r = TriageEngine.Run(files, [("vpdq", new BankEntry { Vpdq = Video(bank) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-reframed", 10), (r[0].Status, r[0].Method, r[0].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+    }
+
+    [Fact]
+    public void A_rendition_whose_frames_all_fall_under_the_quality_floor_joins_its_upload_by_aligned_frames_only()
+    {
+        var source = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        // Quality fades out: only the first frame of the high rendition reaches 50; every frame of the medium one is under it.
+        List<VpdqFeature> Fading(IEnumerable<Hash256> frames, int first) => [.. frames.Select((h, i) => new VpdqFeature(i, i == 0 ? first : 30, h, i))];
+        var files = new List<TriageInput>
+        {
+            VideoFile(1, Fading(source, 60), 320, 8),
+            VideoFile(2, Fading(source.Select(h => Noisy(h, 20)), 40), 256, 8),
+            // Same shape and duration, under the floor too, but another video (its first frame near enough to be a candidate).
+            VideoFile(3, Fading(source.Select((h, i) => i == 0 ? Noisy(h, 30) : RandomHash()), 40), 192, 8),
+        };
+        var r = TriageEngine.Run(files, [("vpdq", new BankEntry { Vpdq = Video(source.Take(1)) })]).Files;
+        Assert.Equal(TriageStatus.Known, r[0].Status);
+        Assert.Equal((TriageStatus.NearDuplicate, "rendition"), (r[1].Status, r[1].Method));
+        Assert.NotNull(r[0].RenditionGroup);
+        Assert.Equal(r[0].RenditionGroup, r[1].RenditionGroup);
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.NotEqual(r[0].RenditionGroup, r[2].RenditionGroup);
+    }
+
+    [Fact]
     public void A_compilation_holding_half_a_bank_video_at_the_photo_radius_is_known_but_not_at_the_looser_frame_distance()
     {
         var a = Enumerable.Range(0, 4).Select(_ => RandomHash()).ToList();
