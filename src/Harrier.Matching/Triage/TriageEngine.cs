@@ -39,8 +39,9 @@ public static class TriageEngine
         // Groups.
         var renditions = new UnionFind(n);
         var scenes = new UnionFind(n);
-        var (compared, skipped) = VideoPairs(files, options, frames, renditions, scenes);
-        ImageLinks(files, options, frames, scenes);
+        var alike = new UnionFind(n);
+        var (compared, skipped) = VideoPairs(files, options, frames, renditions, scenes, alike);
+        ImageLinks(files, options, frames, scenes, alike);
 
         var categoryByDigest = CategoriesByDigest(bank);
         var byDigest = RecordsByDigest(bank);
@@ -81,10 +82,13 @@ public static class TriageEngine
             }
         }
 
-        return Group(files, results!, renditions, scenes) with { VideoPairsCompared = compared, VideoPairsSkippedByTmk = skipped };
+        return Group(files, results!, renditions, scenes, alike) with { VideoPairsCompared = compared, VideoPairsSkippedByTmk = skipped };
     }
 
-    private static TriageOutcome Group(IReadOnlyList<TriageInput> files, TriageResult[] results, UnionFind renditions, UnionFind scenes)
+    // `alike` links files by near-duplicate evidence both ways (renditions, mutual scene matches, image links): the only
+    // paths known status spreads along. A scene also holds containment (a compilation and the uploads of its parts), and
+    // a compilation known by one part says nothing of the others.
+    private static TriageOutcome Group(IReadOnlyList<TriageInput> files, TriageResult[] results, UnionFind renditions, UnionFind scenes, UnionFind alike)
     {
         var n = files.Count;
         bool IsMedia(int i) => files[i].Kind is "image" or "video" && results[i].Status != TriageStatus.KnownGood;
@@ -134,12 +138,19 @@ public static class TriageEngine
 
             if (known >= 0)
             {
-                var source = results[known];
                 foreach (var i in members.Where(i => results[i].Status == TriageStatus.Unknown))
                 {
-                    // Prefer a known member of the same upload as the source of the spread.
+                    // Prefer a known member of the same upload as the source of the spread; else one it is alike to (on
+                    // the demo preset, seed 3, spreading through containment called an unknown item's three renditions
+                    // near-duplicates of the compilation that held it beside a known item).
                     var sameUpload = members.FirstOrDefault(k => results[k].Status == TriageStatus.Known && renditions.Find(k) == renditions.Find(i), -1);
-                    var via = sameUpload >= 0 ? results[sameUpload] : source;
+                    var alikeKnown = members.FirstOrDefault(k => results[k].Status == TriageStatus.Known && alike.Find(k) == alike.Find(i), -1);
+                    if (sameUpload < 0 && alikeKnown < 0)
+                    {
+                        continue;
+                    }
+
+                    var via = results[sameUpload >= 0 ? sameUpload : alikeKnown];
                     results[i] = results[i] with
                     {
                         Status = TriageStatus.NearDuplicate,
@@ -522,7 +533,8 @@ public static class TriageEngine
     /// platform makes one file per quality level, so two files of one size are two uploads (a re-upload with a logo
     /// matches its source as well as a rendition does, but repeats its sizes).
     /// </summary>
-    private static (int Compared, int Skipped) VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions, UnionFind scenes)
+    private static (int Compared, int Skipped) VideoPairs(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind renditions,
+        UnionFind scenes, UnionFind alike)
     {
         int compared = 0, skipped = 0;
         var candidates = new List<(int A, int B, double Lo, double Distance)>();
@@ -536,7 +548,7 @@ public static class TriageEngine
 
             if (fa.Count == 0)
             {
-                compared += LowQualityRenditions(files, options, frames, a, candidates, scenes);
+                compared += LowQualityRenditions(files, options, frames, a, candidates, scenes, alike);
                 continue;
             }
 
@@ -560,10 +572,15 @@ public static class TriageEngine
                 {
                     candidates.Add((a, b, lo, MeanNearest(fa, frames.Kept[b]!)));
                     scenes.Union(a, b);
+                    alike.Union(a, b);
                 }
                 else if (hi >= options.ScenePercent && lo >= options.SceneMinPercent)
                 {
                     scenes.Union(a, b);
+                    if (lo >= options.ScenePercent)
+                    {
+                        alike.Union(a, b);
+                    }
                 }
             }
         }
@@ -608,7 +625,7 @@ public static class TriageEngine
     /// rate and aspect, flat frames of different videos hash far apart, so the average still tells them apart.
     /// </summary>
     private static int LowQualityRenditions(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, int a,
-        List<(int A, int B, double Lo, double Distance)> candidates, UnionFind scenes)
+        List<(int A, int B, double Lo, double Distance)> candidates, UnionFind scenes, UnionFind alike)
     {
         if (files[a].Vpdq is not { Count: > 0 } all)
         {
@@ -627,6 +644,7 @@ public static class TriageEngine
             {
                 candidates.Add((a, b, 0, d));
                 scenes.Union(a, b);
+                alike.Union(a, b);
             }
         }
 
@@ -731,7 +749,7 @@ public static class TriageEngine
     }
 
     /// <summary>Images join each other within the PDQ radius (dihedral), and the video where they match the largest share of frames.</summary>
-    private static void ImageLinks(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind scenes)
+    private static void ImageLinks(IReadOnlyList<TriageInput> files, TriageOptions options, VideoFrameSet frames, UnionFind scenes, UnionFind alike)
     {
         var images = Enumerable.Range(0, files.Count).Where(i => files[i].Pdq is { } p && p.Quality >= options.PdqMinQuality).ToList();
         if (images.Count == 0)
@@ -753,6 +771,7 @@ public static class TriageEngine
             foreach (var m in imageIndex.SearchDihedral(variants, options.PdqRadius))
             {
                 scenes.Union(images[owners[m.QueryIndex]], (int)m.Id);
+                alike.Union(images[owners[m.QueryIndex]], (int)m.Id);
             }
         }
 
@@ -778,6 +797,7 @@ public static class TriageEngine
             if (bestVideo[k] >= 0)
             {
                 scenes.Union(images[k], bestVideo[k]);
+                alike.Union(images[k], bestVideo[k]);
             }
         }
     }

@@ -260,6 +260,35 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void A_compilation_known_by_one_part_does_not_make_the_upload_of_another_part_known_but_a_mutual_near_duplicate_is()
+    {
+        var known = Enumerable.Range(0, 6).Select(_ => RandomHash()).ToList();
+        var unknown = Enumerable.Range(0, 6).Select(_ => RandomHash()).ToList();
+        var original = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            // A compilation: the known item, then the unknown one. Known through the bank video it contains (the bank
+            // video is all in it; only half of it is the bank video).
+            VideoFile(1, Video(known.Concat(unknown)), 320, 12),
+            // The unknown item's own upload: all of it is in the compilation, a third of the compilation is it, so the
+            // two share a scene.
+            VideoFile(2, Video(unknown.Select(h => Noisy(h, 8))), 320, 6),
+            // A known original, 20 bits from its bank video frame by frame, and a re-upload of it 40
+            // bits the other way: 60 from the bank (no match of its own), 40 from the original (the same scene).
+            VideoFile(3, Video(original), 320, 10),
+            VideoFile(4, Video(original.Select(h => Noisy(h, 40))), 256, 10.5),
+        };
+        var bankOriginal = Video(original.Select(h => Noisy(h, 20, firstBit: 32)));
+        var r = TriageEngine.Run(files, [("vpdq", new BankEntry { Vpdq = Video(known) }), ("vpdq", new BankEntry { Vpdq = bankOriginal })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq"), (r[0].Status, r[0].Method));
+        Assert.Equal(r[0].SceneGroup, r[1].SceneGroup);
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal(TriageStatus.Known, r[2].Status);
+        Assert.Equal(r[2].SceneGroup, r[3].SceneGroup);
+        Assert.Equal((TriageStatus.NearDuplicate, "scene"), (r[3].Status, r[3].Method));
+    }
+
+    [Fact]
     public void A_compilation_holding_half_a_bank_video_at_the_photo_radius_is_known_but_not_at_the_looser_frame_distance()
     {
         var a = Enumerable.Range(0, 4).Select(_ => RandomHash()).ToList();
