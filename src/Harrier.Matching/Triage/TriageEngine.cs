@@ -435,20 +435,18 @@ public static class TriageEngine
     private static void VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
         VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood)
     {
+        // Each bank video's kept frames, filtered once for both passes.
+        var bankVideos = new List<(int Entry, IReadOnlyList<VpdqFeature> Frames)>();
         for (var e = 0; e < bank.Count; e++)
         {
-            var entry = bank[e].Entry;
-            if (entry.Vpdq is null || entry.KnownGood)
+            if (bank[e].Entry is { Vpdq: { } vpdq, KnownGood: false } && VpdqMatcher.Filter(vpdq, options.Vpdq) is { Count: > 0 } kept)
             {
-                continue;
+                bankVideos.Add((e, kept));
             }
+        }
 
-            var bankFrames = VpdqMatcher.Filter(entry.Vpdq, options.Vpdq);
-            if (bankFrames.Count == 0)
-            {
-                continue;
-            }
-
+        foreach (var (e, bankFrames) in bankVideos)
+        {
             var candidates = frames.Index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.Vpdq.Distance)
                 .Select(m => (int)(m.Id >> 20)).Distinct().Where(i => !knownGood[i]);
             foreach (var i in candidates)
@@ -471,7 +469,7 @@ public static class TriageEngine
             }
         }
 
-        ReframedVideoMatches(files, bank, options, matches, knownGood);
+        ReframedVideoMatches(files, bankVideos, options, matches, knownGood);
     }
 
     /// <summary>
@@ -479,8 +477,8 @@ public static class TriageEngine
     /// each bank video, at the reframed radius. A bank video is met when that share of its own frames is matched (each
     /// query frame carries one hypothesis per crop share, so the query side's share says nothing).
     /// </summary>
-    private static void ReframedVideoMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
-        List<(int, string, int)>[] matches, bool[] knownGood)
+    private static void ReframedVideoMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
+        TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
     {
         var kept = new Dictionary<int, IReadOnlyList<VpdqFeature>>();
         var hashes = new List<Hash256>();
@@ -503,20 +501,8 @@ public static class TriageEngine
 
         using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
         var loose = options.Vpdq with { Distance = options.ReframedRadius };
-        for (var e = 0; e < bank.Count; e++)
+        foreach (var (e, bankFrames) in bankVideos)
         {
-            var entry = bank[e].Entry;
-            if (entry.Vpdq is null || entry.KnownGood)
-            {
-                continue;
-            }
-
-            var bankFrames = VpdqMatcher.Filter(entry.Vpdq, options.Vpdq);
-            if (bankFrames.Count == 0)
-            {
-                continue;
-            }
-
             foreach (var i in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.ReframedRadius).Select(m => (int)m.Id).Distinct())
             {
                 var r = VpdqMatcher.Match(kept[i], bankFrames, loose);

@@ -78,12 +78,19 @@ public static class PdqReframe
         var (luma, w, h) = ReducedLuma(pixels, format, width, height, stride);
         try
         {
+            var mean = 0.0;
+            for (var i = 0; i < w * h; i++)
+            {
+                mean += luma[i];
+            }
+
+            var brightness = (float)(mean / (w * h));
             var results = new PdqResult[crops.Count * fills.Count];
             for (var k = 0; k < crops.Count; k++)
             {
                 for (var f = 0; f < fills.Count; f++)
                 {
-                    results[(k * fills.Count) + f] = HashPadded(luma, w, h, crops[k], fills[f]);
+                    results[(k * fills.Count) + f] = HashPadded(luma, w, h, crops[k], fills[f] == ReframeFill.Grey ? Grey : brightness, fills[f]);
                 }
             }
 
@@ -96,7 +103,7 @@ public static class PdqReframe
     }
 
     /// <summary>The hash of <paramref name="luma"/> centred in a filled ring sized so that it fills 1 − 2·crop of each side.</summary>
-    internal static PdqResult HashPadded(float[] luma, int width, int height, double crop, ReframeFill fillKind)
+    internal static PdqResult HashPadded(float[] luma, int width, int height, double crop, float fill, ReframeFill fillKind)
     {
         var scale = crop / (1 - (2 * crop));
         var padX = (int)Math.Round(width * scale);
@@ -107,13 +114,6 @@ public static class PdqReframe
         try
         {
             var span = padded.AsSpan(0, w * h);
-            var mean = 0.0;
-            for (var i = 0; i < width * height; i++)
-            {
-                mean += luma[i];
-            }
-
-            var fill = fillKind == ReframeFill.Grey ? Grey : (float)(mean / (width * height));
             var decay = FadeShare * Math.Max(1, Math.Max(padX, padY));
             for (var y = 0; y < h; y++)
             {
