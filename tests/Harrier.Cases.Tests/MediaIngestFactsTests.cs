@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Harrier.Cases.Triage;
 using Harrier.Media.Imaging;
 using Harrier.Testing;
-using SkiaSharp;
 
 namespace Harrier.Cases.Tests;
 
@@ -17,40 +16,6 @@ public sealed class MediaIngestFactsTests
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
             .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))), StringComparer.Ordinal);
 
-
-    /// <summary>Every pixel of the PNG has R = G = B; returns the grey plane.</summary>
-    private static (int W, int H, byte[] Grey) DecodeGrey(string path)
-    {
-        using var decoded = SKBitmap.Decode(path);
-        Assert.NotNull(decoded);
-        using var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        Assert.True(decoded.CopyTo(rgba, SKColorType.Rgba8888));
-        var bytes = rgba.GetPixelSpan();
-        var grey = new byte[decoded.Width * decoded.Height];
-        for (var i = 0; i < grey.Length; i++)
-        {
-            Assert.True(bytes[i * 4] == bytes[(i * 4) + 1] && bytes[i * 4] == bytes[(i * 4) + 2], $"{path}: pixel {i} is not grey");
-            grey[i] = bytes[i * 4];
-        }
-
-        return (decoded.Width, decoded.Height, grey);
-    }
-
-    /// <summary>Mean squared 4-neighbour Laplacian of a grey plane.</summary>
-    private static double Energy(Func<int, int, double> at, int w, int h)
-    {
-        double sum = 0;
-        for (var y = 1; y < h - 1; y++)
-        {
-            for (var x = 1; x < w - 1; x++)
-            {
-                var l = (4 * at(x, y)) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1);
-                sum += l * l;
-            }
-        }
-
-        return sum / ((w - 2) * (h - 2));
-    }
 
     /// <summary>The unblurred reference: the source's luma box-averaged to (w, h).</summary>
     private static double SourceEnergyAt(string source, int w, int h)
@@ -71,7 +36,7 @@ public sealed class MediaIngestFactsTests
             }
         }
 
-        return Energy((x, y) => sum[(y * w) + x] / count[(y * w) + x], w, h);
+        return GreyPlanes.HighFrequencyEnergy((x, y) => sum[(y * w) + x] / count[(y * w) + x], w, h);
     }
 
     [Theory]
@@ -154,14 +119,14 @@ public sealed class MediaIngestFactsTests
 
         foreach (var (rel, source) in new[] { ("photos/plain.jpg", Shoe), ("photos/exif.jpg", Daisy) })
         {
-            var (w, h, grey) = DecodeGrey(Path.Combine(t.CaseDir, facts[files[rel]].Derived!));
+            var (w, h, grey) = GreyPlanes.DecodeGrey(File.ReadAllBytes(Path.Combine(t.CaseDir, facts[files[rel]].Derived!)), rel);
             Assert.Equal(128, Math.Max(w, h));
-            var blurred = Energy((x, y) => grey[(y * w) + x], w, h);
+            var blurred = GreyPlanes.HighFrequencyEnergy((x, y) => grey[(y * w) + x], w, h);
             var sharp = SourceEnergyAt(source, w, h);
             Assert.True(blurred < 0.02 * sharp, $"{rel}: high-frequency energy {blurred:F2} vs {sharp:F2} unblurred");
         }
 
-        var (sw, sh, _) = DecodeGrey(Path.Combine(t.CaseDir, mov.Derived!));
+        var (sw, sh, _) = GreyPlanes.DecodeGrey(File.ReadAllBytes(Path.Combine(t.CaseDir, mov.Derived!)), mov.Derived!);
         Assert.Equal((5 * 128, 96), (sw, sh));
 
         // The audit log counts what was written; it never holds metadata values or file names.

@@ -1,48 +1,11 @@
 using Harrier.Media.Imaging;
 using Harrier.Media.Video;
 using Harrier.Testing;
-using SkiaSharp;
 
 namespace Harrier.Media.Tests.Imaging;
 
 public sealed class BlurredThumbnailTests
 {
-    /// <summary>Mean squared 4-neighbour Laplacian over the interior: the picture's high-frequency energy.</summary>
-    internal static double HighFrequencyEnergy(Func<int, int, double> at, int width, int height)
-    {
-        double sum = 0;
-        var n = 0;
-        for (var y = 1; y < height - 1; y++)
-        {
-            for (var x = 1; x < width - 1; x++)
-            {
-                var l = (4 * at(x, y)) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1);
-                sum += l * l;
-                n++;
-            }
-        }
-
-        return sum / n;
-    }
-
-    /// <summary>Decodes a PNG as RGBA and checks R = G = B for every pixel; returns the grey levels.</summary>
-    internal static (int Width, int Height, byte[] Grey) DecodeGrey(byte[] png)
-    {
-        using var decoded = SKBitmap.Decode(png);
-        Assert.NotNull(decoded);
-        using var rgba = new SKBitmap(new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
-        Assert.True(decoded.CopyTo(rgba, SKColorType.Rgba8888));
-        var bytes = rgba.GetPixelSpan();
-        var grey = new byte[decoded.Width * decoded.Height];
-        for (var i = 0; i < grey.Length; i++)
-        {
-            Assert.True(bytes[i * 4] == bytes[(i * 4) + 1] && bytes[i * 4] == bytes[(i * 4) + 2], $"pixel {i} is not grey");
-            grey[i] = bytes[i * 4];
-        }
-
-        return (decoded.Width, decoded.Height, grey);
-    }
-
     [Fact]
     public void Real_photos_become_small_greyscale_pngs_with_little_high_frequency_energy_left()
     {
@@ -55,15 +18,15 @@ public sealed class BlurredThumbnailTests
         {
             using var image = ImageDecoder.Decode(path);
             var png = BlurredThumbnail.EncodePng(BlurredThumbnail.FromImage(image, options));
-            var (w, h, grey) = DecodeGrey(png);
+            var (w, h, grey) = GreyPlanes.DecodeGrey(png);
             Assert.Equal(options.MaxSide, Math.Max(w, h));
             Assert.InRange(Math.Abs(((double)image.Width / image.Height) - ((double)w / h)), 0, 0.02);
 
             // The same downscale without the blur is the reference: the blur must remove almost all of its detail.
             var (plane, rw, rh) = BlurredThumbnail.DownscaleLuma(image.Pixels, image.Width, image.Height, image.Stride, image.BytesPerPixel, options.MaxSide);
             Assert.Equal((w, h), (rw, rh));
-            var sharp = HighFrequencyEnergy((x, y) => plane[(y * rw) + x], rw, rh);
-            var blurred = HighFrequencyEnergy((x, y) => grey[(y * w) + x], w, h);
+            var sharp = GreyPlanes.HighFrequencyEnergy((x, y) => plane[(y * rw) + x], rw, rh);
+            var blurred = GreyPlanes.HighFrequencyEnergy((x, y) => grey[(y * w) + x], w, h);
             var ratio = blurred / sharp;
             worst = Math.Max(worst, ratio);
             Assert.True(ratio < 0.02, $"{Path.GetFileName(path)}: high-frequency energy {blurred:F2} vs {sharp:F2} unblurred (ratio {ratio:F4})");
@@ -79,7 +42,7 @@ public sealed class BlurredThumbnailTests
         double Energy(double sigma)
         {
             var g = BlurredThumbnail.FromImage(image, ThumbnailOptions.Default with { BlurSigma = sigma });
-            return HighFrequencyEnergy((x, y) => g.Pixels[(y * g.Width) + x], g.Width, g.Height);
+            return GreyPlanes.HighFrequencyEnergy((x, y) => g.Pixels[(y * g.Width) + x], g.Width, g.Height);
         }
 
         Assert.True(Energy(6) < Energy(3) && Energy(3) < Energy(2));
@@ -103,7 +66,7 @@ public sealed class BlurredThumbnailTests
             Assert.Equal(50, VideoKeyframeStrip.Modulus(info, 5)); // 250 frames / 5
             var strip = await VideoKeyframeStrip.MakeAsync(path, info, ThumbnailOptions.Default, null, CancellationToken.None);
             Assert.Equal((5 * 128, 96), (strip.Width, strip.Height));
-            var (w, h, grey) = DecodeGrey(BlurredThumbnail.EncodePng(strip));
+            var (w, h, grey) = GreyPlanes.DecodeGrey(BlurredThumbnail.EncodePng(strip));
             Assert.Equal((strip.Width, strip.Height), (w, h));
             Assert.Equal(strip.Pixels, grey);
 
@@ -119,9 +82,9 @@ public sealed class BlurredThumbnailTests
             await foreach (var frame in reader.ReadFramesAsync(path, info, request))
             {
                 var (plane, pw, ph) = BlurredThumbnail.DownscaleLuma(frame.Rgb24.Span, frame.Width, frame.Height, frame.Width * 3, 3, 128);
-                var sharp = HighFrequencyEnergy((x, y) => plane[(y * pw) + x], pw, ph);
+                var sharp = GreyPlanes.HighFrequencyEnergy((x, y) => plane[(y * pw) + x], pw, ph);
                 var tile = tiles[n];
-                var blurred = HighFrequencyEnergy((x, y) => tile[(y * 128) + x], 128, 96);
+                var blurred = GreyPlanes.HighFrequencyEnergy((x, y) => tile[(y * 128) + x], 128, 96);
                 Assert.True(blurred < 0.02 * sharp, $"frame {frame.FrameNumber}: {blurred:F2} vs {sharp:F2}");
                 n++;
             }
