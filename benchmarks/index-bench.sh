@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-benchmarks/results/index}
 BUDGET=${BUDGET:-40}
-SHARED=${HARRIER_SHARED:-../shared}
+PDQ_VECTORS=${PDQ_VECTORS:-tests/data/vectors/pdq}   # real PDQ hashes seeding the "realistic" data
 CONFIGS=${CONFIGS:-"uniform:1000000:10000 uniform:1000000:100000 realistic:1000000:10000 realistic:1000000:100000 uniform:10000000:10000 realistic:10000000:10000 uniform:10000000:100000"}
 THREADS=$(nproc)
 
@@ -25,7 +25,7 @@ for cfg in $CONFIGS; do
   IFS=: read -r data n q <<<"$cfg"
   tag="$data-$n-$q"
   echo "== $tag" >&2
-  dotnet "$BENCH" index-macro --data "$data" --n "$n" --queries "$q" --radius 31 --budget "$BUDGET" --out "$OUT" --shared "$SHARED"
+  dotnet "$BENCH" index-macro --data "$data" --n "$n" --queries "$q" --radius 31 --budget "$BUDGET" --out "$OUT" --pdq-vectors "$PDQ_VECTORS"
   /usr/bin/python3 benchmarks/index_faiss.py "$OUT" "$tag" "$data" "$n" "$q" 31 "$BUDGET" "$THREADS"
   rm -f "$OUT/$tag.refs.bin" "$OUT/$tag.queries.bin" "$OUT/$tag.counts.bin"
 done

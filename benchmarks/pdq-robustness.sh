@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Reproduces the "PDQ robustness" section of docs/benchmarks.md (protocol: hash-benchmarks.md §2) on the 571 photos
-# of ../shared/datasets/photos. Transforms are generated in memory, deterministically, with Skia.
+# of the repository's data/photos, or of the folder given. Transforms are generated in memory, deterministically,
+# with Skia. Usage: benchmarks/pdq-robustness.sh [PHOTOS_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SHARED=${HARRIER_SHARED:-$(cd .. && pwd)/shared}
+PHOTOS=$(cd "${1:-data/photos}" && pwd)
 dotnet build -c Release benchmarks/Harrier.PdqBench >/dev/null
-exec dotnet benchmarks/Harrier.PdqBench/bin/Release/net10.0/Harrier.PdqBench.dll robustness "$SHARED/datasets/photos"
+exec dotnet benchmarks/Harrier.PdqBench/bin/Release/net10.0/Harrier.PdqBench.dll robustness "$PHOTOS"

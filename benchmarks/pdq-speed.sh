@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Reproduces the "PDQ speed" section of docs/benchmarks.md: images/s on one core and on all cores, decode only,
-# decode + PDQ (full and pre512 front ends) and PDQ alone, on ../shared/datasets/photos and on 6–24 MP JPEGs.
+# decode + PDQ (full and pre512 front ends) and PDQ alone, on the repository's data/photos (or PHOTOS=DIR) and on 6–24 MP JPEGs.
 # The large set is built once under $PDQ_BENCH_DATA: every JPEG of 6 MP or more from the Debian packages
 # mate-backgrounds and plasma-workspace-wallpapers (apt-get download, needs a Debian mirror), plus three photos
 # upscaled to 6000x4000 (24 MP) with ffmpeg. Usage: benchmarks/pdq-speed.sh [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
-SHARED=${HARRIER_SHARED:-$(cd .. && pwd)/shared}
+PHOTOS=$(cd "${PHOTOS:-data/photos}" && pwd)
 DATA=${PDQ_BENCH_DATA:-${TMPDIR:-/tmp}/harrier-pdq-bench}
 LARGE="$DATA/large"
 if [ ! -f "$LARGE/.complete" ]; then
@@ -21,10 +21,10 @@ if [ ! -f "$LARGE/.complete" ]; then
     fi
   done
   for p in daisy/100080576_f52e8ee070_n.jpg roses/102501987_3cdb8e5394_n.jpg tulips/100930342_92e8746431_n.jpg; do
-    ffmpeg -loglevel error -y -i "$SHARED/datasets/photos/flowers-ccby/$p" -vf scale=6000:4000:flags=lanczos -q:v 2 "$LARGE/upscaled-$(basename "$p")"
+    ffmpeg -loglevel error -y -i "data/photos/flowers-ccby/$p" -vf scale=6000:4000:flags=lanczos -q:v 2 "$LARGE/upscaled-$(basename "$p")"
   done
   touch "$LARGE/.complete"
 fi
 dotnet build -c Release benchmarks/Harrier.PdqBench >/dev/null
 exec dotnet benchmarks/Harrier.PdqBench/bin/Release/net10.0/Harrier.PdqBench.dll speed --rounds "$ROUNDS" \
-  "photos=$SHARED/datasets/photos" "large=$LARGE"
+  "photos=$PHOTOS" "large=$LARGE"

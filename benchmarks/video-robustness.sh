@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the "Video robustness" tables of docs/benchmarks.md (hash-benchmarks.md §2, video part):
 # 40 sources: 10 lavfi generators and 30 photo slideshows (5 distinct photos each, 150 photos in all, with pans and
-# zooms) from ../shared/datasets/photos. Each source is rendered as 360p (x264 veryfast crf 32), 720p (mpeg4 q 6) and
+# zooms) from the repository's data/photos. Each source is rendered as 360p (x264 veryfast crf 32), 720p (mpeg4 q 6) and
 # 1080p (x264 veryfast crf 23), plus five 720p transforms (x264 ultrafast crf 26): the first 4 s trimmed, letterbox,
 # logo patch, 24 fps, greyscale. Every video is hashed with `harrier hash vpdq` (1 hash/s, native size).
 # Recall: each variant against its own source's 1080p rendition with `harrier compare vpdq --json` (pytx rules).
@@ -15,7 +15,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LEN=${1:-12}
-SHARED=${HARRIER_SHARED:-$(cd .. && pwd)/shared}
 DATA=${VIDEO_ROBUST_DATA:-${TMPDIR:-/tmp}/harrier-video-robust}
 mkdir -p "$DATA/videos" "$DATA/hashes"
 DATA=$(cd "$DATA" && pwd)
@@ -64,7 +63,7 @@ slide=0
 for group in clothing-cc0/dress clothing-cc0/hat clothing-cc0/longsleeve clothing-cc0/outwear clothing-cc0/pants \
   clothing-cc0/shirt clothing-cc0/shoes clothing-cc0/shorts clothing-cc0/skirt clothing-cc0/t-shirt \
   flowers-ccby/daisy flowers-ccby/dandelion flowers-ccby/roses flowers-ccby/sunflowers flowers-ccby/tulips; do
-  mapfile -t all < <(find "$SHARED/datasets/photos/$group" -name '*.jpg' | sort)
+  mapfile -t all < <(find "data/photos/$group" -name '*.jpg' | sort)
   for half in 0 1; do
     slide=$((slide + 1))
     name="slides$(printf %02d $slide)"

@@ -15,7 +15,14 @@ public sealed record ScenarioSummary(
     int Stills, int Payments, int Blocks, int Transactions, long LedgerRows, long Bytes, IReadOnlyDictionary<string, double> StageSeconds);
 
 /// <summary>Options beyond the preset.</summary>
-public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string? PhotosDir, string? SharedDir, int Parallelism, string? GeoIpPath = null);
+/// <param name="Seed">World seed: the same seed and preset give byte-identical output.</param>
+/// <param name="Preset">The world's size.</param>
+/// <param name="OutDir">A new or empty output folder.</param>
+/// <param name="PhotosDir">A folder of benign .jpg photos for the stills and slideshows (the repository ships data/photos); required.</param>
+/// <param name="PublicTagPacksDir">A folder of real public GraphSense packs, a few of which are copied beside the synthetic ones as noise; null for none.</param>
+/// <param name="Parallelism">Worker threads for rendering and signing.</param>
+/// <param name="GeoIpPath">An IP-to-country .mmdb for real country ranges; null for synthetic ranges.</param>
+public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string PhotosDir, string? PublicTagPacksDir, int Parallelism, string? GeoIpPath = null);
 
 /// <summary>
 /// <c>harrier scenario generate</c>: a whole synthetic seized platform with its ground truth (truth.json). Same
@@ -45,10 +52,15 @@ public static class ScenarioGenerator
         }
 
         var photosRoot = options.PhotosDir;
-        var photos = photosRoot is not null && Directory.Exists(photosRoot)
+        var photos = Directory.Exists(photosRoot)
             ? Directory.EnumerateFiles(photosRoot, "*.jpg", SearchOption.AllDirectories)
                 .Select(p => Path.GetRelativePath(photosRoot, p).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList()
             : [];
+        if (photos.Count == 0)
+        {
+            // Without photos the stills and the image hash set come out empty and every later step fails far from here.
+            throw new IOException($"{photosRoot}: no .jpg photos there; the scenario's stills and slideshows need a folder of benign photos");
+        }
 
         progress?.Report(("world", 0, 0));
         using var geo = options.GeoIpPath is null ? null : new GeoIpRanges(options.GeoIpPath);
@@ -168,8 +180,7 @@ public static class ScenarioGenerator
         PlatformWriter.WritePostgresDump(world, Path.Combine(outDir, "platform", "platform.sql"));
         Stage("platform");
 
-        TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners,
-            options.SharedDir is null ? null : Path.Combine(options.SharedDir, "datasets", "bitcoin", "tagpacks", "graphsense", "packs"));
+        TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners, options.PublicTagPacksDir);
         Stage("tags");
 
         var records = RecordsWriter.Write(Path.Combine(outDir, "records"), world, chain, r);

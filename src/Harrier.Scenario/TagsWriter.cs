@@ -6,7 +6,7 @@ namespace Harrier.Scenario;
 /// <summary>
 /// GraphSense-format packs for the scenario: a tag pack for each exchange's known hot-wallet addresses (the
 /// addresses an exchange publishes or that were attributed before) and an actor pack with jurisdictions; a few real
-/// public packs are copied alongside as noise when ../shared is present.
+/// public packs (the repository ships some in data/tagpacks) are copied alongside as noise when a folder of them is given.
 /// </summary>
 internal static class TagsWriter
 {

@@ -9,8 +9,8 @@ namespace Harrier.Cases.Tests;
 /// <summary>Ingest's metadata facts and derived thumbnails, end to end on both databases.</summary>
 public sealed class MediaIngestFactsTests
 {
-    private static readonly string Daisy = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
-    private static readonly string Shoe = TestPaths.InShared("datasets", "photos", "clothing-cc0", "shoes", "07d88b75-85a4-407b-aa73-12294a2ff9a8.jpg");
+    private static readonly string Daisy = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+    private static readonly string Shoe = TestPaths.Photos("clothing-cc0", "shoes", "07d88b75-85a4-407b-aa73-12294a2ff9a8.jpg");
 
     private static Dictionary<string, string> Snapshot(string dir) =>
         Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)

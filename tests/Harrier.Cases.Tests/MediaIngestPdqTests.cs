@@ -11,7 +11,7 @@ namespace Harrier.Cases.Tests;
 /// </summary>
 public sealed class MediaIngestPdqTests
 {
-    private static readonly string Daisy = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+    private static readonly string Daisy = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
 
 
     [Theory]

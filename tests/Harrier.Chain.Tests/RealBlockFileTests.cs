@@ -7,16 +7,16 @@ using NBitcoin;
 
 namespace Harrier.Chain.Tests;
 
-/// <summary>The real block files in ../shared/datasets/bitcoin: framing, linking across files, hashes, links, CoinJoin shapes.</summary>
+/// <summary>The real block files in tests/data/bitcoin/blocks: framing, linking across files, hashes, links, CoinJoin shapes.</summary>
 public sealed class RealBlockFileTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("harrier-chain-real-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string NBitcoinBlocks => TestPaths.InShared("datasets", "bitcoin", "blocks", "nbitcoin");
+    private static string NBitcoinBlocks => TestPaths.Blocks("nbitcoin");
 
-    private static string RustBlocks => TestPaths.InShared("datasets", "bitcoin", "blocks", "rust-bitcoin");
+    private static string RustBlocks => TestPaths.Blocks("rust-bitcoin");
 
     /// <summary>Every block of both files, parsed independently with NBitcoin's own framing-free loader.</summary>
     private static List<Block> ParseIndependently()

@@ -6,14 +6,14 @@ using Harrier.Testing;
 
 namespace Harrier.Chain.Tests;
 
-/// <summary>The real GraphSense packs in ../shared: inheritance, actor jurisdictions, and the one real tag-to-chain join.</summary>
+/// <summary>The real GraphSense packs in data/tagpacks: inheritance, actor jurisdictions, and the one real tag-to-chain join.</summary>
 public sealed class RealTagPackTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("harrier-chain-tags-").FullName;
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Packs => TestPaths.InShared("datasets", "bitcoin", "tagpacks", "graphsense");
+    private static string Packs => TestPaths.TagPacks();
 
     [Fact]
     public void All_real_packs_import_with_header_inheritance_and_actor_jurisdictions()
@@ -55,7 +55,7 @@ public sealed class RealTagPackTests : IDisposable
     public void DeepBit_tag_joins_the_payment_in_block_169482()
     {
         var store = Path.Combine(_root, "chain");
-        ChainImporter.Import(store, TestPaths.InShared("datasets", "bitcoin", "blocks", "nbitcoin", "block169482.txt"));
+        ChainImporter.Import(store, TestPaths.Blocks("nbitcoin", "block169482.txt"));
         using var chain = ChainStore.Open(store);
         var lib = TagLibrary.Empty();
         var errors = new List<string>();

@@ -138,8 +138,25 @@ public sealed class CaseCommandTests : IDisposable
         Assert.True(attribution.GetProperty("recall").GetDouble() >= 0.95, attribution.ToString());
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_root, "demo", "requests"), "*.csv", SearchOption.AllDirectories));
 
-        // A second run replaces its own previous output; a folder that is not a demo is refused.
-        Assert.Equal(0, (await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json")).ExitCode);
+        // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
+        for (var i = 1; i <= 8; i++)
+        {
+            Assert.Contains($"demo [{i}/8] ", r.Err, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("demo [1/8] scenario: generating", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [8/8] eval: done in ", r.Err, StringComparison.Ordinal);
+
+        // A second run replaces its own previous output, and its text output ends by saying what to open next.
+        var again = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--no-browser");
+        Assert.Equal(0, again.ExitCode);
+        var last = again.Out.TrimEnd().Split('\n')[^4..];
+        Assert.StartsWith("Done in ", last[0], StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_root, "demo", "case", "triage-report.html"), last[1], StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_root, "demo", "requests"), last[2], StringComparison.Ordinal);
+        Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[3], StringComparison.Ordinal);
+
+        // A folder that is not a demo is refused.
         Directory.CreateDirectory(Path.Combine(_root, "busy"));
         File.WriteAllText(Path.Combine(_root, "busy", "x"), "x");
         Assert.Equal(2, (await CliRunner.RunAsync("demo", "--preset", "tiny", "--out", Path.Combine(_root, "busy"))).ExitCode);

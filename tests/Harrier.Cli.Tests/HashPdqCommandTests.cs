@@ -11,7 +11,7 @@ public sealed class HashPdqCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Vectors(params string[] parts) => TestPaths.InShared(["vectors", "pdq", .. parts]);
+    private static string Vectors(params string[] parts) => TestPaths.Vectors(["pdq", .. parts]);
 
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
@@ -119,7 +119,7 @@ public sealed class HashPdqCommandTests : IDisposable
     [Fact]
     public async Task Reframe_hashes_a_crop_back_towards_its_photo_in_either_fill_and_refuses_bad_shares()
     {
-        var photo = TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+        var photo = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
         var cropped = Path.Combine(_dir, "cropped.png");
         FfmpegTool.Run("-i", photo, "-vf", "crop=iw*0.8:ih*0.8", cropped);
         var (_, original, _) = await Run("hash", "pdq", photo);

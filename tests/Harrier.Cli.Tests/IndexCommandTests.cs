@@ -11,7 +11,7 @@ public sealed class IndexCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Hashlist(string name) => TestPaths.InShared("vectors", "pdq", "hashlists", name);
+    private static string Hashlist(string name) => TestPaths.Vectors("pdq", "hashlists", name);
 
     private static async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {
@@ -82,7 +82,7 @@ public sealed class IndexCommandTests : IDisposable
     public async Task Dihedral_queries_report_the_best_variant_by_name()
     {
         // Rows of the dihedral vectors: eight hashes per image in reference order.
-        var rows = System.IO.File.ReadLines(TestPaths.InShared("vectors", "pdq", "expected-full-resolution-dihedral.tsv")).Skip(1)
+        var rows = System.IO.File.ReadLines(TestPaths.Vectors("pdq", "expected-full-resolution-dihedral.tsv")).Skip(1)
             .Select(l => l.Split('\t')).Where(f => f.Length >= 13 && Hash256.TryParse(f[5], out _)).ToList();
         var bridge = rows.Single(f => f[0].EndsWith("bridge-1-original.jpg", StringComparison.Ordinal));
 

@@ -13,7 +13,7 @@ public sealed class IngestThumbnailOptionsTests : IDisposable
     private async Task<string> CaseWithOnePhotoAsync(string name)
     {
         var evidence = Directory.CreateDirectory(Path.Combine(_root, name + "-evidence")).FullName;
-        var daisy = await File.ReadAllBytesAsync(TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg"));
+        var daisy = await File.ReadAllBytesAsync(TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg"));
         await File.WriteAllBytesAsync(Path.Combine(evidence, "a.jpg"), ExifJpeg.Insert(daisy, ExifJpeg.SampleTiff()));
         var caseDir = Path.Combine(_root, name);
         Assert.Equal(0, (await CliRunner.RunAsync("case", "init", caseDir, "--name", name)).ExitCode);

@@ -8,9 +8,9 @@ public sealed class VideoCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("harrier-video-cli-").FullName;
 
-    private static string Video(string name) => TestPaths.InShared("vectors", "vpdq", "videos", name + ".mp4");
+    private static string Video(string name) => TestPaths.Vectors("vpdq", "videos", name + ".mp4");
 
-    private static string SampleHashes(string name) => TestPaths.InShared("vectors", "vpdq", "sample-hashes", name + ".txt");
+    private static string SampleHashes(string name) => TestPaths.Vectors("vpdq", "sample-hashes", name + ".txt");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -114,7 +114,7 @@ public sealed class VideoCommandTests : IDisposable
         Assert.Equal(0, h.ExitCode);
         Assert.Equal(263_344, new FileInfo(ours).Length);
 
-        var sample = TestPaths.InShared("vectors", "tmk", "sample-hashes", "pattern-sd-grey-bar.tmk");
+        var sample = TestPaths.Vectors("tmk", "sample-hashes", "pattern-sd-grey-bar.tmk");
         var r = await CliRunner.RunAsync("compare", "tmk", ours, sample, "--json");
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
@@ -122,8 +122,8 @@ public sealed class VideoCommandTests : IDisposable
         Assert.True(doc.RootElement.GetProperty("level2").GetDouble() >= 0.99);
 
         var text = await CliRunner.RunAsync("compare", "tmk",
-            TestPaths.InShared("vectors", "tmk", "sample-hashes", "chair-19-sd-bar.tmk"),
-            TestPaths.InShared("vectors", "tmk", "sample-hashes", "chair-20-sd-bar.tmk"));
+            TestPaths.Vectors("tmk", "sample-hashes", "chair-19-sd-bar.tmk"),
+            TestPaths.Vectors("tmk", "sample-hashes", "chair-20-sd-bar.tmk"));
         Assert.Equal("level1\t0.989083\nlevel2\t0.991138\n", text.Out.ReplaceLineEndings("\n"));
     }
 

@@ -22,7 +22,7 @@ public sealed class TinyScenarioFixture : IAsyncLifetime
             : null;
 
     public static ScenarioOptions Options(string dir, int seed) =>
-        new(seed, ScenarioPreset.Tiny, dir, TestPaths.InShared("datasets", "photos"), TestPaths.Shared, Environment.ProcessorCount, GeoIp);
+        new(seed, ScenarioPreset.Tiny, dir, TestPaths.Photos(), TestPaths.TagPacks("packs"), Environment.ProcessorCount, GeoIp);
 
     public async Task InitializeAsync()
     {

@@ -1,6 +1,9 @@
 namespace Harrier.Testing;
 
-/// <summary>Where the repository and the read-only ../shared material are, from any test's output folder.</summary>
+/// <summary>
+/// Where the repository and its data are, from any test's output folder. Tests read only what the repository
+/// carries: the product's data in <c>data/</c> and test-only data in <c>tests/data/</c> (each with its licence).
+/// </summary>
 internal static class TestPaths
 {
     private static readonly Lazy<string> Root = new(() =>
@@ -17,19 +20,27 @@ internal static class TestPaths
     /// <summary>The repository root (the folder holding Harrier.slnx).</summary>
     public static string RepoRoot => Root.Value;
 
-    /// <summary>The shared material: $HARRIER_SHARED, else ../shared beside the repository.</summary>
-    public static string Shared
+    /// <summary>A path inside the repository; throws when it does not exist, so a missing fixture fails loudly.</summary>
+    public static string InRepo(params string[] parts)
     {
-        get
-        {
-            var path = Environment.GetEnvironmentVariable("HARRIER_SHARED") ?? Path.Combine(RepoRoot, "..", "shared");
-            path = Path.GetFullPath(path);
-            return Directory.Exists(path)
-                ? path
-                : throw new DirectoryNotFoundException($"shared material not found at {path} (set HARRIER_SHARED)");
-        }
+        var path = Path.Combine([RepoRoot, .. parts]);
+        return File.Exists(path) || Directory.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"test data not found in the repository: {path}", path);
     }
 
-    /// <summary>A path under ../shared.</summary>
-    public static string InShared(params string[] parts) => Path.Combine([Shared, .. parts]);
+    /// <summary>The shipped benign photos (<c>data/photos</c>), or a file under them.</summary>
+    public static string Photos(params string[] parts) => InRepo(["data", "photos", .. parts]);
+
+    /// <summary>The conformance vectors (<c>tests/data/vectors</c>): <c>pdq</c>, <c>vpdq</c>, <c>tmk</c>.</summary>
+    public static string Vectors(params string[] parts) => InRepo(["tests", "data", "vectors", .. parts]);
+
+    /// <summary>Real block files (<c>tests/data/bitcoin/blocks</c>).</summary>
+    public static string Blocks(params string[] parts) => InRepo(["tests", "data", "bitcoin", "blocks", .. parts]);
+
+    /// <summary>The shipped GraphSense tag and actor packs (<c>data/tagpacks/graphsense</c>).</summary>
+    public static string TagPacks(params string[] parts) => InRepo(["data", "tagpacks", "graphsense", .. parts]);
+
+    /// <summary>Exchange-format samples (<c>tests/data/formats</c>).</summary>
+    public static string Formats(params string[] parts) => InRepo(["tests", "data", "formats", .. parts]);
 }

@@ -23,12 +23,12 @@ internal static class IndexBenchData
     }
 
     /// <summary>
-    /// Real PDQ hashes from ../shared/vectors/pdq: the upstream haystack and needles lists and the
-    /// eight dihedral hashes of every test image.
+    /// Real PDQ hashes from the PDQ vectors folder (the repository's tests/data/vectors/pdq): the upstream haystack
+    /// and needles lists and the eight dihedral hashes of every test image.
     /// </summary>
-    public static Hash256[] RealSeeds(string shared)
+    public static Hash256[] RealSeeds(string pdqVectors)
     {
-        var pdq = Path.Combine(shared, "vectors", "pdq");
+        var pdq = pdqVectors;
         var seeds = new List<Hash256>();
         foreach (var list in new[] { "haystack.txt", "needles.txt" })
         {
@@ -49,7 +49,7 @@ internal static class IndexBenchData
     /// which pile into a few multi-index buckets), 78% uniform (unrelated content).
     /// Queries of the realistic set: 90% replicated real hashes, 0.2% near-blank, the rest uniform.
     /// </summary>
-    public static (Hash256[] Refs, Hash256[] Queries) Make(string kind, int n, int q, int seed, string shared)
+    public static (Hash256[] Refs, Hash256[] Queries) Make(string kind, int n, int q, int seed, string pdqVectors)
     {
         var rng = new Random(seed);
         if (kind == "uniform")
@@ -75,7 +75,7 @@ internal static class IndexBenchData
             throw new ArgumentException($"unknown data set {kind}", nameof(kind));
         }
 
-        var seeds = RealSeeds(shared);
+        var seeds = RealSeeds(pdqVectors);
         var refs = new Hash256[n];
         for (var i = 0; i < n; i++)
         {

@@ -22,7 +22,7 @@ internal static class IndexMacroBenchmark
         var radius = int.Parse(opts.GetValueOrDefault("radius", "31"), CultureInfo.InvariantCulture);
         var budget = double.Parse(opts.GetValueOrDefault("budget", "60"), CultureInfo.InvariantCulture);
         var outDir = opts.GetValueOrDefault("out", "bench-out");
-        var shared = opts.GetValueOrDefault("shared", Path.Combine("..", "shared"));
+        var pdqVectors = opts.GetValueOrDefault("pdq-vectors", Path.Combine("tests", "data", "vectors", "pdq"));
         var threads = Environment.ProcessorCount;
         Directory.CreateDirectory(outDir);
         var tag = $"{kind}-{n}-{q}";
@@ -47,7 +47,7 @@ internal static class IndexMacroBenchmark
         if (opts.ContainsKey("plan-only"))
         {
             // The cost model's choice for this data set, without running the searches.
-            var (pr, pq) = IndexBenchData.Make(kind, n, q, seed: 20261129, shared);
+            var (pr, pq) = IndexBenchData.Make(kind, n, q, seed: 20261129, pdqVectors);
             using var planned = HammingIndex.Build(pr, new long[n]);
             var p = planned.Plan(pq, radius);
             Emit("plan-only", new { strategy = p.Strategy.ToString(), scan = p.ScanSeconds, mih16 = p.MultiIndex16Seconds,
@@ -60,7 +60,7 @@ internal static class IndexMacroBenchmark
         Emit("memory-bandwidth", new { threads = 1, gbPerSec = bw1 });
         Emit("memory-bandwidth", new { threads, gbPerSec = bwT });
 
-        var (refs, queries) = IndexBenchData.Make(kind, n, q, seed: 20261129, shared);
+        var (refs, queries) = IndexBenchData.Make(kind, n, q, seed: 20261129, pdqVectors);
         IndexBenchData.WriteBinary(Path.Combine(outDir, $"{tag}.refs.bin"), refs);
         IndexBenchData.WriteBinary(Path.Combine(outDir, $"{tag}.queries.bin"), queries);
         var ids = new long[n];

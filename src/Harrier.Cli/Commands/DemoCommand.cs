@@ -20,6 +20,7 @@ internal static class DemoCommand
 {
     private const string Marker = ".harrier-demo";
     private const string Exhibit = "SEIZED-MEDIA";
+    private const int DemoStages = 8;
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create(GlobalOptions options, CliHost host)
@@ -32,6 +33,10 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Scenario seed.", DefaultValueFactory = _ => 1 };
         var preset = new Option<string>("--preset") { Description = "Scenario size: tiny (seconds) or demo (minutes).", DefaultValueFactory = _ => "demo" };
         preset.AcceptOnlyFromAmong("tiny", "demo");
+        var photosOpt = new Option<string?>("--photos")
+        {
+            Description = "Folder of benign .jpg photos for the synthetic platform's stills (default: the repository's data/photos).",
+        };
         var noBrowser = new Option<bool>("--no-browser")
         {
             Description = "Do not open the triage report in a browser (it is opened only on an interactive terminal with a desktop session).",
@@ -39,28 +44,52 @@ internal static class DemoCommand
         var command = new Command("demo",
             "Run the media pipeline end to end on a generated seized platform: scenario, case, evidence, banks, ingest, triage, report, evaluation.")
         {
-            outDir, seed, preset, noBrowser,
+            outDir, seed, preset, photosOpt, noBrowser,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var dir = Path.GetFullPath(parse.GetValue(outDir)!);
+            var photos = BundledData.PhotosOr(parse.GetValue(photosOpt));
             PrepareOutput(dir);
             var stages = new List<(string Stage, double Seconds)>();
             var clock = Stopwatch.StartNew();
+            var total = Stopwatch.StartNew();
+
+            // One line as each stage starts and ends, on stderr (stdout stays the result, or the one --json document),
+            // whether or not a terminal is attached: the demo runs for minutes and must never look hung.
+            var stageLines = ctx.Progress != ProgressMode.None;
+            var stageNo = 0;
+            void Begin(string stage, string what)
+            {
+                stageNo++;
+                if (stageLines)
+                {
+                    ctx.Err.WriteLine($"demo [{stageNo}/{DemoStages}] {stage}: {what}");
+                    ctx.Err.Flush();
+                }
+            }
+
             void Lap(string stage)
             {
-                stages.Add((stage, clock.Elapsed.TotalSeconds));
+                var seconds = clock.Elapsed.TotalSeconds;
+                stages.Add((stage, seconds));
+                if (stageLines)
+                {
+                    ctx.Err.WriteLine(string.Create(CultureInfo.InvariantCulture, $"demo [{stageNo}/{DemoStages}] {stage}: done in {seconds:F1} s"));
+                    ctx.Err.Flush();
+                }
+
                 clock.Restart();
             }
 
             var scenarioDir = Path.Combine(dir, "scenario");
-            var shared = SharedFolder.Find();
-            var photos = shared is null ? null : Path.Combine(shared, "datasets", "photos");
+            Begin("scenario", string.Create(CultureInfo.InvariantCulture,
+                $"generating a synthetic seized platform (seed {parse.GetValue(seed)}, {parse.GetValue(preset)} preset; a few minutes for the demo preset) in {scenarioDir}"));
             try
             {
                 await WorkProgress.RunAsync(ctx, "generating scenario", p =>
                     ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), ScenarioPreset.Named(parse.GetValue(preset)!), scenarioDir, photos,
-                        shared, Environment.ProcessorCount, Environment.GetEnvironmentVariable("HARRIER_GEOIP")), null, ct));
+                        BundledData.PublicTagPacks, Environment.ProcessorCount, Environment.GetEnvironmentVariable("HARRIER_GEOIP")), null, ct));
             }
             catch (IOException e)
             {
@@ -76,10 +105,12 @@ internal static class DemoCommand
             TriageSummary triage;
             try
             {
+                Begin("evidence", $"creating the case in {caseDir} and registering the platform's media (MD5, SHA-1, SHA-256)");
                 store = await CaseStore.CreateAsync(caseDir, "Harrier demo", ctx.Db, ctx.Actor, ctx.Time, ct);
                 added = await WorkProgress.RunAsync(ctx, "registering evidence", p =>
                     store.Evidence.AddAsync(Path.Combine(scenarioDir, "media"), Exhibit, "seized platform media (synthetic)", ctx.Actor, "demo run", null, ct));
                 Lap("evidence");
+                Begin("banks", "importing the known-content hash sets as banks");
                 var bankStore = new BankStore(store);
                 foreach (var file in Directory.GetFiles(Path.Combine(scenarioDir, "hashsets")).Order(StringComparer.Ordinal))
                 {
@@ -87,8 +118,10 @@ internal static class DemoCommand
                 }
 
                 Lap("banks");
+                Begin("ingest", $"hashing {added.Registered} files (PDQ, vPDQ, TMK), metadata and blurred thumbnails; the longest stage");
                 ingested = await IngestCommands.RunAsync(ctx, store, Exhibit, "demo run", ct);
                 Lap("ingest");
+                Begin("triage", "known against unknown, renditions, scenes, the first-seen queue");
                 triage = await new TriageStore(store).RunAsync(ctx.Actor, "demo run", null, ct);
                 Lap("triage");
             }
@@ -97,11 +130,14 @@ internal static class DemoCommand
                 throw new CliException(e.Message);
             }
 
+            Begin("report", "writing the triage report");
             var report = await TriageCommands.WriteReportAsync(ctx, store, "demo run", ct);
             Lap("report");
             var requestsDir = Path.Combine(dir, "requests");
+            Begin("chain", "blk files → clusters → tag packs → traces → one data request per exchange");
             await RunChainAsync(ctx, scenarioDir, caseDir, requestsDir, ct);
             Lap("chain");
+            Begin("eval", "scoring the case against the scenario's truth");
             var evaluation = await EvalCommands.EvaluateAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             var chainScore = await EvalCommands.EvaluateChainAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             Lap("eval");
@@ -145,6 +181,12 @@ internal static class DemoCommand
                     $"stages (s): {string.Join(", ", stages.Select(s => $"{s.Stage} {s.Seconds:F1}"))}; peak memory {peak / (1024.0 * 1024):F0} MiB"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"audit log: {(audit.Ok ? "intact" : "BROKEN: " + audit.Problem)} ({audit.Entries} entries)"));
+                ctx.Out.WriteLine();
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(ok ? "Done" : "Finished with failures (see above)")} in {(int)total.Elapsed.TotalMinutes} min {total.Elapsed.Seconds} s. What to open next:"));
+                ctx.Out.WriteLine($"  the triage report (blurred thumbnails, the first-seen queue, groups): {report}");
+                ctx.Out.WriteLine($"  the data requests to the exchanges:                                   {requestsDir}");
+                ctx.Out.WriteLine($"  the case, from the command line:  ./harrier report triage --case {caseDir}   ./harrier audit verify --case {caseDir}");
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failures;

@@ -16,14 +16,18 @@ internal static class ScenarioCommands
         var users = new Option<int?>("--users") { Description = "Override the preset's number of accounts." };
         var items = new Option<int?>("--items") { Description = "Override the preset's number of content items." };
         var outDir = new Option<string>("--out") { Description = "Output folder (new or empty).", Required = true };
-        var photos = new Option<string?>("--photos") { Description = "Folder of benign photos for slideshows (default: ../shared/datasets/photos)." };
+        var photos = new Option<string?>("--photos") { Description = "Folder of benign .jpg photos for the stills and slideshows (default: the repository's data/photos)." };
+        var publicPacks = new Option<string?>("--public-packs")
+        {
+            Description = "Folder of real public GraphSense packs copied beside the synthetic ones as noise (default: the repository's data/tagpacks/graphsense/packs).",
+        };
         var geoip = new Option<string?>("--geoip")
         {
             Description = "IP-to-country .mmdb (ip-location-db or GeoIP2/GeoLite2 Country) for real country ranges (default: $HARRIER_GEOIP, which ./harrier sets).",
         };
         var generate = new Command("generate", "Generate media/, platform/, chain/, tags/, hashsets/, records/ and truth.json.")
         {
-            seed, preset, users, items, outDir, photos, geoip,
+            seed, preset, users, items, outDir, photos, publicPacks, geoip,
         };
         generate.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -38,13 +42,13 @@ internal static class ScenarioCommands
                 p = p with { Items = i, RenderedItems = Math.Min(p.RenderedItems, i) };
             }
 
-            var shared = SharedFolder.Find();
-            var photoDir = parse.GetValue(photos) ?? (shared is null ? null : Path.Combine(shared, "datasets", "photos"));
+            var photoDir = BundledData.PhotosOr(parse.GetValue(photos));
+            var packsDir = parse.GetValue(publicPacks) ?? BundledData.PublicTagPacks;
             ScenarioSummary summary;
             try
             {
                 summary = await WorkProgress.RunAsync(ctx, "generating scenario", progress =>
-                    ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), p, parse.GetValue(outDir)!, photoDir, shared, Environment.ProcessorCount,
+                    ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), p, parse.GetValue(outDir)!, photoDir, packsDir, Environment.ProcessorCount,
                         parse.GetValue(geoip) ?? Environment.GetEnvironmentVariable("HARRIER_GEOIP")),
                         new Forward(progress), ct));
             }

@@ -8,8 +8,8 @@ namespace Harrier.Media.Pdq;
 /// Hypothesis hashes for centre crops: the PDQ hash an image would have if it were the centre of a larger picture whose
 /// outer <c>crop</c> share was cut from each side. A crop of 10 % a side moves PDQ ~100 bits from the original's hash (as
 /// far as an unrelated image), because the 16×16 DCT sees the content at another scale and position; put back at its
-/// old scale and place, the same crop came within 60 bits of the original for 97.9 % of the 571 benign photos of
-/// ../shared, while no photo's hypotheses came within 60 of another photo (nearest 66; benchmarks/pdq-robustness.sh,
+/// old scale and place, the same crop came within 60 bits of the original for 97.9 % of the 571 benign photos in
+/// data/photos, while no photo's hypotheses came within 60 of another photo (nearest 66; benchmarks/pdq-robustness.sh,
 /// docs/triage.md "Reframed hashes"). The missing ring is unknown content, so it is filled
 /// two ways (<see cref="ReframeFill"/>): the nearest edge pixel fading into the image's mean brightness
 /// (<see cref="FadeShare"/>), which measured closer than a flat ring (median 34 against 42 bits at 10 %) and than a plain

@@ -9,7 +9,7 @@ public sealed class BankReaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("harrier-banks-").FullName;
 
-    private static string Vics(string name) => TestPaths.InShared("formats", "vics", name);
+    private static string Vics(string name) => TestPaths.Formats("vics", name);
 
     private string Write(string name, string content)
     {

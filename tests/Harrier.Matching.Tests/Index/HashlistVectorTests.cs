@@ -9,7 +9,7 @@ namespace Harrier.Matching.Tests.Index;
 public class HashlistVectorTests
 {
     private static Hash256[] Read(string name) =>
-        [.. File.ReadAllLines(TestPaths.InShared("vectors", "pdq", "hashlists", name))
+        [.. File.ReadAllLines(TestPaths.Vectors("pdq", "hashlists", name))
             .Where(l => l.Length > 0).Select(l => Hash256.Parse(l))];
 
     public static TheoryData<SearchStrategy, int> Paths()
@@ -32,7 +32,7 @@ public class HashlistVectorTests
     {
         var haystack = Read("haystack.txt");
         var needles = Read("needles.txt");
-        var expected = File.ReadAllLines(TestPaths.InShared("vectors", "pdq", "hashlists", "expected-matches-needles-vs-haystack-d31.tsv"))
+        var expected = File.ReadAllLines(TestPaths.Vectors("pdq", "hashlists", "expected-matches-needles-vs-haystack-d31.tsv"))
             .Skip(1).Where(l => l.Length > 0)
             .Select(l => l.Split('\t'))
             .Select(f => (Needle: int.Parse(f[0], CultureInfo.InvariantCulture), Hay: long.Parse(f[2], CultureInfo.InvariantCulture),

@@ -8,12 +8,12 @@ namespace Harrier.Matching.Tests.Video;
 
 public sealed class TmkScorerTests(ITestOutputHelper output)
 {
-    private static string Sample(string name) => TestPaths.InShared("vectors", "tmk", "sample-hashes", name);
+    private static string Sample(string name) => TestPaths.Vectors("tmk", "sample-hashes", name);
 
     [Fact]
     public void Scores_from_the_sample_files_reproduce_every_published_pair_to_1e5()
     {
-        var rows = File.ReadAllLines(TestPaths.InShared("vectors", "tmk", "published-pair-scores.tsv")).Skip(1)
+        var rows = File.ReadAllLines(TestPaths.Vectors("tmk", "published-pair-scores.tsv")).Skip(1)
             .Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
         Assert.Equal(39, rows.Count);
         var cache = new Dictionary<string, TmkFeatures>();
@@ -50,7 +50,7 @@ public sealed class TmkScorerTests(ITestOutputHelper output)
     [InlineData("pattern-sd-grey-bar")]
     public async Task Our_hash_of_a_sample_video_scores_like_the_reference_hash_of_it(string name)
     {
-        var ours = await TmkHasher.HashFileAsync(TestPaths.InShared("vectors", "vpdq", "videos", name + ".mp4"));
+        var ours = await TmkHasher.HashFileAsync(TestPaths.Vectors("vpdq", "videos", name + ".mp4"));
         var reference = TmkFormat.ReadFile(Sample(name + ".tmk"));
 
         var score = TmkScorer.Score(ours, reference);

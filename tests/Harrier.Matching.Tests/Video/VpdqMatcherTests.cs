@@ -8,12 +8,12 @@ namespace Harrier.Matching.Tests.Video;
 
 public sealed class VpdqMatcherTests
 {
-    private static readonly string SampleDir = TestPaths.InShared("vectors", "vpdq", "sample-hashes");
+    private static readonly string SampleDir = TestPaths.Vectors("vpdq", "sample-hashes");
 
     [Fact]
     public void Both_matchers_reproduce_every_expected_percentage_from_the_sample_hash_files()
     {
-        var rows = File.ReadAllLines(TestPaths.InShared("vectors", "vpdq", "expected-match-percentages.tsv")).Skip(1)
+        var rows = File.ReadAllLines(TestPaths.Vectors("vpdq", "expected-match-percentages.tsv")).Skip(1)
             .Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
         Assert.Equal(256, rows.Count);
         var cache = new Dictionary<string, IReadOnlyList<VpdqFeature>>();

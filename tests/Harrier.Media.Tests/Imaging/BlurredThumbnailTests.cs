@@ -9,7 +9,7 @@ public sealed class BlurredThumbnailTests
     [Fact]
     public void Real_photos_become_small_greyscale_pngs_with_little_high_frequency_energy_left()
     {
-        var photos = Directory.EnumerateFiles(TestPaths.InShared("datasets", "photos"), "*.jpg", SearchOption.AllDirectories)
+        var photos = Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories)
             .Order(StringComparer.Ordinal).Where((_, i) => i % 25 == 0).ToList();
         Assert.True(photos.Count >= 20);
         var options = ThumbnailOptions.Default;
@@ -38,7 +38,7 @@ public sealed class BlurredThumbnailTests
     [Fact]
     public void A_stronger_blur_leaves_less_detail_and_a_weak_blur_is_refused()
     {
-        using var image = ImageDecoder.Decode(TestPaths.InShared("datasets", "photos", "flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg"));
+        using var image = ImageDecoder.Decode(TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg"));
         double Energy(double sigma)
         {
             var g = BlurredThumbnail.FromImage(image, ThumbnailOptions.Default with { BlurSigma = sigma });

@@ -136,7 +136,7 @@ public sealed class StaticOverlayFinderTests
     [Fact]
     public void Painting_the_overlay_out_brings_frame_hashes_of_real_photos_back_towards_the_unstamped_frames()
     {
-        var photos = Directory.GetFiles(TestPaths.InShared("datasets", "photos"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(12).ToList();
+        var photos = Directory.GetFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(12).ToList();
         Assert.NotEmpty(photos);
         var lines = new List<string>();
         int found = 0, closer = 0, within = 0;

@@ -5,7 +5,7 @@ namespace Harrier.Media.Tests.Metadata;
 
 public sealed class MediaMetadataReaderTests
 {
-    private static string Photo(string group, string cls, string name) => TestPaths.InShared("datasets", "photos", group, cls, name);
+    private static string Photo(string group, string cls, string name) => TestPaths.Photos(group, cls, name);
 
     private static readonly string Daisy = Photo("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
 
@@ -18,8 +18,8 @@ public sealed class MediaMetadataReaderTests
     [Fact]
     public void Real_photos_carry_no_exif_and_give_no_facts_and_no_notes()
     {
-        // The shared photos are published originals with JFIF (and some ICC) segments only: nothing may be invented.
-        var photos = Directory.EnumerateFiles(TestPaths.InShared("datasets", "photos"), "*.jpg", SearchOption.AllDirectories).ToList();
+        // The repository photos (data/photos) are published originals with JFIF (and some ICC) segments only: nothing may be invented.
+        var photos = Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).ToList();
         Assert.True(photos.Count > 500, $"{photos.Count} photos");
         foreach (var path in photos)
         {

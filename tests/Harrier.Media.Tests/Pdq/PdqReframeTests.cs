@@ -7,9 +7,9 @@ namespace Harrier.Media.Tests.Pdq;
 
 public sealed class PdqReframeTests
 {
-    /// <summary>Every 40th benign photo of ../shared (15 photos), in a fixed order.</summary>
+    /// <summary>Every 40th benign photo of data/photos (15 photos), in a fixed order.</summary>
     private static List<string> Photos() =>
-        [.. Directory.EnumerateFiles(TestPaths.InShared("datasets", "photos"), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 40 == 0)];
+        [.. Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 40 == 0)];
 
     /// <summary>The centre of an image with <paramref name="crop"/> of each side cut away, as tightly packed RGBA.</summary>
     private static (byte[] Pixels, int Width, int Height) CentreCrop(DecodedImage image, double crop)
@@ -31,7 +31,7 @@ public sealed class PdqReframeTests
     public void A_centre_crop_is_as_far_as_an_unrelated_photo_plainly_and_near_its_original_once_reframed()
     {
         var photos = Photos();
-        Assert.True(photos.Count >= 12, $"expected the shared photos, found {photos.Count}");
+        Assert.True(photos.Count >= 12, $"expected the repository photos (data/photos), found {photos.Count}");
         var originals = new List<Hash256>();
         var reframed = new List<Hash256[]>();
         var plain = new List<int>();

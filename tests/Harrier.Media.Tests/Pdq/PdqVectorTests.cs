@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Harrier.Media.Tests.Pdq;
 
-/// <summary>Gates the PDQ engine on the reference's expected outputs in ../shared/vectors/pdq.</summary>
+/// <summary>Gates the PDQ engine on the reference's expected outputs in tests/data/vectors/pdq.</summary>
 public sealed class PdqVectorTests(ITestOutputHelper output)
 {
     public static TheoryData<string, string> LosslessVectors()

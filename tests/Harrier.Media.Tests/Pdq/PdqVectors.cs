@@ -4,14 +4,14 @@ using Harrier.Testing;
 
 namespace Harrier.Media.Tests.Pdq;
 
-/// <summary>Loads ../shared/vectors/pdq expected outputs.</summary>
+/// <summary>Loads tests/data/vectors/pdq expected outputs.</summary>
 internal static class PdqVectors
 {
     public sealed record Row(string File, Hash256 Hash, int Quality);
 
     public sealed record DihedralRow(string File, int Width, int Height, int Channels, int Quality, Hash256[] Hashes);
 
-    public static string Dir => TestPaths.InShared("vectors", "pdq");
+    public static string Dir => TestPaths.Vectors("pdq");
 
     public static string PathOf(string file) => Path.Combine(Dir, file);
 

@@ -6,13 +6,13 @@ namespace Harrier.Media.Tests.Tmk;
 public sealed class TmkFormatTests
 {
     public static TheoryData<string> SampleFiles() =>
-        new(Directory.GetFiles(TestPaths.InShared("vectors", "tmk", "sample-hashes"), "*.tmk").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+        new(Directory.GetFiles(TestPaths.Vectors("tmk", "sample-hashes"), "*.tmk").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
 
     [Theory]
     [MemberData(nameof(SampleFiles))]
     public void Sample_files_read_and_write_back_byte_for_byte(string name)
     {
-        var path = TestPaths.InShared("vectors", "tmk", "sample-hashes", name);
+        var path = TestPaths.Vectors("tmk", "sample-hashes", name);
         var original = File.ReadAllBytes(path);
         var features = TmkFormat.ReadFile(path);
 
@@ -28,7 +28,7 @@ public sealed class TmkFormatTests
     [Fact]
     public void Computed_fourier_weights_equal_the_ones_every_reference_file_stores()
     {
-        var stored = TmkFormat.ReadFile(TestPaths.InShared("vectors", "tmk", "sample-hashes", "chair-19-sd-bar.tmk")).FourierCoefficients;
+        var stored = TmkFormat.ReadFile(TestPaths.Vectors("tmk", "sample-hashes", "chair-19-sd-bar.tmk")).FourierCoefficients;
         var computed = TmkParameters.FourierCoefficients;
         Assert.Equal(stored.Count, computed.Count);
         for (var j = 0; j < stored.Count; j++)
@@ -64,7 +64,7 @@ public sealed class TmkFormatTests
     [Fact]
     public void Truncated_garbage_and_padded_files_are_rejected_with_a_reason()
     {
-        var good = File.ReadAllBytes(TestPaths.InShared("vectors", "tmk", "sample-hashes", "doorknob-hd-no-bar.tmk"));
+        var good = File.ReadAllBytes(TestPaths.Vectors("tmk", "sample-hashes", "doorknob-hd-no-bar.tmk"));
         Assert.Contains("truncated", Read(good[..1000]).Message, StringComparison.Ordinal);
         Assert.Contains("truncated", Read(good[..10]).Message, StringComparison.Ordinal);
         Assert.Contains("TMK1", Read(new byte[good.Length]).Message, StringComparison.Ordinal);

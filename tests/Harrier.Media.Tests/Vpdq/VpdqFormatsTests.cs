@@ -9,7 +9,7 @@ public sealed class VpdqFormatsTests
     [Fact]
     public void Sample_hash_files_read_and_write_back_byte_for_byte()
     {
-        foreach (var path in Directory.GetFiles(TestPaths.InShared("vectors", "vpdq", "sample-hashes"), "*.txt"))
+        foreach (var path in Directory.GetFiles(TestPaths.Vectors("vpdq", "sample-hashes"), "*.txt"))
         {
             var original = File.ReadAllText(path);
             using var writer = new StringWriter();

@@ -15,7 +15,7 @@ public sealed class VpdqVectorTests(ITestOutputHelper output)
     public static TheoryData<string, int?> Videos()
     {
         var data = new TheoryData<string, int?>();
-        foreach (var video in Directory.GetFiles(TestPaths.InShared("vectors", "vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal))
+        foreach (var video in Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileNameWithoutExtension(video);
             data.Add(name, null);
@@ -34,7 +34,7 @@ public sealed class VpdqVectorTests(ITestOutputHelper output)
     {
         var expected = VpdqFormats.ReadFile(ExpectedPath(name, downsample));
         var ours = await VpdqHasher.HashFileAsync(
-            TestPaths.InShared("vectors", "vpdq", "videos", name + ".mp4"),
+            TestPaths.Vectors("vpdq", "videos", name + ".mp4"),
             new VpdqOptions { SecondsPerHash = 0, DownsampleSize = downsample });
 
         Assert.Equal(expected.Count, ours.Features.Count);
@@ -64,7 +64,7 @@ public sealed class VpdqVectorTests(ITestOutputHelper output)
     }
 
     private static string ExpectedPath(string name, int? downsample) =>
-        TestPaths.InShared("vectors", "vpdq", "sample-hashes", downsample is { } s ? $"{name}-{s}x{s}.txt" : name + ".txt");
+        TestPaths.Vectors("vpdq", "sample-hashes", downsample is { } s ? $"{name}-{s}x{s}.txt" : name + ".txt");
 
     private static double Median(List<int> sorted) =>
         sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
