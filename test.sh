@@ -24,6 +24,8 @@ if [ "$(id -u)" -eq 0 ]; then
   mkdir -p "$pgdata" && chown postgres "$pgdata"
   as_pg=(runuser -u postgres --)
 fi
+# The server's tools run from the work folder: the postgres user may not enter the checkout (a private clone folder).
+cd "$work"
 
 cleanup() {
   "${as_pg[@]}" "$bindir/pg_ctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
@@ -40,6 +42,7 @@ while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$(( port + 1 ));
 export HARRIER_TEST_PG="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres;Pooling=false"
 echo "test.sh: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
+cd "$here"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 restore_args=()
 [ "${CI:-}" = "true" ] && restore_args=(--locked-mode)
