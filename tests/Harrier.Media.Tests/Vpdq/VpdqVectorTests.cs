@@ -64,7 +64,7 @@ public sealed class VpdqVectorTests(ITestOutputHelper output)
     }
 
     private static string ExpectedPath(string name, int? downsample) =>
-        TestPaths.Vectors("vpdq", "sample-hashes", downsample is { } s ? $"{name}-{s}x{s}.txt" : name + ".txt");
+        Path.Combine(TestPaths.Vectors("vpdq", "sample-hashes"), downsample is { } s ? $"{name}-{s}x{s}.txt" : name + ".txt");
 
     private static double Median(List<int> sorted) =>
         sorted.Count == 0 ? 0 : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2.0;
