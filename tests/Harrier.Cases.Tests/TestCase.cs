@@ -1,3 +1,4 @@
+using Harrier.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
@@ -36,19 +37,8 @@ public sealed class TestCase : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 12, 6, 0, 0, TimeSpan.Zero));
 
-    /// <summary>The backends this run covers: SQLite always; PostgreSQL when HARRIER_TEST_PG is set (./test.sh always sets it).</summary>
-    public static TheoryData<string> Backends()
-    {
-        var data = new TheoryData<string> { Sqlite };
-        if (PostgresAdminConnection is not null)
-        {
-            data.Add(Postgres);
-        }
-
-        return data;
-    }
-
-    public static string? PostgresAdminConnection => Environment.GetEnvironmentVariable("HARRIER_TEST_PG");
+    /// <summary>Both backends, always: a PostgreSQL case without a server fails saying what to run (<see cref="TestPostgres"/>).</summary>
+    public static TheoryData<string> Backends() => new() { Sqlite, Postgres };
 
     public static async Task<TestCase> CreateAsync(string backend)
     {
@@ -59,7 +49,7 @@ public sealed class TestCase : IAsyncDisposable
             return new TestCase(backend, root, null, null, null);
         }
 
-        var admin = PostgresAdminConnection ?? throw new InvalidOperationException("HARRIER_TEST_PG is not set");
+        var admin = TestPostgres.AdminConnection;
         var database = "harrier_test_" + Guid.NewGuid().ToString("N");
         await using (var conn = new NpgsqlConnection(admin))
         {

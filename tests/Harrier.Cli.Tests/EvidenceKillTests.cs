@@ -1,3 +1,4 @@
+using Harrier.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -18,16 +19,8 @@ public sealed class EvidenceKillTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    public static TheoryData<string> Backends()
-    {
-        var data = new TheoryData<string> { "sqlite" };
-        if (Environment.GetEnvironmentVariable("HARRIER_TEST_PG") is not null)
-        {
-            data.Add("postgres");
-        }
-
-        return data;
-    }
+    /// <summary>Both backends, always: the PostgreSQL case without a server fails saying what to run (<see cref="TestPostgres"/>).</summary>
+    public static TheoryData<string> Backends() => new() { "sqlite", "postgres" };
 
     [Theory]
     [MemberData(nameof(Backends))]
@@ -114,7 +107,7 @@ public sealed class EvidenceKillTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<string> CreateDatabaseAsync()
     {
-        var admin = Environment.GetEnvironmentVariable("HARRIER_TEST_PG")!;
+        var admin = TestPostgres.AdminConnection;
         var name = "harrier_kill_" + Guid.NewGuid().ToString("N");
         await using var conn = new NpgsqlConnection(admin);
         await conn.OpenAsync();

@@ -1,3 +1,4 @@
+using Harrier.Testing;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -88,12 +89,7 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
     [Fact]
     public async Task The_postgres_dump_loads_with_psql()
     {
-        var admin = Environment.GetEnvironmentVariable("HARRIER_TEST_PG");
-        if (admin is null)
-        {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return; // Local run without ./test.sh: the PostgreSQL half runs on CI, where this would fail above.
-        }
+        var admin = TestPostgres.AdminConnection;
 
         var b = new NpgsqlConnectionStringBuilder(admin);
         var db = "scenario_" + Guid.NewGuid().ToString("N");
@@ -301,11 +297,9 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
     [Fact]
     public void Login_addresses_geolocate_to_the_persons_country()
     {
-        if (TinyScenarioFixture.GeoIp is not { } mmdb)
-        {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return; // Outside ./test.sh without the fetched file; on CI this fails above.
-        }
+        // A missing database fails here, saying where it comes from, rather than passing without checking anything.
+        var mmdb = TinyScenarioFixture.GeoIp ?? throw new InvalidOperationException(
+            "the IP-to-country database is missing: ./test.sh fetches it from the npm registry into .cache/geoip (or set HARRIER_GEOIP to an .mmdb)");
 
         using var geo = new GeoIpRanges(mmdb);
         var countryOfAccount = new Dictionary<long, string>();
