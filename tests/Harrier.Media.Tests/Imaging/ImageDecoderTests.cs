@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Media.Tests.Pdq;
+using Harrier.Testing;
 
 namespace Harrier.Media.Tests.Imaging;
 
@@ -218,7 +219,7 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void Webp_gif_and_bmp_decode_and_hash_close_to_the_png()
+    public void Lossless_webp_hashes_as_the_png_and_the_upstream_webp_vector_lands_within_31_bits()
     {
         // Re-encode c.png losslessly with Skia into WebP (lossless) and compare: same pixels, same hash.
         var png = PdqVectors.PathOf("images/misc-images/c.png");
@@ -236,9 +237,28 @@ public sealed class ImageDecoderTests : IDisposable
     }
 
     [Fact]
-    public void Bmp_and_gif_written_here_decode_to_the_same_pixels()
+    public void Gif_made_by_ffmpeg_decodes_to_the_pixels_of_the_same_frame_as_png()
     {
-        // 6×5 RGB pattern: BMP (24-bit, bottom-up rows) and a GIF with a 4-colour palette.
+        // A real GIF (LZW, ffmpeg's 3-3-2 palette), and the same palettised frame expanded losslessly to PNG.
+        var gif = Path.Combine(_dir, "pattern.gif");
+        FfmpegTool.Run("-f lavfi -i testsrc=size=96x64:rate=1:duration=1 -frames:v 1 -pix_fmt rgb8", gif);
+        var png = Path.Combine(_dir, "pattern.png");
+        FfmpegTool.Run(["-i", gif, "-frames:v", "1", "-pix_fmt", "rgb24", png]);
+        Assert.Equal(ImageFormat.Gif, ImageSniffer.Detect(gif));
+
+        using var fromGif = ImageDecoder.Decode(gif);
+        using var fromPng = ImageDecoder.Decode(png);
+        Assert.Equal(ImageFormat.Gif, fromGif.SourceFormat);
+        Assert.Equal((96, 64), (fromGif.Width, fromGif.Height));
+        Assert.Equal(fromPng.Format, fromGif.Format);
+        Assert.True(fromPng.Pixels.SequenceEqual(fromGif.Pixels), "the GIF's pixels differ from the PNG of the same frame");
+        Assert.Equal(PdqImageHasher.HashFile(png), PdqImageHasher.HashFile(gif));
+    }
+
+    [Fact]
+    public void Bmp_written_here_decodes_to_its_pixels()
+    {
+        // 6×5 RGB pattern, 4 colours: BMP (24-bit, bottom-up rows).
         byte[][] palette = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 255]];
         int Index(int x, int y) => ((x * 3) + y) % 4;
         const int w = 6, h = 5;
