@@ -263,23 +263,20 @@ internal static class ChainCommands
         stats.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            using var chain = new ChainWorkspace(store).OpenChain();
-            var scan = ChainScan.Run(chain);
-            var again = ChainScan.Run(chain);
-            var clusters = ClusterSet.Build(chain);
+            var result = new ChainStats(store).Run();
             if (ctx.Json)
             {
-                ctx.WriteJson(new { store = chain.Manifest, firstPass = scan, secondPass = again, secondPassVisitsPerSecond = again.VisitsPerSecond, clustering = clusters.Stats });
+                ctx.WriteJson(result);
             }
             else
             {
-                var m = chain.Manifest;
+                var (m, scan, again, clusters) = (result.Store, result.FirstPass, result.SecondPass, result.Clustering);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{m.Network}: {m.Blocks} blocks, {m.Transactions} txs, {m.Inputs} inputs, {m.Outputs} outputs, {m.Addresses} addresses; tip {m.Tip}"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"full pass: {again.Inputs + again.Outputs} visits in {again.Seconds * 1000:F1} ms ({again.VisitsPerSecond / 1e6:F0} M/s, one thread; first pass {scan.Seconds * 1000:F1} ms); fees {ChainStore.Btc(again.FeeSats)} BTC, unspent {ChainStore.Btc(again.UnspentSats)} BTC"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"clustering: {clusters.Stats.Clusters} clusters, {clusters.Stats.Unions} unions, {clusters.Stats.CoinJoinsSkipped} CoinJoins skipped, {clusters.Stats.Seconds * 1000:F1} ms"));
+                    $"clustering: {clusters.Clusters} clusters, {clusters.Unions} unions, {clusters.CoinJoinsSkipped} CoinJoins skipped, {clusters.Seconds * 1000:F1} ms"));
             }
 
             return ExitCodes.Ok;

@@ -12,7 +12,6 @@ using Harrier.Operations.Chain;
 using Harrier.Operations.Evidence;
 using Harrier.Operations.Triage;
 using Harrier.Scenario;
-using Microsoft.Data.Sqlite;
 
 namespace Harrier.Cli.Commands;
 
@@ -208,20 +207,7 @@ internal static class DemoCommand
     private static async Task RunChainAsync(CommandContext ctx, CaseStore store, string scenarioDir, string requestsDir, CancellationToken ct)
     {
         var deposits = Path.Combine(store.CaseDir, "deposits.csv");
-        var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(scenarioDir, "platform", "platform.sqlite"), Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        await using (var db = new SqliteConnection(cs.ToString()))
-        {
-            await db.OpenAsync(ct);
-            await using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT deposit_address, id FROM users ORDER BY id";
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await using var w = new StreamWriter(deposits);
-            while (await reader.ReadAsync(ct))
-            {
-                await w.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)},{reader.GetInt64(1)}"));
-            }
-        }
-
+        await PlatformDeposits.WriteAsync(Path.Combine(scenarioDir, "platform", "platform.sqlite"), deposits, ct);
         var op = ctx.Operation();
         var imported = await new ImportChain(store).RunAsync(new ImportChainRequest(Path.Combine(scenarioDir, "chain")), op, ct);
         if (imported.Errors.Count > 0)
