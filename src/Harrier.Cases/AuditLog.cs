@@ -14,13 +14,15 @@ namespace Harrier.Cases;
 /// </summary>
 public sealed class AuditLog
 {
+    private readonly CaseStore _store;
     private readonly CaseDatabase _db;
     private readonly string _caseDir;
     private readonly string _caseId;
     private readonly TimeProvider _time;
 
-    internal AuditLog(CaseDatabase db, string caseDir, string caseId, TimeProvider time)
+    internal AuditLog(CaseStore store, CaseDatabase db, string caseDir, string caseId, TimeProvider time)
     {
+        _store = store;
         _db = db;
         _caseDir = caseDir;
         _caseId = caseId;
@@ -30,23 +32,16 @@ public sealed class AuditLog
     /// <summary>The prev_hash of entry 1.</summary>
     public string GenesisHash => Sha256Hex("harrier-audit-genesis:" + _caseId);
 
-    /// <summary>Appends one entry in its own write transaction.</summary>
-    public async Task<AuditEntry> AppendAsync(string actor, string action, string target, string? justification,
-        CancellationToken cancellationToken)
-    {
-        await using var connection = await _db.OpenAsync(cancellationToken);
-        await using var tx = await _db.BeginWriteAsync(connection, cancellationToken);
-        var entry = await AppendAsync(connection, tx, actor, action, target, justification, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        WriteHead(entry);
-        return entry;
-    }
+    /// <summary>Appends one entry in its own write transaction (see <see cref="CaseStore.RecordAsync"/>, which this is).</summary>
+    public Task<AuditEntry> AppendAsync(string actor, string action, string target, string? justification,
+        CancellationToken cancellationToken) =>
+        _store.RecordAsync(new AuditIntent(actor, action, justification), target, cancellationToken);
 
     /// <summary>
-    /// Appends one entry inside the caller's write transaction (so the entry commits with the change it records).
-    /// The caller calls <see cref="WriteHead"/> after committing.
+    /// Appends one entry inside the write scope's transaction (so the entry commits with the change it records);
+    /// only <see cref="CaseStore.WriteAsync{T}"/> calls it, and writes the head after committing.
     /// </summary>
-    public async Task<AuditEntry> AppendAsync(DbConnection connection, DbTransaction tx, string actor, string action,
+    internal async Task<AuditEntry> AppendAsync(DbConnection connection, DbTransaction tx, string actor, string action,
         string target, string? justification, CancellationToken cancellationToken)
     {
         await using (var last = CaseDatabase.Command(connection, tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"))
@@ -74,7 +69,7 @@ public sealed class AuditLog
     }
 
     /// <summary>Records the chain's head in <c>audit.head</c> (atomically: write a temp file, then rename).</summary>
-    public void WriteHead(AuditEntry entry)
+    internal void WriteHead(AuditEntry entry)
     {
         var path = Path.Combine(_caseDir, CaseFolder.AuditHeadFileName);
         var tmp = path + ".tmp";

@@ -6,7 +6,15 @@ namespace Harrier.Cases;
 /// <summary>
 /// The case folder's manifest, <c>case.json</c>: which case this is and where its database lives. Together with
 /// <c>case.db</c> (SQLite) and <c>audit.head</c> it makes the folder self-describing, so it can be archived and
-/// verified on its own.
+/// verified on its own. The folder's layout is named here and nowhere else:
+/// <code>
+/// case.json      this manifest
+/// case.db        the SQLite database (absent when the case lives in PostgreSQL)
+/// audit.head     the audit chain's anchor
+/// chain/         the columnar chain store, its clusters (chain/clusters/) and the last trace (chain/trace.json)
+/// tags/          imported tag and actor packs
+/// derived/       blurred thumbnails and keyframe strips
+/// </code>
 /// </summary>
 public sealed record CaseFolder(
     [property: JsonPropertyName("format")] int Format,
@@ -23,6 +31,18 @@ public sealed record CaseFolder(
 
     /// <summary>The file holding the last audit entry's sequence number and hash (the chain's anchor).</summary>
     public const string AuditHeadFileName = "audit.head";
+
+    /// <summary>The chain store's folder name.</summary>
+    public const string ChainFolderName = "chain";
+
+    /// <summary>The imported tag packs' folder name.</summary>
+    public const string TagsFolderName = "tags";
+
+    /// <summary>The derived files' (thumbnails, keyframe strips) folder name.</summary>
+    public const string DerivedFolderName = "derived";
+
+    /// <summary>The last trace's file name, inside <see cref="ChainFolderName"/>.</summary>
+    public const string TraceFileName = "trace.json";
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
@@ -53,4 +73,16 @@ public sealed record CaseFolder(
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
         JsonSerializer.Serialize(stream, this, Options);
     }
+
+    /// <summary>The chain store's folder in <paramref name="caseDir"/>.</summary>
+    public static string ChainDirectory(string caseDir) => Path.Combine(caseDir, ChainFolderName);
+
+    /// <summary>The imported tag packs' folder in <paramref name="caseDir"/>.</summary>
+    public static string TagsDirectory(string caseDir) => Path.Combine(caseDir, TagsFolderName);
+
+    /// <summary>The derived files' folder in <paramref name="caseDir"/>.</summary>
+    public static string DerivedDirectory(string caseDir) => Path.Combine(caseDir, DerivedFolderName);
+
+    /// <summary>The last trace in <paramref name="caseDir"/>.</summary>
+    public static string TraceFile(string caseDir) => Path.Combine(ChainDirectory(caseDir), TraceFileName);
 }

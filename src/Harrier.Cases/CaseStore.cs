@@ -6,7 +6,7 @@ namespace Harrier.Cases;
 /// One case: its folder, its database (SQLite <c>case.db</c> by default, PostgreSQL on request), the evidence
 /// registry and the audit log. Create with <see cref="CreateAsync"/>, open with <see cref="OpenAsync"/>.
 /// </summary>
-public sealed class CaseStore
+public sealed partial class CaseStore
 {
     private CaseStore(string caseDir, CaseFolder manifest, CaseDatabase database, TimeProvider time)
     {
@@ -14,7 +14,7 @@ public sealed class CaseStore
         Manifest = manifest;
         Database = database;
         Time = time;
-        Audit = new AuditLog(database, caseDir, manifest.CaseId, time);
+        Audit = new AuditLog(this, database, caseDir, manifest.CaseId, time);
         Evidence = new EvidenceRegistry(this);
     }
 
@@ -72,17 +72,15 @@ public sealed class CaseStore
 
         manifest.WriteNew(caseDir);
         var store = new CaseStore(caseDir, manifest, database, time);
-        await using (var connection = await database.OpenAsync(cancellationToken))
-        await using (var tx = await database.BeginWriteAsync(connection, cancellationToken))
-        {
-            await CaseDatabase.ExecuteAsync(connection, tx,
-                "INSERT INTO case_info (id, case_id, name, created_utc) VALUES (1, @i, @n, @t)", cancellationToken,
-                ("@i", manifest.CaseId), ("@n", name), ("@t", manifest.CreatedUtc));
-            var entry = await store.Audit.AppendAsync(connection, tx, actor, "case.init", $"case {manifest.CaseId} \"{name}\" ({database.Display})", null, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            store.Audit.WriteHead(entry);
-        }
-
+        await store.WriteAsync(new AuditIntent(actor, "case.init"),
+            async (w, ct) =>
+            {
+                await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
+                    "INSERT INTO case_info (id, case_id, name, created_utc) VALUES (1, @i, @n, @t)", ct,
+                    ("@i", manifest.CaseId), ("@n", name), ("@t", manifest.CreatedUtc));
+                return manifest;
+            },
+            m => $"case {m.CaseId} \"{name}\" ({database.Display})", cancellationToken);
         return store;
     }
 

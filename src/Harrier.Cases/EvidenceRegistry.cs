@@ -72,51 +72,50 @@ public sealed class EvidenceRegistry
     }
 
     private async Task BeginExhibitAsync(DbConnection connection, string root, string exhibitId, string? description,
-        string actor, string? justification, CancellationToken cancellationToken)
-    {
-        var db = _store.Database;
-        var now = Timestamps.Format(_store.Time.GetUtcNow());
-        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-        var existing = await CaseDatabase.ScalarAsync(connection, tx, "SELECT source_root FROM exhibits WHERE exhibit_id = @e",
-            cancellationToken, ("@e", exhibitId));
-        if (existing is string existingRoot && !string.Equals(existingRoot, root, StringComparison.Ordinal))
-        {
-            throw new CaseStoreException($"exhibit {exhibitId} was registered from {existingRoot}, not {root}; register another source as a new exhibit");
-        }
+        string actor, string? justification, CancellationToken cancellationToken) =>
+        await _store.WriteOnAsync(connection, new AuditIntent(actor, "evidence.add.start", justification),
+            async (w, ct) =>
+            {
+                var existing = await CaseDatabase.ScalarAsync(w.Connection, w.Transaction, "SELECT source_root FROM exhibits WHERE exhibit_id = @e",
+                    ct, ("@e", exhibitId));
+                if (existing is string existingRoot && !string.Equals(existingRoot, root, StringComparison.Ordinal))
+                {
+                    throw new CaseStoreException($"exhibit {exhibitId} was registered from {existingRoot}, not {root}; register another source as a new exhibit");
+                }
 
-        var resumed = existing is not null;
-        if (!resumed)
-        {
-            await CaseDatabase.ExecuteAsync(connection, tx,
-                "INSERT INTO exhibits (exhibit_id, description, source_root, registered_utc, registered_by) VALUES (@e, @d, @r, @t, @a)",
-                cancellationToken, ("@e", exhibitId), ("@d", description), ("@r", root), ("@t", now), ("@a", actor));
-        }
+                var resumed = existing is not null;
+                if (!resumed)
+                {
+                    await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
+                        "INSERT INTO exhibits (exhibit_id, description, source_root, registered_utc, registered_by) VALUES (@e, @d, @r, @t, @a)",
+                        ct, ("@e", exhibitId), ("@d", description), ("@r", root), ("@t", w.NowUtc), ("@a", actor));
+                }
 
-        await CaseDatabase.ExecuteAsync(connection, tx,
-            "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, @n, @o)",
-            cancellationToken, ("@e", exhibitId), ("@t", now), ("@a", actor), ("@n", resumed ? "registration resumed" : "registration started"),
-            ("@o", "source " + root));
-        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "evidence.add.start",
-            $"exhibit {exhibitId} from {root}", justification, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        _store.Audit.WriteHead(entry);
-    }
+                await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
+                    "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, @n, @o)",
+                    ct, ("@e", exhibitId), ("@t", w.NowUtc), ("@a", actor), ("@n", resumed ? "registration resumed" : "registration started"),
+                    ("@o", "source " + root));
+                return resumed;
+            },
+            _ => $"exhibit {exhibitId} from {root}", cancellationToken);
 
     private async Task FinishExhibitAsync(DbConnection connection, EvidenceAddResult result, string actor, string? justification,
         CancellationToken cancellationToken)
     {
-        var db = _store.Database;
         var summary = string.Create(CultureInfo.InvariantCulture,
             $"exhibit {result.ExhibitId}: {result.Registered} new, {result.AlreadyRecorded} already recorded, {result.Unreadable.Count} unreadable, {result.Skipped.Count} skipped");
-        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-        await CaseDatabase.ExecuteAsync(connection, tx,
-            "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, 'registered', @o)",
-            cancellationToken, ("@e", result.ExhibitId), ("@t", Timestamps.Format(_store.Time.GetUtcNow())), ("@a", actor), ("@o", summary));
-        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "evidence.add", summary, justification, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        _store.Audit.WriteHead(entry);
+        await _store.WriteOnAsync(connection, new AuditIntent(actor, "evidence.add", justification),
+            async (w, ct) => await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
+                "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, 'registered', @o)",
+                ct, ("@e", result.ExhibitId), ("@t", w.NowUtc), ("@a", actor), ("@o", summary)),
+            _ => summary, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes hashed files in batches of <see cref="BatchSize"/>, each its own transaction and deliberately without an
+    /// audit entry: registration is bracketed by the audited <c>evidence.add.start</c> and <c>evidence.add</c> entries,
+    /// and batch commits are what make a killed run resumable.
+    /// </summary>
     private async Task<int> WriteAsync(DbConnection connection, ChannelReader<EvidenceFile> reader, CancellationToken cancellationToken)
     {
         var db = _store.Database;
@@ -344,10 +343,10 @@ public sealed class EvidenceRegistry
 
         static List<EvidenceProblem> Sorted(IEnumerable<EvidenceProblem> items) => [.. items.OrderBy(p => p.RelPath, StringComparer.Ordinal)];
         var result = new EvidenceVerifyResult(checkedCount, unchanged, Sorted(changed), Sorted(missing), Sorted(added), Sorted(unreadable));
-        await _store.Audit.AppendAsync(actor, "evidence.verify",
+        await _store.RecordAsync(new AuditIntent(actor, "evidence.verify", justification),
             string.Create(CultureInfo.InvariantCulture,
                 $"{exhibitId ?? "all exhibits"}: {result.Checked} checked, {result.Changed.Count} changed, {result.Missing.Count} missing, {result.Added.Count} added, {result.Unreadable.Count} unreadable"),
-            justification, cancellationToken);
+            cancellationToken);
         return result;
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Harrier.Operations;
 
 namespace Harrier.Cli;
 
@@ -45,9 +46,19 @@ internal sealed class CommandContext
 
     public TimeProvider Time => Host.Time;
 
+    /// <summary>The operation context of this invocation: its actor and clock, and <paramref name="progress"/> when it shows any.</summary>
+    public OperationContext Operation(IProgress<WorkReport>? progress = null) =>
+        new(Actor, Time, progress is null ? null : new ProgressForward(progress));
+
     /// <summary>Writes <paramref name="value"/> as the command's one JSON document on stdout.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
     /// <summary>Writes one line on stderr (errors and warnings, never case content).</summary>
     public void Error(string message) => Err.WriteLine(message);
+
+    /// <summary>Passes an operation's progress on to the CLI's progress display.</summary>
+    private sealed class ProgressForward(IProgress<WorkReport> inner) : IProgress<OperationProgress>
+    {
+        public void Report(OperationProgress value) => inner.Report(new WorkReport(value.Stage, value.Done, value.Total, value.Bytes));
+    }
 }

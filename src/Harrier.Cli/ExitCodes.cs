@@ -11,4 +11,7 @@ internal static class ExitCodes
 
     /// <summary>Usage error or an environment the command cannot work in (missing case, missing tool).</summary>
     public const int UsageOrEnvironment = 2;
+
+    /// <summary>An unexpected internal error (a bug or an unforeseen condition): one line on stderr, the stack trace with HARRIER_DEBUG=1.</summary>
+    public const int InternalError = 3;
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Harrier.Cases;
+using Harrier.Operations;
 
 namespace Harrier.Cli;
 
@@ -9,7 +11,9 @@ internal static class HarrierApp
     public static RootCommand Build(CliHost host)
     {
         var options = new GlobalOptions();
-        var root = new RootCommand("Harrier: from a seized platform to victim-identification leads and country packages.");
+        var root = new RootCommand("Harrier: from a seized platform to victim-identification leads and country packages. " +
+            "Exit codes: 0 ok; 1 failures found (unreadable files, a broken audit chain, changed evidence); " +
+            "2 usage or environment error; 3 unexpected internal error.");
         options.AddTo(root);
         foreach (var create in CommandGroups)
         {
@@ -65,7 +69,7 @@ internal static class HarrierApp
         {
             return await parse.InvokeAsync(config, cancellationToken);
         }
-        catch (CliException e)
+        catch (Exception e) when (e is CliException or OperationException or CaseStoreException)
         {
             host.Err.WriteLine($"harrier: {e.Message}");
             return ExitCodes.UsageOrEnvironment;
@@ -88,7 +92,7 @@ internal static class HarrierApp
                 host.Err.WriteLine("(set HARRIER_DEBUG=1 for the stack trace)");
             }
 
-            return ExitCodes.Failures;
+            return ExitCodes.InternalError;
         }
     }
 

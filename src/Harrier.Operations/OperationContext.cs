@@ -1,3 +1,5 @@
+using Harrier.Cases;
+
 namespace Harrier.Operations;
 
 /// <summary>
@@ -6,5 +8,9 @@ namespace Harrier.Operations;
 /// </summary>
 /// <param name="Actor">The person or service acting, as written into the audit log.</param>
 /// <param name="Time">The injected clock.</param>
-/// <param name="Progress">Optional progress sink for long work (done, total); null when the host shows none.</param>
-public sealed record OperationContext(string Actor, TimeProvider Time, IProgress<(long Done, long Total)>? Progress = null);
+/// <param name="Progress">Optional progress sink for long work; null when the host shows none.</param>
+public sealed record OperationContext(string Actor, TimeProvider Time, IProgress<OperationProgress>? Progress = null)
+{
+    /// <summary>The audit intent of an act by this context's actor.</summary>
+    public AuditIntent Intent(string action, string? justification) => new(Actor, action, justification);
+}

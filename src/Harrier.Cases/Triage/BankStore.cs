@@ -49,54 +49,54 @@ public sealed class BankStore
             sha256 = Convert.ToHexStringLower(await SHA256.HashDataAsync(s, cancellationToken));
         }
 
-        var db = _store.Database;
-        var now = Timestamps.Format(_store.Time.GetUtcNow());
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-        var exists = await CaseDatabase.ScalarAsync(connection, tx, "SELECT COUNT(*) FROM banks WHERE name = @n", cancellationToken, ("@n", name));
-        if (Convert.ToInt64(exists, CultureInfo.InvariantCulture) > 0)
-        {
-            throw new CaseStoreException($"a bank named {name} already exists");
-        }
-
-        await CaseDatabase.ExecuteAsync(connection, tx, """
-            INSERT INTO banks (name, format, version, source, source_sha256, envelope_key, envelope_value, entries, imported_utc, imported_by)
-            VALUES (@n, @f, @v, @s, @h, @ek, @ev, @c, @t, @a)
-            """, cancellationToken,
-            ("@n", name), ("@f", file.Format.ToString().ToLowerInvariant()), ("@v", file.Version), ("@s", path), ("@h", sha256),
-            ("@ek", file.Envelope?.Key), ("@ev", file.Envelope?.Value), ("@c", (long)file.Entries.Count), ("@t", now), ("@a", actor));
-        var bankId = Convert.ToInt64(await CaseDatabase.ScalarAsync(connection, tx, "SELECT bank_id FROM banks WHERE name = @n", cancellationToken, ("@n", name)),
-            CultureInfo.InvariantCulture);
-        await using (var cmd = CaseDatabase.Command(connection, tx, """
-            INSERT INTO bank_entries (bank_id, md5, sha1, sha256, pdq, pdq_quality, vpdq, photodna, scheme, code, known_good, external_id, series, raw)
-            VALUES (@b, @m, @s1, @s2, @p, @q, @v, @d, @sc, @co, @g, @x, @se, @r)
-            """, ("@b", bankId), ("@m", null), ("@s1", null), ("@s2", null), ("@p", null), ("@q", null), ("@v", null), ("@d", null),
-            ("@sc", null), ("@co", null), ("@g", 0), ("@x", null), ("@se", null), ("@r", null)))
-        {
-            foreach (var e in file.Entries)
+        var (bankId, now) = await _store.WriteAsync(new AuditIntent(actor, "banks.import", justification),
+            async (w, ct) =>
             {
-                Set(cmd, "@m", e.Md5);
-                Set(cmd, "@s1", e.Sha1);
-                Set(cmd, "@s2", e.Sha256);
-                Set(cmd, "@p", e.Pdq?.ToString());
-                Set(cmd, "@q", e.PdqQuality);
-                Set(cmd, "@v", e.Vpdq is null ? null : string.Join('\n', e.Vpdq.Select(VpdqFormats.ToLine)));
-                Set(cmd, "@d", e.PhotoDna);
-                Set(cmd, "@sc", e.Category?.Scheme);
-                Set(cmd, "@co", e.Category?.Code);
-                Set(cmd, "@g", e.KnownGood ? 1 : 0);
-                Set(cmd, "@x", e.ExternalId);
-                Set(cmd, "@se", e.Series);
-                Set(cmd, "@r", e.Raw);
-                await cmd.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
+                var connection = w.Connection;
+                var tx = w.Transaction;
+                var exists = await CaseDatabase.ScalarAsync(connection, tx, "SELECT COUNT(*) FROM banks WHERE name = @n", ct, ("@n", name));
+                if (Convert.ToInt64(exists, CultureInfo.InvariantCulture) > 0)
+                {
+                    throw new CaseStoreException($"a bank named {name} already exists");
+                }
 
-        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "banks.import",
-            string.Create(CultureInfo.InvariantCulture, $"bank {name}: {file.Entries.Count} entries ({file.Version}) from {path} sha256 {sha256}, {file.Warnings.Count} records skipped"),
-            justification, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        _store.Audit.WriteHead(entry);
+                await CaseDatabase.ExecuteAsync(connection, tx, """
+                    INSERT INTO banks (name, format, version, source, source_sha256, envelope_key, envelope_value, entries, imported_utc, imported_by)
+                    VALUES (@n, @f, @v, @s, @h, @ek, @ev, @c, @t, @a)
+                    """, ct,
+                    ("@n", name), ("@f", file.Format.ToString().ToLowerInvariant()), ("@v", file.Version), ("@s", path), ("@h", sha256),
+                    ("@ek", file.Envelope?.Key), ("@ev", file.Envelope?.Value), ("@c", (long)file.Entries.Count), ("@t", w.NowUtc), ("@a", actor));
+                var id = Convert.ToInt64(await CaseDatabase.ScalarAsync(connection, tx, "SELECT bank_id FROM banks WHERE name = @n", ct, ("@n", name)),
+                    CultureInfo.InvariantCulture);
+                await using (var cmd = CaseDatabase.Command(connection, tx, """
+                    INSERT INTO bank_entries (bank_id, md5, sha1, sha256, pdq, pdq_quality, vpdq, photodna, scheme, code, known_good, external_id, series, raw)
+                    VALUES (@b, @m, @s1, @s2, @p, @q, @v, @d, @sc, @co, @g, @x, @se, @r)
+                    """, ("@b", id), ("@m", null), ("@s1", null), ("@s2", null), ("@p", null), ("@q", null), ("@v", null), ("@d", null),
+                    ("@sc", null), ("@co", null), ("@g", 0), ("@x", null), ("@se", null), ("@r", null)))
+                {
+                    foreach (var e in file.Entries)
+                    {
+                        Set(cmd, "@m", e.Md5);
+                        Set(cmd, "@s1", e.Sha1);
+                        Set(cmd, "@s2", e.Sha256);
+                        Set(cmd, "@p", e.Pdq?.ToString());
+                        Set(cmd, "@q", e.PdqQuality);
+                        Set(cmd, "@v", e.Vpdq is null ? null : string.Join('\n', e.Vpdq.Select(VpdqFormats.ToLine)));
+                        Set(cmd, "@d", e.PhotoDna);
+                        Set(cmd, "@sc", e.Category?.Scheme);
+                        Set(cmd, "@co", e.Category?.Code);
+                        Set(cmd, "@g", e.KnownGood ? 1 : 0);
+                        Set(cmd, "@x", e.ExternalId);
+                        Set(cmd, "@se", e.Series);
+                        Set(cmd, "@r", e.Raw);
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    }
+                }
+
+                return (id, w.NowUtc);
+            },
+            _ => string.Create(CultureInfo.InvariantCulture, $"bank {name}: {file.Entries.Count} entries ({file.Version}) from {path} sha256 {sha256}, {file.Warnings.Count} records skipped"),
+            cancellationToken);
         return new BankInfo(bankId, name, file.Format.ToString().ToLowerInvariant(), file.Version, path, sha256, file.Entries.Count, now, actor, file.Warnings);
     }
 

@@ -37,45 +37,41 @@ public sealed class TriageStore
         }).ToList();
         var outcome = TriageEngine.Run(inputs, bank, options);
 
-        var db = _store.Database;
-        var now = Timestamps.Format(_store.Time.GetUtcNow());
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-        await CaseDatabase.ExecuteAsync(connection, tx, "DELETE FROM triage_results", cancellationToken);
-        await using (var cmd = CaseDatabase.Command(connection, tx, """
-            INSERT INTO triage_results (evidence_id, status, method, bank_name, scheme, code, distance, conflicts, rendition_group, scene_group,
-                representative, queue_rank, reasons, triaged_utc)
-            VALUES (@i, @s, @m, @b, @sc, @co, @d, @cf, @rg, @sg, @rep, @q, @r, @t)
-            """, ("@i", null), ("@s", null), ("@m", null), ("@b", null), ("@sc", null), ("@co", null), ("@d", null), ("@cf", null),
-            ("@rg", null), ("@sg", null), ("@rep", null), ("@q", null), ("@r", null), ("@t", now)))
-        {
-            foreach (var r in outcome.Files)
+        return await _store.WriteAsync(new AuditIntent(actor, "triage.run", justification),
+            async (w, ct) =>
             {
-                Set(cmd, "@i", r.Id);
-                Set(cmd, "@s", r.Status);
-                Set(cmd, "@m", r.Method);
-                Set(cmd, "@b", r.Bank);
-                Set(cmd, "@sc", r.Category?.Scheme);
-                Set(cmd, "@co", r.Category?.Code);
-                Set(cmd, "@d", r.Distance);
-                Set(cmd, "@cf", r.Conflicts.Count == 0 ? null : string.Join('\n', r.Conflicts));
-                Set(cmd, "@rg", r.RenditionGroup);
-                Set(cmd, "@sg", r.SceneGroup);
-                Set(cmd, "@rep", r.Representative ? 1 : 0);
-                Set(cmd, "@q", r.QueueRank);
-                Set(cmd, "@r", r.Reasons.Count == 0 ? null : string.Join('\n', r.Reasons));
-                await cmd.ExecuteNonQueryAsync(cancellationToken);
-            }
-        }
+                await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction, "DELETE FROM triage_results", ct);
+                await using (var cmd = CaseDatabase.Command(w.Connection, w.Transaction, """
+                    INSERT INTO triage_results (evidence_id, status, method, bank_name, scheme, code, distance, conflicts, rendition_group, scene_group,
+                        representative, queue_rank, reasons, triaged_utc)
+                    VALUES (@i, @s, @m, @b, @sc, @co, @d, @cf, @rg, @sg, @rep, @q, @r, @t)
+                    """, ("@i", null), ("@s", null), ("@m", null), ("@b", null), ("@sc", null), ("@co", null), ("@d", null), ("@cf", null),
+                    ("@rg", null), ("@sg", null), ("@rep", null), ("@q", null), ("@r", null), ("@t", w.NowUtc)))
+                {
+                    foreach (var r in outcome.Files)
+                    {
+                        Set(cmd, "@i", r.Id);
+                        Set(cmd, "@s", r.Status);
+                        Set(cmd, "@m", r.Method);
+                        Set(cmd, "@b", r.Bank);
+                        Set(cmd, "@sc", r.Category?.Scheme);
+                        Set(cmd, "@co", r.Category?.Code);
+                        Set(cmd, "@d", r.Distance);
+                        Set(cmd, "@cf", r.Conflicts.Count == 0 ? null : string.Join('\n', r.Conflicts));
+                        Set(cmd, "@rg", r.RenditionGroup);
+                        Set(cmd, "@sg", r.SceneGroup);
+                        Set(cmd, "@rep", r.Representative ? 1 : 0);
+                        Set(cmd, "@q", r.QueueRank);
+                        Set(cmd, "@r", r.Reasons.Count == 0 ? null : string.Join('\n', r.Reasons));
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    }
+                }
 
-        var summary = Summarise(outcome.Files) with { VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk };
-        var entry = await _store.Audit.AppendAsync(connection, tx, actor, "triage.run",
-            string.Create(CultureInfo.InvariantCulture,
+                return Summarise(outcome.Files) with { VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk };
+            },
+            summary => string.Create(CultureInfo.InvariantCulture,
                 $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK"),
-            justification, cancellationToken);
-        await tx.CommitAsync(cancellationToken);
-        _store.Audit.WriteHead(entry);
-        return summary;
+            cancellationToken);
     }
 
     /// <summary>The stored results joined with their evidence files, ordered by exhibit and path.</summary>

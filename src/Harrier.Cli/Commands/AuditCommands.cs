@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Harrier.Operations.Audit;
 using Spectre.Console;
 
 namespace Harrier.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class AuditCommands
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var result = await store.Audit.VerifyAsync(ct);
+            var result = await new VerifyAudit(store).RunAsync(ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(result);
@@ -38,10 +39,10 @@ internal static class AuditCommands
         show.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var entries = await store.Audit.ReadAsync(parse.GetValue(tail), ct);
+            var entries = (await new ShowAudit(store).RunAsync(new ShowAuditRequest(parse.GetValue(tail)), ct)).Entries;
             if (ctx.Json)
             {
-                ctx.WriteJson(entries);
+                ctx.WriteJson(entries); // the entries as a JSON array, as before
                 return ExitCodes.Ok;
             }
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Harrier.Cases;
-using Harrier.Cases.Triage;
 using Harrier.Matching.Banks;
+using Harrier.Operations.Banks;
 
 namespace Harrier.Cli.Commands;
 
@@ -34,17 +33,8 @@ internal static class BanksCommands
         import.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            BankInfo info;
-            try
-            {
-                info = await new BankStore(store).ImportAsync(parse.GetValue(file)!, parse.GetValue(name)!, parse.GetValue(format), ctx.Actor,
-                    parse.GetValue(justification), ct);
-            }
-            catch (CaseStoreException e)
-            {
-                throw new CliException(e.Message);
-            }
-
+            var info = await new ImportBank(store).RunAsync(
+                new ImportBankRequest(parse.GetValue(file)!, parse.GetValue(name)!, parse.GetValue(format), parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(info);
@@ -70,10 +60,10 @@ internal static class BanksCommands
         list.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var banks = await new BankStore(store).ListAsync(ct);
+            var banks = (await new ListBanks(store).RunAsync(ct)).Banks;
             if (ctx.Json)
             {
-                ctx.WriteJson(banks.Select(b => new { b.Name, b.Format, b.Version, b.Entries, b.Source, b.SourceSha256, b.ImportedUtc, b.ImportedBy }));
+                ctx.WriteJson(banks); // the banks as a JSON array, as before
             }
             else
             {

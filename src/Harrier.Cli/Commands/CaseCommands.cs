@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Harrier.Cases;
+using Harrier.Operations.Cases;
 using Spectre.Console;
 
 namespace Harrier.Cli.Commands;
@@ -17,24 +17,15 @@ internal static class CaseCommands
         var init = new Command("init", "Create a case: case.json, the database (SQLite case.db, or --db for PostgreSQL) and the audit log.") { dir, name };
         init.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            CaseStore store;
-            try
-            {
-                store = await CaseStore.CreateAsync(parse.GetValue(dir)!, parse.GetValue(name)!, ctx.Db, ctx.Actor, ctx.Time, ct);
-            }
-            catch (CaseStoreException e)
-            {
-                throw new CliException(e.Message);
-            }
-
-            var summary = await store.SummaryAsync(ct);
+            var result = await InitCase.RunAsync(new InitCaseRequest(parse.GetValue(dir)!, parse.GetValue(name)!, ctx.Db), ctx.Operation(), ct);
+            var summary = result.Summary;
             if (ctx.Json)
             {
-                ctx.WriteJson(new { caseDir = store.CaseDir, summary });
+                ctx.WriteJson(result);
             }
             else
             {
-                ctx.Out.WriteLine($"created case \"{summary.Name}\" ({summary.CaseId}) in {store.CaseDir} on {summary.Database}");
+                ctx.Out.WriteLine($"created case \"{summary.Name}\" ({summary.CaseId}) in {result.CaseDir} on {summary.Database}");
             }
 
             return ExitCodes.Ok;
@@ -44,11 +35,11 @@ internal static class CaseCommands
         info.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var summary = await store.SummaryAsync(ct);
-            var exhibits = await store.Evidence.ExhibitsAsync(ct);
+            var result = await new ShowCase(store).RunAsync(ct);
+            var (summary, exhibits) = (result.Summary, result.Exhibits);
             if (ctx.Json)
             {
-                ctx.WriteJson(new { caseDir = store.CaseDir, summary, exhibits });
+                ctx.WriteJson(result);
                 return ExitCodes.Ok;
             }
 
@@ -56,7 +47,7 @@ internal static class CaseCommands
             var grid = new Grid().AddColumn().AddColumn();
             void Row(string k, string v) => grid.AddRow(Markup.Escape(k), Markup.Escape(v));
             Row("case", $"{summary.Name} ({summary.CaseId})");
-            Row("folder", store.CaseDir);
+            Row("folder", result.CaseDir);
             Row("created", summary.CreatedUtc);
             Row("database", $"{summary.Database}, schema v{summary.SchemaVersion}");
             Row("exhibits", summary.Exhibits.ToString(CultureInfo.InvariantCulture));

@@ -2,22 +2,21 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Harrier.Cases;
-using Harrier.Chain;
-using Harrier.Chain.Attribution;
-using Harrier.Chain.Blocks;
 using Harrier.Chain.Clustering;
 using Harrier.Chain.Store;
 using Harrier.Chain.Tracing;
+using Harrier.Operations.Chain;
 
 namespace Harrier.Cli.Commands;
 
 /// <summary>
-/// <c>harrier chain import|cluster|trace|show|requests</c> and <c>harrier tags import</c>. The chain's data live as files
-/// under the case folder: <c>chain/</c> (columns, clusters, the last trace) and <c>tags/</c> (imported packs).
+/// <c>harrier chain import|cluster|trace|show|requests|stats</c> and <c>harrier tags import</c>: parse, call the
+/// operation (Harrier.Operations.Chain, which owns the case's chain workspace and the audit entries), render.
 /// </summary>
 internal static class ChainCommands
 {
-    internal static readonly JsonSerializerOptions TraceJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    /// <summary>How <c>trace.json</c> is read (kept for the eval command; see <see cref="ChainWorkspace.TraceJson"/>).</summary>
+    internal static JsonSerializerOptions TraceJson => ChainWorkspace.TraceJson;
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -38,23 +37,8 @@ internal static class ChainCommands
         return command;
     }
 
-    private static string ChainDir(CaseStore store) => Path.Combine(store.CaseDir, "chain");
-
-    private static string TagsDir(CaseStore store) => Path.Combine(store.CaseDir, "tags");
-
-    internal static string TracePath(CaseStore store) => Path.Combine(ChainDir(store), "trace.json");
-
-    private static ChainStore OpenChain(CaseStore store)
-    {
-        try
-        {
-            return ChainStore.Open(ChainDir(store));
-        }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-        {
-            throw new CliException(e.Message);
-        }
-    }
+    /// <summary>The case's last trace (kept for the eval command; see <see cref="ChainWorkspace.TraceFile"/>).</summary>
+    internal static string TracePath(CaseStore store) => CaseFolder.TraceFile(store.CaseDir);
 
     private static Command Import(GlobalOptions options, CliHost host)
     {
@@ -64,27 +48,9 @@ internal static class ChainCommands
         var import = new Command("import", "Import block files into the case's columnar chain store; run again with more blocks to extend it.") { dir, network, justification };
         import.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var source = Path.GetFullPath(parse.GetValue(dir)!);
-            var net = parse.GetValue(network) is { } name
-                ? ChainNetworks.FromName(name) ?? throw new CliException($"unknown network '{name}'")
-                : null;
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            ChainImportResult result;
-            try
-            {
-                result = await WorkProgress.RunAsync(ctx, "importing blocks", p => Task.Run(() =>
-                    ChainImporter.Import(ChainDir(store), source, new ChainImportOptions { Network = net },
-                        new Forward(p), ct), ct));
-            }
-            catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException or InvalidDataException)
-            {
-                throw new CliException(e.Message);
-            }
-
-            var m = result.Manifest;
-            await store.Audit.AppendAsync(ctx.Actor, "chain.import", string.Create(CultureInfo.InvariantCulture,
-                $"{source}: {result.FilesRead} files, {result.BlocksAdded} blocks added, {result.Errors.Count} errors, tip {m.Tip} ({m.Blocks} blocks)"),
-                parse.GetValue(justification), ct);
+            var request = new ImportChainRequest(parse.GetValue(dir)!, parse.GetValue(network), parse.GetValue(justification));
+            var result = await WorkProgress.RunAsync(ctx, "importing blocks", p => new ImportChain(store).RunAsync(request, ctx.Operation(p), ct));
             foreach (var e in result.Errors)
             {
                 ctx.Error($"harrier: {e}");
@@ -92,18 +58,11 @@ internal static class ChainCommands
 
             if (ctx.Json)
             {
-                ctx.WriteJson(new
-                {
-                    result.FilesRead, result.BlocksFound, result.BlocksAdded, result.AlreadyStored, result.StaleBlocks, result.UnlinkedBlocks,
-                    result.TransactionsAdded, result.InputsAdded, result.OutputsAdded,
-                    errors = result.Errors.Select(e => new { e.File, e.Offset, e.Message }),
-                    store = m,
-                    readSeconds = result.ReadTime.TotalSeconds,
-                    buildSeconds = result.BuildTime.TotalSeconds,
-                });
+                ctx.WriteJson(result);
             }
             else
             {
+                var m = result.Store;
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{result.FilesRead} files: {result.BlocksFound} blocks found, {result.BlocksAdded} added, {result.AlreadyStored} already stored, {result.StaleBlocks.Count} stale, {result.UnlinkedBlocks.Count} unlinked, {result.Errors.Count} errors"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -141,32 +100,13 @@ internal static class ChainCommands
         cluster.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var heuristics = (parse.GetValue(change) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
-            foreach (var h in heuristics)
-            {
-                if (!ChangeHeuristics.Names.Contains(h))
-                {
-                    throw new CliException($"unknown change heuristic '{h}' (known: {string.Join(", ", ChangeHeuristics.Names)})");
-                }
-            }
-
-            var excluded = new List<Hash32>();
-            foreach (var t in parse.GetValue(exclude) ?? [])
-            {
-                excluded.Add(Hash32.TryParse(t, out var h) ? h : throw new CliException($"not a txid: {t}"));
-            }
-
-            var payees = parse.GetValue(deposits) is { } file ? ReadDeposits(file).Select(d => d.Address).ToList() : [];
+            var request = new ClusterChainRequest(heuristics, parse.GetValue(exclude) ?? [], parse.GetValue(deposits), parse.GetValue(justification));
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            using var chain = OpenChain(store);
-            var set = ClusterSet.Build(chain, new ClusterOptions { ChangeHeuristics = heuristics, ExcludedTxs = excluded, KnownPayees = payees });
-            set.Save(chain.Directory);
-            var s = set.Stats;
-            await store.Audit.AppendAsync(ctx.Actor, "chain.cluster", string.Create(CultureInfo.InvariantCulture,
-                $"{s.Clusters} clusters over {s.Addresses} addresses, {s.Unions} unions; change [{string.Join(",", heuristics)}]; excluded {excluded.Count} txs; {payees.Count} known payees"),
-                parse.GetValue(justification), ct);
+            var result = await new ClusterChain(store).RunAsync(request, ctx.Operation(), ct);
+            var s = result.Stats;
             if (ctx.Json)
             {
-                ctx.WriteJson(new { stats = s, changeHeuristics = heuristics, excludedTxs = excluded.Select(h => h.ToString()), knownPayees = payees.Count });
+                ctx.WriteJson(result);
             }
             else
             {
@@ -181,18 +121,6 @@ internal static class ChainCommands
         return cluster;
     }
 
-    private static IReadOnlyList<DepositAddress> ReadDeposits(string file)
-    {
-        try
-        {
-            return DepositList.Read(file);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            throw new CliException($"cannot read deposits file {file}: {e.Message}");
-        }
-    }
-
     private static Command TagsImport(GlobalOptions options, CliHost host)
     {
         var path = new Argument<string>("PATH") { Description = "A TagPack or ActorPack YAML file, or a folder of them." };
@@ -201,45 +129,30 @@ internal static class ChainCommands
         var import = new Command("import", "Import GraphSense TagPacks and ActorPacks into the case (re-importing a file replaces its tags).") { path, isPrivate, justification };
         import.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var source = Path.GetFullPath(parse.GetValue(path)!);
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var library = TagLibrary.Load(TagsDir(store));
-            var errors = new List<string>();
-            IReadOnlyList<ImportedPack> packs;
-            try
-            {
-                packs = library.Import(source, !parse.GetValue(isPrivate), errors);
-            }
-            catch (FileNotFoundException e)
-            {
-                throw new CliException(e.Message);
-            }
-
-            library.Save(TagsDir(store));
-            await store.Audit.AppendAsync(ctx.Actor, "tags.import", string.Create(CultureInfo.InvariantCulture,
-                $"{source}: {packs.Count} packs ({packs.Where(p => p.Kind == "tags").Sum(p => p.Entries)} tags, {packs.Where(p => p.Kind == "actors").Sum(p => p.Entries)} actors), {(parse.GetValue(isPrivate) ? "private" : "public")}, {errors.Count} errors"),
-                parse.GetValue(justification), ct);
-            foreach (var e in errors)
+            var result = await new ImportTags(store).RunAsync(
+                new ImportTagsRequest(parse.GetValue(path)!, parse.GetValue(isPrivate), parse.GetValue(justification)), ctx.Operation(), ct);
+            foreach (var e in result.Errors)
             {
                 ctx.Error($"harrier: {e}");
             }
 
             if (ctx.Json)
             {
-                ctx.WriteJson(new { packs, errors, totalTags = library.Tags.Count, totalActors = library.Actors.Count });
+                ctx.WriteJson(result);
             }
             else
             {
-                foreach (var p in packs)
+                foreach (var p in result.Packs)
                 {
                     ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{p.Kind,-6} {p.Entries,6} {(p.IsPublic ? "public " : "private")} {p.Title} ({Path.GetFileName(p.File)}, sha256 {p.Sha256[..16]}…){(p.Skipped > 0 ? $", {p.Skipped} entries without address/id skipped" : "")}"));
                 }
 
-                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"case now holds {library.Tags.Count} tags and {library.Actors.Count} actors"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"case now holds {result.TotalTags} tags and {result.TotalActors} actors"));
             }
 
-            return errors.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
+            return result.Errors.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return import;
     }
@@ -262,37 +175,19 @@ internal static class ChainCommands
         };
         trace.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var list = ReadDeposits(parse.GetValue(deposits)!);
+            var request = new TraceChainRequest(parse.GetValue(deposits)!, parse.GetValue(maxHops), parse.GetValue(dust), !parse.GetValue(noChange),
+                parse.GetValue(justification));
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            using var chain = OpenChain(store);
-            ClusterSet clusters;
-            var rebuilt = false;
-            try
-            {
-                clusters = ClusterSet.Load(chain);
-            }
-            catch (Exception e) when (e is FileNotFoundException or InvalidDataException)
-            {
-                clusters = ClusterSet.Build(chain, new ClusterOptions { KnownPayees = list.Select(d => d.Address).ToList() });
-                clusters.Save(chain.Directory);
-                rebuilt = true;
-            }
-
-            var index = new AttributionIndex(chain, clusters, TagLibrary.Load(TagsDir(store)));
-            var options = new TraceOptions { MaxHops = parse.GetValue(maxHops), DustSats = parse.GetValue(dust), ChangeAttribution = !parse.GetValue(noChange) };
-            var report = new PaymentTracer(chain, clusters, index, options).Trace(list, ct);
-            File.WriteAllText(TracePath(store), JsonSerializer.Serialize(report, TraceJson));
-            var leads = report.Requests.Sum(r => r.Leads.Count);
-            await store.Audit.AppendAsync(ctx.Actor, "chain.trace", string.Create(CultureInfo.InvariantCulture,
-                $"{list.Count} deposit addresses, {report.Deposits.Sum(d => d.Payments.Count)} payments: {leads} exchange leads at {report.Requests.Count} exchanges"),
-                parse.GetValue(justification), ct);
+            var result = await new TraceChain(store).RunAsync(request, ctx.Operation(), ct);
+            var report = result.Report;
             if (ctx.Json)
             {
-                ctx.Out.WriteLine(JsonSerializer.Serialize(report, TraceJson));
+                // The trace report itself, exactly as written to chain/trace.json.
+                ctx.Out.WriteLine(JsonSerializer.Serialize(report, ChainWorkspace.TraceJson));
                 return ExitCodes.Ok;
             }
 
-            if (rebuilt)
+            if (result.ClustersComputed)
             {
                 ctx.Out.WriteLine("clusters computed (multi-input + known payee) and saved");
             }
@@ -341,29 +236,20 @@ internal static class ChainCommands
         requests.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            if (!File.Exists(TracePath(store)))
-            {
-                throw new CliException($"no trace in {ChainDir(store)} (run chain trace first)");
-            }
-
-            var report = JsonSerializer.Deserialize<TraceReport>(File.ReadAllText(TracePath(store)), TraceJson)
-                ?? throw new CliException($"{TracePath(store)} is empty");
-            var dir = Path.GetFullPath(parse.GetValue(outDir)!);
-            var files = RequestWriter.Write(report, dir, store.Manifest.Name);
-            await store.Audit.AppendAsync(ctx.Actor, "chain.requests", string.Create(CultureInfo.InvariantCulture,
-                $"{dir}: {report.Requests.Count} exchanges, {report.Requests.Sum(r => r.Leads.Count)} withdrawals"), parse.GetValue(justification), ct);
+            var result = await new WriteChainRequests(store).RunAsync(
+                new WriteChainRequestsRequest(parse.GetValue(outDir)!, parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {
-                ctx.WriteJson(new { directory = dir, files, exchanges = report.Requests.Select(r => new { r.Actor, r.Jurisdictions, withdrawals = r.Leads.Count }) });
+                ctx.WriteJson(result);
             }
             else
             {
-                foreach (var r in report.Requests)
+                foreach (var r in result.Exchanges)
                 {
-                    ctx.Out.WriteLine($"{r.Actor} ({string.Join("+", r.Jurisdictions.DefaultIfEmpty("jurisdiction unknown"))}): {r.Leads.Count} withdrawals → {RequestWriter.SafeName(r.Actor)}.json/.csv");
+                    ctx.Out.WriteLine($"{r.Actor} ({string.Join("+", r.Jurisdictions.DefaultIfEmpty("jurisdiction unknown"))}): {r.Withdrawals} withdrawals → {RequestWriter.SafeName(r.Actor)}.json/.csv");
                 }
 
-                ctx.Out.WriteLine($"written to {dir}");
+                ctx.Out.WriteLine($"written to {result.Directory}");
             }
 
             return ExitCodes.Ok;
@@ -377,23 +263,20 @@ internal static class ChainCommands
         stats.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            using var chain = OpenChain(store);
-            var scan = ChainScan.Run(chain);
-            var again = ChainScan.Run(chain);
-            var clusters = ClusterSet.Build(chain);
+            var result = new ChainStats(store).Run();
             if (ctx.Json)
             {
-                ctx.WriteJson(new { store = chain.Manifest, firstPass = scan, secondPass = again, secondPassVisitsPerSecond = again.VisitsPerSecond, clustering = clusters.Stats });
+                ctx.WriteJson(result);
             }
             else
             {
-                var m = chain.Manifest;
+                var (m, scan, again, clusters) = (result.Store, result.FirstPass, result.SecondPass, result.Clustering);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{m.Network}: {m.Blocks} blocks, {m.Transactions} txs, {m.Inputs} inputs, {m.Outputs} outputs, {m.Addresses} addresses; tip {m.Tip}"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"full pass: {again.Inputs + again.Outputs} visits in {again.Seconds * 1000:F1} ms ({again.VisitsPerSecond / 1e6:F0} M/s, one thread; first pass {scan.Seconds * 1000:F1} ms); fees {ChainStore.Btc(again.FeeSats)} BTC, unspent {ChainStore.Btc(again.UnspentSats)} BTC"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"clustering: {clusters.Stats.Clusters} clusters, {clusters.Stats.Unions} unions, {clusters.Stats.CoinJoinsSkipped} CoinJoins skipped, {clusters.Stats.Seconds * 1000:F1} ms"));
+                    $"clustering: {clusters.Clusters} clusters, {clusters.Unions} unions, {clusters.CoinJoinsSkipped} CoinJoins skipped, {clusters.Seconds * 1000:F1} ms"));
             }
 
             return ExitCodes.Ok;
@@ -411,172 +294,19 @@ internal static class ChainCommands
         };
         show.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var id = parse.GetValue(what)!.Trim();
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            using var chain = OpenChain(store);
-            var clusters = ClusterSet.Exists(chain.Directory) ? TryLoad(chain) : null;
-            clusters ??= ClusterSet.Build(chain);
-            var index = new AttributionIndex(chain, clusters, TagLibrary.Load(TagsDir(store)));
-            object view;
-            string kind;
-            if (Hash32.TryParse(id, out var hash) && chain.TryFindTx(hash, out var tx))
-            {
-                (kind, view) = ("tx", TxView(chain, clusters, index, tx));
-            }
-            else if (Hash32.TryParse(id, out hash) && chain.TryFindBlock(hash, out var block))
-            {
-                (kind, view) = ("block", BlockView(chain, block));
-            }
-            else if (chain.TryFindAddress(id, out var address))
-            {
-                (kind, view) = ("address", AddressView(chain, clusters, index, address));
-            }
-            else
-            {
-                throw new CliException($"{id} is not an address, txid or block hash in this chain");
-            }
-
-            await store.Audit.AppendAsync(ctx.Actor, "chain.show", $"{kind} {id}", parse.GetValue(justification), ct);
+            var result = await new ShowChain(store).RunAsync(new ShowChainRequest(parse.GetValue(what)!, parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {
-                ctx.WriteJson(view);
+                ctx.WriteJson(result.View);
             }
             else
             {
-                ctx.Out.WriteLine(JsonSerializer.Serialize(view, TraceJson));
+                ctx.Out.WriteLine(JsonSerializer.Serialize(result.View, ChainWorkspace.TraceJson));
             }
 
             return ExitCodes.Ok;
         });
         return show;
-    }
-
-    private static ClusterSet? TryLoad(ChainStore chain)
-    {
-        try
-        {
-            return ClusterSet.Load(chain);
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
-    }
-
-    private static object TagView(Tag t, AttributionIndex index) => new
-    {
-        t.Actor, t.Label, t.Category, t.Confidence, t.Source, t.Pack, t.IsClusterDefiner, t.IsPublic,
-        jurisdictions = index.ActorOf(t)?.Jurisdictions ?? [],
-        legalName = index.ActorOf(t)?.LegalName,
-    };
-
-    private static object AddressView(ChainStore chain, ClusterSet clusters, AttributionIndex index, int address)
-    {
-        var outs = chain.AddrOuts[chain.AddrOutStart[address]..chain.AddrOutStart[address + 1]].ToArray();
-        long received = 0, unspent = 0;
-        foreach (var o in outs)
-        {
-            received += chain.OutValue[o];
-            if (chain.OutSpentBy[o] < 0)
-            {
-                unspent += chain.OutValue[o];
-            }
-        }
-
-        var cluster = clusters.ClusterOf[address];
-        return new
-        {
-            kind = "address",
-            address = chain.AddressText(address),
-            type = chain.KindOf(address).ToString(),
-            receivedSats = received,
-            balanceSats = unspent,
-            outputs = outs.Select(o => new
-            {
-                txid = chain.TxHash[chain.OutTx[o]].ToString(),
-                vout = chain.VoutOf(o),
-                valueSats = chain.OutValue[o],
-                timeUtc = chain.TimeOfTx(chain.OutTx[o]),
-                spentIn = chain.OutSpentBy[o] >= 0 ? chain.TxHash[chain.InTx[chain.OutSpentBy[o]]].ToString() : null,
-            }),
-            cluster = new
-            {
-                id = cluster,
-                size = clusters.Members(cluster).Length,
-                evidence = clusters.Explain(address).Take(100).Select(u => new
-                {
-                    a = chain.AddressText(u.AddressA),
-                    b = chain.AddressText(u.AddressB),
-                    txid = chain.TxHash[u.Tx].ToString(),
-                    rule = u.Rule.ToString(),
-                }),
-            },
-            tags = index.TagsFor(address).Select(t => TagView(t, index)),
-        };
-    }
-
-    private static object TxView(ChainStore chain, ClusterSet clusters, AttributionIndex index, int tx)
-    {
-        var inputs = new List<object>();
-        for (var i = chain.TxInStart[tx]; i < chain.TxInStart[tx + 1]; i++)
-        {
-            var o = chain.InSpent[i];
-            inputs.Add(o < 0
-                ? new { txid = (string?)null, vout = -1, address = (string?)null, valueSats = (long?)null }
-                : new
-                {
-                    txid = (string?)chain.TxHash[chain.OutTx[o]].ToString(),
-                    vout = chain.VoutOf(o),
-                    address = chain.OutAddress[o] >= 0 ? chain.AddressText(chain.OutAddress[o]) : null,
-                    valueSats = (long?)chain.OutValue[o],
-                });
-        }
-
-        var outputs = new List<object>();
-        for (var o = chain.TxOutStart[tx]; o < chain.TxOutStart[tx + 1]; o++)
-        {
-            var a = chain.OutAddress[o];
-            outputs.Add(new
-            {
-                vout = chain.VoutOf(o),
-                address = a >= 0 ? chain.AddressText(a) : null,
-                valueSats = chain.OutValue[o],
-                spentIn = chain.OutSpentBy[o] >= 0 ? chain.TxHash[chain.InTx[chain.OutSpentBy[o]]].ToString() : null,
-                tags = a >= 0 ? index.TagsFor(a).Select(t => TagView(t, index)) : [],
-            });
-        }
-
-        var change = ChangeHeuristics.Names.ToDictionary(n => n, n => ChangeHeuristics.Candidates(n, chain, tx).Select(chain.VoutOf).ToArray());
-        return new
-        {
-            kind = "tx",
-            txid = chain.TxHash[tx].ToString(),
-            block = chain.BlockHash[chain.TxBlock[tx]].ToString(),
-            height = chain.HeightOf(chain.TxBlock[tx]),
-            timeUtc = chain.TimeOfTx(tx),
-            coinbase = chain.IsCoinbase(tx),
-            feeSats = chain.Fee(tx),
-            coinJoin = clusters.CoinJoinOf(tx).ToString(),
-            inputs,
-            outputs,
-            changeCandidates = change,
-        };
-    }
-
-    private static object BlockView(ChainStore chain, int block) => new
-    {
-        kind = "block",
-        hash = chain.BlockHash[block].ToString(),
-        height = chain.HeightOf(block),
-        previous = block > 0 ? chain.BlockHash[block - 1].ToString() : chain.Manifest.FirstPrev,
-        timeUtc = DateTimeOffset.FromUnixTimeSeconds(chain.BlockTime[block]),
-        transactions = chain.BlockTxStart[block + 1] - chain.BlockTxStart[block],
-        txids = Enumerable.Range(chain.BlockTxStart[block], chain.BlockTxStart[block + 1] - chain.BlockTxStart[block]).Select(t => chain.TxHash[t].ToString()),
-    };
-
-    /// <summary>Adapts the engine's progress tuples to the CLI's report type.</summary>
-    private sealed class Forward(IProgress<WorkReport> inner) : IProgress<(string Stage, long Done, long Total)>
-    {
-        public void Report((string Stage, long Done, long Total) value) => inner.Report(new WorkReport(value.Stage, value.Done, value.Total));
     }
 }

@@ -5,8 +5,13 @@ using System.Text.Json;
 using Harrier.Cases;
 using Harrier.Cases.Triage;
 using Harrier.Matching.Banks;
+using Harrier.Operations.Audit;
+using Harrier.Operations.Banks;
+using Harrier.Operations.Cases;
+using Harrier.Operations.Chain;
+using Harrier.Operations.Evidence;
+using Harrier.Operations.Triage;
 using Harrier.Scenario;
-using Microsoft.Data.Sqlite;
 
 namespace Harrier.Cli.Commands;
 
@@ -99,22 +104,22 @@ internal static class DemoCommand
             Lap("scenario");
             var caseDir = Path.Combine(dir, "case");
             CaseStore store;
-            EvidenceAddResult added;
+            AddEvidenceResult added;
             var banks = new List<BankInfo>();
             MediaIngestResult ingested;
             TriageSummary triage;
             try
             {
                 Begin("evidence", $"creating the case in {caseDir} and registering the platform's media (MD5, SHA-1, SHA-256)");
-                store = await CaseStore.CreateAsync(caseDir, "Harrier demo", ctx.Db, ctx.Actor, ctx.Time, ct);
-                added = await WorkProgress.RunAsync(ctx, "registering evidence", p =>
-                    store.Evidence.AddAsync(Path.Combine(scenarioDir, "media"), Exhibit, "seized platform media (synthetic)", ctx.Actor, "demo run", null, ct));
+                await InitCase.RunAsync(new InitCaseRequest(caseDir, "Harrier demo", ctx.Db), ctx.Operation(), ct);
+                store = await CaseStore.OpenAsync(caseDir, ctx.Db, ctx.Time, ct);
+                added = await WorkProgress.RunAsync(ctx, "registering evidence", p => new AddEvidence(store).RunAsync(
+                    new AddEvidenceRequest(Path.Combine(scenarioDir, "media"), Exhibit, "seized platform media (synthetic)", "demo run"), ctx.Operation(), ct));
                 Lap("evidence");
                 Begin("banks", "importing the known-content hash sets as banks");
-                var bankStore = new BankStore(store);
                 foreach (var file in Directory.GetFiles(Path.Combine(scenarioDir, "hashsets")).Order(StringComparer.Ordinal))
                 {
-                    banks.Add(await bankStore.ImportAsync(file, Path.GetFileName(file), BankFormat.Auto, ctx.Actor, "demo run", ct));
+                    banks.Add(await new ImportBank(store).RunAsync(new ImportBankRequest(file, Path.GetFileName(file), BankFormat.Auto, "demo run"), ctx.Operation(), ct));
                 }
 
                 Lap("banks");
@@ -122,7 +127,7 @@ internal static class DemoCommand
                 ingested = await IngestCommands.RunAsync(ctx, store, Exhibit, "demo run", ct);
                 Lap("ingest");
                 Begin("triage", "known against unknown, renditions, scenes, the first-seen queue");
-                triage = await new TriageStore(store).RunAsync(ctx.Actor, "demo run", null, ct);
+                triage = await new RunTriage(store).RunAsync(new RunTriageRequest("demo run"), ctx.Operation(), ct);
                 Lap("triage");
             }
             catch (CaseStoreException e)
@@ -131,11 +136,11 @@ internal static class DemoCommand
             }
 
             Begin("report", "writing the triage report");
-            var report = await TriageCommands.WriteReportAsync(ctx, store, "demo run", ct);
+            var report = (await new WriteTriageReport(store).RunAsync(new WriteTriageReportRequest("demo run"), ctx.Operation(), ct)).Report;
             Lap("report");
             var requestsDir = Path.Combine(dir, "requests");
             Begin("chain", "blk files → clusters → tag packs → traces → one data request per exchange");
-            await RunChainAsync(ctx, scenarioDir, caseDir, requestsDir, ct);
+            await RunChainAsync(ctx, store, scenarioDir, requestsDir, ct);
             Lap("chain");
             Begin("eval", "scoring the case against the scenario's truth");
             var evaluation = await EvalCommands.EvaluateAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
@@ -144,7 +149,7 @@ internal static class DemoCommand
             var evalJson = EvalCommands.ToJson(evaluation, chainScore);
             var evalPath = Path.Combine(dir, "eval.json");
             await File.WriteAllTextAsync(evalPath, JsonSerializer.Serialize(evalJson, Indented), ct);
-            var audit = await store.Audit.VerifyAsync(ct);
+            var audit = await new VerifyAudit(store).RunAsync(ct);
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var ok = audit.Ok && added.Unreadable.Count == 0 && ingested.Unreadable.Count == 0;
             if (ctx.Json)
@@ -196,45 +201,29 @@ internal static class DemoCommand
 
     /// <summary>
     /// The money half, as an analyst runs it: the platform's deposit addresses, then chain import → cluster (with the
-    /// deposits as known payees) → tag packs → trace → data requests. The same commands, in process, so every step is
-    /// audited exactly as when typed.
+    /// deposits as known payees) → tag packs → trace → data requests. The same operations the chain commands call, so
+    /// every step is audited exactly as when typed.
     /// </summary>
-    private static async Task RunChainAsync(CommandContext ctx, string scenarioDir, string caseDir, string requestsDir, CancellationToken ct)
+    private static async Task RunChainAsync(CommandContext ctx, CaseStore store, string scenarioDir, string requestsDir, CancellationToken ct)
     {
-        var deposits = Path.Combine(caseDir, "deposits.csv");
-        var cs = new SqliteConnectionStringBuilder { DataSource = Path.Combine(scenarioDir, "platform", "platform.sqlite"), Mode = SqliteOpenMode.ReadOnly, Pooling = false };
-        await using (var db = new SqliteConnection(cs.ToString()))
+        var deposits = Path.Combine(store.CaseDir, "deposits.csv");
+        await PlatformDeposits.WriteAsync(Path.Combine(scenarioDir, "platform", "platform.sqlite"), deposits, ct);
+        var op = ctx.Operation();
+        var imported = await new ImportChain(store).RunAsync(new ImportChainRequest(Path.Combine(scenarioDir, "chain")), op, ct);
+        if (imported.Errors.Count > 0)
         {
-            await db.OpenAsync(ct);
-            await using var cmd = db.CreateCommand();
-            cmd.CommandText = "SELECT deposit_address, id FROM users ORDER BY id";
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await using var w = new StreamWriter(deposits);
-            while (await reader.ReadAsync(ct))
-            {
-                await w.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{reader.GetString(0)},{reader.GetInt64(1)}"));
-            }
+            throw new CliException($"demo: chain import found {imported.Errors.Count} errors: {imported.Errors[0]}");
         }
 
-        string[] common = ["--case", caseDir, "--actor", ctx.Actor, "--progress", "none", .. ctx.Db is null ? Array.Empty<string>() : ["--db", ctx.Db]];
-        string[][] steps =
-        [
-            ["chain", "import", Path.Combine(scenarioDir, "chain")],
-            ["chain", "cluster", "--deposits", deposits],
-            ["tags", "import", Path.Combine(scenarioDir, "tags")],
-            ["chain", "trace", "--deposits", deposits, "--json"],
-            ["chain", "requests", "--out", requestsDir],
-        ];
-        foreach (var step in steps)
+        await new ClusterChain(store).RunAsync(new ClusterChainRequest(Deposits: deposits), op, ct);
+        var tags = await new ImportTags(store).RunAsync(new ImportTagsRequest(Path.Combine(scenarioDir, "tags")), op, ct);
+        if (tags.Errors.Count > 0)
         {
-            using var stdout = new StringWriter();
-            using var stderr = new StringWriter();
-            var code = await HarrierApp.RunAsync([.. step, .. common], new CliHost(stdout, stderr, ctx.Time) { Interactive = false }, ct);
-            if (code != ExitCodes.Ok)
-            {
-                throw new CliException($"demo: 'harrier {string.Join(' ', step.Take(2))}' failed (exit {code}): {stderr.ToString().Trim()}");
-            }
+            throw new CliException($"demo: tags import found {tags.Errors.Count} errors: {tags.Errors[0]}");
         }
+
+        await new TraceChain(store).RunAsync(new TraceChainRequest(deposits), op, ct);
+        await new WriteChainRequests(store).RunAsync(new WriteChainRequestsRequest(requestsDir), op, ct);
     }
 
     /// <summary>

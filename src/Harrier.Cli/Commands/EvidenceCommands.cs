@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Harrier.Cases;
+using Harrier.Operations.Evidence;
 
 namespace Harrier.Cli.Commands;
 
@@ -36,36 +37,16 @@ internal static class EvidenceCommands
         add.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            EvidenceAddResult result;
-            try
-            {
-                result = await WorkProgress.RunAsync(ctx, "hashing evidence", p =>
-                    store.Evidence.AddAsync(parse.GetValue(path)!, parse.GetValue(exhibit)!, parse.GetValue(description), ctx.Actor,
-                        parse.GetValue(justification), new Forward(p), ct));
-            }
-            catch (CaseStoreException e)
-            {
-                throw new CliException(e.Message);
-            }
-
+            var request = new AddEvidenceRequest(parse.GetValue(path)!, parse.GetValue(exhibit)!, parse.GetValue(description), parse.GetValue(justification));
+            var result = await WorkProgress.RunAsync(ctx, "hashing evidence", p => new AddEvidence(store).RunAsync(request, ctx.Operation(p), ct));
             if (ctx.Json)
             {
-                ctx.WriteJson(new
-                {
-                    result.ExhibitId,
-                    result.Found,
-                    result.AlreadyRecorded,
-                    result.Registered,
-                    result.BytesHashed,
-                    elapsedSeconds = result.Elapsed.TotalSeconds,
-                    result.Unreadable,
-                    result.Skipped,
-                });
+                ctx.WriteJson(result);
             }
             else
             {
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"exhibit {result.ExhibitId}: {result.Found} found, {result.Registered} newly recorded, {result.AlreadyRecorded} already recorded, {result.BytesHashed:N0} bytes hashed in {result.Elapsed.TotalSeconds:F1} s"));
+                    $"exhibit {result.ExhibitId}: {result.Found} found, {result.Registered} newly recorded, {result.AlreadyRecorded} already recorded, {result.BytesHashed:N0} bytes hashed in {result.ElapsedSeconds:F1} s"));
                 foreach (var p in result.Unreadable)
                 {
                     ctx.Out.WriteLine($"  unreadable: {p.RelPath}: {p.Reason}");
@@ -93,20 +74,11 @@ internal static class EvidenceCommands
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            EvidenceVerifyResult result;
-            try
-            {
-                result = await WorkProgress.RunAsync(ctx, "verifying evidence", p =>
-                    store.Evidence.VerifyAsync(parse.GetValue(exhibit), ctx.Actor, parse.GetValue(justification), new Forward(p), ct));
-            }
-            catch (CaseStoreException e)
-            {
-                throw new CliException(e.Message);
-            }
-
+            var request = new VerifyEvidenceRequest(parse.GetValue(exhibit), parse.GetValue(justification));
+            var result = await WorkProgress.RunAsync(ctx, "verifying evidence", p => new VerifyEvidence(store).RunAsync(request, ctx.Operation(p), ct));
             if (ctx.Json)
             {
-                ctx.WriteJson(new { result.Intact, result.Checked, result.Unchanged, result.Changed, result.Missing, result.Added, result.Unreadable });
+                ctx.WriteJson(result);
             }
             else
             {
@@ -134,13 +106,11 @@ internal static class EvidenceCommands
         list.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var files = await store.Evidence.ListAsync(parse.GetValue(exhibit), ct);
-            await store.Audit.AppendAsync(ctx.Actor, "evidence.list",
-                string.Create(CultureInfo.InvariantCulture, $"{parse.GetValue(exhibit) ?? "all exhibits"}: {files.Count} rows"),
-                parse.GetValue(justification), ct);
+            var files = (await new ListEvidence(store).RunAsync(new ListEvidenceRequest(parse.GetValue(exhibit), parse.GetValue(justification)),
+                ctx.Operation(), ct)).Files;
             if (ctx.Json)
             {
-                ctx.WriteJson(files);
+                ctx.WriteJson(files); // the files as a JSON array, as before
                 return ExitCodes.Ok;
             }
 
@@ -154,11 +124,5 @@ internal static class EvidenceCommands
             return ExitCodes.Ok;
         });
         return list;
-    }
-
-    /// <summary>Adapts the engine's progress type to the CLI's.</summary>
-    private sealed class Forward(IProgress<WorkReport> inner) : IProgress<EvidenceProgress>
-    {
-        public void Report(EvidenceProgress value) => inner.Report(new WorkReport(value.Stage, value.Done, value.Total, value.Bytes));
     }
 }

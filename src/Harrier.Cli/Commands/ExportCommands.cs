@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Harrier.Cases;
-using Harrier.Cases.Triage;
+using Harrier.Operations.Triage;
 
 namespace Harrier.Cli.Commands;
 
@@ -20,28 +19,11 @@ internal static class ExportCommands
         vics.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var rows = await new TriageStore(store).LoadAsync(ct);
-            if (rows.Count == 0)
-            {
-                throw new CliException("no triage results in this case; run 'harrier triage' first");
-            }
-
-            var files = new Dictionary<long, EvidenceFile>();
-            foreach (var exhibit in await store.Evidence.ExhibitsAsync(ct))
-            {
-                foreach (var f in await store.Evidence.ListAsync(exhibit.ExhibitId, ct))
-                {
-                    files[f.Id] = f;
-                }
-            }
-
-            var path = Path.GetFullPath(parse.GetValue(outFile)!);
-            var count = VicsExport.Write(path, rows, files);
-            await store.Audit.AppendAsync(ctx.Actor, "export.vics", string.Create(CultureInfo.InvariantCulture, $"{count} media records to {path}"),
-                parse.GetValue(justification), ct);
+            var result = await new ExportVics(store).RunAsync(new ExportVicsRequest(parse.GetValue(outFile)!, parse.GetValue(justification)), ctx.Operation(), ct);
+            var (path, count) = (result.Path, result.Media);
             if (ctx.Json)
             {
-                ctx.WriteJson(new { path, media = count });
+                ctx.WriteJson(result);
             }
             else
             {

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Harrier.Cases;
 using Harrier.Cases.Triage;
+using Harrier.Operations.Triage;
 
 namespace Harrier.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class TriageCommands
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var summary = await new TriageStore(store).RunAsync(ctx.Actor, parse.GetValue(justification), null, ct);
+            var summary = await new RunTriage(store).RunAsync(new RunTriageRequest(parse.GetValue(justification)), ctx.Operation(), ct);
             Print(ctx, summary);
             return ExitCodes.Ok;
         });
@@ -38,60 +38,20 @@ internal static class TriageCommands
         triage.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var path = await WriteReportAsync(ctx, store, parse.GetValue(justification), ct);
+            var result = await new WriteTriageReport(store).RunAsync(new WriteTriageReportRequest(parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {
-                var rows = await new TriageStore(store).LoadAsync(ct);
-                ctx.WriteJson(new
-                {
-                    report = path,
-                    files = rows.Select(r => new
-                    {
-                        evidenceId = r.EvidenceId,
-                        r.ExhibitId,
-                        r.RelPath,
-                        r.Kind,
-                        r.Status,
-                        r.Method,
-                        r.Bank,
-                        scheme = r.Category?.Scheme,
-                        category = r.Category?.Code,
-                        r.Distance,
-                        r.Conflicts,
-                        r.RenditionGroup,
-                        r.SceneGroup,
-                        r.Representative,
-                        r.QueueRank,
-                        r.Reasons,
-                        r.Metadata,
-                        r.Derived,
-                    }),
-                });
+                ctx.WriteJson(result);
             }
             else
             {
-                ctx.Out.WriteLine("report: " + path);
+                ctx.Out.WriteLine("report: " + result.Report);
             }
 
             return ExitCodes.Ok;
         });
         command.Add(triage);
         return command;
-    }
-
-    internal static async Task<string> WriteReportAsync(CommandContext ctx, CaseStore store, string? justification, CancellationToken ct)
-    {
-        var rows = await new TriageStore(store).LoadAsync(ct);
-        if (rows.Count == 0)
-        {
-            throw new CliException("no triage results in this case; run 'harrier triage' first");
-        }
-
-        var path = Path.Combine(store.CaseDir, TriageReport.FileName);
-        TriageReport.Write(path, store.Manifest.Name, ctx.Time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture), rows);
-        await store.Audit.AppendAsync(ctx.Actor, "report.triage",
-            string.Create(CultureInfo.InvariantCulture, $"{TriageReport.FileName}: {rows.Count} files"), justification, ct);
-        return path;
     }
 
     internal static void Print(CommandContext ctx, TriageSummary summary)

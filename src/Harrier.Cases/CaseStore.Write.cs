@@ -1,0 +1,53 @@
+using System.Data.Common;
+
+namespace Harrier.Cases;
+
+/// <summary>The case's one write scope.</summary>
+public sealed partial class CaseStore
+{
+    /// <summary>
+    /// The one way to change a case: opens a write transaction (holding the case-wide write lock), runs
+    /// <paramref name="change"/>, appends the audit entry described by <paramref name="intent"/> and
+    /// <paramref name="target"/> (computed from the change's outcome) in the same transaction, commits, and then
+    /// advances <c>audit.head</c>. If the change throws, nothing of it and no audit entry is committed. A crash between
+    /// the commit and the head write leaves one entry after the anchored head, which <see cref="AuditLog.VerifyAsync"/>
+    /// reports as unanchored, never as tampering.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(AuditIntent intent, Func<CaseWrite, CancellationToken, Task<T>> change, Func<T, string> target,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        return (await WriteOnAsync(connection, intent, change, target, cancellationToken)).Result;
+    }
+
+    /// <summary>
+    /// Appends one audit entry with no change of case rows: for reads that reveal case data (a listing, a chain view),
+    /// and for changes to files of the case folder (<c>chain/</c>, <c>tags/</c>, reports) made just before, which a
+    /// database transaction cannot cover. Same transaction and head rules as <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public async Task<AuditEntry> RecordAsync(AuditIntent intent, string target, CancellationToken cancellationToken)
+    {
+        await using var connection = await Database.OpenAsync(cancellationToken);
+        return (await WriteOnAsync(connection, intent, static (_, _) => Task.FromResult(0), _ => target, cancellationToken)).Entry;
+    }
+
+    /// <summary>The scope on a connection the caller keeps open (evidence registration writes its batches on the same one).</summary>
+    internal async Task<(T Result, AuditEntry Entry)> WriteOnAsync<T>(DbConnection connection, AuditIntent intent,
+        Func<CaseWrite, CancellationToken, Task<T>> change, Func<T, string> target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(target);
+        T result;
+        AuditEntry entry;
+        await using (var tx = await Database.BeginWriteAsync(connection, cancellationToken))
+        {
+            result = await change(new CaseWrite(this, connection, tx, Timestamps.Format(Time.GetUtcNow())), cancellationToken);
+            entry = await Audit.AppendAsync(connection, tx, intent.Actor, intent.Action, target(result), intent.Justification, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        Audit.WriteHead(entry);
+        return (result, entry);
+    }
+}

@@ -1,0 +1,23 @@
+using Harrier.Cases;
+using Harrier.Cases.Triage;
+using Harrier.Matching.Triage;
+
+namespace Harrier.Operations.Triage;
+
+/// <summary>
+/// Matches every registered file against the banks, groups renditions and scenes, ranks the first-seen queue, and
+/// replaces the stored results; audited as <c>triage.run</c> in the same transaction as the results.
+/// </summary>
+public sealed class RunTriage(CaseStore store)
+{
+    /// <summary>Triages the case.</summary>
+    public Task<TriageSummary> RunAsync(RunTriageRequest request, OperationContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
+        return new TriageStore(store).RunAsync(context.Actor, request.Justification, request.Options, cancellationToken);
+    }
+}
+
+/// <summary>Why triage is run, and the engine's options (null: the defaults).</summary>
+public sealed record RunTriageRequest(string? Justification = null, TriageOptions? Options = null);
