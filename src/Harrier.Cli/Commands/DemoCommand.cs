@@ -101,7 +101,7 @@ internal static class DemoCommand
             CaseStore store;
             EvidenceAddResult added;
             var banks = new List<BankInfo>();
-            MediaIngestResult ingested;
+            Harrier.Operations.Ingest.IngestMediaResult ingested;
             TriageSummary triage;
             try
             {
