@@ -18,7 +18,7 @@ public sealed class IngestFile
     private readonly MediaFeatureExtractor _extractor;
 
     /// <summary>The job over <paramref name="store"/>, making derived pictures as <paramref name="thumbnails"/> says (null: none).</summary>
-    public IngestFile(CaseStore store, ThumbnailOptions? thumbnails)
+    internal IngestFile(CaseStore store, ThumbnailOptions? thumbnails)
     {
         ArgumentNullException.ThrowIfNull(store);
         thumbnails?.Validate();
