@@ -126,6 +126,21 @@ public sealed class MediaFactsStore
         return map;
     }
 
+    /// <summary>The facts of one evidence file; null when it is not ingested.</summary>
+    public async Task<MediaFacts?> LoadAsync(long evidenceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, $"SELECT {string.Join(", ", Columns)} FROM media_facts WHERE evidence_id = @i", ("@i", evidenceId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var row = ReadRow(reader, 0);
+        return new MediaFacts(evidenceId, MediaFactsFormat.Read(row)) { Derived = row.Derived };
+    }
+
     /// <summary>The stored rows as the database holds them, keyed by evidence id.</summary>
     public async Task<IReadOnlyDictionary<long, MediaFactsRow>> LoadRowsAsync(CancellationToken cancellationToken)
     {

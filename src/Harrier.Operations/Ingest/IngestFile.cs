@@ -42,8 +42,7 @@ public sealed class IngestFile
         var file = (await store.Evidence.ListAsync(request.ExhibitId, cancellationToken)).FirstOrDefault(f => f.Id == request.EvidenceId && f.Status == EvidenceStatus.Ok)
             ?? throw new CaseStoreException($"no readable evidence file {request.EvidenceId} in exhibit {request.ExhibitId}");
         var job = new IngestFile(store, request.Thumbnails);
-        var stored = await job._facts.LoadAsync(cancellationToken);
-        if (stored.TryGetValue(file.Id, out var before))
+        if (await job._facts.LoadAsync(file.Id, cancellationToken) is { } before)
         {
             return new IngestFileResult(file.Id, file.RelPath, before.Kind, false) { Error = before.Error, Derived = before.Derived, Notes = before.Notes };
         }
