@@ -7,7 +7,7 @@ namespace Harrier.Cases;
 /// single writer that commits them in batches. Evidence registration and media ingest both work this way, so a row
 /// exists only once its item is fully processed and an interrupted run resumes where the committed batches end.
 /// </summary>
-internal static class ParallelPipeline
+public static class ParallelPipeline
 {
     /// <summary>Runs <paramref name="produce"/> over <paramref name="items"/> and returns what <paramref name="write"/> returns.</summary>
     public static async Task<int> RunAsync<TItem, TRow>(

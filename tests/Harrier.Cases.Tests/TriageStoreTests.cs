@@ -2,6 +2,9 @@ using System.Security.Cryptography;
 using Harrier.Cases.Triage;
 using Harrier.Matching.Banks;
 using Harrier.Matching.Triage;
+using Harrier.Media.Features;
+using Harrier.Operations;
+using Harrier.Operations.Ingest;
 
 namespace Harrier.Cases.Tests;
 
@@ -45,12 +48,14 @@ public sealed class TriageStoreTests
         var entries = await banks.LoadEntriesAsync(CancellationToken.None);
         Assert.Contains("\"Custom\":true", entries[0].Entry.Raw, StringComparison.Ordinal); // the VICS record verbatim
 
-        var ingest = new MediaIngest(store);
-        var first = await ingest.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        // Ingest is an operation now (Harrier.Operations); this store test only needs its rows.
+        Task<IngestMediaResult> Ingest() =>
+            IngestMedia.RunAsync(store, new OperationContext("tester", store.Time), new IngestMediaRequest("EX-1"), CancellationToken.None);
+        var first = await Ingest();
         Assert.Equal(4, first.Ingested);
         Assert.Equal(1, first.Kinds[MediaKinds.Unreadable]); // JPEG magic, no image
         Assert.Contains(first.Unreadable, p => p.RelPath == "b/broken.jpg" && p.Reason.StartsWith("image does not decode", StringComparison.Ordinal));
-        var again = await ingest.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var again = await Ingest();
         Assert.Equal(0, again.Ingested);
         Assert.Equal(4, again.AlreadyIngested);
 

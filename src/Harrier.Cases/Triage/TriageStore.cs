@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Harrier.Matching.Banks;
 using Harrier.Matching.Triage;
+using Harrier.Media.Features;
 
 namespace Harrier.Cases.Triage;
 
@@ -26,7 +27,7 @@ public sealed class TriageStore
             files.AddRange((await _store.Evidence.ListAsync(exhibit.ExhibitId, cancellationToken)).Where(f => f.Status == EvidenceStatus.Ok));
         }
 
-        var facts = await new MediaIngest(_store).LoadAsync(cancellationToken);
+        var facts = await new MediaFactsStore(_store).LoadAsync(cancellationToken);
         var bank = await new BankStore(_store).LoadEntriesAsync(cancellationToken);
         var inputs = files.Select(f =>
         {
@@ -81,7 +82,7 @@ public sealed class TriageStore
         await using var cmd = CaseDatabase.Command(connection, null, $"""
             SELECT f.id, f.exhibit_id, f.rel_path, f.size, t.status, t.method, t.bank_name, t.scheme, t.code, t.distance, t.conflicts,
                    t.rendition_group, t.scene_group, t.representative, t.queue_rank, t.reasons, m.kind, m.width, m.height, m.duration_s, m.codec,
-                   {string.Join(", ", MediaIngest.MetadataColumns.Split(", ").Select(c => "m." + c))}
+                   {MediaFactsStore.MetadataSelectList("m")}
             FROM triage_results t JOIN evidence_files f ON f.id = t.evidence_id LEFT JOIN media_facts m ON m.evidence_id = t.evidence_id
             ORDER BY f.exhibit_id, f.rel_path
             """);
@@ -95,8 +96,8 @@ public sealed class TriageStore
                 Str(reader, 15)?.Split('\n') ?? [], Str(reader, 16) ?? MediaKinds.Other, (int?)Long(reader, 17), (int?)Long(reader, 18),
                 reader.IsDBNull(19) ? null : Convert.ToDouble(reader.GetValue(19), CultureInfo.InvariantCulture), Str(reader, 20))
             {
-                Metadata = MediaIngest.ReadMetadata(reader, 21),
-                Derived = MediaIngest.ReadDerived(reader, 21),
+                Metadata = MediaFactsStore.ReadMetadata(reader, 21),
+                Derived = MediaFactsStore.ReadDerived(reader, 21),
             });
         }
 

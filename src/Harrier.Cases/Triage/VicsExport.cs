@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Harrier.Matching.Banks;
+using Harrier.Media.Features;
 
 namespace Harrier.Cases.Triage;
 

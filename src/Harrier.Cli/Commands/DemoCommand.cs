@@ -106,7 +106,7 @@ internal static class DemoCommand
             CaseStore store;
             AddEvidenceResult added;
             var banks = new List<BankInfo>();
-            MediaIngestResult ingested;
+            Harrier.Operations.Ingest.IngestMediaResult ingested;
             TriageSummary triage;
             try
             {

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Harrier.Cases;
-using Harrier.Cases.Triage;
 using Harrier.Media.Imaging;
+using Harrier.Operations.Ingest;
 
 namespace Harrier.Cli.Commands;
 
-/// <summary><c>harrier ingest media</c>.</summary>
+/// <summary><c>harrier ingest media</c>: parses, runs <see cref="IngestMedia"/>, renders its result.</summary>
 internal static class IngestCommands
 {
     public static Command Create(GlobalOptions options, CliHost host)
@@ -47,7 +47,7 @@ internal static class IngestCommands
 
             var thumbnails = parse.GetValue(noThumbnails) ? null : ThumbnailOptions.Default with { BlurSigma = sigma };
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            MediaIngestResult result;
+            IngestMediaResult result;
             try
             {
                 result = await RunAsync(ctx, store, parse.GetValue(exhibit)!, parse.GetValue(justification), thumbnails, ct);
@@ -64,40 +64,26 @@ internal static class IngestCommands
     }
 
     /// <summary>Ingests with the default thumbnails (the demo's path).</summary>
-    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct) =>
+    internal static Task<IngestMediaResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification, CancellationToken ct) =>
         RunAsync(ctx, store, exhibit, justification, ThumbnailOptions.Default, ct);
 
     /// <summary>Ingests with <paramref name="thumbnails"/>; null writes no derived files.</summary>
-    internal static Task<MediaIngestResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification,
+    internal static Task<IngestMediaResult> RunAsync(CommandContext ctx, CaseStore store, string exhibit, string? justification,
         ThumbnailOptions? thumbnails, CancellationToken ct) =>
         WorkProgress.RunAsync(ctx, "ingesting media", p =>
-            new MediaIngest(store) { Thumbnails = thumbnails }.RunAsync(exhibit, ctx.Actor, justification, new Forward(p), ct));
+            IngestMedia.RunAsync(store, ctx.Operation(p),
+                new IngestMediaRequest(exhibit) { Thumbnails = thumbnails, Justification = justification }, ct));
 
-    internal static void Print(CommandContext ctx, MediaIngestResult result)
+    internal static void Print(CommandContext ctx, IngestMediaResult result)
     {
         if (ctx.Json)
         {
-            ctx.WriteJson(new
-            {
-                result.ExhibitId,
-                result.Files,
-                result.AlreadyIngested,
-                result.Ingested,
-                result.Kinds,
-                result.Unreadable,
-                result.WithMetadata,
-                result.WithGps,
-                result.WithCameraSerial,
-                result.Thumbnails,
-                result.KeyframeStrips,
-                result.Notes,
-                elapsedSeconds = result.Elapsed.TotalSeconds,
-            });
+            ctx.WriteJson(result);
             return;
         }
 
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"exhibit {result.ExhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already ingested ({string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}) in {result.Elapsed.TotalSeconds:F1} s"));
+            $"exhibit {result.ExhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already ingested ({string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}) in {result.ElapsedSeconds:F1} s"));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"metadata: {result.WithMetadata} files with facts, {result.WithGps} with GPS, {result.WithCameraSerial} with a camera serial; derived: {result.Thumbnails} thumbnails, {result.KeyframeStrips} keyframe strips"));
         foreach (var p in result.Unreadable)
@@ -109,10 +95,5 @@ internal static class IngestCommands
         {
             ctx.Out.WriteLine($"  note: {p.RelPath}: {p.Reason}");
         }
-    }
-
-    private sealed class Forward(IProgress<WorkReport> inner) : IProgress<EvidenceProgress>
-    {
-        public void Report(EvidenceProgress value) => inner.Report(new WorkReport(value.Stage, value.Done, value.Total, value.Bytes));
     }
 }

@@ -167,57 +167,8 @@ internal static class PdqCore
     /// </summary>
     public static void Buffer64FromPixels(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, bool pre512, Span<float> buffer64)
     {
-        var outW = pre512 ? Pre512Size : width;
-        var outH = pre512 ? Pre512Size : height;
-        var block = ArrayPool<float>.Shared.Rent(PdqJaroszStream.Block * outW);
-        int[]? xs = null;
-        byte[]? picked = null;
-        try
-        {
-            if (pre512)
-            {
-                var bpp = PdqLuma.BytesPerPixel(format);
-                xs = new int[Pre512Size];
-                for (var x = 0; x < Pre512Size; x++)
-                {
-                    xs[x] = PdqLuma.Pre512Source(x, width) * bpp;
-                }
-
-                picked = ArrayPool<byte>.Shared.Rent(Pre512Size * bpp);
-            }
-
-            if (outW == BufferDim && outH == BufferDim)
-            {
-                for (var y = 0; y < BufferDim; y++)
-                {
-                    LumaRow(pixels, format, stride, y, height, xs, picked, buffer64.Slice(y * BufferDim, BufferDim));
-                }
-
-                return;
-            }
-
-            using var stream = new PdqJaroszStream(outW, outH);
-            for (var y = 0; y < outH; y += PdqJaroszStream.Block)
-            {
-                var rows = Math.Min(PdqJaroszStream.Block, outH - y);
-                for (var k = 0; k < rows; k++)
-                {
-                    LumaRow(pixels, format, stride, y + k, height, xs, picked, block.AsSpan(k * outW, outW));
-                }
-
-                stream.AddRows(block.AsSpan(0, rows * outW), rows);
-            }
-
-            stream.Finish(buffer64);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(block);
-            if (picked is not null)
-            {
-                ArrayPool<byte>.Shared.Return(picked);
-            }
-        }
+        var rows = new PixelRows(pixels, stride);
+        Buffer64(ref rows, format, width, height, pre512, buffer64);
     }
 
     /// <summary>
@@ -227,11 +178,29 @@ internal static class PdqCore
     public static void Buffer64FromReader(Imaging.ImageRowReader reader, bool pre512, Span<float> buffer64)
     {
         var format = reader.Format == Imaging.DecodedPixelFormat.Gray8 ? PdqPixelFormat.Gray8 : PdqPixelFormat.Rgba32;
-        int width = reader.Width, height = reader.Height, stride = reader.Stride;
+        var rowsAtOnce = pre512 ? 1 : PdqJaroszStream.Block;
+        var source = ArrayPool<byte>.Shared.Rent(rowsAtOnce * reader.Stride);
+        try
+        {
+            var rows = new ReaderRows(reader, source, rowsAtOnce);
+            Buffer64(ref rows, format, reader.Width, reader.Height, pre512, buffer64);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(source);
+        }
+    }
+
+    /// <summary>
+    /// The one path from source rows to the 64×64 buffer (pixels in memory or a streaming reader, <see cref="IRowSource"/>):
+    /// each output row's luma (the source row, or with <paramref name="pre512"/> the nearest-neighbour pick of rows and
+    /// columns), a block of rows at a time through the blur; a 64×64 source goes straight in.
+    /// </summary>
+    private static void Buffer64<TRows>(ref TRows rows, PdqPixelFormat format, int width, int height, bool pre512, Span<float> buffer64)
+        where TRows : IRowSource, allows ref struct
+    {
         var outW = pre512 ? Pre512Size : width;
         var outH = pre512 ? Pre512Size : height;
-        var rowsIn = pre512 ? 1 : PdqJaroszStream.Block;
-        var source = ArrayPool<byte>.Shared.Rent(rowsIn * stride);
         var block = ArrayPool<float>.Shared.Rent(PdqJaroszStream.Block * outW);
         int[]? xs = null;
         byte[]? picked = null;
@@ -249,40 +218,11 @@ internal static class PdqCore
                 picked = ArrayPool<byte>.Shared.Rent(Pre512Size * bpp);
             }
 
-            var current = -1;
-            void Luma(int y, Span<float> dst)
-            {
-                if (xs is null)
-                {
-                    // Rows arrive in blocks; row y is at (y % block) in the source buffer.
-                    PdqLuma.Row(source.AsSpan((y % rowsIn) * stride, stride), format, dst);
-                    return;
-                }
-
-                var sy = PdqLuma.Pre512Source(y, height);
-                if (sy != current)
-                {
-                    reader.SkipRows(sy - reader.NextRow);
-                    reader.ReadRows(source, 1);
-                    current = sy;
-                }
-
-                LumaRow(source, format, stride, 0, 1, xs, picked, dst);
-            }
-
             if (outW == BufferDim && outH == BufferDim)
             {
                 for (var y = 0; y < BufferDim; y++)
                 {
-                    if (xs is null)
-                    {
-                        reader.ReadRows(source, 1);
-                        PdqLuma.Row(source.AsSpan(0, stride), format, buffer64.Slice(y * BufferDim, BufferDim));
-                    }
-                    else
-                    {
-                        Luma(y, buffer64.Slice(y * BufferDim, BufferDim));
-                    }
+                    LumaRow(ref rows, format, y, height, xs, picked, buffer64.Slice(y * BufferDim, BufferDim));
                 }
 
                 return;
@@ -291,25 +231,19 @@ internal static class PdqCore
             using var stream = new PdqJaroszStream(outW, outH);
             for (var y = 0; y < outH; y += PdqJaroszStream.Block)
             {
-                var rows = Math.Min(PdqJaroszStream.Block, outH - y);
-                if (xs is null)
+                var count = Math.Min(PdqJaroszStream.Block, outH - y);
+                for (var k = 0; k < count; k++)
                 {
-                    reader.ReadRows(source, rows);
+                    LumaRow(ref rows, format, y + k, height, xs, picked, block.AsSpan(k * outW, outW));
                 }
 
-                for (var k = 0; k < rows; k++)
-                {
-                    Luma(y + k, block.AsSpan(k * outW, outW));
-                }
-
-                stream.AddRows(block.AsSpan(0, rows * outW), rows);
+                stream.AddRows(block.AsSpan(0, count * outW), count);
             }
 
             stream.Finish(buffer64);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(source);
             ArrayPool<float>.Shared.Return(block);
             if (picked is not null)
             {
@@ -319,22 +253,58 @@ internal static class PdqCore
     }
 
     /// <summary>One luma row: source row <paramref name="y"/>, or with <paramref name="xs"/> the pre-512 nearest pick.</summary>
-    private static void LumaRow(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int stride, int y, int height, int[]? xs, byte[]? picked, Span<float> dst)
+    private static void LumaRow<TRows>(ref TRows rows, PdqPixelFormat format, int y, int height, int[]? xs, byte[]? picked, Span<float> dst)
+        where TRows : IRowSource, allows ref struct
     {
         if (xs is null)
         {
-            PdqLuma.Row(pixels.Slice(y * stride), format, dst);
+            PdqLuma.Row(rows.Row(y), format, dst);
             return;
         }
 
         var bpp = PdqLuma.BytesPerPixel(format);
-        var src = pixels.Slice(PdqLuma.Pre512Source(y, height) * stride);
+        var src = rows.Row(PdqLuma.Pre512Source(y, height));
         for (var x = 0; x < xs.Length; x++)
         {
             src.Slice(xs[x], bpp).CopyTo(picked.AsSpan(x * bpp, bpp));
         }
 
         PdqLuma.Row(picked, format, dst);
+    }
+
+    /// <summary>Source rows for <see cref="Buffer64"/>, asked for in non-decreasing order.</summary>
+    private interface IRowSource
+    {
+        /// <summary>Row <paramref name="y"/> (and possibly more after it).</summary>
+        ReadOnlySpan<byte> Row(int y);
+    }
+
+    /// <summary>Rows of pixels in memory.</summary>
+    private readonly ref struct PixelRows(ReadOnlySpan<byte> pixels, int stride) : IRowSource
+    {
+        private readonly ReadOnlySpan<byte> _pixels = pixels;
+
+        public ReadOnlySpan<byte> Row(int y) => _pixels.Slice(y * stride);
+    }
+
+    /// <summary>Rows from a streaming reader, <c>rowsAtOnce</c> at a time; rows never asked for are skipped.</summary>
+    private struct ReaderRows(Imaging.ImageRowReader reader, byte[] buffer, int rowsAtOnce) : IRowSource
+    {
+        private int _first = -1;
+        private int _count;
+
+        public ReadOnlySpan<byte> Row(int y)
+        {
+            if (y < _first || y >= _first + _count)
+            {
+                reader.SkipRows(y - reader.NextRow);
+                var n = Math.Min(rowsAtOnce, reader.Height - y);
+                reader.ReadRows(buffer, n);
+                (_first, _count) = (y, n);
+            }
+
+            return buffer.AsSpan((y - _first) * reader.Stride, reader.Stride);
+        }
     }
 
     /// <summary>Turns a row of running sums into means (count per position as in the reference).</summary>

@@ -15,7 +15,18 @@ public static class VpdqHasher
     /// <summary>Hashes one video file.</summary>
     /// <exception cref="VideoException">The file is missing, empty, not a video, corrupt, or ffmpeg stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
-    public static async Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options = null, CancellationToken cancellationToken = default) =>
+        HashFileAsync(path, options, null, cancellationToken);
+
+    /// <summary>
+    /// Hashes one video file and hands every sampled frame to <paramref name="sink"/> as it is decoded (the one frame
+    /// pump: ingest's extra frame features come from the same decode as the vPDQ hashes). With a sink the video is
+    /// always decoded fully: a keyframe plan that turns out not to line up would have fed the sink frames it cannot
+    /// take back.
+    /// </summary>
+    /// <exception cref="VideoException">The file is missing, empty, not a video, corrupt, or ffmpeg stalled.</exception>
+    /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
+    public static async Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options, IVpdqFrameSink? sink, CancellationToken cancellationToken)
     {
         options ??= new VpdqOptions();
         if (options.SecondsPerHash < 0 || double.IsNaN(options.SecondsPerHash))
@@ -39,7 +50,7 @@ public static class VpdqHasher
         var frameMod = options.FrameModulus(fps);
         var request = VideoFrameRequest.Vpdq(frameMod, options.DownsampleSize);
         var reason = "";
-        if (options.KeyframeDecoding && frameMod > 1)
+        if (options.KeyframeDecoding && frameMod > 1 && sink is null)
         {
             var plan = await reader.PlanKeyframesAsync(path, info, frameMod, cancellationToken);
             reason = plan.Reason;
@@ -50,7 +61,7 @@ public static class VpdqHasher
                     var keyDiagnostics = new VideoDiagnostics();
                     var keyed = await HashFramesAsync(
                         reader.ReadFramesAsync(path, info, request with { KeyframeNumbers = plan.KeyframeNumbers }, keyDiagnostics, cancellationToken),
-                        fps, options.MaxDegreeOfParallelism, cancellationToken);
+                        info, null, options.MaxDegreeOfParallelism, cancellationToken);
                     return new VpdqVideoHash(path, info, frameMod, keyed, keyDiagnostics.Messages) { KeyframeDecoding = true, DecodingReason = reason };
                 }
                 catch (KeyframePlanMismatchException e)
@@ -62,22 +73,26 @@ public static class VpdqHasher
         }
 
         var diagnostics = new VideoDiagnostics();
-        var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), fps, options.MaxDegreeOfParallelism, cancellationToken);
+        var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), info, sink, options.MaxDegreeOfParallelism, cancellationToken);
         return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages) { DecodingReason = reason };
     }
 
     /// <summary>
     /// Hashes frames on worker threads while the reader keeps decoding. Frames are copied into pooled buffers and handed
-    /// over through a channel bounded in bytes (at most ~64 MiB of frames in flight), so memory stays flat.
+    /// over through a channel bounded in bytes (at most ~64 MiB of frames in flight), so memory stays flat. The sink, if
+    /// any, sees each frame first, in order, on this thread.
     /// </summary>
-    private static async Task<List<VpdqFeature>> HashFramesAsync(IAsyncEnumerable<VideoFrame> frames, double fps, int parallelism, CancellationToken cancellationToken)
+    private static async Task<List<VpdqFeature>> HashFramesAsync(IAsyncEnumerable<VideoFrame> frames, VideoStreamInfo info, IVpdqFrameSink? sink, int parallelism,
+        CancellationToken cancellationToken)
     {
+        var fps = info.FramesPerSecond;
         const long maxBytesInFlight = 64L << 20;
         var results = new List<VpdqFeature>();
         if (parallelism <= 1)
         {
             await foreach (var frame in frames.WithCancellation(cancellationToken))
             {
+                sink?.OnFrame(info, frame, frame.FrameNumber / fps);
                 results.Add(HashFrame(frame.FrameNumber, frame.Rgb24.Span, frame.Width, frame.Height, fps));
             }
 
@@ -91,6 +106,7 @@ public static class VpdqHasher
         {
             await foreach (var frame in frames.WithCancellation(cancellationToken))
             {
+                sink?.OnFrame(info, frame, frame.FrameNumber / fps);
                 if (channel is null)
                 {
                     var capacity = (int)Math.Clamp(maxBytesInFlight / Math.Max(1, frame.Rgb24.Length), 1, 2 * parallelism);

@@ -1,6 +1,6 @@
 using Harrier.Media.Imaging;
 
-namespace Harrier.Cases.Triage;
+namespace Harrier.Media.Features;
 
 /// <summary>Tells images, videos and other files apart by their first bytes (never the file name).</summary>
 public static class MediaSniffer

@@ -1,6 +1,6 @@
-namespace Harrier.Cases.Triage;
+namespace Harrier.Media.Features;
 
-/// <summary>Values of <see cref="MediaFacts.Kind"/>.</summary>
+/// <summary>Values of <see cref="MediaFeatures.Kind"/>.</summary>
 public static class MediaKinds
 {
     /// <summary>A decodable still image (PDQ).</summary>

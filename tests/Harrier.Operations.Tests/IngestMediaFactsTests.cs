@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Harrier.Cases.Tests;
 using Harrier.Cases.Triage;
+using Harrier.Media.Features;
 using Harrier.Media.Imaging;
 using Harrier.Testing;
 
-namespace Harrier.Cases.Tests;
+namespace Harrier.Operations.Tests;
 
 /// <summary>Ingest's metadata facts and derived thumbnails, end to end on both databases.</summary>
-public sealed class MediaIngestFactsTests
+public sealed class IngestMediaFactsTests
 {
     private static readonly string Daisy = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
     private static readonly string Shoe = TestPaths.Photos("clothing-cc0", "shoes", "07d88b75-85a4-407b-aa73-12294a2ff9a8.jpg");
@@ -58,7 +60,7 @@ public sealed class MediaIngestFactsTests
         var evidenceBefore = Snapshot(t.EvidenceDir);
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
 
-        var result = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var result = await Ingest.RunAsync(store);
         Assert.Equal(6, result.Ingested);
         Assert.Empty(result.Unreadable); // malformed metadata never makes a file unreadable
         Assert.Equal(3, result.Thumbnails);
@@ -73,7 +75,7 @@ public sealed class MediaIngestFactsTests
         Assert.Equal(evidenceBefore, Snapshot(t.EvidenceDir));
 
         var files = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
-        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        var facts = await new MediaFactsStore(store).LoadAsync(CancellationToken.None);
         var exif = facts[files["photos/exif.jpg"]];
         Assert.Equal(MediaKinds.Image, exif.Kind);
         Assert.NotNull(exif.Metadata);
@@ -106,7 +108,7 @@ public sealed class MediaIngestFactsTests
         Assert.Null(tif.Derived);
 
         // Derived files: exactly one per image or video, only under CASE/derived, named by evidence id.
-        var derived = Path.Combine(t.CaseDir, MediaIngest.DerivedFolder);
+        var derived = Path.Combine(t.CaseDir, MediaFactsStore.DerivedFolder);
         var expected = new[] { "photos/plain.jpg", "photos/exif.jpg", "photos/bad-exif.jpg" }
             .Select(p => $"thumbs/{files[p].ToString(CultureInfo.InvariantCulture)}.png")
             .Append($"strips/{files["video/clip.mov"].ToString(CultureInfo.InvariantCulture)}.png").Order(StringComparer.Ordinal);
@@ -168,10 +170,10 @@ public sealed class MediaIngestFactsTests
         var store = await t.InitAsync();
         t.WriteEvidence("a.jpg", File.ReadAllBytes(Shoe));
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
-        var first = await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var first = await Ingest.RunAsync(store, null);
         Assert.Equal((1, 0, 0), (first.Ingested, first.Thumbnails, first.KeyframeStrips));
-        Assert.False(Directory.Exists(Path.Combine(t.CaseDir, MediaIngest.DerivedFolder)));
-        var again = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        Assert.False(Directory.Exists(Path.Combine(t.CaseDir, MediaFactsStore.DerivedFolder)));
+        var again = await Ingest.RunAsync(store);
         Assert.Equal((0, 1, 0), (again.Ingested, again.AlreadyIngested, again.Thumbnails));
         var audit = await store.Audit.ReadAsync(null, CancellationToken.None);
         Assert.Contains(audit, e => e.Action == "ingest.media.start" && e.Target.EndsWith("no thumbnails", StringComparison.Ordinal));

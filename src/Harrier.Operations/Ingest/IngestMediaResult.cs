@@ -1,14 +1,21 @@
-namespace Harrier.Cases.Triage;
+using Harrier.Cases;
 
-/// <summary>What one <c>ingest media</c> did.</summary>
-public sealed record MediaIngestResult(
+namespace Harrier.Operations.Ingest;
+
+/// <summary>What one <see cref="IngestMedia"/> run did (the JSON of <c>harrier ingest media --json</c>).</summary>
+/// <param name="ExhibitId">The exhibit.</param>
+/// <param name="Files">Its registered readable files.</param>
+/// <param name="AlreadyIngested">Files ingested by an earlier run and skipped.</param>
+/// <param name="Ingested">Files ingested by this run.</param>
+/// <param name="Kinds">This run's files by kind.</param>
+/// <param name="Unreadable">This run's files that looked like media but did not decode, with the reason.</param>
+public sealed record IngestMediaResult(
     string ExhibitId,
     int Files,
     int AlreadyIngested,
     int Ingested,
     IReadOnlyDictionary<string, int> Kinds,
-    IReadOnlyList<EvidenceProblem> Unreadable,
-    TimeSpan Elapsed)
+    IReadOnlyList<EvidenceProblem> Unreadable)
 {
     /// <summary>Files of this run whose metadata gave at least one fact (camera, GPS, dates, software).</summary>
     public int WithMetadata { get; init; }
@@ -27,4 +34,7 @@ public sealed record MediaIngestResult(
 
     /// <summary>Per-file notes short of unreadable (malformed metadata, a thumbnail not made), by path.</summary>
     public IReadOnlyList<EvidenceProblem> Notes { get; init; } = [];
+
+    /// <summary>How long the run took, by the operation's clock.</summary>
+    public double ElapsedSeconds { get; init; }
 }

@@ -1,15 +1,16 @@
+using Harrier.Cases.Tests;
 using Harrier.Cases.Triage;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Testing;
 
-namespace Harrier.Cases.Tests;
+namespace Harrier.Operations.Tests;
 
 /// <summary>
 /// Ingest keeps an image's plain PDQ hashes (what a bank's PDQ list holds) and adds border-trimmed ones only for a framed
 /// image; a video with a stamped logo gains frame features with the logo painted out, kept apart from its plain ones.
 /// </summary>
-public sealed class MediaIngestPdqTests
+public sealed class IngestMediaPdqTests
 {
     private static readonly string Daisy = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
 
@@ -29,9 +30,9 @@ public sealed class MediaIngestPdqTests
         }
 
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
-        await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        await Ingest.RunAsync(store, null);
         var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
-        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        var facts = await new MediaFactsStore(store).LoadAsync(CancellationToken.None);
         var plain = facts[ids["plain.mp4"]];
         var logo = facts[ids["logo.mp4"]];
         Assert.Null(plain.VpdqOverlay);
@@ -66,9 +67,9 @@ public sealed class MediaIngestPdqTests
         FfmpegTool.Run("-i", Daisy, "-vf", "pad=iw+60:ih+60:30:30:black", "-q:v", "2", Path.Combine(t.EvidenceDir, "framed.jpg"));
 
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
-        await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        await Ingest.RunAsync(store, null);
         var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
-        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        var facts = await new MediaFactsStore(store).LoadAsync(CancellationToken.None);
 
         using var daisy = ImageDecoder.Decode(Daisy);
         var reference = PdqImageHasher.Hash(daisy).Hash;
@@ -91,8 +92,8 @@ public sealed class MediaIngestPdqTests
         var cropped = Path.Combine(t.EvidenceDir, "cropped.png");
         FfmpegTool.Run("-i", Daisy, "-vf", "crop=iw*0.8:ih*0.8", cropped);
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
-        await new MediaIngest(store) { Thumbnails = null }.RunAsync("EX-1", "tester", null, null, CancellationToken.None);
-        var facts = (await new MediaIngest(store).LoadAsync(CancellationToken.None)).Values.Single();
+        await Ingest.RunAsync(store, null);
+        var facts = (await new MediaFactsStore(store).LoadAsync(CancellationToken.None)).Values.Single();
 
         using var image = ImageDecoder.Decode(cropped);
         Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), facts.PdqReframed);
@@ -113,10 +114,10 @@ public sealed class MediaIngestPdqTests
         FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=160x96:rate=12:duration=3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", flat);
         FfmpegTool.Run("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", Path.Combine(t.EvidenceDir, "upright.mp4"));
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
-        var result = await new MediaIngest(store).RunAsync("EX-1", "tester", null, null, CancellationToken.None);
+        var result = await Ingest.RunAsync(store);
         Assert.Equal(2, result.KeyframeStrips);
         var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
-        var facts = await new MediaIngest(store).LoadAsync(CancellationToken.None);
+        var facts = await new MediaFactsStore(store).LoadAsync(CancellationToken.None);
         (int W, int H) Size(string name)
         {
             using var png = SkiaSharp.SKBitmap.Decode(Path.Combine(t.CaseDir, facts[ids[name]].Derived!));

@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Harrier.Media.Features;
+using Harrier.Media.Hashing;
+using Harrier.Media.Metadata;
+using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>
+/// The one reader and writer of the text encodings in <c>media_facts</c>' columns (<see cref="MediaFactsRow"/>), version
+/// <see cref="Version"/>. It lives in Cases, not beside <see cref="MediaFeatures"/> in the media engine, because these
+/// encodings exist only to fit typed features into the case database's TEXT columns (the same on SQLite and
+/// PostgreSQL): which hash goes into which column and how several share one is the store's layout, not an interchange
+/// format. The interchange forms it is built from (PDQ hex, vPDQ lines) stay in the engine (<see cref="Hash256"/>,
+/// <see cref="VpdqFormats"/>).
+/// </summary>
+/// <remarks>
+/// Version 1 is every row written so far (there is no version column: a later version adds one, and a row without it is
+/// version 1):
+/// <list type="bullet">
+/// <item><c>pdq</c>: 64-hex hashes separated by one space: the eight plain dihedral hashes (<see cref="PdqDihedralResult.ToArray"/>
+/// order), then eight per border-trimmed region; <c>pdq_quality</c> is the plain hashes' quality, and the trimmed ones
+/// are read back with it.</item>
+/// <item><c>vpdq</c>: vPDQ lines (<see cref="VpdqFormats.ToLine"/>) separated by '\n'; for a video with a static overlay,
+/// then the line <c>overlay</c> and the painted-out features. An empty string is a video with no frames.</item>
+/// <item><c>reframed</c>: the line <c>crops C… fills F…</c> naming the crop shares and fills tried (so a reader can tell
+/// what it reads; a row without this header is read as having none), then an image's hashes on one line separated by
+/// spaces, or a video's features one vPDQ line each.</item>
+/// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
+/// <item><c>notes</c>: one note a line.</item>
+/// </list>
+/// </remarks>
+public static class MediaFactsFormat
+{
+    /// <summary>The version this class writes (and the only one written so far).</summary>
+    public const int Version = 1;
+
+    /// <summary>In <c>vpdq</c>, the line after which come the features of frames with a static overlay painted out.</summary>
+    internal const string OverlayMarker = "overlay";
+
+    /// <summary>The start of the <c>reframed</c> column's header line.</summary>
+    private const string CropsHeader = "crops ";
+
+    /// <summary>The row that stores <paramref name="features"/> with the derived picture at <paramref name="derived"/>.</summary>
+    public static MediaFactsRow Write(MediaFeatures features, string? derived)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var m = features.Metadata;
+        return new MediaFactsRow
+        {
+            Kind = features.Kind,
+            Format = features.Format,
+            Width = features.Width,
+            Height = features.Height,
+            DurationS = features.DurationSeconds,
+            FrameRate = features.FrameRate,
+            Codec = features.Codec,
+            Pdq = features.Pdq is { } p
+                ? string.Join(' ', p.ToArray().Concat(features.PdqTrimmed.SelectMany(t => t.ToArray())).Select(h => h.ToString()))
+                : null,
+            PdqQuality = features.Pdq?.Quality,
+            Vpdq = features.Vpdq is null ? null : string.Join('\n', features.Vpdq.Select(VpdqFormats.ToLine)
+                .Concat(features.VpdqOverlay is { Count: > 0 } o ? [OverlayMarker, .. o.Select(VpdqFormats.ToLine)] : [])),
+            Error = features.Error,
+            CameraMake = m?.CameraMake,
+            CameraModel = m?.CameraModel,
+            CameraSerial = m?.CameraSerial,
+            Software = m?.Software,
+            GpsLat = m?.Latitude,
+            GpsLon = m?.Longitude,
+            GpsAlt = m?.Altitude,
+            TakenOriginal = m?.TakenOriginal,
+            TakenDigitized = m?.TakenDigitized,
+            ContainerCreated = m?.ContainerCreated,
+            Notes = features.Notes.Count == 0 ? null : string.Join('\n', features.Notes),
+            Derived = derived,
+            TmkLevel1 = features.TmkLevel1 is { } tk ? Convert.ToBase64String(MemoryMarshal.AsBytes(tk.AsSpan())) : null,
+            Reframed = ReframedText(features),
+        };
+    }
+
+    /// <summary>The features stored in <paramref name="row"/> (without a thumbnail, which is never stored).</summary>
+    /// <exception cref="FormatException">A hash or feature in the row is malformed.</exception>
+    public static MediaFeatures Read(MediaFactsRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        PdqDihedralResult? pdq = null;
+        var trimmed = new List<PdqDihedralResult>();
+        if (row.Pdq is { } pdqText)
+        {
+            var h = pdqText.Split(' ').Select(x => Hash256.Parse(x)).ToArray();
+            var quality = row.PdqQuality ?? 0;
+            pdq = Dihedral(h, 0, quality);
+            for (var k = PdqDihedralResult.Count; k + PdqDihedralResult.Count <= h.Length; k += PdqDihedralResult.Count)
+            {
+                trimmed.Add(Dihedral(h, k, quality));
+            }
+        }
+
+        IReadOnlyList<VpdqFeature>? vpdq = null;
+        IReadOnlyList<VpdqFeature>? overlay = null;
+        if (row.Vpdq is { } vpdqText)
+        {
+            var lines = vpdqText.Length == 0 ? [] : vpdqText.Split('\n');
+            var marker = Array.IndexOf(lines, OverlayMarker);
+            vpdq = lines.Take(marker < 0 ? lines.Length : marker).Select(VpdqFormats.ParseLine).ToList();
+            overlay = marker < 0 ? null : lines[(marker + 1)..].Select(VpdqFormats.ParseLine).ToList();
+        }
+
+        IReadOnlyList<Hash256> pdqReframed = [];
+        IReadOnlyList<VpdqFeature>? vpdqReframed = null;
+        if (row.Reframed is { } reframedText)
+        {
+            var lines = reframedText.Split('\n');
+            if (lines.Length >= 2 && lines[0].StartsWith(CropsHeader, StringComparison.Ordinal))
+            {
+                if (row.Kind == MediaKinds.Video)
+                {
+                    vpdqReframed = lines[1..].Select(VpdqFormats.ParseLine).ToList();
+                }
+                else
+                {
+                    pdqReframed = lines[1].Split(' ').Select(x => Hash256.Parse(x)).ToList();
+                }
+            }
+        }
+
+        return new MediaFeatures(row.Kind, row.Format)
+        {
+            Width = row.Width,
+            Height = row.Height,
+            DurationSeconds = row.DurationS,
+            FrameRate = row.FrameRate,
+            Codec = row.Codec,
+            Pdq = pdq,
+            PdqTrimmed = trimmed,
+            PdqReframed = pdqReframed,
+            Vpdq = vpdq,
+            VpdqOverlay = overlay,
+            VpdqReframed = vpdqReframed,
+            TmkLevel1 = row.TmkLevel1 is { } tk ? MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(tk)).ToArray() : null,
+            Metadata = ReadMetadata(row),
+            Error = row.Error,
+            Notes = row.Notes?.Split('\n') ?? [],
+        };
+    }
+
+    /// <summary>The metadata columns of <paramref name="row"/>; null when they hold no fact.</summary>
+    public static MediaMetadata? ReadMetadata(MediaFactsRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var m = new MediaMetadata
+        {
+            CameraMake = row.CameraMake,
+            CameraModel = row.CameraModel,
+            CameraSerial = row.CameraSerial,
+            Software = row.Software,
+            Latitude = row.GpsLat,
+            Longitude = row.GpsLon,
+            Altitude = row.GpsAlt,
+            TakenOriginal = row.TakenOriginal,
+            TakenDigitized = row.TakenDigitized,
+            ContainerCreated = row.ContainerCreated,
+        };
+        return m.HasFacts ? m : null;
+    }
+
+    private static PdqDihedralResult Dihedral(Hash256[] h, int k, int quality) =>
+        new(h[k], h[k + 1], h[k + 2], h[k + 3], h[k + 4], h[k + 5], h[k + 6], h[k + 7], quality);
+
+    /// <summary>The reframed column: the header naming the crop shares and fills tried, then the hashes.</summary>
+    private static string? ReframedText(MediaFeatures f)
+    {
+        var header = CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
+            + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
+        if (f.PdqReframed.Count > 0)
+        {
+            return header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+        }
+
+        return f.VpdqReframed is { Count: > 0 } v ? header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Threading.Channels;
+using Harrier.Media.Imaging;
+
+namespace Harrier.Cases.Triage;
+
+/// <summary>
+/// The <c>media_facts</c> table and the derived pictures under <c>CASE/derived/</c>: which files are ingested, writing
+/// facts exactly once (a row is written once, after it is complete, keyed by the evidence row; a second write of the
+/// same file is ignored), and reading them back. The column encodings are <see cref="MediaFactsFormat"/>'s; computing
+/// the facts is the media engine's (<see cref="Harrier.Media.Features.MediaFeatureExtractor"/>).
+/// </summary>
+public sealed class MediaFactsStore
+{
+    /// <summary>Rows written in one transaction.</summary>
+    public const int BatchSize = 64;
+
+    /// <summary>The folder, under the case folder, that holds derived files.</summary>
+    public const string DerivedFolder = "derived";
+
+    /// <summary>The stored columns in <see cref="MediaFactsRow"/> order, as they are named in the table.</summary>
+    private static readonly string[] Columns =
+    [
+        "kind", "format", "width", "height", "duration_s", "frame_rate", "codec", "pdq", "pdq_quality", "vpdq", "error",
+        "camera_make", "camera_model", "camera_serial", "software", "gps_lat", "gps_lon", "gps_alt", "taken_original", "taken_digitized", "container_created",
+        "notes", "derived", "tmk_level1", "reframed",
+    ];
+
+    /// <summary>The metadata columns and the derived column, in the order <see cref="ReadMetadata"/> reads them.</summary>
+    private static readonly string[] MetadataColumns =
+    [
+        "camera_make", "camera_model", "camera_serial", "software", "gps_lat", "gps_lon", "gps_alt", "taken_original", "taken_digitized", "container_created",
+        "derived",
+    ];
+
+    private readonly CaseStore _store;
+
+    /// <summary>Creates the store over <paramref name="store"/>.</summary>
+    public MediaFactsStore(CaseStore store) => _store = store;
+
+    /// <summary>The evidence ids that already have facts.</summary>
+    public async Task<IReadOnlySet<long>> IngestedAsync(CancellationToken cancellationToken)
+    {
+        var set = new HashSet<long>();
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, "SELECT evidence_id FROM media_facts");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            set.Add(reader.GetInt64(0));
+        }
+
+        return set;
+    }
+
+    /// <summary>Writes <paramref name="facts"/> (files with facts already are left as they are); returns the rows written.</summary>
+    public async Task<int> WriteAsync(IReadOnlyCollection<MediaFacts> facts, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<MediaFacts>(Math.Max(1, facts.Count));
+        foreach (var f in facts)
+        {
+            channel.Writer.TryWrite(f);
+        }
+
+        channel.Writer.Complete();
+        return await WriteAsync(channel.Reader, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes the facts <paramref name="reader"/> yields until it completes, in transactions of up to
+    /// <see cref="BatchSize"/> rows (what is committed stays committed if the run stops); returns the rows written.
+    /// </summary>
+    public async Task<int> WriteAsync(ChannelReader<MediaFacts> reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var db = _store.Database;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var sql = $"""
+            INSERT INTO media_facts (evidence_id, ingested_utc, {string.Join(", ", Columns)})
+            VALUES (@evidence_id, @ingested_utc, {string.Join(", ", Columns.Select(c => "@" + c))})
+            ON CONFLICT (evidence_id) DO NOTHING
+            """;
+        var written = 0;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            var now = Timestamps.Format(_store.Time.GetUtcNow());
+            await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+            await using var cmd = CaseDatabase.Command(connection, tx, sql,
+                [("@evidence_id", null), ("@ingested_utc", now), .. Columns.Select(c => ("@" + c, (object?)null))]);
+            var inBatch = 0;
+            while (inBatch < BatchSize && reader.TryRead(out var f))
+            {
+                var row = MediaFactsFormat.Write(f.Features, f.Derived);
+                Set(cmd, "@evidence_id", f.EvidenceId);
+                object?[] values =
+                [
+                    row.Kind, row.Format, row.Width, row.Height, row.DurationS, row.FrameRate, row.Codec, row.Pdq, row.PdqQuality, row.Vpdq, row.Error,
+                    row.CameraMake, row.CameraModel, row.CameraSerial, row.Software, row.GpsLat, row.GpsLon, row.GpsAlt, row.TakenOriginal,
+                    row.TakenDigitized, row.ContainerCreated, row.Notes, row.Derived, row.TmkLevel1, row.Reframed,
+                ];
+                for (var i = 0; i < Columns.Length; i++)
+                {
+                    Set(cmd, "@" + Columns[i], values[i]);
+                }
+
+                written += await cmd.ExecuteNonQueryAsync(cancellationToken);
+                inBatch++;
+            }
+
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        return written;
+    }
+
+    /// <summary>The facts of every ingested file, keyed by evidence id.</summary>
+    public async Task<IReadOnlyDictionary<long, MediaFacts>> LoadAsync(CancellationToken cancellationToken)
+    {
+        var map = new Dictionary<long, MediaFacts>();
+        foreach (var (id, row) in await LoadRowsAsync(cancellationToken))
+        {
+            map[id] = new MediaFacts(id, MediaFactsFormat.Read(row)) { Derived = row.Derived };
+        }
+
+        return map;
+    }
+
+    /// <summary>The facts of one evidence file; null when it is not ingested.</summary>
+    public async Task<MediaFacts?> LoadAsync(long evidenceId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, $"SELECT {string.Join(", ", Columns)} FROM media_facts WHERE evidence_id = @i", ("@i", evidenceId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var row = ReadRow(reader, 0);
+        return new MediaFacts(evidenceId, MediaFactsFormat.Read(row)) { Derived = row.Derived };
+    }
+
+    /// <summary>The stored rows as the database holds them, keyed by evidence id.</summary>
+    public async Task<IReadOnlyDictionary<long, MediaFactsRow>> LoadRowsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, $"SELECT evidence_id, {string.Join(", ", Columns)} FROM media_facts");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        var map = new Dictionary<long, MediaFactsRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            map[reader.GetInt64(0)] = ReadRow(reader, 1);
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// Writes a derived picture as CASE/derived/SUB/ID.png (through a temporary file, so a killed run leaves no half
+    /// file under the final name) and returns its path relative to the case folder; a failure is a note, not an error.
+    /// </summary>
+    /// <param name="evidenceId">The evidence file the picture is derived from.</param>
+    /// <param name="sub"><c>thumbs</c> for an image's thumbnail, <c>strips</c> for a video's keyframe strip.</param>
+    /// <param name="picture">The blurred greyscale picture.</param>
+    /// <param name="note">Why it was not written, when it was not.</param>
+    public string? TryWriteDerived(long evidenceId, string sub, GreyImage picture, out string? note)
+    {
+        note = null;
+        try
+        {
+            var png = BlurredThumbnail.EncodePng(picture);
+            var folder = Path.Combine(_store.CaseDir, DerivedFolder, sub);
+            Directory.CreateDirectory(folder);
+            var name = evidenceId.ToString(CultureInfo.InvariantCulture) + ".png";
+            var target = Path.Combine(folder, name);
+            var temp = Path.Combine(folder, "." + name + ".tmp");
+            File.WriteAllBytes(temp, png);
+            File.Move(temp, target, overwrite: true);
+            return $"{DerivedFolder}/{sub}/{name}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            note = $"{sub} not written: {e.Message}";
+            return null;
+        }
+    }
+
+    /// <summary>The metadata columns and the derived column, each prefixed with <paramref name="alias"/>, for a SELECT list read by <see cref="ReadMetadata"/>.</summary>
+    public static string MetadataSelectList(string alias) => string.Join(", ", MetadataColumns.Select(c => alias + "." + c));
+
+    /// <summary>The metadata read from a <see cref="MetadataSelectList"/> starting at column <paramref name="at"/>; null when the file had none.</summary>
+    public static Harrier.Media.Metadata.MediaMetadata? ReadMetadata(DbDataReader reader, int at) => MediaFactsFormat.ReadMetadata(new MediaFactsRow
+    {
+        Kind = string.Empty,
+        CameraMake = Str(reader, at),
+        CameraModel = Str(reader, at + 1),
+        CameraSerial = Str(reader, at + 2),
+        Software = Str(reader, at + 3),
+        GpsLat = Dbl(reader, at + 4),
+        GpsLon = Dbl(reader, at + 5),
+        GpsAlt = Dbl(reader, at + 6),
+        TakenOriginal = Str(reader, at + 7),
+        TakenDigitized = Str(reader, at + 8),
+        ContainerCreated = Str(reader, at + 9),
+    });
+
+    /// <summary>The derived column of a <see cref="MetadataSelectList"/> starting at column <paramref name="at"/>.</summary>
+    public static string? ReadDerived(DbDataReader reader, int at) => Str(reader, at + 10);
+
+    private static MediaFactsRow ReadRow(DbDataReader r, int at) => new()
+    {
+        Kind = r.GetString(at),
+        Format = Str(r, at + 1),
+        Width = Int(r, at + 2),
+        Height = Int(r, at + 3),
+        DurationS = Dbl(r, at + 4),
+        FrameRate = Dbl(r, at + 5),
+        Codec = Str(r, at + 6),
+        Pdq = Str(r, at + 7),
+        PdqQuality = Int(r, at + 8),
+        Vpdq = Str(r, at + 9),
+        Error = Str(r, at + 10),
+        CameraMake = Str(r, at + 11),
+        CameraModel = Str(r, at + 12),
+        CameraSerial = Str(r, at + 13),
+        Software = Str(r, at + 14),
+        GpsLat = Dbl(r, at + 15),
+        GpsLon = Dbl(r, at + 16),
+        GpsAlt = Dbl(r, at + 17),
+        TakenOriginal = Str(r, at + 18),
+        TakenDigitized = Str(r, at + 19),
+        ContainerCreated = Str(r, at + 20),
+        Notes = Str(r, at + 21),
+        Derived = Str(r, at + 22),
+        TmkLevel1 = Str(r, at + 23),
+        Reframed = Str(r, at + 24),
+    };
+
+    private static string? Str(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    private static int? Int(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToInt32(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+    private static double? Dbl(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture);
+
+    private static void Set(DbCommand cmd, string name, object? value) => cmd.Parameters[name].Value = value ?? DBNull.Value;
+}

@@ -1,0 +1,159 @@
+using Harrier.Media.Imaging;
+using Harrier.Media.Metadata;
+using Harrier.Media.Pdq;
+using Harrier.Media.Tmk;
+using Harrier.Media.Video;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Media.Features;
+
+/// <summary>
+/// Everything ingest computes for one media file, from its content alone: the kind and format sniffed from its first
+/// bytes (never its name); embedded metadata (camera, GPS, dates) for images, MP4/MOV/AVI, HEIF and TIFF, malformed
+/// metadata being a note, never a failure; for an image, its dihedral PDQ hashes plain, inside a uniform border and
+/// reframed; for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, and reframed ones) from
+/// one decode through <see cref="VpdqHasher"/>'s frame pump, and its TMK level-1 feature; with
+/// <see cref="Thumbnails"/>, a blurred greyscale thumbnail or keyframe strip. Undecodable media comes back as kind
+/// unreadable with the reason. Thread-safe: one extractor serves files in parallel.
+/// </summary>
+public sealed class MediaFeatureExtractor
+{
+    /// <summary>Seconds between hashed video frames (0.25: four per second; the interchange default is 1).</summary>
+    public double SecondsPerFrame { get; init; } = 0.25;
+
+    /// <summary>ffmpeg location and stall timeout.</summary>
+    public FfmpegOptions Ffmpeg { get; init; } = FfmpegOptions.Default;
+
+    /// <summary>How blurred thumbnails and keyframe strips are made; null: none are made.</summary>
+    public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
+
+    /// <summary>
+    /// The features of the file at <paramref name="path"/>; with <paramref name="expectedSize"/>, a file whose size is
+    /// not that (changed since it was registered) comes back unreadable.
+    /// </summary>
+    /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed (a video needs them).</exception>
+    public async Task<MediaFeatures> ExtractAsync(string path, long? expectedSize, CancellationToken cancellationToken)
+    {
+        string kind;
+        string? format;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || (expectedSize is { } size && info.Length != size))
+            {
+                return Unreadable(null, "the evidence file is missing or its size changed since registration");
+            }
+
+            (kind, format) = MediaSniffer.Sniff(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable(null, "cannot read: " + e.Message);
+        }
+
+        // Metadata is read even when the pixels do not decode: EXIF often survives a truncated image.
+        var metadata = CarriesMetadata(kind, format) ? MediaMetadataReader.Read(path) : null;
+        var notes = new List<string>(metadata?.Notes ?? []);
+        var features = kind switch
+        {
+            MediaKinds.Image => Image(path, format, notes),
+            MediaKinds.Video => await VideoAsync(path, format, notes, cancellationToken),
+            _ => new MediaFeatures(kind, format),
+        };
+        return features with { Metadata = metadata, Notes = notes };
+    }
+
+    private MediaFeatures Image(string path, string? format, List<string> notes)
+    {
+        try
+        {
+            // The plain hashes (what a bank's PDQ list holds) and, when the image has a uniform border (a frame added
+            // around a re-post), the hashes of the content inside it, as `hash pdq --trim-borders` does: inside the
+            // outermost layer, inside every layer (a screenshot's chrome, then the page around a picture) and inside an
+            // even frame (BorderTrimmer.FindFrame: a photo on black in a black frame loses its background to the
+            // other two, and with it the match). All, not the trimmed ones alone: a photo whose own edge is nearly
+            // uniform loses that edge to trimming and then no longer matches its bank hash (docs/benchmarks.md,
+            // "+ trimmed hash"), and a frame around such a photo is peeled with it unless only one layer is taken.
+            using var image = ImageDecoder.Decode(path);
+            var pdq = PdqImageHasher.HashDihedral(image);
+            var trimmed = new[] { BorderTrimmer.FindContent(image, maxLayers: 1), BorderTrimmer.FindContent(image), BorderTrimmer.FindFrame(image) }
+                .Distinct().Where(r => r != PixelRegion.Whole(image.Width, image.Height))
+                .Select(r => PdqImageHasher.HashDihedral(image, r)).ToList();
+            // And the hypotheses that the image is a centre crop of a bank picture (PdqReframe): a crop moves PDQ
+            // as far as an unrelated image, so neither the plain nor the trimmed hashes can find it.
+            var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
+            GreyImage? thumbnail = null;
+            if (Thumbnails is { } options)
+            {
+                try
+                {
+                    thumbnail = BlurredThumbnail.FromImage(image, options);
+                }
+                catch (InvalidOperationException e)
+                {
+                    notes.Add("thumbs not written: " + e.Message);
+                }
+            }
+
+            return new MediaFeatures(MediaKinds.Image, format)
+            {
+                Width = image.Width, Height = image.Height, Pdq = pdq, PdqTrimmed = trimmed, PdqReframed = reframed, Thumbnail = thumbnail,
+            };
+        }
+        catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
+        {
+            return Unreadable(format, "image does not decode: " + e.Message);
+        }
+    }
+
+    private async Task<MediaFeatures> VideoAsync(string path, string? format, List<string> notes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // One decode: the pump hashes each sampled frame and hands it to the sink for the other frame features and
+            // the keyframe strip. One frame at a time: ingest runs files in parallel, one per core.
+            var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
+            var options = new VpdqOptions { SecondsPerHash = SecondsPerFrame, MaxDegreeOfParallelism = 1, KeyframeDecoding = false, Ffmpeg = Ffmpeg };
+            var hash = await VpdqHasher.HashFileAsync(path, options, sink, cancellationToken);
+            var (painted, strip) = sink.Finish();
+            var s = hash.Stream;
+            // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
+            // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
+            // the full hash with its Fourier features is 256 KiB a video).
+            float[]? tmk = null;
+            try
+            {
+                tmk = (await TmkHasher.HashFileAsync(path, Ffmpeg, cancellationToken)).Average.ToArray();
+            }
+            catch (VideoException e)
+            {
+                notes.Add("TMK not computed: " + e.Detail);
+            }
+
+            if (Thumbnails is not null && strip is null)
+            {
+                notes.Add("keyframe strip not made: no frame decoded");
+            }
+
+            return new MediaFeatures(MediaKinds.Video, format)
+            {
+                Width = s.DisplayWidth, Height = s.DisplayHeight, DurationSeconds = s.DurationSeconds, FrameRate = s.FramesPerSecond, Codec = s.Codec,
+                Vpdq = sink.Merge(hash.Features), VpdqOverlay = painted, VpdqReframed = [.. sink.Reframed], TmkLevel1 = tmk, Thumbnail = strip,
+            };
+        }
+        catch (VideoException e)
+        {
+            return Unreadable(format, "video does not decode: " + e.Detail);
+        }
+    }
+
+    /// <summary>Whether MetadataExtractor reads metadata from this kind of file (ffmpeg-only containers carry none it reads).</summary>
+    private static bool CarriesMetadata(string kind, string? format) => kind switch
+    {
+        MediaKinds.Image => true,
+        MediaKinds.Video => format is "mp4" or "mov" or "avi",
+        _ => format is "heif" or "tiff",
+    };
+
+    private static MediaFeatures Unreadable(string? format, string reason) => new(MediaKinds.Unreadable, format) { Error = reason };
+}

@@ -1,0 +1,17 @@
+using Harrier.Media.Imaging;
+
+namespace Harrier.Operations.Ingest;
+
+/// <summary>Ingest every not-yet-ingested file of an exhibit (<see cref="IngestMedia"/>).</summary>
+/// <param name="ExhibitId">The exhibit whose files to ingest.</param>
+public sealed record IngestMediaRequest(string ExhibitId)
+{
+    /// <summary>How blurred greyscale thumbnails and keyframe strips are made; null: none are written.</summary>
+    public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
+
+    /// <summary>Why this is being done (recorded in the audit log).</summary>
+    public string? Justification { get; init; }
+
+    /// <summary>Files processed at once; null: one per core.</summary>
+    public int? Parallelism { get; init; }
+}

@@ -1,0 +1,76 @@
+using Harrier.Cases.Triage;
+using Harrier.Media.Features;
+using Harrier.Media.Hashing;
+using Harrier.Media.Metadata;
+using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Cases.Tests;
+
+/// <summary><see cref="MediaFactsFormat"/>: rows written before it existed still read, and what it writes reads back unchanged.</summary>
+public sealed class MediaFactsFormatTests
+{
+    [Fact]
+    public void Rows_written_by_the_ingest_of_76d6339_read_and_write_back_unchanged()
+    {
+        var rows = MediaFactsFixture.Load("/evidence", null);
+        Assert.Equal(["broken.jpg", "clip.mp4", "framed.jpg", "notes.txt", "photo.jpg"], rows.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, (row, _)) in rows)
+        {
+            var features = MediaFactsFormat.Read(row);
+            Assert.Equal(row, MediaFactsFormat.Write(features, row.Derived));
+            Assert.Equal(row.Kind, features.Kind);
+            _ = name;
+        }
+
+        var photo = MediaFactsFormat.Read(rows["photo.jpg"].Row);
+        Assert.Equal((MediaKinds.Image, 320, 240), (photo.Kind, photo.Width, photo.Height));
+        Assert.Empty(photo.PdqTrimmed);
+        Assert.Equal(PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, photo.PdqReframed.Count);
+
+        var framed = MediaFactsFormat.Read(rows["framed.jpg"].Row);
+        Assert.NotEmpty(framed.PdqTrimmed);
+        Assert.All(framed.PdqTrimmed, t => Assert.Equal(framed.Pdq!.Value.Quality, t.Quality));
+
+        var clip = MediaFactsFormat.Read(rows["clip.mp4"].Row);
+        Assert.Equal((MediaKinds.Video, "h264", 12.0), (clip.Kind, clip.Codec, clip.FrameRate));
+        Assert.Equal(24, clip.Vpdq!.Count); // 12 sampled frames, each with the hash inside its letterbox
+        Assert.Equal(12, clip.VpdqOverlay!.Count); // the logo painted out
+        Assert.Equal(256, clip.TmkLevel1!.Length);
+        Assert.Equal(3 * PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, clip.VpdqReframed!.Count);
+
+        var broken = MediaFactsFormat.Read(rows["broken.jpg"].Row);
+        Assert.Equal(MediaKinds.Unreadable, broken.Kind);
+        Assert.StartsWith("image does not decode: /evidence/broken.jpg", broken.Error, StringComparison.Ordinal);
+        Assert.Equal(["metadata not read (IOException): End of data reached."], broken.Notes);
+        Assert.Null(MediaFactsFormat.Read(rows["notes.txt"].Row).Pdq);
+    }
+
+    [Fact]
+    public void Features_round_trip_through_a_row()
+    {
+        var h = Enumerable.Range(0, 24).Select(i => Hash256.Parse(new string("0123456789abcdef"[i % 16], 64))).ToArray();
+        PdqDihedralResult D(int k) => new(h[k], h[k + 1], h[k + 2], h[k + 3], h[k + 4], h[k + 5], h[k + 6], h[k + 7], 87);
+        var image = new MediaFeatures(MediaKinds.Image, "jpeg")
+        {
+            Width = 640, Height = 480, Pdq = D(0), PdqTrimmed = [D(8), D(16)], PdqReframed = [h[3], h[5]],
+            Metadata = new MediaMetadata { CameraMake = "Make", Latitude = -33.8688, Longitude = 151.2093, TakenOriginal = "2021:01:02 03:04:05" },
+            Notes = ["one", "two"],
+        };
+        Assert.Equivalent(image, MediaFactsFormat.Read(MediaFactsFormat.Write(image, "derived/thumbs/1.png")), strict: true);
+
+        var video = new MediaFeatures(MediaKinds.Video, "mp4")
+        {
+            Width = 160, Height = 96, DurationSeconds = 3, FrameRate = 12, Codec = "h264",
+            Vpdq = [new VpdqFeature(0, 100, h[1], 0), new VpdqFeature(0, 90, h[2], 0), new VpdqFeature(3, 80, h[4], 0.25)],
+            VpdqOverlay = [new VpdqFeature(0, 100, h[6], 0)],
+            VpdqReframed = [new VpdqFeature(0, 70, h[7], 0)],
+            TmkLevel1 = [.. Enumerable.Range(0, 256).Select(i => i / 7f)],
+        };
+        Assert.Equivalent(video, MediaFactsFormat.Read(MediaFactsFormat.Write(video, null)), strict: true);
+
+        // A video with no frames keeps an empty list (not null), and no overlay stays null.
+        var empty = MediaFactsFormat.Read(MediaFactsFormat.Write(new MediaFeatures(MediaKinds.Video, "mp4") { Vpdq = [] }, null));
+        Assert.Equal((0, null), (empty.Vpdq!.Count, empty.VpdqOverlay));
+    }
+}

@@ -1,0 +1,60 @@
+using Harrier.Media.Features;
+using Harrier.Media.Imaging;
+using Harrier.Media.Pdq;
+using Harrier.Media.Vpdq;
+using Harrier.Testing;
+
+namespace Harrier.Media.Tests.Features;
+
+/// <summary>The features of one file, with no case around them (ingest stores them; see Harrier.Operations.Tests).</summary>
+public sealed class MediaFeatureExtractorTests : IDisposable
+{
+    private static readonly string Daisy = TestPaths.Photos("flowers-ccby", "daisy", "100080576_f52e8ee070_n.jpg");
+    private readonly string _dir = Directory.CreateTempSubdirectory("harrier-features-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task An_image_gets_its_plain_and_reframed_hashes_and_a_thumbnail_when_asked()
+    {
+        using var image = ImageDecoder.Decode(Daisy);
+        var features = await new MediaFeatureExtractor().ExtractAsync(Daisy, new FileInfo(Daisy).Length, CancellationToken.None);
+        Assert.Equal((MediaKinds.Image, "jpeg", image.Width, image.Height), (features.Kind, features.Format, features.Width, features.Height));
+        Assert.Equal(PdqImageHasher.HashDihedral(image), features.Pdq);
+        Assert.Empty(features.PdqTrimmed);
+        Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), features.PdqReframed);
+        Assert.NotNull(features.Thumbnail);
+
+        var bare = await new MediaFeatureExtractor { Thumbnails = null }.ExtractAsync(Daisy, null, CancellationToken.None);
+        Assert.Null(bare.Thumbnail);
+        Assert.Equal(features.Pdq, bare.Pdq);
+    }
+
+    [Fact]
+    public async Task A_file_whose_size_changed_is_unreadable_and_text_is_other()
+    {
+        var text = Path.Combine(_dir, "notes.txt");
+        await File.WriteAllTextAsync(text, "not media");
+        var other = await new MediaFeatureExtractor().ExtractAsync(text, 9, CancellationToken.None);
+        Assert.Equal((MediaKinds.Other, null, null), (other.Kind, other.Format, other.Error));
+        var changed = await new MediaFeatureExtractor().ExtractAsync(text, 10, CancellationToken.None);
+        Assert.Equal(MediaKinds.Unreadable, changed.Kind);
+        Assert.Equal("the evidence file is missing or its size changed since registration", changed.Error);
+    }
+
+    [Fact]
+    public async Task A_letterboxed_video_gets_its_vpdq_frames_each_followed_by_the_hash_inside_the_bars()
+    {
+        var video = Path.Combine(_dir, "boxed.mp4");
+        FfmpegTool.Run("-f lavfi -i testsrc2=size=160x96:rate=12:duration=2 -vf pad=160:128:0:16:black -c:v libx264 -preset ultrafast -pix_fmt yuv420p", video);
+        var features = await new MediaFeatureExtractor().ExtractAsync(video, null, CancellationToken.None);
+        var plain = await VpdqHasher.HashFileAsync(video, new VpdqOptions { SecondsPerHash = 0.25, KeyframeDecoding = false });
+
+        Assert.Equal((MediaKinds.Video, 160, 128, "h264"), (features.Kind, features.Width, features.Height, features.Codec));
+        Assert.Equal(2 * plain.Features.Count, features.Vpdq!.Count);
+        Assert.Equal(plain.Features, features.Vpdq.Where((_, i) => i % 2 == 0));
+        Assert.All(features.Vpdq.Chunk(2), pair => Assert.Equal(pair[0].FrameNumber, pair[1].FrameNumber));
+        Assert.Equal(256, features.TmkLevel1!.Length);
+        Assert.NotNull(features.Thumbnail); // the keyframe strip, from the same decode
+    }
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using Harrier.Cases.Tests;
+using Harrier.Cases.Triage;
+using Harrier.Media.Features;
+using Harrier.Operations.Ingest;
+
+namespace Harrier.Operations.Tests;
+
+/// <summary>
+/// The features the media engine computes now are stored exactly as ingest stored them before they moved into
+/// Harrier.Media (the committed rows of 76d6339): every hash bit for bit, every thumbnail byte for byte.
+/// </summary>
+public sealed class IngestFeaturesFixtureTests
+{
+    private static async Task<(TestCase Case, Harrier.Cases.CaseStore Store, Dictionary<string, long> Ids)> CaseWithFixtureFilesAsync(string backend)
+    {
+        var t = await TestCase.CreateAsync(backend);
+        var store = await t.InitAsync();
+        foreach (var file in Directory.GetFiles(Path.Combine(MediaFactsFixture.Folder, "files")))
+        {
+            File.Copy(file, Path.Combine(t.EvidenceDir, Path.GetFileName(file)));
+        }
+
+        await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        var ids = (await store.Evidence.ListAsync("EX-1", CancellationToken.None)).ToDictionary(f => f.RelPath, f => f.Id);
+        return (t, store, ids);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task An_image_a_framed_image_and_a_video_store_what_the_old_ingest_stored(string backend)
+    {
+        var (t, store, ids) = await CaseWithFixtureFilesAsync(backend);
+        await using var _ = t;
+        var result = await Ingest.RunAsync(store);
+        Assert.Equal(5, result.Ingested);
+
+        var rows = await new MediaFactsStore(store).LoadRowsAsync(CancellationToken.None);
+        var expected = MediaFactsFixture.Load(t.EvidenceDir, ids);
+        foreach (var (name, (row, sha)) in expected)
+        {
+            var actual = rows[ids[name]];
+            Assert.True(row == actual, $"{name}: stored {actual}, expected {row}");
+            if (sha is not null)
+            {
+                Assert.Equal(sha, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(t.CaseDir, actual.Derived!)))));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task One_file_is_ingested_once_as_the_batch_would_and_audited()
+    {
+        var (t, store, ids) = await CaseWithFixtureFilesAsync(TestCase.Sqlite);
+        await using var _ = t;
+        var context = new OperationContext("tester", store.Time);
+        var request = new IngestFileRequest("EX-1", ids["clip.mp4"]);
+        var first = await IngestFile.RunAsync(store, context, request, CancellationToken.None);
+        Assert.Equal((MediaKinds.Video, true, $"derived/strips/{ids["clip.mp4"]}.png"), (first.Kind, first.Ingested, first.Derived));
+        var again = await IngestFile.RunAsync(store, context, request, CancellationToken.None);
+        Assert.Equal((MediaKinds.Video, false), (again.Kind, again.Ingested));
+
+        var row = (await new MediaFactsStore(store).LoadRowsAsync(CancellationToken.None))[ids["clip.mp4"]];
+        Assert.Equal(MediaFactsFixture.Load(t.EvidenceDir, ids)["clip.mp4"].Row, row);
+        var audit = await store.Audit.ReadAsync(null, CancellationToken.None);
+        Assert.Single(audit, e => e.Action == "ingest.file");
+
+        // The batch then ingests the other four and leaves the clip as it is.
+        var batch = await Ingest.RunAsync(store);
+        Assert.Equal((4, 1), (batch.Ingested, batch.AlreadyIngested));
+    }
+}
