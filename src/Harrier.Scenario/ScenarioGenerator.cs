@@ -101,7 +101,7 @@ public static class ScenarioGenerator
         // rest it holds its own copy, a different encode, so only the vPDQ list can find them. Every bank video has
         // a vPDQ file in hashsets/vpdq/.
         var r = new Random(options.Seed ^ 0xba4c);
-        var bank = new List<BankEntry>();
+        var bank = new List<BankCopy>();
         var vpdqDir = Path.Combine(outDir, "hashsets", "vpdq");
         Directory.CreateDirectory(vpdqDir);
         var bankCopies = Path.Combine(Path.GetTempPath(), "harrier-scenario-bank-" + Guid.NewGuid().ToString("N"));
@@ -142,7 +142,7 @@ public static class ScenarioGenerator
                     var (d, features) = hashed[copy];
                     var name = $"{d.Md5}.txt";
                     VpdqFormats.WriteFile(Path.Combine(vpdqDir, name), features);
-                    bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, d.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
+                    bank.Add(new BankCopy(item.Id, d.Md5, d.Sha1, d.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
                 }
             }
         }
@@ -163,7 +163,7 @@ public static class ScenarioGenerator
                 using var image = ImageDecoder.Decode(bytes, reference);
                 var pdq = PdqImageHasher.Hash(image);
                 var d = Digest(bytes);
-                bank.Add(new BankEntry(still.ItemId, d.Md5, d.Sha1, bytes.Length,
+                bank.Add(new BankCopy(still.ItemId, d.Md5, d.Sha1, bytes.Length,
                     items[still.ItemId].KnownCategory, pdq.Hash.ToString(), still.Transform == "original"));
             }
         }
@@ -248,7 +248,7 @@ internal static class TruthWriter
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankEntry> bank,
+    public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankCopy> bank,
         List<(int PersonId, string Type, string Value)> records, CancellationToken ct)
     {
         var itemById = world.Items.ToDictionary(i => i.Id);
