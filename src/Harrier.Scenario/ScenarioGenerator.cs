@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Harrier.Media.Digests;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
+using Harrier.Scenario.Truth;
 
 namespace Harrier.Scenario;
 
@@ -243,11 +243,9 @@ internal static class RecordsWriter
     }
 }
 
-/// <summary>truth.json: what every input really is. Its schema is described in docs/scenario.md.</summary>
+/// <summary>Builds truth.json's <see cref="ScenarioTruth"/> from the generated world and writes it with <see cref="TruthJson"/>.</summary>
 internal static class TruthWriter
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
     public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankCopy> bank,
         List<(int PersonId, string Type, string Value)> records, CancellationToken ct)
     {
@@ -266,45 +264,35 @@ internal static class TruthWriter
             .Where(x => x.Person.Roles != PersonRole.Viewer || x.Payments > 0)
             .GroupBy(x => x.Person.Country)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(x => Score(x.Person, x.Payments)).ThenBy(x => x.Person.Id)
-                .Select(x => new { personId = x.Person.Id, score = Score(x.Person, x.Payments) }).ToList());
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TruthTarget>)g.OrderByDescending(x => Score(x.Person, x.Payments)).ThenBy(x => x.Person.Id)
+                .Select(x => new TruthTarget(x.Person.Id, Score(x.Person, x.Payments))).ToList());
 
-        var truth = new
+        var truth = new ScenarioTruth
         {
-            schema = "harrier-scenario-truth/1",
-            seed = world.Seed,
-            preset = world.Preset.Name,
-            ipSource = world.IpSource,
-            items = world.Items.Select(i => new { id = i.Id, source = i.Source, known = i.Known, category = i.KnownCategory, producerAccountId = i.ProducerAccountId, rendered = i.Id <= world.Preset.RenderedItems }),
-            files = world.Renditions.Where(r => r.Rendered).Select(r =>
+            Seed = world.Seed,
+            Preset = world.Preset.Name,
+            IpSource = world.IpSource,
+            Items = world.Items.Select(i => new TruthItem(i.Id, i.Source, i.Known, i.KnownCategory, i.ProducerAccountId, i.Id <= world.Preset.RenderedItems)),
+            Files = world.Renditions.Where(r => r.Rendered).Select(r =>
             {
                 var u = uploadById[r.UploadId];
                 var parts = u.Variant == "compilation" ? u.CompilationItemIds : [u.ItemId];
-                return new { path = r.RelPath, kind = "video", uploadId = u.Id, items = parts, rendition = r.Quality, variant = u.Variant, known = parts.Any(p => itemById[p].Known) };
-            }).Concat(world.Stills.Select(s => new { path = s.RelPath, kind = "image", uploadId = 0, items = (IReadOnlyList<int>)[s.ItemId], rendition = "still", variant = s.Transform, known = s.Known }))
-              .Concat(world.DecoyFiles.Select(d => new { path = d, kind = "decoy", uploadId = 0, items = (IReadOnlyList<int>)[], rendition = "none", variant = "none", known = false })),
-            persons = world.Persons.Select(p => new
-            {
-                id = p.Id,
-                country = p.Country,
-                roles = p.Roles.ToString(),
-                usesVpn = p.UsesVpn,
-                paysForPersonId = p.PaysForPersonId,
-                accounts = accountsByPerson.GetValueOrDefault(p.Id) ?? [],
-                exchanges = paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [],
-            }),
-            exchanges = ChainBuilder.Exchanges,
-            payments = payments.Select(t => new { t.PaymentId, t.Exchange, jurisdiction = exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout }),
-            changeOutputs = chain.ChangeOutputs,
-            decoyTransactions = chain.Decoys.Select(d => new { d.Txid, d.Kind }),
-            addressOwners = chain.AddressOwners.Select(o => new { o.Address, o.Owner }),
-            bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, pdq = b.Pdq is not null, vpdq = b.VpdqFile }),
-            priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),
-            targetsByCountry = targets,
+                return new TruthFile(r.RelPath, "video", u.Id, parts, r.Quality, u.Variant, parts.Any(p => itemById[p].Known));
+            }).Concat(world.Stills.Select(s => new TruthFile(s.RelPath, "image", 0, [s.ItemId], "still", s.Transform, s.Known)))
+              .Concat(world.DecoyFiles.Select(d => new TruthFile(d, "decoy", 0, [], "none", "none", false))),
+            Persons = world.Persons.Select(p => new TruthPerson(p.Id, p.Country, p.Roles.ToString(), p.UsesVpn, p.PaysForPersonId,
+                accountsByPerson.GetValueOrDefault(p.Id) ?? [],
+                paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [])),
+            Exchanges = ChainBuilder.Exchanges,
+            Payments = payments.Select(t => new TruthPayment(t.PaymentId, t.Exchange, exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout)),
+            ChangeOutputs = chain.ChangeOutputs,
+            DecoyTransactions = chain.Decoys.Select(d => new TruthDecoyTransaction(d.Txid, d.Kind)),
+            AddressOwners = chain.AddressOwners.Select(o => new TruthAddressOwner(o.Address, o.Owner)),
+            Bank = bank.Select(b => new TruthBankEntry(b.ItemId, b.Md5, b.ExactInMedia, b.Pdq is not null, b.VpdqFile)),
+            PriorRecordHits = records.Select(x => new TruthRecordHit(x.PersonId, x.Type, x.Value)),
+            TargetsByCountry = targets,
         };
         // Streamed: at the large preset the document is over a gigabyte, too big for one string.
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
-        await JsonSerializer.SerializeAsync(file, truth, Options, ct);
-        file.WriteByte((byte)'\n');
+        await TruthJson.WriteAsync(path, truth, ct);
     }
 }
