@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using CsvHelper;
 using Harrier.Media.Digests;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
@@ -207,7 +208,9 @@ internal static class RecordsWriter
     {
         Directory.CreateDirectory(dir);
         var hits = new List<(int, string, string)>();
-        var sb = new StringBuilder("record_id,type,value,earlier_case\n");
+        // Through CsvHelper: an identifier with a comma, a quote or a line break is quoted, not split.
+        using var csv = CsvWriter.ToFile(Path.Combine(dir, "prior-records.csv"), new CsvWriterOptions { NewLine = "\n" });
+        csv.WriteRecord("record_id", "type", "value", "earlier_case");
         var id = 1;
         var byPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.ToList());
         var personAddresses = chain.AddressOwners.Where(o => o.Owner.StartsWith("person:", StringComparison.Ordinal))
@@ -227,18 +230,17 @@ internal static class RecordsWriter
                 _ => personAddresses.TryGetValue(person.Id, out var a) ? ("btc_address", a) : ("email", account.Email),
             };
             hits.Add((person.Id, type, value));
-            sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{value},EC-{2015 + person.Id % 9}-{person.Id % 997:D3}\n");
+            csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, value, string.Create(CultureInfo.InvariantCulture, $"EC-{2015 + person.Id % 9}-{person.Id % 997:D3}"));
             if (r.NextDouble() < 0.3)
             {
                 // A near miss: one character off. Must not match.
                 var chars = value.ToCharArray();
                 var k = r.Next(chars.Length);
                 chars[k] = chars[k] == 'x' ? 'y' : 'x';
-                sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{new string(chars)},EC-2019-{id % 997:D3}\n");
+                csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, new string(chars), string.Create(CultureInfo.InvariantCulture, $"EC-2019-{id % 997:D3}"));
             }
         }
 
-        File.WriteAllText(Path.Combine(dir, "prior-records.csv"), sb.ToString());
         return hits;
     }
 }
