@@ -3,7 +3,7 @@ using NBitcoin;
 namespace Harrier.Scenario;
 
 /// <summary>The truth of one payment's money trail.</summary>
-public sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout);
+internal sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout);
 
 /// <summary>
 /// Turns the world's paying accounts into money on the scenario chain: per-user deposit addresses, exchange

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
+using CsvHelper;
 using Harrier.Media.Digests;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
+using Harrier.Scenario.Truth;
 
 namespace Harrier.Scenario;
 
@@ -101,7 +102,7 @@ public static class ScenarioGenerator
         // rest it holds its own copy, a different encode, so only the vPDQ list can find them. Every bank video has
         // a vPDQ file in hashsets/vpdq/.
         var r = new Random(options.Seed ^ 0xba4c);
-        var bank = new List<BankEntry>();
+        var bank = new List<BankCopy>();
         var vpdqDir = Path.Combine(outDir, "hashsets", "vpdq");
         Directory.CreateDirectory(vpdqDir);
         var bankCopies = Path.Combine(Path.GetTempPath(), "harrier-scenario-bank-" + Guid.NewGuid().ToString("N"));
@@ -142,7 +143,7 @@ public static class ScenarioGenerator
                     var (d, features) = hashed[copy];
                     var name = $"{d.Md5}.txt";
                     VpdqFormats.WriteFile(Path.Combine(vpdqDir, name), features);
-                    bank.Add(new BankEntry(item.Id, d.Md5, d.Sha1, d.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
+                    bank.Add(new BankCopy(item.Id, d.Md5, d.Sha1, d.Length, category, null, exact) { VpdqFile = "vpdq/" + name });
                 }
             }
         }
@@ -163,7 +164,7 @@ public static class ScenarioGenerator
                 using var image = ImageDecoder.Decode(bytes, reference);
                 var pdq = PdqImageHasher.Hash(image);
                 var d = Digest(bytes);
-                bank.Add(new BankEntry(still.ItemId, d.Md5, d.Sha1, bytes.Length,
+                bank.Add(new BankCopy(still.ItemId, d.Md5, d.Sha1, bytes.Length,
                     items[still.ItemId].KnownCategory, pdq.Hash.ToString(), still.Transform == "original"));
             }
         }
@@ -207,7 +208,9 @@ internal static class RecordsWriter
     {
         Directory.CreateDirectory(dir);
         var hits = new List<(int, string, string)>();
-        var sb = new StringBuilder("record_id,type,value,earlier_case\n");
+        // Through CsvHelper: an identifier with a comma, a quote or a line break is quoted, not split.
+        using var csv = CsvWriter.ToFile(Path.Combine(dir, "prior-records.csv"), new CsvWriterOptions { NewLine = "\n" });
+        csv.WriteRecord("record_id", "type", "value", "earlier_case");
         var id = 1;
         var byPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.ToList());
         var personAddresses = chain.AddressOwners.Where(o => o.Owner.StartsWith("person:", StringComparison.Ordinal))
@@ -227,28 +230,25 @@ internal static class RecordsWriter
                 _ => personAddresses.TryGetValue(person.Id, out var a) ? ("btc_address", a) : ("email", account.Email),
             };
             hits.Add((person.Id, type, value));
-            sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{value},EC-{2015 + person.Id % 9}-{person.Id % 997:D3}\n");
+            csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, value, string.Create(CultureInfo.InvariantCulture, $"EC-{2015 + person.Id % 9}-{person.Id % 997:D3}"));
             if (r.NextDouble() < 0.3)
             {
                 // A near miss: one character off. Must not match.
                 var chars = value.ToCharArray();
                 var k = r.Next(chars.Length);
                 chars[k] = chars[k] == 'x' ? 'y' : 'x';
-                sb.Append(CultureInfo.InvariantCulture, $"R{id++:D6},{type},{new string(chars)},EC-2019-{id % 997:D3}\n");
+                csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, new string(chars), string.Create(CultureInfo.InvariantCulture, $"EC-2019-{id % 997:D3}"));
             }
         }
 
-        File.WriteAllText(Path.Combine(dir, "prior-records.csv"), sb.ToString());
         return hits;
     }
 }
 
-/// <summary>truth.json: what every input really is. Its schema is described in docs/scenario.md.</summary>
+/// <summary>Builds truth.json's <see cref="ScenarioTruth"/> from the generated world and writes it with <see cref="TruthJson"/>.</summary>
 internal static class TruthWriter
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
-
-    public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankEntry> bank,
+    public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankCopy> bank,
         List<(int PersonId, string Type, string Value)> records, CancellationToken ct)
     {
         var itemById = world.Items.ToDictionary(i => i.Id);
@@ -266,45 +266,35 @@ internal static class TruthWriter
             .Where(x => x.Person.Roles != PersonRole.Viewer || x.Payments > 0)
             .GroupBy(x => x.Person.Country)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(x => Score(x.Person, x.Payments)).ThenBy(x => x.Person.Id)
-                .Select(x => new { personId = x.Person.Id, score = Score(x.Person, x.Payments) }).ToList());
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TruthTarget>)g.OrderByDescending(x => Score(x.Person, x.Payments)).ThenBy(x => x.Person.Id)
+                .Select(x => new TruthTarget(x.Person.Id, Score(x.Person, x.Payments))).ToList());
 
-        var truth = new
+        var truth = new ScenarioTruth
         {
-            schema = "harrier-scenario-truth/1",
-            seed = world.Seed,
-            preset = world.Preset.Name,
-            ipSource = world.IpSource,
-            items = world.Items.Select(i => new { id = i.Id, source = i.Source, known = i.Known, category = i.KnownCategory, producerAccountId = i.ProducerAccountId, rendered = i.Id <= world.Preset.RenderedItems }),
-            files = world.Renditions.Where(r => r.Rendered).Select(r =>
+            Seed = world.Seed,
+            Preset = world.Preset.Name,
+            IpSource = world.IpSource,
+            Items = world.Items.Select(i => new TruthItem(i.Id, i.Source, i.Known, i.KnownCategory, i.ProducerAccountId, i.Id <= world.Preset.RenderedItems)),
+            Files = world.Renditions.Where(r => r.Rendered).Select(r =>
             {
                 var u = uploadById[r.UploadId];
                 var parts = u.Variant == "compilation" ? u.CompilationItemIds : [u.ItemId];
-                return new { path = r.RelPath, kind = "video", uploadId = u.Id, items = parts, rendition = r.Quality, variant = u.Variant, known = parts.Any(p => itemById[p].Known) };
-            }).Concat(world.Stills.Select(s => new { path = s.RelPath, kind = "image", uploadId = 0, items = (IReadOnlyList<int>)[s.ItemId], rendition = "still", variant = s.Transform, known = s.Known }))
-              .Concat(world.DecoyFiles.Select(d => new { path = d, kind = "decoy", uploadId = 0, items = (IReadOnlyList<int>)[], rendition = "none", variant = "none", known = false })),
-            persons = world.Persons.Select(p => new
-            {
-                id = p.Id,
-                country = p.Country,
-                roles = p.Roles.ToString(),
-                usesVpn = p.UsesVpn,
-                paysForPersonId = p.PaysForPersonId,
-                accounts = accountsByPerson.GetValueOrDefault(p.Id) ?? [],
-                exchanges = paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [],
-            }),
-            exchanges = ChainBuilder.Exchanges,
-            payments = payments.Select(t => new { t.PaymentId, t.Exchange, jurisdiction = exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout }),
-            changeOutputs = chain.ChangeOutputs,
-            decoyTransactions = chain.Decoys.Select(d => new { d.Txid, d.Kind }),
-            addressOwners = chain.AddressOwners.Select(o => new { o.Address, o.Owner }),
-            bank = bank.Select(b => new { b.ItemId, b.Md5, b.ExactInMedia, pdq = b.Pdq is not null, vpdq = b.VpdqFile }),
-            priorRecordHits = records.Select(x => new { x.PersonId, x.Type, x.Value }),
-            targetsByCountry = targets,
+                return new TruthFile(r.RelPath, "video", u.Id, parts, r.Quality, u.Variant, parts.Any(p => itemById[p].Known));
+            }).Concat(world.Stills.Select(s => new TruthFile(s.RelPath, "image", 0, [s.ItemId], "still", s.Transform, s.Known)))
+              .Concat(world.DecoyFiles.Select(d => new TruthFile(d, "decoy", 0, [], "none", "none", false))),
+            Persons = world.Persons.Select(p => new TruthPerson(p.Id, p.Country, p.Roles.ToString(), p.UsesVpn, p.PaysForPersonId,
+                accountsByPerson.GetValueOrDefault(p.Id) ?? [],
+                paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [])),
+            Exchanges = ChainBuilder.Exchanges,
+            Payments = payments.Select(t => new TruthPayment(t.PaymentId, t.Exchange, exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout)),
+            ChangeOutputs = chain.ChangeOutputs,
+            DecoyTransactions = chain.Decoys.Select(d => new TruthDecoyTransaction(d.Txid, d.Kind)),
+            AddressOwners = chain.AddressOwners.Select(o => new TruthAddressOwner(o.Address, o.Owner)),
+            Bank = bank.Select(b => new TruthBankEntry(b.ItemId, b.Md5, b.ExactInMedia, b.Pdq is not null, b.VpdqFile)),
+            PriorRecordHits = records.Select(x => new TruthRecordHit(x.PersonId, x.Type, x.Value)),
+            TargetsByCountry = targets,
         };
         // Streamed: at the large preset the document is over a gigabyte, too big for one string.
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
-        await JsonSerializer.SerializeAsync(file, truth, Options, ct);
-        file.WriteByte((byte)'\n');
+        await TruthJson.WriteAsync(path, truth, ct);
     }
 }

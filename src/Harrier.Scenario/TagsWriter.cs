@@ -1,38 +1,58 @@
-using System.Globalization;
-using System.Text;
+using Harrier.Chain.Attribution;
 
 namespace Harrier.Scenario;
 
 /// <summary>
-/// GraphSense-format packs for the scenario: a tag pack for each exchange's known hot-wallet addresses (the
-/// addresses an exchange publishes or that were attributed before) and an actor pack with jurisdictions; a few real
-/// public packs (the repository ships some in data/tagpacks) are copied alongside as noise when a folder of them is given.
+/// GraphSense-format packs for the scenario, written by the Chain engine's <see cref="TagPackWriter"/>: a tag pack for
+/// each exchange's known hot-wallet addresses (the addresses an exchange publishes or that were attributed before) and
+/// an actor pack with jurisdictions; a few real public packs (the repository ships some in data/tagpacks) are copied
+/// alongside as noise when a folder of them is given.
 /// </summary>
 internal static class TagsWriter
 {
     public static void Write(string dir, IReadOnlyList<(string Address, string Owner)> owners, string? realPacksDir)
     {
         Directory.CreateDirectory(dir);
-        var actors = new StringBuilder("title: Scenario actors\ncreator: Harrier scenario generator\ndescription: Fictional exchanges of the synthetic platform world.\nlastmod: '2025-03-01'\nactors:\n");
         foreach (var ex in ChainBuilder.Exchanges)
         {
-            actors.Append(CultureInfo.InvariantCulture, $"- id: {ex.Id}\n  label: {ex.Name}\n  jurisdictions:\n  - {ex.Country}\n  categories:\n  - exchange\n  uri: {ex.Id}.invalid\n");
-            var pack = new StringBuilder();
-            pack.Append(CultureInfo.InvariantCulture, $"title: {ex.Name} hot wallets\ncreator: Harrier scenario generator\nconfidence: service_data\nis_cluster_definer: true\ncategory: exchange\nlabel: {ex.Name}\nlastmod: 2025-03-01\nsource: https://{ex.Id}.invalid/proof-of-reserves\nactor: {ex.Id}\ntags:\n");
-            // One in three of the exchange's addresses is tagged; clustering has to find the rest.
-            var i = 0;
-            foreach (var (address, _) in owners.Where(o => o.Owner == "exchange:" + ex.Id))
+            var header = new TagPackHeader(ex.Name + " hot wallets")
             {
-                if (i++ % 3 == 0)
-                {
-                    pack.Append(CultureInfo.InvariantCulture, $"- address: {address}\n  currency: BTC\n");
-                }
-            }
+                Creator = "Harrier scenario generator",
+                Confidence = "service_data",
+                IsClusterDefiner = true,
+                Category = "exchange",
+                Label = ex.Name,
+                LastMod = "2025-03-01",
+                Source = $"https://{ex.Id}.invalid/proof-of-reserves",
+                Actor = ex.Id,
+            };
 
-            File.WriteAllText(Path.Combine(dir, $"scenario-{ex.Id}.yaml"), pack.ToString());
+            // One in three of the exchange's addresses is tagged; clustering has to find the rest.
+            var tags = owners.Where(o => o.Owner == "exchange:" + ex.Id).Where((_, i) => i % 3 == 0)
+                .Select(o => new TagPackTag(o.Address) { Currency = "BTC" });
+            using var pack = new StreamWriter(Path.Combine(dir, $"scenario-{ex.Id}.yaml"));
+            TagPackWriter.WriteTagPack(pack, header, tags);
         }
 
-        File.WriteAllText(Path.Combine(dir, "scenario.actorpack.yaml"), actors.ToString());
+        using (var actors = new StreamWriter(Path.Combine(dir, "scenario.actorpack.yaml")))
+        {
+            TagPackWriter.WriteActorPack(actors,
+                new ActorPackHeader("Scenario actors")
+                {
+                    Creator = "Harrier scenario generator",
+                    Description = "Fictional exchanges of the synthetic platform world.",
+                    LastMod = "2025-03-01",
+                },
+                ChainBuilder.Exchanges.Select(ex => new Actor
+                {
+                    Id = ex.Id,
+                    Label = ex.Name,
+                    Jurisdictions = [ex.Country],
+                    Categories = ["exchange"],
+                    Uri = ex.Id + ".invalid",
+                }));
+        }
+
         if (realPacksDir is not null && Directory.Exists(realPacksDir))
         {
             foreach (var name in new[] { "demo.yaml", "exchange-wallets-kucoin.yaml", "mixing_fc2021.yaml" })

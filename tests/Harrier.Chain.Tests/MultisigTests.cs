@@ -1,7 +1,7 @@
 using Harrier.Chain.Blocks;
 using Harrier.Chain.Clustering;
 using Harrier.Chain.Store;
-using Harrier.Chain.Synthetic;
+using Harrier.Testing.Chain;
 using NBitcoin;
 
 namespace Harrier.Chain.Tests;

@@ -2,7 +2,7 @@ using Harrier.Chain.Attribution;
 using Harrier.Chain.Blocks;
 using Harrier.Chain.Clustering;
 using Harrier.Chain.Store;
-using Harrier.Chain.Synthetic;
+using Harrier.Testing.Chain;
 
 namespace Harrier.Chain.Tests;
 

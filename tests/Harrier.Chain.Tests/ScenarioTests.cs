@@ -1,7 +1,7 @@
 using Harrier.Chain.Attribution;
 using Harrier.Chain.Clustering;
 using Harrier.Chain.Store;
-using Harrier.Chain.Synthetic;
+using Harrier.Testing.Chain;
 using Harrier.Chain.Tracing;
 
 namespace Harrier.Chain.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Harrier.Chain.Synthetic;
+using Harrier.Testing.Chain;
 
 namespace Harrier.Cli.Tests;
 

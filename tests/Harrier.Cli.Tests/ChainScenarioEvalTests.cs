@@ -2,6 +2,8 @@ using System.Text.Json;
 using Harrier.Chain.Clustering;
 using Harrier.Chain.Store;
 using Harrier.Chain.Tracing;
+using Harrier.Scenario.Evaluation;
+using Harrier.Scenario.Truth;
 using Microsoft.Data.Sqlite;
 
 namespace Harrier.Cli.Tests;
@@ -48,11 +50,8 @@ public sealed class ChainScenarioEvalTests : IDisposable
         Assert.Equal(0, trace.ExitCode);
         var report = JsonSerializer.Deserialize<TraceReport>(trace.Out, Json)!;
 
-        using var truthDoc = JsonDocument.Parse(File.ReadAllText(Path.Combine(scenario, "truth.json")));
-        var truth = truthDoc.RootElement.GetProperty("payments").EnumerateArray()
-            .Select(p => new PaymentTruth(p.GetProperty("txid").GetString()!, p.GetProperty("vout").GetInt32(), p.GetProperty("exchange").GetString()!,
-                p.GetProperty("withdrawalTxid").GetString(), p.GetProperty("withdrawalVout").GetInt32()))
-            .ToList();
+        var truthFile = TruthJson.Read(Path.Combine(scenario, "truth.json"));
+        var truth = truthFile.Payments!.ToList();
         Assert.NotEmpty(truth);
         var score = AttributionScore.Compute(report, truth);
         Assert.True(score.Precision >= 0.99, $"precision {score.Precision:F3}: {score}");
@@ -62,8 +61,7 @@ public sealed class ChainScenarioEvalTests : IDisposable
         // and its one union names the PayJoin transaction, so it can be shown and undone.
         using var store = ChainStore.Open(Path.Combine(caseDir, "chain"));
         var clusters = ClusterSet.Load(store);
-        var decoys = truthDoc.RootElement.GetProperty("decoyTransactions").EnumerateArray()
-            .Select(d => (Txid: d.GetProperty("txid").GetString()!, Kind: d.GetProperty("kind").GetString()!)).ToList();
+        var decoys = truthFile.DecoyTransactions.Select(d => (d.Txid, d.Kind)).ToList();
         foreach (var (txid, kind) in decoys.Where(d => d.Kind.StartsWith("coinjoin", StringComparison.Ordinal)))
         {
             Assert.True(Harrier.Chain.Hash32.TryParse(txid, out var h));
@@ -71,8 +69,7 @@ public sealed class ChainScenarioEvalTests : IDisposable
             Assert.NotEqual(CoinJoinKind.None, clusters.CoinJoinOf(t));
         }
 
-        var owners = truthDoc.RootElement.GetProperty("addressOwners").EnumerateArray()
-            .Select(o => (Address: o.GetProperty("address").GetString()!, Owner: o.GetProperty("owner").GetString()!)).ToList();
+        var owners = truthFile.AddressOwners.Select(o => (o.Address, o.Owner)).ToList();
         var ownersByCluster = new Dictionary<int, HashSet<string>>();
         foreach (var (address, owner) in owners)
         {

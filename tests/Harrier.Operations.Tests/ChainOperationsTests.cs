@@ -1,9 +1,9 @@
 using Harrier.Cases;
 using Harrier.Cases.Tests;
 using Harrier.Chain.Clustering;
-using Harrier.Chain.Synthetic;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Chain;
+using Harrier.Testing.Chain;
 
 namespace Harrier.Operations.Tests;
 

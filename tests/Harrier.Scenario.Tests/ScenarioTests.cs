@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Harrier.Media.Hashing;
+using Harrier.Scenario.Truth;
 using Microsoft.Data.Sqlite;
 using NBitcoin;
 using Npgsql;
@@ -342,5 +343,35 @@ public sealed class ScenarioTests(TinyScenarioFixture fixture) : IClassFixture<T
         Assert.DoesNotContain("Producer", sql);
         Assert.DoesNotContain("person", sql, StringComparison.OrdinalIgnoreCase);
         Assert.True(Truth.GetProperty("targetsByCountry").EnumerateObject().Any());
+    }
+
+    [Fact]
+    public async Task Truth_json_reads_into_the_model_and_writes_back_byte_for_byte()
+    {
+        var path = Path.Combine(fixture.Dir, "truth.json");
+        var truth = await TruthJson.ReadAsync(path, CancellationToken.None);
+        Assert.Equal(TruthJson.Schema, truth.Schema);
+        Assert.NotEmpty(truth.Files!);
+        Assert.NotEmpty(truth.Payments!);
+        using var again = new MemoryStream();
+        await TruthJson.WriteAsync(again, truth, CancellationToken.None);
+        Assert.True(File.ReadAllBytes(path).AsSpan().SequenceEqual(again.ToArray()), "truth.json written from its model differs from the generated file");
+    }
+
+    [Fact]
+    public void Bank_files_read_back_to_the_truths_bank()
+    {
+        var dir = Path.Combine(fixture.Dir, "hashsets");
+        var bank = Truth.GetProperty("bank").EnumerateArray().Select(b => b.GetProperty("md5").GetString()!).ToHashSet();
+        var csv = Harrier.Matching.Banks.BankReader.Read(Path.Combine(dir, "hashes.csv"));
+        Assert.Empty(csv.Warnings);
+        Assert.Equal(bank, csv.Entries.Select(e => e.Md5!).ToHashSet());
+        var icse = Harrier.Matching.Banks.BankReader.Read(Path.Combine(dir, "icse-export.csv"));
+        Assert.Equal(Harrier.Matching.Banks.BankFormat.Icse, icse.Format);
+        Assert.All(icse.Entries, e => Assert.Contains(e.Md5!, bank));
+        var nsrl = Harrier.Matching.Banks.BankReader.Read(Path.Combine(dir, "NSRLFile.txt"));
+        Assert.Equal(Harrier.Matching.Banks.BankFormat.Nsrl, nsrl.Format);
+        Assert.All(nsrl.Entries, e => Assert.True(e.KnownGood));
+        Assert.Equal(Truth.GetProperty("files").EnumerateArray().Count(f => f.GetProperty("kind").GetString() == "decoy"), nsrl.Entries.Count);
     }
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CsvHelper;
 using Harrier.Chain.Store;
 
 namespace Harrier.Chain.Tracing;
 
 /// <summary>
 /// Writes one data-request document per exchange (<c>ACTOR.json</c> and <c>ACTOR.csv</c>: the withdrawals to identify, with
-/// amounts in satoshis and BTC and UTC times) and an index grouped by jurisdiction.
+/// amounts in satoshis and BTC and UTC times) and an index grouped by jurisdiction. The CSV is written by CsvHelper:
+/// tag text with commas, quotes or line breaks is quoted.
 /// </summary>
 public static class RequestWriter
 {
@@ -49,15 +51,17 @@ public static class RequestWriter
                 }),
             };
             File.WriteAllText(stem + ".json", JsonSerializer.Serialize(doc, Json));
-            var csv = new StringBuilder("txid,vout,address,amount_sats,amount_btc,time_utc,hops,fifo_sats,haircut_sats,tag,confidence,source,basis\n");
-            foreach (var l in r.Leads)
+            using (var csv = CsvWriter.ToFile(stem + ".csv", new CsvWriterOptions { NewLine = "\n" }))
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{l.Txid},{l.Vout},{l.Address},{l.AmountSats},{ChainStore.Btc(l.AmountSats)},")
-                    .Append(CultureInfo.InvariantCulture, $"{l.TimeUtc.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'},{l.Hops},{l.FifoSats},{l.HaircutSats},")
-                    .Append(Csv(l.TagLabel)).Append(',').Append(Csv(l.Confidence)).Append(',').Append(Csv(l.TagSource)).Append(',').Append(Csv(l.Basis)).Append('\n');
+                csv.WriteRecord("txid", "vout", "address", "amount_sats", "amount_btc", "time_utc", "hops", "fifo_sats", "haircut_sats", "tag", "confidence", "source", "basis");
+                foreach (var l in r.Leads)
+                {
+                    csv.WriteRecord(l.Txid, Invariant(l.Vout), l.Address, Invariant(l.AmountSats), ChainStore.Btc(l.AmountSats),
+                        l.TimeUtc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), Invariant(l.Hops), Invariant(l.FifoSats),
+                        Invariant(l.HaircutSats), l.TagLabel, l.Confidence, l.TagSource, l.Basis);
+                }
             }
 
-            File.WriteAllText(stem + ".csv", csv.ToString());
             files.Add(stem + ".json");
             files.Add(stem + ".csv");
         }
@@ -84,6 +88,6 @@ public static class RequestWriter
         return sb.Length == 0 ? "_" : sb.ToString();
     }
 
-    private static string Csv(string? value) =>
-        value is null ? "" : value.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    private static string Invariant<T>(T value)
+        where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Harrier.Cases;
 using Harrier.Cases.Triage;
 using Harrier.Matching.Banks;
@@ -26,7 +25,6 @@ internal static class DemoCommand
     private const string Marker = ".harrier-demo";
     private const string Exhibit = "SEIZED-MEDIA";
     private const int DemoStages = 8;
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -143,12 +141,11 @@ internal static class DemoCommand
             await RunChainAsync(ctx, store, scenarioDir, requestsDir, ct);
             Lap("chain");
             Begin("eval", "scoring the case against the scenario's truth");
-            var evaluation = await EvalCommands.EvaluateAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
-            var chainScore = await EvalCommands.EvaluateChainAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
+            var evaluation = await EvalCommands.RunAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             Lap("eval");
-            var evalJson = EvalCommands.ToJson(evaluation, chainScore);
+            var evalJson = evaluation.Report;
             var evalPath = Path.Combine(dir, "eval.json");
-            await File.WriteAllTextAsync(evalPath, JsonSerializer.Serialize(evalJson, Indented), ct);
+            await File.WriteAllTextAsync(evalPath, evalJson.ToJson(), ct);
             var audit = await new VerifyAudit(store).RunAsync(ct);
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             var ok = audit.Ok && added.Unreadable.Count == 0 && ingested.Unreadable.Count == 0;
@@ -181,7 +178,7 @@ internal static class DemoCommand
                 ctx.Out.WriteLine($"report:    {report}{(!parse.GetValue(noBrowser) && TryOpenInBrowser(ctx, report) ? " (opened in the browser)" : string.Empty)}");
                 ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");
                 ctx.Out.WriteLine($"eval:      {evalPath}");
-                EvalCommands.PrintTable(ctx.Out, evaluation, chainScore);
+                EvalCommands.PrintTable(ctx.Out, evaluation);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"stages (s): {string.Join(", ", stages.Select(s => $"{s.Stage} {s.Seconds:F1}"))}; peak memory {peak / (1024.0 * 1024):F0} MiB"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

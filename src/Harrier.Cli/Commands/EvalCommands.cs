@@ -1,15 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Harrier.Cases;
-using Harrier.Cases.Triage;
-using Harrier.Chain.Tracing;
-using Harrier.Matching.Triage;
-using Harrier.Scenario.Evaluation;
+using Harrier.Operations;
+using Harrier.Operations.Eval;
 
 namespace Harrier.Cli.Commands;
 
-/// <summary><c>harrier eval --truth truth.json</c>.</summary>
+/// <summary><c>harrier eval --truth truth.json</c>: parses, calls <see cref="Evaluate"/>, renders.</summary>
 internal static class EvalCommands
 {
     public static Command Create(GlobalOptions options, CliHost host)
@@ -19,15 +16,14 @@ internal static class EvalCommands
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var evaluation = await EvaluateAsync(ctx, store, parse.GetValue(truth)!, ct);
-            var chain = await EvaluateChainAsync(ctx, store, parse.GetValue(truth)!, ct);
+            var result = await RunAsync(ctx, store, parse.GetValue(truth)!, ct);
             if (ctx.Json)
             {
-                ctx.WriteJson(ToJson(evaluation, chain));
+                ctx.WriteJson(result.Report);
             }
             else
             {
-                PrintTable(ctx.Out, evaluation, chain);
+                PrintTable(ctx.Out, result);
             }
 
             return ExitCodes.Ok;
@@ -35,99 +31,23 @@ internal static class EvalCommands
         return command;
     }
 
-    internal static async Task<MediaEvaluation> EvaluateAsync(CommandContext ctx, CaseStore store, string truthPath, CancellationToken ct)
+    /// <summary>Runs the <see cref="Evaluate"/> use case on the case's triage and its last <c>chain trace</c>.</summary>
+    internal static async Task<EvaluateResult> RunAsync(CommandContext ctx, CaseStore store, string truthPath, CancellationToken ct)
     {
-        if (!File.Exists(truthPath))
-        {
-            throw new CliException($"no such file: {truthPath}");
-        }
-
-        var rows = await new TriageStore(store).LoadAsync(ct);
-        if (rows.Count == 0)
-        {
-            throw new CliException("no triage results in this case; run 'harrier triage' first");
-        }
-
-        var predictions = rows.Select(r => new MediaPrediction(r.RelPath,
-            r.Status is TriageStatus.Known or TriageStatus.NearDuplicate, r.Status == TriageStatus.KnownGood, r.RenditionGroup, r.SceneGroup)).ToList();
-        MediaEvaluation evaluation;
         try
         {
-            evaluation = MediaEvaluator.Evaluate(truthPath, predictions);
+            return await new Evaluate(store).RunAsync(new OperationContext(ctx.Actor, ctx.Time),
+                new EvaluateRequest(truthPath, ChainCommands.TracePath(store)), ct);
         }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or KeyNotFoundException)
+        catch (EvaluationException e)
         {
-            throw new CliException($"{truthPath}: {e.Message}");
+            throw new CliException(e.Message);
         }
-
-        await store.Audit.AppendAsync(ctx.Actor, "eval.media", "against " + Path.GetFullPath(truthPath), null, ct);
-        return evaluation;
     }
 
-    /// <summary>
-    /// Payer → exchange attribution of the case's last <c>chain trace</c> against the truth's payments; null when the
-    /// case has no trace.
-    /// </summary>
-    internal static async Task<AttributionScore?> EvaluateChainAsync(CommandContext ctx, CaseStore store, string truthPath, CancellationToken ct)
+    internal static void PrintTable(TextWriter w, EvaluateResult result)
     {
-        var tracePath = ChainCommands.TracePath(store);
-        if (!File.Exists(tracePath))
-        {
-            return null;
-        }
-
-        var report = JsonSerializer.Deserialize<TraceReport>(await File.ReadAllTextAsync(tracePath, ct), ChainCommands.TraceJson)
-            ?? throw new CliException($"{tracePath} is empty");
-        using var truth = JsonDocument.Parse(await File.ReadAllTextAsync(truthPath, ct));
-        var payments = truth.RootElement.GetProperty("payments").EnumerateArray()
-            .Select(p => new PaymentTruth(p.GetProperty("txid").GetString()!, p.GetProperty("vout").GetInt32(), p.GetProperty("exchange").GetString()!,
-                p.GetProperty("withdrawalTxid").GetString(), p.GetProperty("withdrawalVout").GetInt32()))
-            .ToList();
-        await store.Audit.AppendAsync(ctx.Actor, "eval.chain", "against " + Path.GetFullPath(truthPath), null, ct);
-        return AttributionScore.Compute(report, payments);
-    }
-
-    internal static object ToJson(MediaEvaluation e, AttributionScore? chain = null) => new
-    {
-        chain = chain is null ? null : new
-        {
-            attribution = new
-            {
-                precision = chain.Precision,
-                recall = chain.Recall,
-                known = chain.Known,
-                predicted = chain.Predicted,
-                correct = chain.Correct,
-                wrong = chain.Wrong,
-                missed = chain.Missed,
-                withdrawalExact = chain.WithdrawalExact,
-            },
-        },
-        media = new
-        {
-            files = e.Files,
-            missingFromCase = e.MissingFromCase,
-            known = Score(e.Known),
-            renditions = Score(e.Renditions),
-            scenes = Score(e.Scenes),
-            knownGood = new { decoys = e.Decoys, filtered = e.DecoysFiltered },
-            firstSeenShare = e.FirstSeenShare,
-            trueFirstSeenShare = e.TrueFirstSeenShare,
-        },
-    };
-
-    private static object Score(PairScore s) => new
-    {
-        precision = s.Precision,
-        recall = s.Recall,
-        f1 = s.F1,
-        truePositives = s.TruePositives,
-        falsePositives = s.FalsePositives,
-        falseNegatives = s.FalseNegatives,
-    };
-
-    internal static void PrintTable(TextWriter w, MediaEvaluation e, AttributionScore? chain = null)
-    {
+        var (e, chain) = (result.Media, result.Chain);
         if (chain is not null)
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -99,14 +99,15 @@ public static class BankReader
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
-        foreach (var (lineNo, line) in DataLines(path, comments: false))
+        var first = true;
+        foreach (var (lineNo, f, raw) in BankCsv.Read(path, ';', comments: false))
         {
-            if (lineNo == 1)
+            if (first)
             {
+                first = false;
                 continue; // the fixed ICSE header
             }
 
-            var f = line.Split(';');
             if (f.Length < 12)
             {
                 warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: {f.Length} fields, expected 12"));
@@ -128,7 +129,7 @@ public static class BankReader
                 PhotoDna = Empty(f[2]),
                 ExternalId = Empty(f[3]),
                 Series = Empty(f[7]),
-                Raw = line,
+                Raw = raw,
             });
         }
 
@@ -140,9 +141,8 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         string[]? header = null;
-        foreach (var (lineNo, line) in DataLines(path, comments: false))
+        foreach (var (lineNo, f, line) in BankCsv.Read(path, ',', comments: false))
         {
-            var f = SplitCsv(line, ',');
             if (header is null)
             {
                 header = f;
@@ -168,10 +168,8 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         string[]? header = null;
-        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        foreach (var (lineNo, f, line) in BankCsv.Read(path, CsvSeparator(path), comments: true))
         {
-            var sep = line.Contains(';', StringComparison.Ordinal) ? ';' : line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
-            var f = SplitCsv(line, sep);
             if (header is null && LooksLikeHeader(line))
             {
                 header = f.Select(h => h.Trim().ToLowerInvariant().Replace("-", string.Empty, StringComparison.Ordinal)).ToArray();
@@ -220,13 +218,11 @@ public static class BankReader
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
-        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        // "hash,quality[,name]" (the reference CLI's form) or "hash<TAB>name" (a hash list with ids), decided by the first line.
+        var comma = PdqSeparator(path) == ',';
+        foreach (var (lineNo, fields, line) in BankCsv.Read(path, comma ? ',' : '\t', comments: true))
         {
-            var t = line.Trim();
-
-            // "hash,quality[,name]" (the reference CLI's form) or "hash<TAB>name" (a hash list with ids).
-            var comma = t.Contains(',', StringComparison.Ordinal) && !t.Contains('\t', StringComparison.Ordinal);
-            var f = comma ? t.Split(',') : t.Split('\t');
+            var f = fields.Select(x => x.Trim()).ToArray();
             if (!Hash256.TryParse(f[0].Trim().Trim('"').ToLowerInvariant(), out var hash))
             {
                 if (lineNo > 1)
@@ -260,11 +256,10 @@ public static class BankReader
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
         var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        foreach (var (lineNo, fields, line) in BankCsv.Read(path, '\t', comments: true))
         {
-            var t = line.Trim();
-            var f = t.Split('\t');
-            if (f.Length < 2)
+            var f = fields.Select(x => x.Trim()).ToArray();
+            if (f.Length < 2 || f[1].Length == 0)
             {
                 warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: expected an id and a path"));
                 continue;
@@ -295,22 +290,22 @@ public static class BankReader
         return v is not null && IsHex(v, length) ? v.ToLowerInvariant() : null;
     }
 
-    /// <summary>The lines of a text bank with their 1-based numbers, blank lines (and, if asked, # comments) left out.</summary>
-    private static IEnumerable<(int LineNo, string Line)> DataLines(string path, bool comments)
+    /// <summary>The plain CSV's separator: ';' if its first data line has one, else a tab if it has one, else ','.</summary>
+    private static char CsvSeparator(string path)
     {
-        var lineNo = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNo++;
-            var trimmed = line.AsSpan().Trim();
-            if (trimmed.Length == 0 || (comments && trimmed[0] == '#'))
-            {
-                continue;
-            }
-
-            yield return (lineNo, line);
-        }
+        var line = FirstDataLine(path);
+        return line.Contains(';', StringComparison.Ordinal) ? ';' : line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
     }
+
+    /// <summary>A PDQ list's separator: ',' when its first data line has a comma and no tab, else a tab.</summary>
+    private static char PdqSeparator(string path)
+    {
+        var line = FirstDataLine(path).Trim();
+        return line.Contains(',', StringComparison.Ordinal) && !line.Contains('\t', StringComparison.Ordinal) ? ',' : '\t';
+    }
+
+    private static string FirstDataLine(string path) =>
+        File.ReadLines(path).FirstOrDefault(l => l.AsSpan().Trim().Length > 0 && l.AsSpan().Trim()[0] != '#') ?? string.Empty;
 
     private static bool IsHex(string s, int length) => s.Length == length && s.All(char.IsAsciiHexDigit);
 
@@ -330,49 +325,5 @@ public static class BankReader
     {
         var i = Array.FindIndex(header, h => string.Equals(h.Trim().Trim('"'), name, StringComparison.OrdinalIgnoreCase));
         return i >= 0 && i < fields.Length ? fields[i] : null;
-    }
-
-    /// <summary>Splits one CSV line, honouring double quotes (no embedded newlines).</summary>
-    internal static string[] SplitCsv(string line, char separator)
-    {
-        var fields = new List<string>();
-        var sb = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == separator)
-            {
-                fields.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        fields.Add(sb.ToString());
-        return [.. fields];
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Harrier.Scenario.Truth;
 
 namespace Harrier.Scenario.Evaluation;
 
@@ -8,22 +8,16 @@ public static class MediaEvaluator
     private sealed record TruthFile(string Path, string Kind, long UploadId, string Items, bool Known);
 
     /// <summary>Evaluates <paramref name="predictions"/> against the truth file at <paramref name="truthPath"/>.</summary>
-    public static MediaEvaluation Evaluate(string truthPath, IReadOnlyList<MediaPrediction> predictions)
-    {
-        using var stream = File.OpenRead(truthPath);
-        using var doc = JsonDocument.Parse(stream);
-        if (!doc.RootElement.TryGetProperty("files", out var filesElement))
-        {
-            throw new InvalidDataException($"{truthPath} has no files[]: not a scenario truth file");
-        }
+    public static MediaEvaluation Evaluate(string truthPath, IReadOnlyList<MediaPrediction> predictions) =>
+        Evaluate(TruthJson.Read(truthPath), predictions);
 
-        var truth = filesElement.EnumerateArray().Select(f => new TruthFile(
-            f.GetProperty("path").GetString()!,
-            f.GetProperty("kind").GetString()!,
-            f.TryGetProperty("uploadId", out var u) && u.ValueKind == JsonValueKind.Number ? u.GetInt64() : 0,
-            f.TryGetProperty("items", out var it) ? string.Join(',', it.EnumerateArray().Select(x => x.GetInt64()).Order()) : string.Empty,
-            f.TryGetProperty("known", out var k) && k.ValueKind == JsonValueKind.True)).ToList();
-        return Evaluate(truth, predictions);
+    /// <summary>Evaluates <paramref name="predictions"/> against <paramref name="truth"/>'s files.</summary>
+    public static MediaEvaluation Evaluate(ScenarioTruth truth, IReadOnlyList<MediaPrediction> predictions)
+    {
+        ArgumentNullException.ThrowIfNull(truth);
+        var files = (truth.Files ?? throw new InvalidDataException("the truth has no files[]: not a scenario truth file"))
+            .Select(f => new TruthFile(f.Path, f.Kind, f.UploadId, string.Join(',', (f.Items ?? []).Order()), f.Known)).ToList();
+        return Evaluate(files, predictions);
     }
 
     private static MediaEvaluation Evaluate(IReadOnlyList<TruthFile> truth, IReadOnlyList<MediaPrediction> predictions)

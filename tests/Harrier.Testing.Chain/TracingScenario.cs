@@ -1,6 +1,6 @@
 using NBitcoin;
 
-namespace Harrier.Chain.Synthetic;
+namespace Harrier.Testing.Chain;
 
 /// <summary>
 /// A small regtest case with known answers, for tests and the demo: exchange H's cold wallets consolidate into its hot

@@ -4,7 +4,7 @@ using System.Text;
 using Harrier.Chain.Blocks;
 using NBitcoin;
 
-namespace Harrier.Chain.Synthetic;
+namespace Harrier.Testing.Chain;
 
 /// <summary>
 /// Builds small regtest chains offline and deterministically (crypto-tracing.md §4.3): keys from names, block times from

@@ -1,16 +1,17 @@
-namespace Harrier.Chain.Tracing;
+using Harrier.Chain.Tracing;
+using Harrier.Scenario.Truth;
 
-/// <summary>A known answer: this payment (txid, vout to a deposit address) was funded through this exchange's withdrawal.</summary>
-public sealed record PaymentTruth(string Txid, int Vout, string Exchange, string? WithdrawalTxid = null, int? WithdrawalVout = null);
+namespace Harrier.Scenario.Evaluation;
 
 /// <summary>
-/// Payer → exchange attribution scored against known answers. A payment's prediction is the exchange of its lead
+/// Payer → exchange attribution of a <c>chain trace</c> report scored against truth.json's payments (each payment's
+/// txid and vout, and the exchange withdrawal that funded it). A payment's prediction is the exchange of its lead
 /// with the largest FIFO share (ties: haircut share); precision = correct / predicted, recall = correct / known.
 /// </summary>
 public sealed record AttributionScore(
     int Known, int Predicted, int Correct, int WithdrawalExact, int Missed, int Wrong, double Precision, double Recall)
 {
-    public static AttributionScore Compute(TraceReport report, IReadOnlyCollection<PaymentTruth> truth)
+    public static AttributionScore Compute(TraceReport report, IReadOnlyCollection<TruthPayment> truth)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(truth);

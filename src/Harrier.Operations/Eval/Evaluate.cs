@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Harrier.Cases;
+using Harrier.Cases.Triage;
+using Harrier.Chain.Tracing;
+using Harrier.Matching.Triage;
+using Harrier.Scenario.Evaluation;
+using Harrier.Scenario.Truth;
+
+namespace Harrier.Operations.Eval;
+
+/// <summary>
+/// The <c>eval</c> use case: the case's triage results scored against a scenario's truth.json (definitions in
+/// docs/triage.md), and, when the case has a trace, its payer → exchange attribution scored against the truth's
+/// payments. Audited as <c>eval.media</c> and <c>eval.chain</c>.
+/// </summary>
+public sealed class Evaluate(CaseStore store)
+{
+    /// <summary>Runs the evaluation.</summary>
+    public async Task<EvaluateResult> RunAsync(OperationContext context, EvaluateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(request);
+        var truthPath = request.TruthPath;
+        if (!File.Exists(truthPath))
+        {
+            throw new EvaluationException($"no such file: {truthPath}");
+        }
+
+        var rows = await new TriageStore(store).LoadAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            throw new EvaluationException("no triage results in this case; run 'harrier triage' first");
+        }
+
+        ScenarioTruth truth;
+        MediaEvaluation media;
+        try
+        {
+            truth = await TruthJson.ReadAsync(truthPath, cancellationToken);
+            var predictions = rows.Select(r => new MediaPrediction(r.RelPath,
+                r.Status is TriageStatus.Known or TriageStatus.NearDuplicate, r.Status == TriageStatus.KnownGood, r.RenditionGroup, r.SceneGroup)).ToList();
+            media = MediaEvaluator.Evaluate(truth, predictions);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or KeyNotFoundException)
+        {
+            throw new EvaluationException($"{truthPath}: {e.Message}", e);
+        }
+
+        await store.Audit.AppendAsync(context.Actor, "eval.media", "against " + Path.GetFullPath(truthPath), null, cancellationToken);
+
+        AttributionScore? chain = null;
+        if (request.TracePath is { } tracePath && File.Exists(tracePath))
+        {
+            TraceReport report;
+            try
+            {
+                report = await TraceReportJson.ReadAsync(tracePath, cancellationToken);
+            }
+            catch (Exception e) when (e is InvalidDataException or JsonException)
+            {
+                throw new EvaluationException(e is InvalidDataException ? e.Message : $"{tracePath}: {e.Message}", e);
+            }
+
+            var payments = truth.Payments?.ToList() ?? throw new EvaluationException($"{truthPath}: no payments[] to score the trace against");
+            await store.Audit.AppendAsync(context.Actor, "eval.chain", "against " + Path.GetFullPath(truthPath), null, cancellationToken);
+            chain = AttributionScore.Compute(report, payments);
+        }
+
+        return new EvaluateResult(media, chain);
+    }
+}

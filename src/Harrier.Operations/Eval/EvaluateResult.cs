@@ -1,0 +1,13 @@
+using Harrier.Scenario.Evaluation;
+
+namespace Harrier.Operations.Eval;
+
+/// <summary>
+/// The evaluation: media triage against the truth's files, and payer → exchange attribution against its payments
+/// (null when the case has no trace). <see cref="Report"/> is the JSON contract (<c>eval --json</c>, <c>eval.json</c>).
+/// </summary>
+public sealed record EvaluateResult(MediaEvaluation Media, AttributionScore? Chain)
+{
+    /// <summary>The document form: keys and values as <c>eval --json</c> prints them.</summary>
+    public EvalReport Report => EvalReport.From(Media, Chain);
+}

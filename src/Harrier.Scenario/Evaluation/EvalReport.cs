@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Harrier.Scenario.Evaluation;
+
+/// <summary>
+/// The evaluation as a document: what <c>harrier eval --json</c> prints and the demo writes as <c>eval.json</c>
+/// (keys camelCase, in this order). <see cref="Chain"/> is null when the case has no trace.
+/// </summary>
+public sealed record EvalReport(EvalChain? Chain, EvalMedia Media)
+{
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>The report of a media evaluation and, when there was a trace, its attribution score.</summary>
+    public static EvalReport From(MediaEvaluation media, AttributionScore? chain)
+    {
+        ArgumentNullException.ThrowIfNull(media);
+        return new EvalReport(
+            chain is null ? null : new EvalChain(new EvalAttribution(chain.Precision, chain.Recall, chain.Known, chain.Predicted, chain.Correct,
+                chain.Wrong, chain.Missed, chain.WithdrawalExact)),
+            new EvalMedia(media.Files, media.MissingFromCase, EvalScore.From(media.Known), EvalScore.From(media.Renditions), EvalScore.From(media.Scenes),
+                new EvalKnownGood(media.Decoys, media.DecoysFiltered), media.FirstSeenShare, media.TrueFirstSeenShare));
+    }
+
+    /// <summary>The document as <c>eval.json</c> holds it (indented, no trailing newline).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Reads an <c>eval.json</c> document.</summary>
+    public static EvalReport Parse(string json) =>
+        JsonSerializer.Deserialize<EvalReport>(json, Options) ?? throw new InvalidDataException("eval.json is empty");
+}
+
+/// <summary>The chain half of the report.</summary>
+public sealed record EvalChain(EvalAttribution Attribution);
+
+/// <summary>Payer → exchange attribution (see <see cref="AttributionScore"/>).</summary>
+public sealed record EvalAttribution(double Precision, double Recall, int Known, int Predicted, int Correct, int Wrong, int Missed, int WithdrawalExact);
+
+/// <summary>The media half of the report (see <see cref="MediaEvaluation"/>).</summary>
+public sealed record EvalMedia(int Files, int MissingFromCase, EvalScore Known, EvalScore Renditions, EvalScore Scenes, EvalKnownGood KnownGood,
+    double FirstSeenShare, double TrueFirstSeenShare);
+
+/// <summary>Precision, recall and F1 with their counts (see <see cref="PairScore"/>).</summary>
+public sealed record EvalScore(double Precision, double Recall, double F1, long TruePositives, long FalsePositives, long FalseNegatives)
+{
+    /// <summary>The score's figures.</summary>
+    public static EvalScore From(PairScore s)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new EvalScore(s.Precision, s.Recall, s.F1, s.TruePositives, s.FalsePositives, s.FalseNegatives);
+    }
+}
+
+/// <summary>Known-good decoys and how many were filtered.</summary>
+public sealed record EvalKnownGood(int Decoys, int Filtered);

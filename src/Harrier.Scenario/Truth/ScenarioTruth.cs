@@ -1,0 +1,73 @@
+namespace Harrier.Scenario.Truth;
+
+/// <summary>
+/// <c>truth.json</c>: what every input of a generated scenario really is (schema <c>harrier-scenario-truth/1</c>,
+/// described in docs/scenario.md). The one model of the file: <see cref="TruthJson"/> writes and reads it, the
+/// generator fills it and the evaluation scores against it. Properties are in file order; the sequences are
+/// enumerated while writing (the large preset's file is over a gigabyte).
+/// </summary>
+public sealed record ScenarioTruth
+{
+    /// <summary>The schema name and version.</summary>
+    public string Schema { get; init; } = TruthJson.Schema;
+
+    public int Seed { get; init; }
+
+    public string Preset { get; init; } = string.Empty;
+
+    /// <summary>Where the login IP addresses came from (a GeoIP file, or the synthetic range).</summary>
+    public string IpSource { get; init; } = string.Empty;
+
+    public IEnumerable<TruthItem> Items { get; init; } = [];
+
+    /// <summary>Every file under media/: videos, stills and known-good decoys.</summary>
+    public IEnumerable<TruthFile>? Files { get; init; }
+
+    public IEnumerable<TruthPerson> Persons { get; init; } = [];
+
+    public IEnumerable<ScenarioExchange> Exchanges { get; init; } = [];
+
+    /// <summary>Each payment's money trail: which exchange withdrawal funded it.</summary>
+    public IEnumerable<TruthPayment>? Payments { get; init; }
+
+    public IEnumerable<ChangeTruth> ChangeOutputs { get; init; } = [];
+
+    public IEnumerable<TruthDecoyTransaction> DecoyTransactions { get; init; } = [];
+
+    public IEnumerable<TruthAddressOwner> AddressOwners { get; init; } = [];
+
+    /// <summary>The earlier case's bank copies (which content item, whether exact hashes can hit).</summary>
+    public IEnumerable<TruthBankEntry> Bank { get; init; } = [];
+
+    public IEnumerable<TruthRecordHit> PriorRecordHits { get; init; } = [];
+
+    /// <summary>Per country code, the persons a country package should name, best first.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<TruthTarget>> TargetsByCountry { get; init; } = new Dictionary<string, IReadOnlyList<TruthTarget>>();
+}
+
+/// <summary>A content item.</summary>
+public sealed record TruthItem(int Id, string Source, bool Known, string Category, int ProducerAccountId, bool Rendered);
+
+/// <summary>A media file: <paramref name="Kind"/> is <c>video</c>, <c>image</c> or <c>decoy</c>; <paramref name="Path"/> is relative to the scenario folder.</summary>
+public sealed record TruthFile(string Path, string Kind, int UploadId, IReadOnlyList<int>? Items, string Rendition, string Variant, bool Known);
+
+/// <summary>A person behind accounts (never in any input file).</summary>
+public sealed record TruthPerson(int Id, string Country, string Roles, bool UsesVpn, int? PaysForPersonId, IReadOnlyList<int> Accounts, IReadOnlyList<string> Exchanges);
+
+/// <summary>A payment (txid, vout to a platform deposit address) and the exchange withdrawal that funded it.</summary>
+public sealed record TruthPayment(int PaymentId, string Exchange, string Jurisdiction, string? WithdrawalTxid, int? WithdrawalVout, string Txid, int Vout);
+
+/// <summary>A CoinJoin or PayJoin decoy transaction.</summary>
+public sealed record TruthDecoyTransaction(string Txid, string Kind);
+
+/// <summary>Who owns an address (<c>exchange:ID</c>, <c>person:ID</c>, …).</summary>
+public sealed record TruthAddressOwner(string Address, string Owner);
+
+/// <summary>One bank copy: its content item, MD5, whether a media file has its exact bytes, whether it has a PDQ hash, its vPDQ file.</summary>
+public sealed record TruthBankEntry(int ItemId, string Md5, bool ExactInMedia, bool Pdq, string? Vpdq);
+
+/// <summary>A prior record that names a person.</summary>
+public sealed record TruthRecordHit(int PersonId, string Type, string Value);
+
+/// <summary>A person a country package should name, with the score that orders them.</summary>
+public sealed record TruthTarget(int PersonId, int Score);

@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Text;
+using Harrier.Matching.Banks;
+using Harrier.Media.Hashing;
+using Harrier.Media.Vpdq;
+
+namespace Harrier.Matching.Tests.Banks.Legacy;
+
+/// <summary>
+/// A frozen copy of the hand-split bank reader as it was at 76d6339 (before CSV went through CsvHelper), kept only so
+/// that a test can show the new reader yields the same entries from the same files. Never used by the product.
+/// </summary>
+internal static class LegacyBankReader
+{
+    /// <summary>The exact ICSE export header.</summary>
+    public const string IcseHeader = "MD5;SHA1;PhotoDNA;Image ID;Is distributed;Victim identified;Offender identified;Series name;Number of submissions;File Available;Media Type;Baseline";
+
+    /// <summary>Recognises the format of <paramref name="path"/> from its first bytes and lines.</summary>
+    public static BankFormat Detect(string path)
+    {
+        string head;
+        using (var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
+        {
+            var buffer = new char[64 * 1024];
+            var n = reader.ReadBlock(buffer, 0, buffer.Length);
+            head = new string(buffer, 0, n);
+        }
+
+        var trimmed = head.TrimStart();
+        if (trimmed.StartsWith('{'))
+        {
+            if (head.Contains("odata.metadata", StringComparison.Ordinal) || head.Contains("@odata.context", StringComparison.Ordinal))
+            {
+                return BankFormat.Vics;
+            }
+
+            throw new BankFormatException("a JSON file that is not VICS (no odata.metadata or @odata.context)");
+        }
+
+        var lines = head.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith('#')).Take(20).ToList();
+        if (lines.Count == 0)
+        {
+            throw new BankFormatException("the file is empty");
+        }
+
+        var first = lines[0];
+        if (string.Equals(first.Trim(), IcseHeader, StringComparison.OrdinalIgnoreCase))
+        {
+            return BankFormat.Icse;
+        }
+
+        if (first.Contains("\"SHA-1\"", StringComparison.OrdinalIgnoreCase) && first.Contains("\"FileName\"", StringComparison.OrdinalIgnoreCase))
+        {
+            return BankFormat.Nsrl;
+        }
+
+        var data = lines.Where(l => !LooksLikeHeader(l)).ToList();
+        if (data.Count == 0)
+        {
+            return BankFormat.Csv;
+        }
+
+        var firstFields = data[0].Split('\t', ',', ';', ' ');
+        if (data.All(l => l.Split('\t').Length >= 2 && IsHex(l.Split('\t')[0], 32) && l.Split('\t')[1].Trim().Length > 0 && !IsHex(l.Split('\t')[1].Trim(), 40)))
+        {
+            return BankFormat.Vpdq;
+        }
+
+        if (IsHex(firstFields[0].Trim().Trim('"'), 64) && data.All(l => IsHex(l.Split('\t', ',', ' ')[0].Trim().Trim('"'), 64)) && !LooksLikeHeaderWithSha256(lines[0]))
+        {
+            return BankFormat.Pdq;
+        }
+
+        return BankFormat.Csv;
+    }
+
+    /// <summary>Reads <paramref name="path"/> as <paramref name="format"/> (detected when <see cref="BankFormat.Auto"/>).</summary>
+    public static BankFile Read(string path, BankFormat format = BankFormat.Auto)
+    {
+        if (format == BankFormat.Auto)
+        {
+            format = Detect(path);
+        }
+
+        return format switch
+        {
+            BankFormat.Vics => throw new NotSupportedException("VICS did not change"),
+            BankFormat.Icse => ReadIcse(path),
+            BankFormat.Csv => ReadCsv(path),
+            BankFormat.Nsrl => ReadNsrl(path),
+            BankFormat.Pdq => ReadPdq(path),
+            BankFormat.Vpdq => ReadVpdq(path),
+            _ => throw new ArgumentOutOfRangeException(nameof(format)),
+        };
+    }
+
+    private static BankFile ReadIcse(string path)
+    {
+        var entries = new List<BankEntry>();
+        var warnings = new List<string>();
+        foreach (var (lineNo, line) in DataLines(path, comments: false))
+        {
+            if (lineNo == 1)
+            {
+                continue; // the fixed ICSE header
+            }
+
+            var f = line.Split(';');
+            if (f.Length < 12)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: {f.Length} fields, expected 12"));
+                continue;
+            }
+
+            var md5 = Digest(f[0], 32);
+            var sha1 = Digest(f[1], 40);
+            if (md5 is null && sha1 is null)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: no valid MD5 or SHA-1"));
+                continue;
+            }
+
+            entries.Add(new BankEntry
+            {
+                Md5 = md5,
+                Sha1 = sha1,
+                PhotoDna = Empty(f[2]),
+                ExternalId = Empty(f[3]),
+                Series = Empty(f[7]),
+                Raw = line,
+            });
+        }
+
+        return new BankFile(BankFormat.Icse, "ICSE export", null, entries, warnings);
+    }
+
+    private static BankFile ReadNsrl(string path)
+    {
+        var entries = new List<BankEntry>();
+        var warnings = new List<string>();
+        string[]? header = null;
+        foreach (var (lineNo, line) in DataLines(path, comments: false))
+        {
+            var f = SplitCsv(line, ',');
+            if (header is null)
+            {
+                header = f;
+                continue;
+            }
+
+            var sha1 = Digest(Field(header, f, "SHA-1"), 40);
+            var md5 = Digest(Field(header, f, "MD5"), 32);
+            if (md5 is null && sha1 is null)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: no valid MD5 or SHA-1"));
+                continue;
+            }
+
+            entries.Add(new BankEntry { Md5 = md5, Sha1 = sha1, KnownGood = true, ExternalId = Empty(Field(header, f, "FileName")), Raw = line });
+        }
+
+        return new BankFile(BankFormat.Nsrl, "NSRL RDS", null, entries, warnings);
+    }
+
+    private static BankFile ReadCsv(string path)
+    {
+        var entries = new List<BankEntry>();
+        var warnings = new List<string>();
+        string[]? header = null;
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        {
+            var sep = line.Contains(';', StringComparison.Ordinal) ? ';' : line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
+            var f = SplitCsv(line, sep);
+            if (header is null && LooksLikeHeader(line))
+            {
+                header = f.Select(h => h.Trim().ToLowerInvariant().Replace("-", string.Empty, StringComparison.Ordinal)).ToArray();
+                continue;
+            }
+
+            string? md5 = null, sha1 = null, sha256 = null, category = null;
+            if (header is not null)
+            {
+                md5 = Digest(Field(header, f, "md5"), 32);
+                sha1 = Digest(Field(header, f, "sha1"), 40);
+                sha256 = Digest(Field(header, f, "sha256"), 64);
+                category = Empty(Field(header, f, "category"));
+            }
+            else
+            {
+                // Headerless: every field that is a digest by its length.
+                foreach (var v in f)
+                {
+                    md5 ??= Digest(v, 32);
+                    sha1 ??= Digest(v, 40);
+                    sha256 ??= Digest(v, 64);
+                }
+            }
+
+            if (md5 is null && sha1 is null && sha256 is null)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: no valid MD5, SHA-1 or SHA-256"));
+                continue;
+            }
+
+            entries.Add(new BankEntry
+            {
+                Md5 = md5,
+                Sha1 = sha1,
+                Sha256 = sha256,
+                Category = category is null ? null : new BankCategory("CSV", category),
+                Raw = line,
+            });
+        }
+
+        return new BankFile(BankFormat.Csv, "CSV", null, entries, warnings);
+    }
+
+    private static BankFile ReadPdq(string path)
+    {
+        var entries = new List<BankEntry>();
+        var warnings = new List<string>();
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        {
+            var t = line.Trim();
+
+            // "hash,quality[,name]" (the reference CLI's form) or "hash<TAB>name" (a hash list with ids).
+            var comma = t.Contains(',', StringComparison.Ordinal) && !t.Contains('\t', StringComparison.Ordinal);
+            var f = comma ? t.Split(',') : t.Split('\t');
+            if (!Hash256.TryParse(f[0].Trim().Trim('"').ToLowerInvariant(), out var hash))
+            {
+                if (lineNo > 1)
+                {
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: not a PDQ hash"));
+                }
+
+                continue;
+            }
+
+            int? quality = null;
+            string? id = null;
+            if (comma && f.Length > 1 && int.TryParse(f[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var q) && q is >= 0 and <= 100)
+            {
+                quality = q;
+                id = f.Length > 2 ? f[2] : null;
+            }
+            else if (f.Length > 1)
+            {
+                id = f[1].Trim();
+            }
+
+            entries.Add(new BankEntry { Pdq = hash, PdqQuality = quality, ExternalId = id, Raw = line });
+        }
+
+        return new BankFile(BankFormat.Pdq, "PDQ list", null, entries, warnings);
+    }
+
+    private static BankFile ReadVpdq(string path)
+    {
+        var entries = new List<BankEntry>();
+        var warnings = new List<string>();
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (var (lineNo, line) in DataLines(path, comments: true))
+        {
+            var t = line.Trim();
+            var f = t.Split('\t');
+            if (f.Length < 2)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: expected an id and a path"));
+                continue;
+            }
+
+            var target = Path.GetFullPath(Path.Combine(dir, f[1]));
+            IReadOnlyList<VpdqFeature> features;
+            try
+            {
+                features = VpdqFormats.ReadAnyFile(target);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: cannot read the vPDQ file: {e.Message}"));
+                continue;
+            }
+
+            entries.Add(new BankEntry { Md5 = Digest(f[0], 32), ExternalId = f[0], Vpdq = features, Raw = line });
+        }
+
+        return new BankFile(BankFormat.Vpdq, "vPDQ list", null, entries, warnings);
+    }
+
+    /// <summary>The value lower-cased when it is hex of exactly <paramref name="length"/> digits, else null.</summary>
+    internal static string? Digest(string? value, int length)
+    {
+        var v = value?.Trim().Trim('"');
+        return v is not null && IsHex(v, length) ? v.ToLowerInvariant() : null;
+    }
+
+    /// <summary>The lines of a text bank with their 1-based numbers, blank lines (and, if asked, # comments) left out.</summary>
+    private static IEnumerable<(int LineNo, string Line)> DataLines(string path, bool comments)
+    {
+        var lineNo = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNo++;
+            var trimmed = line.AsSpan().Trim();
+            if (trimmed.Length == 0 || (comments && trimmed[0] == '#'))
+            {
+                continue;
+            }
+
+            yield return (lineNo, line);
+        }
+    }
+
+    private static bool IsHex(string s, int length) => s.Length == length && s.All(char.IsAsciiHexDigit);
+
+    private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private static bool LooksLikeHeader(string line)
+    {
+        var l = line.ToLowerInvariant();
+        return l.Contains("md5", StringComparison.Ordinal) || l.Contains("sha1", StringComparison.Ordinal) || l.Contains("sha-1", StringComparison.Ordinal)
+            || l.Contains("sha256", StringComparison.Ordinal) || l.Contains("sha-256", StringComparison.Ordinal) || l.Contains("hash", StringComparison.Ordinal);
+    }
+
+    private static bool LooksLikeHeaderWithSha256(string line) =>
+        line.Contains("sha256", StringComparison.OrdinalIgnoreCase) || line.Contains("sha-256", StringComparison.OrdinalIgnoreCase);
+
+    private static string? Field(string[] header, string[] fields, string name)
+    {
+        var i = Array.FindIndex(header, h => string.Equals(h.Trim().Trim('"'), name, StringComparison.OrdinalIgnoreCase));
+        return i >= 0 && i < fields.Length ? fields[i] : null;
+    }
+
+    /// <summary>Splits one CSV line, honouring double quotes (no embedded newlines).</summary>
+    internal static string[] SplitCsv(string line, char separator)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    sb.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == separator)
+            {
+                fields.Add(sb.ToString());
+                sb.Clear();
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        fields.Add(sb.ToString());
+        return [.. fields];
+    }
+}
