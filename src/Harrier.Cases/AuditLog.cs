@@ -33,7 +33,7 @@ public sealed class AuditLog
     public string GenesisHash => Sha256Hex("harrier-audit-genesis:" + _caseId);
 
     /// <summary>Appends one entry in its own write transaction (see <see cref="CaseStore.RecordAsync"/>, which this is).</summary>
-    public Task<AuditEntry> AppendAsync(string actor, string action, string target, string? justification,
+    internal Task<AuditEntry> AppendAsync(string actor, string action, string target, string? justification,
         CancellationToken cancellationToken) =>
         _store.RecordAsync(new AuditIntent(actor, action, justification), target, cancellationToken);
 

@@ -46,7 +46,7 @@ public sealed class Evaluate(CaseStore store)
             throw new EvaluationException($"{truthPath}: {e.Message}", e);
         }
 
-        await store.Audit.AppendAsync(context.Actor, "eval.media", "against " + Path.GetFullPath(truthPath), null, cancellationToken);
+        await store.RecordAsync(context.Intent("eval.media", null), "against " + Path.GetFullPath(truthPath), cancellationToken);
 
         AttributionScore? chain = null;
         if (request.TracePath is { } tracePath && File.Exists(tracePath))
@@ -62,7 +62,7 @@ public sealed class Evaluate(CaseStore store)
             }
 
             var payments = truth.Payments?.ToList() ?? throw new EvaluationException($"{truthPath}: no payments[] to score the trace against");
-            await store.Audit.AppendAsync(context.Actor, "eval.chain", "against " + Path.GetFullPath(truthPath), null, cancellationToken);
+            await store.RecordAsync(context.Intent("eval.chain", null), "against " + Path.GetFullPath(truthPath), cancellationToken);
             chain = AttributionScore.Compute(report, payments);
         }
 

@@ -50,9 +50,7 @@ public sealed class IngestFile
         var facts = await job.FactsAsync(exhibit, file, cancellationToken);
         var written = await job._facts.WriteAsync([facts], cancellationToken) == 1;
         context.Progress?.Report(new OperationProgress("ingest", 1, 1));
-        await store.Audit.AppendAsync(context.Actor, "ingest.file",
-            string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibit.ExhibitId}: evidence {file.Id} {(written ? "ingested" : "already ingested")} as {facts.Kind}"),
-            request.Justification, cancellationToken);
+        await store.RecordAsync(context.Intent("ingest.file", request.Justification), string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibit.ExhibitId}: evidence {file.Id} {(written ? "ingested" : "already ingested")} as {facts.Kind}"), cancellationToken);
         return new IngestFileResult(file.Id, file.RelPath, facts.Kind, written) { Error = facts.Error, Derived = facts.Derived, Notes = facts.Notes };
     }
 

@@ -35,9 +35,7 @@ public static class IngestMedia
         var derivedNote = request.Thumbnails is { } t
             ? string.Create(CultureInfo.InvariantCulture, $"blurred greyscale thumbnails (≤ {t.MaxSide} px, blur σ {t.BlurSigma:0.##} px, {t.StripFrames}-frame strips)")
             : "no thumbnails";
-        await store.Audit.AppendAsync(context.Actor, "ingest.media.start",
-            string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibitId}: {pending.Count} of {files.Count} files to ingest; {derivedNote}"),
-            request.Justification, cancellationToken);
+        await store.RecordAsync(context.Intent("ingest.media.start", request.Justification), string.Create(CultureInfo.InvariantCulture, $"exhibit {exhibitId}: {pending.Count} of {files.Count} files to ingest; {derivedNote}"), cancellationToken);
 
         var kinds = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var problems = new ConcurrentBag<EvidenceProblem>();
@@ -88,10 +86,8 @@ public static class IngestMedia
         };
 
         // Counts only: metadata values, media and file names never reach the audit log.
-        await store.Audit.AppendAsync(context.Actor, "ingest.media",
-            string.Create(CultureInfo.InvariantCulture,
-                $"exhibit {exhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already, {string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}, {result.Unreadable.Count} unreadable; metadata: {withMetadata} with facts, {withGps} with GPS, {withSerial} with a camera serial, {result.Notes.Count} notes; derived files written under {MediaFactsStore.DerivedFolder}/: {thumbnails} thumbnails, {strips} keyframe strips"),
-            request.Justification, cancellationToken);
+        await store.RecordAsync(context.Intent("ingest.media", request.Justification), string.Create(CultureInfo.InvariantCulture,
+                $"exhibit {exhibitId}: {result.Ingested} ingested, {result.AlreadyIngested} already, {string.Join(", ", result.Kinds.Select(k => $"{k.Value} {k.Key}"))}, {result.Unreadable.Count} unreadable; metadata: {withMetadata} with facts, {withGps} with GPS, {withSerial} with a camera serial, {result.Notes.Count} notes; derived files written under {MediaFactsStore.DerivedFolder}/: {thumbnails} thumbnails, {strips} keyframe strips"), cancellationToken);
         return result;
     }
 
