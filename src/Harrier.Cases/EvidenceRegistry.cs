@@ -231,16 +231,30 @@ public sealed class EvidenceRegistry
         return set;
     }
 
+    private const string FileColumns = "SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error FROM evidence_files";
+
     /// <summary>All registered files of one exhibit (or all), ordered by exhibit and path.</summary>
     public async Task<IReadOnlyList<EvidenceFile>> ListAsync(string? exhibitId, CancellationToken cancellationToken)
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
-        var list = new List<EvidenceFile>();
         // Two statements rather than "@e IS NULL OR …": PostgreSQL cannot type an untyped NULL parameter.
-        const string Columns = "SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error FROM evidence_files";
         await using var cmd = exhibitId is null
-            ? CaseDatabase.Command(connection, null, Columns + " ORDER BY exhibit_id, rel_path")
-            : CaseDatabase.Command(connection, null, Columns + " WHERE exhibit_id = @e ORDER BY exhibit_id, rel_path", ("@e", exhibitId));
+            ? CaseDatabase.Command(connection, null, FileColumns + " ORDER BY exhibit_id, rel_path")
+            : CaseDatabase.Command(connection, null, FileColumns + " WHERE exhibit_id = @e ORDER BY exhibit_id, rel_path", ("@e", exhibitId));
+        return await ReadFilesAsync(cmd, cancellationToken);
+    }
+
+    /// <summary>One registered file of an exhibit by its id, or null when the exhibit has no such file.</summary>
+    public async Task<EvidenceFile?> FindAsync(string exhibitId, long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, FileColumns + " WHERE exhibit_id = @e AND id = @i", ("@e", exhibitId), ("@i", id));
+        return (await ReadFilesAsync(cmd, cancellationToken)).SingleOrDefault();
+    }
+
+    private static async Task<List<EvidenceFile>> ReadFilesAsync(DbCommand cmd, CancellationToken cancellationToken)
+    {
+        var list = new List<EvidenceFile>();
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

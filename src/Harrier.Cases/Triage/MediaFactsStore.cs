@@ -17,7 +17,7 @@ public sealed class MediaFactsStore
     public const int BatchSize = 64;
 
     /// <summary>The folder, under the case folder, that holds derived files.</summary>
-    public const string DerivedFolder = "derived";
+    public const string DerivedFolder = CaseFolder.DerivedFolderName;
 
     /// <summary>The stored columns in <see cref="MediaFactsRow"/> order, as they are named in the table.</summary>
     private static readonly string[] Columns =

@@ -15,9 +15,6 @@ namespace Harrier.Cli.Commands;
 /// </summary>
 internal static class ChainCommands
 {
-    /// <summary>How <c>trace.json</c> is read (kept for the eval command; see <see cref="ChainWorkspace.TraceJson"/>).</summary>
-    internal static JsonSerializerOptions TraceJson => ChainWorkspace.TraceJson;
-
     public static Command Create(GlobalOptions options, CliHost host)
     {
         var command = new Command("chain", "Bitcoin: import block files, cluster addresses, trace deposits back to exchanges, write data requests.");

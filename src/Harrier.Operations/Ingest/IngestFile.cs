@@ -39,8 +39,9 @@ public sealed class IngestFile
         ArgumentNullException.ThrowIfNull(request);
         var exhibit = (await store.Evidence.ExhibitsAsync(cancellationToken)).FirstOrDefault(x => x.ExhibitId == request.ExhibitId)
             ?? throw new CaseStoreException($"no exhibit {request.ExhibitId} in this case");
-        var file = (await store.Evidence.ListAsync(request.ExhibitId, cancellationToken)).FirstOrDefault(f => f.Id == request.EvidenceId && f.Status == EvidenceStatus.Ok)
-            ?? throw new CaseStoreException($"no readable evidence file {request.EvidenceId} in exhibit {request.ExhibitId}");
+        var file = await store.Evidence.FindAsync(request.ExhibitId, request.EvidenceId, cancellationToken) is { Status: EvidenceStatus.Ok } found
+            ? found
+            : throw new CaseStoreException($"no readable evidence file {request.EvidenceId} in exhibit {request.ExhibitId}");
         var job = new IngestFile(store, request.Thumbnails);
         if (await job._facts.LoadAsync(file.Id, cancellationToken) is { } before)
         {

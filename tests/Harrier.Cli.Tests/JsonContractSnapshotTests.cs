@@ -1,0 +1,185 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Harrier.Testing;
+using Harrier.Testing.Chain;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Harrier.Cli.Tests;
+
+/// <summary>
+/// The <c>--json</c> documents of the CLI are contracts (the operations' result records, later the REST API's bodies):
+/// each command's output on a small fixed case is compared with an approved file under <c>Snapshots/cli/</c>, so a
+/// renamed, dropped or retyped field fails here instead of in someone's script. The clock is a fake one; what still
+/// differs from run to run is replaced by a named placeholder, each for a stated reason (<see cref="Normalise"/>).
+/// </summary>
+public sealed class JsonContractSnapshotTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("harrier-json-contract-").FullName;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private readonly List<string> _mismatches = [];
+    private string? _caseId;
+
+    private string CaseDir => Path.Combine(_root, "case");
+
+    private void AssertAllMatched() => Assert.True(_mismatches.Count == 0, string.Join("\n", _mismatches));
+
+    [Fact]
+    public async Task Case_evidence_banks_ingest_triage_report_export_and_audit_json_match_the_approved_documents()
+    {
+        // Evidence: two benign photos, an exact copy of one, and a text file, with fixed modification times. They are
+        // registered one run at a time (each run records only what is new), because evidence ids follow the order in
+        // which parallel hashing finishes, and the documents below name files by id.
+        var evidence = Directory.CreateDirectory(Path.Combine(_root, "evidence")).FullName;
+        await Expect("case-init", "case", "init", CaseDir, "--name", "JSON contract");
+        (string Name, Action<string> Write)[] files =
+        [
+            ("a.jpg", p => File.Copy(TestPaths.Photos("flowers-ccby/daisy/100080576_f52e8ee070_n.jpg"), p)),
+            ("a-copy.jpg", p => File.Copy(TestPaths.Photos("flowers-ccby/daisy/100080576_f52e8ee070_n.jpg"), p)),
+            ("b.jpg", p => File.Copy(TestPaths.Photos("flowers-ccby/daisy/102841525_bd6628ae3c.jpg"), p)),
+            ("notes.txt", p => File.WriteAllText(p, "not media\n")),
+        ];
+        foreach (var (name, write) in files)
+        {
+            var path = Path.Combine(evidence, name);
+            write(path);
+            File.SetLastWriteTimeUtc(path, new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc));
+            await Expect(name == "notes.txt" ? "evidence-add" : null, "evidence", "add", evidence, "--exhibit", "EX-1", "--case", CaseDir);
+        }
+
+        await Expect("evidence-verify", "evidence", "verify", "--exhibit", "EX-1", "--case", CaseDir);
+        await Expect("evidence-list", "evidence", "list", "--exhibit", "EX-1", "--case", CaseDir);
+        var pdq = await Expect("hash-pdq", "hash", "pdq", Path.Combine(evidence, "b.jpg"));
+
+        // Banks: b.jpg's PDQ hash, and a.jpg's SHA-256 as a digest list.
+        var bankDir = Directory.CreateDirectory(Path.Combine(_root, "banks")).FullName;
+        File.WriteAllText(Path.Combine(bankDir, "known.pdq.txt"), pdq["images"]![0]!["hash"]!.GetValue<string>() + "\n");
+        File.WriteAllText(Path.Combine(bankDir, "known.csv"),
+            "sha256\n" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(evidence, "a.jpg")))) + "\n");
+        await Expect("banks-import-pdq", "banks", "import", Path.Combine(bankDir, "known.pdq.txt"), "--name", "known-pdq", "--case", CaseDir);
+        await Expect("banks-import-csv", "banks", "import", Path.Combine(bankDir, "known.csv"), "--name", "known-csv", "--case", CaseDir);
+        await Expect("banks-list", "banks", "list", "--case", CaseDir);
+
+        await Expect("ingest-media", "ingest", "media", "--exhibit", "EX-1", "--case", CaseDir, "--no-thumbnails");
+        await Expect("triage", "triage", "--case", CaseDir);
+        await Expect("report-triage", "report", "triage", "--case", CaseDir);
+        await Expect("export-vics", "export", "vics", "--out", Path.Combine(_root, "export.json"), "--case", CaseDir);
+        await Expect("case-info", "case", "info", "--case", CaseDir);
+        await Expect("audit-verify", "audit", "verify", "--case", CaseDir);
+        await Expect("audit-show", "audit", "show", "--case", CaseDir);
+        AssertAllMatched();
+    }
+
+    [Fact]
+    public async Task Chain_and_tags_json_match_the_approved_documents()
+    {
+        var scenario = TracingScenario.Build();
+        var blocks = Directory.CreateDirectory(Path.Combine(_root, "blocks")).FullName;
+        RegtestChainBuilder.WriteBlockFile(Path.Combine(blocks, "blk00000.dat"), scenario.Chain.Blocks);
+        var packs = Directory.CreateDirectory(Path.Combine(_root, "packs")).FullName;
+        File.WriteAllText(Path.Combine(packs, "exchanges.yaml"), scenario.ExchangeTagPack());
+        File.WriteAllText(Path.Combine(packs, "actors.yaml"), TracingScenario.ActorPack());
+        var deposits = Path.Combine(_root, "deposits.txt");
+        File.WriteAllText(deposits, scenario.DepositsFile());
+
+        await Expect("chain/case-init", "case", "init", CaseDir, "--name", "JSON contract chain");
+        await Expect("chain/chain-import", "chain", "import", blocks, "--case", CaseDir);
+        await Expect("chain/chain-cluster", "chain", "cluster", "--deposits", deposits, "--case", CaseDir);
+        await Expect("chain/tags-import", "tags", "import", packs, "--case", CaseDir);
+        await Expect("chain/chain-trace", "chain", "trace", "--deposits", deposits, "--case", CaseDir);
+        await Expect("chain/chain-requests", "chain", "requests", "--out", Path.Combine(_root, "requests"), "--case", CaseDir);
+        await Expect("chain/chain-show-address", "chain", "show", scenario.Address("hx-hot"), "--case", CaseDir);
+        await Expect("chain/chain-show-tx", "chain", "show", scenario.Txs["withdraw-h"].GetHash().ToString(), "--case", CaseDir);
+        await Expect("chain/chain-stats", "chain", "stats", "--case", CaseDir);
+        await Expect("chain/audit-show", "audit", "show", "--case", CaseDir);
+        AssertAllMatched();
+    }
+
+    /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>
+    private async Task<JsonNode> Expect(string? name, params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = await HarrierApp.RunAsync([.. args, "--json", "--actor", "examiner-1"],
+            new CliHost(stdout, stderr, _time) { Interactive = false });
+        Assert.True(code == 0, $"harrier {string.Join(' ', args)} exited {code}: {stderr}");
+        var document = JsonNode.Parse(stdout.ToString())!;
+        if (args is ["case", "init", ..] && document["summary"]?["caseId"] is { } id)
+        {
+            _caseId = id.GetValue<string>();
+        }
+
+        try
+        {
+            if (name is not null)
+            {
+                Snapshot.Match($"cli/{name}.json", Normalise(stdout.ToString(), auditEntries: args is ["audit", "show", ..]));
+            }
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            _mismatches.Add(e.Message); // go on: one run lists every document that changed
+        }
+
+        _time.Advance(TimeSpan.FromMinutes(1)); // each command at its own minute, so times in the documents tell them apart
+        return document;
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// What differs between runs of the same commands and is not the contract: the temporary folder (replaced by
+    /// <c>&lt;root&gt;</c>), the case's random id (wherever it appears, also inside texts), measured durations and rates
+    /// (a stopwatch, not the clock), file birth times (<c>createdUtc</c>: the file system's, where it keeps one, for files
+    /// the test has just written), and the audit chain's hashes, which cover the temporary paths and the case id named in
+    /// the entries (the chain itself is checked by <c>audit verify</c> here and by the Cases tests' known-answer hash).
+    /// </summary>
+    private string Normalise(string json, bool auditEntries)
+    {
+        var text = json.Replace(_root, "<root>", StringComparison.Ordinal);
+        if (_caseId is not null)
+        {
+            text = text.Replace(_caseId, "<caseId>", StringComparison.Ordinal);
+        }
+
+        var node = JsonNode.Parse(text)!;
+        Walk(node, auditEntries);
+        return node.ToJsonString(Indented) + "\n";
+    }
+
+    private static bool IsVolatile(string key, bool auditEntries) =>
+        key is "caseId" or "createdUtc" or "seconds"
+        || key.EndsWith("Seconds", StringComparison.Ordinal)
+        || key.EndsWith("PerSecond", StringComparison.Ordinal)
+        || (auditEntries && key is "hash" or "prevHash");
+
+    private static void Walk(JsonNode? node, bool auditEntries)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var key in o.Select(p => p.Key).ToList())
+                {
+                    if (IsVolatile(key, auditEntries) && o[key] is JsonValue)
+                    {
+                        o[key] = "<" + key + ">";
+                    }
+                    else
+                    {
+                        Walk(o[key], auditEntries);
+                    }
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var item in a)
+                {
+                    Walk(item, auditEntries);
+                }
+
+                break;
+        }
+    }
+}
