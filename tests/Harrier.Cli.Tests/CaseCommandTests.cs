@@ -128,8 +128,27 @@ public sealed class CaseCommandTests : IDisposable
         Assert.True(doc.RootElement.GetProperty("files").GetInt32() > 0);
         Assert.True(File.Exists(doc.RootElement.GetProperty("report").GetString()));
         using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "demo", "eval.json")));
-        Assert.Equal(doc.RootElement.GetProperty("eval").GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble(),
-            eval.RootElement.GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble());
+        // The known figures in eval.json, counted again here from the case's per-file triage and the scenario's truth
+        // (not the evaluator's own arithmetic printed twice).
+        var report = await CliRunner.RunAsync("report", "triage", "--case", Path.Combine(_root, "demo", "case"), "--json");
+        Assert.Equal(0, report.ExitCode);
+        using var triaged = JsonDocument.Parse(report.Out);
+        var predictedKnown = triaged.RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("status").GetString() is "known" or "near-duplicate")
+            .Select(f => "media/" + f.GetProperty("relPath").GetString()).ToHashSet(StringComparer.Ordinal);
+        using var truth = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, "demo", "scenario", "truth.json")));
+        var media = truth.RootElement.GetProperty("files").EnumerateArray()
+            .Where(f => f.GetProperty("kind").GetString() is "video" or "image").ToList();
+        var truePositives = media.Count(f => f.GetProperty("known").GetBoolean() && predictedKnown.Contains(f.GetProperty("path").GetString()!));
+        var falseNegatives = media.Count(f => f.GetProperty("known").GetBoolean() && !predictedKnown.Contains(f.GetProperty("path").GetString()!));
+        var falsePositives = media.Count(f => !f.GetProperty("known").GetBoolean() && predictedKnown.Contains(f.GetProperty("path").GetString()!));
+        Assert.True(truePositives > 0);
+        var known = eval.RootElement.GetProperty("media").GetProperty("known");
+        Assert.Equal(truePositives, known.GetProperty("truePositives").GetInt32());
+        Assert.Equal(falseNegatives, known.GetProperty("falseNegatives").GetInt32());
+        Assert.Equal(falsePositives, known.GetProperty("falsePositives").GetInt32());
+        Assert.Equal(known.GetProperty("recall").GetDouble(),
+            doc.RootElement.GetProperty("eval").GetProperty("media").GetProperty("known").GetProperty("recall").GetDouble());
 
         // The money half ran too: payer → exchange attribution at the targets, and one request per exchange.
         var attribution = eval.RootElement.GetProperty("chain").GetProperty("attribution");
