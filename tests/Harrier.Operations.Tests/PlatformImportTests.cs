@@ -128,9 +128,13 @@ public sealed class PlatformImportTests(TinyPlatformFixture fixture) : IClassFix
         await using var _ = t;
         await using var platform = await ScratchDatabase.LoadAsync(TestPostgres.AdminConnection, fixture.Dump, None);
 
-        var result = await new ImportPlatform(store).RunAsync(new ImportPlatformRequest("postgres:" + platform.ConnectionString), ctx, None);
+        // A password (ignored by the test server's trust authentication) is never shown or recorded.
+        var result = await Audited.ExactlyAsync(store, () => new ImportPlatform(store).RunAsync(
+            new ImportPlatformRequest("postgres:" + platform.ConnectionString + ";Password=synthetic-secret"), ctx, None), "platform.import");
 
         Assert.Equal(SourceCounts(0), result.Counts);
+        Assert.DoesNotContain("synthetic-secret", result.Source, StringComparison.Ordinal);
+        Assert.DoesNotContain("synthetic-secret", (await store.Audit.ReadAsync(1, None)).Single().Target, StringComparison.Ordinal);
         Assert.Equal("postgres", result.SourceKind);
         Assert.StartsWith("postgres:", result.SourceId, StringComparison.Ordinal);
         Assert.EndsWith("/" + platform.Name, result.SourceId, StringComparison.Ordinal);
