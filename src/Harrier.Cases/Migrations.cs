@@ -151,6 +151,103 @@ internal static class Migrations
         new(6, "reframed PDQ hashes (centre-crop hypotheses) of images and video frames", _ => """
             ALTER TABLE media_facts ADD COLUMN reframed TEXT;
             """),
+        new(7, "the seized platform's own records: imports, accounts, logins, uploads and their files, categorisations, ledger, payments, message metadata", db => $"""
+            CREATE TABLE platform_imports (
+                import_id {db.IdentityColumn},
+                source TEXT NOT NULL,
+                source_kind TEXT NOT NULL,
+                source_id TEXT NOT NULL UNIQUE,
+                mapping_sha256 TEXT NOT NULL,
+                mapping TEXT NOT NULL,
+                accounts BIGINT NOT NULL,
+                logins BIGINT NOT NULL,
+                uploads BIGINT NOT NULL,
+                upload_files BIGINT NOT NULL,
+                linked_files BIGINT NOT NULL,
+                categorisations BIGINT NOT NULL,
+                ledger BIGINT NOT NULL,
+                payments BIGINT NOT NULL,
+                messages BIGINT NOT NULL,
+                rejected_rows BIGINT NOT NULL,
+                imported_utc TEXT NOT NULL,
+                imported_by TEXT NOT NULL);
+            CREATE TABLE platform_accounts (
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                account_key TEXT NOT NULL,
+                username TEXT,
+                email TEXT,
+                registered_utc TEXT,
+                role TEXT,
+                is_admin INTEGER NOT NULL,
+                deposit_address TEXT,
+                PRIMARY KEY (import_id, account_key));
+            CREATE TABLE platform_logins (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                row_key TEXT,
+                account_key TEXT NOT NULL,
+                time_utc TEXT NOT NULL,
+                ip TEXT,
+                user_agent TEXT);
+            CREATE INDEX ix_platform_logins_account ON platform_logins (import_id, account_key);
+            CREATE TABLE platform_uploads (
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                upload_key TEXT NOT NULL,
+                account_key TEXT NOT NULL,
+                time_utc TEXT,
+                PRIMARY KEY (import_id, upload_key));
+            CREATE TABLE platform_upload_files (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                upload_key TEXT NOT NULL,
+                path TEXT,
+                sha256 TEXT,
+                md5 TEXT,
+                evidence_id BIGINT REFERENCES evidence_files (id),
+                linked_by TEXT);
+            CREATE INDEX ix_platform_upload_files_import ON platform_upload_files (import_id, upload_key);
+            CREATE INDEX ix_evidence_files_md5 ON evidence_files (md5);
+            CREATE INDEX ix_evidence_files_rel_path ON evidence_files (rel_path);
+            CREATE TABLE platform_categorisations (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                row_key TEXT,
+                upload_key TEXT NOT NULL,
+                category TEXT NOT NULL,
+                account_key TEXT,
+                time_utc TEXT);
+            CREATE TABLE platform_ledger (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                row_key TEXT,
+                account_key TEXT NOT NULL,
+                kind TEXT,
+                amount TEXT NOT NULL,
+                currency TEXT,
+                time_utc TEXT,
+                upload_key TEXT,
+                txid TEXT);
+            CREATE INDEX ix_platform_ledger_account ON platform_ledger (import_id, account_key);
+            CREATE TABLE platform_payments (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                row_key TEXT,
+                account_key TEXT NOT NULL,
+                amount TEXT NOT NULL,
+                currency TEXT,
+                deposit_address TEXT,
+                txid TEXT,
+                vout BIGINT,
+                time_utc TEXT);
+            CREATE INDEX ix_platform_payments_account ON platform_payments (import_id, account_key);
+            CREATE TABLE platform_messages (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                row_key TEXT,
+                from_key TEXT NOT NULL,
+                to_key TEXT NOT NULL,
+                time_utc TEXT);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

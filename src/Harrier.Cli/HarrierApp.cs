@@ -29,6 +29,7 @@ internal static class HarrierApp
         Commands.DemoCommand.Create,
         Commands.CaseCommands.Create,
         Commands.EvidenceCommands.Create,
+        Commands.PlatformCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,

@@ -158,13 +158,20 @@ public sealed class CaseCommandTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_root, "demo", "requests"), "*.csv", SearchOption.AllDirectories));
 
         // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
-        for (var i = 1; i <= 8; i++)
+        for (var i = 1; i <= 9; i++)
         {
-            Assert.Contains($"demo [{i}/8] ", r.Err, StringComparison.Ordinal);
+            Assert.Contains($"demo [{i}/9] ", r.Err, StringComparison.Ordinal);
         }
 
-        Assert.Contains("demo [1/8] scenario: generating", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [8/8] eval: done in ", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [1/9] scenario: generating", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [3/9] platform: importing", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [9/9] eval: done in ", r.Err, StringComparison.Ordinal);
+
+        // The platform stage imported the platform's database, every uploaded file linked to a registered evidence file.
+        var platform = doc.RootElement.GetProperty("platform");
+        Assert.True(platform.GetProperty("accounts").GetInt64() > 0);
+        Assert.True(platform.GetProperty("uploadFiles").GetInt64() > 0);
+        Assert.Equal(platform.GetProperty("uploadFiles").GetInt64(), platform.GetProperty("linkedFiles").GetInt64());
 
         // A second run replaces its own previous output, and its text output ends by saying what to open next.
         var again = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--no-browser");

@@ -97,6 +97,24 @@ public sealed class JsonContractSnapshotTests : IDisposable
         AssertAllMatched();
     }
 
+    [Fact]
+    public async Task Platform_json_matches_the_approved_documents()
+    {
+        // The differently shaped platform of the Operations tests (its own mapping), with the two files its posts name
+        // registered first, so the document shows a link by digest, one by path and one missing.
+        var evidence = Directory.CreateDirectory(Path.Combine(_root, "evidence")).FullName;
+        Harrier.Operations.Tests.OtherPlatform.WriteEvidence(evidence);
+        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
+        var mapping = Path.Combine(_root, "other.yaml");
+        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
+
+        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract platform");
+        await Expect(null, "evidence", "add", evidence, "--exhibit", "SERVER", "--case", CaseDir);
+        await Expect("platform/platform-import", "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
+        await Expect("platform/platform-mapping-default", "platform", "mapping", "--default");
+        AssertAllMatched();
+    }
+
     /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>
     private async Task<JsonNode> Expect(string? name, params string[] args)
     {

@@ -9,6 +9,7 @@ using Harrier.Operations.Banks;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Chain;
 using Harrier.Operations.Evidence;
+using Harrier.Operations.Platform;
 using Harrier.Operations.Triage;
 using Harrier.Scenario;
 
@@ -16,7 +17,7 @@ namespace Harrier.Cli.Commands;
 
 /// <summary>
 /// <c>harrier demo</c>: the media half of the main job end to end on a generated seized platform: scenario →
-/// case → evidence (media/) → every hash set as a bank → ingest → triage → report → evaluation against the truth.
+/// case → evidence (media/) → the platform's database (accounts, uploads linked to the evidence, payments) → every hash set as a bank → ingest → triage → report → evaluation against the truth.
 /// Then the money half: chain import, clustering, tag packs, tracing and one data request per exchange. Prints where
 /// the report and requests are and the evaluation table, and writes <c>DIR/eval.json</c>.
 /// </summary>
@@ -24,7 +25,7 @@ internal static class DemoCommand
 {
     private const string Marker = ".harrier-demo";
     private const string Exhibit = "SEIZED-MEDIA";
-    private const int DemoStages = 8;
+    private const int DemoStages = 9;
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -103,6 +104,7 @@ internal static class DemoCommand
             var caseDir = Path.Combine(dir, "case");
             CaseStore store;
             AddEvidenceResult added;
+            ImportPlatformResult platform;
             var banks = new List<BankInfo>();
             Harrier.Operations.Ingest.IngestMediaResult ingested;
             TriageSummary triage;
@@ -114,6 +116,15 @@ internal static class DemoCommand
                 added = await WorkProgress.RunAsync(ctx, "registering evidence", p => new AddEvidence(store).RunAsync(
                     new AddEvidenceRequest(Path.Combine(scenarioDir, "media"), Exhibit, "seized platform media (synthetic)", "demo run"), ctx.Operation(), ct));
                 Lap("evidence");
+                Begin("platform", "importing the platform's database (accounts, logins, uploads linked to the evidence, payments, message metadata)");
+                platform = await WorkProgress.RunAsync(ctx, "importing the platform", p => new ImportPlatform(store).RunAsync(
+                    new ImportPlatformRequest("sqlite:" + Path.Combine(scenarioDir, "platform", "platform.sqlite"), Justification: "demo run"), ctx.Operation(p), ct));
+                if (platform.RejectedRows > 0)
+                {
+                    throw new CliException($"demo: the platform import rejected {platform.RejectedRows} rows: {platform.Rejected[0].Table} {platform.Rejected[0].Row}: {platform.Rejected[0].Problem}");
+                }
+
+                Lap("platform");
                 Begin("banks", "importing the known-content hash sets as banks");
                 foreach (var file in Directory.GetFiles(Path.Combine(scenarioDir, "hashsets")).Order(StringComparer.Ordinal))
                 {
@@ -159,6 +170,7 @@ internal static class DemoCommand
                     report,
                     evalFile = evalPath,
                     files = added.Registered,
+                    platform = platform.Counts,
                     banks = banks.Select(b => new { b.Name, b.Format, b.Entries }),
                     triage,
                     eval = evalJson,
@@ -174,6 +186,8 @@ internal static class DemoCommand
                 ctx.Out.WriteLine($"case:      {caseDir}");
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"evidence:  {added.Registered} files; banks: {banks.Count} ({banks.Sum(b => b.Entries)} entries); ingested: {string.Join(", ", ingested.Kinds.Select(k => $"{k.Value} {k.Key}"))}"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"platform:  {platform.Counts.Accounts} accounts, {platform.Counts.Logins} logins, {platform.Counts.Payments} payments; {platform.Counts.LinkedFiles} of {platform.Counts.UploadFiles} upload files linked to evidence"));
                 TriageCommands.Print(ctx, triage);
                 ctx.Out.WriteLine($"report:    {report}{(!parse.GetValue(noBrowser) && TryOpenInBrowser(ctx, report) ? " (opened in the browser)" : string.Empty)}");
                 ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");

@@ -5,8 +5,8 @@ namespace Harrier.Operations.Chain;
 
 /// <summary>
 /// The seized platform's deposit addresses as a deposits file (<c>address,user</c> a line) for <see cref="ClusterChain"/>
-/// and <see cref="TraceChain"/>. A stand-in for the platform import (Harrier.Platform, not built yet), which will own
-/// reading the seized database; it reads the scenario's SQLite platform database read-only.
+/// and <see cref="TraceChain"/>. Reads the scenario's SQLite platform database read-only; a stand-in until the chain
+/// stages take the deposit addresses of a platform import (<see cref="Platform.ImportPlatform"/>) from the case.
 /// </summary>
 public static class PlatformDeposits
 {
