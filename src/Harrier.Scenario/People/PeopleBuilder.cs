@@ -387,9 +387,10 @@ internal static class PeopleBuilder
             }
         }
 
+        var listed = people.PriorRecords.Select(p => p.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var near in people.NearCollisions.Where(_ => r.NextDouble() < 0.5))
         {
-            if (!people.PriorRecords.Any(p => p.Value == near.UsernameA))
+            if (listed.Add(near.UsernameA))
             {
                 people.PriorRecords.Add(new PriorRecordRow(near.PersonA, "username", near.UsernameA, Case()));
             }
