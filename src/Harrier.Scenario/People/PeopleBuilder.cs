@@ -258,6 +258,7 @@ internal static class PeopleBuilder
             {
                 1 => $"{local}+{PlusTags[r.Next(PlusTags.Length)]}{index}@{provider.Domain}",
                 2 => $"{InsertDot(local, r)}@{provider.Domain}",
+                _ when index >= 3 => UpperAt(local, index) + "@" + provider.Domain,
                 _ => index % 2 == 1
                     ? char.ToUpperInvariant(local[0]) + local[1..] + "@" + provider.Domain.ToUpperInvariant()
                     : local.ToUpperInvariant() + "@" + provider.Domain,
@@ -281,7 +282,8 @@ internal static class PeopleBuilder
             var (local, provider) = keptEmail is not null
                 ? (EmailProviders.Normalise(keptEmail).Split('@')[0], EmailProviders.All.FirstOrDefault(p => keptEmail.EndsWith("@" + p.Domain, StringComparison.OrdinalIgnoreCase)) ?? EmailProviders.All[3])
                 : NewMailbox(stem.Replace("_", string.Empty, StringComparison.Ordinal), person.Id);
-            var used = new HashSet<string>(StringComparer.Ordinal);
+            // Spellings already taken by this person's kept e-mails are not handed out again.
+            var used = new HashSet<string>(idx.Select(i => world.Accounts[i].Email).Where(e => Kept("email", e)), StringComparer.Ordinal);
             for (var j = 0; j < idx.Count; j++)
             {
                 var account = world.Accounts[idx[j]];
@@ -297,7 +299,7 @@ internal static class PeopleBuilder
                 else if (sharedMailbox)
                 {
                     email = Spelling(local, provider, j);
-                    for (var k = j + 1; !used.Add(email); k++)
+                    for (var k = j + 1; used.Contains(email); k++)
                     {
                         email = Spelling(local, provider, k);
                     }
@@ -312,6 +314,14 @@ internal static class PeopleBuilder
                 world.Accounts[idx[j]] = account with { Username = username, Email = email };
             }
         }
+    }
+
+    /// <summary><paramref name="local"/> with one letter in upper case (the n-th, counting round): a further spelling that only case tells apart.</summary>
+    private static string UpperAt(string local, int n)
+    {
+        var chars = local.ToCharArray();
+        chars[n % chars.Length] = char.ToUpperInvariant(chars[n % chars.Length]);
+        return new string(chars);
     }
 
     private static string InsertDot(string local, Random r)
