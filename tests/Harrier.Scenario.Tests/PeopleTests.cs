@@ -293,12 +293,16 @@ public sealed class PeopleTests(TinyScenarioFixture fixture) : IClassFixture<Tin
         var payments = fixture.Truth.RootElement.GetProperty("payments").EnumerateArray()
             .Select(p => (Exchange: p.GetProperty("exchange").GetString(), Txid: p.GetProperty("withdrawalTxid").GetString(), Vout: p.GetProperty("withdrawalVout").GetInt32())).ToHashSet();
         var persons = Persons.ToDictionary(p => p.GetProperty("id").GetInt32());
+        var owners = fixture.Truth.RootElement.GetProperty("addressOwners").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("address").GetString()!, o => o.GetProperty("owner").GetString()!);
         foreach (var row in rows)
         {
             var t = truthKyc.Single(k => k.GetProperty("exchange").GetString() == row["exchange"] && k.GetProperty("withdrawalTxid").GetString() == row["withdrawal_txid"]
                 && k.GetProperty("withdrawalVout").GetInt32().ToString(CultureInfo.InvariantCulture) == row["withdrawal_vout"]);
             Assert.Contains((row["exchange"], row["withdrawal_txid"], int.Parse(row["withdrawal_vout"], CultureInfo.InvariantCulture)), payments);
             Assert.Equal(persons[t.GetProperty("personId").GetInt32()].GetProperty("country").GetString(), row["country"]);
+            // The withdrawal paid an address of the payer the truth names.
+            Assert.Equal($"person:{t.GetProperty("personId").GetInt32()}", owners[row["withdrawal_address"]]);
             Assert.StartsWith("TEST-", row["id_number"], StringComparison.Ordinal);
             Assert.StartsWith("ZZ-", row["postcode"], StringComparison.Ordinal);
         }

@@ -617,7 +617,7 @@ internal static class PeopleBuilder
                 continue;
             }
 
-            people.Kyc.Add(new KycRow(t.Exchange, customer.Id, t.WithdrawalTxid, t.WithdrawalVout, customer.Holder, customer.IdType, customer.IdNumber,
+            people.Kyc.Add(new KycRow(t.Exchange, customer.Id, t.WithdrawalTxid, t.WithdrawalVout, t.WithdrawalAddress, customer.Holder, customer.IdType, customer.IdNumber,
                 customer.Ip, customer.Registered, payment.PayerPersonId, customer.Relative));
         }
 

@@ -42,13 +42,13 @@ internal static class PeopleFiles
 
     private static readonly string[] KycColumns =
     [
-        "exchange", "customer_id", "withdrawal_txid", "withdrawal_vout", "full_name", "given_name", "surname", "date_of_birth", "street", "town",
+        "exchange", "customer_id", "withdrawal_txid", "withdrawal_vout", "withdrawal_address", "full_name", "given_name", "surname", "date_of_birth", "street", "town",
         "postcode", "country", "id_type", "id_number", "registration_ip", "registered_at",
     ];
 
     private static string[] KycValues(KycRow k) =>
     [
-        k.Exchange, k.CustomerId, k.WithdrawalTxid, k.WithdrawalVout.ToString(CultureInfo.InvariantCulture), $"{k.Holder.GivenName} {k.Holder.Surname}",
+        k.Exchange, k.CustomerId, k.WithdrawalTxid, k.WithdrawalVout.ToString(CultureInfo.InvariantCulture), k.WithdrawalAddress, $"{k.Holder.GivenName} {k.Holder.Surname}",
         k.Holder.GivenName, k.Holder.Surname, k.Holder.DateOfBirth, k.Holder.Street, k.Holder.Town, k.Holder.Postcode, k.Holder.Country, k.IdType,
         k.IdNumber, k.RegistrationIp, Ts(k.RegisteredUnix),
     ];

@@ -47,7 +47,7 @@ internal sealed record NearCollision(int AccountA, string UsernameA, int PersonA
 internal sealed record PriorRecordRow(int PersonId, string Type, string Value, string EarlierCase);
 
 /// <summary>One exchange's KYC answer for one withdrawal.</summary>
-internal sealed record KycRow(string Exchange, string CustomerId, string WithdrawalTxid, int WithdrawalVout, Identity Holder, string IdType, string IdNumber,
+internal sealed record KycRow(string Exchange, string CustomerId, string WithdrawalTxid, int WithdrawalVout, string WithdrawalAddress, Identity Holder, string IdType, string IdNumber,
     string RegistrationIp, long RegisteredUnix, int PersonId, bool InRelativeName);
 
 /// <summary>One internet provider's answer: who held a household address during a lease.</summary>
