@@ -2,8 +2,11 @@ using NBitcoin;
 
 namespace Harrier.Scenario;
 
-/// <summary>The truth of one payment's money trail.</summary>
-internal sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout);
+/// <summary>
+/// The truth of one payment's money trail; <c>WithdrawalAddress</c> is the payer's address the withdrawal paid (what a
+/// data request to the exchange names with the txid and vout).
+/// </summary>
+internal sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout, string WithdrawalAddress);
 
 /// <summary>
 /// Turns the world's paying accounts into money on the scenario chain: per-user deposit addresses, exchange
@@ -84,7 +87,7 @@ internal static class Economy
 
         var fee = Money.Satoshis(1_000);
         var personExchange = new Dictionary<int, string>();
-        var wallets = new Dictionary<int, (Coin Coin, Key Key, string Exchange, string WTxid, int WVout)>();
+        var wallets = new Dictionary<int, (Coin Coin, Key Key, string Exchange, string WTxid, int WVout, string WAddress)>();
         var truths = new List<PaymentTruth>();
         var deposits = new List<(Coin, Key)>();
         var paymentId = 1;
@@ -128,7 +131,7 @@ internal static class Economy
                 var withdrawalTxid = tx.GetHash().ToString();
                 for (var i = 0; i < keys.Count; i++)
                 {
-                    wallets[keys[i].PersonId] = (new Coin(tx, (uint)i), keys[i].Key, group.Key, withdrawalTxid, i);
+                    wallets[keys[i].PersonId] = (new Coin(tx, (uint)i), keys[i].Key, group.Key, withdrawalTxid, i, outputs[i].Item1.ToString());
                 }
 
                 queue.Enqueue((new Coin(tx, (uint)(tx.Outputs.Count - 1)), change));
@@ -149,10 +152,10 @@ internal static class Economy
                     // About one payer in five reuses the address their coins sit on for change.
                     var change = p.Payer.Id % 5 == 0 ? w.Key : chain.NewKey("person:" + p.Payer.Id);
                     var tx = chain.Spend([(w.Coin, w.Key)], [(BitcoinAddress.Create(p.Account.DepositAddress, Network.RegTest), Money.Satoshis(p.Sats))], change, fee);
-                    wallets[p.Payer.Id] = (new Coin(tx, 1u), change, w.Exchange, w.WTxid, w.WVout);
+                    wallets[p.Payer.Id] = (new Coin(tx, 1u), change, w.Exchange, w.WTxid, w.WVout, w.WAddress);
                     var txid = tx.GetHash().ToString();
                     world.Payments.Add(new Payment(paymentId, p.Account.Id, p.Payer.Id, p.Account.DepositAddress, p.Sats, blockTime, w.Exchange, txid, 0));
-                    truths.Add(new PaymentTruth(paymentId, w.Exchange, w.WTxid, w.WVout, txid, 0));
+                    truths.Add(new PaymentTruth(paymentId, w.Exchange, w.WTxid, w.WVout, txid, 0, w.WAddress));
                     world.Ledger.Add(new LedgerEntry(ledgerId++, p.Account.Id, "purchase", p.Sats / 1_000, blockTime, null, txid));
                     deposits.Add((new Coin(tx, 0u), depositKeyOf[p.Account.Id]));
                     paymentId++;

@@ -55,6 +55,24 @@ public sealed class GeoIpRanges : IDisposable
         return $"{ip >> 24}.{(ip >> 16) & 255}.{(ip >> 8) & 255}.{ip & 255}";
     }
 
+    /// <summary>
+    /// A CIDR block of <paramref name="country"/> for one provider: a random network of at least
+    /// <paramref name="size"/> addresses (its first <paramref name="size"/> addresses), else the country's largest
+    /// network whole. <paramref name="size"/> is a power of two; so is the returned size.
+    /// </summary>
+    internal (uint Start, uint Size) DrawBlock(string country, uint size, Random random)
+    {
+        var list = _ranges[country];
+        var large = list.Where(x => x.Size >= size).ToList();
+        if (large.Count > 0)
+        {
+            return (large[random.Next(large.Count)].Start, size);
+        }
+
+        var largest = list.MaxBy(x => x.Size);
+        return (largest.Start, largest.Size);
+    }
+
     /// <summary>The ISO country code of <paramref name="ip"/>, or null.</summary>
     public string? Lookup(string ip) => CountryOf(_reader.Find<Dictionary<string, object>>(IPAddress.Parse(ip)));
 

@@ -6,6 +6,7 @@ using Harrier.Media.Digests;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
+using Harrier.Scenario.People;
 using Harrier.Scenario.Truth;
 
 namespace Harrier.Scenario;
@@ -176,6 +177,13 @@ public static class ScenarioGenerator
         HashsetWriter.Write(Path.Combine(outDir, "hashsets"), bank, knownGood, r);
         Stage("hash sets");
 
+        // Prior records are drawn (from the bank stream, as before) ahead of the people stage, which keeps every
+        // username and e-mail they name; then the people stage draws from its own stream.
+        var records = RecordsWriter.Draw(world, chain, r);
+        var people = PeopleBuilder.Build(world, paymentTruth, geo, records.Hits.Where(h => h.Type is "email" or "username")
+            .GroupBy(h => h.PersonId).ToDictionary(g => g.Key, g => g.Select(h => (h.Type, h.Value)).ToList()));
+        Stage("people");
+
         Directory.CreateDirectory(Path.Combine(outDir, "platform"));
         PlatformWriter.WriteSqlite(world, Path.Combine(outDir, "platform", "platform.sqlite"));
         PlatformWriter.WritePostgresDump(world, Path.Combine(outDir, "platform", "platform.sql"));
@@ -184,8 +192,9 @@ public static class ScenarioGenerator
         TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners, options.PublicTagPacksDir);
         Stage("tags");
 
-        var records = RecordsWriter.Write(Path.Combine(outDir, "records"), world, chain, r);
-        await TruthWriter.WriteAsync(Path.Combine(outDir, "truth.json"), world, paymentTruth, chain, bank, records, ct);
+        RecordsWriter.Write(Path.Combine(outDir, "records"), records.Rows, people.PriorRecords);
+        PeopleFiles.Write(outDir, world, people);
+        await TruthWriter.WriteAsync(Path.Combine(outDir, "truth.json"), world, paymentTruth, chain, bank, records.Hits, people, ct);
         Stage("records and truth");
 
         var bytesTotal = Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
@@ -204,13 +213,13 @@ public static class ScenarioGenerator
 /// <summary>Prior records from earlier cases: identifiers matching a share of persons, plus near-miss decoys.</summary>
 internal static class RecordsWriter
 {
-    public static List<(int PersonId, string Type, string Value)> Write(string dir, World world, ChainBuilder chain, Random r)
+    /// <summary>The rows of prior-records.csv (record id, type, value, earlier case) and the true hits among them.</summary>
+    public sealed record Drawn(List<(int PersonId, string Type, string Value)> Hits, List<string[]> Rows);
+
+    public static Drawn Draw(World world, ChainBuilder chain, Random r)
     {
-        Directory.CreateDirectory(dir);
         var hits = new List<(int, string, string)>();
-        // Through CsvHelper: an identifier with a comma, a quote or a line break is quoted, not split.
-        using var csv = CsvWriter.ToFile(Path.Combine(dir, "prior-records.csv"), new CsvWriterOptions { NewLine = "\n" });
-        csv.WriteRecord("record_id", "type", "value", "earlier_case");
+        var rows = new List<string[]>();
         var id = 1;
         var byPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.ToList());
         var personAddresses = chain.AddressOwners.Where(o => o.Owner.StartsWith("person:", StringComparison.Ordinal))
@@ -230,18 +239,37 @@ internal static class RecordsWriter
                 _ => personAddresses.TryGetValue(person.Id, out var a) ? ("btc_address", a) : ("email", account.Email),
             };
             hits.Add((person.Id, type, value));
-            csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, value, string.Create(CultureInfo.InvariantCulture, $"EC-{2015 + person.Id % 9}-{person.Id % 997:D3}"));
+            rows.Add([string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, value, string.Create(CultureInfo.InvariantCulture, $"EC-{2015 + person.Id % 9}-{person.Id % 997:D3}")]);
             if (r.NextDouble() < 0.3)
             {
                 // A near miss: one character off. Must not match.
                 var chars = value.ToCharArray();
                 var k = r.Next(chars.Length);
                 chars[k] = chars[k] == 'x' ? 'y' : 'x';
-                csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, new string(chars), string.Create(CultureInfo.InvariantCulture, $"EC-2019-{id % 997:D3}"));
+                rows.Add([string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), type, new string(chars), string.Create(CultureInfo.InvariantCulture, $"EC-2019-{id % 997:D3}")]);
             }
         }
 
-        return hits;
+        return new Drawn(hits, rows);
+    }
+
+    /// <summary>Writes the drawn rows, then the people stage's reused usernames (numbered on).</summary>
+    public static void Write(string dir, List<string[]> rows, IReadOnlyList<People.PriorRecordRow> more)
+    {
+        Directory.CreateDirectory(dir);
+        // Through CsvHelper: an identifier with a comma, a quote or a line break is quoted, not split.
+        using var csv = CsvWriter.ToFile(Path.Combine(dir, "prior-records.csv"), new CsvWriterOptions { NewLine = "\n" });
+        csv.WriteRecord("record_id", "type", "value", "earlier_case");
+        foreach (var row in rows)
+        {
+            csv.WriteRecord(row);
+        }
+
+        var id = rows.Count + 1;
+        foreach (var row in more)
+        {
+            csv.WriteRecord(string.Create(CultureInfo.InvariantCulture, $"R{id++:D6}"), row.Type, row.Value, row.EarlierCase);
+        }
     }
 }
 
@@ -249,7 +277,7 @@ internal static class RecordsWriter
 internal static class TruthWriter
 {
     public static async Task WriteAsync(string path, World world, List<PaymentTruth> payments, ChainBuilder chain, List<BankCopy> bank,
-        List<(int PersonId, string Type, string Value)> records, CancellationToken ct)
+        List<(int PersonId, string Type, string Value)> records, PeopleWorld people, CancellationToken ct)
     {
         var itemById = world.Items.ToDictionary(i => i.Id);
         var uploadById = world.Uploads.ToDictionary(u => u.Id);
@@ -293,6 +321,7 @@ internal static class TruthWriter
             Bank = bank.Select(b => new TruthBankEntry(b.ItemId, b.Md5, b.ExactInMedia, b.Pdq is not null, b.VpdqFile)),
             PriorRecordHits = records.Select(x => new TruthRecordHit(x.PersonId, x.Type, x.Value)),
             TargetsByCountry = targets,
+            People = PeopleTruthBuilder.From(world, people),
         };
         // Streamed: at the large preset the document is over a gigabyte, too big for one string.
         await TruthJson.WriteAsync(path, truth, ct);

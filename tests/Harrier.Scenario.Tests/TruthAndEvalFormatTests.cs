@@ -60,6 +60,63 @@ public sealed class TruthAndEvalFormatTests
         }
     }
 
+    /// <summary>The hand-built truth with a people section (one person of each kind of signal).</summary>
+    private static ScenarioTruth HandBuiltWithPeople() => HandBuilt() with
+    {
+        People = new TruthPeople
+        {
+            TierRule = "1: Producer or Admin; 4: the rest",
+            EmailProviders = [new TruthEmailProvider("mailbox.invalid", true, true), new TruthEmailProvider("webmail.invalid", false, false)],
+            Persons =
+            [
+                new TruthPeoplePerson(1, "SE", "Europe/Stockholm", 60, "Viewer, Payer, Producer", 1,
+                    [new TruthPeopleAccount(11, "darkfox", "Dark.Fox+vid1@mailbox.invalid", "darkfox@mailbox.invalid")], "se-net1",
+                    [new TruthLease("10.17.0.9", "2023-01-02T00:00:00Z", "2023-01-30T00:00:00Z")], ["desktop-agent", "mobile-agent"], null),
+                new TruthPeoplePerson(2, "CH", "Europe/Zurich", 60, "Viewer", 4,
+                    [new TruthPeopleAccount(12, "darkfox1", "owl@webmail.invalid", "owl@webmail.invalid")], "ch-net2", [], ["desktop-agent"], "tor"),
+            ],
+            SharedInfrastructure = [new TruthSharedAddress("10.250.9.1", "tor", "tor", null, 2), new TruthSharedAddress("10.10.200.7", "cgnat", "ch-mobile1", "CH", 3)],
+            NearCollisions = [new TruthNearCollision(11, "darkfox", 1, 12, "darkfox1", 2, "appended-digit")],
+            PriorRecordHits = [new TruthRecordHit(1, "username", "darkfox")],
+            Returns = new TruthReturns
+            {
+                SilentExchanges = ["lionx"],
+                Exchanges = [new TruthKycReturn("nordcoin", "NOR-1234567", TxW, 0, 1, false)],
+                Isps = [new TruthIspReturn("se-net1", "10.17.0.9", "2023-01-02T00:00:00Z", 1, true)],
+            },
+        },
+    };
+
+    [Fact]
+    public async Task Truth_json_with_people_round_trips_matches_its_snapshot_and_leaves_the_other_keys_alone()
+    {
+        using var with = new MemoryStream();
+        await TruthJson.WriteAsync(with, HandBuiltWithPeople(), CancellationToken.None);
+        Snapshot.Match("truth-people.json", with.ToArray());
+
+        // The section is appended: without it the bytes are those of the file before the people stage.
+        using var without = new MemoryStream();
+        await TruthJson.WriteAsync(without, HandBuilt(), CancellationToken.None);
+        var before = System.Text.Encoding.UTF8.GetString(without.ToArray());
+        var after = System.Text.Encoding.UTF8.GetString(with.ToArray());
+        Assert.StartsWith(before[..before.LastIndexOf('}')].TrimEnd(), after, StringComparison.Ordinal);
+
+        var path = Path.Combine(Directory.CreateTempSubdirectory("harrier-truth-").FullName, "truth.json");
+        try
+        {
+            await File.WriteAllBytesAsync(path, with.ToArray());
+            var back = await TruthJson.ReadAsync(path, CancellationToken.None);
+            using var again = new MemoryStream();
+            await TruthJson.WriteAsync(again, back, CancellationToken.None);
+            Assert.Equal(with.ToArray(), again.ToArray());
+            Assert.Equal("darkfox1", back.People!.NearCollisions.Single().UsernameB);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_file_without_files_is_not_a_truth_file()
     {

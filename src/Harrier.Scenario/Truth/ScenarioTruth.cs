@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Harrier.Scenario.Truth;
 
 /// <summary>
@@ -43,6 +45,13 @@ public sealed record ScenarioTruth
 
     /// <summary>Per country code, the persons a country package should name, best first.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<TruthTarget>> TargetsByCountry { get; init; } = new Dictionary<string, IReadOnlyList<TruthTarget>>();
+
+    /// <summary>
+    /// The people stage's truth (persons with time zones, shown roles and tiers, shared infrastructure, near-collisions,
+    /// returns); last in the file and left out when null, so the keys above keep their bytes.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TruthPeople? People { get; init; }
 }
 
 /// <summary>A content item.</summary>
