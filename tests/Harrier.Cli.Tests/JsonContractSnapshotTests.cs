@@ -112,6 +112,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
         await Expect(null, "evidence", "add", evidence, "--exhibit", "SERVER", "--case", CaseDir);
         await Expect("platform/platform-import", "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
         await Expect("platform/platform-mapping-default", "platform", "mapping", "--default");
+        await Expect("platform/platform-deposits", "platform", "deposits", "--out", Path.Combine(_root, "deposits.csv"), "--case", CaseDir);
         AssertAllMatched();
     }
 

@@ -271,4 +271,36 @@ public sealed class PlatformImportTests(TinyPlatformFixture fixture) : IClassFix
 
         return list;
     }
+
+    [Fact]
+    public async Task Deposit_list_holds_every_users_deposit_address_from_the_import_once_in_account_order()
+    {
+        var (t, store, ctx) = await InitAsync("sqlite");
+        await using var _ = t;
+        await Assert.ThrowsAsync<OperationException>(() => new WriteDeposits(store).RunAsync(new WriteDepositsRequest(Path.Combine(t.CaseDir, "d.csv")), ctx, None));
+        var import = await new ImportPlatform(store).RunAsync(new ImportPlatformRequest("sqlite:" + fixture.Sqlite), ctx, None);
+        await Assert.ThrowsAsync<OperationException>(() => new WriteDeposits(store).RunAsync(new WriteDepositsRequest(Path.Combine(t.CaseDir, "d.csv"), import.ImportId + 1), ctx, None));
+
+        var result = await Audited.ExactlyAsync(store,
+            () => new WriteDeposits(store).RunAsync(new WriteDepositsRequest(Path.Combine(t.CaseDir, "deposits.csv")), ctx, None), "platform.deposits");
+
+        // The source's users, read here straight from the platform database, in id order.
+        var expected = new List<string>();
+        using (var db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fixture.Sqlite, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString()))
+        {
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = "SELECT deposit_address, id FROM users ORDER BY id";
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read())
+            {
+                expected.Add($"{reader.GetString(0)},{reader.GetInt64(1)}");
+            }
+        }
+
+        Assert.Equal(expected, File.ReadAllLines(result.Path));
+        Assert.Equal(expected.Count, result.Deposits);
+        Assert.Equal((import.ImportId, 0, 0), (result.ImportId, result.AccountsWithoutAddress, result.SharedAddresses));
+        Assert.Equal(expected.Count, Harrier.Chain.Tracing.DepositList.Read(result.Path).Count);
+    }
 }

@@ -217,9 +217,8 @@ internal static class DemoCommand
     /// </summary>
     private static async Task RunChainAsync(CommandContext ctx, CaseStore store, string scenarioDir, string requestsDir, CancellationToken ct)
     {
-        var deposits = Path.Combine(store.CaseDir, "deposits.csv");
-        await PlatformDeposits.WriteAsync(Path.Combine(scenarioDir, "platform", "platform.sqlite"), deposits, ct);
         var op = ctx.Operation();
+        var deposits = (await new WriteDeposits(store).RunAsync(new WriteDepositsRequest(Path.Combine(store.CaseDir, "deposits.csv"), Justification: "demo run"), op, ct)).Path;
         var imported = await new ImportChain(store).RunAsync(new ImportChainRequest(Path.Combine(scenarioDir, "chain")), op, ct);
         if (imported.Errors.Count > 0)
         {

@@ -4,7 +4,7 @@ using Harrier.Operations.Platform;
 
 namespace Harrier.Cli.Commands;
 
-/// <summary><c>harrier platform import|mapping</c>.</summary>
+/// <summary><c>harrier platform import|mapping|deposits</c>.</summary>
 internal static class PlatformCommands
 {
     /// <summary>Where a dump's scratch PostgreSQL server is named when --scratch is not given.</summary>
@@ -15,6 +15,36 @@ internal static class PlatformCommands
         var command = new Command("platform", "The seized platform's own database: accounts, logins, uploads, categorisations, ledger, payments, message metadata.");
         command.Add(Import(options, host));
         command.Add(Mapping(options, host));
+        command.Add(Deposits(options, host));
+        return command;
+    }
+
+    private static Command Deposits(GlobalOptions options, CliHost host)
+    {
+        var output = new Option<string>("--out") { Description = "The deposit list to write (address,account a line), for chain cluster/trace --deposits.", Required = true };
+        var importId = new Option<long?>("--import") { Description = "Which platform import (default: the latest)." };
+        var justification = EvidenceCommands.JustificationOption();
+        var command = new Command("deposits", "Write the deposit addresses of the imported platform's accounts as a deposit list for the chain commands.")
+        {
+            output, importId, justification,
+        };
+        command.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var result = await new WriteDeposits(store).RunAsync(
+                new WriteDepositsRequest(parse.GetValue(output)!, parse.GetValue(importId), parse.GetValue(justification)), ctx.Operation(), ct);
+            if (ctx.Json)
+            {
+                ctx.WriteJson(result);
+            }
+            else
+            {
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{result.Deposits} deposit addresses of platform import {result.ImportId} written to {result.Path} ({result.AccountsWithoutAddress} accounts without one, {result.SharedAddresses} sharing an earlier account's)"));
+            }
+
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
