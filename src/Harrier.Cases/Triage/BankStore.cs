@@ -43,6 +43,13 @@ public sealed class BankStore
             throw new CaseStoreException($"{path}: {e.Message}", e);
         }
 
+        if (file.Entries.Count == 0)
+        {
+            throw new CaseStoreException(file.Warnings.Count == 0
+                ? $"{path}: no entries in this {file.Format} file"
+                : $"{path}: no valid entry in this {file.Format} file ({file.Warnings.Count} records skipped; first: {file.Warnings[0]})");
+        }
+
         string sha256;
         await using (var s = File.OpenRead(path))
         {
