@@ -30,6 +30,7 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(P("bad-hashes.txt"), new string('a', 64) + "\n" + new string('z', 64) + "\n");
         File.WriteAllText(P("header-only.tmk"), "TMK1 FVEC PDQF");
         File.WriteAllText(P("short.vpdq"), "0,100\n");
+        File.WriteAllText(P("one.vpdq"), "0,100," + new string('a', 64) + ",0.000\n");
         Directory.CreateDirectory(P("empty"));
         Directory.CreateDirectory(P("evidence"));
         File.WriteAllText(P("evidence", "a.txt"), "abc");
@@ -228,6 +229,12 @@ public sealed class BadInputTests : IDisposable
     [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq", "{dir}/short.vpdq|line 1")]
     [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq --distance -1", "--distance")]
     [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq --quality 101", "--quality")]
+    [InlineData("compare vpdq {dir}/one.vpdq {dir}/one.vpdq --query-percent 150", "--query-percent|150")]
+    [InlineData("compare vpdq {dir}/one.vpdq {dir}/one.vpdq --compared-percent -1", "--compared-percent|-1")]
+    [InlineData("hash pdq {dir}/hashes.txt --max-pixels 0", "--max-pixels")]
+    [InlineData("hash pdq {dir}/hashes.txt --reframe 5", "--reframe")]
+    [InlineData("scenario generate --out {dir}/sc --photos {missing}", "--photos|{missing}")]
+    [InlineData("demo --out {dir}/dm --photos {missing}", "--photos|{missing}")]
     [InlineData("compare tmk {missing} {dir}/header-only.tmk", "{missing}")]
     [InlineData("compare tmk {garbage} {garbage}", "{garbage}")]
     [InlineData("compare tmk {dir}/header-only.tmk {dir}/header-only.tmk", "{dir}/header-only.tmk")]
