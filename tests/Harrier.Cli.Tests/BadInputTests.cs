@@ -167,6 +167,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("platform import --from sqlite:{missing} --case {case}", "{missing}", "")]
     [InlineData("platform import --from sqlite:{garbage} --case {case}", "not a database", "")]
     [InlineData("platform import --from sqlite:{garbage} --mapping {dir}/bad.yaml --case {case}", "{dir}/bad.yaml", "")]
+    [InlineData("platform deposits --out {dir}/deposits.txt --case {case}", "no platform import", "")]
+    [InlineData("platform deposits --out {dir}/deposits.txt --import 42 --case {case}", "42", "")]
     public async Task Case_command_refuses_bad_input_names_it_and_leaves_the_case_unchanged(string args, string names, string setup)
     {
         await NewCaseAsync(setup);
