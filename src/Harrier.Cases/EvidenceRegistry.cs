@@ -29,6 +29,12 @@ public sealed class EvidenceRegistry
     {
         ValidateExhibitId(exhibitId);
         var root = Path.GetFullPath(path);
+        if (!File.Exists(root) && !Directory.Exists(root))
+        {
+            // Refused before the audited start entry, so a mistyped path leaves the case unchanged.
+            throw new CaseStoreException($"evidence path not found: {root}");
+        }
+
         var started = Stopwatch.GetTimestamp();
         var db = _store.Database;
 

@@ -43,6 +43,13 @@ public sealed class BankStore
             throw new CaseStoreException($"{path}: {e.Message}", e);
         }
 
+        if (file.Entries.Count == 0 && file.Warnings.Count > 0)
+        {
+            // Every record was bad (garbage, or the wrong file): refused rather than kept as an empty bank. A file with
+            // no records at all (a header only) is still an empty bank, as the scenario's small banks may be.
+            throw new CaseStoreException($"{path}: no valid entry in this {file.Format} file ({file.Warnings.Count} records skipped; first: {file.Warnings[0]})");
+        }
+
         string sha256;
         await using (var s = File.OpenRead(path))
         {

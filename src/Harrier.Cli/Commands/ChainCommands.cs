@@ -172,6 +172,12 @@ internal static class ChainCommands
         };
         trace.SetAction(options, host, async (ctx, parse, ct) =>
         {
+            if (parse.GetValue(maxHops) < 0 || parse.GetValue(dust) < 0)
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"--max-hops and --dust must not be negative (got {parse.GetValue(maxHops)} and {parse.GetValue(dust)})"));
+            }
+
             var request = new TraceChainRequest(parse.GetValue(deposits)!, parse.GetValue(maxHops), parse.GetValue(dust), !parse.GetValue(noChange),
                 parse.GetValue(justification));
             var store = await CaseOpener.OpenAsync(ctx, ct);

@@ -44,6 +44,12 @@ internal static class CompareCommands
                 throw new CliException("--distance must be 0..256 and --quality 0..100");
             }
 
+            if (!(parse.GetValue(queryPct) is >= 0 and <= 100) || !(parse.GetValue(comparedPct) is >= 0 and <= 100))
+            {
+                throw new CliException(string.Create(CultureInfo.InvariantCulture,
+                    $"--query-percent and --compared-percent must be 0..100 (got {parse.GetValue(queryPct)} and {parse.GetValue(comparedPct)})"));
+            }
+
             var matchOptions = new VpdqMatchOptions
             {
                 Mode = parse.GetValue(mode),

@@ -32,6 +32,14 @@ internal static class ScenarioCommands
         generate.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var p = ScenarioPreset.Named(parse.GetValue(preset)!);
+            foreach (var (option, value) in new[] { ("--users", parse.GetValue(users)), ("--items", parse.GetValue(items)) })
+            {
+                if (value is < 1)
+                {
+                    throw new CliException(string.Create(CultureInfo.InvariantCulture, $"{option} must be at least 1 (got {value})"));
+                }
+            }
+
             if (parse.GetValue(users) is { } u)
             {
                 p = p with { Users = u };

@@ -297,11 +297,16 @@ public static class BankReader
         return line.Contains(';', StringComparison.Ordinal) ? ';' : line.Contains('\t', StringComparison.Ordinal) ? '\t' : ',';
     }
 
-    /// <summary>A PDQ list's separator: ',' when its first data line has a comma and no tab, else a tab.</summary>
+    /// <summary>
+    /// A PDQ list's separator: ',' when its first data line has a comma before any tab (the one after the hash), else a
+    /// tab. A quoted name may hold the other separator, so only the first one counts.
+    /// </summary>
     private static char PdqSeparator(string path)
     {
         var line = FirstDataLine(path).Trim();
-        return line.Contains(',', StringComparison.Ordinal) && !line.Contains('\t', StringComparison.Ordinal) ? ',' : '\t';
+        var comma = line.IndexOf(',', StringComparison.Ordinal);
+        var tab = line.IndexOf('\t', StringComparison.Ordinal);
+        return comma >= 0 && (tab < 0 || comma < tab) ? ',' : '\t';
     }
 
     private static string FirstDataLine(string path) =>

@@ -9,6 +9,11 @@ public sealed class ShowAudit(CaseStore store)
     public async Task<ShowAuditResult> RunAsync(ShowAuditRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Tail is < 1)
+        {
+            throw new OperationException($"--tail must be at least 1 (got {request.Tail})");
+        }
+
         return new ShowAuditResult(await store.Audit.ReadAsync(request.Tail, cancellationToken));
     }
 }

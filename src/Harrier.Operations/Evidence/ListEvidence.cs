@@ -11,6 +11,11 @@ public sealed class ListEvidence(CaseStore store)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        if (request.ExhibitId is { } exhibitId && !(await store.Evidence.ExhibitsAsync(cancellationToken)).Any(x => x.ExhibitId == exhibitId))
+        {
+            throw new CaseStoreException($"no exhibit {exhibitId} in this case");
+        }
+
         var files = await store.Evidence.ListAsync(request.ExhibitId, cancellationToken);
         await store.RecordAsync(context.Intent("evidence.list", request.Justification),
             string.Create(CultureInfo.InvariantCulture, $"{request.ExhibitId ?? "all exhibits"}: {files.Count} rows"), cancellationToken);

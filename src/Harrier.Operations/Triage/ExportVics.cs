@@ -28,7 +28,16 @@ public sealed class ExportVics(CaseStore store)
         }
 
         var path = Path.GetFullPath(request.OutFile);
-        var count = VicsExport.Write(path, rows, files);
+        int count;
+        try
+        {
+            count = VicsExport.Write(path, rows, files);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OperationException($"cannot write {path}: {e.Message}");
+        }
+
         await store.RecordAsync(context.Intent("export.vics", request.Justification),
             string.Create(CultureInfo.InvariantCulture, $"{count} media records to {path}"), cancellationToken);
         return new ExportVicsResult(path, count);

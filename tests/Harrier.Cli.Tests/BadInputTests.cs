@@ -1,0 +1,301 @@
+using System.Text;
+using Harrier.Cases;
+
+namespace Harrier.Cli.Tests;
+
+/// <summary>
+/// Every command given bad input: a missing file, garbage bytes, a truncated or invalid file of the format it expects,
+/// an unknown id, an out-of-range option. Each case checks the exit code (2: refused; 1 only where the contract in
+/// ExitCodes.cs says "ran and found unreadable files"), that stderr names the offending file, record or value, and —
+/// for commands acting on a case — that the case is unchanged: <c>audit.head</c>, every table's row count (the audit
+/// log's included) and the case folder's file names are the same before and after.
+/// </summary>
+/// <remarks>
+/// Arguments are written with placeholders: {case} the case folder, {dir} the scratch folder, {missing} a path that
+/// does not exist, {garbage} 3,000 fixed non-text bytes, and the files made in the constructor by name.
+/// </remarks>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("harrier-badinput-").FullName;
+
+    public BadInputTests()
+    {
+        // Deterministic garbage: starts with 0x1A (no text, JSON, YAML or image signature) and never a line of hex.
+        File.WriteAllBytes(P("garbage.bin"), [.. Enumerable.Range(0, 3000).Select(i => (byte)(0x1A + (i * 151 % 229)))]);
+        File.WriteAllText(P("truncated.json"), "{\"version\": 1, \"files\": [{\"path\": \"a.jpg\", ");
+        File.WriteAllText(P("bad.yaml"), "header: [unclosed\n  - x\n");
+        File.WriteAllText(P("bad-hash.csv"), "md5\nnot-a-hash\n0123\n");
+        File.WriteAllText(P("good-bank.csv"), "md5\n0123456789abcdef0123456789abcdef\n");
+        File.WriteAllText(P("hashes.txt"), new string('a', 64) + "\n");
+        File.WriteAllText(P("bad-hashes.txt"), new string('a', 64) + "\n" + new string('z', 64) + "\n");
+        File.WriteAllText(P("header-only.tmk"), "TMK1 FVEC PDQF");
+        File.WriteAllText(P("short.vpdq"), "0,100\n");
+        File.WriteAllText(P("one.vpdq"), "0,100," + new string('a', 64) + ",0.000\n");
+        Directory.CreateDirectory(P("empty"));
+        Directory.CreateDirectory(P("evidence"));
+        File.WriteAllText(P("evidence", "a.txt"), "abc");
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string P(params string[] parts) => Path.Combine([_root, .. parts]);
+
+    private string CaseDir => P("case");
+
+    private string Expand(string text) => text
+        .Replace("{case}", CaseDir, StringComparison.Ordinal)
+        .Replace("{missing}", P("missing"), StringComparison.Ordinal)
+        .Replace("{garbage}", P("garbage.bin"), StringComparison.Ordinal)
+        .Replace("{dir}", _root, StringComparison.Ordinal);
+
+    private string[] Args(string line) => [.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(Expand)];
+
+    private static async Task Ok(params string[] args)
+    {
+        var r = await CliRunner.RunAsync(args);
+        Assert.True(r.ExitCode == 0, $"setup `{string.Join(' ', args)}` exited {r.ExitCode}: {r.Err}");
+    }
+
+    /// <summary>
+    /// A new case; with setup "triaged", one registered exhibit (EX-1, a text file) and triage results; with "chain",
+    /// an empty chain store (made by importing the garbage file, which the store reports as unreadable).
+    /// </summary>
+    private async Task NewCaseAsync(string setup = "")
+    {
+        await Ok("case", "init", CaseDir, "--name", "Op Bad Input");
+        if (setup == "triaged")
+        {
+            await Ok("evidence", "add", P("evidence"), "--exhibit", "EX-1", "--case", CaseDir);
+            await Ok("triage", "--case", CaseDir);
+        }
+        else if (setup == "chain")
+        {
+            Assert.Equal(1, (await CliRunner.RunAsync("chain", "import", P("garbage.bin"), "--case", CaseDir)).ExitCode);
+            Assert.True(Directory.Exists(Path.Combine(CaseDir, "chain")));
+        }
+    }
+
+    /// <summary>audit.head, the row count of every table and the case folder's file names (not the database's own files).</summary>
+    private async Task<string> CaseStateAsync()
+    {
+        var state = new StringBuilder();
+        state.Append("audit.head: ").AppendLine(File.ReadAllText(Path.Combine(CaseDir, CaseFolder.AuditHeadFileName)).Trim());
+        var store = await CaseStore.OpenAsync(CaseDir, null, TimeProvider.System, CancellationToken.None);
+        await using (var conn = await store.Database.OpenAsync(CancellationToken.None))
+        {
+            var tables = new List<string>();
+            await using (var cmd = conn.CreateCommand())
+            {
+                cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name";
+                await using var reader = await cmd.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    tables.Add(reader.GetString(0));
+                }
+            }
+
+            Assert.Contains("audit_log", tables);
+            foreach (var t in tables)
+            {
+                await using var cmd = conn.CreateCommand();
+                cmd.CommandText = $"SELECT COUNT(*) FROM \"{t}\"";
+                state.Append(t).Append(": ").AppendLine(Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        foreach (var f in Directory.EnumerateFileSystemEntries(CaseDir, "*", SearchOption.AllDirectories)
+                     .Select(f => Path.GetRelativePath(CaseDir, f)).Where(f => !f.StartsWith("case.db", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            state.Append("file: ").AppendLine(f);
+        }
+
+        return state.ToString();
+    }
+
+    private async Task<CliRunner.Result> RunAsync(string args)
+    {
+        var r = await CliRunner.RunAsync(Args(args));
+        Assert.DoesNotContain("internal error", r.Err, StringComparison.Ordinal);
+        return r;
+    }
+
+    private void AssertNames(CliRunner.Result r, string names)
+    {
+        foreach (var name in names.Split('|').Select(Expand))
+        {
+            Assert.Contains(name, r.Err, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Commands on a case that refuse the request: exit 2, stderr names the culprit, the case is unchanged.</summary>
+    [Theory]
+    [InlineData("case init {case} --name Again", "{case}|already holds a case", "")]
+    [InlineData("evidence add {missing} --exhibit EX-2 --case {case}", "{missing}", "")]
+    [InlineData("evidence add {dir}/empty --exhibit EX-1 --case {case}", "EX-1|was registered from|{dir}/evidence", "triaged")]
+    [InlineData("evidence verify --exhibit EX-9 --case {case}", "EX-9", "triaged")]
+    [InlineData("evidence list --exhibit EX-9 --case {case}", "EX-9", "triaged")]
+    [InlineData("audit show --tail 0 --case {case}", "--tail", "")]
+    [InlineData("audit show --tail -3 --case {case}", "--tail|-3", "")]
+    [InlineData("banks import {missing} --name b --case {case}", "{missing}", "")]
+    [InlineData("banks import {garbage} --name b --case {case}", "{garbage}|no valid entry", "")]
+    [InlineData("banks import {dir}/bad-hash.csv --name b --case {case}", "{dir}/bad-hash.csv|line 2", "")]
+    [InlineData("banks import {dir}/truncated.json --name b --format vics --case {case}", "{dir}/truncated.json", "")]
+    [InlineData("banks import {dir}/good-bank.csv --name \t --case {case}", "bank name", "")]
+    [InlineData("ingest media --exhibit EX-9 --case {case}", "EX-9", "triaged")]
+    [InlineData("ingest media --exhibit EX-1 --thumbnail-blur 0 --case {case}", "--thumbnail-blur", "triaged")]
+    [InlineData("eval --truth {missing} --case {case}", "{missing}", "triaged")]
+    [InlineData("eval --truth {garbage} --case {case}", "{garbage}", "triaged")]
+    [InlineData("eval --truth {dir}/truncated.json --case {case}", "{dir}/truncated.json", "triaged")]
+    [InlineData("export vics --out {missing}/sub/vics.json --case {case}", "{missing}/sub/vics.json", "triaged")]
+    [InlineData("export vics --out {dir}/vics.json --case {case}", "no triage results", "")]
+    [InlineData("report triage --case {case}", "no triage results", "")]
+    [InlineData("chain import {missing} --case {case}", "{missing}", "")]
+    [InlineData("chain import {dir}/empty --case {case}", "{dir}/empty", "")]
+    [InlineData("chain import {garbage} --network moon --case {case}", "moon", "")]
+    [InlineData("chain cluster --change bogus --case {case}", "bogus", "")]
+    [InlineData("chain cluster --exclude-tx nothex --case {case}", "nothex", "")]
+    [InlineData("chain cluster --deposits {missing} --case {case}", "{missing}", "")]
+    [InlineData("chain trace --deposits {missing} --case {case}", "{missing}", "")]
+    [InlineData("chain trace --deposits {dir}/hashes.txt --max-hops -1 --case {case}", "--max-hops|-1", "")]
+    [InlineData("chain trace --deposits {dir}/hashes.txt --dust -5 --case {case}", "--dust|-5", "")]
+    [InlineData("chain show 00ff --case {case}", "no chain store", "")]
+    [InlineData("chain show 00ff --case {case}", "00ff|not an address, txid or block hash", "chain")]
+    [InlineData("chain show abababababababababababababababababababababababababababababababab --case {case}", "abababababababababababababababababababababababababababababababab", "chain")]
+    [InlineData("chain requests --out {dir}/requests --case {case}", "no trace", "")]
+    [InlineData("tags import {missing} --case {case}", "{missing}", "")]
+    [InlineData("platform import --from {missing} --case {case}", "{missing}|sqlite:FILE", "")]
+    [InlineData("platform import --from sqlite:{missing} --case {case}", "{missing}", "")]
+    [InlineData("platform import --from sqlite:{garbage} --case {case}", "not a database", "")]
+    [InlineData("platform import --from sqlite:{garbage} --mapping {dir}/bad.yaml --case {case}", "{dir}/bad.yaml", "")]
+    [InlineData("platform deposits --out {dir}/deposits.txt --case {case}", "no platform import", "")]
+    [InlineData("platform deposits --out {dir}/deposits.txt --import 42 --case {case}", "42", "")]
+    public async Task Case_command_refuses_bad_input_names_it_and_leaves_the_case_unchanged(string args, string names, string setup)
+    {
+        await NewCaseAsync(setup);
+        var before = await CaseStateAsync();
+
+        var r = await RunAsync(args);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}, stderr: {r.Err}");
+        AssertNames(r, names);
+        Assert.Equal(before, await CaseStateAsync());
+    }
+
+    /// <summary>Any case command pointed at a folder without a case: exit 2 naming the folder, and no case is created there.</summary>
+    [Theory]
+    [InlineData("case info")]
+    [InlineData("evidence list")]
+    [InlineData("audit verify")]
+    [InlineData("banks list")]
+    [InlineData("triage")]
+    [InlineData("report triage")]
+    [InlineData("chain stats")]
+    [InlineData("chain show 00ff")]
+    public async Task Case_command_without_a_case_exits_2_naming_the_folder(string command)
+    {
+        var r = await RunAsync(command + " --case {missing}");
+
+        Assert.Equal(2, r.ExitCode);
+        AssertNames(r, "{missing}");
+        Assert.False(Directory.Exists(P("missing")));
+    }
+
+    /// <summary>
+    /// Block and pack files that do not parse: the import runs, reports the file as unreadable and exits 1 (the
+    /// contract's "found unreadable files"); nothing is added to the chain store or the tags.
+    /// </summary>
+    [Theory]
+    [InlineData("chain import {garbage} --case {case}", "{garbage}", "0 added")]
+    [InlineData("tags import {garbage} --case {case}", "{garbage}", "0 tags and 0 actors")]
+    [InlineData("tags import {dir}/bad.yaml --case {case}", "{dir}/bad.yaml|not valid YAML", "0 tags and 0 actors")]
+    public async Task Import_of_an_unreadable_file_exits_1_naming_it_and_adds_nothing(string args, string names, string nothingAdded)
+    {
+        await NewCaseAsync();
+
+        var r = await RunAsync(args);
+
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
+        AssertNames(r, names);
+        Assert.Contains(nothingAdded, r.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>Commands without a case refusing a request: exit 2, naming the culprit.</summary>
+    [Theory]
+    [InlineData("platform mapping", "--default")]
+    [InlineData("platform mapping {missing}", "{missing}")]
+    [InlineData("platform mapping {garbage}", "{garbage}")]
+    [InlineData("platform mapping {dir}/bad.yaml", "{dir}/bad.yaml")]
+    [InlineData("hash pdq {dir}/hashes.txt --jobs 0", "--jobs")]
+    [InlineData("compare vpdq {missing} {dir}/short.vpdq", "{missing}")]
+    [InlineData("compare vpdq {garbage} {garbage}", "{garbage}")]
+    [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq", "{dir}/short.vpdq|line 1")]
+    [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq --distance -1", "--distance")]
+    [InlineData("compare vpdq {dir}/short.vpdq {dir}/short.vpdq --quality 101", "--quality")]
+    [InlineData("compare vpdq {dir}/one.vpdq {dir}/one.vpdq --query-percent 150", "--query-percent|150")]
+    [InlineData("compare vpdq {dir}/one.vpdq {dir}/one.vpdq --compared-percent -1", "--compared-percent|-1")]
+    [InlineData("hash pdq {dir}/hashes.txt --max-pixels 0", "--max-pixels")]
+    [InlineData("hash pdq {dir}/hashes.txt --reframe 5", "--reframe")]
+    [InlineData("scenario generate --out {dir}/sc --photos {missing}", "--photos|{missing}")]
+    [InlineData("demo --out {dir}/dm --photos {missing}", "--photos|{missing}")]
+    [InlineData("compare tmk {missing} {dir}/header-only.tmk", "{missing}")]
+    [InlineData("compare tmk {garbage} {garbage}", "{garbage}")]
+    [InlineData("compare tmk {dir}/header-only.tmk {dir}/header-only.tmk", "{dir}/header-only.tmk")]
+    [InlineData("index build --out {dir}/x.hidx {missing}", "{missing}")]
+    [InlineData("index search {missing} {dir}/hashes.txt --radius 3", "{missing}")]
+    [InlineData("index search {missing} {dir}/hashes.txt --radius 300", "--radius|300")]
+    [InlineData("scenario generate --out {dir}/sc --preset bogus", "bogus")]
+    [InlineData("scenario generate --out {dir}/sc --users -5", "--users|-5")]
+    [InlineData("scenario generate --out {dir}/sc --items 0", "--items|0")]
+    [InlineData("scenario generate --out {dir}/evidence", "{dir}/evidence|not empty")]
+    [InlineData("demo --out {dir}/dm --preset bogus", "bogus")]
+    [InlineData("demo --out {dir}/evidence", "{dir}/evidence|not a previous demo")]
+    public async Task Command_refuses_bad_input_with_exit_2_naming_it(string args, string names)
+    {
+        var r = await RunAsync(args);
+
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}, stderr: {r.Err}");
+        AssertNames(r, names);
+        Assert.False(File.Exists(P("x.hidx")));
+        Assert.False(Directory.Exists(P("sc")) && Directory.EnumerateFileSystemEntries(P("sc")).Any());
+        Assert.False(Directory.Exists(P("dm")));
+    }
+
+    /// <summary>
+    /// Batch commands over files (hash, index) that meet a missing or unreadable file: exit 1, the contract's "ran and
+    /// found unreadable files", naming the file (and the line for hash lists); no index file is left behind.
+    /// </summary>
+    [Theory]
+    [InlineData("hash pdq {missing}", "{missing}")]
+    [InlineData("hash pdq {garbage}", "{garbage}|not a recognised image")]
+    [InlineData("hash vpdq {missing}", "{missing}")]
+    [InlineData("hash tmk {missing} -o {dir}/x.tmk", "{missing}")]
+    [InlineData("index build --out {dir}/x.hidx {garbage}", "{garbage}:1")]
+    [InlineData("index build --out {dir}/x.hidx {dir}/bad-hashes.txt", "{dir}/bad-hashes.txt:2")]
+    [InlineData("index search {garbage} {dir}/hashes.txt --radius 3", "{garbage}")]
+    public async Task File_command_reports_an_unreadable_file_with_exit_1_naming_it(string args, string names)
+    {
+        var r = await RunAsync(args);
+
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
+        AssertNames(r, names);
+        Assert.False(File.Exists(P("x.hidx")));
+        Assert.False(File.Exists(P("x.tmk")));
+    }
+
+    /// <summary>An index file cut short and a query file with a bad line: exit 1 naming the file (and the line).</summary>
+    [Fact]
+    public async Task Index_search_reports_a_truncated_index_and_a_bad_query_line()
+    {
+        var index = P("good.hidx");
+        await Ok("index", "build", "--out", index, P("hashes.txt"));
+        await File.WriteAllBytesAsync(P("truncated.hidx"), (await File.ReadAllBytesAsync(index))[..100]);
+
+        var truncated = await RunAsync("index search {dir}/truncated.hidx {dir}/hashes.txt --radius 3");
+        Assert.Equal(1, truncated.ExitCode);
+        AssertNames(truncated, "{dir}/truncated.hidx");
+
+        var badQuery = await RunAsync("index search {dir}/good.hidx {dir}/bad-hashes.txt --radius 3");
+        Assert.Equal(1, badQuery.ExitCode);
+        AssertNames(badQuery, "{dir}/bad-hashes.txt:2");
+    }
+}
