@@ -248,6 +248,62 @@ internal static class Migrations
                 to_key TEXT NOT NULL,
                 time_utc TEXT);
             """),
+        new(8, "returns to data requests: exchange KYC answers tied to the withdrawal they answer, ISP subscriber answers", db => $"""
+            CREATE TABLE returns_imports (
+                import_id {db.IdentityColumn},
+                file_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL UNIQUE,
+                kind TEXT NOT NULL,
+                format TEXT NOT NULL,
+                rows_imported BIGINT NOT NULL,
+                rows_tied BIGINT NOT NULL,
+                imported_utc TEXT NOT NULL,
+                imported_by TEXT NOT NULL);
+            CREATE TABLE returns_kyc (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES returns_imports (import_id),
+                line BIGINT NOT NULL,
+                exchange TEXT NOT NULL,
+                customer_id TEXT NOT NULL,
+                withdrawal_txid TEXT NOT NULL,
+                withdrawal_vout BIGINT NOT NULL,
+                withdrawal_address TEXT,
+                full_name TEXT,
+                given_name TEXT,
+                surname TEXT,
+                date_of_birth TEXT,
+                street TEXT,
+                town TEXT,
+                postcode TEXT,
+                country TEXT,
+                id_type TEXT,
+                id_number TEXT,
+                registration_ip TEXT,
+                registered_utc TEXT,
+                request_actor TEXT,
+                deposit_addresses TEXT);
+            CREATE INDEX ix_returns_kyc_withdrawal ON returns_kyc (withdrawal_txid, withdrawal_vout);
+            CREATE TABLE returns_subscribers (
+                id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES returns_imports (import_id),
+                line BIGINT NOT NULL,
+                isp TEXT NOT NULL,
+                ip TEXT NOT NULL,
+                lease_from_utc TEXT NOT NULL,
+                lease_to_utc TEXT NOT NULL,
+                customer_ref TEXT,
+                subscriber_name TEXT,
+                given_name TEXT,
+                surname TEXT,
+                date_of_birth TEXT,
+                street TEXT,
+                town TEXT,
+                postcode TEXT,
+                country TEXT,
+                service TEXT,
+                subscriber_since_utc TEXT);
+            CREATE INDEX ix_returns_subscribers_ip ON returns_subscribers (ip);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
