@@ -179,6 +179,14 @@ public sealed class PersonsStore
         return [.. found.Values];
     }
 
+    /// <summary>The shared addresses of the run (listed and detected), in the engine's order.</summary>
+    public async Task<IReadOnlyList<SharedAddress>> SharedAddressesAsync(long runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        return await CaseDatabase.ScalarAsync(connection, null, "SELECT shared_addresses FROM persons_runs WHERE run_id = @r", cancellationToken, ("@r", runId))
+            is string json ? De<List<SharedAddress>>(json) : [];
+    }
+
     /// <summary>The whole result of a run as the engine returned it (persons in number order, refused links and shared addresses in its order).</summary>
     public async Task<ResolutionResult> ReadResultAsync(long runId, CancellationToken cancellationToken)
     {
