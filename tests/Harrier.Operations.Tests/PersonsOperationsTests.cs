@@ -1,6 +1,5 @@
 using Harrier.Analysis.Persons;
 using Harrier.Cases;
-using Harrier.Cases.Persons;
 using Harrier.Cases.Tests;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Persons;
@@ -146,25 +145,6 @@ public sealed class PersonsOperationsTests
         Assert.Equal(new ExitListFile("list.txt"), ExitListFile.Parse("list.txt"));
     }
 
-    /// <summary>A run over the platform's three accounts, written as the engine would (10 and 12 linked, 11 alone).</summary>
-    internal static ResolutionResult HandBuilt() => new(
-        [
-            new ResolvedPerson(1, ["10", "12"],
-                [new PersonLink("10", "12", 11.5, [new LinkEvidence("household_ip", "within_1h", 9.5, "198.51.100.7"), new LinkEvidence("device", "equal", 2, "same agent")])],
-                new CountryFinding("DE", 0.8, [new CountryEvidence("isp", "DE", 3, "returns 2, isp-a.csv line 2")]),
-                [new IdentityFinding("isp", "10", new IdentityRecord("Testa Quillfeather", null, null, null, "1 Example Road", "Sampleton", "ZZ-0001", "DE"),
-                    "returns 2, isp-a.csv line 2", "the subscriber, possibly another member of the household")],
-                [], Identified: true),
-            new ResolvedPerson(2, ["11"], [], null, [], [new PriorRecordHit("11", "R000001", "username", "amber_fox", "exact", "username equal")], Identified: false),
-        ],
-        [new RefusedLink("11", "12", 2.25, "under the threshold", [new LinkEvidence("username", "edit_distance_2", 2.25, "amber_fox ~ slow_comet")])],
-        [new SharedAddress("203.0.113.9", "vpn", "exits.txt")],
-        new ResolutionStats(3, 2, 3, 1, 1, 1, 0));
-
-    internal static Task<long> StoreRunAsync(CaseStore store, long importId) =>
-        store.WriteAsync(new AuditIntent("tester", "persons.resolve"),
-            (w, ct) => PersonsStore.WriteRunAsync(w, importId, [], new ResolutionOptions(), HandBuilt(), "tester", ct), id => $"persons run {id}", None);
-
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
     public async Task List_and_show_read_the_latest_run_with_the_platform_activity_and_are_audited(string backend)
@@ -172,7 +152,7 @@ public sealed class PersonsOperationsTests
         var (t, store, ctx, importId) = await CaseAsync(backend);
         await using var _t = t;
         await Audited.NothingAsync<OperationException>(store, () => new ListPersons(store).RunAsync(new ListPersonsRequest(), ctx, None));
-        var runId = await StoreRunAsync(store, importId);
+        var runId = await PersonsRun.StoreAsync(store, importId);
 
         var list = await Audited.ExactlyAsync(store, () => new ListPersons(store).RunAsync(new ListPersonsRequest(MinAccounts: 2), ctx, None), "persons.list");
         Assert.Equal((runId, 1L), (list.RunId, list.Total));
