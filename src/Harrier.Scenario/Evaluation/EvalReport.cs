@@ -4,21 +4,25 @@ namespace Harrier.Scenario.Evaluation;
 
 /// <summary>
 /// The evaluation as a document: what <c>harrier eval --json</c> prints and the demo writes as <c>eval.json</c>
-/// (keys camelCase, in this order). <see cref="Chain"/> is null when the case has no trace.
+/// (keys camelCase, in this order). <see cref="Chain"/> is null when the case has no trace, <see cref="People"/> when it has
+/// no persons or the truth no people section.
 /// </summary>
-public sealed record EvalReport(EvalChain? Chain, EvalMedia Media)
+public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? People = null)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>The report of a media evaluation and, when there was a trace, its attribution score.</summary>
-    public static EvalReport From(MediaEvaluation media, AttributionScore? chain)
+    public static EvalReport From(MediaEvaluation media, AttributionScore? chain, PeopleScore? people = null)
     {
         ArgumentNullException.ThrowIfNull(media);
         return new EvalReport(
             chain is null ? null : new EvalChain(new EvalAttribution(chain.Precision, chain.Recall, chain.Known, chain.Predicted, chain.Correct,
                 chain.Wrong, chain.Missed, chain.WithdrawalExact)),
             new EvalMedia(media.Files, media.MissingFromCase, EvalScore.From(media.Known), EvalScore.From(media.Renditions), EvalScore.From(media.Scenes),
-                new EvalKnownGood(media.Decoys, media.DecoysFiltered), media.FirstSeenShare, media.TrueFirstSeenShare));
+                new EvalKnownGood(media.Decoys, media.DecoysFiltered), media.FirstSeenShare, media.TrueFirstSeenShare),
+            people is null ? null : new EvalPeople(EvalScore.From(people.Pairs), new EvalCountry(people.CountryAccuracy, people.PersonsWithCountry, people.CountryCorrect),
+                new EvalIdentified(people.IdentifiedShare, people.PayingPersons, people.PayingIdentified), people.Persons, people.UnknownAccounts, people.MissingAccounts,
+                people.FalsePairs));
     }
 
     /// <summary>The document as <c>eval.json</c> holds it (indented, no trailing newline).</summary>
@@ -52,3 +56,13 @@ public sealed record EvalScore(double Precision, double Recall, double F1, long 
 
 /// <summary>Known-good decoys and how many were filtered.</summary>
 public sealed record EvalKnownGood(int Decoys, int Filtered);
+
+/// <summary>Accounts → persons (see <see cref="PeopleScore"/>): pairs, country, identified payers, and the first false pairs to look at.</summary>
+public sealed record EvalPeople(EvalScore Pairs, EvalCountry Country, EvalIdentified Identified, int Persons, int UnknownAccounts, int MissingAccounts,
+    IReadOnlyList<string> FalsePairs);
+
+/// <summary>Country accuracy over persons given a country.</summary>
+public sealed record EvalCountry(double Accuracy, int Given, int Correct);
+
+/// <summary>Paying persons whom a return names.</summary>
+public sealed record EvalIdentified(double Share, int PayingPersons, int Identified);
