@@ -56,12 +56,6 @@ internal sealed class PersonsInputs : IDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(request);
-        var platform = new PlatformStore(store);
-        var imports = await platform.ListAsync(cancellationToken);
-        var import = request.ImportId is { } id
-            ? imports.FirstOrDefault(i => i.ImportId == id) ?? throw new OperationException($"no platform import {id} in this case")
-            : imports.Count > 0 ? imports[^1] : throw new OperationException("no platform import in this case; run 'harrier platform import' first");
-
         // Every named file must exist before anything is read.
         var named = new List<string>();
         named.AddRange(new[] { request.PriorRecords, request.EmailProviders, request.GeoIp }.OfType<string>());
@@ -70,6 +64,12 @@ internal sealed class PersonsInputs : IDisposable
         {
             throw new OperationException($"no such file: {Path.GetFullPath(path)}");
         }
+
+        var platform = new PlatformStore(store);
+        var imports = await platform.ListAsync(cancellationToken);
+        var import = request.ImportId is { } id
+            ? imports.FirstOrDefault(i => i.ImportId == id) ?? throw new OperationException($"no platform import {id} in this case")
+            : imports.Count > 0 ? imports[^1] : throw new OperationException("no platform import in this case; run 'harrier platform import' first");
 
         var inputs = new PersonsInputs(import);
         try
