@@ -94,6 +94,29 @@ public sealed class PersonsStoreTests
 
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task A_run_larger_than_one_insert_batch_reads_back_exactly(string backend)
+    {
+        // 450 persons, 900 accounts, 450 links, 451 refused: full batches of rows and a shorter last one in every table.
+        var (t, store, importId) = await CaseWithImportAsync(backend);
+        await using var _ = t;
+        var persons = Enumerable.Range(1, 450).Select(n =>
+        {
+            string a = $"a{n:D4}", b = $"b{n:D4}";
+            return new ResolvedPerson(n, [a, b], [new PersonLink(a, b, n / 7.0, [new LinkEvidence("username", "same_stem", n / 3.0, $"{a} ~ {b}")])],
+                n % 3 == 0 ? null : new CountryFinding(n % 2 == 0 ? "DE" : "FR", 1.0 / n, []), [], [], n % 5 == 0);
+        }).ToList();
+        var refused = Enumerable.Range(0, 451).Select(i => new RefusedLink($"a{i % 450 + 1:D4}", $"b{(i + 1) % 450 + 1:D4}", -i / 9.0, "under the threshold", [])).ToList();
+        var written = new ResolutionResult(persons, refused, [], new ResolutionStats(900, 450, 2000, 450, 451, 0, 0));
+
+        var runId = await WriteAsync(store, importId, written, []);
+
+        var read = await new PersonsStore(store).ReadResultAsync(runId, None);
+        Assert.Equal(JsonSerializer.Serialize(written, Json), JsonSerializer.Serialize(read, Json));
+        Assert.Equal(300, (await new PersonsStore(store).ListAsync(runId, new PersonsFilter(), 0, 1000, None)).Persons.Count(p => p.Country is not null));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
     public async Task Listing_filters_by_country_identified_and_accounts_pages_and_the_latest_run_answers(string backend)
     {
         var (t, store, importId) = await CaseWithImportAsync(backend);

@@ -48,38 +48,38 @@ public sealed class PersonsStore
         var runId = Convert.ToInt64(await CaseDatabase.ScalarAsync(connection, tx, "SELECT MAX(run_id) FROM persons_runs", cancellationToken),
             CultureInfo.InvariantCulture);
 
-        await using var person = Prepared(connection, tx, """
-            INSERT INTO persons (run_id, number, account_count, country, country_confidence, identified, country_evidence, identities, prior_hits)
-            VALUES (@r, @n, @c, @cc, @cf, @id, @ce, @it, @ph)
-            """, "@r", "@n", "@c", "@cc", "@cf", "@id", "@ce", "@it", "@ph");
-        await using var account = Prepared(connection, tx,
-            "INSERT INTO persons_accounts (run_id, account_key, person_number, position) VALUES (@r, @k, @n, @p)", "@r", "@k", "@n", "@p");
-        await using var link = Prepared(connection, tx, """
-            INSERT INTO persons_links (run_id, person_number, position, account_a, account_b, weight, evidence) VALUES (@r, @n, @p, @a, @b, @w, @e)
-            """, "@r", "@n", "@p", "@a", "@b", "@w", "@e");
+        // Rows go in batches of multi-row INSERTs: a run at Operation Stream scale has millions of rows, and one round
+        // trip each would dominate on PostgreSQL.
+        await using var person = new RowBatch(connection, tx, "persons",
+            ["run_id", "number", "account_count", "country", "country_confidence", "identified", "country_evidence", "identities", "prior_hits"]);
+        await using var account = new RowBatch(connection, tx, "persons_accounts", ["run_id", "account_key", "person_number", "position"]);
+        await using var link = new RowBatch(connection, tx, "persons_links", ["run_id", "person_number", "position", "account_a", "account_b", "weight", "evidence"]);
+        await using var refused = new RowBatch(connection, tx, "persons_refused", ["run_id", "position", "account_a", "account_b", "weight", "reason", "evidence"]);
         foreach (var p in result.Persons)
         {
-            await RunAsync(person, cancellationToken, runId, p.Number, p.AccountKeys.Count, p.Country?.Country, p.Country?.Confidence, p.Identified ? 1 : 0,
-                p.Country is null ? null : Ser(p.Country.Evidence), Ser(p.Identities), Ser(p.PriorHits));
+            await person.AddAsync([runId, p.Number, p.AccountKeys.Count, p.Country?.Country, p.Country?.Confidence, p.Identified ? 1 : 0,
+                p.Country is null ? null : Ser(p.Country.Evidence), Ser(p.Identities), Ser(p.PriorHits)], cancellationToken);
             for (var i = 0; i < p.AccountKeys.Count; i++)
             {
-                await RunAsync(account, cancellationToken, runId, p.AccountKeys[i], p.Number, i);
+                await account.AddAsync([runId, p.AccountKeys[i], p.Number, i], cancellationToken);
             }
 
             for (var i = 0; i < p.Links.Count; i++)
             {
                 var l = p.Links[i];
-                await RunAsync(link, cancellationToken, runId, p.Number, i, l.AccountA, l.AccountB, l.Weight, Ser(l.Evidence));
+                await link.AddAsync([runId, p.Number, i, l.AccountA, l.AccountB, l.Weight, Ser(l.Evidence)], cancellationToken);
             }
         }
 
-        await using var refused = Prepared(connection, tx, """
-            INSERT INTO persons_refused (run_id, position, account_a, account_b, weight, reason, evidence) VALUES (@r, @p, @a, @b, @w, @why, @e)
-            """, "@r", "@p", "@a", "@b", "@w", "@why", "@e");
         for (var i = 0; i < result.Refused.Count; i++)
         {
             var r = result.Refused[i];
-            await RunAsync(refused, cancellationToken, runId, i, r.AccountA, r.AccountB, r.Weight, r.Reason, Ser(r.Evidence));
+            await refused.AddAsync([runId, i, r.AccountA, r.AccountB, r.Weight, r.Reason, Ser(r.Evidence)], cancellationToken);
+        }
+
+        foreach (var batch in new[] { person, account, link, refused })
+        {
+            await batch.FlushAsync(cancellationToken);
         }
 
         return runId;
@@ -301,19 +301,6 @@ public sealed class PersonsStore
     private static RefusedLink Refused(DbDataReader reader) =>
         new(reader.GetString(1), reader.GetString(2), reader.GetDouble(3), reader.GetString(4), De<List<LinkEvidence>>(reader.GetString(5)));
 
-    private static DbCommand Prepared(DbConnection connection, DbTransaction tx, string sql, params string[] names) =>
-        CaseDatabase.Command(connection, tx, sql, [.. names.Select(n => (n, (object?)null))]);
-
-    private static async Task RunAsync(DbCommand cmd, CancellationToken cancellationToken, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-
-        await cmd.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     private static string Ser<T>(T value) => JsonSerializer.Serialize(value, Json);
 
     private static T De<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)
@@ -322,4 +309,71 @@ public sealed class PersonsStore
     private static long L(DbDataReader reader, int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
 
     private static string? S(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    /// <summary>Rows of one table inserted <see cref="Rows"/> at a time with one multi-row INSERT (the same SQL on both databases).</summary>
+    private sealed class RowBatch(DbConnection connection, DbTransaction tx, string table, string[] columns) : IAsyncDisposable
+    {
+        private const int Rows = 200;
+        private readonly List<object?[]> _pending = [];
+        private DbCommand? _full;
+
+        public async Task AddAsync(object?[] row, CancellationToken cancellationToken)
+        {
+            _pending.Add(row);
+            if (_pending.Count == Rows)
+            {
+                await FlushAsync(cancellationToken);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (_pending.Count == 0)
+            {
+                return;
+            }
+
+            // The full-size statement is built once and reused; a last, shorter batch gets its own.
+            var partial = _pending.Count < Rows ? Build(_pending.Count) : null;
+            var cmd = partial ?? (_full ??= Build(Rows));
+            try
+            {
+                for (var r = 0; r < _pending.Count; r++)
+                {
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        cmd.Parameters[r * columns.Length + c].Value = _pending[r][c] ?? DBNull.Value;
+                    }
+                }
+
+                await cmd.ExecuteNonQueryAsync(cancellationToken);
+            }
+            finally
+            {
+                if (partial is not null)
+                {
+                    await partial.DisposeAsync();
+                }
+            }
+
+            _pending.Clear();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_full is not null)
+            {
+                await _full.DisposeAsync();
+            }
+        }
+
+        private DbCommand Build(int rows)
+        {
+            var values = string.Join(", ", Enumerable.Range(0, rows).Select(r =>
+                "(" + string.Join(", ", Enumerable.Range(0, columns.Length).Select(c => string.Create(CultureInfo.InvariantCulture, $"@p{r}_{c}"))) + ")"));
+            var names = Enumerable.Range(0, rows).SelectMany(r => Enumerable.Range(0, columns.Length)
+                .Select(c => (string.Create(CultureInfo.InvariantCulture, $"@p{r}_{c}"), (object?)null))).ToArray();
+            return CaseDatabase.Command(connection, tx, $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES {values}", names);
+        }
+    }
 }
