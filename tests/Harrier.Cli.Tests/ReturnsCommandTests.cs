@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Harrier.Cli.Tests;
 
-/// <summary><c>harrier returns import|list</c> as a child process: exit codes 0 (imported), 1 (a file rejected), 2 (refused), and the warning without a trace.</summary>
+/// <summary>
+/// <c>harrier returns import|list</c> as a child process: exit codes 0 (imported), 1 (a file rejected, each problem on
+/// stderr), 2 (refused), and the warning without a trace.
+/// </summary>
 public sealed class ReturnsCommandTests : IDisposable
 {
     private const string Txid = "aa00000000000000000000000000000000000000000000000000000000000001";
@@ -34,7 +37,7 @@ public sealed class ReturnsCommandTests : IDisposable
         var rejected = await CliRunner.RunAsync("returns", "import", bad, "--case", CaseDir);
         Assert.Equal(1, rejected.ExitCode);
         Assert.Contains("rejected: bad.csv", rejected.Out, StringComparison.Ordinal);
-        Assert.Contains("bad.csv line 2: withdrawal_vout:", rejected.Out, StringComparison.Ordinal);
+        Assert.Contains($"harrier: {bad} line 2: withdrawal_vout: 'zero' is not an output index", rejected.Err, StringComparison.Ordinal);
 
         var again = await CliRunner.RunAsync("returns", "import", good, "--exchange", "nordcoin", "--case", CaseDir);
         Assert.Equal(2, again.ExitCode);

@@ -39,6 +39,11 @@ internal static class ReturnsCommands
             var store = await CaseOpener.OpenAsync(ctx, ct);
             var request = new ImportReturnsRequest(parse.GetValue(paths)!, parse.GetValue(kind), parse.GetValue(exchange), parse.GetValue(isp), parse.GetValue(justification));
             var result = await WorkProgress.RunAsync(ctx, "importing returns", p => new ImportReturns(store).RunAsync(request, ctx.Operation(p), ct));
+            foreach (var (f, p) in result.Files.SelectMany(f => f.Problems.Select(p => (f, p))))
+            {
+                ctx.Error($"harrier: {f.Path} {p.At}: {p.Problem}");
+            }
+
             if (result.Warning is not null)
             {
                 ctx.Error("harrier: warning: " + result.Warning);
@@ -98,17 +103,9 @@ internal static class ReturnsCommands
             }
             else
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rejected: {f.FileName}: {f.ProblemCount} problems, nothing of the file imported"));
-                foreach (var p in f.Problems.Take(20))
-                {
-                    output.WriteLine($"  {p.File} {p.At}: {p.Field}: {p.Problem}");
-                }
-
-                if (f.ProblemCount > Math.Min(20, f.Problems.Count))
-                {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  … {f.ProblemCount - Math.Min(20, f.Problems.Count)} more (--json lists the first {ImportReturns.MaxReported})"));
-                }
+                // Each problem is on stderr (the first ImportReturns.MaxReported of the file).
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"rejected: {f.FileName}: {f.ProblemCount} problems{(f.ProblemCount > f.Problems.Count ? $" (the first {f.Problems.Count} shown)" : string.Empty)}, nothing of the file imported"));
             }
 
             if (f.UnknownColumns.Count > 0)

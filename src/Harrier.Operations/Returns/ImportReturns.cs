@@ -341,7 +341,8 @@ public sealed class ImportReturns(CaseStore store)
             Read++;
             if (record.Problem is not null)
             {
-                Problem(new ReturnsProblem(name, record.At, record.ProblemColumn ?? "(record)", record.Problem));
+                var column = record.ProblemColumn ?? "(record)";
+                Problem(new ReturnsProblem(name, record.At, column, $"{column}: {record.Problem}"));
                 return;
             }
 
@@ -438,7 +439,10 @@ public sealed class ImportReturns(CaseStore store)
 /// </summary>
 public sealed record ImportReturnsRequest(IReadOnlyList<string> Paths, string? Kind = null, string? Exchange = null, string? Isp = null, string? Justification = null);
 
-/// <summary>A problem that rejects a file: the file's name, where (<c>line N</c> of a CSV, <c>record N</c> (array index) of JSON, or <c>file</c>), the field, and why.</summary>
+/// <summary>
+/// A problem that rejects a file: the file's name, where (<c>line N</c> of a CSV, <c>record N</c> (array index) of JSON, or
+/// <c>file</c>), the field (or column; <c>(file)</c>, <c>(record)</c>), and why (a row's problem starts with its field).
+/// </summary>
 public sealed record ReturnsProblem(string File, string At, string Field, string Problem);
 
 /// <summary>A KYC row imported that no request of the case's last trace asked for.</summary>
