@@ -257,6 +257,10 @@ public sealed class ReturnsImportTests(TinyReturnsFixture fixture) : IClassFixtu
         var tooLong = await new ImportReturns(store) { MaxFieldChars = 20 }.RunAsync(new ImportReturnsRequest([longField]), ctx, None);
         Assert.Equal(("line 2", "note"), (tooLong.Files[0].Problems[0].At, tooLong.Files[0].Problems[0].Field));
         Assert.Contains("over the limit of 20", tooLong.Files[0].Problems[0].Problem, StringComparison.Ordinal);
+
+        // Subscribers alone need no trace: no warning.
+        var ispOnly = await Import(store, ctx, new ImportReturnsRequest([isp]));
+        Assert.Equal((1, false, (string?)null), (ispOnly.FilesImported, ispOnly.TraceFound, ispOnly.Warning));
     }
 
     [Theory]

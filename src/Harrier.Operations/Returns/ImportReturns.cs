@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Harrier.Cases;
 using Harrier.Cases.Returns;
 using Harrier.Chain.Tracing;
@@ -67,7 +68,16 @@ public sealed class ImportReturns(CaseStore store)
             digests.Add(sha256);
         }
 
-        var trace = new ChainWorkspace(store).ReadTrace();
+        TraceReport? trace;
+        try
+        {
+            trace = new ChainWorkspace(store).ReadTrace();
+        }
+        catch (JsonException e)
+        {
+            throw new OperationException($"the case's last trace cannot be read ({e.Message}); run chain trace again, so nothing was imported", e);
+        }
+
         var requests = trace is null ? null : Requests(trace);
         var all = new Totals();
         var results = new List<ReturnsFileResult>();
@@ -87,7 +97,9 @@ public sealed class ImportReturns(CaseStore store)
             imported.Where(r => r.Kind == ReturnsColumns.Isp).Sum(r => r.Rows),
             imported.Sum(r => r.RowsTied),
             trace is not null,
-            trace is null ? "the case has no trace (run chain trace first): no KYC row was tied to a request" : null,
+            trace is null && results.Any(r => r.Kind == ReturnsColumns.Kyc)
+                ? "the case has no trace (run chain trace first): no KYC row was tied to a request"
+                : null,
             imported.Sum(r => r.RowsNotAskedFor),
             all.NotAskedFor,
             imported.Sum(r => r.ExchangeMismatches),
@@ -474,7 +486,7 @@ public sealed record ReturnsFileResult(
 
 /// <summary>
 /// What an import did: each file, counts over the imported files, whether the case had a trace to tie KYC rows to (and
-/// a warning when not), and the rows not asked for and exchange mismatches (all counted, the first
+/// a warning when not and a KYC file was given), and the rows not asked for and exchange mismatches (all counted, the first
 /// <see cref="ImportReturns.MaxReported"/> listed).
 /// </summary>
 public sealed record ImportReturnsResult(
