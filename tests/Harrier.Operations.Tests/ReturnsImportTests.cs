@@ -170,6 +170,12 @@ public sealed class ReturnsImportTests(TinyReturnsFixture fixture) : IClassFixtu
         var second = await Import(store, ctx, new ImportReturnsRequest([noExchange], Exchange: "maplex"));
         Assert.Equal(1, second.FilesImported);
 
+        // An answer with no records: its kind cannot be told from columns it does not have, so --kind says it.
+        var empty = Write(t, "empty.json", """{ "customers": [] }""");
+        Assert.Contains("--kind", (await Import(store, ctx, new ImportReturnsRequest([empty]))).Files[0].Problems[0].Problem, StringComparison.Ordinal);
+        var emptyKyc = await Import(store, ctx, new ImportReturnsRequest([empty], Kind: "kyc"));
+        Assert.Equal((1, 0L), (emptyKyc.FilesImported, emptyKyc.KycRows));
+
         var rows = await new ReturnsStore(store).KycAsync(None);
         Assert.Equal([("lionx", "L-1", TxA, 3L, "Testa Sample", "1990-12-31"), ("maplex", "M-1", TxC, 0L, null, "2001-02-03")],
             rows.Select(r => (r.Exchange, r.CustomerId, r.WithdrawalTxid, r.WithdrawalVout, r.FullName, r.DateOfBirth)));

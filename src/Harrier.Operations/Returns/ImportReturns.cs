@@ -279,7 +279,7 @@ public sealed class ImportReturns(CaseStore store)
             }
 
             var source = f == 0 ? sourceOption?.Trim() : null;
-            if (fields[f].Required && matches.Count == 0 && source is null)
+            if (fields[f].Required && matches.Count == 0 && source is null && columns.Count > 0) // no columns: a JSON answer with no records
             {
                 problems.Add(f == 0
                     ? $"no {fields[f].Name} column ({string.Join(", ", fields[f].Keys)}): name the {(kind == ReturnsColumns.Kyc ? "exchange with --exchange NAME" : "provider with --isp NAME")}"
