@@ -30,6 +30,7 @@ internal static class HarrierApp
         Commands.CaseCommands.Create,
         Commands.EvidenceCommands.Create,
         Commands.PlatformCommands.Create,
+        Commands.ReturnsCommands.Create,
         Commands.PersonsCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,

@@ -169,6 +169,9 @@ public sealed class BadInputTests : IDisposable
     [InlineData("platform import --from sqlite:{garbage} --mapping {dir}/bad.yaml --case {case}", "{dir}/bad.yaml", "")]
     [InlineData("platform deposits --out {dir}/deposits.txt --case {case}", "no platform import", "")]
     [InlineData("platform deposits --out {dir}/deposits.txt --import 42 --case {case}", "42", "")]
+    [InlineData("returns import {missing} --case {case}", "{missing}", "")]
+    [InlineData("returns import {dir}/empty --case {case}", "{dir}/empty", "")]
+    [InlineData("returns import {garbage} --kind bogus --case {case}", "bogus", "")]
     [InlineData("persons resolve --case {case}", "no platform import", "")]
     [InlineData("persons resolve --import 42 --case {case}", "42", "")]
     [InlineData("persons resolve --prior-records {missing} --case {case}", "{missing}", "")]
@@ -201,6 +204,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("report triage")]
     [InlineData("chain stats")]
     [InlineData("chain show 00ff")]
+    [InlineData("returns list")]
     [InlineData("persons list")]
     [InlineData("persons show 1")]
     public async Task Case_command_without_a_case_exits_2_naming_the_folder(string command)
@@ -213,13 +217,14 @@ public sealed class BadInputTests : IDisposable
     }
 
     /// <summary>
-    /// Block and pack files that do not parse: the import runs, reports the file as unreadable and exits 1 (the
+    /// Block, pack and returns files that do not parse: the import runs, reports the file as unreadable and exits 1 (the
     /// contract's "found unreadable files"); nothing is added to the chain store or the tags.
     /// </summary>
     [Theory]
     [InlineData("chain import {garbage} --case {case}", "{garbage}", "0 added")]
     [InlineData("tags import {garbage} --case {case}", "{garbage}", "0 tags and 0 actors")]
     [InlineData("tags import {dir}/bad.yaml --case {case}", "{dir}/bad.yaml|not valid YAML", "0 tags and 0 actors")]
+    [InlineData("returns import {garbage} --case {case}", "{garbage}", "0 files imported, 1 rejected")]
     public async Task Import_of_an_unreadable_file_exits_1_naming_it_and_adds_nothing(string args, string names, string nothingAdded)
     {
         await NewCaseAsync();

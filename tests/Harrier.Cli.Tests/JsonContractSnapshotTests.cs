@@ -117,6 +117,47 @@ public sealed class JsonContractSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task Returns_json_matches_the_approved_documents()
+    {
+        // The chain contract's regtest world traced, then a KYC answer to its requests (every lead answered, one row
+        // naming another exchange than the request, one withdrawal nobody asked about) and an ISP answer.
+        var scenario = TracingScenario.Build();
+        var blocks = Directory.CreateDirectory(Path.Combine(_root, "blocks")).FullName;
+        RegtestChainBuilder.WriteBlockFile(Path.Combine(blocks, "blk00000.dat"), scenario.Chain.Blocks);
+        var packs = Directory.CreateDirectory(Path.Combine(_root, "packs")).FullName;
+        File.WriteAllText(Path.Combine(packs, "exchanges.yaml"), scenario.ExchangeTagPack());
+        File.WriteAllText(Path.Combine(packs, "actors.yaml"), TracingScenario.ActorPack());
+        var deposits = Path.Combine(_root, "deposits.txt");
+        File.WriteAllText(deposits, scenario.DepositsFile());
+        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract returns");
+        await Expect(null, "chain", "import", blocks, "--case", CaseDir);
+        await Expect(null, "tags", "import", packs, "--case", CaseDir);
+        await Expect(null, "chain", "trace", "--deposits", deposits, "--case", CaseDir);
+
+        var trace = JsonSerializer.Deserialize<Harrier.Chain.Tracing.TraceReport>(
+            File.ReadAllText(Harrier.Cases.CaseFolder.TraceFile(CaseDir)), Harrier.Operations.Chain.ChainWorkspace.TraceJson)!;
+        var leads = trace.Requests.SelectMany(r => r.Leads).ToList();
+        var returns = Directory.CreateDirectory(Path.Combine(_root, "returns")).FullName;
+        var kyc = new System.Text.StringBuilder("Exchange,Customer ID,TXID,vout,Full Name,DOB,Registered At,Risk\n");
+        for (var i = 0; i < leads.Count; i++)
+        {
+            var exchange = i == 0 ? "some-other-exchange" : leads[i].Actor;
+            kyc.Append(System.Globalization.CultureInfo.InvariantCulture, $"{exchange},CUST-{i + 1},{leads[i].Txid},{leads[i].Vout},Testa Quillfeather,1980-01-0{i % 9 + 1},2024-01-02 03:04:05,low\n");
+        }
+
+        kyc.Append("hexchange,CUST-X,ee00000000000000000000000000000000000000000000000000000000000009,4,,,,\n");
+        File.WriteAllText(Path.Combine(returns, "answers.csv"), kyc.ToString());
+        File.WriteAllText(Path.Combine(returns, "subscribers.json"), """
+            { "subscribers": [ { "ip_address": "10.0.0.1", "assigned_from": "2024-05-01T00:00:00Z", "assigned_to": "2024-05-31T00:00:00+02:00",
+              "customer_ref": "SUB-1", "subscriber_name": "Beispiel Sample", "service": "fixed broadband" } ] }
+            """);
+
+        await Expect("returns/returns-import", "returns", "import", returns, "--isp", "example-net", "--case", CaseDir);
+        await Expect("returns/returns-list", "returns", "list", "--case", CaseDir);
+        AssertAllMatched();
+    }
+
+    [Fact]
     public async Task Persons_list_and_show_json_match_the_approved_documents()
     {
         // The differently shaped platform, and a persons run over its accounts written by hand as the engine would
