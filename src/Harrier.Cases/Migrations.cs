@@ -304,6 +304,62 @@ internal static class Migrations
                 subscriber_since_utc TEXT);
             CREATE INDEX ix_returns_subscribers_ip ON returns_subscribers (ip);
             """),
+        new(9, "persons: resolution runs of accounts into persons, each person's accounts, links with their evidence, refused links, country, identities, prior-record hits", db => $"""
+            CREATE TABLE persons_runs (
+                run_id {db.IdentityColumn},
+                created_utc TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                platform_import_id BIGINT NOT NULL REFERENCES platform_imports (import_id),
+                inputs TEXT NOT NULL,
+                options TEXT NOT NULL,
+                accounts BIGINT NOT NULL,
+                persons BIGINT NOT NULL,
+                candidate_pairs BIGINT NOT NULL,
+                links BIGINT NOT NULL,
+                refused BIGINT NOT NULL,
+                shared_listed BIGINT NOT NULL,
+                shared_detected BIGINT NOT NULL,
+                shared_addresses TEXT NOT NULL);
+            CREATE TABLE persons (
+                run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                number INTEGER NOT NULL,
+                account_count INTEGER NOT NULL,
+                country TEXT,
+                country_confidence DOUBLE PRECISION,
+                identified INTEGER NOT NULL,
+                country_evidence TEXT,
+                identities TEXT NOT NULL,
+                prior_hits TEXT NOT NULL,
+                PRIMARY KEY (run_id, number));
+            CREATE INDEX ix_persons_country ON persons (run_id, country, number);
+            CREATE TABLE persons_accounts (
+                run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                account_key TEXT NOT NULL,
+                person_number INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                PRIMARY KEY (run_id, account_key));
+            CREATE INDEX ix_persons_accounts_person ON persons_accounts (run_id, person_number, position);
+            CREATE TABLE persons_links (
+                run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                person_number INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                account_a TEXT NOT NULL,
+                account_b TEXT NOT NULL,
+                weight DOUBLE PRECISION NOT NULL,
+                evidence TEXT NOT NULL,
+                PRIMARY KEY (run_id, person_number, position));
+            CREATE TABLE persons_refused (
+                run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                position INTEGER NOT NULL,
+                account_a TEXT NOT NULL,
+                account_b TEXT NOT NULL,
+                weight DOUBLE PRECISION NOT NULL,
+                reason TEXT NOT NULL,
+                evidence TEXT NOT NULL,
+                PRIMARY KEY (run_id, position));
+            CREATE INDEX ix_persons_refused_a ON persons_refused (run_id, account_a);
+            CREATE INDEX ix_persons_refused_b ON persons_refused (run_id, account_b);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

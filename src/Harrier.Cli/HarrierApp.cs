@@ -31,6 +31,7 @@ internal static class HarrierApp
         Commands.EvidenceCommands.Create,
         Commands.PlatformCommands.Create,
         Commands.ReturnsCommands.Create,
+        Commands.PersonsCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,

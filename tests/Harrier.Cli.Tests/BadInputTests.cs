@@ -172,6 +172,16 @@ public sealed class BadInputTests : IDisposable
     [InlineData("returns import {missing} --case {case}", "{missing}", "")]
     [InlineData("returns import {dir}/empty --case {case}", "{dir}/empty", "")]
     [InlineData("returns import {garbage} --kind bogus --case {case}", "bogus", "")]
+    [InlineData("persons resolve --case {case}", "no platform import", "")]
+    [InlineData("persons resolve --import 42 --case {case}", "42", "")]
+    [InlineData("persons resolve --prior-records {missing} --case {case}", "{missing}", "")]
+    [InlineData("persons resolve --exit-list tor={missing} --case {case}", "{missing}", "")]
+    [InlineData("persons list --case {case}", "no persons", "")]
+    [InlineData("persons list --limit 0 --case {case}", "--limit", "")]
+    [InlineData("persons list --country Germany --case {case}", "--country|Germany", "")]
+    [InlineData("persons show 1 --case {case}", "no persons", "")]
+    [InlineData("persons show --case {case}", "person number", "")]
+    [InlineData("persons show 1 --account 10 --case {case}", "person number", "")]
     public async Task Case_command_refuses_bad_input_names_it_and_leaves_the_case_unchanged(string args, string names, string setup)
     {
         await NewCaseAsync(setup);
@@ -195,6 +205,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("chain stats")]
     [InlineData("chain show 00ff")]
     [InlineData("returns list")]
+    [InlineData("persons list")]
+    [InlineData("persons show 1")]
     public async Task Case_command_without_a_case_exits_2_naming_the_folder(string command)
     {
         var r = await RunAsync(command + " --case {missing}");

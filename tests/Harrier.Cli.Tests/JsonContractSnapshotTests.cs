@@ -157,6 +157,27 @@ public sealed class JsonContractSnapshotTests : IDisposable
         AssertAllMatched();
     }
 
+    [Fact]
+    public async Task Persons_list_and_show_json_match_the_approved_documents()
+    {
+        // The differently shaped platform, and a persons run over its accounts written by hand as the engine would
+        // (Operations.Tests/PersonsRun.cs): the documents are the host's contract, apart from the engine's weights.
+        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
+        var mapping = Path.Combine(_root, "other.yaml");
+        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
+        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract persons");
+        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
+        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
+        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+
+        await Expect("persons/persons-list", "persons", "list", "--case", CaseDir);
+        await Expect("persons/persons-list-filtered", "persons", "list", "--min-accounts", "2", "--country", "de", "--case", CaseDir);
+        await Expect("persons/persons-show", "persons", "show", "1", "--case", CaseDir);
+        await Expect("persons/persons-show-account", "persons", "show", "--account", "11", "--case", CaseDir);
+        await Expect("persons/audit-show", "audit", "show", "--case", CaseDir);
+        AssertAllMatched();
+    }
+
     /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>
     private async Task<JsonNode> Expect(string? name, params string[] args)
     {

@@ -58,3 +58,17 @@ public sealed record PlatformImportInfo(long ImportId, string Source, string Sou
 
 /// <summary>An upload file as linked to the case's evidence: <c>LinkedBy</c> is <c>sha256</c>, <c>md5</c>, <c>path</c> or null.</summary>
 public sealed record PlatformLinkedFile(string UploadKey, string? Path, string? Sha256, string? Md5, long? EvidenceId, string? LinkedBy);
+
+/// <summary>Entries counted and summed in one currency (null: the platform named none); <c>Sum</c> is invariant decimal text.</summary>
+public sealed record PlatformAmount(string? Currency, long Count, string Sum);
+
+/// <summary>What an account did on the platform (<see cref="PlatformStore.ActivityAsync"/>); login times are <see cref="Timestamps.Format"/> text.</summary>
+public sealed record PlatformActivity(
+    string? FirstLoginUtc,
+    string? LastLoginUtc,
+    long Logins,
+    IReadOnlyList<string> LoginIps,
+    long Uploads,
+    long Categorisations,
+    IReadOnlyList<PlatformAmount> Payments,
+    IReadOnlyList<PlatformAmount> LedgerSpend);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Harrier.Cases.Platform;
 
@@ -122,6 +123,105 @@ public sealed class PlatformStore
         }
 
         return list;
+    }
+
+    /// <summary>The logins of <paramref name="importId"/> in the order they were imported, read as they are used (not held in memory).</summary>
+    public async IAsyncEnumerable<PlatformLogin> LoginsAsync(long importId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null,
+            "SELECT row_key, account_key, time_utc, ip, user_agent FROM platform_logins WHERE import_id = @i ORDER BY id", ("@i", importId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new PlatformLogin(Str(reader, 0), reader.GetString(1), reader.GetString(2), Str(reader, 3), Str(reader, 4));
+        }
+    }
+
+    /// <summary>The payments of <paramref name="importId"/> in the order they were imported, read as they are used.</summary>
+    public async IAsyncEnumerable<PlatformPayment> PaymentsAsync(long importId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null,
+            "SELECT row_key, account_key, amount, currency, deposit_address, txid, vout, time_utc FROM platform_payments WHERE import_id = @i ORDER BY id",
+            ("@i", importId));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new PlatformPayment(Str(reader, 0), reader.GetString(1), reader.GetString(2), Str(reader, 3), Str(reader, 4), Str(reader, 5),
+                reader.IsDBNull(6) ? null : Convert.ToInt64(reader.GetValue(6), CultureInfo.InvariantCulture), Str(reader, 7));
+        }
+    }
+
+    /// <summary>One account of <paramref name="importId"/>, or null.</summary>
+    public async Task<PlatformAccount?> AccountAsync(long importId, string accountKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null,
+            "SELECT account_key, username, email, registered_utc, role, is_admin, deposit_address FROM platform_accounts WHERE import_id = @i AND account_key = @k",
+            ("@i", importId), ("@k", accountKey));
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new PlatformAccount(reader.GetString(0), Str(reader, 1), Str(reader, 2), Str(reader, 3), Str(reader, 4),
+                Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture) != 0, Str(reader, 6))
+            : null;
+    }
+
+    /// <summary>
+    /// What one account did on the platform, from the import's tables: first and last login, login count, the distinct
+    /// login addresses, uploads, categorisations, payments (count and sum per currency) and ledger spend (entries of kind
+    /// <c>spend</c>, count and sum per currency). Amounts are summed as invariant decimals.
+    /// </summary>
+    public async Task<PlatformActivity> ActivityAsync(long importId, string accountKey, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        (string, object?)[] args = [("@i", importId), ("@k", accountKey)];
+        string? first = null, last = null;
+        long logins = 0;
+        await using (var cmd = CaseDatabase.Command(connection, null,
+                         "SELECT MIN(time_utc), MAX(time_utc), COUNT(*) FROM platform_logins WHERE import_id = @i AND account_key = @k", args))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                (first, last, logins) = (Str(reader, 0), Str(reader, 1), Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
+            }
+        }
+
+        var ips = new List<string>();
+        await using (var cmd = CaseDatabase.Command(connection, null,
+                         "SELECT DISTINCT ip FROM platform_logins WHERE import_id = @i AND account_key = @k AND ip IS NOT NULL ORDER BY ip", args))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ips.Add(reader.GetString(0));
+            }
+        }
+
+        async Task<long> Count(string sql) => Convert.ToInt64(await CaseDatabase.ScalarAsync(connection, null, sql, cancellationToken, args), CultureInfo.InvariantCulture);
+        var uploads = await Count("SELECT COUNT(*) FROM platform_uploads WHERE import_id = @i AND account_key = @k");
+        var categorisations = await Count("SELECT COUNT(*) FROM platform_categorisations WHERE import_id = @i AND account_key = @k");
+
+        async Task<IReadOnlyList<PlatformAmount>> Sums(string sql)
+        {
+            var sums = new SortedDictionary<string, (long Count, decimal Sum)>(StringComparer.Ordinal);
+            await using var cmd = CaseDatabase.Command(connection, null, sql, args);
+            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var currency = Str(reader, 1) ?? "";
+                var amount = decimal.TryParse(reader.GetString(0), NumberStyles.Float, CultureInfo.InvariantCulture, out var a) ? a : 0m;
+                var (n, sum) = sums.GetValueOrDefault(currency);
+                sums[currency] = (n + 1, sum + amount);
+            }
+
+            return [.. sums.Select(p => new PlatformAmount(p.Key.Length == 0 ? null : p.Key, p.Value.Count, p.Value.Sum.ToString(CultureInfo.InvariantCulture)))];
+        }
+
+        var payments = await Sums("SELECT amount, currency FROM platform_payments WHERE import_id = @i AND account_key = @k");
+        var spend = await Sums("SELECT amount, currency FROM platform_ledger WHERE import_id = @i AND account_key = @k AND kind = 'spend'");
+        return new PlatformActivity(first, last, logins, ips, uploads, categorisations, payments, spend);
     }
 
     private static string? Str(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
