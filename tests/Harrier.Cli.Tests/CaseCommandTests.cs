@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Harrier.Cases;
 
@@ -157,15 +158,47 @@ public sealed class CaseCommandTests : IDisposable
         Assert.True(attribution.GetProperty("recall").GetDouble() >= 0.95, attribution.ToString());
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_root, "demo", "requests"), "*.csv", SearchOption.AllDirectories));
 
-        // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
-        for (var i = 1; i <= 9; i++)
+        // The people half ran: every KYC answer tied to the request it answers, and the pairs eval.json reports
+        // counted again here from the stored persons (persons list) and the truth's people section.
+        var returns = doc.RootElement.GetProperty("returns");
+        Assert.True(returns.GetProperty("kycRows").GetInt64() > 0);
+        Assert.Equal(returns.GetProperty("kycRows").GetInt64(), returns.GetProperty("rowsTied").GetInt64());
+        var list = await CliRunner.RunAsync("persons", "list", "--limit", "1000000", "--json", "--case", Path.Combine(_root, "demo", "case"));
+        Assert.Equal(0, list.ExitCode);
+        using var persons = JsonDocument.Parse(list.Out);
+        var personOf = truth.RootElement.GetProperty("people").GetProperty("persons").EnumerateArray()
+            .SelectMany(p => p.GetProperty("accounts").EnumerateArray().Select(a => (Account: a.GetProperty("id").GetInt32().ToString(CultureInfo.InvariantCulture), Person: p.GetProperty("id").GetInt32())))
+            .ToDictionary(x => x.Account, x => x.Person, StringComparer.Ordinal);
+        long pairTp = 0, pairFp = 0;
+        foreach (var p in persons.RootElement.GetProperty("persons").EnumerateArray())
         {
-            Assert.Contains($"demo [{i}/9] ", r.Err, StringComparison.Ordinal);
+            var keys = p.GetProperty("accountKeys").EnumerateArray().Select(k => k.GetString()!).ToList();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                for (var j = i + 1; j < keys.Count; j++)
+                {
+                    _ = personOf[keys[i]] == personOf[keys[j]] ? pairTp++ : pairFp++;
+                }
+            }
         }
 
-        Assert.Contains("demo [1/9] scenario: generating", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [3/9] platform: importing", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [9/9] eval: done in ", r.Err, StringComparison.Ordinal);
+        var truePairs = personOf.GroupBy(x => x.Value).Sum(g => (long)g.Count() * (g.Count() - 1) / 2);
+        var pairs = eval.RootElement.GetProperty("people").GetProperty("pairs");
+        Assert.True(truePairs > 0, "the tiny world has persons with several accounts");
+        Assert.Equal(pairTp, pairs.GetProperty("truePositives").GetInt64());
+        Assert.Equal(pairFp, pairs.GetProperty("falsePositives").GetInt64());
+        Assert.Equal(truePairs - pairTp, pairs.GetProperty("falseNegatives").GetInt64());
+
+        // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Contains($"demo [{i}/10] ", r.Err, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("demo [1/10] scenario: generating", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [3/10] platform: importing", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [9/10] persons: done in ", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [10/10] eval: done in ", r.Err, StringComparison.Ordinal);
 
         // The platform stage imported the platform's database, every uploaded file linked to a registered evidence file.
         var platform = doc.RootElement.GetProperty("platform");
@@ -176,11 +209,12 @@ public sealed class CaseCommandTests : IDisposable
         // A second run replaces its own previous output, and its text output ends by saying what to open next.
         var again = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--no-browser");
         Assert.Equal(0, again.ExitCode);
-        var last = again.Out.TrimEnd().Split('\n')[^4..];
+        var last = again.Out.TrimEnd().Split('\n')[^5..];
         Assert.StartsWith("Done in ", last[0], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "case", "triage-report.html"), last[1], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "requests"), last[2], StringComparison.Ordinal);
-        Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[3], StringComparison.Ordinal);
+        Assert.Contains("persons show 1 --case " + Path.Combine(_root, "demo", "case"), last[3], StringComparison.Ordinal);
+        Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[4], StringComparison.Ordinal);
 
         // A folder that is not a demo is refused.
         Directory.CreateDirectory(Path.Combine(_root, "busy"));

@@ -9,7 +9,9 @@ using Harrier.Operations.Banks;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Chain;
 using Harrier.Operations.Evidence;
+using Harrier.Operations.Persons;
 using Harrier.Operations.Platform;
+using Harrier.Operations.Returns;
 using Harrier.Operations.Triage;
 using Harrier.Scenario;
 
@@ -25,7 +27,7 @@ internal static class DemoCommand
 {
     private const string Marker = ".harrier-demo";
     private const string Exhibit = "SEIZED-MEDIA";
-    private const int DemoStages = 9;
+    private const int DemoStages = 10;
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -151,6 +153,9 @@ internal static class DemoCommand
             Begin("chain", "blk files → clusters → tag packs → traces → one data request per exchange");
             await RunChainAsync(ctx, store, scenarioDir, requestsDir, ct);
             Lap("chain");
+            Begin("persons", "the exchanges' and providers' answers → accounts resolved into persons, with country and identity");
+            var (returns, persons) = await RunPersonsAsync(ctx, store, scenarioDir, ct);
+            Lap("persons");
             Begin("eval", "scoring the case against the scenario's truth");
             var evaluation = await EvalCommands.RunAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             Lap("eval");
@@ -173,6 +178,8 @@ internal static class DemoCommand
                     platform = platform.Counts,
                     banks = banks.Select(b => new { b.Name, b.Format, b.Entries }),
                     triage,
+                    returns = new { files = returns.FilesImported, returns.KycRows, returns.SubscriberRows, returns.RowsTied },
+                    persons = new { persons.Accounts, persons.Persons, persons.MultiAccountPersons, persons.Identified, persons.WithCountry, persons.Links, persons.Refused },
                     eval = evalJson,
                     stages = stages.ToDictionary(s => s.Stage, s => s.Seconds),
                     peakMemoryBytes = peak,
@@ -191,6 +198,10 @@ internal static class DemoCommand
                 TriageCommands.Print(ctx, triage);
                 ctx.Out.WriteLine($"report:    {report}{(!parse.GetValue(noBrowser) && TryOpenInBrowser(ctx, report) ? " (opened in the browser)" : string.Empty)}");
                 ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"returns:   {returns.FilesImported} files: {returns.KycRows} KYC rows ({returns.RowsTied} tied to a request), {returns.SubscriberRows} subscriber rows"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"persons:   {persons.Accounts} accounts → {persons.Persons} persons ({persons.MultiAccountPersons} with several accounts); {persons.Identified} identified by a return, {persons.WithCountry} with a country"));
                 ctx.Out.WriteLine($"eval:      {evalPath}");
                 EvalCommands.PrintTable(ctx.Out, evaluation);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -202,6 +213,7 @@ internal static class DemoCommand
                     $"{(ok ? "Done" : "Finished with failures (see above)")} in {(int)total.Elapsed.TotalMinutes} min {total.Elapsed.Seconds} s. What to open next:"));
                 ctx.Out.WriteLine($"  the triage report (blurred thumbnails, the first-seen queue, groups): {report}");
                 ctx.Out.WriteLine($"  the data requests to the exchanges:                                   {requestsDir}");
+                ctx.Out.WriteLine($"  the persons, with why each was linked:  ./harrier persons list --case {caseDir}   ./harrier persons show 1 --case {caseDir}");
                 ctx.Out.WriteLine($"  the case, from the command line:  ./harrier report triage --case {caseDir}   ./harrier audit verify --case {caseDir}");
             }
 
@@ -234,6 +246,37 @@ internal static class DemoCommand
 
         await new TraceChain(store).RunAsync(new TraceChainRequest(deposits), op, ct);
         await new WriteChainRequests(store).RunAsync(new WriteChainRequestsRequest(requestsDir), op, ct);
+    }
+
+    /// <summary>
+    /// The people half, as an analyst runs it once the answers are in: the exchanges' KYC answers and the providers'
+    /// subscriber answers imported (tied to the requests the trace made), then accounts resolved into persons with the
+    /// published exit lists, the earlier case's records and the GeoIP file the scripts fetched.
+    /// </summary>
+    private static async Task<(ImportReturnsResult Returns, ResolvePersonsResult Persons)> RunPersonsAsync(CommandContext ctx, CaseStore store, string scenarioDir,
+        CancellationToken ct)
+    {
+        var op = ctx.Operation();
+        var returns = await new ImportReturns(store).RunAsync(new ImportReturnsRequest(
+            [Path.Combine(scenarioDir, "returns", "exchanges"), Path.Combine(scenarioDir, "returns", "isp")], Justification: "demo run"), op, ct);
+        if (returns.FilesRejected > 0)
+        {
+            var bad = returns.Files.First(f => f.Problems.Count > 0);
+            throw new CliException($"demo: the returns import rejected {returns.FilesRejected} files: {bad.FileName} {bad.Problems[0].At}: {bad.Problems[0].Problem}");
+        }
+
+        var network = Path.Combine(scenarioDir, "network");
+        var persons = await new ResolvePersons(store).RunAsync(new ResolvePersonsRequest(
+            PriorRecords: Path.Combine(scenarioDir, "records", "prior-records.csv"),
+            ExitLists: [new ExitListFile(Path.Combine(network, "tor-exit-list.txt"), "tor"), new ExitListFile(Path.Combine(network, "vpn-exit-list.txt"), "vpn")],
+            GeoIp: Environment.GetEnvironmentVariable(PersonsCommands.GeoIpVariable) is { Length: > 0 } geo && File.Exists(geo) ? geo : null,
+            Justification: "demo run"), op, ct);
+        if (persons.ProblemCount > 0)
+        {
+            throw new CliException($"demo: persons resolve skipped {persons.ProblemCount} input lines: {persons.Problems[0].File} line {persons.Problems[0].Line}: {persons.Problems[0].Problem}");
+        }
+
+        return (returns, persons);
     }
 
     /// <summary>

@@ -64,5 +64,12 @@ internal static class EvalCommands
 
         w.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"known-good decoys filtered: {e.DecoysFiltered}/{e.Decoys}; first seen: {e.FirstSeenShare:P1} predicted, {e.TrueFirstSeenShare:P1} true"));
+        if (result.People is { } p)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"people: account pairs precision {p.Pairs.Precision:F4}, recall {p.Pairs.Recall:F4}, F1 {p.Pairs.F1:F4} (TP {p.Pairs.TruePositives}, FP {p.Pairs.FalsePositives}, FN {p.Pairs.FalseNegatives}); {p.Persons} persons"));
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"people: country accuracy {p.CountryAccuracy:F4} ({p.CountryCorrect} of {p.PersonsWithCountry} given one); paying persons identified by a return {p.IdentifiedShare:P1} ({p.PayingIdentified} of {p.PayingPersons})"));
+        }
     }
 }

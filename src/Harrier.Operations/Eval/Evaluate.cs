@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Globalization;
 using Harrier.Cases;
+using Harrier.Cases.Persons;
 using Harrier.Cases.Triage;
 using Harrier.Chain.Tracing;
 using Harrier.Matching.Triage;
@@ -11,7 +13,8 @@ namespace Harrier.Operations.Eval;
 /// <summary>
 /// The <c>eval</c> use case: the case's triage results scored against a scenario's truth.json (definitions in
 /// docs/triage.md), and, when the case has a trace, its payer → exchange attribution scored against the truth's
-/// payments. Audited as <c>eval.media</c> and <c>eval.chain</c>.
+/// payments, and, when the case has a persons run and the truth a people section, its persons scored against that.
+/// Audited as <c>eval.media</c>, <c>eval.chain</c> and <c>eval.people</c>.
 /// </summary>
 public sealed class Evaluate(CaseStore store)
 {
@@ -66,6 +69,16 @@ public sealed class Evaluate(CaseStore store)
             chain = AttributionScore.Compute(report, payments);
         }
 
-        return new EvaluateResult(media, chain);
+        PeopleScore? people = null;
+        var personsStore = new PersonsStore(store);
+        if (truth.People is not null && await personsStore.LatestRunAsync(cancellationToken) is { } run)
+        {
+            var page = await personsStore.ListAsync(run.RunId, new PersonsFilter(), 0, int.MaxValue, cancellationToken);
+            people = PeopleScore.Compute(truth.People, [.. page.Persons.Select(p => new PredictedPerson(p.AccountKeys, p.Country, p.Identified))]);
+            await store.RecordAsync(context.Intent("eval.people", null),
+                string.Create(CultureInfo.InvariantCulture, $"persons run {run.RunId} against {Path.GetFullPath(truthPath)}"), cancellationToken);
+        }
+
+        return new EvaluateResult(media, chain, people);
     }
 }

@@ -4,10 +4,11 @@ namespace Harrier.Operations.Eval;
 
 /// <summary>
 /// The evaluation: media triage against the truth's files, and payer → exchange attribution against its payments
-/// (null when the case has no trace). <see cref="Report"/> is the JSON contract (<c>eval --json</c>, <c>eval.json</c>).
+/// (null when the case has no trace), and accounts → persons against its people section (null when the case has no
+/// persons run or the truth no people section). <see cref="Report"/> is the JSON contract (<c>eval --json</c>, <c>eval.json</c>).
 /// </summary>
-public sealed record EvaluateResult(MediaEvaluation Media, AttributionScore? Chain)
+public sealed record EvaluateResult(MediaEvaluation Media, AttributionScore? Chain, PeopleScore? People = null)
 {
     /// <summary>The document form: keys and values as <c>eval --json</c> prints them.</summary>
-    public EvalReport Report => EvalReport.From(Media, Chain);
+    public EvalReport Report => EvalReport.From(Media, Chain, People);
 }
