@@ -89,6 +89,17 @@ internal sealed class AccountKeyOrder : IComparer<string>
 
     public AccountKeyOrder(IEnumerable<string> keys) => _numeric = keys.All(k => long.TryParse(k, NumberStyles.None, CultureInfo.InvariantCulture, out _));
 
+    /// <summary>The keys sorted once (numbers parsed once, not at every comparison).</summary>
+    public List<T> Sort<T>(IEnumerable<T> items, Func<T, string> key)
+    {
+        if (!_numeric)
+        {
+            return [.. items.OrderBy(key, StringComparer.Ordinal)];
+        }
+
+        return [.. items.Select(x => (Item: x, Number: long.Parse(key(x), CultureInfo.InvariantCulture))).OrderBy(x => x.Number).Select(x => x.Item)];
+    }
+
     public int Compare(string? x, string? y)
     {
         if (_numeric && x is not null && y is not null)

@@ -74,6 +74,8 @@ internal sealed class PairScorer
     private readonly int[] _accountsOn;
     private readonly bool[] _mobile;
     private readonly int _accounts;
+    private readonly int[][] _clients;
+    private bool _explain = true;
 
     public PairScorer(ResolutionOptions options, AddressBook book, IReadOnlyList<AccountFeatures> accounts)
     {
@@ -95,6 +97,7 @@ internal sealed class PairScorer
 
         // Index 0 is "no client"; a client string is a phone's when it says so (Android, iPhone, Mobile).
         _mobile = [false, .. book.Agents.Select(IsMobile)];
+        _clients = [.. accounts.Select(a => a.Logins.Where(l => book.Shared[l.Ip] is null && l.Agent >= 0).Select(l => l.Agent).Distinct().Order().ToArray())];
         _agentCounts = new int[book.Agents.Count];
         foreach (var a in accounts)
         {
@@ -115,8 +118,13 @@ internal sealed class PairScorer
 
     private static string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
 
-    public List<Scored> Compare(AccountFeatures a, AccountFeatures b)
+    /// <summary>
+    /// Every comparison of the pair. With <paramref name="explain"/> false the details are left empty: most candidate
+    /// pairs are dropped, so their words are only written for pairs that are kept (linked or refused).
+    /// </summary>
+    public List<Scored> Compare(AccountFeatures a, AccountFeatures b, bool explain = true)
     {
+        _explain = explain;
         var list = new List<Scored>(6);
         if (EmailLevel(a, b) is { } email)
         {
@@ -161,22 +169,22 @@ internal sealed class PairScorer
         if (a.EmailNormal == b.EmailNormal)
         {
             var w = EmailEqual - Tf(_emailCounts[a.EmailNormal]);
-            return new(new("email", "mailbox_equal", w, $"{a.Account.Email} and {b.Account.Email} reach one mailbox ({a.EmailNormal})"), EvidenceClass.Identifying, false);
+            return new(new("email", "mailbox_equal", w, _explain ? $"{a.Account.Email} and {b.Account.Email} reach one mailbox ({a.EmailNormal})" : ""), EvidenceClass.Identifying, false);
         }
 
         if (a.EmailDotless == b.EmailDotless)
         {
             return new(new("email", "equal_without_dots", EmailDotless,
-                $"{a.Account.Email} and {b.Account.Email} differ only in dots (one mailbox only if the provider ignores dots)"), EvidenceClass.Supporting, false);
+                _explain ? $"{a.Account.Email} and {b.Account.Email} differ only in dots (one mailbox only if the provider ignores dots)" : ""), EvidenceClass.Supporting, false);
         }
 
         if (a.EmailStem is not null && a.EmailStem.Length >= 4 && a.EmailStem == b.EmailStem)
         {
-            return new(new("email", "same_local_part", EmailStem, $"{a.Account.Email} and {b.Account.Email}: the same name at different providers"),
+            return new(new("email", "same_local_part", EmailStem, _explain ? $"{a.Account.Email} and {b.Account.Email}: the same name at different providers" : ""),
                 EvidenceClass.Supporting, false);
         }
 
-        return new(new("email", "different", EmailDifferent, $"{a.Account.Email} and {b.Account.Email}"), EvidenceClass.None, false);
+        return new(new("email", "different", EmailDifferent, _explain ? $"{a.Account.Email} and {b.Account.Email}" : ""), EvidenceClass.None, false);
     }
 
     private Scored? UserLevel(AccountFeatures a, AccountFeatures b)
@@ -191,17 +199,17 @@ internal sealed class PairScorer
             var holders = _stemCounts[a.UserStem];
             var w = UserStem - Tf(holders);
             return new(new("username", "same_stem", w,
-                string.Create(CultureInfo.InvariantCulture, $"{a.Account.Username} and {b.Account.Username} share the stem '{a.UserStem}' ({holders} accounts have it)")),
+                _explain ? string.Create(CultureInfo.InvariantCulture, $"{a.Account.Username} and {b.Account.Username} share the stem '{a.UserStem}' ({holders} accounts have it)") : ""),
                 EvidenceClass.Supporting, false);
         }
 
         if (Math.Min(a.UserLower.Length, b.UserLower.Length) >= 5 && Handles.EditDistance(a.UserLower, b.UserLower, 1) <= 1)
         {
-            return new(new("username", "one_edit_apart", UserEdit1, $"{a.Account.Username} and {b.Account.Username} are one character apart"),
+            return new(new("username", "one_edit_apart", UserEdit1, _explain ? $"{a.Account.Username} and {b.Account.Username} are one character apart" : ""),
                 EvidenceClass.Supporting, false);
         }
 
-        return new(new("username", "different", UserDifferent, $"{a.Account.Username} and {b.Account.Username}"), EvidenceClass.None, false);
+        return new(new("username", "different", UserDifferent, _explain ? $"{a.Account.Username} and {b.Account.Username}" : ""), EvidenceClass.None, false);
     }
 
     /// <summary>The closest pair of logins of the two accounts from one address, preferring addresses not known to be shared.</summary>
@@ -213,17 +221,6 @@ internal sealed class PairScorer
             return null;
         }
 
-        var byIp = new Dictionary<int, List<LoginPoint>>();
-        foreach (var l in large.Logins)
-        {
-            if (!byIp.TryGetValue(l.Ip, out var list))
-            {
-                byIp[l.Ip] = list = [];
-            }
-
-            list.Add(l);
-        }
-
         long bestGap = long.MaxValue;
         var bestSameClient = false;
         var bestIp = -1;
@@ -233,13 +230,13 @@ internal sealed class PairScorer
         var sharedIp = -1;
         foreach (var l in small.Logins)
         {
-            if (!byIp.TryGetValue(l.Ip, out var others))
+            foreach (var o in large.Logins)
             {
-                continue;
-            }
+                if (o.Ip != l.Ip)
+                {
+                    continue;
+                }
 
-            foreach (var o in others)
-            {
                 var gap = Math.Abs(o.Time - l.Time);
                 var sameClient = o.Agent >= 0 && o.Agent == l.Agent;
                 if (_book.Shared[l.Ip] is not null)
@@ -277,9 +274,9 @@ internal sealed class PairScorer
             var tfMobile = Others(_accountsOn[mobileIp]);
             return mobileGap <= _options.CoOccurrenceWindow.TotalSeconds
                 ? new(new("household_ip", "same_address_mobile_clients", Math.Max(0, HomeDay - tfMobile),
-                    $"both logged in from {_book.Ips[mobileIp]} {Gap(mobileGap)} apart, each on a phone: likely a mobile network's shared address"), EvidenceClass.Supporting, false)
+                    _explain ? $"both logged in from {_book.Ips[mobileIp]} {Gap(mobileGap)} apart, each on a phone: likely a mobile network's shared address" : ""), EvidenceClass.Supporting, false)
                 : new(new("household_ip", "same_address_mobile_long_apart", 0,
-                    $"both logged in from {_book.Ips[mobileIp]}, {Gap(mobileGap)} apart, each on a phone: says nothing"), EvidenceClass.None, false);
+                    _explain ? $"both logged in from {_book.Ips[mobileIp]}, {Gap(mobileGap)} apart, each on a phone: says nothing" : ""), EvidenceClass.None, false);
         }
 
         if (bestIp < 0)
@@ -291,40 +288,40 @@ internal sealed class PairScorer
 
             var s = _book.Shared[sharedIp]!;
             return new(new("household_ip", "shared_infrastructure_only", 0,
-                $"both used {s.Ip}, a {s.Kind} address shared by strangers ({s.Source}); it links nobody"), EvidenceClass.None, false);
+                _explain ? $"both used {s.Ip}, a {s.Kind} address shared by strangers ({s.Source}); it links nobody" : ""), EvidenceClass.None, false);
         }
 
         var ip = _book.Ips[bestIp];
-        var when = Gap(bestGap);
+        var when = _explain ? Gap(bestGap) : "";
         // Term frequency of the address: one that many other accounts used over the period weighs less
         // (log2 of the number of accounts besides these two, from two on).
         var tf = Others(_accountsOn[bestIp]);
-        var seenBy = string.Create(CultureInfo.InvariantCulture, $"; {_accountsOn[bestIp]} accounts used the address over the period");
+        var seenBy = !_explain ? "" : string.Create(CultureInfo.InvariantCulture, $"; {_accountsOn[bestIp]} accounts used the address over the period");
         var window = _options.CoOccurrenceWindow.TotalSeconds;
         if (bestGap <= 3600 && bestSameClient)
         {
-            return new(new("household_ip", "same_address_within_1h_same_client", HomeHourSameClient - tf, $"both logged in from {ip} {when} apart on the same client{seenBy}"),
+            return new(new("household_ip", "same_address_within_1h_same_client", HomeHourSameClient - tf, _explain ? $"both logged in from {ip} {when} apart on the same client{seenBy}" : ""),
                 EvidenceClass.Identifying, false);
         }
 
         if (bestGap <= window && bestSameClient)
         {
-            return new(new("household_ip", "same_address_within_24h_same_client", HomeDaySameClient - tf, $"both logged in from {ip} {when} apart on the same client{seenBy}"),
+            return new(new("household_ip", "same_address_within_24h_same_client", HomeDaySameClient - tf, _explain ? $"both logged in from {ip} {when} apart on the same client{seenBy}" : ""),
                 EvidenceClass.Identifying, false);
         }
 
         if (bestGap <= window)
         {
-            return new(new("household_ip", "same_address_within_24h", Math.Max(0, HomeDay - tf), $"both logged in from {ip} {when} apart, on different clients{seenBy}"),
+            return new(new("household_ip", "same_address_within_24h", Math.Max(0, HomeDay - tf), _explain ? $"both logged in from {ip} {when} apart, on different clients{seenBy}" : ""),
                 EvidenceClass.Supporting, false);
         }
 
         if (bestGap <= 14 * 86_400)
         {
-            return new(new("household_ip", "same_address_within_14d", Math.Max(0, HomeWeeks - tf), $"both logged in from {ip}, {when} apart{seenBy}"), EvidenceClass.Supporting, false);
+            return new(new("household_ip", "same_address_within_14d", Math.Max(0, HomeWeeks - tf), _explain ? $"both logged in from {ip}, {when} apart{seenBy}" : ""), EvidenceClass.Supporting, false);
         }
 
-        return new(new("household_ip", "same_address_long_apart", 0, $"both logged in from {ip}, but {when} apart (the address may have been reassigned)"),
+        return new(new("household_ip", "same_address_long_apart", 0, _explain ? $"both logged in from {ip}, but {when} apart (the address may have been reassigned)" : ""),
             EvidenceClass.None, false);
     }
 
@@ -338,25 +335,32 @@ internal sealed class PairScorer
     private Scored? DeviceLevel(AccountFeatures a, AccountFeatures b)
     {
         // Clients seen through shared infrastructure say little (Tor Browser gives every user one client string).
-        var aa = a.Logins.Where(l => _book.Shared[l.Ip] is null).Select(l => l.Agent).Where(x => x >= 0).ToHashSet();
-        var bb = b.Logins.Where(l => _book.Shared[l.Ip] is null).Select(l => l.Agent).Where(x => x >= 0).ToHashSet();
-        if (aa.Count == 0 || bb.Count == 0)
+        var aa = _clients[a.Index];
+        var bb = _clients[b.Index];
+        if (aa.Length == 0 || bb.Length == 0)
         {
             return null;
         }
 
-        aa.IntersectWith(bb);
-        if (aa.Count == 0)
+        var rarest = -1;
+        foreach (var x in aa)
+        {
+            if (Array.BinarySearch(bb, x) >= 0 && (rarest < 0 || _agentCounts[x] < _agentCounts[rarest]))
+            {
+                rarest = x;
+            }
+        }
+
+        if (rarest < 0)
         {
             return new(new("device", "different_clients", W(0.3, 0.9), "no client (user agent) in common"), EvidenceClass.None, false);
         }
 
         // The rarest client they share: a common browser string says little.
-        var rarest = aa.MinBy(x => _agentCounts[x]);
         var share = (double)_agentCounts[rarest] / Math.Max(1, _accounts);
         var w = Math.Clamp(W(0.8, share), 0, 8);
         return new(new("device", "same_client", w,
-            string.Create(CultureInfo.InvariantCulture, $"the same client ({_agentCounts[rarest]} of {_accounts} accounts use it): {_book.Agents[rarest]}")),
+            _explain ? string.Create(CultureInfo.InvariantCulture, $"the same client ({_agentCounts[rarest]} of {_accounts} accounts use it): {_book.Agents[rarest]}") : ""),
             EvidenceClass.Supporting, false);
     }
 

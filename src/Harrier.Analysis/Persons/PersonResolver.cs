@@ -23,7 +23,7 @@ public static class PersonResolver
         ArgumentNullException.ThrowIfNull(input);
         var options = input.Options;
         var order = new AccountKeyOrder(input.Accounts.Select(a => a.Key));
-        var accounts = input.Accounts.DistinctBy(a => a.Key, StringComparer.Ordinal).OrderBy(a => a.Key, order).ToList();
+        var accounts = order.Sort(input.Accounts.DistinctBy(a => a.Key, StringComparer.Ordinal), a => a.Key);
         var indexOf = new Dictionary<string, int>(accounts.Count, StringComparer.Ordinal);
         var emailRules = new EmailRules(input.EmailProviders);
         var features = new List<AccountFeatures>(accounts.Count);
@@ -68,8 +68,9 @@ public static class PersonResolver
         var accepted = new List<PersonLink>();
         var refused = new List<RefusedLink>();
         var n = 0;
-        foreach (var (x, y) in candidates)
+        foreach (var pair in candidates)
         {
+            var (x, y) = ((int)(pair >> 32), (int)(pair & 0xFFFFFFFF));
             if ((++n & 0xFFF) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -77,33 +78,53 @@ public static class PersonResolver
 
             var a = features[x];
             var b = features[y];
-            var scored = scorer.Compare(a, b);
-            var weight = PairScorer.Prior + scored.Sum(s => s.Evidence.Weight);
-            var evidence = scored.Select(s => s.Evidence).ToList();
-            var identifying = scored.Any(s => s.Class == EvidenceClass.Identifying);
-            var payer = scored.Any(s => s.Class == EvidenceClass.Payer);
-            // Supporting evidence counts per kind of fact: a handle and an e-mail local part that repeats it are one habit, not two facts.
-            var supports = scored.Where(s => s.Class == EvidenceClass.Supporting && s.Evidence.Weight >= 3).Select(s => FactKind(s.Evidence)).Distinct().Count();
-            if (weight >= options.LinkThreshold && (identifying || supports >= 2 || (payer && supports >= 1)))
+            var scored = scorer.Compare(a, b, explain: false);
+            var weight = PairScorer.Prior;
+            bool identifying = false, payer = false, sharedOnly = false;
+            foreach (var s in scored)
             {
-                accepted.Add(new PersonLink(a.Account.Key, b.Account.Key, weight, evidence));
+                weight += s.Evidence.Weight;
+                identifying |= s.Class == EvidenceClass.Identifying;
+                payer |= s.Class == EvidenceClass.Payer;
+                sharedOnly |= s.Evidence.Level == "shared_infrastructure_only";
             }
-            else if (weight >= options.LinkThreshold)
+
+            string? reason = null;
+            var link = false;
+            if (weight >= options.LinkThreshold)
             {
-                refused.Add(new RefusedLink(a.Account.Key, b.Account.Key, weight,
-                    payer ? "only a payer in common: the customer who paid is not always the account's user, and nothing else links them"
-                          : "no identifying evidence and only one kind of supporting evidence (a handle, a client, an address seen days apart or from phones)", evidence));
+                // Supporting evidence counts per kind of fact: a handle and an e-mail local part that repeats it are one habit, not two facts.
+                var supports = scored.Where(s => s.Class == EvidenceClass.Supporting && s.Evidence.Weight >= 3).Select(s => FactKind(s.Evidence)).Distinct().Count();
+                link = identifying || supports >= 2 || (payer && supports >= 1);
+                reason = link ? null
+                    : payer ? "only a payer in common: the customer who paid is not always the account's user, and nothing else links them"
+                    : "no identifying evidence and only one kind of supporting evidence (a handle, a client, an address seen days apart or from phones)";
             }
             else if (payer || identifying)
             {
                 // Strong evidence outweighed: the analyst should still see the pair.
-                refused.Add(new RefusedLink(a.Account.Key, b.Account.Key, weight,
-                    payer ? "only a payer in common: the customer who paid is not always the account's user, and the rest speaks against one person"
-                          : "identifying evidence outweighed by evidence against it", evidence));
+                reason = payer ? "only a payer in common: the customer who paid is not always the account's user, and the rest speaks against one person"
+                               : "identifying evidence outweighed by evidence against it";
             }
-            else if (scored.Any(s => s.Evidence.Level == "shared_infrastructure_only"))
+            else if (sharedOnly)
             {
-                refused.Add(new RefusedLink(a.Account.Key, b.Account.Key, weight, "the only address in common is shared infrastructure", evidence));
+                reason = "the only address in common is shared infrastructure";
+            }
+
+            if (!link && reason is null)
+            {
+                continue;
+            }
+
+            // Kept: compared again with the words an analyst reads.
+            var evidence = scorer.Compare(a, b).Select(s => s.Evidence).ToList();
+            if (link)
+            {
+                accepted.Add(new PersonLink(a.Account.Key, b.Account.Key, weight, evidence));
+            }
+            else
+            {
+                refused.Add(new RefusedLink(a.Account.Key, b.Account.Key, weight, reason!, evidence));
             }
         }
 
@@ -117,6 +138,14 @@ public static class PersonResolver
             var root = clusters.RootOf(members[0]);
             var links = (linksOf.GetValueOrDefault(root) ?? []).Where(l => clusters.RootOf(indexOf[l.AccountB]) == root)
                 .OrderByDescending(l => l.Weight).ThenBy(l => l.AccountA, order).ThenBy(l => l.AccountB, order).ToList();
+            if (members.Count == 1 && !linksOf.ContainsKey(root) && features[members[0]] is { Kyc.Count: 0, Subscribers.Count: 0 } lone)
+            {
+                // Most persons: one account, no link, no return (no LINQ per person at millions of them).
+                persons.Add(new ResolvedPerson(persons.Count + 1, [lone.Account.Key], [], CountryEvidenceCollector.Decide([lone], book, input.Geo), [],
+                    [.. prior.Hits(lone.Account, emailRules)], false));
+                continue;
+            }
+
             var memberFeatures = members.Select(m => features[m]).ToList();
             var identities = Identities(memberFeatures);
             persons.Add(new ResolvedPerson(persons.Count + 1, [.. memberFeatures.Select(f => f.Account.Key)], links,

@@ -111,11 +111,37 @@ internal sealed class PersonsInputs : IDisposable
             Deposit(a.DepositAddress, a.AccountKey);
         }
 
+        // Millions of logins repeat a few thousand client strings and a few hundred thousand addresses and account keys:
+        // one copy of each (at 1.8 million accounts the client strings alone were 1.2 GB as read).
+        var pool = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? One(string? text)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (!pool.TryGetValue(text, out var kept))
+            {
+                pool[text] = kept = text;
+            }
+
+            return kept;
+        }
+
+        foreach (var a in accounts)
+        {
+            One(a.Key);
+        }
+
         var logins = new List<LoginInput>();
         await foreach (var l in platform.LoginsAsync(importId, cancellationToken))
         {
-            logins.Add(new LoginInput(l.AccountKey, Timestamps.Parse(l.TimeUtc), l.Ip, l.UserAgent));
+            logins.Add(new LoginInput(One(l.AccountKey)!, Timestamps.Parse(l.TimeUtc), One(l.Ip), One(l.UserAgent)));
         }
+
+        pool.Clear();
+        pool.TrimExcess();
 
         await foreach (var p in platform.PaymentsAsync(importId, cancellationToken))
         {
