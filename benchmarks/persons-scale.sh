@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Accounts → persons at scale (issue 15): a generated world's platform imported into a case, its ISP answers imported,
+# then `harrier persons resolve` (loading accounts and logins from the case, the engine, storing the run) under
+# /usr/bin/time -v (wall, user+sys CPU, peak RSS), with the load average before and after. The exchange answers are
+# imported too but are tied to requests only after a chain trace, which this script does not run (see
+# benchmarks/chain-large.sh), so KYC rows reach no account here: the figure is the engine on accounts, logins,
+# subscribers, exit lists and prior records.
+#   benchmarks/persons-scale.sh WORLD     WORLD = a `harrier scenario generate` output (e.g. --preset large --items 1)
+#   HARRIER_BIN=PATH/harrier to use a Release build instead of building one; HARRIER_GEOIP for the GeoIP file.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+world=$(cd "${1:?usage: benchmarks/persons-scale.sh WORLD}" && pwd)
+work=$(mktemp -d /tmp/harrier-persons-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+if [ -n "${HARRIER_BIN:-}" ]; then h=$HARRIER_BIN
+else
+  dotnet build "$here/src/Harrier.Cli" -c Release -o "$work/bin" -v quiet -nologo > "$work/build.log"   # outside the timing
+  h="$work/bin/harrier"
+fi
+
+field() { sed -n "s/.*$2: //p" "$1"; }
+timed() { # NAME COMMAND...: runs under /usr/bin/time -v, prints one Markdown row
+  local name=$1; shift
+  local before after
+  before=$(cut -d' ' -f1-3 /proc/loadavg)
+  /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err" || { cat "$work/$name.err" >&2; return 1; }
+  after=$(cut -d' ' -f1-3 /proc/loadavg)
+  local user sys cpu
+  user=$(field "$work/$name.time" "User time (seconds)"); sys=$(field "$work/$name.time" "System time (seconds)")
+  cpu=$(echo "$user + $sys" | bc -l)
+  printf '| `%s` | %s | %s | %s MiB | %s → %s |\n' "$name" "$(field "$work/$name.time" "Elapsed (wall clock) time (h:mm:ss or m:ss)")" \
+    "$cpu" "$(( $(field "$work/$name.time" "Maximum resident set size (kbytes)") / 1024 ))" "$before" "$after"
+}
+
+"$h" case init "$work/case" --name persons-bench > /dev/null
+echo "| step | wall | CPU (user+sys, s) | peak RSS | load average before → after |"
+echo "|---|---|---|---|---|"
+timed "platform import" "$h" --progress none platform import --from "sqlite:$world/platform/platform.sqlite" --case "$work/case"
+timed "returns import" "$h" --progress none returns import "$world/returns/isp" --case "$work/case"
+geo=()
+if [ -n "${HARRIER_GEOIP:-}" ]; then geo=(--geoip "$HARRIER_GEOIP"); fi
+timed "persons resolve" "$h" --progress none --json persons resolve --prior-records "$world/records/prior-records.csv" \
+  --exit-list "tor=$world/network/tor-exit-list.txt" --exit-list "vpn=$world/network/vpn-exit-list.txt" "${geo[@]}" --case "$work/case"
+python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("accounts %d, logins %d, subscribers %d, prior records %d -> persons %d (%d with several accounts), links %d, refused %d, candidate pairs %d, shared listed %d / detected %d, engine+store %.1f s" % (
+  r["accounts"], r["logins"], r["subscriberInputs"], r["priorRecords"], r["persons"], r["multiAccountPersons"], r["links"], r["refused"], r["candidatePairs"],
+  r["sharedAddressesListed"], r["sharedAddressesDetected"], r["elapsedSeconds"]))' "$work/persons resolve.out"
