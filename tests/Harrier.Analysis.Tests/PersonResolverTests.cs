@@ -112,6 +112,34 @@ public sealed class PersonResolverTests
     }
 
     [Fact]
+    public void One_payer_wallet_needs_support_and_a_wallet_that_paid_very_many_accounts_is_a_service()
+    {
+        PayerWalletInput Paid(string account, string wallet) => new(account, wallet, "trace");
+        var alone = PersonResolver.Resolve(new ResolutionInput
+        {
+            Accounts = [Account("a1", "quietriver", "qr@example.net"), Account("a2", "lanternfish", "lf@example.com"), .. Background(200)],
+            PayerWallets = [Paid("a1", "cluster 7"), Paid("a2", "cluster 7")],
+        });
+        Assert.Single(PersonOf(alone, "a1").AccountKeys);
+        Assert.Contains(alone.Refused, x => x.AccountA == "a1" && x.Evidence.Any(e => e.Level == "same_wallet"));
+
+        var withHandle = PersonResolver.Resolve(new ResolutionInput
+        {
+            Accounts = [Account("a1", "quietriver", "qr@example.net"), Account("a2", "quietriver_9", "lf@example.com"), .. Background(200)],
+            PayerWallets = [Paid("a1", "cluster 7"), Paid("a2", "cluster 7")],
+        });
+        Assert.Equal(["a1", "a2"], PersonOf(withHandle, "a1").AccountKeys);
+
+        // An exchange paying out to 70 accounts directly: its cluster is not anyone's wallet.
+        var service = PersonResolver.Resolve(new ResolutionInput
+        {
+            Accounts = [Account("a1", "quietriver", "qr@example.net"), Account("a2", "quietriver_9", "lf@example.com"), .. Background(200)],
+            PayerWallets = [Paid("a1", "cluster 1"), Paid("a2", "cluster 1"), .. Background(68).Select(b => Paid(b.Key, "cluster 1"))],
+        });
+        Assert.Single(PersonOf(service, "a1").AccountKeys);
+    }
+
+    [Fact]
     public void Accounts_paid_for_by_different_people_are_not_chained_together_through_a_third()
     {
         // a1 and a2 share a mailbox; a2 and a3 share a home at one moment; a1 and a3 were paid for by two different people.

@@ -34,6 +34,9 @@ internal sealed class AccountFeatures
     public List<KycFact> Kyc { get; } = [];
 
     public List<SubscriberFact> Subscribers { get; } = [];
+
+    /// <summary>Payer wallets (sorted, distinct) and one reference for each.</summary>
+    public List<(string Wallet, string Reference)> Wallets { get; } = [];
 }
 
 /// <summary>Interns addresses and clients to small integers, and remembers which addresses are shared infrastructure.</summary>

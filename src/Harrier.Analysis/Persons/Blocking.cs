@@ -54,7 +54,7 @@ internal static class Blocking
         var count = 0L;
         foreach (var f in features)
         {
-            count += 4 + (f.UserLower is { Length: >= 5 } u ? u.Length + 1 : 0) + 2 * f.Kyc.Count + 2 * f.Subscribers.Count;
+            count += 4 + (f.UserLower is { Length: >= 5 } u ? u.Length + 1 : 0) + 2 * f.Kyc.Count + 2 * f.Subscribers.Count + f.Wallets.Count;
             foreach (var l in f.Logins)
             {
                 count += book.Shared[l.Ip] is null ? 2 : 0;
@@ -108,6 +108,11 @@ internal static class Blocking
             {
                 Add('k', k.Customer, f.Index);
                 Add('p', k.PersonKey, f.Index);
+            }
+
+            foreach (var (wallet, _) in f.Wallets)
+            {
+                Add('w', wallet, f.Index);
             }
 
             foreach (var s in f.Subscribers)

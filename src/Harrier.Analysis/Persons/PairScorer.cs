@@ -62,6 +62,9 @@ internal sealed class PairScorer
     // Two different identities paying for two accounts: evidence against (m: a person paying under two identities is rare).
     private static readonly double KycDifferent = W(0.05, 0.9);
 
+    // Payer wallet (a chain cluster that paid both accounts): like KYC, who paid; a wallet held by k accounts weighs log2(k - 1) less.
+    private static readonly double WalletSame = W(0.5, 1e-4);
+
     // ISP subscriber: the household that held the address at the login. A household can hold several people.
     private static readonly double SubscriberSame = W(0.7, 1e-4);
     private static readonly double SubscriberDifferent = W(0.2, 0.9);
@@ -72,6 +75,7 @@ internal sealed class PairScorer
     private readonly Dictionary<string, int> _stemCounts;
     private readonly int[] _agentCounts;
     private readonly int[] _accountsOn;
+    private readonly Dictionary<string, int> _walletCounts;
     private readonly bool[] _mobile;
     private readonly int _accounts;
     private readonly int[][] _clients;
@@ -85,6 +89,8 @@ internal sealed class PairScorer
         _emailCounts = accounts.Where(a => a.EmailNormal is not null).GroupBy(a => a.EmailNormal!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         _stemCounts = accounts.Where(a => a.UserStem is not null).GroupBy(a => a.UserStem!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        _walletCounts = accounts.SelectMany(a => a.Wallets.Select(w => w.Wallet)).GroupBy(w => w, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         _accountsOn = new int[book.Ips.Count];
         foreach (var a in accounts)
@@ -149,6 +155,11 @@ internal sealed class PairScorer
         if (KycLevel(a, b) is { } kyc)
         {
             list.Add(kyc);
+        }
+
+        if (WalletLevel(a, b) is { } wallet)
+        {
+            list.Add(wallet);
         }
 
         if (SubscriberLevel(a, b) is { } subscriber)
@@ -362,6 +373,23 @@ internal sealed class PairScorer
         return new(new("device", "same_client", w,
             _explain ? string.Create(CultureInfo.InvariantCulture, $"the same client ({_agentCounts[rarest]} of {_accounts} accounts use it): {_book.Agents[rarest]}") : ""),
             EvidenceClass.Supporting, false);
+    }
+
+    private Scored? WalletLevel(AccountFeatures a, AccountFeatures b)
+    {
+        foreach (var (wallet, reference) in a.Wallets)
+        {
+            var other = b.Wallets.FindIndex(w => w.Wallet == wallet);
+            if (other >= 0)
+            {
+                var holders = _walletCounts[wallet];
+                return new(new("payer_wallet", "same_wallet", WalletSame - Tf(holders),
+                    _explain ? string.Create(CultureInfo.InvariantCulture, $"both paid from one wallet ({wallet}, which paid {holders} accounts): {reference}; {b.Wallets[other].Reference}") : ""),
+                    EvidenceClass.Payer, false);
+            }
+        }
+
+        return null;
     }
 
     private static Scored? KycLevel(AccountFeatures a, AccountFeatures b)

@@ -61,6 +61,7 @@ public static class PersonResolver
         cancellationToken.ThrowIfCancellationRequested();
         var (listed, detected) = SharedInfrastructure.Mark(book, features, input.SharedAddresses, options);
         AttachReturns(input, features, indexOf, book);
+        AttachWallets(input, features, indexOf);
         cancellationToken.ThrowIfCancellationRequested();
 
         var scorer = new PairScorer(options, book, features);
@@ -85,7 +86,7 @@ public static class PersonResolver
             {
                 weight += s.Evidence.Weight;
                 identifying |= s.Class == EvidenceClass.Identifying;
-                payer |= s.Class == EvidenceClass.Payer;
+                payer |= s.Class == EvidenceClass.Payer && s.Evidence.Weight >= 3;
                 sharedOnly |= s.Evidence.Level == "shared_infrastructure_only";
             }
 
@@ -186,6 +187,32 @@ public static class PersonResolver
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Payer wallets go to their accounts, except a wallet that paid more than <see cref="MaxBlock"/> accounts: that is
+    /// a service (an exchange paying out, a payment processor), not a person's wallet, and links nobody.
+    /// </summary>
+    private static void AttachWallets(ResolutionInput input, List<AccountFeatures> features, Dictionary<string, int> indexOf)
+    {
+        foreach (var g in input.PayerWallets.Where(w => indexOf.ContainsKey(w.AccountKey)).GroupBy(w => w.Wallet, StringComparer.Ordinal))
+        {
+            var rows = g.DistinctBy(w => w.AccountKey, StringComparer.Ordinal).ToList();
+            if (rows.Count > MaxBlock)
+            {
+                continue;
+            }
+
+            foreach (var w in rows)
+            {
+                features[indexOf[w.AccountKey]].Wallets.Add((w.Wallet, w.Reference));
+            }
+        }
+
+        foreach (var f in features.Where(f => f.Wallets.Count > 1))
+        {
+            f.Wallets.Sort((x, y) => string.CompareOrdinal(x.Wallet, y.Wallet));
+        }
     }
 
     /// <summary>KYC rows go to the account they name; subscriber rows to every account that logged in from the address during the lease.</summary>

@@ -41,6 +41,12 @@ public sealed record IdentityRecord(
 /// <param name="Reference">Where the answer is in the case (e.g. <c>returns 3, kraken.csv line 17</c>), for the analyst.</param>
 public sealed record KycInput(string AccountKey, string Exchange, string CustomerId, IdentityRecord Holder, string? RegistrationIp, string Reference);
 
+/// <summary>
+/// The wallet that paid an account, as the chain trace clusters it (<c>Wallet</c>: any stable name of the payer's
+/// cluster). Like KYC it names who paid, not who uses the account; a wallet that paid very many accounts is a service.
+/// </summary>
+public sealed record PayerWalletInput(string AccountKey, string Wallet, string Reference);
+
 /// <summary>An internet provider's answer: who held <paramref name="Ip"/> from <paramref name="LeaseFrom"/> to <paramref name="LeaseTo"/>.</summary>
 public sealed record SubscriberInput(string Isp, string Ip, DateTimeOffset LeaseFrom, DateTimeOffset LeaseTo, string? CustomerRef, IdentityRecord Subscriber, string Reference);
 
@@ -74,6 +80,9 @@ public sealed record ResolutionInput
 
     public IReadOnlyList<SubscriberInput> Subscribers { get; init; } = [];
 
+    /// <summary>Payer wallets from the chain trace (one row per account and wallet that paid it).</summary>
+    public IReadOnlyList<PayerWalletInput> PayerWallets { get; init; } = [];
+
     public IReadOnlyList<PriorRecordInput> PriorRecords { get; init; } = [];
 
     /// <summary>Published exit lists and other known shared addresses. The engine adds the ones it detects.</summary>
@@ -103,7 +112,7 @@ public sealed record ResolutionOptions
 }
 
 /// <summary>One comparison's contribution to a pair's weight, Fellegi–Sunter style: its level, log2(m/u), and what was seen.</summary>
-/// <param name="Comparison"><c>email</c>, <c>username</c>, <c>household_ip</c>, <c>device</c>, <c>kyc</c>, <c>subscriber</c>, <c>prior</c>.</param>
+/// <param name="Comparison"><c>email</c>, <c>username</c>, <c>household_ip</c>, <c>device</c>, <c>kyc</c>, <c>payer_wallet</c>, <c>subscriber</c>.</param>
 /// <param name="Level">The level reached (e.g. <c>normalised_equal</c>, <c>within_1h</c>).</param>
 /// <param name="Weight">log2(m/u) of that level; negative for evidence against.</param>
 /// <param name="Detail">What was compared, in words an analyst reads (values, times, the return row).</param>

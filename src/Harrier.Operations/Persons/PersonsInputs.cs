@@ -8,6 +8,7 @@ using Harrier.Cases;
 using Harrier.Cases.Persons;
 using Harrier.Cases.Platform;
 using Harrier.Cases.Returns;
+using Harrier.Operations.Chain;
 
 namespace Harrier.Operations.Persons;
 
@@ -159,6 +160,26 @@ internal sealed class PersonsInputs : IDisposable
             kyc.AddRange(tied.Select(account => new KycInput(account, k.Exchange, k.CustomerId, holder, k.RegistrationIp, reference)));
         }
 
+        // The payer wallets of the case's last trace (chain/trace.json): the cluster that paid each deposit.
+        var wallets = new List<PayerWalletInput>();
+        if (new ChainWorkspace(store).ReadTrace() is { } trace)
+        {
+            foreach (var d in trace.Deposits)
+            {
+                if (!byDeposit.TryGetValue(d.Address, out var owners))
+                {
+                    continue;
+                }
+
+                foreach (var p in d.Payments.Where(p => p.PayerCluster >= 0))
+                {
+                    var wallet = string.Create(CultureInfo.InvariantCulture, $"cluster {p.PayerCluster}");
+                    var reference = string.Create(CultureInfo.InvariantCulture, $"chain trace, payment {p.Txid}:{p.Vout}");
+                    wallets.AddRange(owners.Select(account => new PayerWalletInput(account, wallet, reference)));
+                }
+            }
+        }
+
         var subscribers = new List<SubscriberInput>();
         foreach (var s in await returns.SubscribersAsync(cancellationToken))
         {
@@ -195,6 +216,7 @@ internal sealed class PersonsInputs : IDisposable
             Logins = logins,
             Kyc = kyc,
             Subscribers = subscribers,
+            PayerWallets = wallets,
             PriorRecords = prior,
             SharedAddresses = shared,
             EmailProviders = providers,
