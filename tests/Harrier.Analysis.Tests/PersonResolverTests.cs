@@ -167,6 +167,25 @@ public sealed class PersonResolverTests
     }
 
     [Fact]
+    public void Evening_activity_supports_a_country_in_its_time_zone_and_never_names_one_alone()
+    {
+        // Eight logins between 19:00 and 23:00 at UTC+1 (18:00–22:00 UTC), from one address GeoIP puts in DE.
+        var day = new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        var evenings = Enumerable.Range(0, 8).Select(i => new LoginInput("a1", day.AddDays(i * 3).AddHours(18 + i % 4), "203.0.113.7", Desktop)).ToList();
+        var geo = new TableGeo(new() { ["203.0.113.7"] = "DE" });
+        var r = PersonResolver.Resolve(new ResolutionInput { Accounts = [Account("a1", "quietriver", "qr@example.net")], Logins = evenings, Geo = geo });
+        var tz = Assert.Single(PersonOf(r, "a1").Country!.Evidence, e => e.Source == "timezone");
+        Assert.Equal("DE", tz.Country);
+
+        // The same evenings from an address in the US: UTC+1 is no US offset, so no time-zone evidence, and nothing names a country alone.
+        var us = PersonResolver.Resolve(new ResolutionInput { Accounts = [Account("a1", "quietriver", "qr@example.net")], Logins = evenings,
+            Geo = new TableGeo(new() { ["203.0.113.7"] = "US" }) });
+        Assert.DoesNotContain(PersonOf(us, "a1").Country!.Evidence, e => e.Source == "timezone");
+        var none = PersonResolver.Resolve(new ResolutionInput { Accounts = [Account("a1", "quietriver", "qr@example.net")], Logins = evenings });
+        Assert.Null(PersonOf(none, "a1").Country);
+    }
+
+    [Fact]
     public void Subscriber_returns_identify_the_household_of_a_login_inside_the_lease_only()
     {
         var sub = new SubscriberInput("de-net1", "203.0.113.7", T0.AddDays(-1), T0.AddDays(1), "SUB-1",
