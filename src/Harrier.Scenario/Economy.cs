@@ -178,11 +178,15 @@ internal static class Economy
             batch.Clear();
         }
 
+        // A payer uses the exchange of their region seven times in ten (people buy where they live and bank), otherwise
+        // any of the five. One draw either way, so every later draw of the world is the one it was before.
+        var countryOf = world.Persons.ToDictionary(p => p.Id, p => p.Country);
         string ExchangeOf(int personId)
         {
             if (!personExchange.TryGetValue(personId, out var id))
             {
-                id = ChainBuilder.Exchanges[r.Next(ChainBuilder.Exchanges.Length)].Id;
+                var draw = r.Next(100);
+                id = draw < 70 ? HomeExchange(countryOf[personId]) : ChainBuilder.Exchanges[draw % ChainBuilder.Exchanges.Length].Id;
                 personExchange[personId] = id;
             }
 
@@ -247,4 +251,14 @@ internal static class Economy
         chain.Decoys.Add((payjoin.GetHash().ToString(), "payjoin"));
         chain.Mine(chain.KeyFor("pool", 1), time += 600);
     }
+
+    /// <summary>The scenario exchange a payer in <paramref name="country"/> uses by default: the nearest by region.</summary>
+    internal static string HomeExchange(string country) => country switch
+    {
+        "SE" or "NO" or "DK" or "FI" or "EE" or "LV" or "LT" => "nordcoin",
+        "DE" or "AT" or "NL" or "BE" or "LU" or "PL" or "CZ" or "SK" or "HU" or "SI" or "HR" => "rheindigital",
+        "US" or "CA" or "MX" or "BR" or "AR" or "CO" => "maplex",
+        "AU" or "NZ" => "lionx",
+        _ => "alpinex",
+    };
 }
