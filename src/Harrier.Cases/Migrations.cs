@@ -360,6 +360,10 @@ internal static class Migrations
             CREATE INDEX ix_persons_refused_a ON persons_refused (run_id, account_a);
             CREATE INDEX ix_persons_refused_b ON persons_refused (run_id, account_b);
             """),
+        new(10, "a person's uploads and categorisations found by account (persons show on a platform of millions of accounts)", _ => """
+            CREATE INDEX ix_platform_uploads_account ON platform_uploads (import_id, account_key);
+            CREATE INDEX ix_platform_categorisations_account ON platform_categorisations (import_id, account_key);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>
