@@ -10,6 +10,12 @@ namespace Harrier.Media.Tests.Properties;
 /// </summary>
 public sealed class PdqDihedralProperties
 {
+    /// <summary>
+    /// These laws hold up to float rounding, so they run on a fixed seed (the same images every run, no flake on CI);
+    /// <c>CsCheck_Seed</c> replays another, and a failure prints its own.
+    /// </summary>
+    private const string FixedSeed = "0N0XIzNsQ0O2";
+
     /// <summary>Under this quality PDQ itself calls the hash unreliable (a near-flat image: its DCT is ties around the median).</summary>
     private const int MinQuality = 50;
 
@@ -70,23 +76,27 @@ public sealed class PdqDihedralProperties
         return (nw, nh, dst);
     }
 
-    /// <summary>At 64×64 PDQ skips the blur, so the DCT of the transformed image is the permuted, sign-flipped DCT: equal hashes.</summary>
+    /// <summary>
+    /// At 64×64 PDQ skips the blur, so the DCT of the transformed image is the permuted, sign-flipped DCT: equal hashes up
+    /// to float rounding, which can put a coefficient on the other side of the median. Seen: 2 bits once (seed
+    /// 6RzVJLLl_Wt1, with and without hardware intrinsics), 0 in 24,000 other comparisons; the bound is 4.
+    /// </summary>
     [Fact]
-    public void At_64x64_each_dihedral_hash_is_the_hash_of_the_transformed_image() =>
+    public void At_64x64_each_dihedral_hash_is_the_hash_of_the_transformed_image_up_to_rounding() =>
         Field.Sample(f =>
         {
             var d = PdqHasher.HashDihedralLuma(f.Luma, f.W, f.H);
             return d.Quality < MinQuality || Enum.GetValues<PdqDihedral>().All(v =>
             {
                 var (w, h, luma) = Transform(v, f.W, f.H, f.Luma);
-                return d[v] == PdqHasher.HashLuma(luma, w, h).Hash;
+                return d[v].DistanceTo(PdqHasher.HashLuma(luma, w, h).Hash) <= 4;
             });
-        }, iter: 200);
+        }, iter: 200, threads: 1, seed: FixedSeed);
 
     /// <summary>
     /// Larger images go through the blur and the decimation first, which do not commute with the transform (the
     /// reference samples at floor((i + 0.5)·size/64), not symmetric in every size), so the law is weaker: each
-    /// dihedral hash is the nearest of the eight to the hash of the transformed image. How near is not a law: on this
+    /// dihedral hash is the nearest of the eight (or tied for it) to the hash of the transformed image. How near is not a law: on this
     /// value noise (65–260 px, 300 images × 8 variants, seed 0N0XIzNsQ0O2) the distance had median 16, 95th percentile
     /// 40 and maximum 58 bits, so a flipped copy of a small, busy picture can fall outside PDQ's 31.
     /// </summary>
@@ -100,9 +110,9 @@ public sealed class PdqDihedralProperties
                 var (w, h, luma) = Transform(v, f.W, f.H, f.Luma);
                 var actual = PdqHasher.HashLuma(luma, w, h).Hash;
                 var own = d[v].DistanceTo(actual);
-                return Enum.GetValues<PdqDihedral>().All(o => o == v || d[o].DistanceTo(actual) > own);
+                return Enum.GetValues<PdqDihedral>().All(o => o == v || d[o].DistanceTo(actual) >= own);
             });
-        }, iter: 100);
+        }, iter: 100, threads: 1, seed: FixedSeed);
 
     /// <summary>The laws above skip near-flat images; this keeps them from passing by skipping everything.</summary>
     [Fact]
@@ -110,8 +120,8 @@ public sealed class PdqDihedralProperties
     {
         var small = 0;
         var large = 0;
-        Field.Sample(f => { small += PdqHasher.HashDihedralLuma(f.Luma, f.W, f.H).Quality >= MinQuality ? 1 : 0; }, iter: 100, threads: 1, seed: "0N0XIzNsQ0O2");
-        LargerField.Sample(f => { large += PdqHasher.HashDihedralLuma(f.Luma, f.W, f.H).Quality >= MinQuality ? 1 : 0; }, iter: 100, threads: 1, seed: "0N0XIzNsQ0O2");
+        Field.Sample(f => { small += PdqHasher.HashDihedralLuma(f.Luma, f.W, f.H).Quality >= MinQuality ? 1 : 0; }, iter: 100, threads: 1, seed: FixedSeed);
+        LargerField.Sample(f => { large += PdqHasher.HashDihedralLuma(f.Luma, f.W, f.H).Quality >= MinQuality ? 1 : 0; }, iter: 100, threads: 1, seed: FixedSeed);
         Assert.True(small >= 80 && large >= 80, $"hashable: {small} of 100 at 64x64, {large} of 100 larger");
     }
 }
