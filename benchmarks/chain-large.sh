@@ -17,19 +17,7 @@ else
   h="$work/bin/harrier"
 fi
 
-field() { sed -n "s/.*$2: //p" "$1"; }
-timed() { # NAME COMMAND...: runs under /usr/bin/time -v, prints one Markdown row
-  local name=$1; shift
-  local before after
-  before=$(cut -d' ' -f1-3 /proc/loadavg)
-  /usr/bin/time -v -o "$work/$name.time" "$@" > "$work/$name.out" 2> "$work/$name.err"
-  after=$(cut -d' ' -f1-3 /proc/loadavg)
-  local user sys cpu
-  user=$(field "$work/$name.time" "User time (seconds)"); sys=$(field "$work/$name.time" "System time (seconds)")
-  cpu=$(echo "$user + $sys" | bc -l)
-  printf '| `%s` | %s | %s | %s MiB | %s → %s |\n' "$name" "$(field "$work/$name.time" "Elapsed (wall clock) time (h:mm:ss or m:ss)")" \
-    "$cpu" "$(( $(field "$work/$name.time" "Maximum resident set size (kbytes)") / 1024 ))" "$before" "$after"
-}
+. "$here/benchmarks/timed.sh"
 
 echo "blocks: $(ls "$world/chain"/blk*.dat | wc -l) files, $(du -sh "$world/chain" | cut -f1)"
 "$h" case init "$work/case" --name chain-bench > /dev/null
