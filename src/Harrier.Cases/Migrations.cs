@@ -364,6 +364,37 @@ internal static class Migrations
             CREATE INDEX ix_platform_uploads_account ON platform_uploads (import_id, account_key);
             CREATE INDEX ix_platform_categorisations_account ON platform_categorisations (import_id, account_key);
             """),
+        new(11, "targets: rankings of a persons run (score, tier, every factor) and analysts' moves of a person's tier with the reason", db => $"""
+            CREATE TABLE targets_runs (
+                run_id {db.IdentityColumn},
+                persons_run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                created_utc TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                weights TEXT NOT NULL,
+                persons BIGINT NOT NULL,
+                tier1 BIGINT NOT NULL,
+                tier2 BIGINT NOT NULL,
+                tier3 BIGINT NOT NULL);
+            CREATE TABLE targets (
+                run_id BIGINT NOT NULL REFERENCES targets_runs (run_id),
+                person_number INTEGER NOT NULL,
+                score INTEGER NOT NULL,
+                tier INTEGER NOT NULL,
+                country TEXT,
+                factors TEXT NOT NULL,
+                PRIMARY KEY (run_id, person_number));
+            CREATE INDEX ix_targets_tier ON targets (run_id, tier, score);
+            CREATE TABLE targets_moves (
+                id {db.IdentityColumn},
+                persons_run_id BIGINT NOT NULL REFERENCES persons_runs (run_id),
+                person_number INTEGER NOT NULL,
+                from_tier INTEGER NOT NULL,
+                to_tier INTEGER NOT NULL,
+                reason TEXT NOT NULL,
+                moved_utc TEXT NOT NULL,
+                moved_by TEXT NOT NULL);
+            CREATE INDEX ix_targets_moves_person ON targets_moves (persons_run_id, person_number, id);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

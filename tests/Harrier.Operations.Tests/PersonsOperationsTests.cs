@@ -20,7 +20,7 @@ public sealed class PersonsOperationsTests
 
     private const string Addr11 = "bcrt1qsyntheticaddress0000000000000000000";
 
-    private static async Task<(TestCase Case, CaseStore Store, OperationContext Ctx, long ImportId)> CaseAsync(string backend)
+    internal static async Task<(TestCase Case, CaseStore Store, OperationContext Ctx, long ImportId)> CaseAsync(string backend)
     {
         var t = await TestCase.CreateAsync(backend);
         var ctx = new OperationContext("analyst", t.Time);

@@ -152,10 +152,10 @@ public sealed class TruthAndEvalFormatTests
         var score = AttributionScore.Compute(report, truth.Payments!.ToList());
         Assert.Equal((1, 1, 1, 1), (score.Known, score.Predicted, score.Correct, score.WithdrawalExact));
 
-        var people = PeopleScore.Compute(
-            new TruthPeople { Persons = [new TruthPeoplePerson(1, "DE", "UTC", 0, "Payer", 3, [new(1, "a", "a@x.invalid", "a@x.invalid"), new(2, "b", "b@x.invalid", "b@x.invalid")], "isp", [], [], null)] },
-            [new PredictedPerson(["1", "2"], "DE", true)]);
-        var eval = EvalReport.From(media, score, people);
+        var truePeople = new TruthPeople { Persons = [new TruthPeoplePerson(1, "DE", "UTC", 0, "Payer", 3, [new(1, "a", "a@x.invalid", "a@x.invalid"), new(2, "b", "b@x.invalid", "b@x.invalid")], "isp", [], [], null)] };
+        var people = PeopleScore.Compute(truePeople, [new PredictedPerson(["1", "2"], "DE", true)]);
+        var targets = TargetsScore.Compute(truePeople, [new PredictedTarget(["1", "2"], 1, "DE")]);
+        var eval = EvalReport.From(media, score, people, targets);
         Snapshot.Match("eval.json", eval.ToJson());
         Assert.Equal(eval.ToJson(), EvalReport.Parse(eval.ToJson()).ToJson());
         Snapshot.Match("eval-no-chain.json", EvalReport.From(media, null).ToJson());

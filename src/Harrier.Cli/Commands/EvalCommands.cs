@@ -71,5 +71,13 @@ internal static class EvalCommands
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"people: country accuracy {p.CountryAccuracy:F4} ({p.CountryCorrect} of {p.PersonsWithCountry} given one); paying persons identified by a return {p.IdentifiedShare:P1} ({p.PayingIdentified} of {p.PayingPersons})"));
         }
+
+        if (result.Targets is { } t)
+        {
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"targets: tier 1 precision {t.Tier1Precision:F4} ({t.Tier1Wrong} of {t.Tier1} only viewed or paid), producer/admin recall in tier 1 {t.ProducerRecall:F4} ({t.ProducersInTier1} of {t.Producers})"));
+            w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"targets: package membership precision {t.Packages.Precision:F4}, recall {t.Packages.Recall:F4}, F1 {t.Packages.F1:F4} (TP {t.Packages.TruePositives}, FP {t.Packages.FalsePositives}, FN {t.Packages.FalseNegatives})"));
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Globalization;
 using Harrier.Cases;
 using Harrier.Cases.Persons;
+using Harrier.Cases.Targets;
 using Harrier.Cases.Triage;
 using Harrier.Chain.Tracing;
 using Harrier.Matching.Triage;
@@ -14,7 +15,7 @@ namespace Harrier.Operations.Eval;
 /// The <c>eval</c> use case: the case's triage results scored against a scenario's truth.json (definitions in
 /// docs/triage.md), and, when the case has a trace, its payer → exchange attribution scored against the truth's
 /// payments, and, when the case has a persons run and the truth a people section, its persons scored against that.
-/// Audited as <c>eval.media</c>, <c>eval.chain</c> and <c>eval.people</c>.
+/// Audited as <c>eval.media</c>, <c>eval.chain</c>, <c>eval.people</c> and <c>eval.targets</c>.
 /// </summary>
 public sealed class Evaluate(CaseStore store)
 {
@@ -70,6 +71,7 @@ public sealed class Evaluate(CaseStore store)
         }
 
         PeopleScore? people = null;
+        TargetsScore? targets = null;
         var personsStore = new PersonsStore(store);
         if (truth.People is not null && await personsStore.LatestRunAsync(cancellationToken) is { } run)
         {
@@ -77,8 +79,19 @@ public sealed class Evaluate(CaseStore store)
             people = PeopleScore.Compute(truth.People, [.. page.Persons.Select(p => new PredictedPerson(p.AccountKeys, p.Country, p.Identified))]);
             await store.RecordAsync(context.Intent("eval.people", null),
                 string.Create(CultureInfo.InvariantCulture, $"persons run {run.RunId} against {Path.GetFullPath(truthPath)}"), cancellationToken);
+            var targetsStore = new TargetsStore(store);
+            if (await targetsStore.LatestRunAsync(cancellationToken) is { } ranking && ranking.PersonsRunId == run.RunId)
+            {
+                // Persons the ranking stored nothing for are tier 4 (no factor); the tier that holds includes analysts' moves.
+                var ranked = (await targetsStore.ListAsync(ranking, new TargetsFilter(MaxTier: 4), cancellationToken)).ToDictionary(t => t.PersonNumber);
+                targets = TargetsScore.Compute(truth.People, [.. page.Persons.Select(p => ranked.TryGetValue(p.Number, out var t)
+                    ? new PredictedTarget(p.AccountKeys, t.Tier, t.Country)
+                    : new PredictedTarget(p.AccountKeys, 4, p.Country))]);
+                await store.RecordAsync(context.Intent("eval.targets", null),
+                    string.Create(CultureInfo.InvariantCulture, $"targets run {ranking.RunId} of persons run {run.RunId} against {Path.GetFullPath(truthPath)}"), cancellationToken);
+            }
         }
 
-        return new EvaluateResult(media, chain, people);
+        return new EvaluateResult(media, chain, people, targets);
     }
 }

@@ -5,14 +5,14 @@ namespace Harrier.Scenario.Evaluation;
 /// <summary>
 /// The evaluation as a document: what <c>harrier eval --json</c> prints and the demo writes as <c>eval.json</c>
 /// (keys camelCase, in this order). <see cref="Chain"/> is null when the case has no trace, <see cref="People"/> when it has
-/// no persons or the truth no people section.
+/// no persons or the truth no people section, <see cref="Targets"/> when it has no ranking.
 /// </summary>
-public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? People = null)
+public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? People = null, EvalTargets? Targets = null)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     /// <summary>The report of a media evaluation and, when there was a trace, its attribution score.</summary>
-    public static EvalReport From(MediaEvaluation media, AttributionScore? chain, PeopleScore? people = null)
+    public static EvalReport From(MediaEvaluation media, AttributionScore? chain, PeopleScore? people = null, TargetsScore? targets = null)
     {
         ArgumentNullException.ThrowIfNull(media);
         return new EvalReport(
@@ -22,7 +22,9 @@ public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? P
                 new EvalKnownGood(media.Decoys, media.DecoysFiltered), media.FirstSeenShare, media.TrueFirstSeenShare),
             people is null ? null : new EvalPeople(EvalScore.From(people.Pairs), new EvalCountry(people.CountryAccuracy, people.PersonsWithCountry, people.CountryCorrect),
                 new EvalIdentified(people.IdentifiedShare, people.PayingPersons, people.PayingIdentified), people.Persons, people.UnknownAccounts, people.MissingAccounts,
-                people.FalsePairs));
+                people.FalsePairs),
+            targets is null ? null : new EvalTargets(new EvalTier1(targets.Tier1Precision, targets.ProducerRecall, targets.Tier1, targets.Tier1Wrong, targets.Producers,
+                targets.ProducersInTier1, targets.WrongTier1, targets.MissedProducers), EvalScore.From(targets.Packages)));
     }
 
     /// <summary>The document as <c>eval.json</c> holds it (indented, no trailing newline).</summary>
@@ -60,6 +62,13 @@ public sealed record EvalKnownGood(int Decoys, int Filtered);
 /// <summary>Accounts → persons (see <see cref="PeopleScore"/>): pairs, country, identified payers, and the first false pairs to look at.</summary>
 public sealed record EvalPeople(EvalScore Pairs, EvalCountry Country, EvalIdentified Identified, int Persons, int UnknownAccounts, int MissingAccounts,
     IReadOnlyList<string> FalsePairs);
+
+/// <summary>The ranking and the packages (see <see cref="TargetsScore"/>): tier 1, and per-country package membership.</summary>
+public sealed record EvalTargets(EvalTier1 Tier1, EvalScore Packages);
+
+/// <summary>Tier 1: precision (no one whose true roles are only viewing and paying), producer and admin recall, and the first errors by truth person id.</summary>
+public sealed record EvalTier1(double Precision, double ProducerRecall, int Persons, int Wrong, int Producers, int ProducersInTier1, IReadOnlyList<string> WrongPersons,
+    IReadOnlyList<string> MissedProducers);
 
 /// <summary>Country accuracy over persons given a country.</summary>
 public sealed record EvalCountry(double Accuracy, int Given, int Correct);
