@@ -310,7 +310,9 @@ public sealed class AuditLog
             var top = heads.Where(h => h.Head.Seq <= count).Select(h => h.Head.Seq).DefaultIfEmpty(0).Max();
             return Broken(top + 1, heads.Count == 0
                 ? $"{CaseFolder.AuditHeadFileName} is missing: no signed head covers the log's {count} entries"
-                : $"entries {top + 1} to {count} are covered by no signed head: they were appended without the case key");
+                : top + 1 == count
+                    ? $"entry {count} is covered by no signed head: it was appended without the case key"
+                    : $"entries {top + 1} to {count} are covered by no signed head: they were appended without the case key");
         }
 
         var anchored = heads.Where(h => h.Name == CaseFolder.AuditHeadFileName && h.Head.Seq <= count).Select(h => h.Head.Seq).DefaultIfEmpty(0).Max();

@@ -184,7 +184,7 @@ public sealed class SignedAuditTests
 
         Assert.False(result.Ok);
         Assert.Equal(7, result.FirstBadSeq);
-        Assert.Contains("appended without the case key", result.Problem);
+        Assert.Contains("entry 7 is covered by no signed head: it was appended without the case key", result.Problem);
         Assert.Equal(7, result.Entries);
     }
 
