@@ -29,7 +29,8 @@ public sealed record SignedAuditHead(
     /// <summary>The first line of the signed text, and the <c>format</c> of the JSON documents.</summary>
     public const string FormatName = "harrier-audit-head/1";
 
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
+    // Relaxed escaping keeps base64's '+' readable for a receiver copying values by hand; the document is never HTML.
+    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The format marker written into the JSON document.</summary>
     [JsonPropertyName("format")]
