@@ -3,14 +3,17 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Harrier.Cases.Keys;
 
 namespace Harrier.Cases;
 
 /// <summary>
 /// The append-only, hash-chained audit log. Each entry's hash is SHA-256 over a canonical JSON array of
 /// (seq, time, actor, action, object, justification, prev_hash); entry 1 chains to a genesis hash derived from
-/// the case id. The last entry's seq and hash are also written to <c>audit.head</c> in the case folder, so
-/// cutting entries off the end is detected too.
+/// the case id. The last entry's seq and hash, signed by the case key (<see cref="SignedAuditHead"/>), are written to
+/// <c>audit.head</c> in the case folder at every append, so cutting entries off the end, rehashing the chain, or appending
+/// without the key is detected too; <c>case.json</c> commits to the key and to entry 1, so a wiped log is detected. Cases
+/// made before case keys keep an unsigned <c>audit.head</c> ("seq hash").
 /// </summary>
 public sealed class AuditLog
 {
@@ -68,10 +71,19 @@ public sealed class AuditLog
         }
     }
 
-    /// <summary>Records the chain's head in <c>audit.head</c> (atomically: write a temp file, then rename).</summary>
-    internal void WriteHead(AuditEntry entry)
+    /// <summary>
+    /// Records the chain's head in <c>audit.head</c> (atomically: write a temp file, then rename): the signed head, or for a
+    /// case made before case keys the plain "seq hash" line.
+    /// </summary>
+    internal void WriteHead(AuditEntry entry, SignedAuditHead? head)
     {
         var path = Path.Combine(_caseDir, CaseFolder.AuditHeadFileName);
+        if (head is not null)
+        {
+            head.WriteTo(path);
+            return;
+        }
+
         var tmp = path + ".tmp";
         File.WriteAllText(tmp, string.Create(CultureInfo.InvariantCulture, $"{entry.Seq} {entry.Hash}\n"));
         File.Move(tmp, path, overwrite: true);
@@ -97,12 +109,40 @@ public sealed class AuditLog
     }
 
     /// <summary>
-    /// Walks the whole chain and names the first entry that was edited, deleted, inserted or reordered,
-    /// then checks the chain's end against <c>audit.head</c>.
+    /// Walks the whole chain and names the first entry that was edited, deleted, inserted or reordered, then checks the
+    /// chain against its anchors: <c>case.json</c>'s key and entry-1 hash, and the heads signed by the case key.
     /// </summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken)
+    public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) => VerifyAsync(null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(CancellationToken)"/>, and proves that the chain up to <paramref name="checkpoint"/>'s entry
+    /// is unchanged (that entry has the checkpoint's hash, signed by the case key) and was not cut below it.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(SignedAuditHead? checkpoint, CancellationToken cancellationToken) =>
+        (await VerifyCoreAsync(checkpoint, cancellationToken)).Verification;
+
+    /// <summary>The signed head that covers the last entry, after a full check; throws when there is none.</summary>
+    internal async Task<SignedAuditHead> ReadSignedHeadAsync(CancellationToken cancellationToken)
+    {
+        if (!_store.IsSigned)
+        {
+            throw new CaseStoreException($"case {_caseId} was made before case keys: its audit head is unsigned");
+        }
+
+        var (verification, head) = await VerifyCoreAsync(null, cancellationToken);
+        return verification.Ok && head is not null
+            ? head
+            : throw new CaseStoreException($"the audit log does not verify: {verification.Problem}");
+    }
+
+    private async Task<(AuditVerification Verification, SignedAuditHead? Head)> VerifyCoreAsync(SignedAuditHead? checkpoint,
+        CancellationToken cancellationToken)
     {
         var entries = await ReadAsync(null, cancellationToken);
+        var fingerprint = _store.Manifest.Key?.Fingerprint;
+        AuditVerification Broken(long? seq, string problem) =>
+            new(entries.Count, false, seq, problem, 0, _store.IsSigned, fingerprint, null, checkpoint?.Seq);
+
         var expectedPrev = GenesisHash;
         long expectedSeq = 1;
         foreach (var e in entries)
@@ -112,26 +152,200 @@ public sealed class AuditLog
                 var what = e.Seq > expectedSeq
                     ? $"entry {expectedSeq} is missing (next present is {e.Seq}): deleted"
                     : $"sequence goes back from {expectedSeq - 1} to {e.Seq}: inserted or reordered";
-                return new AuditVerification(entries.Count, false, expectedSeq, what, 0);
+                return (Broken(expectedSeq, what), null);
             }
 
             if (!string.Equals(e.PrevHash, expectedPrev, StringComparison.Ordinal))
             {
-                return new AuditVerification(entries.Count, false, e.Seq,
-                    $"entry {e.Seq} does not chain to entry {e.Seq - 1} (prev_hash differs): an entry was inserted, deleted or reordered", 0);
+                return (Broken(e.Seq, $"entry {e.Seq} does not chain to entry {e.Seq - 1} (prev_hash differs): an entry was inserted, deleted or reordered"), null);
             }
 
             if (!string.Equals(ComputeHash(e), e.Hash, StringComparison.Ordinal))
             {
-                return new AuditVerification(entries.Count, false, e.Seq,
-                    $"entry {e.Seq} ({e.Action}) does not match its hash: its contents were edited", 0);
+                return (Broken(e.Seq, $"entry {e.Seq} ({e.Action}) does not match its hash: its contents were edited"), null);
             }
 
             expectedPrev = e.Hash;
             expectedSeq++;
         }
 
-        return CheckHead(entries);
+        return _store.Manifest.Key is { } key
+            ? CheckSigned(entries, key, checkpoint, Broken)
+            : (CheckUnsigned(entries, checkpoint), null);
+    }
+
+    /// <summary>A case made before case keys: the plain head, and a refusal when something says it had a key after all.</summary>
+    private AuditVerification CheckUnsigned(IReadOnlyList<AuditEntry> entries, SignedAuditHead? checkpoint)
+    {
+        const string Unsigned = "unsigned: made before case keys";
+        string? localKey = null;
+        try
+        {
+            using var found = _store.KeyStore.TryLoad(_caseId);
+            localKey = found?.Fingerprint;
+        }
+        catch (CaseStoreException)
+        {
+            // A key file of another case, or no key file: nothing says this case had a key.
+        }
+
+        if (localKey is not null)
+        {
+            return new AuditVerification(entries.Count, false, null,
+                $"case.json records no case key, but {_store.KeyStore.PathFor(_caseId)} holds this case's key ({localKey}): case.json was stripped of its key", 0);
+        }
+
+        if (checkpoint is not null)
+        {
+            return new AuditVerification(entries.Count, false, null,
+                $"the checkpoint is signed by {checkpoint.KeyFingerprint}, but case.json records no case key: case.json was stripped of its key, or the checkpoint is another case's", 0,
+                CheckpointSeq: checkpoint.Seq);
+        }
+
+        return CheckHead(entries) with { Note = Unsigned };
+    }
+
+    private (AuditVerification Verification, SignedAuditHead? Head) CheckSigned(IReadOnlyList<AuditEntry> entries, CaseKeyInfo key,
+        SignedAuditHead? checkpoint, Func<long?, string, AuditVerification> broken)
+    {
+        (AuditVerification, SignedAuditHead?) Broken(long? seq, string problem) => (broken(seq, problem), null);
+
+        byte[] publicKey;
+        try
+        {
+            publicKey = Convert.FromBase64String(key.PublicKeyBase64);
+        }
+        catch (FormatException)
+        {
+            return Broken(null, "case.json's public key is not base64: case.json was edited");
+        }
+
+        if (!string.Equals(CaseKey.FingerprintOf(publicKey), key.Fingerprint, StringComparison.Ordinal))
+        {
+            return Broken(null, $"case.json's key fingerprint {key.Fingerprint} is not its public key's ({CaseKey.FingerprintOf(publicKey)}): case.json was edited");
+        }
+
+        // The key file on this machine, when it holds one, is an anchor outside the folder: a swapped public key shows here.
+        string? note = null;
+        try
+        {
+            using var local = _store.KeyStore.TryLoad(_caseId);
+            if (local is null)
+            {
+                note = $"checked against case.json's public key only: no case key at {_store.KeyStore.Describe(_caseId)}";
+            }
+            else if (!string.Equals(local.PublicKeyBase64, key.PublicKeyBase64, StringComparison.Ordinal))
+            {
+                return Broken(null, $"case.json's public key ({key.Fingerprint}) is not the case key at {_store.KeyStore.PathFor(_caseId)} ({local.Fingerprint}): the key in case.json was swapped");
+            }
+        }
+        catch (CaseStoreException e)
+        {
+            return Broken(null, e.Message);
+        }
+
+        if (_store.Manifest.GenesisEntryHash is not { } genesisEntry)
+        {
+            return Broken(1, "case.json records a case key but not the hash of entry 1 (genesisEntryHash): case.json was edited, or case init did not finish");
+        }
+
+        if (entries.Count == 0)
+        {
+            return Broken(1, $"the log is empty, but case.json commits to entry 1 ({genesisEntry}): the log was wiped");
+        }
+
+        if (!string.Equals(entries[0].Hash, genesisEntry, StringComparison.Ordinal))
+        {
+            return Broken(1, "entry 1 differs from the hash case.json commits to: the log was rebuilt");
+        }
+
+        long count = entries.Count;
+        var heads = new List<(string Name, SignedAuditHead Head)>();
+        foreach (var name in new[] { CaseFolder.AuditHeadFileName, CaseFolder.AuditHeadNextFileName })
+        {
+            var path = Path.Combine(_caseDir, name);
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
+            if (SignedAuditHead.TryParse(File.ReadAllText(path)) is not { } head)
+            {
+                return Broken(null, $"{name} is not a signed audit head: it was replaced");
+            }
+
+            if (!string.Equals(head.CaseId, _caseId, StringComparison.Ordinal))
+            {
+                return Broken(null, $"{name} is the head of case {head.CaseId}, not of this case");
+            }
+
+            if (!string.Equals(head.PublicKeyBase64, key.PublicKeyBase64, StringComparison.Ordinal)
+                || !string.Equals(head.KeyFingerprint, key.Fingerprint, StringComparison.Ordinal))
+            {
+                return Broken(head.Seq, $"{name} is signed by {head.KeyFingerprint}, not by the case key {key.Fingerprint}: it was forged");
+            }
+
+            if (!head.HasValidSignature())
+            {
+                return Broken(head.Seq, $"{name}'s signature is not valid for the case key {key.Fingerprint}: it was forged or altered");
+            }
+
+            if (head.Seq < 1 || (head.Seq > count && !(name == CaseFolder.AuditHeadNextFileName && head.Seq == count + 1)))
+            {
+                // audit.head.next may be one ahead: a write that signed its head but did not commit (rolled back, or killed).
+                return Broken(count + 1, $"the log ends at entry {count} but {name} signs entry {head.Seq}: entries were cut off the end");
+            }
+
+            if (head.Seq <= count && !string.Equals(entries[(int)head.Seq - 1].Hash, head.Hash, StringComparison.Ordinal))
+            {
+                return Broken(head.Seq, $"entry {head.Seq} differs from the hash {name} signs: the chain was rewritten");
+            }
+
+            heads.Add((name, head));
+        }
+
+        var covering = heads.FirstOrDefault(h => h.Head.Seq == count);
+        if (covering.Head is null)
+        {
+            var top = heads.Where(h => h.Head.Seq <= count).Select(h => h.Head.Seq).DefaultIfEmpty(0).Max();
+            return Broken(top + 1, heads.Count == 0
+                ? $"{CaseFolder.AuditHeadFileName} is missing: no signed head covers the log's {count} entries"
+                : top + 1 == count
+                    ? $"entry {count} is covered by no signed head: it was appended without the case key"
+                    : $"entries {top + 1} to {count} are covered by no signed head: they were appended without the case key");
+        }
+
+        var anchored = heads.Where(h => h.Name == CaseFolder.AuditHeadFileName && h.Head.Seq <= count).Select(h => h.Head.Seq).DefaultIfEmpty(0).Max();
+
+        if (checkpoint is not null)
+        {
+            if (!string.Equals(checkpoint.CaseId, _caseId, StringComparison.Ordinal))
+            {
+                return Broken(null, $"the checkpoint is of case {checkpoint.CaseId}, not of this case {_caseId}");
+            }
+
+            if (!checkpoint.HasValidSignature())
+            {
+                return Broken(null, "the checkpoint's signature is not valid: it was forged or altered");
+            }
+
+            if (!string.Equals(checkpoint.PublicKeyBase64, key.PublicKeyBase64, StringComparison.Ordinal))
+            {
+                return Broken(null, $"the checkpoint is signed by {checkpoint.KeyFingerprint}, but case.json records the key {key.Fingerprint}: the case key was swapped");
+            }
+
+            if (checkpoint.Seq < 1 || checkpoint.Seq > count)
+            {
+                return Broken(count + 1, $"the log ends at entry {count}, below the checkpoint's entry {checkpoint.Seq}: it was cut or rolled back");
+            }
+
+            if (!string.Equals(entries[(int)checkpoint.Seq - 1].Hash, checkpoint.Hash, StringComparison.Ordinal))
+            {
+                return Broken(checkpoint.Seq, $"entry {checkpoint.Seq} differs from the checkpoint's hash: the chain up to the checkpoint was rewritten");
+            }
+        }
+
+        return (new AuditVerification(count, true, null, null, count - anchored, true, key.Fingerprint, note, checkpoint?.Seq), covering.Head);
     }
 
     private AuditVerification CheckHead(IReadOnlyList<AuditEntry> entries)

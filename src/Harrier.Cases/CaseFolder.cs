@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Harrier.Cases.Keys;
 
 namespace Harrier.Cases;
 
@@ -10,19 +11,27 @@ namespace Harrier.Cases;
 /// <code>
 /// case.json      this manifest
 /// case.db        the SQLite database (absent when the case lives in PostgreSQL)
-/// audit.head     the audit chain's anchor
+/// audit.head     the audit chain's anchor: its head signed by the case key (JSON), or "seq hash" for cases made before keys
+/// audit.head.next  the signed head of the entry being committed (written before its commit; see CaseStore.WriteAsync)
 /// chain/         the columnar chain store, its clusters (chain/clusters/) and the last trace (chain/trace.json)
 /// tags/          imported tag and actor packs
 /// derived/       blurred thumbnails and keyframe strips
 /// </code>
+/// Format 2 (cases made since case keys) adds <c>key</c>, the case key's public part, and <c>genesisEntryHash</c>, the hash of
+/// audit entry 1 (<c>case.init</c>), so that a log wiped of every entry, or a swapped key, is caught; format 1 has neither.
 /// </summary>
 public sealed record CaseFolder(
     [property: JsonPropertyName("format")] int Format,
     [property: JsonPropertyName("caseId")] string CaseId,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("createdUtc")] string CreatedUtc,
-    [property: JsonPropertyName("database")] string Database)
+    [property: JsonPropertyName("database")] string Database,
+    [property: JsonPropertyName("key"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CaseKeyInfo? Key = null,
+    [property: JsonPropertyName("genesisEntryHash"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? GenesisEntryHash = null)
 {
+    /// <summary>The format new cases are written in (2: with the case key and the genesis entry's hash).</summary>
+    public const int CurrentFormat = 2;
+
     /// <summary>The manifest's file name.</summary>
     public const string ManifestFileName = "case.json";
 
@@ -31,6 +40,9 @@ public sealed record CaseFolder(
 
     /// <summary>The file holding the last audit entry's sequence number and hash (the chain's anchor).</summary>
     public const string AuditHeadFileName = "audit.head";
+
+    /// <summary>The signed head of the entry being committed, written inside the write transaction before its commit.</summary>
+    public const string AuditHeadNextFileName = "audit.head.next";
 
     /// <summary>The chain store's folder name.</summary>
     public const string ChainFolderName = "chain";
@@ -72,6 +84,15 @@ public sealed record CaseFolder(
         var path = Path.Combine(caseDir, ManifestFileName);
         using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
         JsonSerializer.Serialize(stream, this, Options);
+    }
+
+    /// <summary>Replaces the manifest atomically (a temp file beside it, then a rename): only case init does, once.</summary>
+    internal void Replace(string caseDir)
+    {
+        var path = Path.Combine(caseDir, ManifestFileName);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(this, Options));
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>The chain store's folder in <paramref name="caseDir"/>.</summary>

@@ -1,3 +1,4 @@
+using Harrier.Cases.Keys;
 using System.Data.Common;
 
 namespace Harrier.Cases;
@@ -8,9 +9,11 @@ public sealed partial class CaseStore
     /// <summary>
     /// The one way to change a case: opens a write transaction (holding the case-wide write lock), runs
     /// <paramref name="change"/>, appends the audit entry described by <paramref name="intent"/> and
-    /// <paramref name="target"/> (computed from the change's outcome) in the same transaction, commits, and then
-    /// advances <c>audit.head</c>. If the change throws, nothing of it and no audit entry is committed. A crash between
-    /// the commit and the head write leaves one entry after the anchored head, which <see cref="AuditLog.VerifyAsync"/>
+    /// <paramref name="target"/> (computed from the change's outcome) in the same transaction, signs the new head with the
+    /// case key into <c>audit.head.next</c>, commits, and then advances <c>audit.head</c>. If the change throws, nothing of
+    /// it and no audit entry is committed. A case key that cannot be loaded stops the write before the change runs: a case
+    /// with a key is never appended to unsigned. A crash between the commit and the head write leaves one entry after
+    /// <c>audit.head</c> that <c>audit.head.next</c> signs, which <see cref="AuditLog.VerifyAsync(CancellationToken)"/>
     /// reports as unanchored, never as tampering.
     /// </summary>
     public async Task<T> WriteAsync<T>(AuditIntent intent, Func<CaseWrite, CancellationToken, Task<T>> change, Func<T, string> target,
@@ -38,16 +41,26 @@ public sealed partial class CaseStore
         ArgumentNullException.ThrowIfNull(intent);
         ArgumentNullException.ThrowIfNull(change);
         ArgumentNullException.ThrowIfNull(target);
+        var key = IsSigned ? Key : null; // throws, naming where it looked, before anything changes
         T result;
         AuditEntry entry;
+        SignedAuditHead? head = null;
         await using (var tx = await Database.BeginWriteAsync(connection, cancellationToken))
         {
             result = await change(new CaseWrite(this, connection, tx, Timestamps.Format(Time.GetUtcNow())), cancellationToken);
             entry = await Audit.AppendAsync(connection, tx, intent.Actor, intent.Action, target(result), intent.Justification, cancellationToken);
+            if (key is not null)
+            {
+                // Signed and written under the write lock, before the commit: an entry that commits is always covered by a
+                // signed head, even when the process dies before audit.head is replaced below.
+                head = SignedAuditHead.Create(key, Manifest.CaseId, entry.Seq, entry.Hash, Time.GetUtcNow());
+                head.WriteTo(Path.Combine(CaseDir, CaseFolder.AuditHeadNextFileName));
+            }
+
             await tx.CommitAsync(cancellationToken);
         }
 
-        Audit.WriteHead(entry);
+        Audit.WriteHead(entry, head);
         return (result, entry);
     }
 }

@@ -1,22 +1,78 @@
 using System.Globalization;
+using Harrier.Cases.Keys;
 
 namespace Harrier.Cases;
 
 /// <summary>
 /// One case: its folder, its database (SQLite <c>case.db</c> by default, PostgreSQL on request), the evidence
-/// registry and the audit log. Create with <see cref="CreateAsync"/>, open with <see cref="OpenAsync"/>.
+/// registry and the audit log. Create with <c>CreateAsync</c>, open with <c>OpenAsync</c>.
 /// </summary>
 public sealed partial class CaseStore
 {
-    private CaseStore(string caseDir, CaseFolder manifest, CaseDatabase database, TimeProvider time)
+    private readonly Lock _keyLock = new();
+    private CaseKey? _key;
+
+    private CaseStore(string caseDir, CaseFolder manifest, CaseDatabase database, TimeProvider time, CaseKeyStore keys, CaseKey? key)
     {
         CaseDir = caseDir;
         Manifest = manifest;
         Database = database;
         Time = time;
+        KeyStore = keys;
+        _key = key;
         Audit = new AuditLog(this, database, caseDir, manifest.CaseId, time);
         Evidence = new EvidenceRegistry(this);
     }
+
+    /// <summary>Where this case's private key is looked for.</summary>
+    public CaseKeyStore KeyStore { get; }
+
+    /// <summary>Whether the case has a case key (false only for cases made before case keys, whose audit head is unsigned).</summary>
+    public bool IsSigned => Manifest.Key is not null;
+
+    /// <summary>
+    /// The case key, loaded from <see cref="KeyStore"/> on first use. Throws <see cref="CaseStoreException"/> naming where it
+    /// looked when the key file is missing, is another case's, or does not match <c>case.json</c>'s public key, and for a
+    /// case made before case keys.
+    /// </summary>
+#pragma warning disable CA1065 // a missing key is an environment error the hosts report (exit 2), not a bug
+    public CaseKey Key
+    {
+        get
+        {
+            lock (_keyLock)
+            {
+                return _key ??= LoadKey();
+            }
+        }
+    }
+#pragma warning restore CA1065
+
+    private CaseKey LoadKey()
+    {
+        if (Manifest.Key is not { } info)
+        {
+            throw new CaseStoreException($"case {Manifest.CaseId} was made before case keys: it has no case key and its audit head is unsigned");
+        }
+
+        var key = KeyStore.TryLoad(Manifest.CaseId)
+            ?? throw new CaseStoreException($"the case key of case {Manifest.CaseId} ({info.Fingerprint}) is not at {KeyStore.Describe(Manifest.CaseId)}; " +
+                $"it was made by 'harrier case init' on the examiner's machine: give it with --key FILE or {CaseKeyStore.EnvironmentVariable}=DIR");
+        if (!string.Equals(key.PublicKeyBase64, info.PublicKeyBase64, StringComparison.Ordinal))
+        {
+            var fingerprint = key.Fingerprint;
+            key.Dispose();
+            throw new CaseStoreException($"the key at {KeyStore.PathFor(Manifest.CaseId)} ({fingerprint}) is not the key case.json records ({info.Fingerprint})");
+        }
+
+        return key;
+    }
+
+    /// <summary>
+    /// The signed head that stands for the last audit entry, after checking the whole chain (<see cref="AuditLog.VerifyAsync(CancellationToken)"/>).
+    /// Throws <see cref="CaseStoreException"/> when the chain does not verify or the case was made before case keys.
+    /// </summary>
+    public Task<SignedAuditHead> ReadSignedHeadAsync(CancellationToken cancellationToken) => Audit.ReadSignedHeadAsync(cancellationToken);
 
     /// <summary>The case folder.</summary>
     public string CaseDir { get; }
@@ -40,9 +96,18 @@ public sealed partial class CaseStore
     /// Creates a case in <paramref name="caseDir"/> (created if absent; refused if it already holds a case).
     /// <paramref name="postgres"/> selects a PostgreSQL database instead of <c>case.db</c>; it must be empty of Harrier tables.
     /// </summary>
+    public static Task<CaseStore> CreateAsync(string caseDir, string name, string? postgres, string actor,
+        TimeProvider time, CancellationToken cancellationToken) =>
+        CreateAsync(caseDir, name, postgres, actor, time, CaseKeyStore.FromEnvironment(), cancellationToken);
+
+    /// <summary>
+    /// Creates a case as <see cref="CreateAsync(string, string, string?, string, TimeProvider, CancellationToken)"/> does,
+    /// with its new case key in <paramref name="keys"/> (outside the case folder).
+    /// </summary>
     public static async Task<CaseStore> CreateAsync(string caseDir, string name, string? postgres, string actor,
-        TimeProvider time, CancellationToken cancellationToken)
+        TimeProvider time, CaseKeyStore keys, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new CaseStoreException("a case needs a name");
@@ -57,8 +122,7 @@ public sealed partial class CaseStore
         Directory.CreateDirectory(caseDir);
         var database = postgres is null ? CaseDatabase.Sqlite(caseDir) : CaseDatabase.PostgreSql(postgres);
         var now = time.GetUtcNow();
-        var manifest = new CaseFolder(1, Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture), name, Timestamps.Format(now),
-            postgres is null ? "sqlite" : database.Display);
+        var caseId = Guid.NewGuid().ToString("D", CultureInfo.InvariantCulture);
 
         await using (var connection = await database.OpenAsync(cancellationToken))
         {
@@ -70,26 +134,43 @@ public sealed partial class CaseStore
             }
         }
 
+        var key = keys.Create(caseId, caseDir);
+        var manifest = new CaseFolder(CaseFolder.CurrentFormat, caseId, name, Timestamps.Format(now),
+            postgres is null ? "sqlite" : database.Display, CaseKeyInfo.Of(key));
         manifest.WriteNew(caseDir);
-        var store = new CaseStore(caseDir, manifest, database, time);
-        await store.WriteAsync(new AuditIntent(actor, "case.init"),
-            async (w, ct) =>
-            {
-                await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
-                    "INSERT INTO case_info (id, case_id, name, created_utc) VALUES (1, @i, @n, @t)", ct,
-                    ("@i", manifest.CaseId), ("@n", name), ("@t", manifest.CreatedUtc));
-                return manifest;
-            },
-            m => $"case {m.CaseId} \"{name}\" ({database.Display})", cancellationToken);
-        return store;
+        var store = new CaseStore(caseDir, manifest, database, time, keys, key);
+        AuditEntry init;
+        await using (var connection = await database.OpenAsync(cancellationToken))
+        {
+            (_, init) = await store.WriteOnAsync(connection, new AuditIntent(actor, "case.init"),
+                async (w, ct) =>
+                {
+                    await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
+                        "INSERT INTO case_info (id, case_id, name, created_utc) VALUES (1, @i, @n, @t)", ct,
+                        ("@i", manifest.CaseId), ("@n", name), ("@t", manifest.CreatedUtc));
+                    return manifest;
+                },
+                m => $"case {m.CaseId} \"{name}\" ({database.Display})", cancellationToken);
+        }
+
+        // case.json commits to entry 1 as well as to the key, so a log wiped of every entry (and its heads) is caught.
+        manifest = manifest with { GenesisEntryHash = init.Hash };
+        manifest.Replace(caseDir);
+        return new CaseStore(caseDir, manifest, database, time, keys, key);
     }
 
     /// <summary>
     /// Opens the case in <paramref name="caseDir"/>. <paramref name="postgres"/> overrides the connection recorded in
     /// <c>case.json</c> (which never holds a password: give it with PGPASSWORD or here).
     /// </summary>
-    public static async Task<CaseStore> OpenAsync(string caseDir, string? postgres, TimeProvider time, CancellationToken cancellationToken)
+    public static Task<CaseStore> OpenAsync(string caseDir, string? postgres, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(caseDir, postgres, time, CaseKeyStore.FromEnvironment(), cancellationToken);
+
+    /// <summary>Opens the case as <see cref="OpenAsync(string, string?, TimeProvider, CancellationToken)"/> does, its key looked for in <paramref name="keys"/>.</summary>
+    public static async Task<CaseStore> OpenAsync(string caseDir, string? postgres, TimeProvider time, CaseKeyStore keys,
+        CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         caseDir = Path.GetFullPath(caseDir);
         var manifest = CaseFolder.Read(caseDir);
         var database = postgres is not null
@@ -108,7 +189,7 @@ public sealed partial class CaseStore
             throw new CaseStoreException($"the database {database.Display} holds case {caseId ?? "(none)"}, but {caseDir} is case {manifest.CaseId}");
         }
 
-        return new CaseStore(caseDir, manifest, database, time);
+        return new CaseStore(caseDir, manifest, database, time, keys, null);
     }
 
     /// <summary>A summary of the case for <c>case info</c>.</summary>

@@ -9,7 +9,7 @@ internal static class CaseOpener
     {
         try
         {
-            return await CaseStore.OpenAsync(ctx.CaseDir, ctx.Db, ctx.Time, cancellationToken);
+            return await CaseStore.OpenAsync(ctx.CaseDir, ctx.Db, ctx.Time, ctx.Keys, cancellationToken);
         }
         catch (CaseStoreException e)
         {

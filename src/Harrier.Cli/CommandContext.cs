@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Harrier.Cases.Keys;
 using Harrier.Operations;
 
 namespace Harrier.Cli;
@@ -23,6 +24,7 @@ internal sealed class CommandContext
         Db = parse.GetValue(options.Db);
         Json = parse.GetValue(options.Json);
         Progress = parse.GetValue(options.Progress);
+        Keys = parse.GetValue(options.Key) is { } keyFile ? CaseKeyStore.AtFile(keyFile) : CaseKeyStore.FromEnvironment();
         Actor = parse.GetValue(options.Actor)
             ?? Environment.GetEnvironmentVariable("HARRIER_ACTOR")
             ?? Environment.UserName;
@@ -37,6 +39,9 @@ internal sealed class CommandContext
     public bool Json { get; }
 
     public ProgressMode Progress { get; }
+
+    /// <summary>Where the case key is: <c>--key FILE</c>, else the per-user key store.</summary>
+    public CaseKeyStore Keys { get; }
 
     public string Actor { get; }
 

@@ -42,6 +42,12 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> Key { get; } = new("--key")
+    {
+        Description = "The case key file (default: $HARRIER_KEYS/<case id>.key, else $XDG_DATA_HOME/harrier/keys/…, else ~/.local/share/harrier/keys/…); never inside the case folder.",
+        Recursive = true,
+    };
+
     public Option<ProgressMode> Progress { get; } = new("--progress")
     {
         Description = "Progress output: auto (bar on a terminal), none, or lines (machine-readable on stderr).",
@@ -55,6 +61,7 @@ internal sealed class GlobalOptions
         root.Add(Db);
         root.Add(Json);
         root.Add(Actor);
+        root.Add(Key);
         root.Add(Progress);
     }
 }

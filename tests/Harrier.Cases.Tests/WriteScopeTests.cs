@@ -27,7 +27,9 @@ public sealed class WriteScopeTests
         Assert.Equal(["case.init", "test.change"], entries.Select(e => e.Action));
         Assert.Equal("1 exhibit", entries[^1].Target);
         Assert.Equal("why", entries[^1].Justification);
-        Assert.Equal($"{entries[^1].Seq} {entries[^1].Hash}", File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)).Trim());
+        var head = Harrier.Cases.Keys.SignedAuditHead.TryParse(File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)))!;
+        Assert.Equal((entries[^1].Seq, entries[^1].Hash), (head.Seq, head.Hash));
+        Assert.True(head.HasValidSignature());
         var verified = await store.Audit.VerifyAsync(CancellationToken.None);
         Assert.True(verified.Ok);
         Assert.Equal(0, verified.UnanchoredEntries);
@@ -68,7 +70,8 @@ public sealed class WriteScopeTests
         var entry = await store.RecordAsync(new AuditIntent("analyst", "test.read"), "rows 1–3", CancellationToken.None);
 
         Assert.Equal(2, entry.Seq);
-        Assert.Equal($"2 {entry.Hash}", File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)).Trim());
+        var head = Harrier.Cases.Keys.SignedAuditHead.TryParse(File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)))!;
+        Assert.Equal((2L, entry.Hash), (head.Seq, head.Hash));
         Assert.True((await store.Audit.VerifyAsync(CancellationToken.None)).Ok);
     }
 }

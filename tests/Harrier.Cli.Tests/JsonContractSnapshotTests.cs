@@ -214,8 +214,9 @@ public sealed class JsonContractSnapshotTests : IDisposable
     /// What differs between runs of the same commands and is not the contract: the temporary folder (replaced by
     /// <c>&lt;root&gt;</c>), the case's random id (wherever it appears, also inside texts), measured durations and rates
     /// (a stopwatch, not the clock), file birth times (<c>createdUtc</c>: the file system's, where it keeps one, for files
-    /// the test has just written), and the audit chain's hashes, which cover the temporary paths and the case id named in
-    /// the entries (the chain itself is checked by <c>audit verify</c> here and by the Cases tests' known-answer hash).
+    /// the test has just written), the audit chain's hashes, which cover the temporary paths and the case id named in
+    /// the entries (the chain itself is checked by <c>audit verify</c> here and by the Cases tests' known-answer hash), and
+    /// the case key's fingerprint and file (a new random key per case, in the test process's temp key store).
     /// </summary>
     private string Normalise(string json, bool auditEntries)
     {
@@ -231,7 +232,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
     }
 
     private static bool IsVolatile(string key, bool auditEntries) =>
-        key is "caseId" or "createdUtc" or "seconds"
+        key is "caseId" or "createdUtc" or "seconds" or "keyFingerprint" or "keyFile"
         || key.EndsWith("Seconds", StringComparison.Ordinal)
         || key.EndsWith("PerSecond", StringComparison.Ordinal)
         || (auditEntries && key is "hash" or "prevHash");

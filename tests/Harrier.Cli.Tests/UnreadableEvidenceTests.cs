@@ -28,8 +28,10 @@ public sealed class UnreadableEvidenceTests : IDisposable
         Directory.CreateDirectory(caseDir);
         File.SetUnixFileMode(caseDir, (UnixFileMode)0b111_111_111);
 
-        Assert.Equal(0, (await CliRunner.RunChildAsync(["case", "init", caseDir, "--name", "perm"], asUser)).ExitCode);
-        var r = await CliRunner.RunChildAsync(["evidence", "add", evidence, "--exhibit", "EX-P", "--case", caseDir, "--json"], asUser);
+        // The unprivileged child cannot reach this process's key store (HARRIER_KEYS, mode 0700): its key lies beside the case.
+        var key = Path.Combine(_root, "case.key");
+        Assert.Equal(0, (await CliRunner.RunChildAsync(["case", "init", caseDir, "--name", "perm", "--key", key], asUser)).ExitCode);
+        var r = await CliRunner.RunChildAsync(["evidence", "add", evidence, "--exhibit", "EX-P", "--case", caseDir, "--key", key, "--json"], asUser);
 
         Assert.Equal(1, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
@@ -38,7 +40,7 @@ public sealed class UnreadableEvidenceTests : IDisposable
         Assert.Equal("b-secret.txt", problem.GetProperty("relPath").GetString());
         Assert.Contains("permission denied", problem.GetProperty("reason").GetString());
 
-        var list = await CliRunner.RunChildAsync(["evidence", "list", "--case", caseDir], asUser);
+        var list = await CliRunner.RunChildAsync(["evidence", "list", "--case", caseDir, "--key", key], asUser);
         Assert.Contains("a-readable.txt", list.Out);
         Assert.Contains("c-readable.txt", list.Out);
         Assert.Contains("b-secret.txt\tunreadable", list.Out);

@@ -2,7 +2,7 @@ using Harrier.Cases;
 
 namespace Harrier.Operations.Tests;
 
-/// <summary>Checks what an operation left in the audit log and in <c>audit.head</c>.</summary>
+/// <summary>Checks what an operation left in the audit log and in <c>audit.head</c> (the signed head).</summary>
 internal static class Audited
 {
     /// <summary>Runs <paramref name="run"/> and asserts it appended exactly <paramref name="actions"/>, anchored in the head.</summary>
@@ -40,7 +40,9 @@ internal static class Audited
     private static async Task AssertHeadAtEndAsync(CaseStore store)
     {
         var last = (await store.Audit.ReadAsync(1, CancellationToken.None)).Single();
-        Assert.Equal($"{last.Seq} {last.Hash}", File.ReadAllText(HeadPath(store)).Trim());
+        var head = Harrier.Cases.Keys.SignedAuditHead.TryParse(File.ReadAllText(HeadPath(store)));
+        Assert.NotNull(head); // the head signed by the case key (issue 20), no longer a plain "seq hash" line
+        Assert.Equal((last.Seq, last.Hash), (head.Seq, head.Hash));
         var verified = await store.Audit.VerifyAsync(CancellationToken.None);
         Assert.True(verified.Ok, verified.Problem);
         Assert.Equal(0, verified.UnanchoredEntries);

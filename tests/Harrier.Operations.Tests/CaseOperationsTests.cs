@@ -8,6 +8,7 @@ using Harrier.Operations.Banks;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Evidence;
 using Harrier.Operations.Triage;
+using Harrier.Testing;
 
 namespace Harrier.Operations.Tests;
 
@@ -26,7 +27,9 @@ public sealed class CaseOperationsTests
         var store = await t.OpenAsync();
         var entry = Assert.Single(await store.Audit.ReadAsync(null, None));
         Assert.Equal(("case.init", "analyst"), (entry.Action, entry.Actor));
-        Assert.Equal($"1 {entry.Hash}", File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)).Trim());
+        var head = Harrier.Cases.Keys.SignedAuditHead.TryParse(File.ReadAllText(Path.Combine(t.CaseDir, CaseFolder.AuditHeadFileName)))!;
+        Assert.Equal((1L, entry.Hash, created.KeyFingerprint), (head.Seq, head.Hash, head.KeyFingerprint));
+        Assert.Equal(Path.Combine(TestKeyStore.Directory, created.Summary.CaseId + ".key"), created.KeyFile);
         return (t, store, ctx);
     }
 

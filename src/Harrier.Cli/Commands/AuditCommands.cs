@@ -5,18 +5,28 @@ using Spectre.Console;
 
 namespace Harrier.Cli.Commands;
 
-/// <summary><c>harrier audit verify|show</c>.</summary>
+/// <summary><c>harrier audit verify|checkpoint|show</c>.</summary>
 internal static class AuditCommands
 {
     public static Command Create(GlobalOptions options, CliHost host)
     {
         var command = new Command("audit", "Check or show the case's hash-chained audit log.");
 
-        var verify = new Command("verify", "Recompute the hash chain; exit 1 naming the first entry that was edited, deleted, inserted or reordered.");
+        var checkpointFile = new Option<string?>("--checkpoint")
+        {
+            Description = "A checkpoint file (harrier audit checkpoint): also prove the chain up to its entry unchanged and not cut below it.",
+        };
+        var allowUnsigned = new Option<bool>("--allow-unsigned")
+        {
+            Description = "Accept an intact but unsigned chain (a case made before case keys) with exit 0.",
+        };
+        var verify = new Command("verify",
+            "Recompute the hash chain and check it against the heads signed by the case key and case.json; exit 1 naming the first entry " +
+            "that was edited, deleted, inserted, reordered, cut off or appended without the key.") { checkpointFile, allowUnsigned };
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var result = await new VerifyAudit(store).RunAsync(ct);
+            var result = await new VerifyAudit(store).RunAsync(new VerifyAuditRequest(parse.GetValue(checkpointFile), parse.GetValue(allowUnsigned)), ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(result);
@@ -24,14 +34,60 @@ internal static class AuditCommands
             else if (result.Ok)
             {
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit log intact: {result.Entries} entries")
-                    + (result.UnanchoredEntries > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({result.UnanchoredEntries} after the anchored head)") : string.Empty));
+                    + (result.UnanchoredEntries > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({result.UnanchoredEntries} after the anchored head)") : string.Empty)
+                    + (result.HeadSigned ? $", head signed by {result.KeyFingerprint}" : string.Empty)
+                    + (result.CheckpointSeq is { } at ? string.Create(CultureInfo.InvariantCulture, $", agrees with the checkpoint at entry {at}") : string.Empty));
+                if (result.Note is { } note)
+                {
+                    ctx.Out.WriteLine($"note: {note}");
+                }
             }
             else
             {
-                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit log BROKEN at entry {result.FirstBadSeq}: {result.Problem}"));
+                ctx.Out.WriteLine(result.FirstBadSeq is { } seq
+                    ? string.Create(CultureInfo.InvariantCulture, $"audit log BROKEN at entry {seq}: {result.Problem}")
+                    : $"audit log BROKEN: {result.Problem}");
             }
 
             return result.Ok ? ExitCodes.Ok : ExitCodes.Failures;
+        });
+
+        var outFile = new Option<string?>("--out") { Description = "Write the checkpoint to FILE (keep it outside the case folder); default: stdout." };
+        var checkpoint = new Command("checkpoint",
+            "Verify the chain, then export its signed head (case id, entry, hash, time, key fingerprint, signature) as a small JSON checkpoint " +
+            "to keep elsewhere; 'audit verify --checkpoint FILE' later proves nothing up to it changed.") { outFile };
+        checkpoint.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var result = await new ExportAuditCheckpoint(store).RunAsync(new ExportAuditCheckpointRequest(parse.GetValue(outFile)), ct);
+            if (result.Checkpoint is not { } head)
+            {
+                if (ctx.Json)
+                {
+                    ctx.WriteJson(result);
+                }
+                else
+                {
+                    ctx.Out.WriteLine($"no checkpoint: audit log BROKEN: {result.Verification.Problem}");
+                }
+
+                return ExitCodes.Failures;
+            }
+
+            if (ctx.Json)
+            {
+                ctx.WriteJson(result);
+            }
+            else if (result.File is { } written)
+            {
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checkpoint at entry {head.Seq} ({head.Hash}) signed by {head.KeyFingerprint} written to {written}"));
+            }
+            else
+            {
+                ctx.Out.Write(head.ToJson());
+            }
+
+            return ExitCodes.Ok;
         });
 
         var tail = new Option<int?>("--tail") { Description = "Only the last N entries." };
@@ -58,6 +114,7 @@ internal static class AuditCommands
         });
 
         command.Add(verify);
+        command.Add(checkpoint);
         command.Add(show);
         return command;
     }

@@ -14,10 +14,10 @@ internal static class CaseCommands
 
         var dir = new Argument<string>("DIR") { Description = "The case folder to create (created if absent; must not hold a case)." };
         var name = new Option<string>("--name") { Description = "The case's name, e.g. an operation name.", Required = true };
-        var init = new Command("init", "Create a case: case.json, the database (SQLite case.db, or --db for PostgreSQL) and the audit log.") { dir, name };
+        var init = new Command("init", "Create a case: case.json, the database (SQLite case.db, or --db for PostgreSQL), the case key (outside the folder: --key FILE or the per-user key store) and the audit log.") { dir, name };
         init.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var result = await InitCase.RunAsync(new InitCaseRequest(parse.GetValue(dir)!, parse.GetValue(name)!, ctx.Db), ctx.Operation(), ct);
+            var result = await InitCase.RunAsync(new InitCaseRequest(parse.GetValue(dir)!, parse.GetValue(name)!, ctx.Db), ctx.Operation(), ctx.Keys, ct);
             var summary = result.Summary;
             if (ctx.Json)
             {
@@ -26,6 +26,7 @@ internal static class CaseCommands
             else
             {
                 ctx.Out.WriteLine($"created case \"{summary.Name}\" ({summary.CaseId}) in {result.CaseDir} on {summary.Database}");
+                ctx.Out.WriteLine($"case key {result.KeyFingerprint} in {result.KeyFile} (keep the fingerprint apart from the case folder)");
             }
 
             return ExitCodes.Ok;
