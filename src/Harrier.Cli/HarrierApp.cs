@@ -32,6 +32,7 @@ internal static class HarrierApp
         Commands.PlatformCommands.Create,
         Commands.ReturnsCommands.Create,
         Commands.PersonsCommands.Create,
+        Commands.DeconflictCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
