@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Harrier.Cases.Deconfliction;
 
 /// <summary>A claim's lifecycle: <c>open</c> (as received), <c>confirmed</c> (the agency confirmed its interest), <c>withdrawn</c> (listed, raises no conflict).</summary>
@@ -25,7 +27,8 @@ public static class ConflictKinds
 /// <summary>One identifier of a claim: its type (<see cref="ClaimIdentifiers.Types"/>), the value as the agency wrote it, and the form it is compared in.</summary>
 public sealed record ClaimIdentifier(string Type, string Value, string Normalised)
 {
-    /// <summary><c>type:value</c>, as a listing shows it (<c>email:a@example.invalid</c>).</summary>
+    /// <summary><c>type:value</c>, as a listing shows it (<c>email:a@example.invalid</c>); not part of the JSON documents (it repeats two fields).</summary>
+    [JsonIgnore]
     public string Display => Type + ":" + Value;
 }
 
