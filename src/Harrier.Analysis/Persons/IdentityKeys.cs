@@ -11,9 +11,10 @@ public static class IdentityKeys
         string.IsNullOrWhiteSpace(username) ? null : username.Trim().ToLowerInvariant();
 
     /// <summary>
-    /// A name and a birth date as one key: both folded (letters and digits only, lower case, accents and spaces removed),
-    /// joined by <c>|</c>. <c>Ana María López</c>, <c>1984-03-07</c> gives <c>anamarialopez|19840307</c>. Null without a
-    /// name or a birth date. A birth date is compared as its digits: the same date written in another order does not match.
+    /// A name and a birth date as one key: both folded as the engine folds names (letters and digits only, lower case,
+    /// spaces and punctuation removed; accents only where the runtime decomposes them, which invariant globalization does
+    /// not), joined by <c>|</c>. <c>Testa Quillfeather</c>, <c>1984-03-07</c> gives <c>testaquillfeather|19840307</c>. Null
+    /// without a name or a birth date. A birth date is compared as its digits: the same date written in another order does not match.
     /// </summary>
     public static string? NameAndBirthDate(string? name, string? dateOfBirth)
     {
