@@ -395,6 +395,47 @@ internal static class Migrations
                 moved_by TEXT NOT NULL);
             CREATE INDEX ix_targets_moves_person ON targets_moves (persons_run_id, person_number, id);
             """),
+        new(12, "the deconfliction register: claims of other agencies on identifiers, their imports, identifiers and status history", db => $"""
+            CREATE TABLE deconfliction_imports (
+                import_id {db.IdentityColumn},
+                file_name TEXT NOT NULL,
+                sha256 TEXT NOT NULL UNIQUE,
+                format TEXT NOT NULL,
+                claims BIGINT NOT NULL,
+                identifiers BIGINT NOT NULL,
+                bad_records BIGINT NOT NULL,
+                imported_utc TEXT NOT NULL,
+                imported_by TEXT NOT NULL);
+            CREATE TABLE deconfliction_claims (
+                claim_id {db.IdentityColumn},
+                import_id BIGINT NOT NULL REFERENCES deconfliction_imports (import_id),
+                record TEXT NOT NULL,
+                claim_reference TEXT NOT NULL,
+                agency TEXT NOT NULL,
+                agency_country TEXT NOT NULL,
+                case_reference TEXT NOT NULL,
+                status TEXT NOT NULL,
+                handling_code TEXT NOT NULL,
+                received_utc TEXT,
+                UNIQUE (agency, claim_reference));
+            CREATE TABLE deconfliction_identifiers (
+                claim_id BIGINT NOT NULL REFERENCES deconfliction_claims (claim_id),
+                position INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                normalised TEXT NOT NULL,
+                PRIMARY KEY (claim_id, position));
+            CREATE INDEX ix_deconfliction_identifiers_value ON deconfliction_identifiers (type, normalised);
+            CREATE TABLE deconfliction_status_history (
+                claim_id BIGINT NOT NULL REFERENCES deconfliction_claims (claim_id),
+                seq INTEGER NOT NULL,
+                time_utc TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (claim_id, seq));
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

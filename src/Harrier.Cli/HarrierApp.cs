@@ -33,6 +33,7 @@ internal static class HarrierApp
         Commands.ReturnsCommands.Create,
         Commands.PersonsCommands.Create,
         Commands.TargetsCommands.Create,
+        Commands.DeconflictCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,

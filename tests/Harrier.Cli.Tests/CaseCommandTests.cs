@@ -189,6 +189,13 @@ public sealed class CaseCommandTests : IDisposable
         Assert.Equal(pairFp, pairs.GetProperty("falsePositives").GetInt64());
         Assert.Equal(truePairs - pairTp, pairs.GetProperty("falseNegatives").GetInt64());
 
+        // The scenario's claims went into the register: every one, those on identifiers no account has reported unmatched.
+        var claims = truth.RootElement.GetProperty("people").GetProperty("claims").EnumerateArray().ToList();
+        var deconfliction = doc.RootElement.GetProperty("deconfliction");
+        Assert.Equal(claims.Count, deconfliction.GetProperty("claims").GetInt64());
+        Assert.True(deconfliction.GetProperty("unmatchedIdentifiers").GetInt64() >= claims.Count(c => c.GetProperty("personId").ValueKind == JsonValueKind.Null));
+        Assert.True(deconfliction.GetProperty("matched").GetInt64() > 0);
+
         // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
         for (var i = 1; i <= 10; i++)
         {

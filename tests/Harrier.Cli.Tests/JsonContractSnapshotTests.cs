@@ -178,6 +178,41 @@ public sealed class JsonContractSnapshotTests : IDisposable
         AssertAllMatched();
     }
 
+    [Fact]
+    public async Task Deconflict_import_list_and_status_json_match_the_approved_documents()
+    {
+        // The persons run written by hand over the differently shaped platform (Operations.Tests/PersonsRun.cs): person 1
+        // holds accounts 10 and 12 (DE), person 2 account 11 (no country); 203.0.113.9 is a shared VPN exit. Synthetic claims.
+        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
+        var mapping = Path.Combine(_root, "other.yaml");
+        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
+        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract deconfliction");
+        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
+        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
+        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+        var csv = Path.Combine(_root, "claims.csv");
+        File.WriteAllText(csv, """
+            claim_reference,agency,agency_country,case_reference,status,handling_code,received_at,identifiers
+            BKA-1,FAKE-BKA-DE,DE,DE-CASE-1,open,H1,2026-01-02T10:00:00Z,email:quiet.heron@example.invalid
+            NCA-1,FAKE-NCA-GB,GB,GB-CASE-7,confirmed,H2,,username:slow_comet;email:nobody@example.invalid
+            POL-1,FAKE-POL-PL,PL,PL-CASE-1,open,H3,,username:amber_fox;wallet:bcrt1qsyntheticaddress1111111111111111111;ip:203.0.113.9
+
+            """);
+        var json = Path.Combine(_root, "claims.json");
+        File.WriteAllText(json, """
+            [{"claimReference": "FBI-1", "agency": "FAKE-FBI-US", "agencyCountry": "US", "caseReference": "US-CASE-9", "handlingCode": "H0",
+              "identifiers": [{"type": "wallet", "value": "bcrt1qsyntheticaddress0000000000000000000"}]}]
+            """);
+
+        await Expect("deconflict/deconflict-import-csv", "deconflict", "import", csv, "--case", CaseDir);
+        await Expect("deconflict/deconflict-import-json", "deconflict", "import", json, "--case", CaseDir);
+        await Expect("deconflict/deconflict-list", "deconflict", "list", "--case", CaseDir);
+        await Expect("deconflict/deconflict-status", "deconflict", "status", "POL-1", "--set", "withdrawn", "--reason", "withdrawn by FAKE-POL-PL", "--case", CaseDir);
+        await Expect("deconflict/deconflict-list-person-conflicts", "deconflict", "list", "--person", "1", "--conflicts", "--case", CaseDir);
+        await Expect("deconflict/audit-show", "audit", "show", "--case", CaseDir);
+        AssertAllMatched();
+    }
+
     /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>
     private async Task<JsonNode> Expect(string? name, params string[] args)
     {

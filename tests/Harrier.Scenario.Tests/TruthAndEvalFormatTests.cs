@@ -84,6 +84,11 @@ public sealed class TruthAndEvalFormatTests
                 Exchanges = [new TruthKycReturn("nordcoin", "NOR-1234567", TxW, 0, 1, false)],
                 Isps = [new TruthIspReturn("se-net1", "10.17.0.9", "2023-01-02T00:00:00Z", 1, true)],
             },
+            Claims =
+            [
+                new TruthClaim("deconfliction/claims.csv", "FAKE-NCA-GB-0001", "FAKE-NCA-GB", "GB", "open", "username", "darkfox", 1, "SE", "other-country"),
+                new TruthClaim("deconfliction/claims.json", "FAKE-BKA-DE-0001", "FAKE-BKA-DE", "DE", "withdrawn", "email", "nobody@claims.invalid", null, null, "unknown-identifier"),
+            ],
         },
     };
 

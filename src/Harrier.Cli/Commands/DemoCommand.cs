@@ -8,6 +8,7 @@ using Harrier.Operations.Audit;
 using Harrier.Operations.Banks;
 using Harrier.Operations.Cases;
 using Harrier.Operations.Chain;
+using Harrier.Operations.Deconfliction;
 using Harrier.Operations.Evidence;
 using Harrier.Operations.Persons;
 using Harrier.Operations.Platform;
@@ -153,8 +154,9 @@ internal static class DemoCommand
             Begin("chain", "blk files → clusters → tag packs → traces → one data request per exchange");
             await RunChainAsync(ctx, store, scenarioDir, requestsDir, ct);
             Lap("chain");
-            Begin("persons", "the exchanges' and providers' answers → accounts resolved into persons, with country and identity");
+            Begin("persons", "the exchanges' and providers' answers → accounts resolved into persons, with country and identity; other agencies' claims matched to them");
             var (returns, persons) = await RunPersonsAsync(ctx, store, scenarioDir, ct);
+            var claims = await RunDeconflictionAsync(ctx, store, scenarioDir, ct);
             Lap("persons");
             Begin("eval", "scoring the case against the scenario's truth");
             var evaluation = await EvalCommands.RunAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
@@ -180,6 +182,12 @@ internal static class DemoCommand
                     triage,
                     returns = new { files = returns.FilesImported, returns.KycRows, returns.SubscriberRows, returns.RowsTied },
                     persons = new { persons.Accounts, persons.Persons, persons.MultiAccountPersons, persons.Identified, persons.WithCountry, persons.Links, persons.Refused },
+                    deconfliction = new
+                    {
+                        claims = claims.Sum(c => c.Claims),
+                        matched = claims.Sum(c => c.ClaimsMatched),
+                        unmatchedIdentifiers = claims.Sum(c => c.UnmatchedIdentifierCount),
+                    },
                     eval = evalJson,
                     stages = stages.ToDictionary(s => s.Stage, s => s.Seconds),
                     peakMemoryBytes = peak,
@@ -202,6 +210,8 @@ internal static class DemoCommand
                     $"returns:   {returns.FilesImported} files: {returns.KycRows} KYC rows ({returns.RowsTied} tied to a request), {returns.SubscriberRows} subscriber rows"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"persons:   {persons.Accounts} accounts → {persons.Persons} persons ({persons.MultiAccountPersons} with several accounts); {persons.Identified} identified by a return, {persons.WithCountry} with a country"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"claims:    {claims.Sum(c => c.Claims)} claims of other agencies, {claims.Sum(c => c.ClaimsMatched)} matched to a person, {claims.Sum(c => c.UnmatchedIdentifierCount)} identifiers matching none"));
                 ctx.Out.WriteLine($"eval:      {evalPath}");
                 EvalCommands.PrintTable(ctx.Out, evaluation);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -246,6 +256,29 @@ internal static class DemoCommand
 
         await new TraceChain(store).RunAsync(new TraceChainRequest(deposits), op, ct);
         await new WriteChainRequests(store).RunAsync(new WriteChainRequestsRequest(requestsDir), op, ct);
+    }
+
+    /// <summary>
+    /// Other agencies' claims (the scenario's deconfliction/claims.csv, then claims.json) imported into the register and
+    /// matched to the persons just resolved. A bad record stops the demo: the generator writes none.
+    /// </summary>
+    private static async Task<List<ImportClaimsResult>> RunDeconflictionAsync(CommandContext ctx, CaseStore store, string scenarioDir, CancellationToken ct)
+    {
+        var results = new List<ImportClaimsResult>();
+        foreach (var name in new[] { "claims.csv", "claims.json" })
+        {
+            var path = Path.Combine(scenarioDir, "deconfliction", name);
+            var r = await new ImportClaims(store).RunAsync(new ImportClaimsRequest(path, Justification: "demo run"), ctx.Operation(), ct);
+            if (!r.Imported || r.BadRecords > 0)
+            {
+                var first = r.Problems.Count > 0 ? $"{r.Problems[0].At}: {r.Problems[0].Problem}" : "";
+                throw new CliException($"demo: the claims import of {name} reported {r.ProblemCount} problems; {first}");
+            }
+
+            results.Add(r);
+        }
+
+        return results;
     }
 
     /// <summary>

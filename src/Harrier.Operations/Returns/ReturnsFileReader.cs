@@ -42,7 +42,11 @@ internal abstract class ReturnsFileReader : IDisposable
         return json ? JsonReturns.Read(path) : CsvReturns.OpenCsv(path);
     }
 
-    private static char? FirstChar(string path)
+    /// <summary>Opens <paramref name="path"/> as CSV whatever its name (the deconfliction import's <c>--format csv</c>).</summary>
+    public static ReturnsFileReader OpenAsCsv(string path) => CsvReturns.OpenCsv(path);
+
+    /// <summary>The first character of <paramref name="path"/> that is not white space (null for an empty file).</summary>
+    internal static char? FirstChar(string path)
     {
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
         int c;

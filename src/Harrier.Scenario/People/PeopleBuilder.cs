@@ -49,6 +49,9 @@ internal static class PeopleBuilder
         BuildLogins(world, people, accountsOf, r);
         DeriveRolesAndTiers(world, people);
         BuildReturns(world, people, payments, r);
+
+        // Claims draw from their own stream after everything above is final, so adding them changed nothing else.
+        people.Claims.AddRange(DeconflictionBuilder.Build(world, people));
         return people;
     }
 

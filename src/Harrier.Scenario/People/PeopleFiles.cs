@@ -18,6 +18,53 @@ internal static class PeopleFiles
         WriteExitLists(Path.Combine(outDir, "network"), world.Seed, people);
         WriteExchangeReturns(Path.Combine(outDir, "returns", "exchanges"), people);
         WriteIspReturns(Path.Combine(outDir, "returns", "isp"), people);
+        WriteClaims(Path.Combine(outDir, "deconfliction"), people);
+    }
+
+    /// <summary>
+    /// Other agencies' claims in the two shapes <c>harrier deconflict import</c> reads (docs/deconfliction.md): the claims
+    /// at even positions in <c>claims.csv</c> (one row a claim, identifiers as <c>type:value</c>), the others in
+    /// <c>claims.json</c> (an array of claims, each with an <c>identifiers</c> array).
+    /// </summary>
+    private static void WriteClaims(string dir, PeopleWorld people)
+    {
+        Directory.CreateDirectory(dir);
+        using (var csv = CsvWriter.ToFile(Path.Combine(dir, DeconflictionBuilder.CsvFile), new CsvWriterOptions { NewLine = "\n" }))
+        {
+            csv.WriteRecord("claim_reference", "agency", "agency_country", "case_reference", "status", "handling_code", "received_at", "identifiers");
+            foreach (var c in people.Claims.Where(c => c.File == DeconflictionBuilder.CsvFile))
+            {
+                csv.WriteRecord(c.Reference, c.Agency, c.AgencyCountry, c.CaseReference, c.Status, c.HandlingCode, c.ReceivedUtc, $"{c.IdentifierType}:{c.Identifier}");
+            }
+        }
+
+        using var file = File.Create(Path.Combine(dir, DeconflictionBuilder.JsonFile));
+        using (var json = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartArray();
+            foreach (var c in people.Claims.Where(c => c.File == DeconflictionBuilder.JsonFile))
+            {
+                json.WriteStartObject();
+                json.WriteString("claimReference", c.Reference);
+                json.WriteString("agency", c.Agency);
+                json.WriteString("agencyCountry", c.AgencyCountry);
+                json.WriteString("caseReference", c.CaseReference);
+                json.WriteString("status", c.Status);
+                json.WriteString("handlingCode", c.HandlingCode);
+                json.WriteString("receivedAt", c.ReceivedUtc);
+                json.WriteStartArray("identifiers");
+                json.WriteStartObject();
+                json.WriteString("type", c.IdentifierType);
+                json.WriteString("value", c.Identifier);
+                json.WriteEndObject();
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        file.WriteByte((byte)'\n');
     }
 
     /// <summary>

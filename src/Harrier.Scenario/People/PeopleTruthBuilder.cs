@@ -63,6 +63,8 @@ internal static class PeopleTruthBuilder
                 Exchanges = people.Kyc.Select(k => new TruthKycReturn(k.Exchange, k.CustomerId, k.WithdrawalTxid, k.WithdrawalVout, k.PersonId, k.InRelativeName)),
                 Isps = people.IspReturns.Select(x => new TruthIspReturn(x.Isp, x.Ip, Ts(x.LeaseFrom), x.PersonId, x.SubscriberIsRelative)),
             },
+            Claims = people.Claims.Select(c => new TruthClaim("deconfliction/" + c.File, c.Reference, c.Agency, c.AgencyCountry, c.Status, c.IdentifierType, c.Identifier,
+                c.PersonId, c.PersonId is { } id ? people.Profiles[id - 1].Country : null, c.Kind)),
         };
     }
 }

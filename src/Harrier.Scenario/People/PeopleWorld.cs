@@ -73,4 +73,7 @@ internal sealed class PeopleWorld
     public List<KycRow> Kyc { get; } = [];
 
     public List<IspRow> IspReturns { get; } = [];
+
+    /// <summary>Other agencies' claims (the deconfliction stage, <see cref="DeconflictionBuilder"/>).</summary>
+    public List<ClaimRow> Claims { get; } = [];
 }

@@ -25,7 +25,21 @@ public sealed record TruthPeople
     public IEnumerable<TruthRecordHit> PriorRecordHits { get; init; } = [];
 
     public TruthReturns Returns { get; init; } = new();
+
+    /// <summary>
+    /// The claims under deconfliction/ and whom each targets (<see cref="TruthClaim.PersonId"/> null: an identifier no
+    /// account has). Empty in truth files made before the deconfliction stage.
+    /// </summary>
+    public IEnumerable<TruthClaim> Claims { get; init; } = [];
 }
+
+/// <summary>
+/// A claim of another agency: the file it is in, its reference, agency and the agency's country, status, the identifier
+/// claimed (type and value), the truth person it targets (null: none) and that person's country; <paramref name="Kind"/> is
+/// <c>home</c>, <c>other-country</c>, <c>second-agency</c> or <c>unknown-identifier</c>.
+/// </summary>
+public sealed record TruthClaim(string File, string ClaimReference, string Agency, string AgencyCountry, string Status, string IdentifierType, string Identifier,
+    int? PersonId, string? PersonCountry, string Kind);
 
 /// <summary>A mail provider's normalisation rule (case is always ignored).</summary>
 public sealed record TruthEmailProvider(string Domain, bool IgnoresDots, bool PlusTags);
