@@ -1,5 +1,5 @@
-using Harrier.Cases.Keys;
 using System.Data.Common;
+using Harrier.Cases.Keys;
 
 namespace Harrier.Cases;
 
