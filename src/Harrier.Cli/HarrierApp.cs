@@ -34,6 +34,7 @@ internal static class HarrierApp
         Commands.PersonsCommands.Create,
         Commands.TargetsCommands.Create,
         Commands.DeconflictCommands.Create,
+        Commands.PackageCommands.Create,
         Commands.AuditCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,

@@ -39,7 +39,7 @@ public sealed class PersonsOperationsTests
     /// through a chain trace, which this small platform has none of, and refuses the unreadable lease this test needs
     /// (the tiny-scenario test, PersonsScenarioTests, goes through the real import for ISP answers).
     /// </summary>
-    private static Task<int> InsertReturnsAsync(CaseStore store) =>
+    internal static Task<int> InsertReturnsAsync(CaseStore store) =>
         store.WriteAsync(new AuditIntent("tester", "returns.import"), async (w, ct) =>
         {
             await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction, """

@@ -55,6 +55,9 @@ public sealed class CaseKey : IDisposable
     /// <summary>The private key as PKCS#8 PEM text (RFC 8410), readable by OpenSSL.</summary>
     public string ExportPkcs8Pem() => Encoding.ASCII.GetString(_key.Export(KeyBlobFormat.PkixPrivateKeyText));
 
+    /// <summary>The public key as PEM SubjectPublicKeyInfo text (RFC 8410, <c>-----BEGIN PUBLIC KEY-----</c>), readable by OpenSSL: what a package carries.</summary>
+    public string ExportPublicKeyPem() => Encoding.ASCII.GetString(_key.PublicKey.Export(KeyBlobFormat.PkixPublicKeyText));
+
     /// <summary>A 64-byte Ed25519 signature over <paramref name="data"/>.</summary>
     public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm.Sign(_key, data);
 

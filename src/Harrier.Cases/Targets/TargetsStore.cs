@@ -57,7 +57,7 @@ public sealed class TargetsStore(CaseStore store)
                 var hits = reader.GetString(2);
                 if (hits != "[]")
                 {
-                    Of(n).PriorHits.AddRange(JsonSerializer.Deserialize<List<PriorRecordHit>>(hits, Json) ?? []);
+                    Of(n).PriorHits.AddRange(JsonSerializer.Deserialize<List<PriorRecordHit>>(hits, PersonsStore.Json) ?? []);
                 }
             }
         }
