@@ -197,15 +197,48 @@ public sealed class CaseCommandTests : IDisposable
         Assert.True(deconfliction.GetProperty("matched").GetInt64() > 0);
 
         // One line per stage as it starts and ends, on stderr, even with no terminal attached (stdout stays one JSON document).
-        for (var i = 1; i <= 10; i++)
+        for (var i = 1; i <= 11; i++)
         {
-            Assert.Contains($"demo [{i}/10] ", r.Err, StringComparison.Ordinal);
+            Assert.Contains($"demo [{i}/11] ", r.Err, StringComparison.Ordinal);
         }
 
-        Assert.Contains("demo [1/10] scenario: generating", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [3/10] platform: importing", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [9/10] persons: done in ", r.Err, StringComparison.Ordinal);
-        Assert.Contains("demo [10/10] eval: done in ", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [1/11] scenario: generating", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [3/11] platform: importing", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [9/11] persons: done in ", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [10/11] targets: done in ", r.Err, StringComparison.Ordinal);
+        Assert.Contains("demo [11/11] eval: done in ", r.Err, StringComparison.Ordinal);
+
+        // The packages: one verified folder per country, and the membership eval.json reports counted again here from the
+        // package.json files and the truth (a person stands for the truth person holding most of its accounts).
+        var packages = doc.RootElement.GetProperty("packages");
+        var packagesDir = Path.Combine(_root, "demo", "packages");
+        var countries = Directory.GetDirectories(packagesDir).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(packages.GetProperty("countries").GetInt32(), countries.Count);
+        Assert.NotEmpty(countries);
+        var predicted = new HashSet<(int, string)>();
+        foreach (var country in countries)
+        {
+            using var package = JsonDocument.Parse(File.ReadAllText(Path.Combine(packagesDir, country!, "package.json")));
+            foreach (var p in package.RootElement.GetProperty("persons").EnumerateArray())
+            {
+                var majority = p.GetProperty("accounts").EnumerateArray().Select(a => personOf[a.GetProperty("value").GetProperty("accountKey").GetString()!])
+                    .GroupBy(x => x).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+                predicted.Add((majority, country!));
+            }
+        }
+
+        var members = truth.RootElement.GetProperty("people").GetProperty("persons").EnumerateArray().Where(p => p.GetProperty("tier").GetInt32() <= 3)
+            .Select(p => (p.GetProperty("id").GetInt32(), p.GetProperty("country").GetString()!)).ToHashSet();
+        var membership = eval.RootElement.GetProperty("targets").GetProperty("packages");
+        Assert.Equal(predicted.Count(members.Contains), membership.GetProperty("truePositives").GetInt64());
+        Assert.Equal(predicted.Count(x => !members.Contains(x)), membership.GetProperty("falsePositives").GetInt64());
+        Assert.Equal(members.Count(x => !predicted.Contains(x)), membership.GetProperty("falseNegatives").GetInt64());
+        var verify = await CliRunner.RunAsync("package", "verify", Path.Combine(packagesDir, countries[0]!), "--case", Path.Combine(_root, "demo", "case"));
+        Assert.True(verify.ExitCode == 0, verify.Out + verify.Err);
+        File.AppendAllText(Path.Combine(packagesDir, countries[0]!, "package.html"), " ");
+        var changed = await CliRunner.RunAsync("package", "verify", Path.Combine(packagesDir, countries[0]!), "--fingerprint", packages.GetProperty("keyFingerprint").GetString()!);
+        Assert.Equal(1, changed.ExitCode);
+        Assert.Contains("package.html changed", changed.Out, StringComparison.Ordinal);
 
         // The platform stage imported the platform's database, every uploaded file linked to a registered evidence file.
         var platform = doc.RootElement.GetProperty("platform");
@@ -216,12 +249,14 @@ public sealed class CaseCommandTests : IDisposable
         // A second run replaces its own previous output, and its text output ends by saying what to open next.
         var again = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--no-browser");
         Assert.Equal(0, again.ExitCode);
-        var last = again.Out.TrimEnd().Split('\n')[^5..];
+        var last = again.Out.TrimEnd().Split('\n')[^6..];
         Assert.StartsWith("Done in ", last[0], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "case", "triage-report.html"), last[1], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "requests"), last[2], StringComparison.Ordinal);
         Assert.Contains("persons show 1 --case " + Path.Combine(_root, "demo", "case"), last[3], StringComparison.Ordinal);
-        Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[4], StringComparison.Ordinal);
+        Assert.Contains("targets list --case " + Path.Combine(_root, "demo", "case"), last[4], StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_root, "demo", "packages"), last[4], StringComparison.Ordinal);
+        Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[5], StringComparison.Ordinal);
 
         // A folder that is not a demo is refused.
         Directory.CreateDirectory(Path.Combine(_root, "busy"));

@@ -11,8 +11,10 @@ using Harrier.Operations.Chain;
 using Harrier.Operations.Deconfliction;
 using Harrier.Operations.Evidence;
 using Harrier.Operations.Persons;
+using Harrier.Operations.Packages;
 using Harrier.Operations.Platform;
 using Harrier.Operations.Returns;
+using Harrier.Operations.Targets;
 using Harrier.Operations.Triage;
 using Harrier.Scenario;
 
@@ -21,14 +23,15 @@ namespace Harrier.Cli.Commands;
 /// <summary>
 /// <c>harrier demo</c>: the media half of the main job end to end on a generated seized platform: scenario →
 /// case → evidence (media/) → the platform's database (accounts, uploads linked to the evidence, payments) → every hash set as a bank → ingest → triage → report → evaluation against the truth.
-/// Then the money half: chain import, clustering, tag packs, tracing and one data request per exchange. Prints where
+/// Then the money half: chain import, clustering, tag packs, tracing and one data request per exchange; then the people
+/// half: returns, persons, other agencies' claims, the ranking and one signed, verified package per country. Prints where
 /// the report and requests are and the evaluation table, and writes <c>DIR/eval.json</c>.
 /// </summary>
 internal static class DemoCommand
 {
     private const string Marker = ".harrier-demo";
     private const string Exhibit = "SEIZED-MEDIA";
-    private const int DemoStages = 10;
+    private const int DemoStages = 11;
 
     public static Command Create(GlobalOptions options, CliHost host)
     {
@@ -158,6 +161,10 @@ internal static class DemoCommand
             var (returns, persons) = await RunPersonsAsync(ctx, store, scenarioDir, ct);
             var claims = await RunDeconflictionAsync(ctx, store, scenarioDir, ct);
             Lap("persons");
+            var packagesDir = Path.Combine(dir, "packages");
+            Begin("targets", "persons ranked by what the data shows (every score a sum of factors); one signed package per country, each verified");
+            var (ranking, packages) = await RunTargetsAsync(ctx, store, packagesDir, ct);
+            Lap("targets");
             Begin("eval", "scoring the case against the scenario's truth");
             var evaluation = await EvalCommands.RunAsync(ctx, store, Path.Combine(scenarioDir, "truth.json"), ct);
             Lap("eval");
@@ -188,6 +195,16 @@ internal static class DemoCommand
                         matched = claims.Sum(c => c.ClaimsMatched),
                         unmatchedIdentifiers = claims.Sum(c => c.UnmatchedIdentifierCount),
                     },
+                    targets = new { ranking.Tier1, ranking.Tier2, ranking.Tier3, ranking.Tier4 },
+                    packages = new
+                    {
+                        directory = packagesDir,
+                        countries = packages.Packages.Count,
+                        persons = packages.Packages.Sum(p => p.Persons),
+                        packages.Unplaced,
+                        packages.KeyFingerprint,
+                        verified = true,
+                    },
                     eval = evalJson,
                     stages = stages.ToDictionary(s => s.Stage, s => s.Seconds),
                     peakMemoryBytes = peak,
@@ -212,6 +229,10 @@ internal static class DemoCommand
                     $"persons:   {persons.Accounts} accounts → {persons.Persons} persons ({persons.MultiAccountPersons} with several accounts); {persons.Identified} identified by a return, {persons.WithCountry} with a country"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"claims:    {claims.Sum(c => c.Claims)} claims of other agencies, {claims.Sum(c => c.ClaimsMatched)} matched to a person, {claims.Sum(c => c.UnmatchedIdentifierCount)} identifiers matching none"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"targets:   tier 1 {ranking.Tier1}, tier 2 {ranking.Tier2}, tier 3 {ranking.Tier3} (tier 4, viewers: {ranking.Tier4})"));
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"packages:  {packages.Packages.Count} countries, {packages.Packages.Sum(p => p.Persons)} persons in {packagesDir}, signed with key {packages.KeyFingerprint}, each verified ({packages.Unplaced} of tier 1-3 without a country)"));
                 ctx.Out.WriteLine($"eval:      {evalPath}");
                 EvalCommands.PrintTable(ctx.Out, evaluation);
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -224,6 +245,7 @@ internal static class DemoCommand
                 ctx.Out.WriteLine($"  the triage report (blurred thumbnails, the first-seen queue, groups): {report}");
                 ctx.Out.WriteLine($"  the data requests to the exchanges:                                   {requestsDir}");
                 ctx.Out.WriteLine($"  the persons, with why each was linked:  ./harrier persons list --case {caseDir}   ./harrier persons show 1 --case {caseDir}");
+                ctx.Out.WriteLine($"  the ranking and the country packages:   ./harrier targets list --case {caseDir}   {Path.Combine(packagesDir, packages.Packages[0].Country, "package.html")}");
                 ctx.Out.WriteLine($"  the case, from the command line:  ./harrier report triage --case {caseDir}   ./harrier audit verify --case {caseDir}");
             }
 
@@ -256,6 +278,27 @@ internal static class DemoCommand
 
         await new TraceChain(store).RunAsync(new TraceChainRequest(deposits), op, ct);
         await new WriteChainRequests(store).RunAsync(new WriteChainRequestsRequest(requestsDir), op, ct);
+    }
+
+    /// <summary>
+    /// The ranking of the persons, then one package per country built into <paramref name="packagesDir"/> and each
+    /// verified against the case key, as a receiving unit would (a package that does not verify stops the demo).
+    /// </summary>
+    private static async Task<(RankTargetsResult Ranking, BuildPackagesResult Packages)> RunTargetsAsync(CommandContext ctx, CaseStore store, string packagesDir,
+        CancellationToken ct)
+    {
+        var ranking = await new RankTargets(store).RunAsync(new RankTargetsRequest("demo run"), ctx.Operation(), ct);
+        var packages = await new BuildPackages(store).RunAsync(new BuildPackagesRequest(packagesDir, Justification: "demo run"), ctx.Operation(), ct);
+        foreach (var p in packages.Packages)
+        {
+            var verified = VerifyPackage.Run(new VerifyPackageRequest(p.Directory, store.Key.Fingerprint));
+            if (!verified.Valid)
+            {
+                throw new CliException($"demo: the {p.Country} package does not verify: {verified.First!.File} {verified.First.Kind}: {verified.First.Detail}");
+            }
+        }
+
+        return (ranking, packages);
     }
 
     /// <summary>
