@@ -4,7 +4,8 @@
 # /usr/bin/time -v (wall, user+sys CPU, peak RSS), with the load average before and after. The exchange answers are
 # imported too but are tied to requests only after a chain trace, which this script does not run (see
 # benchmarks/chain-large.sh), so KYC rows reach no account here: the figure is the engine on accounts, logins,
-# subscribers, exit lists and prior records.
+# subscribers, exit lists and prior records. Then the ranking and the packages (issue 16): `targets rank`,
+# `package build` for every country, and `package verify` of the largest package.
 #   benchmarks/persons-scale.sh WORLD     WORLD = a `harrier scenario generate` output (e.g. --preset large --items 1)
 #   HARRIER_BIN=PATH/harrier to use a Release build instead of building one; HARRIER_GEOIP for the GeoIP file.
 set -euo pipefail
@@ -12,6 +13,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 world=$(cd "${1:?usage: benchmarks/persons-scale.sh WORLD}" && pwd)
 work=$(mktemp -d /tmp/harrier-persons-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+export HARRIER_KEYS="$work/keys"   # the benchmark case's key goes with the scratch folder, not into the user's key store
 if [ -n "${HARRIER_BIN:-}" ]; then h=$HARRIER_BIN
 else
   dotnet build "$here/src/Harrier.Cli" -c Release -o "$work/bin" -v quiet -nologo > "$work/build.log"   # outside the timing
@@ -35,3 +37,14 @@ r = json.load(open(sys.argv[1]))
 print("accounts %d, logins %d, subscribers %d, prior records %d -> persons %d (%d with several accounts), links %d, refused %d, candidate pairs %d, shared listed %d / detected %d, engine+store %.1f s" % (
   r["accounts"], r["logins"], r["subscriberInputs"], r["priorRecords"], r["persons"], r["multiAccountPersons"], r["links"], r["refused"], r["candidatePairs"],
   r["sharedAddressesListed"], r["sharedAddressesDetected"], r["elapsedSeconds"]))' "$work/persons resolve.out"
+timed "targets rank" "$h" --progress none --json targets rank --case "$work/case"
+timed "package build" "$h" --progress none --json package build --out "$work/packages" --case "$work/case"
+largest=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+p = max(r["packages"], key=lambda p: p["persons"])
+print(p["directory"])
+print("%d packages, %d persons in them (largest %s: %d persons), %d of tier 1-3 without a country" % (
+  len(r["packages"]), sum(p["persons"] for p in r["packages"]), p["country"], p["persons"], r["unplaced"]), file=sys.stderr)' "$work/package build.out")
+timed "package verify" "$h" --progress none package verify "$largest" --case "$work/case"
+du -sh "$largest" | sed 's/^/largest package on disk: /'

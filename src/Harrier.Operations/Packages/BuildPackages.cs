@@ -84,6 +84,9 @@ public sealed class BuildPackages(CaseStore store)
             }
         }
 
+        // The key and the signed head first: a missing key stops the build before anything is read.
+        var key = store.Key;
+        var head = await store.ReadSignedHeadAsync(cancellationToken);
         context.Progress?.Report(new OperationProgress("read", 0, countries.Count));
         var chosen = targets.Where(t => t.Country is not null && countries.Contains(t.Country)).ToList();
         var numbers = chosen.Select(t => t.PersonNumber).ToHashSet();
@@ -98,8 +101,6 @@ public sealed class BuildPackages(CaseStore store)
             new ChainWorkspace(store).ReadTrace(), claims);
         var assembler = new PackageAssembler(inputs);
 
-        var key = store.Key;
-        var head = await store.ReadSignedHeadAsync(cancellationToken);
         var signedText = Encoding.UTF8.GetString(SignedAuditHead.SignedBytes(head.CaseId, head.Seq, head.Hash, head.SignedUtc));
         var auditHead = new PackageAuditHead(head.Seq, head.Hash, head.SignedUtc, head.SignatureBase64, signedText);
         var signing = new PackageSigning("Ed25519", key.Fingerprint, key.PublicKeyBase64, auditHead);
@@ -107,13 +108,14 @@ public sealed class BuildPackages(CaseStore store)
         var builtUtc = Timestamps.Format(now);
         var built = new PackageBuilt(builtUtc, context.Actor, "harrier " + (typeof(BuildPackages).Assembly.GetName().Version?.ToString() ?? "?"), persons.RunId, ranking.RunId);
         var @case = new PackageCase(store.Manifest.CaseId, store.Manifest.Name);
-        var built_ = new List<BuiltPackage>();
         Directory.CreateDirectory(output);
-        for (var i = 0; i < countries.Count; i++)
+
+        // Countries are independent: built side by side, one per core (each thread writes only its own folder).
+        var results = new BuiltPackage[countries.Count];
+        var done = 0;
+        Parallel.For(0, countries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
             var country = countries[i];
-            context.Progress?.Report(new OperationProgress("build", i, countries.Count));
             var assembled = assembler.Assemble(country, @case, built, new PackageHandling(handling, meaning), signing);
             var dir = Path.Combine(output, country);
             var temp = Path.Combine(output, "." + country + ".partial");
@@ -131,10 +133,12 @@ public sealed class BuildPackages(CaseStore store)
 
             Directory.Move(temp, dir);
             var p = assembled.Package;
-            built_.Add(new BuiltPackage(country, dir, p.Summary.Persons, p.Summary.Tier1, p.Summary.Tier2, p.Summary.Tier3, p.Summary.Identified, p.Summary.Claimed,
-                Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Count(), manifestSha));
-        }
+            results[i] = new BuiltPackage(country, dir, p.Summary.Persons, p.Summary.Tier1, p.Summary.Tier2, p.Summary.Tier3, p.Summary.Identified, p.Summary.Claimed,
+                Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Count(), manifestSha);
+            context.Progress?.Report(new OperationProgress("build", Interlocked.Increment(ref done), countries.Count));
+        });
 
+        var built_ = results.ToList();
         var description = string.Create(CultureInfo.InvariantCulture,
             $"{built_.Count} package(s) of targets run {ranking.RunId} (persons run {persons.RunId}) into {output}, handling {handling}, key {key.Fingerprint}, audit head {head.Seq}: ") +
             string.Join("; ", built_.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Country} {b.Persons} persons manifest sha256 {b.ManifestSha256}")));

@@ -44,19 +44,37 @@ internal static class PackageDocument
                     I($"{p.Summary.Claimed}"), I($"{p.Summary.InConflict}")]], [1, 1, 1, 1, 1.4, 1.4, 1]),
             new Para("Tier 1: administrators and uploaders of first-seen material (possible producers: a child may be at risk now). Tier 2: uploaders of known material, categorisers, payers with prior records. " +
                      "Tier 3: payers. A ranking is advice: every score below is the sum of its factors, and an analyst's move is shown with its reason."),
-            new Heading(2, "Persons"),
-            new Table(["person", "tier", "score", "factors", "named by a return", "claims"],
-                [.. p.Persons.Select(x => (IReadOnlyList<string>)[
-                    I($"{x.Number}"), x.Move is null ? I($"{x.Tier}") : I($"{x.Tier} (moved from {x.ComputedTier})"), I($"{x.Score}"),
-                    string.Join(" + ", x.Factors.Where(f => f.Value.Weight != 0).Select(f => I($"{f.Value.Name} {f.Value.Weight}"))),
-                    string.Join("; ", x.Identities.Select(i => i.Value.Identity.FullName ?? JoinName(i.Value.Identity.GivenName, i.Value.Identity.Surname)).Distinct(StringComparer.Ordinal)),
-                    x.Claims.Count == 0 ? "" : string.Join("; ", x.Claims.Select(c => c.Value.Agency + (c.Value.Conflicts.Count == 0 ? "" : " (conflict)")))])],
-                [0.7, 0.8, 0.6, 3.2, 2, 1.6]),
         };
 
-        foreach (var x in p.Persons)
+        var full = p.Persons.Where(x => x.Tier <= 2).ToList();
+        var payers = p.Persons.Where(x => x.Tier == 3).ToList();
+        if (full.Count > 0)
         {
-            PersonBlocks(b, x);
+            b.Add(new Heading(2, "Tiers 1 and 2"));
+            b.Add(new Table(["person", "tier", "score", "factors", "named by a return", "claims"],
+                [.. full.Select(x => (IReadOnlyList<string>)[I($"{x.Number}"), TierText(x), I($"{x.Score}"), Factors(x), Names(x), Claims(x)])],
+                [0.7, 0.8, 0.6, 3.2, 2, 1.6]));
+            foreach (var x in full)
+            {
+                PersonBlocks(b, x);
+            }
+        }
+
+        if (payers.Count > 0)
+        {
+            // Payers are most of a package (hundreds of thousands at Operation Stream's scale): one row each here, every
+            // detail (accounts, links, evidence, country evidence) in package.json.
+            b.Add(new Heading(2, "Tier 3: payers"));
+            b.Add(new Para("One row per person: its accounts by username, the score as its factors, who a return names (with the return row), the data requests made and answered, and claims. " +
+                           "E-mails, deposit addresses, links and the evidence for the country are in package.json under the person's number."));
+            b.Add(new Table(["person", "accounts", "score and factors", "named by a return", "requests", "claims"],
+                [.. payers.Select(x => (IReadOnlyList<string>)[I($"{x.Number}{(x.Move is null ? "" : $" (moved from {x.ComputedTier})")}"),
+                    string.Join(", ", x.Accounts.Select(a => a.Value.Username ?? a.Value.AccountKey)),
+                    I($"{x.Score}: {Factors(x)}"),
+                    string.Join("; ", x.Identities.Select(i => Identity(i.Value) + $" [{i.Grading} {i.Handling}, {i.Value.Reference}]")),
+                    string.Join("; ", x.Requests.Select(r => r.Value.To + (r.Value.Answered ? " answered" : " no return"))),
+                    Claims(x)])],
+                [0.7, 1.2, 2, 3.4, 1.2, 1]));
         }
 
         b.Add(new Heading(2, "Returns carried"));
@@ -136,6 +154,30 @@ internal static class PackageDocument
                 [.. x.Claims.Select(cl => (IReadOnlyList<string>)[cl.Value.Agency, cl.Value.AgencyCountry, cl.Value.CaseReference, cl.Value.Status, cl.Value.MatchedBy,
                     string.Join(", ", cl.Value.Conflicts), cl.Handling])], [1.4, 0.7, 1.4, 0.9, 2, 1.4, 0.7]));
         }
+    }
+
+    private static string TierText(PackagePerson x) => x.Move is null ? I($"{x.Tier}") : I($"{x.Tier} (moved from {x.ComputedTier})");
+
+    private static string Factors(PackagePerson x) =>
+        string.Join(" + ", x.Factors.Where(f => f.Value.Weight != 0).Select(f => I($"{f.Value.Name} {f.Value.Weight}")));
+
+    private static string Names(PackagePerson x) =>
+        string.Join("; ", x.Identities.Select(i => i.Value.Identity.FullName ?? JoinName(i.Value.Identity.GivenName, i.Value.Identity.Surname)).Distinct(StringComparer.Ordinal));
+
+    private static string Claims(PackagePerson x) =>
+        string.Join("; ", x.Claims.Select(c => c.Value.Agency + (c.Value.Conflicts.Count == 0 ? "" : " (conflict: " + string.Join(", ", c.Value.Conflicts) + ")")));
+
+    private static string Identity(Harrier.Analysis.Persons.IdentityFinding i)
+    {
+        var r = i.Identity;
+        var parts = new[]
+        {
+            i.Source + ": " + (r.FullName ?? JoinName(r.GivenName, r.Surname)),
+            r.DateOfBirth is null ? null : "born " + r.DateOfBirth,
+            string.Join(", ", new[] { r.Street, r.Postcode, r.Town, r.Country }.Where(s => !string.IsNullOrEmpty(s))),
+            string.Join(" ", new[] { r.IdType, r.IdNumber }.Where(s => !string.IsNullOrEmpty(s))),
+        };
+        return string.Join(", ", parts.Where(s => !string.IsNullOrEmpty(s)));
     }
 
     private static Table KeyValues(params (string Key, string Value)[] rows) =>

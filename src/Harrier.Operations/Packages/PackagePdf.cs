@@ -57,6 +57,7 @@ internal static class PackagePdf
         private readonly PdfDocument _doc;
         private readonly string _footer;
         private readonly Dictionary<(XFont, char), double> _widths = [];
+        private readonly XPen _rule = new(XColors.Gray, 0.4);
         private XGraphics? _g;
         private double _y;
         private int _pages;
@@ -163,16 +164,16 @@ internal static class PackagePdf
                 }
             }
 
+            // A shaded band under a header, a rule under every row: a table of thousands of rows stays cheap to draw.
+            if (header)
+            {
+                G.DrawRectangle(XBrushes.Gainsboro, new XRect(Margin, _y, Width, height));
+            }
+
+            G.DrawLine(_rule, Margin, _y + height, Margin + Width, _y + height);
             var x = Margin;
             for (var i = 0; i < widths.Length && i < wrapped.Count; i++)
             {
-                var rect = new XRect(x, _y, widths[i], height);
-                if (header)
-                {
-                    G.DrawRectangle(XBrushes.Gainsboro, rect);
-                }
-
-                G.DrawRectangle(new XPen(XColors.Gray, 0.4), rect);
                 for (var l = 0; l < wrapped[i].Count; l++)
                 {
                     G.DrawString(wrapped[i][l], font, XBrushes.Black, x + Pad, _y + Pad + l * lh + font.Height * 0.85);
