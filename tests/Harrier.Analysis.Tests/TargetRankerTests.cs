@@ -122,4 +122,33 @@ public sealed class TargetRankerTests
         Assert.Equal(30, t.Score);
         Assert.Equal(0, t.Factors.Single(f => f.Name == "unseen-upload").Weight);
     }
+
+    [Fact]
+    public void A_link_through_shared_infrastructure_never_raises_a_tier()
+    {
+        // An administrator and a payer with similar handles who logged in within minutes of each other from one address.
+        // From a household address that is one person, and the payer inherits the administrator's tier 1; from a listed
+        // Tor exit the persons engine links nobody, so the payer stays a payer.
+        var t0 = new DateTimeOffset(2024, 3, 1, 19, 0, 0, TimeSpan.Zero);
+        const string Agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0";
+        AccountInput[] accounts =
+        [
+            new("a1", "quietriver", "qr@example.net", t0.AddDays(-30), true), new("a2", "quietriver7", "lf@example.com", t0.AddDays(-30), false),
+            .. Enumerable.Range(0, 200).Select(i => new AccountInput($"bg{i:D4}", $"member{i}x{i * 7 % 13}", $"member{i}@example.org", t0.AddDays(-30), false)),
+        ];
+        LoginInput[] logins = [new("a1", t0, "198.51.100.9", Agent), new("a2", t0.AddMinutes(12), "198.51.100.9", Agent)];
+
+        int PayerTier(IReadOnlyList<SharedAddress> shared)
+        {
+            var resolved = PersonResolver.Resolve(new ResolutionInput { Accounts = accounts, Logins = logins, SharedAddresses = [.. shared] });
+            var activity = resolved.Persons.Where(p => p.AccountKeys.Contains("a1") || p.AccountKeys.Contains("a2")).Select(p => Person(p.Number,
+                admins: p.AccountKeys.Contains("a1") ? ["a1"] : null,
+                pay: p.AccountKeys.Contains("a2") ? new PaymentFact(1, 100, "satoshi", Newest) : null)).ToList();
+            var payer = resolved.Persons.Single(p => p.AccountKeys.Contains("a2")).Number;
+            return Of(TargetRanker.Rank(activity), payer).Tier;
+        }
+
+        Assert.Equal(1, PayerTier([]));
+        Assert.Equal(3, PayerTier([new SharedAddress("198.51.100.9", "tor", "tor-exit-list.txt")]));
+    }
 }
