@@ -213,6 +213,28 @@ public sealed class JsonContractSnapshotTests : IDisposable
         AssertAllMatched();
     }
 
+    [Fact]
+    public async Task Targets_and_package_json_match_the_approved_documents()
+    {
+        // The persons run written by hand over the differently shaped platform (Operations.Tests/PersonsRun.cs): person 1
+        // (accounts 10 and 12, DE) administers and paid, person 2 (account 11, no country) paid and has a prior record.
+        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
+        var mapping = Path.Combine(_root, "other.yaml");
+        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
+        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract targets");
+        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
+        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
+        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+
+        await Expect("targets/targets-rank", "targets", "rank", "--case", CaseDir);
+        await Expect("targets/targets-list", "targets", "list", "--case", CaseDir);
+        await Expect("targets/targets-move", "targets", "move", "2", "--tier", "3", "--reason", "prior record is a namesake", "--case", CaseDir);
+        await Expect("targets/targets-show", "targets", "show", "2", "--case", CaseDir);
+        await Expect("targets/package-build", "package", "build", "--out", Path.Combine(_root, "packages"), "--case", CaseDir);
+        await Expect("targets/package-verify", "package", "verify", Path.Combine(_root, "packages", "DE"), "--case", CaseDir);
+        AssertAllMatched();
+    }
+
     /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>
     private async Task<JsonNode> Expect(string? name, params string[] args)
     {
@@ -251,7 +273,8 @@ public sealed class JsonContractSnapshotTests : IDisposable
     /// (a stopwatch, not the clock), file birth times (<c>createdUtc</c>: the file system's, where it keeps one, for files
     /// the test has just written), the audit chain's hashes, which cover the temporary paths and the case id named in
     /// the entries (the chain itself is checked by <c>audit verify</c> here and by the Cases tests' known-answer hash), and
-    /// the case key's fingerprint and file (a new random key per case, in the test process's temp key store).
+    /// the case key's fingerprint and file (a new random key per case, in the test process's temp key store), and a package
+    /// manifest's SHA-256 (the manifest holds that key).
     /// </summary>
     private string Normalise(string json, bool auditEntries)
     {
@@ -267,7 +290,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
     }
 
     private static bool IsVolatile(string key, bool auditEntries) =>
-        key is "caseId" or "createdUtc" or "seconds" or "keyFingerprint" or "keyFile"
+        key is "caseId" or "createdUtc" or "seconds" or "keyFingerprint" or "keyFile" or "expectedFingerprint" or "manifestSha256"
         || key.EndsWith("Seconds", StringComparison.Ordinal)
         || key.EndsWith("PerSecond", StringComparison.Ordinal)
         || (auditEntries && key is "hash" or "prevHash");

@@ -42,7 +42,7 @@ internal static class PackageCommands
             foreach (var p in r.Packages)
             {
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {p.Country}: {p.Persons} persons (tier 1 {p.Tier1}, tier 2 {p.Tier2}, tier 3 {p.Tier3}), {p.Identified} identified, {p.Claimed} claimed; {p.Files} files; manifest sha256 {p.ManifestSha256}"));
+                    $"  {p.Country}: {p.Persons} persons (tier 1 {p.Tier1}, tier 2 {p.Tier2}, tier 3 {p.Tier3}), {p.Identified} identified, {p.Claimed} claimed; {p.Files} files and the signed manifest; manifest sha256 {p.ManifestSha256}"));
             }
 
             if (r.Unplaced > 0)

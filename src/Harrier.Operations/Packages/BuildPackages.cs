@@ -134,7 +134,7 @@ public sealed class BuildPackages(CaseStore store)
             Directory.Move(temp, dir);
             var p = assembled.Package;
             results[i] = new BuiltPackage(country, dir, p.Summary.Persons, p.Summary.Tier1, p.Summary.Tier2, p.Summary.Tier3, p.Summary.Identified, p.Summary.Claimed,
-                Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Count(), manifestSha);
+                Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Count() - 2, manifestSha);
             context.Progress?.Report(new OperationProgress("build", Interlocked.Increment(ref done), countries.Count));
         });
 
@@ -205,7 +205,7 @@ public sealed class BuildPackages(CaseStore store)
 /// <summary>Which country (default: every country with a person of tier 1–3), into which folder (one sub-folder per country), the package's handling code (default H2), and why.</summary>
 public sealed record BuildPackagesRequest(string OutputDirectory, string? Country = null, string? Handling = null, string? Justification = null);
 
-/// <summary>One package built: its folder, persons by tier, files, and its manifest's SHA-256 (recorded in the audit entry).</summary>
+/// <summary>One package built: its folder, persons by tier, the files its manifest lists (all but manifest.json and manifest.sig), and its manifest's SHA-256 (recorded in the audit entry).</summary>
 public sealed record BuiltPackage(string Country, string Directory, int Persons, int Tier1, int Tier2, int Tier3, int Identified, int Claimed, int Files, string ManifestSha256);
 
 /// <summary>The packages built, the runs and key they come from, and how many tier 1–3 persons have no country (in no package).</summary>

@@ -30,6 +30,6 @@ public static class VerifyPackage
 /// <summary>Which folder, and the fingerprint of the key it must be signed with.</summary>
 public sealed record VerifyPackageRequest(string Directory, string? ExpectedFingerprint);
 
-/// <summary>Whether the package is intact and signed by the expected key; the first problem names the first file changed, added or removed.</summary>
+/// <summary>Whether the package is intact and signed by the expected key (<c>Files</c>: the files its manifest lists, all but manifest.json and manifest.sig); the first problem names the first file changed, added or removed.</summary>
 public sealed record VerifyPackageResult(string Directory, string? Country, bool Valid, string? KeyFingerprint, string ExpectedFingerprint, int Files, long? AuditHeadSeq,
     string? BuiltUtc, PackageProblem? First, IReadOnlyList<PackageProblem> Problems);
