@@ -10,11 +10,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/harrier-persons-quality.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-if [ -n "${HARRIER_BIN:-}" ]; then h=$HARRIER_BIN
-else
-  dotnet build "$here/src/Harrier.Cli" -c Release -o "$work/bin" -v quiet -nologo > "$work/build.log"
-  h="$work/bin/harrier"
-fi
+export HARRIER_KEYS="$work/keys"   # the benchmark cases' keys go with the scratch folder, not into the user's key store
+. "$here/benchmarks/harrier-bin.sh"
 seeds=("$@"); [ ${#seeds[@]} -gt 0 ] || seeds=(1 2 3 4 5)
 geo=(); [ -n "${HARRIER_GEOIP:-}" ] && geo=(--geoip "$HARRIER_GEOIP")
 q() { "$h" --progress none "$@" > "$work/last.out" 2> "$work/last.err" || { echo "failed: $*" >&2; cat "$work/last.err" >&2; exit 1; }; }
