@@ -96,6 +96,23 @@ public sealed class PackageTests
     }
 
     [Fact]
+    public async Task A_country_that_is_not_an_ISO_code_never_becomes_a_folder()
+    {
+        var (t, store, ctx, importId) = await PersonsOperationsTests.CaseAsync("sqlite");
+        await using var _t = t;
+        // The hand-built run, with person 1's country as a hostile return could spell it.
+        var run = PersonsRun.HandBuilt();
+        var hostile = run with { Persons = [run.Persons[0] with { Country = run.Persons[0].Country! with { Country = "../X" } }, run.Persons[1]] };
+        await store.WriteAsync(new Harrier.Cases.AuditIntent("tester", "persons.resolve"),
+            (w, ct) => Harrier.Cases.Persons.PersonsStore.WriteRunAsync(w, importId, [], new Harrier.Analysis.Persons.ResolutionOptions(), hostile, "tester", ct), id => $"persons run {id}", None);
+        await new RankTargets(store).RunAsync(new RankTargetsRequest(), ctx, None);
+        var output = Path.Combine(t.Root, "out", "packages");
+        await Audited.NothingAsync<OperationException>(store, () => new BuildPackages(store).RunAsync(new BuildPackagesRequest(output), ctx, None));
+        Assert.False(Directory.Exists(Path.Combine(t.Root, "out", "X")));
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public async Task Verify_names_the_first_file_changed_added_or_removed_and_catches_an_edited_manifest_and_another_key()
     {
         var (t, store, ctx, output) = await RankedAsync("sqlite");

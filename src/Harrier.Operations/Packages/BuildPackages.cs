@@ -57,8 +57,10 @@ public sealed class BuildPackages(CaseStore store)
         }
 
         var targets = await targetsStore.ListAsync(ranking, new TargetsFilter(MaxTier: 3), cancellationToken);
-        var countries = targets.Where(t => t.Country is not null).Select(t => t.Country!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        var unplaced = targets.Count(t => t.Country is null);
+        // A package folder is named by its country: only an ISO 3166 alpha-2 code is one (anything else, "" or "../x"
+        // from a return, is counted as unplaced and never becomes a path).
+        var countries = targets.Where(t => IsCountry(t.Country)).Select(t => t.Country!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var unplaced = targets.Count(t => !IsCountry(t.Country));
         if (only is not null)
         {
             if (!countries.Contains(only))
@@ -88,7 +90,7 @@ public sealed class BuildPackages(CaseStore store)
         var key = store.Key;
         var head = await store.ReadSignedHeadAsync(cancellationToken);
         context.Progress?.Report(new OperationProgress("read", 0, countries.Count));
-        var chosen = targets.Where(t => t.Country is not null && countries.Contains(t.Country)).ToList();
+        var chosen = targets.Where(t => IsCountry(t.Country) && countries.Contains(t.Country!)).ToList();
         var numbers = chosen.Select(t => t.PersonNumber).ToHashSet();
         var sources = new PackageSources(store);
         var returns = new ReturnsStore(store);
@@ -199,6 +201,8 @@ public sealed class BuildPackages(CaseStore store)
         }
     }
 
+    private static bool IsCountry(string? code) => code is { Length: 2 } && code.All(char.IsAsciiLetterUpper);
+
     private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
 }
 
@@ -208,6 +212,6 @@ public sealed record BuildPackagesRequest(string OutputDirectory, string? Countr
 /// <summary>One package built: its folder, persons by tier, the files its manifest lists (all but manifest.json and manifest.sig), and its manifest's SHA-256 (recorded in the audit entry).</summary>
 public sealed record BuiltPackage(string Country, string Directory, int Persons, int Tier1, int Tier2, int Tier3, int Identified, int Claimed, int Files, string ManifestSha256);
 
-/// <summary>The packages built, the runs and key they come from, and how many tier 1–3 persons have no country (in no package).</summary>
+/// <summary>The packages built, the runs and key they come from, and how many tier 1–3 persons have no country, or no ISO 3166 alpha-2 code for one (in no package).</summary>
 public sealed record BuildPackagesResult(string OutputDirectory, long PersonsRun, long TargetsRun, string KeyFingerprint, long AuditHeadSeq, string Handling,
     IReadOnlyList<BuiltPackage> Packages, int Unplaced, double ElapsedSeconds);

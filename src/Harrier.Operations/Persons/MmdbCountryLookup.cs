@@ -48,7 +48,8 @@ public sealed class MmdbCountryLookup : ICountryLookup, IDisposable
                     : data.TryGetValue("country_code", out var code) && code is string s ? s
                     : data.TryGetValue("country", out var c) && c is Dictionary<string, object> d && d.TryGetValue("iso_code", out var iso) && iso is string i ? i
                     : null;
-                country = country?.ToUpperInvariant();
+                // Only an ISO 3166 alpha-2 code is a country (some databases hold "" or region codes for unassigned ranges).
+                country = country?.ToUpperInvariant() is { Length: 2 } up && up.All(char.IsAsciiLetterUpper) ? up : null;
             }
 
             _cache[ip] = country;
