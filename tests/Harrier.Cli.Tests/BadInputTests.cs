@@ -26,6 +26,8 @@ public sealed class BadInputTests : IDisposable
         File.WriteAllText(P("bad.yaml"), "header: [unclosed\n  - x\n");
         File.WriteAllText(P("bad-hash.csv"), "md5\nnot-a-hash\n0123\n");
         File.WriteAllText(P("good-bank.csv"), "md5\n0123456789abcdef0123456789abcdef\n");
+        File.WriteAllText(P("header-only.csv"), "md5,sha1\n");
+        File.WriteAllText(P("wrong-columns.csv"), "name,size,hash\nphoto.jpg,1234,n/a\nclip.mp4,99,n/a\n");
         File.WriteAllText(P("hashes.txt"), new string('a', 64) + "\n");
         File.WriteAllText(P("bad-hashes.txt"), new string('a', 64) + "\n" + new string('z', 64) + "\n");
         File.WriteAllText(P("header-only.tmk"), "TMK1 FVEC PDQF");
@@ -139,6 +141,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("banks import {missing} --name b --case {case}", "{missing}", "")]
     [InlineData("banks import {garbage} --name b --case {case}", "{garbage}|no valid entry", "")]
     [InlineData("banks import {dir}/bad-hash.csv --name b --case {case}", "{dir}/bad-hash.csv|line 2", "")]
+    [InlineData("banks import {dir}/header-only.csv --name b --case {case}", "{dir}/header-only.csv|no valid entry|no records", "")]
+    [InlineData("banks import {dir}/wrong-columns.csv --name b --case {case}", "{dir}/wrong-columns.csv|no valid entry|line 2", "")]
     [InlineData("banks import {dir}/truncated.json --name b --format vics --case {case}", "{dir}/truncated.json", "")]
     [InlineData("banks import {dir}/good-bank.csv --name \t --case {case}", "bank name", "")]
     [InlineData("ingest media --exhibit EX-9 --case {case}", "EX-9", "triaged")]
@@ -234,6 +238,40 @@ public sealed class BadInputTests : IDisposable
         Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
         AssertNames(r, names);
         Assert.Contains(nothingAdded, r.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A VICS bank with some records of the wrong kind (issue 20.5: they were kept without their MD5 or category and the
+    /// import said "0 records skipped"): the import keeps what is valid, exits 0, and prints each record skipped and each
+    /// field left out with the file, the record and the field; --json lists the same.
+    /// </summary>
+    [Fact]
+    public async Task Bank_import_names_the_file_record_and_field_of_every_record_skipped_or_kept_without_a_field()
+    {
+        await NewCaseAsync();
+        var vics = P("partly-bad.json");
+        File.WriteAllText(vics, """
+            {"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media", "value": [
+              {"MediaID": 1, "MD5": 12345, "SHA1": "0123456789abcdef0123456789abcdef01234567", "Category": 1},
+              {"MediaID": 2, "MD5": "0123456789abcdef0123456789abcdef", "Category": [1, 2]},
+              {"MediaID": 3, "MD5": 12345}
+            ]}
+            """);
+
+        var r = await RunAsync("banks import {dir}/partly-bad.json --name v --case {case}");
+
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}, stderr: {r.Err}");
+        Assert.Contains("bank v: 2 entries (VICS 2.0 US #Media), 1 records skipped, 2 fields left out of kept records", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"skipped: {vics}: value[3]: skipped: no valid MD5, SHA-1 or SHA-256 (MD5: 12345 (a JSON number) is not 32 hex digits)", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"left out: {vics}: value[1]: kept without MD5: 12345 (a JSON number) is not 32 hex digits", r.Out, StringComparison.Ordinal);
+        Assert.Contains($"left out: {vics}: value[2]: kept without Category: [1,2] (a JSON array) is not a category code", r.Out, StringComparison.Ordinal);
+
+        var json = await RunAsync("banks import {dir}/partly-bad.json --name v2 --json --case {case}");
+        Assert.Equal(0, json.ExitCode);
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(["value[3]: skipped: no valid MD5, SHA-1 or SHA-256 (MD5: 12345 (a JSON number) is not 32 hex digits)"],
+            doc.RootElement.GetProperty("warnings").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(2, doc.RootElement.GetProperty("degraded").GetArrayLength());
     }
 
     /// <summary>Commands without a case refusing a request: exit 2, naming the culprit.</summary>
