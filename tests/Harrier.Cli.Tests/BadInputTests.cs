@@ -266,7 +266,7 @@ public sealed class BadInputTests : IDisposable
 
     /// <summary>
     /// A VICS bank with some records of the wrong kind (issue 20.5: they were kept without their MD5 or category and the
-    /// import said "0 records skipped"): the import keeps what is valid, exits 0, and prints each record skipped and each
+    /// import said "0 records skipped"): the import keeps what is valid, exits 1, and prints each record skipped and each
     /// field left out with the file, the record and the field; --json lists the same.
     /// </summary>
     [Fact]
@@ -284,14 +284,14 @@ public sealed class BadInputTests : IDisposable
 
         var r = await RunAsync("banks import {dir}/partly-bad.json --name v --case {case}");
 
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}, stderr: {r.Err}");
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
         Assert.Contains("bank v: 2 entries (VICS 2.0 US #Media), 1 records skipped, 2 fields left out of kept records", r.Out, StringComparison.Ordinal);
         Assert.Contains($"skipped: {vics}: value[3]: skipped: no valid MD5, SHA-1 or SHA-256 (MD5: 12345 (a JSON number) is not 32 hex digits)", r.Out, StringComparison.Ordinal);
         Assert.Contains($"left out: {vics}: value[1]: kept without MD5: 12345 (a JSON number) is not 32 hex digits", r.Out, StringComparison.Ordinal);
         Assert.Contains($"left out: {vics}: value[2]: kept without Category: [1,2] (a JSON array) is not a category code", r.Out, StringComparison.Ordinal);
 
         var json = await RunAsync("banks import {dir}/partly-bad.json --name v2 --json --case {case}");
-        Assert.Equal(0, json.ExitCode);
+        Assert.Equal(1, json.ExitCode);
         using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
         Assert.Equal(["value[3]: skipped: no valid MD5, SHA-1 or SHA-256 (MD5: 12345 (a JSON number) is not 32 hex digits)"],
             doc.RootElement.GetProperty("warnings").EnumerateArray().Select(e => e.GetString()));
@@ -341,8 +341,10 @@ public sealed class BadInputTests : IDisposable
     }
 
     /// <summary>
-    /// Batch commands over files (hash, index) that meet a missing or unreadable file: exit 1, the contract's "ran and
-    /// found unreadable files", naming the file (and the line for hash lists); no index file is left behind.
+    /// Batch commands over files (hash, index) whose input holds nothing valid (a missing or unreadable file, a malformed
+    /// hash-list line, which stops the build): exit 2, the contract's "nothing valid at all", naming the file (and the
+    /// line for hash lists); no index or TMK file is left behind. Exit 1 (some inputs unreadable, the rest done) is
+    /// tested below with a good image beside the garbage.
     /// </summary>
     [Theory]
     [InlineData("hash pdq {missing}", "{missing}")]
@@ -352,17 +354,30 @@ public sealed class BadInputTests : IDisposable
     [InlineData("index build --out {dir}/x.hidx {garbage}", "{garbage}:1")]
     [InlineData("index build --out {dir}/x.hidx {dir}/bad-hashes.txt", "{dir}/bad-hashes.txt:2")]
     [InlineData("index search {garbage} {dir}/hashes.txt --radius 3", "{garbage}")]
-    public async Task File_command_reports_an_unreadable_file_with_exit_1_naming_it(string args, string names)
+    public async Task File_command_with_nothing_valid_exits_2_naming_the_file(string args, string names)
     {
         var r = await RunAsync(args);
 
-        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}, stderr: {r.Err}");
         AssertNames(r, names);
         Assert.False(File.Exists(P("x.hidx")));
         Assert.False(File.Exists(P("x.tmk")));
     }
 
-    /// <summary>An index file cut short and a query file with a bad line: exit 1 naming the file (and the line).</summary>
+    /// <summary>Hashing a garbage file beside a good image: the image is hashed, the garbage named, exit 1.</summary>
+    [Fact]
+    public async Task Hash_of_garbage_beside_a_good_image_exits_1_naming_the_garbage_and_hashes_the_image()
+    {
+        var image = TestPaths.Vectors("pdq", "images", "misc-images", "wee.jpg");
+
+        var r = await RunAsync("hash pdq {garbage} " + image);
+
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
+        AssertNames(r, "{garbage}|not a recognised image");
+        Assert.EndsWith("\t" + image, r.Out.Trim(), StringComparison.Ordinal);
+    }
+
+    /// <summary>An index file cut short and a query file with a bad line: exit 2 naming the file (and the line), nothing searched.</summary>
     [Fact]
     public async Task Index_search_reports_a_truncated_index_and_a_bad_query_line()
     {
@@ -371,11 +386,11 @@ public sealed class BadInputTests : IDisposable
         await File.WriteAllBytesAsync(P("truncated.hidx"), (await File.ReadAllBytesAsync(index))[..100]);
 
         var truncated = await RunAsync("index search {dir}/truncated.hidx {dir}/hashes.txt --radius 3");
-        Assert.Equal(1, truncated.ExitCode);
+        Assert.Equal(2, truncated.ExitCode);
         AssertNames(truncated, "{dir}/truncated.hidx");
 
         var badQuery = await RunAsync("index search {dir}/good.hidx {dir}/bad-hashes.txt --radius 3");
-        Assert.Equal(1, badQuery.ExitCode);
+        Assert.Equal(2, badQuery.ExitCode);
         AssertNames(badQuery, "{dir}/bad-hashes.txt:2");
     }
 }

@@ -47,7 +47,8 @@ internal static class BanksCommands
                 Problems(ctx, "left out", info.Source, info.Degraded);
             }
 
-            return ExitCodes.Ok;
+            // The bank is made from the valid records; exit 1 says some records were skipped or lost a field.
+            return info.Warnings.Count + info.Degraded.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return import;
     }
