@@ -175,7 +175,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("chain import {garbage} --network moon --case {case}", "moon", "")]
     [InlineData("chain import {garbage} --case {case}", "{garbage}|no block found|nothing imported", "")]
     [InlineData("chain import {garbage} --case {case}", "{garbage}|no block found", "chain")]
-    [InlineData("chain import {dir}/empty-blk/blk00000.dat --case {case}", "{dir}/empty-blk/blk00000.dat|no block found", "")]
+    [InlineData("chain import {dir}/empty-blk/blk00000.dat --case {case}", "{dir}/empty-blk/blk00000.dat|no block found|only zero bytes", "")]
     [InlineData("tags import {garbage} --case {case}", "{garbage}|no tag or actor pack could be read", "")]
     [InlineData("tags import {dir}/bad.yaml --case {case}", "{dir}/bad.yaml|not valid YAML", "")]
     [InlineData("tags import {dir}/bomb.yaml --case {case}", "{dir}/bomb.yaml|aliases expand to more than", "")]

@@ -85,10 +85,10 @@ public static class ChainImporter
         {
             // Nothing to add: refused before anything is written, so a file of garbage (or only zeros) never creates a
             // store pinned to a network it guessed, and never rewrites an existing one.
-            var first = errors.Count > 0 ? $"; first: {errors[0]}" : string.Empty;
+            var why = errors.Count > 0 ? $"{errors.Count} errors; first: {errors[0]}" : "no block record: empty or only zero bytes";
             throw new InvalidDataException(files.Count == 1
-                ? $"no block found in {files[0]} ({errors.Count} errors{first}); nothing imported"
-                : $"no block found in the {files.Count} block files of {source} ({errors.Count} errors{first}); nothing imported");
+                ? $"no block found in {files[0]} ({why}); nothing imported"
+                : $"no block found in the {files.Count} block files of {source} ({why}); nothing imported");
         }
 
         readClock.Stop();
