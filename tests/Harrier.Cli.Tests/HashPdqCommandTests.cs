@@ -86,9 +86,9 @@ public sealed class HashPdqCommandTests : IDisposable
         Assert.Contains(truncated, stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("c-notes.jpg", stderr, StringComparison.Ordinal);
 
-        // An explicitly named non-image is an error; so is a path that does not exist.
+        // An explicitly named non-image is an error; so is a path that does not exist. With nothing hashed at all: exit 2.
         (code, _, stderr) = await Run("hash", "pdq", Path.Combine(_dir, "c-notes.jpg"), Path.Combine(_dir, "absent.png"));
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("c-notes.jpg: not a recognised image", stderr, StringComparison.Ordinal);
         Assert.Contains("absent.png: no such file or folder", stderr, StringComparison.Ordinal);
     }

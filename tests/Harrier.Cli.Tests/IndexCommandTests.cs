@@ -96,7 +96,7 @@ public sealed class IndexCommandTests : IDisposable
         Assert.Equal(["1\t7\t0\trotate90"], Lines(result.Out));
 
         var plain = await Run("index", "search", idx, "--radius", "31", queries);
-        Assert.Equal(1, plain.Code);
+        Assert.Equal(2, plain.Code); // a malformed query line: nothing searched (the exit contract's "nothing valid")
         Assert.Contains("dq.txt:1", plain.Err);
     }
 
@@ -107,13 +107,13 @@ public sealed class IndexCommandTests : IDisposable
         var list = File("bad.tsv", [good, good, "F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B22"]);
         var idx = Path.Combine(_dir, "bad.hidx");
         var r = await Run("index", "build", "--out", idx, list);
-        Assert.Equal(1, r.Code);
+        Assert.Equal(2, r.Code); // nothing built: exit 2 (1 is "some inputs unreadable, the rest done")
         Assert.Contains($"{list}:3: not a hash", r.Err);
         Assert.False(System.IO.File.Exists(idx));
 
         var badId = File("badid.tsv", [$"{good}\tx7"]);
         r = await Run("index", "build", "--out", idx, badId);
-        Assert.Equal(1, r.Code);
+        Assert.Equal(2, r.Code);
         Assert.Contains($"{badId}:1: not an id: x7", r.Err);
     }
 
@@ -139,7 +139,7 @@ public sealed class IndexCommandTests : IDisposable
         System.IO.File.WriteAllBytes(idx, bytes);
 
         var r = await Run("index", "search", idx, "--radius", "31", Hashlist("needles.txt"));
-        Assert.Equal(1, r.Code);
+        Assert.Equal(2, r.Code); // nothing searched
         Assert.Contains("checksum", r.Err);
         Assert.Equal("", r.Out);
     }

@@ -140,12 +140,12 @@ public sealed class VideoCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Hostile_inputs_fail_per_file_with_exit_code_1()
+    public async Task A_hostile_input_alone_is_exit_2_naming_it_and_writes_nothing()
     {
         var empty = Path.Combine(_dir, "empty.mp4");
         await File.WriteAllBytesAsync(empty, []);
         var r = await CliRunner.RunAsync("hash", "tmk", empty, "-o", Path.Combine(_dir, "e.tmk"));
-        Assert.Equal(1, r.ExitCode);
+        Assert.Equal(2, r.ExitCode);
         Assert.Contains($"{empty}: empty file", r.Err, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_dir, "e.tmk")));
     }

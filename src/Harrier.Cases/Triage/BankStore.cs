@@ -43,11 +43,12 @@ public sealed class BankStore
             throw new CaseStoreException($"{path}: {e.Message}", e);
         }
 
-        if (file.Entries.Count == 0 && file.Warnings.Count > 0)
+        if (file.Entries.Count == 0)
         {
-            // Every record was bad (garbage, or the wrong file): refused rather than kept as an empty bank. A file with
-            // no records at all (a header only) is still an empty bank, as the scenario's small banks may be.
-            throw new CaseStoreException($"{path}: no valid entry in this {file.Format} file ({file.Warnings.Count} records skipped; first: {file.Warnings[0]})");
+            // No valid record (garbage, the wrong file, the wrong columns, or a header only): refused, never kept as an
+            // empty bank that would match nothing and look imported.
+            var why = file.Warnings.Count == 0 ? "no records" : $"{file.Warnings.Count} records skipped; first: {file.Warnings[0]}";
+            throw new CaseStoreException($"{path}: no valid entry in this {file.Format} file ({why})");
         }
 
         string sha256;
@@ -102,9 +103,10 @@ public sealed class BankStore
 
                 return (id, w.NowUtc);
             },
-            _ => string.Create(CultureInfo.InvariantCulture, $"bank {name}: {file.Entries.Count} entries ({file.Version}) from {path} sha256 {sha256}, {file.Warnings.Count} records skipped"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"bank {name}: {file.Entries.Count} entries ({file.Version}) from {path} sha256 {sha256}, {file.Warnings.Count} records skipped")
+                + (file.Degraded.Count == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", {file.Degraded.Count} fields left out of kept records")),
             cancellationToken);
-        return new BankInfo(bankId, name, file.Format.ToString().ToLowerInvariant(), file.Version, path, sha256, file.Entries.Count, now, actor, file.Warnings);
+        return new BankInfo(bankId, name, file.Format.ToString().ToLowerInvariant(), file.Version, path, sha256, file.Entries.Count, now, actor, file.Warnings, file.Degraded);
     }
 
     /// <summary>The imported banks.</summary>
@@ -118,7 +120,7 @@ public sealed class BankStore
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new BankInfo(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetString(5), Convert.ToInt32(reader.GetValue(6), CultureInfo.InvariantCulture), reader.GetString(7), reader.GetString(8), []));
+                reader.GetString(5), Convert.ToInt32(reader.GetValue(6), CultureInfo.InvariantCulture), reader.GetString(7), reader.GetString(8), [], []));
         }
 
         return list;

@@ -5,7 +5,8 @@ namespace Harrier.Chain.Attribution;
 
 /// <summary>
 /// The tags and actors imported into a case, kept as JSON under the case's <c>tags/</c> folder with the digest and
-/// public/private kind of every pack they came from. Re-importing a pack file replaces what it gave before.
+/// public/private kind of every pack they came from. Re-importing a pack file replaces what it gave before; each tag
+/// carries its pack's digest, so a pack never removes another pack's tags (titles are not unique).
 /// </summary>
 public sealed class TagLibrary
 {
@@ -40,6 +41,19 @@ public sealed class TagLibrary
         var packs = Read<List<ImportedPack>>(directory, "packs.json") ?? [];
         var tags = Read<List<Tag>>(directory, "tags.json") ?? [];
         var actors = Read<List<Actor>>(directory, "actors.json") ?? [];
+        if (tags.Any(t => t.PackSha256 is null))
+        {
+            // Saved before tags were keyed by their pack's digest: a pack import then removed every tag of its title,
+            // so the tags of a title are those of the last pack imported with it.
+            var last = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in packs.Where(p => p.Kind == "tags"))
+            {
+                last[p.Title] = p.Sha256;
+            }
+
+            tags = [.. tags.Select(t => t.PackSha256 is null && last.TryGetValue(t.Pack, out var sha) ? t with { PackSha256 = sha } : t)];
+        }
+
         return new TagLibrary(packs, tags, actors);
     }
 
@@ -92,38 +106,46 @@ public sealed class TagLibrary
         return imported;
     }
 
+    /// <summary>
+    /// Imports one pack file. A pack replaces only what it gave before: the pack imported from the same file, or with the
+    /// same content from another file (the same pack copied), and that pack's tags by its digest, never another pack's
+    /// tags that share its title.
+    /// </summary>
     private ImportedPack ImportFile(string file, bool isPublic)
     {
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
         var root = TagPackReader.LoadRoot(file);
-        var previous = _packs.FindIndex(p => p.File == file);
-        if (previous >= 0)
-        {
-            var old = _packs[previous];
-            _packs.RemoveAt(previous);
-            if (old.Kind == "tags")
-            {
-                _tags.RemoveAll(t => t.Pack == old.Title);
-            }
-        }
 
+        // Read the whole pack before removing anything: a pack that no longer reads leaves its earlier import in place.
         ImportedPack pack;
+        List<Tag> newTags = [];
+        List<Actor> newActors = [];
         if (TagPackReader.IsActorPack(root))
         {
             var (title, actors, skipped) = TagPackReader.ReadActors(file, root);
-            foreach (var a in actors)
-            {
-                _actors[a.Id] = a;
-            }
-
+            newActors = actors;
             pack = new ImportedPack(file, sha, title, "actors", isPublic, actors.Count, skipped);
         }
         else
         {
             var (title, tags, skipped) = TagPackReader.ReadTags(file, root, isPublic);
-            _tags.RemoveAll(t => t.Pack == title);
-            _tags.AddRange(tags);
+            newTags = [.. tags.Select(t => t with { PackSha256 = sha })];
             pack = new ImportedPack(file, sha, title, "tags", isPublic, tags.Count, skipped);
+        }
+
+        foreach (var old in _packs.Where(p => p.File == file || p.Sha256 == sha).ToList())
+        {
+            _packs.Remove(old);
+            if (old.Kind == "tags")
+            {
+                _tags.RemoveAll(t => t.PackSha256 == old.Sha256);
+            }
+        }
+
+        _tags.AddRange(newTags);
+        foreach (var a in newActors)
+        {
+            _actors[a.Id] = a;
         }
 
         _packs.Add(pack);

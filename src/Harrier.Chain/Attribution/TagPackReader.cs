@@ -13,14 +13,18 @@ public static class TagPackReader
     private static readonly string[] InheritedFields =
         ["currency", "label", "source", "category", "actor", "confidence", "is_cluster_definer", "lastmod", "abuse", "context"];
 
-    /// <summary>Parses a YAML file into its root mapping.</summary>
+    /// <summary>
+    /// Parses a YAML file into its root mapping, after <see cref="YamlBounds.Check"/>: a file nested too deep or whose
+    /// aliases expand too far (an alias bomb) is refused before any node is built.
+    /// </summary>
     public static YamlMappingNode LoadRoot(string path)
     {
         var yaml = new YamlStream();
         try
         {
-            using var reader = new StreamReader(path);
-            yaml.Load(reader);
+            var text = File.ReadAllText(path);
+            YamlBounds.Check(text, path);
+            yaml.Load(new StringReader(text));
         }
         catch (YamlException e)
         {

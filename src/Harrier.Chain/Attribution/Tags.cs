@@ -28,8 +28,14 @@ public sealed record Tag
 
     public string? Context { get; init; }
 
-    /// <summary>The pack's title (or file name).</summary>
+    /// <summary>The pack's title (or file name): what is shown. Two packs may share it.</summary>
     public required string Pack { get; init; }
+
+    /// <summary>
+    /// The SHA-256 of the pack file the tag came from: the key by which a re-import replaces a pack's tags (never the
+    /// title, which two packs may share). Null in a library saved before packs were keyed, until it is loaded.
+    /// </summary>
+    public string? PackSha256 { get; init; }
 
     public bool IsPublic { get; init; } = true;
 

@@ -61,11 +61,13 @@ public static class BlockFileReader
             return null;
         }
 
-        var key = File.ReadAllBytes(path);
-        if (key.Length != 8)
+        var length = new FileInfo(path).Length;
+        if (length != 8)
         {
-            throw new InvalidDataException($"{path}: an XOR key must be 8 bytes, found {key.Length}");
+            throw new InvalidDataException($"{path}: an XOR key must be 8 bytes, found {length}");
         }
+
+        var key = File.ReadAllBytes(path);
 
         return key.AsSpan().ContainsAnyExcept((byte)0) ? key : null;
     }
@@ -105,31 +107,64 @@ public static class BlockFileReader
     }
 
     /// <summary>
+    /// The most bytes one block can take on disk (Bitcoin's MAX_BLOCK_SERIALIZED_SIZE, the same on every network): a
+    /// record declaring more is not a block, and a raw or hex single-block file longer than this is refused unread.
+    /// </summary>
+    public const int MaxBlockBytes = 4_000_000;
+
+    /// <summary>Block records parsed together (in parallel) before the next are read: bounds the bytes held at once.</summary>
+    private const long BatchBytes = 64L << 20;
+
+    /// <summary>
     /// Reads every block of one file. <paramref name="expected"/> pins the network (null: the first magic decides).
-    /// Errors go to <paramref name="errors"/>; the blocks that could be read are returned.
+    /// Errors go to <paramref name="errors"/>; the blocks that could be read are returned. Block files are streamed
+    /// (a file of any size, sparse or not, is read a window at a time); a file that cannot be read is an error naming it.
     /// </summary>
     public static List<FoundBlock> ReadFile(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors,
         Network? rawNetwork = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        var name = Path.GetFileName(file);
-        if (name.EndsWith(".hex", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            return ReadHex(file, expected ?? rawNetwork ?? Network.Main, errors);
-        }
+            var name = Path.GetFileName(file);
+            var hex = name.EndsWith(".hex", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase);
+            var raw = name.EndsWith(".raw", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
+            if (hex || raw)
+            {
+                // One block a file: never more than a block's bytes (hex: two digits a byte, and a little white space).
+                var length = new FileInfo(file).Length;
+                var limit = hex ? (2L * MaxBlockBytes) + 4096 : MaxBlockBytes;
+                if (length > limit)
+                {
+                    errors.Add(new ChainReadError(file, 0, string.Create(CultureInfo.InvariantCulture,
+                        $"a single-block file of {length:N0} bytes, more than a block can hold ({MaxBlockBytes:N0} bytes); not read")));
+                    return [];
+                }
+            }
 
-        var data = File.ReadAllBytes(file);
-        if (xorKey is not null)
+            if (hex)
+            {
+                return ReadHex(file, expected ?? rawNetwork ?? Network.Main, errors);
+            }
+
+            if (raw)
+            {
+                var data = File.ReadAllBytes(file);
+                if (xorKey is not null)
+                {
+                    Deobfuscate(data, xorKey);
+                }
+
+                return ReadRaw(file, data, expected ?? rawNetwork ?? Network.Main, errors);
+            }
+
+            return ReadFramed(file, expected, xorKey, errors);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Deobfuscate(data, xorKey);
+            errors.Add(new ChainReadError(file, 0, "cannot read the file: " + e.Message));
+            return [];
         }
-
-        if (name.EndsWith(".raw", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
-        {
-            return ReadRaw(file, data, expected ?? rawNetwork ?? Network.Main, errors);
-        }
-
-        return ReadFramed(file, data, expected, errors);
     }
 
     private static List<FoundBlock> ReadHex(string file, Network network, List<ChainReadError> errors)
@@ -155,58 +190,79 @@ public static class BlockFileReader
         return block is null ? [] : [new FoundBlock(file, 0, network, block)];
     }
 
-    private static List<FoundBlock> ReadFramed(string file, byte[] data, Network? expected, List<ChainReadError> errors)
+    /// <summary>
+    /// A framed block file, streamed: records are framed in file order (sequential, cheap) and parsed and hash-checked in
+    /// parallel a batch at a time, kept in file order; errors are sorted by offset.
+    /// </summary>
+    private static List<FoundBlock> ReadFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors)
     {
-        // Framing first (sequential, cheap), then the blocks parse and hash-check in parallel, kept in file order.
-        var records = new List<(long Offset, int Size, Network Network)>();
-        var framingErrors = new List<ChainReadError>();
-        Frame(file, data, expected, framingErrors, records);
-        var blocks = new Block?[records.Count];
-        var parseErrors = new List<ChainReadError>?[records.Count];
-        Parallel.For(0, records.Count, i =>
-        {
-            var (offset, size, net) = records[i];
-            var local = new List<ChainReadError>();
-            blocks[i] = TryLoad(file, offset, data.AsSpan((int)offset + 8, size).ToArray(), net, local);
-            parseErrors[i] = local.Count > 0 ? local : null;
-        });
+        using var window = new Window(file, xorKey);
+        var found = new List<FoundBlock>();
+        var all = new List<ChainReadError>();
+        var batch = new List<(long Offset, byte[] Bytes, Network Network)>();
+        long batchBytes = 0;
 
-        var found = new List<FoundBlock>(records.Count);
-        var all = new List<ChainReadError>(framingErrors);
-        for (var i = 0; i < records.Count; i++)
+        void Flush()
         {
-            if (blocks[i] is { } b)
+            var blocks = new Block?[batch.Count];
+            var parseErrors = new List<ChainReadError>?[batch.Count];
+            Parallel.For(0, batch.Count, i =>
             {
-                found.Add(new FoundBlock(file, records[i].Offset, records[i].Network, b));
+                var (offset, bytes, net) = batch[i];
+                var local = new List<ChainReadError>();
+                blocks[i] = TryLoad(file, offset, bytes, net, local);
+                parseErrors[i] = local.Count > 0 ? local : null;
+            });
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (blocks[i] is { } b)
+                {
+                    found.Add(new FoundBlock(file, batch[i].Offset, batch[i].Network, b));
+                }
+
+                all.AddRange(parseErrors[i] ?? []);
             }
 
-            all.AddRange(parseErrors[i] ?? []);
+            batch.Clear();
+            batchBytes = 0;
         }
 
+        foreach (var record in Frame(file, window, expected, all))
+        {
+            batch.Add(record);
+            batchBytes += record.Bytes.Length;
+            if (batchBytes >= BatchBytes)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
         errors.AddRange(all.OrderBy(e => e.Offset));
         return found;
     }
 
-    private static void Frame(string file, byte[] data, Network? expected, List<ChainReadError> errors, List<(long, int, Network)> records)
+    private static IEnumerable<(long Offset, byte[] Bytes, Network Network)> Frame(string file, Window data, Network? expected, List<ChainReadError> errors)
     {
         var network = expected;
         long pos = 0;
         while (pos < data.Length)
         {
-            if (data[pos] == 0)
+            if (data.ByteAt(pos) == 0)
             {
                 // Preallocated tail (or a gap): skip the zeros.
-                var next = data.AsSpan((int)pos).IndexOfAnyExcept((byte)0);
+                var next = data.NextNonZero(pos);
                 if (next < 0)
                 {
                     break;
                 }
 
-                pos += next;
+                pos = next;
                 continue;
             }
 
-            var magicNet = pos + 4 <= data.Length ? ChainNetworks.FromMagic(data.AsSpan((int)pos, 4)) : null;
+            var magicNet = pos + 4 <= data.Length ? ChainNetworks.FromMagic(data.Span(pos, 4)) : null;
             if (magicNet is null)
             {
                 errors.Add(new ChainReadError(file, pos, "no block magic here; skipping to the next record"));
@@ -232,7 +288,7 @@ public static class BlockFileReader
                 break;
             }
 
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos + 4, 4));
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(data.Span(pos + 4, 4));
             var left = data.Length - (pos + 8);
             if (size < 80 || size > left)
             {
@@ -242,34 +298,124 @@ public static class BlockFileReader
                 continue;
             }
 
-            records.Add((pos, (int)size, network));
+            if (size > MaxBlockBytes)
+            {
+                errors.Add(new ChainReadError(file, pos, string.Create(CultureInfo.InvariantCulture,
+                    $"not a block record: declares {size} bytes, more than a block can hold ({MaxBlockBytes})")));
+                pos = Resync(data, pos + 8, network);
+                continue;
+            }
+
+            yield return (pos, data.Span(pos + 8, (int)size).ToArray(), network);
             pos += 8 + size;
         }
     }
 
-    private static long SkipRecord(byte[] data, long pos)
+    private static long SkipRecord(Window data, long pos)
     {
         if (pos + 8 > data.Length)
         {
             return data.Length;
         }
 
-        var size = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos + 4, 4));
+        var size = BinaryPrimitives.ReadUInt32LittleEndian(data.Span(pos + 4, 4));
         return Math.Min(data.Length, pos + 8 + size);
     }
 
-    private static long Resync(byte[] data, long from, Network? network)
+    private static long Resync(Window data, long from, Network? network)
     {
-        for (var p = from; p + 4 <= data.Length; p++)
+        // A window at a time, overlapping by three bytes so that a magic across two windows is found.
+        for (var p = from; p + 4 <= data.Length;)
         {
-            var net = ChainNetworks.FromMagic(data.AsSpan((int)p, 4));
-            if (net is not null && (network is null || net == network))
+            var span = data.Span(p, (int)Math.Min(Window.Size, data.Length - p));
+            for (var i = 0; i + 4 <= span.Length; i++)
             {
-                return p;
+                var net = ChainNetworks.FromMagic(span.Slice(i, 4));
+                if (net is not null && (network is null || net == network))
+                {
+                    return p + i;
+                }
             }
+
+            p += Math.Max(1, span.Length - 3);
         }
 
         return data.Length;
+    }
+
+    /// <summary>
+    /// A block file read through one buffer of <see cref="Size"/> bytes at its current position, XOR key undone as it is
+    /// read: any span of up to <see cref="Size"/> bytes at any (64-bit) offset, and the next non-zero byte.
+    /// </summary>
+    private sealed class Window(string path, byte[]? xorKey) : IDisposable
+    {
+        /// <summary>The buffer: two records of the largest block fit.</summary>
+        public const int Size = 2 * (MaxBlockBytes + 8);
+
+        private readonly FileStream _stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        private readonly byte[] _buffer = new byte[Size];
+        private long _start;
+        private int _count;
+
+        public long Length { get; } = new FileInfo(path).Length;
+
+        public byte ByteAt(long pos) => Span(pos, 1)[0];
+
+        /// <summary>The bytes [pos, pos + count), which must lie in the file.</summary>
+        public ReadOnlySpan<byte> Span(long pos, int count)
+        {
+            if (pos < _start || pos + count > _start + _count)
+            {
+                Fill(pos);
+            }
+
+            return _buffer.AsSpan((int)(pos - _start), count);
+        }
+
+        /// <summary>The first offset at or after <paramref name="pos"/> whose byte is not zero, or -1.</summary>
+        public long NextNonZero(long pos)
+        {
+            while (pos < Length)
+            {
+                var span = Span(pos, (int)Math.Min(Size, Length - pos));
+                var i = span.IndexOfAnyExcept((byte)0);
+                if (i >= 0)
+                {
+                    return pos + i;
+                }
+
+                pos += span.Length;
+            }
+
+            return -1;
+        }
+
+        private void Fill(long pos)
+        {
+            _stream.Position = pos;
+            var want = (int)Math.Min(Size, Length - pos);
+            var n = 0;
+            while (n < want)
+            {
+                var r = _stream.Read(_buffer, n, want - n);
+                if (r == 0)
+                {
+                    throw new EndOfStreamException($"{path}: ended at {pos + n:N0} bytes, before the {Length:N0} it had when opened");
+                }
+
+                n += r;
+            }
+
+            if (xorKey is not null)
+            {
+                Deobfuscate(_buffer.AsSpan(0, n), xorKey, pos);
+            }
+
+            _start = pos;
+            _count = n;
+        }
+
+        public void Dispose() => _stream.Dispose();
     }
 
     private static Block? TryLoad(string file, long offset, byte[] bytes, Network network, List<ChainReadError> errors)

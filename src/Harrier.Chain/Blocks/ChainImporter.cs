@@ -29,7 +29,8 @@ public sealed record ChainImportOptions
 }
 
 /// <summary>
-/// Imports block files into a store: reads every file (errors noted, reading goes on), indexes blocks by hash,
+/// Imports block files into a store: reads every file (errors noted, reading goes on; an import that finds no block at
+/// all is refused and writes nothing), indexes blocks by hash,
 /// links them by previous hash whatever their order on disk, picks the chain with the most work that extends the
 /// stored tip (or starts at genesis, or at the earliest block found), appends it, and reports stale and unlinked blocks.
 /// </summary>
@@ -78,6 +79,16 @@ public static class ChainImporter
 
             found.AddRange(blocks);
             progress?.Report(("reading", i + 1, files.Count));
+        }
+
+        if (found.Count == 0)
+        {
+            // Nothing to add: refused before anything is written, so a file of garbage (or only zeros) never creates a
+            // store pinned to a network it guessed, and never rewrites an existing one.
+            var why = errors.Count > 0 ? $"{errors.Count} errors; first: {errors[0]}" : "no block record: empty or only zero bytes";
+            throw new InvalidDataException(files.Count == 1
+                ? $"no block found in {files[0]} ({why}); nothing imported"
+                : $"no block found in the {files.Count} block files of {source} ({why}); nothing imported");
         }
 
         readClock.Stop();

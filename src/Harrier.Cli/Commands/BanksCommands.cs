@@ -42,16 +42,29 @@ internal static class BanksCommands
             else
             {
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"bank {info.Name}: {info.Entries} entries ({info.Version}), {info.Warnings.Count} records skipped"));
-                foreach (var w in info.Warnings.Take(20))
-                {
-                    ctx.Out.WriteLine("  skipped: " + w);
-                }
+                    $"bank {info.Name}: {info.Entries} entries ({info.Version}), {info.Warnings.Count} records skipped, {info.Degraded.Count} fields left out of kept records"));
+                Problems(ctx, "skipped", info.Source, info.Warnings);
+                Problems(ctx, "left out", info.Source, info.Degraded);
             }
 
-            return ExitCodes.Ok;
+            // The bank is made from the valid records; exit 1 says some records were skipped or lost a field.
+            return info.Warnings.Count + info.Degraded.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return import;
+    }
+
+    /// <summary>The first 20 problems, each as "  KIND: FILE: line N: …" (or "value[N]"), and how many more --json lists.</summary>
+    private static void Problems(CommandContext ctx, string kind, string file, IReadOnlyList<string> problems)
+    {
+        foreach (var p in problems.Take(20))
+        {
+            ctx.Out.WriteLine($"  {kind}: {file}: {p}");
+        }
+
+        if (problems.Count > 20)
+        {
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  … and {problems.Count - 20} more {kind} (--json lists every one)"));
+        }
     }
 
     private static Command List(GlobalOptions options, CliHost host)

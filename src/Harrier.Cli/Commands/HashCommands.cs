@@ -139,7 +139,8 @@ internal static class HashCommands
                 });
             }
 
-            return Task.FromResult(failed > 0 ? ExitCodes.Failures : ExitCodes.Ok);
+            // 1: some files failed and the rest were hashed; 2: nothing could be hashed at all.
+            return Task.FromResult(failed == 0 ? ExitCodes.Ok : hashed == 0 ? ExitCodes.UsageOrEnvironment : ExitCodes.Failures);
         });
         return pdq;
     }

@@ -57,7 +57,7 @@ internal static class IndexCommands
                     if (!TryParseEntry(text, id, out var hash, out var entryId, out var problem))
                     {
                         ctx.Error($"harrier: {file}:{lineInFile}: {problem}");
-                        return ExitCodes.Failures;
+                        return ExitCodes.UsageOrEnvironment; // a malformed line or a damaged index: nothing written or searched
                     }
 
                     built.Add(hash, entryId);
@@ -136,7 +136,7 @@ internal static class IndexCommands
                     if (isDihedral && parts.Length != 8)
                     {
                         ctx.Error($"harrier: {queryFile}:{lineNo}: --dihedral expects 8 comma-separated hashes, got {parts.Length}");
-                        return ExitCodes.Failures;
+                        return ExitCodes.UsageOrEnvironment; // a malformed line or a damaged index: nothing written or searched
                     }
 
                     foreach (var part in parts)
@@ -144,7 +144,7 @@ internal static class IndexCommands
                         if (!Hash256.TryParse(part, out var h))
                         {
                             ctx.Error($"harrier: {queryFile}:{lineNo}: not a hash: {Shorten(part)} (expected 64 lowercase hex digits)");
-                            return ExitCodes.Failures;
+                            return ExitCodes.UsageOrEnvironment; // a malformed line or a damaged index: nothing written or searched
                         }
 
                         hashes.Add(h);
@@ -162,7 +162,7 @@ internal static class IndexCommands
             catch (IndexFormatException e)
             {
                 ctx.Error($"harrier: {e.Message}");
-                return ExitCodes.Failures;
+                return ExitCodes.UsageOrEnvironment; // a malformed line or a damaged index: nothing written or searched
             }
 
             using (idx)

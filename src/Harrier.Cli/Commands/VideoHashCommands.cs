@@ -48,7 +48,7 @@ internal static class VideoHashCommands
         var (ffmpeg, ffprobe, timeout) = FfmpegOptionsFor();
         var command = new Command("vpdq",
             "vPDQ hash of videos (compatible with ThreatExchange vpdq and pytx): one line per hashed frame. " +
-            "Unreadable videos are reported on stderr with their path; exit code 1 if any failed.")
+            "Unreadable videos are reported on stderr with their path; exit code 1 if any failed, 2 if none could be hashed.")
         {
             videos, seconds, downsample, outDir, format, ffmpeg, ffprobe, timeout,
         };
@@ -155,7 +155,8 @@ internal static class VideoHashCommands
                 ctx.WriteJson(new { algorithm = "vpdq", secondsPerHash = vpdqOptions.SecondsPerHash, downsample = vpdqOptions.DownsampleSize, failed, videos = results });
             }
 
-            return failed > 0 ? ExitCodes.Failures : ExitCodes.Ok;
+            // 1: some videos failed and the rest were hashed; 2: none could be hashed.
+            return failed == 0 ? ExitCodes.Ok : failed == inputs.Length ? ExitCodes.UsageOrEnvironment : ExitCodes.Failures;
         });
         return command;
     }
@@ -184,8 +185,9 @@ internal static class VideoHashCommands
             }
             catch (VideoException e)
             {
+                // One video, unreadable: nothing valid at all (exit 2), nothing written.
                 ctx.Error($"harrier: {e.Message}");
-                return ExitCodes.Failures;
+                return ExitCodes.UsageOrEnvironment;
             }
             catch (FfmpegNotFoundException e)
             {

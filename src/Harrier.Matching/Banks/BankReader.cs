@@ -99,6 +99,7 @@ public static class BankReader
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
+        var degraded = new List<string>();
         var first = true;
         foreach (var (lineNo, f, raw) in BankCsv.Read(path, ';', comments: false))
         {
@@ -114,14 +115,16 @@ public static class BankReader
                 continue;
             }
 
-            var md5 = Digest(f[0], 32);
-            var sha1 = Digest(f[1], 40);
+            var dropped = new List<string>();
+            var md5 = Digest(f[0], 32, "MD5", dropped);
+            var sha1 = Digest(f[1], 40, "SHA1", dropped);
             if (md5 is null && sha1 is null)
             {
                 warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: no valid MD5 or SHA-1"));
                 continue;
             }
 
+            Kept(degraded, lineNo, dropped);
             entries.Add(new BankEntry
             {
                 Md5 = md5,
@@ -133,13 +136,14 @@ public static class BankReader
             });
         }
 
-        return new BankFile(BankFormat.Icse, "ICSE export", null, entries, warnings);
+        return new BankFile(BankFormat.Icse, "ICSE export", null, entries, warnings) { Degraded = degraded };
     }
 
     private static BankFile ReadNsrl(string path)
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
+        var degraded = new List<string>();
         string[]? header = null;
         foreach (var (lineNo, f, line) in BankCsv.Read(path, ',', comments: false))
         {
@@ -149,39 +153,45 @@ public static class BankReader
                 continue;
             }
 
-            var sha1 = Digest(Field(header, f, "SHA-1"), 40);
-            var md5 = Digest(Field(header, f, "MD5"), 32);
+            var dropped = new List<string>();
+            var sha1 = Digest(Field(header, f, "SHA-1"), 40, "SHA-1", dropped);
+            var md5 = Digest(Field(header, f, "MD5"), 32, "MD5", dropped);
             if (md5 is null && sha1 is null)
             {
                 warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: no valid MD5 or SHA-1"));
                 continue;
             }
 
+            Kept(degraded, lineNo, dropped);
             entries.Add(new BankEntry { Md5 = md5, Sha1 = sha1, KnownGood = true, ExternalId = Empty(Field(header, f, "FileName")), Raw = line });
         }
 
-        return new BankFile(BankFormat.Nsrl, "NSRL RDS", null, entries, warnings);
+        return new BankFile(BankFormat.Nsrl, "NSRL RDS", null, entries, warnings) { Degraded = degraded };
     }
 
     private static BankFile ReadCsv(string path)
     {
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
+        var degraded = new List<string>();
         string[]? header = null;
+        string[] written = [];
         foreach (var (lineNo, f, line) in BankCsv.Read(path, CsvSeparator(path), comments: true))
         {
             if (header is null && LooksLikeHeader(line))
             {
                 header = f.Select(h => h.Trim().ToLowerInvariant().Replace("-", string.Empty, StringComparison.Ordinal)).ToArray();
+                written = f.Select(h => h.Trim()).ToArray();
                 continue;
             }
 
             string? md5 = null, sha1 = null, sha256 = null, category = null;
+            var dropped = new List<string>();
             if (header is not null)
             {
-                md5 = Digest(Field(header, f, "md5"), 32);
-                sha1 = Digest(Field(header, f, "sha1"), 40);
-                sha256 = Digest(Field(header, f, "sha256"), 64);
+                md5 = Digest(Field(header, f, "md5"), 32, Column(header, written, "md5"), dropped);
+                sha1 = Digest(Field(header, f, "sha1"), 40, Column(header, written, "sha1"), dropped);
+                sha256 = Digest(Field(header, f, "sha256"), 64, Column(header, written, "sha256"), dropped);
                 category = Empty(Field(header, f, "category"));
             }
             else
@@ -201,6 +211,7 @@ public static class BankReader
                 continue;
             }
 
+            Kept(degraded, lineNo, dropped);
             entries.Add(new BankEntry
             {
                 Md5 = md5,
@@ -211,7 +222,7 @@ public static class BankReader
             });
         }
 
-        return new BankFile(BankFormat.Csv, "CSV", null, entries, warnings);
+        return new BankFile(BankFormat.Csv, "CSV", null, entries, warnings) { Degraded = degraded };
     }
 
     private static BankFile ReadPdq(string path)
@@ -288,6 +299,34 @@ public static class BankReader
     {
         var v = value?.Trim().Trim('"');
         return v is not null && IsHex(v, length) ? v.ToLowerInvariant() : null;
+    }
+
+    /// <summary>
+    /// <see cref="Digest(string?, int)"/>, noting in <paramref name="dropped"/> a value that is there but not a digest
+    /// (as "FIELD: "VALUE" is not N hex digits"); an empty field is absent, not dropped.
+    /// </summary>
+    private static string? Digest(string? value, int length, string field, List<string> dropped)
+    {
+        var digest = Digest(value, length);
+        if (digest is null && !string.IsNullOrWhiteSpace(value))
+        {
+            var shown = value.Trim();
+            shown = shown.Length > 40 ? shown[..40] + "…" : shown;
+            dropped.Add(string.Create(CultureInfo.InvariantCulture, $"{field}: \"{shown}\" is not {length} hex digits"));
+        }
+
+        return digest;
+    }
+
+    /// <summary>Adds a kept record's dropped fields to <paramref name="degraded"/>, each as "line N: kept without FIELD: …".</summary>
+    private static void Kept(List<string> degraded, int lineNo, List<string> dropped) =>
+        degraded.AddRange(dropped.Select(d => string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: kept without {d}")));
+
+    /// <summary>The column named <paramref name="name"/> (normalised) as the file's header writes it.</summary>
+    private static string Column(string[] header, string[] written, string name)
+    {
+        var i = Array.FindIndex(header, h => string.Equals(h.Trim().Trim('"'), name, StringComparison.OrdinalIgnoreCase));
+        return i >= 0 && i < written.Length ? written[i].Trim('"') : name;
     }
 
     /// <summary>The plain CSV's separator: ';' if its first data line has one, else a tab if it has one, else ','.</summary>

@@ -59,34 +59,48 @@ public static class VicsFormat
 
         var entries = new List<BankEntry>();
         var warnings = new List<string>();
+        var degraded = new List<string>();
         var index = 0;
         foreach (var item in values)
         {
             index++;
+            var where = string.Create(CultureInfo.InvariantCulture, $"value[{index}]");
             if (item is not JsonObject o)
             {
-                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"value[{index}]: not an object"));
+                warnings.Add(where + ": skipped: not an object");
                 continue;
             }
 
             // A Cases file nests Media[] in each case; a record with MD5 at the top level is a Media object.
-            var media = Get(o, "Media") is JsonArray nested && shape == "Cases"
-                ? nested.OfType<JsonObject>()
-                : [o];
-            foreach (var m in media)
+            IEnumerable<(string Where, JsonNode? Node)> media = Get(o, "Media") is JsonArray nested && shape == "Cases"
+                ? nested.Select((m, i) => (string.Create(CultureInfo.InvariantCulture, $"{where}.Media[{i + 1}]"), m))
+                : [(where, o)];
+            foreach (var (at, node) in media)
             {
-                var entry = ReadMedia(m, scheme);
-                if (entry is null)
+                if (node is not JsonObject m)
                 {
-                    warnings.Add(string.Create(CultureInfo.InvariantCulture, $"value[{index}]: a Media record without a valid MD5, SHA-1 or SHA-256"));
+                    warnings.Add(at + ": skipped: not an object");
                     continue;
                 }
 
+                var problems = new List<string>();
+                var entry = ReadMedia(m, scheme, problems);
+                if (entry is null)
+                {
+                    var why = problems.Count == 0 ? string.Empty : " (" + string.Join("; ", problems) + ")";
+                    warnings.Add($"{at}: skipped: no valid MD5, SHA-1 or SHA-256{why}");
+                    continue;
+                }
+
+                degraded.AddRange(problems.Select(p => $"{at}: kept without {p}"));
                 entries.Add(entry);
             }
         }
 
-        return new BankFile(BankFormat.Vics, $"VICS {version} #{shape}", new KeyValuePair<string, string>(key, context), entries, warnings);
+        return new BankFile(BankFormat.Vics, $"VICS {version} #{shape}", new KeyValuePair<string, string>(key, context), entries, warnings)
+        {
+            Degraded = degraded,
+        };
     }
 
     /// <summary>
@@ -167,12 +181,17 @@ public static class VicsFormat
         return ("2.0", "VICS-Default");
     }
 
-    private static BankEntry? ReadMedia(JsonObject m, string scheme)
+    /// <summary>
+    /// One Media object as an entry, or null without a valid digest. Each property that is there but not usable (a digest
+    /// that is not hex of its length, a list or object where a scalar belongs) is added to <paramref name="problems"/> as
+    /// "FIELD: VALUE is not …", and left out of the entry.
+    /// </summary>
+    private static BankEntry? ReadMedia(JsonObject m, string scheme, List<string> problems)
     {
-        var md5 = BankReader.Digest(Text(Get(m, "MD5")), 32);
-        var sha1 = BankReader.Digest(Text(Get(m, "SHA1")), 40);
-        var sha256 = BankReader.Digest(Text(Get(m, "SHA256")), 64);
-        string? photoDna = Text(Get(m, "PhotoDNA"));
+        var md5 = DigestField(m, "MD5", 32, problems);
+        var sha1 = DigestField(m, "SHA1", 40, problems);
+        var sha256 = DigestField(m, "SHA256", 64, problems);
+        var photoDna = ScalarField(m, "PhotoDNA", "text", problems);
         if (Get(m, "AlternativeHashes") is JsonArray alternatives)
         {
             foreach (var a in alternatives.OfType<JsonObject>())
@@ -185,18 +204,26 @@ public static class VicsFormat
                 }
                 else if (string.Equals(name, "SHA256", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "SHA-256", StringComparison.OrdinalIgnoreCase))
                 {
-                    sha256 ??= BankReader.Digest(value, 64);
+                    var digest = BankReader.Digest(value, 64);
+                    if (digest is null && !string.IsNullOrWhiteSpace(value))
+                    {
+                        problems.Add($"AlternativeHashes {name}: {Shown(Get(a, "HashValue"))} is not 64 hex digits");
+                    }
+
+                    sha256 ??= digest;
                 }
             }
         }
 
+        // A missing Category is uncategorised: it is never read as 0.
+        var category = ScalarField(m, "Category", "a category code", problems);
+        var mediaId = ScalarField(m, "MediaID", "an id", problems);
+        var series = ScalarField(m, "Series", "text", problems);
         if (md5 is null && sha1 is null && sha256 is null)
         {
             return null;
         }
 
-        // A missing Category is uncategorised: it is never read as 0.
-        var category = Text(Get(m, "Category"));
         return new BankEntry
         {
             Md5 = md5,
@@ -204,10 +231,57 @@ public static class VicsFormat
             Sha256 = sha256,
             PhotoDna = photoDna,
             Category = string.IsNullOrWhiteSpace(category) ? null : new BankCategory(scheme, category.Trim()),
-            ExternalId = Text(Get(m, "MediaID")),
-            Series = Text(Get(m, "Series")),
+            ExternalId = mediaId,
+            Series = series,
             Raw = m.ToJsonString(),
         };
+    }
+
+    /// <summary>A digest property lower-cased; a value there that is not <paramref name="length"/> hex digits is a problem, an empty one is absent.</summary>
+    private static string? DigestField(JsonObject m, string name, int length, List<string> problems)
+    {
+        var node = Get(m, name);
+        var text = Text(node);
+        var digest = BankReader.Digest(text, length);
+        if (digest is null && node is not null && !(text is not null && string.IsNullOrWhiteSpace(text)))
+        {
+            problems.Add(string.Create(CultureInfo.InvariantCulture, $"{name}: {Shown(node)} is not {length} hex digits"));
+        }
+
+        return digest;
+    }
+
+    /// <summary>A scalar property as text; a list or object there is a problem (it is not <paramref name="expected"/>).</summary>
+    private static string? ScalarField(JsonObject m, string name, string expected, List<string> problems)
+    {
+        var node = Get(m, name);
+        if (node is JsonArray or JsonObject)
+        {
+            problems.Add($"{name}: {Shown(node)} is not {expected}");
+        }
+
+        return Text(node);
+    }
+
+    /// <summary>A value as written, for a message: its JSON (cut at 40 characters), and its kind when it is not a string.</summary>
+    private static string Shown(JsonNode? node)
+    {
+        var json = node?.ToJsonString() ?? "null";
+        if (json.Length > 40)
+        {
+            json = json[..40] + "…";
+        }
+
+        var kind = node?.GetValueKind() switch
+        {
+            JsonValueKind.String => null,
+            JsonValueKind.Number => "a JSON number",
+            JsonValueKind.Array => "a JSON array",
+            JsonValueKind.Object => "a JSON object",
+            JsonValueKind.True or JsonValueKind.False => "a JSON boolean",
+            _ => null,
+        };
+        return kind is null ? json : $"{json} ({kind})";
     }
 
     /// <summary>A property by name, ignoring case (writers differ in the spelling of e.g. <c>Md5</c>).</summary>

@@ -6,7 +6,8 @@ namespace Harrier.Operations.Chain;
 
 /// <summary>
 /// Imports GraphSense TagPacks and ActorPacks into the case's <c>tags/</c> (re-importing a file replaces its tags);
-/// audited as <c>tags.import</c> after the library is saved. Packs with errors are reported, and the rest imported.
+/// audited as <c>tags.import</c> after the library is saved. Packs with errors are reported, and the rest imported; when
+/// no pack reads at all the import is refused and nothing is saved.
 /// </summary>
 public sealed class ImportTags(CaseStore store)
 {
@@ -27,6 +28,13 @@ public sealed class ImportTags(CaseStore store)
         catch (FileNotFoundException e)
         {
             throw new OperationException(e.Message, e);
+        }
+
+        if (packs.Count == 0 && errors.Count > 0)
+        {
+            // Nothing valid at all: refused, and nothing saved or audited (exit 2); some packs read and some not is exit 1.
+            throw new OperationException(string.Create(CultureInfo.InvariantCulture,
+                $"no tag or actor pack could be read from {source} ({errors.Count} errors): {string.Join("; ", errors.Take(5))}"));
         }
 
         library.Save(workspace.TagsDirectory);

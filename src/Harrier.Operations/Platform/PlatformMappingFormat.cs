@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Harrier.Chain.Attribution;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -43,11 +44,16 @@ public static class PlatformMappingFormat
         PlatformMapping? mapping;
         try
         {
+            YamlBounds.Check(text, name);
             mapping = Reader.Deserialize<PlatformMapping>(text);
         }
         catch (YamlException e)
         {
             throw new OperationException($"{name}: not a platform mapping: {e.Message}{(e.InnerException is { } inner ? ": " + inner.Message : string.Empty)}", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new OperationException(e.Message, e);
         }
 
         if (mapping is null)

@@ -123,5 +123,74 @@ public sealed class BankReaderTests : IDisposable
         Assert.Throws<BankFormatException>(() => BankReader.Read(Write("x.json", "{\"a\":1}")));
     }
 
+    /// <summary>
+    /// Issue 20.5: a VICS record whose MD5 is a number, or whose Category is a list, was kept without them and the import
+    /// said "0 records skipped". Each field left out now says where (the record) and which field; a record left with no
+    /// valid digest is skipped saying which fields were wrong.
+    /// </summary>
+    [Fact]
+    public void Vics_records_with_a_field_of_the_wrong_kind_say_which_record_and_field_was_left_out()
+    {
+        const string Sha1 = "0123456789abcdef0123456789abcdef01234567";
+        const string Md5 = "0123456789abcdef0123456789abcdef";
+        var path = Write("wrong-kinds.json", $$"""
+            {"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media", "value": [
+              {"MediaID": 1, "MD5": 12345, "SHA1": "{{Sha1}}", "Category": 1},
+              {"MediaID": 2, "MD5": "{{Md5}}", "Category": [1, 2]},
+              {"MediaID": 3, "MD5": 12345},
+              {"MediaID": 4, "MD5": "{{Md5}}", "SHA1": "", "Category": null, "Series": {"name": "x"} },
+              {"MediaID": 5, "MD5": "{{Md5}}", "Category": 2}
+            ]}
+            """);
+
+        var file = BankReader.Read(path);
+
+        Assert.Equal(["1", "2", "4", "5"], file.Entries.Select(e => e.ExternalId));
+        Assert.Null(file.Entries[0].Md5);
+        Assert.Equal(Sha1, file.Entries[0].Sha1);
+        Assert.Null(file.Entries[1].Category);
+        Assert.Equal(new BankCategory("VICS-US", "2"), file.Entries[3].Category);
+        Assert.Equal(
+        [
+            "value[1]: kept without MD5: 12345 (a JSON number) is not 32 hex digits",
+            "value[2]: kept without Category: [1,2] (a JSON array) is not a category code",
+            "value[4]: kept without Series: {\"name\":\"x\"} (a JSON object) is not text",
+        ], file.Degraded);
+        Assert.Equal("value[3]: skipped: no valid MD5, SHA-1 or SHA-256 (MD5: 12345 (a JSON number) is not 32 hex digits)", Assert.Single(file.Warnings));
+    }
+
+    /// <summary>A Cases file names the Media record inside its case, and a Media item that is not an object is reported, not dropped silently.</summary>
+    [Fact]
+    public void Vics_cases_name_the_media_record_inside_its_case()
+    {
+        var path = Write("cases.json", """
+            {"@odata.context": "http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Cases", "value": [
+              {"CaseID": 1, "Media": [{"MD5": "0123456789abcdef0123456789abcdef", "SHA1": "abc"}, 7]}
+            ]}
+            """);
+
+        var file = BankReader.Read(path);
+
+        Assert.Single(file.Entries);
+        Assert.Equal("value[1].Media[1]: kept without SHA1: \"abc\" is not 40 hex digits", Assert.Single(file.Degraded));
+        Assert.Equal("value[1].Media[2]: skipped: not an object", Assert.Single(file.Warnings));
+    }
+
+    /// <summary>A CSV, ICSE or NSRL line kept by one digest while another of its digest fields is not valid says which field it lost.</summary>
+    [Fact]
+    public void Line_records_kept_without_a_bad_digest_field_name_the_line_and_field()
+    {
+        var csv = Write("mixed.csv", "md5,sha1\n000000000000000000000000000000ee,not-a-sha1\n000000000000000000000000000000ef,\n");
+        var icse = Write("icse.csv", BankReader.IcseHeader + "\n000000000000000000000000000000aa;123;;ID-1;;;;;;;;\n");
+        var nsrl = Write("NSRLFile.txt", "\"SHA-1\",\"MD5\",\"CRC32\",\"FileName\"\n\"0000000000000000000000000000000000000001\",\"xyz\",\"0\",\"a.dll\"\n");
+
+        var fromCsv = BankReader.Read(csv);
+        Assert.Equal(2, fromCsv.Entries.Count);
+        Assert.Equal("line 2: kept without sha1: \"not-a-sha1\" is not 40 hex digits", Assert.Single(fromCsv.Degraded));
+        Assert.Empty(fromCsv.Warnings);
+        Assert.Equal("line 2: kept without SHA1: \"123\" is not 40 hex digits", Assert.Single(BankReader.Read(icse).Degraded));
+        Assert.Equal("line 2: kept without MD5: \"xyz\" is not 32 hex digits", Assert.Single(BankReader.Read(nsrl).Degraded));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
