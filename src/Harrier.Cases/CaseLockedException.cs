@@ -1,6 +1,6 @@
 namespace Harrier.Cases;
 
-/// <summary>Another process holds the case's writer lock (<see cref="CaseStore.LockForWritingAsync"/>): one writer at a time.</summary>
+/// <summary>Another process holds the case's writer lock (<see cref="CaseStore.LockForWritingAsync(CaseWriter, TimeSpan, CancellationToken)"/>): one writer at a time.</summary>
 public sealed class CaseLockedException : CaseStoreException
 {
     public CaseLockedException(string message, CaseWriter? holder)

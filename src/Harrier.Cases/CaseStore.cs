@@ -206,7 +206,14 @@ public sealed partial class CaseStore
     /// only read do not take it and are not blocked by it. See <see cref="CaseWriterLock"/>.
     /// </summary>
     public Task<CaseWriterLock> LockForWritingAsync(CaseWriter writer, CancellationToken cancellationToken) =>
-        CaseWriterLock.AcquireAsync(this, writer, cancellationToken);
+        CaseWriterLock.AcquireAsync(this, writer, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Takes the writer lock as <see cref="LockForWritingAsync(CaseWriter, CancellationToken)"/> does, but while another process
+    /// holds it, tries again every quarter of a second (on <see cref="Time"/>) for up to <paramref name="wait"/> before refusing.
+    /// </summary>
+    public Task<CaseWriterLock> LockForWritingAsync(CaseWriter writer, TimeSpan wait, CancellationToken cancellationToken) =>
+        CaseWriterLock.AcquireAsync(this, writer, wait, cancellationToken);
 
     /// <summary>A summary of the case for <c>case info</c>.</summary>
     public async Task<CaseSummary> SummaryAsync(CancellationToken cancellationToken)

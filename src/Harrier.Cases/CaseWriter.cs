@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Harrier.Cases;
 
 /// <summary>
-/// Who holds a case's writer lock (<see cref="CaseStore.LockForWritingAsync"/>): the process, the machine, the actor, the
+/// Who holds a case's writer lock (<see cref="CaseStore.LockForWritingAsync(CaseWriter, TimeSpan, CancellationToken)"/>): the process, the machine, the actor, the
 /// command and since when, so that a second writer is refused naming the first.
 /// </summary>
 /// <param name="ProcessId">The holder's process id.</param>

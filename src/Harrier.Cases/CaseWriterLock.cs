@@ -8,7 +8,7 @@ using Npgsql;
 namespace Harrier.Cases;
 
 /// <summary>
-/// The case's writer lock: one process writes a case at a time. Taken by <see cref="CaseStore.LockForWritingAsync"/> and
+/// The case's writer lock: one process writes a case at a time. Taken by <see cref="CaseStore.LockForWritingAsync(CaseWriter, TimeSpan, CancellationToken)"/> and
 /// held until disposed; the operating system (SQLite) or the server (PostgreSQL) drops it when its process dies, kill -9
 /// included, so nothing left behind blocks the next writer.
 /// <list type="bullet">
@@ -49,12 +49,33 @@ public sealed class CaseWriterLock : IAsyncDisposable
     /// <summary>Who holds this lock: this process.</summary>
     public CaseWriter Holder { get; }
 
-    internal static async Task<CaseWriterLock> AcquireAsync(CaseStore store, CaseWriter writer, CancellationToken cancellationToken)
+    /// <summary>How often a writer that waits for the lock tries again.</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromMilliseconds(250);
+
+    internal static async Task<CaseWriterLock> AcquireAsync(CaseStore store, CaseWriter writer, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        return store.Database.Kind == CaseDatabaseKind.Sqlite
-            ? AcquireFile(store, writer)
-            : await AcquireAdvisoryAsync(store, writer, cancellationToken);
+        ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
+        var deadline = store.Time.GetUtcNow() + wait;
+        while (true)
+        {
+            try
+            {
+                return store.Database.Kind == CaseDatabaseKind.Sqlite
+                    ? AcquireFile(store, writer)
+                    : await AcquireAdvisoryAsync(store, writer, cancellationToken);
+            }
+            catch (CaseLockedException) when (store.Time.GetUtcNow() < deadline)
+            {
+                // Held, and there is time left: try again after a while (on the store's clock).
+            }
+
+            var left = deadline - store.Time.GetUtcNow();
+            if (left > TimeSpan.Zero)
+            {
+                await Task.Delay(left < RetryInterval ? left : RetryInterval, store.Time, cancellationToken);
+            }
+        }
     }
 
     private static CaseWriterLock AcquireFile(CaseStore store, CaseWriter writer)

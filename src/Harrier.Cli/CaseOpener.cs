@@ -12,14 +12,20 @@ internal static class CaseOpener
 {
     /// <summary>
     /// Opens the case to write to it: takes the writer lock, held until the command ends (<see cref="CommandContext.DisposeAsync"/>),
-    /// or refuses at once naming the process that holds it (exit 2).
+    /// or refuses naming the process that holds it (exit 2), at once or after <c>--wait SECONDS</c>.
     /// </summary>
     public static async Task<CaseStore> OpenAsync(CommandContext ctx, CancellationToken cancellationToken)
     {
+        if (ctx.WaitSeconds < 0)
+        {
+            throw new CliException($"--wait must be 0 or more seconds, not {ctx.WaitSeconds}");
+        }
+
         var store = await OpenForReadingAsync(ctx, cancellationToken);
         try
         {
-            ctx.Hold(await store.LockForWritingAsync(CaseWriter.ThisProcess(ctx.Actor, ctx.CommandName, ctx.Time), cancellationToken));
+            ctx.Hold(await store.LockForWritingAsync(CaseWriter.ThisProcess(ctx.Actor, ctx.CommandName, ctx.Time),
+                TimeSpan.FromSeconds(ctx.WaitSeconds), cancellationToken));
         }
         catch (CaseStoreException e)
         {

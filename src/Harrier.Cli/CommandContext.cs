@@ -31,6 +31,7 @@ internal sealed class CommandContext : IAsyncDisposable
         Db = parse.GetValue(options.Db);
         Json = parse.GetValue(options.Json);
         Progress = parse.GetValue(options.Progress);
+        WaitSeconds = parse.GetValue(options.Wait);
         Keys = parse.GetValue(options.Key) is { } keyFile ? CaseKeyStore.AtFile(keyFile) : CaseKeyStore.FromEnvironment();
         Actor = parse.GetValue(options.Actor)
             ?? Environment.GetEnvironmentVariable("HARRIER_ACTOR")
@@ -49,6 +50,9 @@ internal sealed class CommandContext : IAsyncDisposable
     public bool Json { get; }
 
     public ProgressMode Progress { get; }
+
+    /// <summary>How long a command that writes waits for another process's writer lock (<c>--wait SECONDS</c>; 0: not at all).</summary>
+    public int WaitSeconds { get; }
 
     /// <summary>Where the case key is: <c>--key FILE</c>, else the per-user key store.</summary>
     public CaseKeyStore Keys { get; }

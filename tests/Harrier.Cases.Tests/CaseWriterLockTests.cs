@@ -45,6 +45,35 @@ public sealed class CaseWriterLockTests
         Assert.Equal(alice, third.Holder);
     }
 
+    /// <summary>
+    /// SQLite only: there a try is synchronous, so when the call returns unfinished the waiter is already waiting on the
+    /// case's fake clock, and the test can move that clock with no race. The waiting loop is the same for PostgreSQL.
+    /// </summary>
+    [Fact]
+    public async Task A_writer_that_waits_gets_the_lock_once_it_is_released_and_is_refused_when_its_wait_runs_out()
+    {
+        await using var t = await TestCase.CreateAsync(TestCase.Sqlite);
+        await t.InitAsync();
+        var first = await t.OpenAsync();
+        var second = await t.OpenAsync();
+        var alice = new CaseWriter(4711, "ws-12", "alice", "ingest media", "2025-03-12T06:00:00.0000000Z");
+        var bob = CaseWriter.ThisProcess("bob", "evidence add", t.Time);
+        var held = await first.LockForWritingAsync(alice, CancellationToken.None);
+
+        var runsOut = second.LockForWritingAsync(bob, TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.False(runsOut.IsCompleted); // refused once, now waiting
+        t.Time.Advance(TimeSpan.FromSeconds(11));
+        var refused = await Assert.ThrowsAsync<CaseLockedException>(() => runsOut);
+        Assert.Equal(alice, refused.Holder);
+
+        var waiter = second.LockForWritingAsync(bob, TimeSpan.FromSeconds(10), CancellationToken.None);
+        Assert.False(waiter.IsCompleted);
+        await held.DisposeAsync();
+        t.Time.Advance(TimeSpan.FromSeconds(1));
+        await using var got = await waiter;
+        Assert.Equal(bob, got.Holder);
+    }
+
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
     public async Task Readers_read_and_are_recorded_while_a_writer_holds_the_lock(string backend)
