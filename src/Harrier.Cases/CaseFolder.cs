@@ -13,6 +13,9 @@ namespace Harrier.Cases;
 /// case.db        the SQLite database (absent when the case lives in PostgreSQL)
 /// audit.head     the audit chain's anchor: its head signed by the case key (JSON), or "seq hash" for cases made before keys
 /// audit.head.next  the signed head of the entry being committed (written before its commit; see CaseStore.WriteAsync)
+/// case.lock      the writer lock of a SQLite case: an OS file lock, held while a command writes (never deleted; its
+///                presence means nothing, the lock dies with its process)
+/// case.writer    who holds case.lock (JSON: pid, host, actor, command, since), so a refused writer can name it
 /// chain/         the columnar chain store, its clusters (chain/clusters/) and the last trace (chain/trace.json)
 /// tags/          imported tag and actor packs
 /// derived/       blurred thumbnails and keyframe strips
@@ -43,6 +46,12 @@ public sealed record CaseFolder(
 
     /// <summary>The signed head of the entry being committed, written inside the write transaction before its commit.</summary>
     public const string AuditHeadNextFileName = "audit.head.next";
+
+    /// <summary>The file a SQLite case's writer lock is taken on (an OS lock, released when its process ends).</summary>
+    public const string LockFileName = "case.lock";
+
+    /// <summary>Who holds <see cref="LockFileName"/>, written by the holder once it has the lock.</summary>
+    public const string WriterFileName = "case.writer";
 
     /// <summary>The chain store's folder name.</summary>
     public const string ChainFolderName = "chain";

@@ -138,6 +138,13 @@ public sealed partial class CaseStore
         var manifest = new CaseFolder(CaseFolder.CurrentFormat, caseId, name, Timestamps.Format(now),
             postgres is null ? "sqlite" : database.Display, CaseKeyInfo.Of(key));
         manifest.WriteNew(caseDir);
+        if (database.Kind == CaseDatabaseKind.Sqlite)
+        {
+            // The writer lock's file, made with the case so that the folder's layout is fixed from the start (a later
+            // command that takes the lock, and is then refused for bad input, leaves the folder as it found it).
+            await File.WriteAllBytesAsync(Path.Combine(caseDir, CaseFolder.LockFileName), [], cancellationToken);
+        }
+
         var store = new CaseStore(caseDir, manifest, database, time, keys, key);
         AuditEntry init;
         await using (var connection = await database.OpenAsync(cancellationToken))
@@ -191,6 +198,22 @@ public sealed partial class CaseStore
 
         return new CaseStore(caseDir, manifest, database, time, keys, null);
     }
+
+    /// <summary>
+    /// Takes the case's writer lock for <paramref name="writer"/>, at once or not at all: a command that writes to the case
+    /// holds it from before its first change until it ends (dispose the lock), so that two processes never do the same work on
+    /// one case. Throws <see cref="CaseLockedException"/> naming the holder when another process holds it. Commands that
+    /// only read do not take it and are not blocked by it. See <see cref="CaseWriterLock"/>.
+    /// </summary>
+    public Task<CaseWriterLock> LockForWritingAsync(CaseWriter writer, CancellationToken cancellationToken) =>
+        CaseWriterLock.AcquireAsync(this, writer, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Takes the writer lock as <see cref="LockForWritingAsync(CaseWriter, CancellationToken)"/> does, but while another process
+    /// holds it, tries again every quarter of a second (on <see cref="Time"/>) for up to <paramref name="wait"/> before refusing.
+    /// </summary>
+    public Task<CaseWriterLock> LockForWritingAsync(CaseWriter writer, TimeSpan wait, CancellationToken cancellationToken) =>
+        CaseWriterLock.AcquireAsync(this, writer, wait, cancellationToken);
 
     /// <summary>A summary of the case for <c>case info</c>.</summary>
     public async Task<CaseSummary> SummaryAsync(CancellationToken cancellationToken)

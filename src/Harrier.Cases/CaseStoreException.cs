@@ -1,7 +1,7 @@
 namespace Harrier.Cases;
 
 /// <summary>The case store cannot do what was asked: no case here, a database it cannot open, a bad argument.</summary>
-public sealed class CaseStoreException : Exception
+public class CaseStoreException : Exception
 {
     public CaseStoreException(string message)
         : base(message)

@@ -69,7 +69,9 @@ public sealed class EvidenceRegistry
             (reader, ct) => WriteAsync(connection, reader, ct),
             cancellationToken);
 
-        var result = new EvidenceAddResult(exhibitId, scanned.Count, scanned.Count - pending.Count, registered, hashedBytes,
+        // Already recorded: every file found that this run did not record, so found = new + already even when another writer
+        // recorded a file between this run's scan and its write (the earlier record is kept; see WriteAsync).
+        var result = new EvidenceAddResult(exhibitId, scanned.Count, scanned.Count - registered, registered, hashedBytes,
             [.. unreadable.OrderBy(p => p.RelPath, StringComparer.Ordinal)],
             [.. skipped.OrderBy(p => p.RelPath, StringComparer.Ordinal)],
             Stopwatch.GetElapsedTime(started));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Harrier.Cases.Keys;
@@ -6,8 +7,11 @@ using Harrier.Operations;
 
 namespace Harrier.Cli;
 
-/// <summary>The parsed global options of one invocation, plus the host. Built once per command run.</summary>
-internal sealed class CommandContext
+/// <summary>
+/// The parsed global options of one invocation, plus the host. Built once per command run and disposed when it ends, which
+/// releases the case's writer lock if the command took it (<see cref="CaseOpener.OpenAsync"/>).
+/// </summary>
+internal sealed class CommandContext : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -17,13 +21,17 @@ internal sealed class CommandContext
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    private readonly List<IAsyncDisposable> _held = [];
+
     public CommandContext(ParseResult parse, GlobalOptions options, CliHost host)
     {
         Host = host;
+        CommandName = NameOf(parse.CommandResult);
         CaseDir = Path.GetFullPath(parse.GetValue(options.Case) ?? Directory.GetCurrentDirectory());
         Db = parse.GetValue(options.Db);
         Json = parse.GetValue(options.Json);
         Progress = parse.GetValue(options.Progress);
+        WaitSeconds = parse.GetValue(options.Wait);
         Keys = parse.GetValue(options.Key) is { } keyFile ? CaseKeyStore.AtFile(keyFile) : CaseKeyStore.FromEnvironment();
         Actor = parse.GetValue(options.Actor)
             ?? Environment.GetEnvironmentVariable("HARRIER_ACTOR")
@@ -32,6 +40,9 @@ internal sealed class CommandContext
 
     public CliHost Host { get; }
 
+    /// <summary>The command being run, without the root: e.g. <c>evidence add</c>.</summary>
+    public string CommandName { get; }
+
     public string CaseDir { get; }
 
     public string? Db { get; }
@@ -39,6 +50,9 @@ internal sealed class CommandContext
     public bool Json { get; }
 
     public ProgressMode Progress { get; }
+
+    /// <summary>How long a command that writes waits for another process's writer lock (<c>--wait SECONDS</c>; 0: not at all).</summary>
+    public int WaitSeconds { get; }
 
     /// <summary>Where the case key is: <c>--key FILE</c>, else the per-user key store.</summary>
     public CaseKeyStore Keys { get; }
@@ -60,6 +74,32 @@ internal sealed class CommandContext
 
     /// <summary>Writes one line on stderr (errors and warnings, never case content).</summary>
     public void Error(string message) => Err.WriteLine(message);
+
+    /// <summary>Keeps <paramref name="resource"/> (the case's writer lock) until the command ends.</summary>
+    public void Hold(IAsyncDisposable resource) => _held.Add(resource);
+
+    /// <summary>Releases what the command held, last taken first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _held.Count - 1; i >= 0; i--)
+        {
+            await _held[i].DisposeAsync();
+        }
+
+        _held.Clear();
+    }
+
+    private static string NameOf(CommandResult command)
+    {
+        var names = new List<string>();
+        for (var r = command; r.Parent is CommandResult parent; r = parent)
+        {
+            names.Add(r.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
 
     /// <summary>Passes an operation's progress on to the CLI's progress display.</summary>
     private sealed class ProgressForward(IProgress<WorkReport> inner) : IProgress<OperationProgress>

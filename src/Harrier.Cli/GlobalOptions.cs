@@ -55,6 +55,14 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<int> Wait { get; } = new("--wait")
+    {
+        Description = "When another process is writing the case, wait up to SECONDS for it to finish (commands that write; default 0: refuse at once, exit 2).",
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => 0,
+        Recursive = true,
+    };
+
     public void AddTo(Command root)
     {
         root.Add(Case);
@@ -63,5 +71,6 @@ internal sealed class GlobalOptions
         root.Add(Actor);
         root.Add(Key);
         root.Add(Progress);
+        root.Add(Wait);
     }
 }

@@ -105,5 +105,9 @@ internal static class HarrierApp
     /// <summary>Wraps a command body so it receives a <see cref="CommandContext"/>.</summary>
     public static void SetAction(this Command command, GlobalOptions options, CliHost host,
         Func<CommandContext, ParseResult, CancellationToken, Task<int>> body) =>
-        command.SetAction((parse, ct) => body(new CommandContext(parse, options, host), parse, ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var ctx = new CommandContext(parse, options, host);
+            return await body(ctx, parse, ct);
+        });
 }

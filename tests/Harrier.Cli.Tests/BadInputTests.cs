@@ -200,6 +200,7 @@ public sealed class BadInputTests : IDisposable
     [InlineData("returns import {dir}/empty --case {case}", "{dir}/empty", "")]
     [InlineData("returns import {garbage} --kind bogus --case {case}", "bogus", "")]
     [InlineData("persons resolve --case {case}", "no platform import", "")]
+    [InlineData("persons resolve --wait -1 --case {case}", "--wait|-1", "")]
     [InlineData("persons resolve --import 42 --case {case}", "42", "")]
     [InlineData("persons resolve --prior-records {missing} --case {case}", "{missing}", "")]
     [InlineData("persons resolve --exit-list tor={missing} --case {case}", "{missing}", "")]

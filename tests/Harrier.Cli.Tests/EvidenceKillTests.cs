@@ -76,13 +76,13 @@ public sealed class EvidenceKillTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>How a process killed by SIGKILL ends, as .NET reports it (128 + 9).</summary>
-    private const int SigKillExit = 137;
+    internal const int SigKillExit = 137;
 
     /// <summary>
     /// Runs the child with <see cref="StartupHook"/> loaded, which SIGKILLs it from inside once it reports
     /// <paramref name="threshold"/> files hashed. Returns its exit code and standard error.
     /// </summary>
-    private static async Task<(int Code, string Err)> RunKilledAsync(string[] args, int threshold)
+    internal static async Task<(int Code, string Err)> RunKilledAsync(string[] args, int threshold)
     {
         var psi = CliRunner.ChildStartInfo(args);
         psi.Environment["DOTNET_STARTUP_HOOKS"] = typeof(StartupHook).Assembly.Location;
@@ -96,7 +96,7 @@ public sealed class EvidenceKillTests(ITestOutputHelper output) : IDisposable
         return (p.ExitCode, await errTask);
     }
 
-    private static async Task<string> CreateDatabaseAsync()
+    internal static async Task<string> CreateDatabaseAsync()
     {
         var admin = TestPostgres.AdminConnection;
         var name = "harrier_kill_" + Guid.NewGuid().ToString("N");

@@ -25,7 +25,7 @@ internal static class AuditCommands
             "that was edited, deleted, inserted, reordered, cut off or appended without the key.") { checkpointFile, allowUnsigned };
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new VerifyAudit(store).RunAsync(new VerifyAuditRequest(parse.GetValue(checkpointFile), parse.GetValue(allowUnsigned)), ct);
             if (ctx.Json)
             {
@@ -58,7 +58,7 @@ internal static class AuditCommands
             "to keep elsewhere; 'audit verify --checkpoint FILE' later proves nothing up to it changed.") { outFile };
         checkpoint.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ExportAuditCheckpoint(store).RunAsync(new ExportAuditCheckpointRequest(parse.GetValue(outFile)), ct);
             if (result.Checkpoint is not { } head)
             {
@@ -94,7 +94,7 @@ internal static class AuditCommands
         var show = new Command("show", "Print the audit log (seq, time, actor, action, object, justification).") { tail };
         show.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var entries = (await new ShowAudit(store).RunAsync(new ShowAuditRequest(parse.GetValue(tail)), ct)).Entries;
             if (ctx.Json)
             {

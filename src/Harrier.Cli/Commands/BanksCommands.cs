@@ -72,7 +72,7 @@ internal static class BanksCommands
         var list = new Command("list", "List the case's banks.");
         list.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var banks = (await new ListBanks(store).RunAsync(ct)).Banks;
             if (ctx.Json)
             {

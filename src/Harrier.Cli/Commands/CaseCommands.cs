@@ -35,7 +35,7 @@ internal static class CaseCommands
         var info = new Command("info", "Show the case: name, database, schema version, exhibits, files and audit entries.");
         info.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ShowCase(store).RunAsync(ct);
             var (summary, exhibits) = (result.Summary, result.Exhibits);
             if (ctx.Json)

@@ -238,7 +238,7 @@ internal static class ChainCommands
         var requests = new Command("requests", "Write one data request per exchange (CSV and JSON) from the last trace, with an index by jurisdiction.") { outDir, justification };
         requests.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new WriteChainRequests(store).RunAsync(
                 new WriteChainRequestsRequest(parse.GetValue(outDir)!, parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
@@ -265,7 +265,7 @@ internal static class ChainCommands
         var stats = new Command("stats", "Store counts, one timed pass over every input and output, and a timed clustering run (not saved).");
         stats.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = new ChainStats(store).Run();
             if (ctx.Json)
             {
@@ -297,7 +297,7 @@ internal static class ChainCommands
         };
         show.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ShowChain(store).RunAsync(new ShowChainRequest(parse.GetValue(what)!, parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {

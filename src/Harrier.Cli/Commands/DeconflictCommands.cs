@@ -72,7 +72,7 @@ internal static class DeconflictCommands
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ListClaims(store).RunAsync(new ListClaimsRequest(parse.GetValue(person), parse.GetValue(conflicts), parse.GetValue(justification)),
                 ctx.Operation(), ct);
             if (ctx.Json)

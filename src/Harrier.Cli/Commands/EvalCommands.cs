@@ -15,7 +15,7 @@ internal static class EvalCommands
         var command = new Command("eval", "Compare the case's triage with a scenario's ground truth (definitions in docs/triage.md).") { truth };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await RunAsync(ctx, store, parse.GetValue(truth)!, ct);
             if (ctx.Json)
             {

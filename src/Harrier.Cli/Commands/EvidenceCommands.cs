@@ -73,7 +73,7 @@ internal static class EvidenceCommands
         };
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var request = new VerifyEvidenceRequest(parse.GetValue(exhibit), parse.GetValue(justification));
             var result = await WorkProgress.RunAsync(ctx, "verifying evidence", p => new VerifyEvidence(store).RunAsync(request, ctx.Operation(p), ct));
             if (ctx.Json)
@@ -105,7 +105,7 @@ internal static class EvidenceCommands
         var list = new Command("list", "List registered files with their digests (recorded in the audit log).") { exhibit, justification };
         list.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var files = (await new ListEvidence(store).RunAsync(new ListEvidenceRequest(parse.GetValue(exhibit), parse.GetValue(justification)),
                 ctx.Operation(), ct)).Files;
             if (ctx.Json)

@@ -18,7 +18,7 @@ internal static class ExportCommands
         };
         vics.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ExportVics(store).RunAsync(new ExportVicsRequest(parse.GetValue(outFile)!, parse.GetValue(justification)), ctx.Operation(), ct);
             var (path, count) = (result.Path, result.Media);
             if (ctx.Json)

@@ -71,7 +71,7 @@ internal static class PackageCommands
             var expected = parse.GetValue(fingerprint);
             if (string.IsNullOrWhiteSpace(expected) && parse.GetValue(options.Case) is not null)
             {
-                var store = await CaseOpener.OpenAsync(ctx, ct);
+                var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
                 expected = store.Key.Fingerprint;
             }
 

@@ -73,7 +73,7 @@ internal static class PersonsCommands
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ListPersons(store).RunAsync(new ListPersonsRequest(parse.GetValue(country), parse.GetValue(identified),
                 parse.GetValue(minAccounts), parse.GetValue(limit), parse.GetValue(offset), parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
@@ -113,7 +113,7 @@ internal static class PersonsCommands
                 throw new CliException("give a person number N or --account KEY");
             }
 
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ShowPerson(store).RunAsync(new ShowPersonRequest(parse.GetValue(number), parse.GetValue(account), parse.GetValue(justification)),
                 ctx.Operation(), ct);
             if (ctx.Json)

@@ -30,7 +30,7 @@ internal static class PlatformCommands
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new WriteDeposits(store).RunAsync(
                 new WriteDepositsRequest(parse.GetValue(output)!, parse.GetValue(importId), parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)

@@ -68,7 +68,7 @@ internal static class ReturnsCommands
         var list = new Command("list", "List the returns files imported into the case.");
         list.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var result = await new ListReturns(store).RunAsync(ct);
             if (ctx.Json)
             {

@@ -56,7 +56,7 @@ internal static class TargetsCommands
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var r = await new ListTargets(store).RunAsync(new ListTargetsRequest(parse.GetValue(country), parse.GetValue(maxTier), parse.GetValue(limit),
                 parse.GetValue(offset), parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
@@ -89,7 +89,7 @@ internal static class TargetsCommands
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await CaseOpener.OpenAsync(ctx, ct);
+            var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
             var r = await new ShowTarget(store).RunAsync(new ShowTargetRequest(parse.GetValue(number), parse.GetValue(justification)), ctx.Operation(), ct);
             if (ctx.Json)
             {

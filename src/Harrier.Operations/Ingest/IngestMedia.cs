@@ -72,7 +72,9 @@ public static class IngestMedia
             factsStore.WriteAsync,
             cancellationToken);
 
-        var result = new IngestMediaResult(exhibitId, files.Count, files.Count - pending.Count, written,
+        // Already ingested: every file this run did not store, so the counts add up to the files even when a file was stored by
+        // another run between this run's listing and its write (its row is kept, this run's facts dropped).
+        var result = new IngestMediaResult(exhibitId, files.Count, files.Count - written, written,
             new SortedDictionary<string, int>(kinds, StringComparer.Ordinal),
             [.. problems.OrderBy(p => p.RelPath, StringComparer.Ordinal)])
         {

@@ -5,7 +5,7 @@ namespace Harrier.Operations.Ingest;
 /// <summary>What one <see cref="IngestMedia"/> run did (the JSON of <c>harrier ingest media --json</c>).</summary>
 /// <param name="ExhibitId">The exhibit.</param>
 /// <param name="Files">Its registered readable files.</param>
-/// <param name="AlreadyIngested">Files ingested by an earlier run and skipped.</param>
+/// <param name="AlreadyIngested">Files ingested before this run stored them (by an earlier run, or by another writer meanwhile), left as they were.</param>
 /// <param name="Ingested">Files ingested by this run.</param>
 /// <param name="Kinds">This run's files by kind.</param>
 /// <param name="Unreadable">This run's files that looked like media but did not decode, with the reason.</param>
