@@ -11,11 +11,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 world=$(cd "${1:?usage: benchmarks/chain-large.sh WORLD}" && pwd)
 work=$(mktemp -d /tmp/harrier-chain-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-if [ -n "${HARRIER_BIN:-}" ]; then h=$HARRIER_BIN    # a Release harrier already built from this tree
-else
-  dotnet build "$here/src/Harrier.Cli" -c Release -o "$work/bin" -v quiet -nologo > "$work/build.log"   # outside the timing
-  h="$work/bin/harrier"
-fi
+export HARRIER_KEYS="$work/keys"   # the benchmark case's key goes with the scratch folder, not into the user's key store
+. "$here/benchmarks/harrier-bin.sh"
 
 . "$here/benchmarks/timed.sh"
 

@@ -14,11 +14,7 @@ world=$(cd "${1:?usage: benchmarks/persons-scale.sh WORLD}" && pwd)
 work=$(mktemp -d /tmp/harrier-persons-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 export HARRIER_KEYS="$work/keys"   # the benchmark case's key goes with the scratch folder, not into the user's key store
-if [ -n "${HARRIER_BIN:-}" ]; then h=$HARRIER_BIN
-else
-  dotnet build "$here/src/Harrier.Cli" -c Release -o "$work/bin" -v quiet -nologo > "$work/build.log"   # outside the timing
-  h="$work/bin/harrier"
-fi
+. "$here/benchmarks/harrier-bin.sh"
 
 . "$here/benchmarks/timed.sh"
 
