@@ -245,7 +245,7 @@ internal static class DemoCommand
                 ctx.Out.WriteLine($"  the triage report (blurred thumbnails, the first-seen queue, groups): {report}");
                 ctx.Out.WriteLine($"  the data requests to the exchanges:                                   {requestsDir}");
                 ctx.Out.WriteLine($"  the persons, with why each was linked:  ./harrier persons list --case {caseDir}   ./harrier persons show 1 --case {caseDir}");
-                ctx.Out.WriteLine($"  the ranking and the country packages:   ./harrier targets list --case {caseDir}   {Path.Combine(packagesDir, packages.Packages[0].Country, "package.html")}");
+                ctx.Out.WriteLine($"  the ranking and the country packages:   ./harrier targets list --case {caseDir}   {Path.Combine(packagesDir, packages.Packages.OrderByDescending(p => p.Persons).ThenBy(p => p.Country, StringComparer.Ordinal).First().Country, "package.html")}");
                 ctx.Out.WriteLine($"  the case, from the command line:  ./harrier report triage --case {caseDir}   ./harrier audit verify --case {caseDir}");
             }
 
