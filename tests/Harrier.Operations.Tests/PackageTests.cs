@@ -96,6 +96,18 @@ public sealed class PackageTests
     }
 
     [Fact]
+    public async Task A_package_that_cannot_be_written_is_a_clear_error_naming_its_country_and_nothing_is_audited()
+    {
+        var (t, store, ctx, output) = await RankedAsync("sqlite");
+        await using var _t = t;
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, ".DE.partial"), "a file where the build wants a folder");
+        var e = await Audited.NothingAsync<OperationException>(store, () => new BuildPackages(store).RunAsync(new BuildPackagesRequest(output), ctx, None));
+        Assert.StartsWith("the DE package could not be written", e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(output, "DE")));
+    }
+
+    [Fact]
     public async Task A_country_that_is_not_an_ISO_code_never_becomes_a_folder()
     {
         var (t, store, ctx, importId) = await PersonsOperationsTests.CaseAsync("sqlite");

@@ -115,9 +115,30 @@ public sealed class BuildPackages(CaseStore store)
         // Countries are independent: built side by side, one per core (each thread writes only its own folder).
         var results = new BuiltPackage[countries.Count];
         var done = 0;
-        Parallel.For(0, countries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+        try
         {
-            var country = countries[i];
+            Parallel.For(0, countries.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, i =>
+            {
+                try
+                {
+                    results[i] = BuildOne(countries[i]);
+                    context.Progress?.Report(new OperationProgress("build", Interlocked.Increment(ref done), countries.Count));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new OperationException($"the {countries[i]} package could not be written in {output}: {e.Message}", e);
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationException))
+        {
+            // One message, the first country's; no package.build entry is written, and packages finished meanwhile
+            // stay on disk without one (the audit log records only a complete build).
+            throw e.InnerExceptions[0];
+        }
+
+        BuiltPackage BuildOne(string country)
+        {
             var assembled = assembler.Assemble(country, @case, built, new PackageHandling(handling, meaning), signing);
             var dir = Path.Combine(output, country);
             var temp = Path.Combine(output, "." + country + ".partial");
@@ -135,10 +156,9 @@ public sealed class BuildPackages(CaseStore store)
 
             Directory.Move(temp, dir);
             var p = assembled.Package;
-            results[i] = new BuiltPackage(country, dir, p.Summary.Persons, p.Summary.Tier1, p.Summary.Tier2, p.Summary.Tier3, p.Summary.Identified, p.Summary.Claimed,
+            return new BuiltPackage(country, dir, p.Summary.Persons, p.Summary.Tier1, p.Summary.Tier2, p.Summary.Tier3, p.Summary.Identified, p.Summary.Claimed,
                 Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Count() - 2, manifestSha);
-            context.Progress?.Report(new OperationProgress("build", Interlocked.Increment(ref done), countries.Count));
-        });
+        }
 
         var built_ = results.ToList();
         var description = string.Create(CultureInfo.InvariantCulture,
@@ -161,7 +181,11 @@ public sealed class BuildPackages(CaseStore store)
     private static string Write(string dir, AssembledPackage assembled, CaseKey key, PackageSigning signing, string caseId, string builtUtc, DateTime created)
     {
         var p = assembled.Package;
-        File.WriteAllBytes(Path.Combine(dir, PackageFiles.Json), JsonSerializer.SerializeToUtf8Bytes(p, Json));
+        using (var json = File.Create(Path.Combine(dir, PackageFiles.Json)))
+        {
+            JsonSerializer.Serialize(json, p, Json);
+        }
+
         var blocks = PackageDocument.Build(p);
         var title = PackageDocument.Title(p);
         File.WriteAllText(Path.Combine(dir, PackageFiles.Html), PackageHtml.Render(title, blocks), new UTF8Encoding(false));
