@@ -215,19 +215,27 @@ public sealed class TargetsStore(CaseStore store)
     }
 
     /// <summary>One person's row in <paramref name="run"/> (tier 4 with score 0 when the ranking stored nothing for them), or null when the persons run has no such person.</summary>
+    /// <remarks>Reads that one row and that person's moves, not the ranking: show and move stay cheap at a national platform's size.</remarks>
     public async Task<TargetRow?> PersonAsync(TargetsRunInfo run, int number, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var row = (await ListAsync(run, new TargetsFilter(MaxTier: 4), cancellationToken)).FirstOrDefault(x => x.PersonNumber == number);
-        if (row is not null)
+        var move = (await MovesAsync(run.PersonsRunId, cancellationToken)).LastOrDefault(m => m.PersonNumber == number);
+        await using var connection = await store.Database.OpenAsync(cancellationToken);
+        await using (var cmd = CaseDatabase.Command(connection, null,
+                         "SELECT score, tier, country, factors FROM targets WHERE run_id = @r AND person_number = @n", ("@r", run.RunId), ("@n", number)))
+        await using (var reader = await cmd.ExecuteReaderAsync(cancellationToken))
         {
-            return row;
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                var computed = (int)L(reader, 1);
+                return new TargetRow(number, S(reader, 2), (int)L(reader, 0), computed, move?.ToTier ?? computed,
+                    JsonSerializer.Deserialize<List<ScoreFactor>>(reader.GetString(3), Json) ?? [], move);
+            }
         }
 
-        await using var connection = await store.Database.OpenAsync(cancellationToken);
-        await using var cmd = CaseDatabase.Command(connection, null, "SELECT country FROM persons WHERE run_id = @r AND number = @n", ("@r", run.PersonsRunId), ("@n", number));
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new TargetRow(number, S(reader, 0), 0, 4, 4, [], null) : null;
+        await using var person = CaseDatabase.Command(connection, null, "SELECT country FROM persons WHERE run_id = @r AND number = @n", ("@r", run.PersonsRunId), ("@n", number));
+        await using var row = await person.ExecuteReaderAsync(cancellationToken);
+        return await row.ReadAsync(cancellationToken) ? new TargetRow(number, S(row, 0), 0, 4, move?.ToTier ?? 4, [], move) : null;
     }
 
     /// <summary>Records an analyst's move inside <paramref name="write"/>.</summary>
