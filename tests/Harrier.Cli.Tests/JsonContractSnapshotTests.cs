@@ -162,13 +162,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
     {
         // The differently shaped platform, and a persons run over its accounts written by hand as the engine would
         // (Operations.Tests/PersonsRun.cs): the documents are the host's contract, apart from the engine's weights.
-        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
-        var mapping = Path.Combine(_root, "other.yaml");
-        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
-        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract persons");
-        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
-        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
-        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+        await PersonsRunCaseAsync("JSON contract persons");
 
         await Expect("persons/persons-list", "persons", "list", "--case", CaseDir);
         await Expect("persons/persons-list-filtered", "persons", "list", "--min-accounts", "2", "--country", "de", "--case", CaseDir);
@@ -183,13 +177,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
     {
         // The persons run written by hand over the differently shaped platform (Operations.Tests/PersonsRun.cs): person 1
         // holds accounts 10 and 12 (DE), person 2 account 11 (no country); 203.0.113.9 is a shared VPN exit. Synthetic claims.
-        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
-        var mapping = Path.Combine(_root, "other.yaml");
-        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
-        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract deconfliction");
-        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
-        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
-        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+        await PersonsRunCaseAsync("JSON contract deconfliction");
         var csv = Path.Combine(_root, "claims.csv");
         File.WriteAllText(csv, """
             claim_reference,agency,agency_country,case_reference,status,handling_code,received_at,identifiers
@@ -218,13 +206,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
     {
         // The persons run written by hand over the differently shaped platform (Operations.Tests/PersonsRun.cs): person 1
         // (accounts 10 and 12, DE) administers and paid, person 2 (account 11, no country) paid and has a prior record.
-        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
-        var mapping = Path.Combine(_root, "other.yaml");
-        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
-        await Expect(null, "case", "init", CaseDir, "--name", "JSON contract targets");
-        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
-        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
-        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
+        await PersonsRunCaseAsync("JSON contract targets");
 
         await Expect("targets/targets-rank", "targets", "rank", "--case", CaseDir);
         await Expect("targets/targets-list", "targets", "list", "--case", CaseDir);
@@ -233,6 +215,22 @@ public sealed class JsonContractSnapshotTests : IDisposable
         await Expect("targets/package-build", "package", "build", "--out", Path.Combine(_root, "packages"), "--case", CaseDir);
         await Expect("targets/package-verify", "package", "verify", Path.Combine(_root, "packages", "DE"), "--case", CaseDir);
         AssertAllMatched();
+    }
+
+    /// <summary>
+    /// A case over the differently shaped platform with the persons run written by hand as the engine would
+    /// (Operations.Tests/PersonsRun.cs), made through the CLI up to the platform import: what the persons, deconfliction
+    /// and targets documents start from.
+    /// </summary>
+    private async Task PersonsRunCaseAsync(string name)
+    {
+        var source = Harrier.Operations.Tests.OtherPlatform.Write(Path.Combine(_root, "other.sqlite"));
+        var mapping = Path.Combine(_root, "other.yaml");
+        File.WriteAllText(mapping, Harrier.Operations.Tests.OtherPlatform.Mapping);
+        await Expect(null, "case", "init", CaseDir, "--name", name);
+        var import = await Expect(null, "platform", "import", "--from", "sqlite:" + source, "--mapping", mapping, "--case", CaseDir);
+        var store = await Harrier.Cases.CaseStore.OpenAsync(CaseDir, null, _time, CancellationToken.None);
+        await Harrier.Operations.Tests.PersonsRun.StoreAsync(store, import["importId"]!.GetValue<long>());
     }
 
     /// <summary>Runs one command in-process with <c>--json</c>, checks it succeeded and matches its snapshot; returns the document.</summary>

@@ -3,9 +3,7 @@ using Harrier.Cases;
 using Harrier.Cases.Deconfliction;
 using Harrier.Cases.Persons;
 using Harrier.Cases.Tests;
-using Harrier.Operations.Cases;
 using Harrier.Operations.Deconfliction;
-using Harrier.Operations.Platform;
 
 namespace Harrier.Operations.Tests;
 
@@ -55,18 +53,9 @@ public sealed class DeconflictionOperationsTests
 
         """;
 
-    private static async Task<(TestCase Case, CaseStore Store, OperationContext Ctx, long ImportId)> CaseAsync(string backend)
-    {
-        var t = await TestCase.CreateAsync(backend);
-        var ctx = new OperationContext("analyst", t.Time);
-        await InitCase.RunAsync(new InitCaseRequest(t.CaseDir, "Operation Deconflict", t.ConnectionString), ctx, None);
-        var store = await t.OpenAsync();
-        var source = OtherPlatform.Write(Path.Combine(t.Root, "other.sqlite"));
-        var mapping = Path.Combine(t.Root, "other.yaml");
-        await File.WriteAllTextAsync(mapping, OtherPlatform.Mapping);
-        var import = await new ImportPlatform(store).RunAsync(new ImportPlatformRequest("sqlite:" + source, mapping), ctx, None);
-        return (t, store, ctx, import.ImportId);
-    }
+    // The differently shaped platform imported into a fresh case, as the persons tests make it.
+    private static Task<(TestCase Case, CaseStore Store, OperationContext Ctx, long ImportId)> CaseAsync(string backend) =>
+        PersonsOperationsTests.CaseAsync(backend);
 
     private static Task<long> StoreRunAsync(CaseStore store, long importId, ResolutionResult run) =>
         store.WriteAsync(new AuditIntent("tester", "persons.resolve"),
