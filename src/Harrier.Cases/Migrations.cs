@@ -436,6 +436,22 @@ internal static class Migrations
                 reason TEXT NOT NULL,
                 PRIMARY KEY (claim_id, seq));
             """),
+        new(13, "workbench accounts: local users with a role, a country for national-unit readers, a password hash, lockout and an API token hash", _ => """
+            CREATE TABLE web_users (
+                user_name TEXT PRIMARY KEY,
+                normalized_name TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                country TEXT,
+                password_hash TEXT NOT NULL,
+                must_change_password INTEGER NOT NULL,
+                security_stamp TEXT NOT NULL,
+                access_failed INTEGER NOT NULL,
+                lockout_end_utc TEXT,
+                token_hash TEXT UNIQUE,
+                token_created_utc TEXT,
+                created_utc TEXT NOT NULL,
+                created_by TEXT NOT NULL);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

@@ -36,6 +36,8 @@ internal static class HarrierApp
         Commands.DeconflictCommands.Create,
         Commands.PackageCommands.Create,
         Commands.AuditCommands.Create,
+        Commands.UsersCommands.Create,
+        Commands.ServeCommand.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
         Commands.IndexCommands.Create,
