@@ -10,9 +10,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
 need_dotnet
-need_packages postgresql:/usr/lib/postgresql/15/bin/initdb ffmpeg:ffmpeg ffmpeg:ffprobe util-linux:setpriv
+need_packages postgresql:/usr/lib/postgresql/15/bin/initdb ffmpeg:ffmpeg ffmpeg:ffprobe util-linux:setpriv chromium:chromium
 bindir=$(pg_bindir) || die_env "PostgreSQL server binaries not found after install"
 fetch_geoip || die_env "the tests need the IP-to-country database (see above)"
+fetch_web_vendor || die_env "the workbench tests need the vendored graph library (see above)"
 
 work=$(mktemp -d /tmp/harrier-test.XXXXXX)
 chmod 755 "$work"

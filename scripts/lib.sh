@@ -58,3 +58,32 @@ fetch_geoip() {
   fi
   export HARRIER_GEOIP="$dir/geo-whois-asn-country-ipv4.mmdb"
 }
+
+# The workbench's browser libraries, vendored from the npm registry (never a CDN at run time), pinned by version and by
+# the registry's SHA-512 integrity, fetched once into .cache/web. Sets HARRIER_WEB_VENDOR. Returns 1 (with a message)
+# when they cannot be fetched; the workbench then serves everything but the flow graph.
+WEB_VENDOR_PACKAGE="cytoscape@3.34.4"
+WEB_VENDOR_INTEGRITY="sha512-msY99tMY8iWTg+sIPGfSqDcPNOt4xcj+v/K/7qUFaCUxxlqnMkUYLBjRUzn9W5CU/R2hrmtJa5+UtovrEM2ctg=="
+fetch_web_vendor() {
+  local root dir tmp tgz got
+  root=$(harrier_root)
+  dir="$root/.cache/web"
+  if [ ! -s "$dir/cytoscape.min.js" ]; then
+    command -v npm >/dev/null 2>&1 || need_packages npm:npm
+    tmp=$(mktemp -d)
+    if ! (cd "$tmp" && npm pack --silent "$WEB_VENDOR_PACKAGE" >/dev/null 2>&1); then
+      rm -rf "$tmp"; echo "harrier: could not fetch $WEB_VENDOR_PACKAGE from the npm registry" >&2; return 1
+    fi
+    tgz=$(ls "$tmp"/*.tgz)
+    got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+    if [ "$got" != "$WEB_VENDOR_INTEGRITY" ]; then
+      rm -rf "$tmp"; echo "harrier: $WEB_VENDOR_PACKAGE from the registry does not match its pinned integrity ($got)" >&2; return 1
+    fi
+    (cd "$tmp" && tar xzf "$tgz")
+    mkdir -p "$dir"
+    cp "$tmp/package/dist/cytoscape.min.js" "$dir/"
+    cp "$tmp/package/LICENSE" "$dir/cytoscape.LICENSE" 2>/dev/null || true
+    rm -rf "$tmp"
+  fi
+  export HARRIER_WEB_VENDOR="$dir"
+}

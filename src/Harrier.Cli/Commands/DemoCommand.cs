@@ -51,10 +51,15 @@ internal static class DemoCommand
         {
             Description = "Do not open the triage report in a browser (it is opened only on an interactive terminal with a desktop session).",
         };
-        var command = new Command("demo",
-            "Run the media pipeline end to end on a generated seized platform: scenario, case, evidence, banks, ingest, triage, report, evaluation.")
+        var noServe = new Option<bool>("--no-serve")
         {
-            outDir, seed, preset, photosOpt, noBrowser,
+            Description = "Do not start the workbench at the end (it starts only on an interactive terminal; scripts and CI never wait on it).",
+        };
+        var command = new Command("demo",
+            "Run the whole job end to end on a generated seized platform: scenario, case, evidence, platform, banks, ingest, triage, chain, returns, persons, " +
+            "targets and packages, evaluation; then serve the workbench on it (interactive terminals only; --no-serve to skip).")
+        {
+            outDir, seed, preset, photosOpt, noBrowser, noServe,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -249,9 +254,47 @@ internal static class DemoCommand
                 ctx.Out.WriteLine($"  the case, from the command line:  ./harrier report triage --case {caseDir}   ./harrier audit verify --case {caseDir}");
             }
 
+            if (!ctx.Json && !parse.GetValue(noServe) && ctx.Host.Interactive)
+            {
+                await ServeAsync(ctx, store, ct);
+            }
+            else if (!ctx.Json)
+            {
+                ctx.Out.WriteLine($"  the workbench (accounts first: ./harrier users add NAME --role coordinator --case {caseDir}):  ./harrier serve --case {caseDir}");
+            }
+
             return ok ? ExitCodes.Ok : ExitCodes.Failures;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Serves the workbench on the demo's case until Ctrl-C, with a first coordinator account whose one-time password is
+    /// printed (the demo's case is new, so it has no account yet). Port 5080, or any free port when that one is taken.
+    /// </summary>
+    private static async Task ServeAsync(CommandContext ctx, CaseStore store, CancellationToken ct)
+    {
+        var admin = new Harrier.Web.Accounts.AccountAdmin(store);
+        var first = (await admin.ListAsync(ct)).Count == 0
+            ? await admin.AddAsync("coordinator", Harrier.Web.Accounts.WorkbenchRoles.Coordinator, null, ctx.Actor, "demo run", ct)
+            : null;
+        var options = new Harrier.Web.WorkbenchOptions { VendorDir = Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR") };
+        Harrier.Web.Workbench workbench;
+        try
+        {
+            workbench = await Harrier.Web.Workbench.StartAsync(store, options, ct);
+        }
+        catch (CaseStoreException)
+        {
+            workbench = await Harrier.Web.Workbench.StartAsync(store, options with { Port = 0 }, ct);
+        }
+
+        await using (workbench)
+        {
+            ctx.Out.WriteLine();
+            await ServeCommand.ReportAsync(ctx, workbench, store, first, ct);
+            await workbench.WaitAsync(ct);
+        }
     }
 
     /// <summary>
