@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Harrier.Cases;
 using Harrier.Web.Accounts;
+using Harrier.Web.Api;
 using Harrier.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -232,6 +233,7 @@ public sealed class Workbench : IAsyncDisposable
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapWorkbenchAssets(options);
+        app.MapFlowApi();
         app.MapRazorPages();
     }
 

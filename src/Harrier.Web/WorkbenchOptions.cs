@@ -15,6 +15,13 @@ public sealed record WorkbenchOptions
     /// </summary>
     public string? VendorDir { get; init; }
 
+    /// <summary>
+    /// Where country packages are listed from and built into (default: CASE/packages). A package is any folder below it,
+    /// one or two levels down, named by its country code and holding package.json (a build from the workbench goes to
+    /// a new folder named by its UTC time; the demo's packages sit directly in DIR/packages).
+    /// </summary>
+    public string? PackagesDir { get; init; }
+
     /// <summary>How long a revealed item stays unblurred before it blurs again on its own.</summary>
     public TimeSpan RevealFor { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -249,7 +249,7 @@ public sealed class CaseCommandTests : IDisposable
         // A second run replaces its own previous output, and its text output ends by saying what to open next.
         var again = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--no-browser");
         Assert.Equal(0, again.ExitCode);
-        var last = again.Out.TrimEnd().Split('\n')[^6..];
+        var last = again.Out.TrimEnd().Split('\n')[^7..];
         Assert.StartsWith("Done in ", last[0], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "case", "triage-report.html"), last[1], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "requests"), last[2], StringComparison.Ordinal);
@@ -257,6 +257,8 @@ public sealed class CaseCommandTests : IDisposable
         Assert.Contains("targets list --case " + Path.Combine(_root, "demo", "case"), last[4], StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_root, "demo", "packages"), last[4], StringComparison.Ordinal);
         Assert.Contains("audit verify --case " + Path.Combine(_root, "demo", "case"), last[5], StringComparison.Ordinal);
+        // Not an interactive terminal: the demo does not serve the workbench, it says how to.
+        Assert.Contains("serve --case " + Path.Combine(_root, "demo", "case"), last[6], StringComparison.Ordinal);
 
         // A folder that is not a demo is refused.
         Directory.CreateDirectory(Path.Combine(_root, "busy"));

@@ -87,6 +87,7 @@ public sealed partial class WorkbenchFixture : IAsyncLifetime
         {
             Port = 0,
             VendorDir = Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR"),
+            PackagesDir = PackagesDir,
         }, CancellationToken.None);
 
         var admin = new AccountAdmin(Store);

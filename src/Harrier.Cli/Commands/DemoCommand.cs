@@ -256,11 +256,11 @@ internal static class DemoCommand
 
             if (!ctx.Json && !parse.GetValue(noServe) && ctx.Host.Interactive)
             {
-                await ServeAsync(ctx, store, ct);
+                await ServeAsync(ctx, store, packagesDir, ct);
             }
             else if (!ctx.Json)
             {
-                ctx.Out.WriteLine($"  the workbench (accounts first: ./harrier users add NAME --role coordinator --case {caseDir}):  ./harrier serve --case {caseDir}");
+                ctx.Out.WriteLine($"  the workbench (accounts first: ./harrier users add NAME --role coordinator --case {caseDir}):  ./harrier serve --case {caseDir} --packages {packagesDir}");
             }
 
             return ok ? ExitCodes.Ok : ExitCodes.Failures;
@@ -272,13 +272,13 @@ internal static class DemoCommand
     /// Serves the workbench on the demo's case until Ctrl-C, with a first coordinator account whose one-time password is
     /// printed (the demo's case is new, so it has no account yet). Port 5080, or any free port when that one is taken.
     /// </summary>
-    private static async Task ServeAsync(CommandContext ctx, CaseStore store, CancellationToken ct)
+    private static async Task ServeAsync(CommandContext ctx, CaseStore store, string packagesDir, CancellationToken ct)
     {
         var admin = new Harrier.Web.Accounts.AccountAdmin(store);
         var first = (await admin.ListAsync(ct)).Count == 0
             ? await admin.AddAsync("coordinator", Harrier.Web.Accounts.WorkbenchRoles.Coordinator, null, ctx.Actor, "demo run", ct)
             : null;
-        var options = new Harrier.Web.WorkbenchOptions { VendorDir = Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR") };
+        var options = new Harrier.Web.WorkbenchOptions { VendorDir = Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR"), PackagesDir = packagesDir };
         Harrier.Web.Workbench workbench;
         try
         {

@@ -19,11 +19,15 @@ internal static class ServeCommand
             Description = "The folder with the vendored browser libraries (default: $HARRIER_WEB_VENDOR, which ./harrier sets after fetching them from the npm registry).",
         };
         var verbose = new Option<bool>("--verbose") { Description = "Log every request (default: warnings only)." };
+        var packages = new Option<string?>("--packages")
+        {
+            Description = "The folder the workbench lists country packages from and builds them into (default: CASE/packages).",
+        };
         var command = new Command("serve",
             "Serve the workbench for the case: the triage grid, persons and money, targets, packages, the deconfliction register and the audit log in a browser, " +
             "and the HMA-compatible API. Accounts come from harrier users add; there is no default account. Runs until Ctrl-C.")
         {
-            port, bind, vendor, verbose,
+            port, bind, vendor, verbose, packages,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -34,6 +38,7 @@ internal static class ServeCommand
                 BindAddress = parse.GetValue(bind)!,
                 VendorDir = parse.GetValue(vendor) ?? Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR"),
                 Verbose = parse.GetValue(verbose),
+                PackagesDir = parse.GetValue(packages) is { } dir ? Path.GetFullPath(dir) : null,
             };
             await using var workbench = await Workbench.StartAsync(store, web, ct);
             await ReportAsync(ctx, workbench, store, null, ct);
