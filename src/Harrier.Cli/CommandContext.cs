@@ -21,6 +21,8 @@ internal sealed class CommandContext : IAsyncDisposable
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    private static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
+
     private readonly List<IAsyncDisposable> _held = [];
 
     public CommandContext(ParseResult parse, GlobalOptions options, CliHost host)
@@ -71,6 +73,9 @@ internal sealed class CommandContext : IAsyncDisposable
 
     /// <summary>Writes <paramref name="value"/> as the command's one JSON document on stdout.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Writes <paramref name="value"/> as JSON on ONE line (for a command that keeps running after it, such as serve: a reader takes the first line).</summary>
+    public void WriteJsonLine<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonLineOptions));
 
     /// <summary>Writes one line on stderr (errors and warnings, never case content).</summary>
     public void Error(string message) => Err.WriteLine(message);

@@ -24,7 +24,7 @@ internal static class ServeCommand
             Description = "The folder the workbench lists country packages from and builds them into (default: CASE/packages).",
         };
         var command = new Command("serve",
-            "Serve the workbench for the case: the triage grid, persons and money, targets, packages, the deconfliction register and the audit log in a browser, " +
+            "Serve the workbench for the case (--json: one line with the address once it listens): the triage grid, persons and money, targets, packages, the deconfliction register and the audit log in a browser, " +
             "and the HMA-compatible API. Accounts come from harrier users add; there is no default account. Runs until Ctrl-C.")
         {
             port, bind, vendor, verbose, packages,
@@ -55,7 +55,8 @@ internal static class ServeCommand
         var accounts = await new Harrier.Web.Accounts.AccountAdmin(store).ListAsync(cancellationToken);
         if (ctx.Json)
         {
-            ctx.WriteJson(new ServeInfo(workbench.Address.ToString(), accounts.Count, first?.Account.Name, first?.OneTimePassword));
+            ctx.WriteJsonLine(new ServeInfo(workbench.Address.ToString(), accounts.Count, first?.Account.Name, first?.OneTimePassword));
+            await ctx.Out.FlushAsync(cancellationToken);
             return;
         }
 
