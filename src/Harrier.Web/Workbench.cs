@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Claims;
 using Harrier.Cases;
 using Harrier.Web.Accounts;
+using Harrier.Web.Hma;
 using Harrier.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
@@ -194,6 +195,7 @@ public sealed class Workbench : IAsyncDisposable
             o.HeaderName = "X-Harrier-Antiforgery";
         });
         services.AddRazorPages().AddApplicationPart(typeof(Workbench).Assembly);
+        services.AddHmaApi(options);
     }
 
     private static void Configure(WebApplication app, WorkbenchOptions options)
@@ -233,6 +235,7 @@ public sealed class Workbench : IAsyncDisposable
         app.UseAntiforgery();
         app.MapWorkbenchAssets(options);
         app.MapRazorPages();
+        app.MapHmaApi();
     }
 
     private static bool NotOnOneTimePassword(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext c) =>
