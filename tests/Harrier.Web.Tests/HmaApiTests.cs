@@ -155,6 +155,19 @@ public sealed class HmaApiTests(WorkbenchFixture f)
     }
 
     [Fact]
+    public async Task Hashing_a_video_answers_the_vpdq_the_media_engine_computes()
+    {
+        var path = Directory.EnumerateFiles(Path.Combine(f.DemoDir, "scenario", "media"), "*.mp4", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal).First();
+        var expected = Harrier.Media.Vpdq.VpdqFormats.ToPytxSignal((await Harrier.Media.Vpdq.VpdqHasher.HashFileAsync(path)).Features);
+        using var client = f.ApiClient(f.Analyst);
+        var form = new MultipartFormDataContent { { new ByteArrayContent(await File.ReadAllBytesAsync(path)), "video", Path.GetFileName(path) } };
+        var r = await JsonAsync(await client.PostAsync("/h/hash", form), HttpStatusCode.OK);
+        Assert.Equal(expected, r.GetProperty("vpdq").GetString());
+        Assert.StartsWith("[\"", expected, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_signal_and_content_added_to_a_new_bank_are_found_at_once_and_each_write_is_audited()
     {
         const string Bank = "HMA_TEST_CURATED";
@@ -191,6 +204,43 @@ public sealed class HmaApiTests(WorkbenchFixture f)
         var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo));
         Assert.Contains(audit, e => e.Actor == "web:ana" && e.Action == CurateBank.ContentAction && e.Target.Contains(pdq!, StringComparison.Ordinal)
             && e.Target.Contains(sha, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Signals_added_while_lookups_run_are_all_found_and_no_lookup_fails()
+    {
+        const string Bank = "HMA_TEST_CONCURRENT";
+        using var client = f.ApiClient(f.Coordinator);
+        await JsonAsync(await client.PostAsJsonAsync("/c/banks", new { name = Bank }), HttpStatusCode.Created);
+        var random = new Random(23);
+        var hashes = Enumerable.Range(0, 24).Select(_ => new Hash256((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64())).ToArray();
+        using var stop = new CancellationTokenSource();
+        var lookups = Enumerable.Range(0, 4).Select(async worker =>
+        {
+            var n = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                var r = await client.GetAsync($"/m/raw_lookup?signal_type=pdq&signal={hashes[(worker + n) % hashes.Length]}&include_distance=true");
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                n++;
+            }
+
+            return n;
+        }).ToArray();
+        var ids = new List<long>();
+        foreach (var h in hashes)
+        {
+            var added = await JsonAsync(await client.PostAsJsonAsync($"/c/bank/{Bank}/signal", new Dictionary<string, string> { ["pdq"] = h.ToString() }), HttpStatusCode.OK);
+            ids.Add(added.GetProperty("id").GetInt64());
+        }
+
+        await stop.CancelAsync();
+        Assert.All(await Task.WhenAll(lookups), n => Assert.True(n > 0));
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var found = await JsonAsync(await client.GetAsync($"/m/raw_lookup?signal_type=pdq&signal={hashes[i]}&include_distance=true"), HttpStatusCode.OK);
+            Assert.Contains(found.GetProperty("matches").EnumerateArray(), m => m.GetProperty("content_id").GetInt64() == ids[i] && m.GetProperty("distance").GetString() == "0");
+        }
     }
 
     [Fact]
