@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Claims;
 using Harrier.Cases;
 using Harrier.Web.Accounts;
-using Harrier.Web.Hma;
 using Harrier.Web.Security;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;

@@ -28,7 +28,7 @@ public static class HmaApi
     public const string Pdq = "pdq";
 
     /// <summary>The index, the lookup audit and the OpenAPI document.</summary>
-    public static IServiceCollection AddHmaApi(this IServiceCollection services, WorkbenchOptions options)
+    internal static IServiceCollection AddServices(IServiceCollection services, WorkbenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton<HmaIndex>();
@@ -42,7 +42,7 @@ public static class HmaApi
     }
 
     /// <summary>Maps <c>/m</c>, <c>/h</c>, <c>/c</c> and <c>/openapi/v1.json</c>.</summary>
-    public static IEndpointRouteBuilder MapHmaApi(this IEndpointRouteBuilder app)
+    internal static IEndpointRouteBuilder MapEndpoints(IEndpointRouteBuilder app)
     {
         var tokenOnly = new AuthorizeAttribute(WorkbenchPolicies.Api) { AuthenticationSchemes = TokenAuthenticationHandler.SchemeName };
         app.MapOpenApi().RequireAuthorization(tokenOnly);
