@@ -195,6 +195,7 @@ public sealed class Workbench : IAsyncDisposable
             o.HeaderName = "X-Harrier-Antiforgery";
         });
         services.AddRazorPages().AddApplicationPart(typeof(Workbench).Assembly);
+        services.AddHmaApi(options);
     }
 
     private static void Configure(WebApplication app, WorkbenchOptions options)
@@ -235,6 +236,7 @@ public sealed class Workbench : IAsyncDisposable
         app.MapWorkbenchAssets(options);
         app.MapFlowApi();
         app.MapRazorPages();
+        app.MapHmaApi();
     }
 
     private static bool NotOnOneTimePassword(Microsoft.AspNetCore.Authorization.AuthorizationHandlerContext c) =>

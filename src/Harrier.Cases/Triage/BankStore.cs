@@ -11,7 +11,7 @@ namespace Harrier.Cases.Triage;
 /// The case's banks: hash sets imported from files, each kept whole and apart (a category from one bank never
 /// overwrites another's, so conflicts stay visible). Imports are audited with the file's SHA-256.
 /// </summary>
-public sealed class BankStore
+public sealed partial class BankStore
 {
     private readonly CaseStore _store;
 
