@@ -106,6 +106,7 @@ public sealed class Workbench : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(store.Time);
         services.AddSingleton<WebAudit>();
+        services.AddSingleton<TokenCache>();
 
         // Cookies are signed with keys that live only as long as the process: a restart ends every session.
         services.AddDataProtection().SetApplicationName("harrier-workbench");

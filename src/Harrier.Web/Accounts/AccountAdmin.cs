@@ -40,6 +40,9 @@ public sealed partial class AccountAdmin
     private readonly AccountStore _accounts;
     private readonly PasswordHasher<WorkbenchUser> _hasher = new(Options.Create(new PasswordHasherOptions()));
 
+    /// <summary>Raised after any account change made through this class in this process (the token cache forgets what it knew).</summary>
+    internal static event Action? Changed;
+
     public AccountAdmin(CaseStore store)
     {
         _store = store;
@@ -78,6 +81,7 @@ public sealed partial class AccountAdmin
         await _store.WriteAsync(new AuditIntent(actor, "users.add", justification),
             async (w, ct) => { await AccountStore.InsertAsync(w, user.ToRow(), ct); return 0; },
             _ => $"user {name} role {role}" + (country is null ? "" : $" country {country}"), cancellationToken);
+        Changed?.Invoke();
         return new NewAccount(Info(user.ToRow()), password);
     }
 
@@ -91,6 +95,7 @@ public sealed partial class AccountAdmin
         await _store.WriteAsync(new AuditIntent(actor, "users.token", justification),
             async (w, ct) => { await AccountStore.UpdateAsync(w, row with { TokenHash = HashToken(token), TokenCreatedUtc = now }, ct); return 0; },
             _ => $"user {name}: API token issued" + (replaced ? " (the earlier one revoked)" : ""), cancellationToken);
+        Changed?.Invoke();
         return new NewToken(name, token, now);
     }
 
@@ -107,6 +112,7 @@ public sealed partial class AccountAdmin
         await _store.WriteAsync(new AuditIntent(actor, "users.reset", justification),
             async (w, ct) => { await AccountStore.UpdateAsync(w, updated, ct); return 0; },
             _ => $"user {name}: new one-time password, sessions ended", cancellationToken);
+        Changed?.Invoke();
         return new NewAccount(Info(updated), password);
     }
 
@@ -116,6 +122,7 @@ public sealed partial class AccountAdmin
         await Existing(name, cancellationToken);
         await _store.WriteAsync(new AuditIntent(actor, "users.remove", justification),
             async (w, ct) => await AccountStore.DeleteAsync(w, name, ct), _ => $"user {name}", cancellationToken);
+        Changed?.Invoke();
     }
 
     /// <summary>Every account.</summary>

@@ -1,7 +1,5 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Harrier.Cases;
-using Harrier.Cases.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,9 +8,10 @@ namespace Harrier.Web.Accounts;
 
 /// <summary>
 /// <c>Authorization: Bearer TOKEN</c> for the API: the token's SHA-256 is looked up among the accounts (tokens are
-/// issued by <c>harrier users token</c>). A removed account or a replaced token stops working at the next request.
+/// issued by <c>harrier users token</c>), through <see cref="TokenCache"/>: a removed account or a replaced token stops
+/// working at once when changed in this process, within <see cref="TokenCache.Lifetime"/> when changed by another.
 /// </summary>
-internal sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, CaseStore store)
+internal sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenCache tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "harrier-token";
@@ -31,7 +30,7 @@ internal sealed class TokenAuthenticationHandler(IOptionsMonitor<AuthenticationS
             return AuthenticateResult.Fail("malformed API token");
         }
 
-        var row = await new AccountStore(store).FindByTokenHashAsync(AccountAdmin.HashToken(token), Context.RequestAborted);
+        var row = await tokens.FindAsync(AccountAdmin.HashToken(token), Context.RequestAborted);
         if (row is null)
         {
             return AuthenticateResult.Fail("unknown API token");
