@@ -105,6 +105,7 @@ public sealed class Workbench : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(store.Time);
         services.AddSingleton<WebAudit>();
+        services.AddSingleton<Media.RevealGrants>();
 
         // Cookies are signed with keys that live only as long as the process: a restart ends every session.
         services.AddDataProtection().SetApplicationName("harrier-workbench");
@@ -232,6 +233,7 @@ public sealed class Workbench : IAsyncDisposable
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapWorkbenchAssets(options);
+        Media.TriageEndpoints.MapTriageMedia(app);
         app.MapRazorPages();
     }
 
