@@ -260,6 +260,36 @@ public sealed class EvidenceRegistry
         return (await ReadFilesAsync(cmd, cancellationToken)).SingleOrDefault();
     }
 
+    /// <summary>
+    /// Where the original of registered file <paramref name="id"/> lies (its exhibit's source folder and its path in it),
+    /// or null when the case has no such file or it is no longer inside its exhibit. The path comes from the registry only;
+    /// callers open it read-only.
+    /// </summary>
+    public async Task<(EvidenceFile File, string Path)?> OriginalAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, FileColumns + " WHERE id = @i", ("@i", id));
+        var file = (await ReadFilesAsync(cmd, cancellationToken)).SingleOrDefault();
+        if (file is null)
+        {
+            return null;
+        }
+
+        if (await CaseDatabase.ScalarAsync(connection, null, "SELECT source_root FROM exhibits WHERE exhibit_id = @e", cancellationToken, ("@e", file.ExhibitId)) is not string root)
+        {
+            return null;
+        }
+
+        if (File.Exists(root))
+        {
+            return (file, root); // an exhibit registered as one file
+        }
+
+        var folder = System.IO.Path.GetFullPath(root).TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, file.RelPath));
+        return path.StartsWith(folder, StringComparison.Ordinal) && File.Exists(path) ? (file, path) : null;
+    }
+
     private static async Task<List<EvidenceFile>> ReadFilesAsync(DbCommand cmd, CancellationToken cancellationToken)
     {
         var list = new List<EvidenceFile>();

@@ -452,6 +452,23 @@ internal static class Migrations
                 created_utc TEXT NOT NULL,
                 created_by TEXT NOT NULL);
             """),
+        new(14, "analysts' categorisations of media (every change kept with its actor, time and previous value) and the triage grid's indexes", db => $"""
+            CREATE TABLE media_categorisations (
+                id {db.IdentityColumn},
+                evidence_id BIGINT NOT NULL REFERENCES evidence_files (id),
+                scheme TEXT NOT NULL,
+                code TEXT NOT NULL,
+                previous_scheme TEXT,
+                previous_code TEXT,
+                actor TEXT NOT NULL,
+                time_utc TEXT NOT NULL);
+            CREATE INDEX ix_media_categorisations_file ON media_categorisations (evidence_id, id);
+            CREATE INDEX ix_triage_results_status ON triage_results (status, evidence_id);
+            CREATE INDEX ix_triage_results_bank ON triage_results (bank_name, evidence_id);
+            CREATE INDEX ix_triage_results_rendition ON triage_results (rendition_group, evidence_id);
+            CREATE INDEX ix_triage_results_scene ON triage_results (scene_group, evidence_id);
+            CREATE INDEX ix_triage_results_queue ON triage_results (queue_rank, evidence_id);
+            """),
     ];
 
     /// <summary>The newest schema version this build knows.</summary>

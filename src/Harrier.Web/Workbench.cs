@@ -107,6 +107,7 @@ public sealed class Workbench : IAsyncDisposable
         services.AddSingleton(store.Time);
         services.AddSingleton<WebAudit>();
         services.AddSingleton<TokenCache>();
+        services.AddSingleton<Media.RevealGrants>();
 
         // Cookies are signed with keys that live only as long as the process: a restart ends every session.
         services.AddDataProtection().SetApplicationName("harrier-workbench");
@@ -236,6 +237,7 @@ public sealed class Workbench : IAsyncDisposable
         app.UseAntiforgery();
         app.MapWorkbenchAssets(options);
         app.MapFlowApi();
+        Media.TriageEndpoints.MapTriageMedia(app);
         app.MapRazorPages();
         app.MapHmaApi();
     }

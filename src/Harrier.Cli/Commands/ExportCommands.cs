@@ -12,7 +12,7 @@ internal static class ExportCommands
         var command = new Command("export", "Export case data in exchange formats.");
         var outFile = new Option<string>("--out") { Description = "The file to write.", Required = true };
         var justification = EvidenceCommands.JustificationOption();
-        var vics = new Command("vics", "Export the case's triaged media as VICS 2.0 (US) JSON: digests, size, VICS-US category when matched. No file names.")
+        var vics = new Command("vics", "Export the case's triaged media as VICS 2.0 (US) JSON: digests, size, VICS-US category (an analyst's latest, else the bank's). No file names.")
         {
             outFile, justification,
         };

@@ -4,7 +4,10 @@ using Harrier.Cases.Triage;
 
 namespace Harrier.Operations.Triage;
 
-/// <summary>Exports the case's triaged media as VICS 2.0 (US) JSON, no file names; audited as <c>export.vics</c>.</summary>
+/// <summary>
+/// Exports the case's triaged media as VICS 2.0 (US) JSON, no file names, with the analysts' latest categories over the
+/// banks'; audited as <c>export.vics</c>.
+/// </summary>
 public sealed class ExportVics(CaseStore store)
 {
     /// <summary>Writes <see cref="ExportVicsRequest.OutFile"/>; refuses a case with no triage results.</summary>
@@ -27,11 +30,12 @@ public sealed class ExportVics(CaseStore store)
             }
         }
 
+        var analyst = await new MediaCategoryStore(store).LatestAsync(cancellationToken);
         var path = Path.GetFullPath(request.OutFile);
         int count;
         try
         {
-            count = VicsExport.Write(path, rows, files);
+            count = VicsExport.Write(path, rows, files, analyst.ToDictionary(a => a.Key, a => a.Value.Category));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
