@@ -62,6 +62,10 @@ public sealed class AccessMatrixTests(WorkbenchFixture f)
             new("/packages", $"/packages?handler=Download&build=-&country={xx}", Ok, Ok, No),
             new("/deconfliction", "/deconfliction", Ok, Ok, No),
             new("/audit", "/audit", Ok, Ok, No),
+            new("/triage", "/triage", Ok, Ok, No),
+            new("/triage/first-seen", "/triage/first-seen", Ok, Ok, No),
+            new("/triage/groups", "/triage/groups", Ok, Ok, No),
+            new("/media/{id:long}/thumb", $"/media/{Thumbnailed()}/thumb", Ok, Ok, No),
             // The HMA-compatible API answers API tokens only (a cookie session gets 401 there: HmaApiTests).
             new("/m/lookup", "/m/lookup?signal_type=pdq&signal=" + new string('0', 64), Ok, Ok, No, Token: true),
             new("/m/raw_lookup", "/m/raw_lookup?signal_type=pdq&signal=" + new string('0', 64), Ok, Ok, No, Token: true),
@@ -149,5 +153,11 @@ public sealed class AccessMatrixTests(WorkbenchFixture f)
     private static readonly string[] ExtraCovered =
     [
         "/h/hash", "/c/bank/{name}/signal", "/c/bank/{name}/content", // POST only: every role in HmaApiTests.Without_a_token_401_and_with_a_readers_token_403 and the write tests
+        "/api/media/{id:long}/reveal", "/api/triage/{id:long}/category", // POST only, with the antiforgery header: TriageAccessTests (reader 403, no header 400)
+        "/media/original/{grant}", // a one-use grant of one account: TriageAccessTests (used twice, another account's, expired: 404)
     ];
+
+    /// <summary>An evidence id with a derived thumbnail (CASE/derived/thumbs/ID.png).</summary>
+    private string Thumbnailed() =>
+        Path.GetFileNameWithoutExtension(Directory.GetFiles(Path.Combine(f.CaseDir, "derived", "thumbs"), "*.png").Order(StringComparer.Ordinal).First());
 }
