@@ -330,4 +330,27 @@ public sealed class HmaApiTests(WorkbenchFixture f)
         Assert.True(doc.GetProperty("paths").GetProperty("/m/lookup").TryGetProperty("post", out _), "POST /m/lookup is missing");
         Assert.DoesNotContain(paths, p => p.StartsWith("/persons", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_bank_imported_by_another_process_is_found_after_the_index_catches_up()
+    {
+        using var client = f.ApiClient(f.Analyst);
+        var random = new Random(4111);
+        var fresh = new Hash256((ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64(), (ulong)random.NextInt64());
+        var lookup = $"/m/raw_lookup?signal_type=pdq&signal={Flip(fresh, 3)}&include_distance=true";
+        Assert.Equal(0, (await JsonAsync(await client.GetAsync(lookup), HttpStatusCode.OK)).GetProperty("matches").GetArrayLength());
+
+        // `harrier banks import` in another process: the case gains a bank; the serving process is not told.
+        var file = Path.Combine(f.Root, "catch-up.pdq");
+        await File.WriteAllTextAsync(file, fresh + ",100\n");
+        await new ImportBank(f.Store).RunAsync(new ImportBankRequest(file, "HMA_CATCH_UP", Harrier.Matching.Banks.BankFormat.Pdq), new Harrier.Operations.OperationContext("other-process", TimeProvider.System),
+            CancellationToken.None);
+        Assert.Equal(0, (await JsonAsync(await client.GetAsync(lookup), HttpStatusCode.OK)).GetProperty("matches").GetArrayLength());
+
+        var index = f.Workbench.Services.GetRequiredService<HmaIndex>();
+        Assert.Equal(1, await index.CatchUpAsync(CancellationToken.None));
+        var match = Assert.Single((await JsonAsync(await client.GetAsync(lookup), HttpStatusCode.OK)).GetProperty("matches").EnumerateArray());
+        Assert.Equal("1", match.GetProperty("distance").GetString());
+        Assert.Equal(0, await index.CatchUpAsync(CancellationToken.None)); // nothing twice
+    }
 }

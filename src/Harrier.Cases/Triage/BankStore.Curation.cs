@@ -81,12 +81,15 @@ public sealed partial class BankStore
     }
 
     /// <summary>Every PDQ of every bank with its entry id, in entry order (what a lookup index is built from).</summary>
-    public async Task<IReadOnlyList<BankPdq>> LoadPdqAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<BankPdq>> LoadPdqAsync(CancellationToken cancellationToken) => LoadPdqAsync(0, cancellationToken);
+
+    /// <summary>The PDQ signals of entries with an id above <paramref name="afterId"/> (what banks gained since a load), by id.</summary>
+    public async Task<IReadOnlyList<BankPdq>> LoadPdqAsync(long afterId, CancellationToken cancellationToken)
     {
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
         await using var cmd = CaseDatabase.Command(connection, null, """
-            SELECT e.id, b.name, e.pdq FROM bank_entries e JOIN banks b ON b.bank_id = e.bank_id WHERE e.pdq IS NOT NULL ORDER BY e.id
-            """);
+            SELECT e.id, b.name, e.pdq FROM bank_entries e JOIN banks b ON b.bank_id = e.bank_id WHERE e.pdq IS NOT NULL AND e.id > @a ORDER BY e.id
+            """, ("@a", afterId));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         var list = new List<BankPdq>();
         while (await reader.ReadAsync(cancellationToken))

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Harrier.Web.Hma;
 
@@ -413,14 +414,49 @@ public sealed record ContentResult(
     internal static ContentResult Of(BankPdq signal) => new(signal.Id, new Dictionary<string, string> { [HmaApi.Pdq] = signal.Pdq.ToString() });
 }
 
-/// <summary>Starts loading the index when the app starts (lookups before it is done wait for it).</summary>
-internal sealed class HmaIndexLoader(HmaIndex index) : Microsoft.Extensions.Hosting.IHostedService
+/// <summary>
+/// Starts loading the index when the app starts (lookups before it is done wait for it), then every
+/// <see cref="HmaIndex.CatchUpEvery"/> (on the injected clock) adds what other processes added to the case's banks.
+/// </summary>
+internal sealed class HmaIndexLoader(HmaIndex index, TimeProvider time, Microsoft.Extensions.Logging.ILogger<HmaIndexLoader> log)
+    : Microsoft.Extensions.Hosting.IHostedService, IDisposable
 {
+    private ITimer? _timer;
+    private int _running;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = index.EnsureLoadedAsync();
+        _timer = time.CreateTimer(_ => _ = CatchUpAsync(), null, HmaIndex.CatchUpEvery, HmaIndex.CatchUpEvery);
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    private async Task CatchUpAsync()
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            return; // the previous catch-up is still reading
+        }
+
+        try
+        {
+            await index.CatchUpAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is CaseStoreException or System.Data.Common.DbException or IOException)
+        {
+            log.LogWarning("the bank index could not read what the case's banks gained: {Message} (tried again in {Seconds} s)", e.Message, HmaIndex.CatchUpEvery.TotalSeconds);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
 }

@@ -39,6 +39,7 @@ internal sealed class HmaIndex : IDisposable
     private HammingIndex _index = new();
     private Dictionary<long, string> _banks = [];
     private DateTimeOffset _builtAt;
+    private long _maxId;
 
     public HmaIndex(CaseStore store, TimeProvider time)
     {
@@ -112,13 +113,50 @@ internal sealed class HmaIndex : IDisposable
     public async Task AddAsync(BankPdq signal)
     {
         await EnsureLoadedAsync();
+        AddAll([signal]);
+    }
+
+    /// <summary>
+    /// Adds what the case's banks gained since the last load or catch-up from elsewhere (<c>harrier banks import</c> in
+    /// another process): the entries with a higher id than any indexed, in place, under the write lock. Run every
+    /// <see cref="CatchUpEvery"/> by <see cref="HmaIndexLoader"/>. Returns how many signals were added.
+    /// </summary>
+    public async Task<int> CatchUpAsync(CancellationToken cancellationToken)
+    {
+        await EnsureLoadedAsync();
+        long after;
+        _lock.EnterReadLock();
+        try
+        {
+            after = _maxId;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        var gained = await new BankStore(_store).LoadPdqAsync(after, cancellationToken);
+        return gained.Count == 0 ? 0 : AddAll(gained);
+    }
+
+    /// <summary>How often the index looks for signals other processes added to the case's banks.</summary>
+    public static readonly TimeSpan CatchUpEvery = TimeSpan.FromSeconds(30);
+
+    private int AddAll(IReadOnlyList<BankPdq> signals)
+    {
+        var added = 0;
         _lock.EnterWriteLock();
         try
         {
-            // The load read the case after this signal may have been committed: never index an entry twice.
-            if (_banks.TryAdd(signal.Id, signal.Bank))
+            foreach (var signal in signals)
             {
-                _index.Add(signal.Pdq, signal.Id);
+                // The load read the case after this signal may have been committed: never index an entry twice.
+                if (_banks.TryAdd(signal.Id, signal.Bank))
+                {
+                    _index.Add(signal.Pdq, signal.Id);
+                    _maxId = Math.Max(_maxId, signal.Id);
+                    added++;
+                }
             }
 
             _builtAt = _time.GetUtcNow();
@@ -127,6 +165,8 @@ internal sealed class HmaIndex : IDisposable
         {
             _lock.ExitWriteLock();
         }
+
+        return added;
     }
 
     public void Dispose()
@@ -162,6 +202,7 @@ internal sealed class HmaIndex : IDisposable
             _index.Dispose();
             _index = index;
             _banks = banks;
+            _maxId = ids.Length == 0 ? 0 : Math.Max(_maxId, ids.Max());
             _builtAt = _time.GetUtcNow();
         }
         finally
