@@ -103,15 +103,19 @@ public sealed class TriageGridTests(WorkbenchFixture f)
         var tile = page.Locator(".tile.focused");
         var id = long.Parse((await tile.GetAttributeAsync("data-id"))!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(id, long.Parse((await page.Locator(".tile").Nth(1).GetAttributeAsync("data-id"))!, System.Globalization.CultureInfo.InvariantCulture));
+        // The two keys quickly, one after the other (the page sends them in order): the tile must end on the last.
+        // Another test may have categorised this file already; the history below counts only this test's two rows.
+        var before = (await new MediaCategoryStore(f.Store).HistoryAsync(id, CancellationToken.None)).Count;
         await page.Keyboard.PressAsync("2");
-        await Assertions.Expect(tile).ToHaveAttributeAsync("data-category", "VICS-US:2");
         await page.Keyboard.PressAsync("4");
+        await Assertions.Expect(page.Locator("#triage-status")).ToContainTextAsync($"evidence {id}: VICS-US 4 saved");
         await Assertions.Expect(tile).ToHaveAttributeAsync("data-category", "VICS-US:4");
         await Assertions.Expect(tile.Locator(".cat")).ToHaveTextAsync("VICS-US 4 · Comparison Images");
         await WorkbenchFixture.ScreenshotAsync(page, "triage-categorised");
 
-        var history = await new MediaCategoryStore(f.Store).HistoryAsync(id, CancellationToken.None);
-        Assert.Equal([("2", (string?)null, "web:ana"), ("4", "2", "web:ana")], history.Select(h => (h.Category.Code, h.Previous?.Code, h.Actor)));
+        var history = (await new MediaCategoryStore(f.Store).HistoryAsync(id, CancellationToken.None)).Skip(before).ToList();
+        Assert.Equal([("2", "web:ana"), ("4", "web:ana")], history.Select(h => (h.Category.Code, h.Actor)));
+        Assert.Equal("2", history[1].Previous?.Code);
         var audit = await f.Store.Audit.ReadAsync(null, CancellationToken.None);
         Assert.Contains(audit, e => e.Actor == "web:ana" && e.Action == "web.categorise" && e.Target == $"evidence {id}: VICS-US:4 (was VICS-US:2)");
 

@@ -52,7 +52,15 @@
     return json;
   }
 
-  async function categorise(tile, code) {
+  // Categorisations are sent one after another, in the order the keys were pressed: two quick keys must reach the case
+  // in that order and the tile must show the last one, never an earlier answer that arrived late.
+  let categorising = Promise.resolve();
+  function categorise(tile, code) {
+    categorising = categorising.then(function () { return sendCategory(tile, code); });
+    return categorising;
+  }
+
+  async function sendCategory(tile, code) {
     const id = tile.dataset.id;
     say("evidence " + id + ": saving " + scheme + " " + code + "…");
     try {
