@@ -272,7 +272,7 @@ public sealed partial class HammingIndex
         var chunk = Math.Max(1, Math.Min(64, queries.Length / (4 * options.Threads)));
         var chunks = (queries.Length + chunk - 1) / chunk;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
-            () => new ProbeWorker(table.Count),
+            () => ProbeWorker.Rent(table.Count),
             (c, _, worker) =>
             {
                 var end = Math.Min(queries.Length, (c + 1) * chunk);
@@ -294,7 +294,11 @@ public sealed partial class HammingIndex
 
                 return worker;
             },
-            worker => outputs.Add(worker.Output));
+            worker =>
+            {
+                outputs.Add(worker.Output);
+                ProbeWorker.Return(worker);
+            });
 
         var all = Concat(outputs);
         var fallbackIds = fallbacks.Order().ToArray();
@@ -357,8 +361,35 @@ public sealed partial class HammingIndex
     /// <summary>Per-thread state of a multi-index probe: bucket ranges, a dedup bitset, the hits.</summary>
     private sealed class ProbeWorker(int indexed)
     {
+        /// <summary>
+        /// The last worker this thread used, kept for its next search: the dedup bitset is one bit per indexed entry
+        /// (125 KB at 1 M), and a server answering one query per search allocated it, zeroed, on every request: a
+        /// large-object-heap allocation per lookup, whose collections were the HMA API's tail latency.
+        /// </summary>
+        [ThreadStatic]
+        private static ProbeWorker? t_kept;
+
         private readonly ulong[] _seen = new ulong[HashStore.DeadWords(indexed)];
         private readonly List<int> _touched = [];
+
+        /// <summary>This thread's kept worker when its bitset covers <paramref name="indexed"/> entries, else a new one; clean, with an empty output.</summary>
+        public static ProbeWorker Rent(int indexed)
+        {
+            var worker = t_kept;
+            t_kept = null;
+            if (worker is null || worker._seen.Length < HashStore.DeadWords(indexed))
+            {
+                return new ProbeWorker(indexed);
+            }
+
+            worker.Reset(); // clean even if a search on it threw half-way
+            worker.Ranges.Clear();
+            worker.Output = [];
+            return worker;
+        }
+
+        /// <summary>Keeps <paramref name="worker"/> for this thread's next search.</summary>
+        public static void Return(ProbeWorker worker) => t_kept = worker;
 
 #pragma warning disable CA1051 // passed by ref to the probe enumeration
         public uint[] Scratch = new uint[64];
@@ -366,7 +397,7 @@ public sealed partial class HammingIndex
 
         public List<(int Table, int Lo, int Hi)> Ranges { get; } = [];
 
-        public List<RawMatch> Output { get; } = [];
+        public List<RawMatch> Output { get; private set; } = [];
 
         /// <summary>
         /// Checks every distinct candidate of the collected ranges against the query. Candidates are random

@@ -46,6 +46,40 @@ public class HammingIndexSearchTests(ITestOutputHelper output)
         Assert.Equal(IndexData.BruteForce(data, ids, queries, radius), got);
     }
 
+    [Fact]
+    public void One_query_searches_on_one_thread_reuse_no_state_across_indexes_of_any_size()
+    {
+        // A server asks one query per search on the same threads: the multi-index keeps its per-thread probe state between
+        // searches (ProbeWorker.Rent), so a small index after a large one, a grown index, and a search after one that
+        // matched must each still equal brute force.
+        var rng = new Random(8191);
+        var small = IndexData.Make("clustered", 700, rng);
+        var large = IndexData.Make("uniform", 9000, rng);
+        var (smallIds, largeIds) = (IndexData.Ids(small.Length, rng), IndexData.Ids(large.Length, rng));
+        using var a = HammingIndex.Build(small, smallIds);
+        using var b = HammingIndex.Build(large, largeIds);
+        var one = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex16, MaxDegreeOfParallelism = 1 };
+        foreach (var (index, data, ids) in new[] { (a, small, smallIds), (b, large, largeIds), (a, small, smallIds), (b, large, largeIds) })
+        {
+            foreach (var q in IndexData.Queries(data, 25, rng))
+            {
+                Assert.Equal(IndexData.BruteForce(data, ids, [q], 31), index.Search([q], 31, one));
+            }
+        }
+
+        var grown = small.Concat(IndexData.Make("uniform", 5000, rng)).ToArray();
+        var grownIds = smallIds.Concat(IndexData.Ids(5000, rng)).ToArray();
+        for (var i = small.Length; i < grown.Length; i++)
+        {
+            a.Add(grown[i], grownIds[i]);
+        }
+
+        foreach (var q in IndexData.Queries(grown, 25, rng))
+        {
+            Assert.Equal(IndexData.BruteForce(grown, grownIds, [q], 31), a.Search([q], 31, one));
+        }
+    }
+
     /// <summary>Sizes around the block (8) and tile (4096) boundaries, so tails and partial tiles are hit.</summary>
     public static TheoryData<int> KernelSizes() => new() { 1, 7, 8, 9, 63, 4095, 4097, 9000 };
 
