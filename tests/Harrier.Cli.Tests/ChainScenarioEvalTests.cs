@@ -57,6 +57,22 @@ public sealed class ChainScenarioEvalTests : IDisposable
         Assert.True(score.Precision >= 0.99, $"precision {score.Precision:F3}: {score}");
         Assert.True(score.Recall >= 0.95, $"recall {score.Recall:F3}: {score}");
 
+        // Payment by payment, not only the totals (a wrong and a missed payment can cancel out in a rate): the first payment
+        // funded by each of three different exchanges is traced to its own exchange and to the very withdrawal output
+        // the truth names.
+        var traced = report.Deposits.SelectMany(d => d.Payments).ToDictionary(p => (p.Txid, p.Vout));
+        var chosenPayments = truth.Where(t => t.WithdrawalTxid is not null).GroupBy(t => t.Exchange, StringComparer.OrdinalIgnoreCase)
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(3).Select(g => (g.Key, g.First())).ToList();
+        Assert.True(chosenPayments.Count == 3, $"the tiny scenario's payments come from {chosenPayments.Count} exchanges, not 3 or more");
+        foreach (var (name, chosen) in chosenPayments)
+        {
+            Assert.True(traced.TryGetValue((chosen.Txid, chosen.Vout), out var payment), $"payment {chosen.Txid}:{chosen.Vout} ({name}) is not in the trace");
+            var lead = payment.Leads.Where(l => l.IsExchange).OrderByDescending(l => l.FifoSats).FirstOrDefault();
+            Assert.True(lead is not null, $"payment {chosen.Txid}:{chosen.Vout} ({name}) has no exchange lead");
+            Assert.Equal(chosen.Exchange, lead.Actor, ignoreCase: true);
+            Assert.Equal((chosen.WithdrawalTxid, chosen.WithdrawalVout), (lead.Txid, (int?)lead.Vout));
+        }
+
         // Every CoinJoin decoy is detected; the only cluster holding two owners is the PayJoin's (undetectable by design),
         // and its one union names the PayJoin transaction, so it can be shown and undone.
         using var store = ChainStore.Open(Path.Combine(caseDir, "chain"));

@@ -70,6 +70,7 @@ public sealed class TriagePipelineTests(ITestOutputHelper output) : IDisposable
             var files = doc.RootElement.GetProperty("files").EnumerateArray().ToList();
             Assert.Equal(mediaFiles, files.Count);
             Assert.Contains(files, f => f.GetProperty("queueRank").ValueKind == JsonValueKind.Number && f.GetProperty("queueRank").GetInt32() == 1);
+            CheckEachFile(scenario, files);
         }
 
         var eval = await CliRunner.RunAsync("eval", "--truth", Path.Combine(scenario, "truth.json"), "--case", caseDir, "--json");
@@ -110,6 +111,56 @@ public sealed class TriagePipelineTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("\"Category\": 1", File.ReadAllText(vics), StringComparison.Ordinal);
 
         Assert.Equal(0, (await CliRunner.RunAsync("audit", "verify", "--case", caseDir)).ExitCode);
+    }
+
+    /// <summary>
+    /// Every file's outcome against its own truth, not only the totals (two errors that cancel out pass a count): a decoy
+    /// is filtered as known-good, a known file is known or a near duplicate of one, an unknown file is unknown and in the
+    /// first-seen queue. Then the files chosen for their transform are found by the mechanism meant for it: the still
+    /// cropped to 80 % of each side by its reframed hashes, the mirrored still by a dihedral PDQ hash, the compilation
+    /// by vPDQ. Seed 7's tiny scenario has each of them; the test fails if one goes missing instead of passing without it.
+    /// </summary>
+    private void CheckEachFile(string scenario, List<JsonElement> files)
+    {
+        using var truth = JsonDocument.Parse(File.ReadAllText(Path.Combine(scenario, "truth.json")));
+        var byPath = files.ToDictionary(f => f.GetProperty("relPath").GetString()!.Replace('\\', '/'), StringComparer.Ordinal);
+        var wrong = new List<string>();
+        var seen = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var t in truth.RootElement.GetProperty("files").EnumerateArray())
+        {
+            var path = t.GetProperty("path").GetString()!;
+            var rel = path.StartsWith("media/", StringComparison.Ordinal) ? path["media/".Length..] : path;
+            if (!byPath.TryGetValue(rel, out var row))
+            {
+                wrong.Add($"{rel}: not in the report");
+                continue;
+            }
+
+            var kind = t.GetProperty("kind").GetString();
+            var variant = t.TryGetProperty("variant", out var v) ? v.GetString() ?? "" : "";
+            var status = row.GetProperty("status").GetString();
+            var ok = kind == "decoy" ? status == "known-good"
+                : t.GetProperty("known").GetBoolean() ? status is "known" or "near-duplicate"
+                : status == "unknown" && row.GetProperty("queueRank").ValueKind == JsonValueKind.Number;
+            if (!ok)
+            {
+                wrong.Add($"{rel} ({kind}, {variant}, known {t.GetProperty("known")}): {status} by {row.GetProperty("method")}");
+            }
+
+            if (t.GetProperty("known").GetBoolean())
+            {
+                seen.TryAdd($"{kind}/{variant}", row);
+            }
+        }
+
+        Assert.True(wrong.Count == 0, "files triaged against their truth:\n" + string.Join("\n", wrong));
+        foreach (var (transform, method) in new[] { ("image/crop10", "pdq-reframed"), ("image/flip", "pdq"), ("video/compilation", "vpdq") })
+        {
+            Assert.True(seen.TryGetValue(transform, out var row), $"seed 7 has no known {transform} file any more: choose a seed that has one");
+            Assert.Equal("known", row.GetProperty("status").GetString());
+            Assert.StartsWith(method, row.GetProperty("method").GetString(), StringComparison.Ordinal);
+            output.WriteLine($"{transform}: {row.GetProperty("relPath")} known by {row.GetProperty("method")}");
+        }
     }
 
     public void Dispose()
