@@ -23,7 +23,7 @@ public sealed class ReturnsCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Import_exits_0_then_1_for_a_rejected_file_and_2_for_a_file_already_imported_or_missing()
+    public async Task Import_exits_0_then_1_for_a_rejected_file_beside_an_imported_one_and_2_when_nothing_imports()
     {
         Assert.Equal(0, (await CliRunner.RunAsync("case", "init", CaseDir, "--name", "Returns CLI")).ExitCode);
         var good = Write("good.csv", $"customer_id,withdrawal_txid,withdrawal_vout\nC-1,{Txid},0\n");
@@ -34,10 +34,17 @@ public sealed class ReturnsCommandTests : IDisposable
         Assert.Contains("returns import 1: good.csv (kyc, csv): 1 rows", imported.Out, StringComparison.Ordinal);
         Assert.Contains("no trace", imported.Err, StringComparison.Ordinal); // the warning: nothing could be tied
 
+        // The bad file alone: nothing imports, the case is unchanged: exit 2.
         var rejected = await CliRunner.RunAsync("returns", "import", bad, "--case", CaseDir);
-        Assert.Equal(1, rejected.ExitCode);
+        Assert.Equal(2, rejected.ExitCode);
         Assert.Contains("rejected: bad.csv", rejected.Out, StringComparison.Ordinal);
         Assert.Contains($"harrier: {bad} line 2: withdrawal_vout: 'zero' is not an output index", rejected.Err, StringComparison.Ordinal);
+
+        // Beside a good file: the good one imports, the bad one is named: exit 1.
+        var good2 = Write("good2.csv", $"customer_id,withdrawal_txid,withdrawal_vout\nC-2,{Txid},1\n");
+        var mixed = await CliRunner.RunAsync("returns", "import", good2, bad, "--exchange", "nordcoin", "--case", CaseDir);
+        Assert.Equal(1, mixed.ExitCode);
+        Assert.Contains("rejected: bad.csv", mixed.Out, StringComparison.Ordinal);
 
         var again = await CliRunner.RunAsync("returns", "import", good, "--exchange", "nordcoin", "--case", CaseDir);
         Assert.Equal(2, again.ExitCode);
@@ -49,8 +56,8 @@ public sealed class ReturnsCommandTests : IDisposable
         var list = await CliRunner.RunAsync("returns", "list", "--case", CaseDir, "--json");
         Assert.True(list.ExitCode == 0, list.Err);
         using var doc = JsonDocument.Parse(list.Out);
-        var only = Assert.Single(doc.RootElement.GetProperty("imports").EnumerateArray());
-        Assert.Equal(("good.csv", 1L), (only.GetProperty("fileName").GetString(), only.GetProperty("rows").GetInt64()));
+        Assert.Equal([("good.csv", 1L), ("good2.csv", 1L)],
+            doc.RootElement.GetProperty("imports").EnumerateArray().Select(i => (i.GetProperty("fileName").GetString(), i.GetProperty("rows").GetInt64())));
 
         foreach (var sub in new[] { "import", "list" })
         {

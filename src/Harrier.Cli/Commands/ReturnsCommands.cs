@@ -29,7 +29,7 @@ internal static class ReturnsCommands
         var justification = EvidenceCommands.JustificationOption();
         var import = new Command("import",
             "Import returns files (docs/returns.md). A file with any bad row is rejected whole and its rows reported with line and field; the other files " +
-            "still import (exit 1 when a file was rejected). KYC rows are tied to the requests of the case's last chain trace by withdrawal txid and vout. " +
+            "still import (exit 1 when a file was rejected and another imported; exit 2 when every file was rejected: nothing written). KYC rows are tied to the requests of the case's last chain trace by withdrawal txid and vout. " +
             "A file is imported once; a missing path or a file already imported refuses the whole call (exit 2).")
         {
             paths, kind, exchange, isp, justification,
@@ -58,7 +58,9 @@ internal static class ReturnsCommands
                 Print(ctx.Out, result);
             }
 
-            return result.FilesRejected > 0 ? ExitCodes.Failures : ExitCodes.Ok;
+            // The contract of every import: some files rejected and others imported is 1; nothing imported at all (every file
+            // rejected: no row written, no audit entry, the case unchanged) is 2.
+            return result.FilesRejected == 0 ? ExitCodes.Ok : result.FilesImported == 0 ? ExitCodes.UsageOrEnvironment : ExitCodes.Failures;
         });
         return import;
     }
