@@ -185,6 +185,8 @@ public sealed class BadInputTests : IDisposable
     [InlineData("chain trace --deposits {missing} --case {case}", "{missing}", "")]
     [InlineData("chain trace --deposits {dir}/hashes.txt --max-hops -1 --case {case}", "--max-hops|-1", "")]
     [InlineData("chain trace --deposits {dir}/hashes.txt --dust -5 --case {case}", "--dust|-5", "")]
+    [InlineData("chain trace --deposits {dir}/hashes.txt --case {case}", "{dir}/hashes.txt|no deposit address|line 1", "chain")]
+    [InlineData("chain cluster --deposits {dir}/hashes.txt --case {case}", "{dir}/hashes.txt|no deposit address", "chain")]
     [InlineData("chain show 00ff --case {case}", "no chain store", "")]
     [InlineData("chain show 00ff --case {case}", "00ff|not an address, txid or block hash", "chain")]
     [InlineData("chain show abababababababababababababababababababababababababababababababab --case {case}", "abababababababababababababababababababababababababababababababab", "chain")]
@@ -262,6 +264,32 @@ public sealed class BadInputTests : IDisposable
         Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
         AssertNames(r, names);
         Assert.Contains(nothingAdded, r.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A deposit list with one record that is not a Bitcoin address among valid ones (a mainnet base58 and a bech32
+    /// address, checksums valid): the record is left out and named with its line, the rest is traced, exit 1. (Every
+    /// record invalid is exit 2 with nothing written: the refusals above.)
+    /// </summary>
+    [Theory]
+    [InlineData("chain trace")]
+    [InlineData("chain cluster")]
+    public async Task A_deposit_list_with_an_invalid_address_names_its_line_uses_the_rest_and_exits_1(string command)
+    {
+        await NewCaseAsync("chain");
+        File.WriteAllText(P("mixed-deposits.txt"), "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2,user 1\nnot-an-address,user 2\nbc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq,user 3\n");
+
+        var r = await RunAsync(command + " --deposits {dir}/mixed-deposits.txt --case {case}");
+
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}, stderr: {r.Err}");
+        Assert.Contains($"{P("mixed-deposits.txt")} line 2: left out: not-an-address: not a Bitcoin address", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 1", r.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 3", r.Err, StringComparison.Ordinal);
+        if (command == "chain trace")
+        {
+            Assert.Contains("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2 (user 1): not in the chain", r.Out, StringComparison.Ordinal);
+            Assert.Contains("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq (user 3): not in the chain", r.Out, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>

@@ -10,10 +10,19 @@ namespace Harrier.Chain.Tracing;
 /// </summary>
 public static class DepositList
 {
-    public static IReadOnlyList<DepositAddress> Read(string path)
+    /// <summary>The valid deposits of <paramref name="path"/> (records that are not a Bitcoin address are left out: see the overload that reports them).</summary>
+    public static IReadOnlyList<DepositAddress> Read(string path) => Read(path, out _);
+
+    /// <summary>
+    /// The deposits of <paramref name="path"/>, and each record left out because its address is not a Bitcoin address
+    /// (base58check P2PKH/P2SH or bech32/bech32m, of mainnet, testnet or regtest, as NBitcoin parses them) with its line.
+    /// </summary>
+    public static IReadOnlyList<DepositAddress> Read(string path, out IReadOnlyList<DepositListProblem> problems)
     {
         var separator = Separator(path);
         var result = new List<DepositAddress>();
+        var bad = new List<DepositListProblem>();
+        problems = bad;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         using var reader = CsvReader.FromFile(path, new CsvReaderOptions
         {
@@ -21,6 +30,7 @@ public static class DepositList
             HasHeader = false,
             CommentPrefix = '#',
             DetectSeparatorHint = false,
+            TrackLineNumbers = true,
         });
         while (reader.Read())
         {
@@ -36,6 +46,13 @@ public static class DepositList
                 continue; // blank, an indented comment, or the header
             }
 
+            if (!IsAddress(address))
+            {
+                bad.Add(new DepositListProblem(reader.LineNumber, address.Length > 100 ? address[..100] + "…" : address,
+                    "not a Bitcoin address (base58check or bech32 of mainnet, testnet or regtest)"));
+                continue;
+            }
+
             // A label written with the separator unquoted (a space-separated "address some label") is one label.
             var label = fields.Length > 1 ? string.Join(separator, fields.Skip(1)).Trim().Trim('"') : null;
             if (seen.Add(address))
@@ -45,6 +62,33 @@ public static class DepositList
         }
 
         return result;
+    }
+
+    /// <summary>True when <paramref name="address"/> parses as a Bitcoin address of mainnet, testnet or regtest (NBitcoin: checksums included).</summary>
+    public static bool IsAddress(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (address.Length is < 14 or > 90)
+        {
+            return false;
+        }
+
+        foreach (var network in new[] { NBitcoin.Network.Main, NBitcoin.Network.TestNet, NBitcoin.Network.RegTest })
+        {
+            try
+            {
+                _ = NBitcoin.BitcoinAddress.Create(address, network);
+                return true;
+            }
+            catch (FormatException)
+            {
+            }
+            catch (NotSupportedException)
+            {
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Writes a deposit list: <c>address,label</c> per deposit, no header, quoted where needed.</summary>
@@ -83,3 +127,6 @@ public static class DepositList
         return ',';
     }
 }
+
+/// <summary>A record of a deposit list left out: its line, the value as written (at most 100 characters) and why.</summary>
+public sealed record DepositListProblem(long Line, string Value, string Problem);

@@ -100,6 +100,7 @@ internal static class ChainCommands
             var request = new ClusterChainRequest(heuristics, parse.GetValue(exclude) ?? [], parse.GetValue(deposits), parse.GetValue(justification));
             var store = await CaseOpener.OpenAsync(ctx, ct);
             var result = await new ClusterChain(store).RunAsync(request, ctx.Operation(), ct);
+            ReportDepositProblems(ctx, parse.GetValue(deposits), result.DepositProblems);
             var s = result.Stats;
             if (ctx.Json)
             {
@@ -113,7 +114,7 @@ internal static class ChainCommands
                     $"skipped: {s.CoinJoinsSkipped} CoinJoins, {s.MultisigSkipped} multisig, {s.ExcludedSkipped} excluded; {s.Seconds:F3} s"));
             }
 
-            return ExitCodes.Ok;
+            return result.DepositProblems.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return cluster;
     }
@@ -182,12 +183,14 @@ internal static class ChainCommands
                 parse.GetValue(justification));
             var store = await CaseOpener.OpenAsync(ctx, ct);
             var result = await new TraceChain(store).RunAsync(request, ctx.Operation(), ct);
+            ReportDepositProblems(ctx, parse.GetValue(deposits), result.DepositProblems);
+            var done = result.DepositProblems.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
             var report = result.Report;
             if (ctx.Json)
             {
-                // The trace report itself, exactly as written to chain/trace.json.
+                // The trace report itself, exactly as written to chain/trace.json (records left out are on stderr).
                 ctx.Out.WriteLine(JsonSerializer.Serialize(report, ChainWorkspace.TraceJson));
-                return ExitCodes.Ok;
+                return done;
             }
 
             if (result.ClustersComputed)
@@ -226,7 +229,7 @@ internal static class ChainCommands
                 ctx.Out.WriteLine($"warning: cluster {c.Cluster} is tagged as {string.Join(" and ", c.Actors)}: likely cluster collapse");
             }
 
-            return ExitCodes.Ok;
+            return done;
         });
         return trace;
     }
@@ -311,5 +314,19 @@ internal static class ChainCommands
             return ExitCodes.Ok;
         });
         return show;
+    }
+
+    /// <summary>Each deposit-list record left out (not a Bitcoin address), on stderr with the file and line; the command then exits 1.</summary>
+    private static void ReportDepositProblems(CommandContext ctx, string? file, IReadOnlyList<Harrier.Chain.Tracing.DepositListProblem> problems)
+    {
+        foreach (var p in problems.Take(20))
+        {
+            ctx.Error(string.Create(CultureInfo.InvariantCulture, $"harrier: {file} line {p.Line}: left out: {p.Value}: {p.Problem}"));
+        }
+
+        if (problems.Count > 20)
+        {
+            ctx.Error(string.Create(CultureInfo.InvariantCulture, $"harrier: {file}: … {problems.Count - 20} more records left out"));
+        }
     }
 }

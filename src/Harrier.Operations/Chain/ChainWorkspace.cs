@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Harrier.Cases;
 using Harrier.Chain.Attribution;
@@ -81,12 +82,24 @@ public sealed class ChainWorkspace(CaseStore store)
             ?? throw new OperationException($"{TraceFile} is empty");
     }
 
-    /// <summary>Reads a deposit-address list (address[,label] a line); an <see cref="OperationException"/> when it cannot be read.</summary>
-    public static IReadOnlyList<DepositAddress> ReadDeposits(string file)
+    /// <summary>
+    /// Reads a deposit-address list (address[,label] a line), leaving out, and returning in <paramref name="problems"/>, each
+    /// record that is not a Bitcoin address; an <see cref="OperationException"/> when the file cannot be read or none of
+    /// its records is an address (nothing is then written: exit 2).
+    /// </summary>
+    public static IReadOnlyList<DepositAddress> ReadDeposits(string file, out IReadOnlyList<DepositListProblem> problems)
     {
         try
         {
-            return DepositList.Read(file);
+            var deposits = DepositList.Read(file, out problems);
+            if (deposits.Count == 0 && problems.Count > 0)
+            {
+                var first = problems[0];
+                throw new OperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{file}: no deposit address in it ({problems.Count} records left out; line {first.Line}: {first.Value}: {first.Problem})"));
+            }
+
+            return deposits;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
         {

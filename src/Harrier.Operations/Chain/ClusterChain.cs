@@ -2,6 +2,7 @@ using System.Globalization;
 using Harrier.Cases;
 using Harrier.Chain;
 using Harrier.Chain.Clustering;
+using Harrier.Chain.Tracing;
 
 namespace Harrier.Operations.Chain;
 
@@ -31,7 +32,8 @@ public sealed class ClusterChain(CaseStore store)
             excluded.Add(Hash32.TryParse(t, out var h) ? h : throw new OperationException($"not a txid: {t}"));
         }
 
-        var payees = request.Deposits is { } file ? ChainWorkspace.ReadDeposits(file).Select(d => d.Address).ToList() : [];
+        IReadOnlyList<DepositListProblem> problems = [];
+        var payees = request.Deposits is { } file ? ChainWorkspace.ReadDeposits(file, out problems).Select(d => d.Address).ToList() : [];
         using var chain = new ChainWorkspace(store).OpenChain();
         var set = ClusterSet.Build(chain, new ClusterOptions { ChangeHeuristics = [.. heuristics], ExcludedTxs = excluded, KnownPayees = payees });
         set.Save(chain.Directory);
@@ -39,7 +41,7 @@ public sealed class ClusterChain(CaseStore store)
         await store.RecordAsync(context.Intent("chain.cluster", request.Justification), string.Create(CultureInfo.InvariantCulture,
             $"{s.Clusters} clusters over {s.Addresses} addresses, {s.Unions} unions; change [{string.Join(",", heuristics)}]; excluded {excluded.Count} txs; {payees.Count} known payees"),
             cancellationToken);
-        return new ClusterChainResult(s, [.. heuristics], [.. excluded.Select(h => h.ToString())], payees.Count);
+        return new ClusterChainResult(s, [.. heuristics], [.. excluded.Select(h => h.ToString())], payees.Count, problems);
     }
 }
 
@@ -55,4 +57,5 @@ public sealed record ClusterChainRequest(
     string? Justification = null);
 
 /// <summary>The saved clustering's counts and the rules it used.</summary>
-public sealed record ClusterChainResult(ClusterStats Stats, IReadOnlyList<string> ChangeHeuristics, IReadOnlyList<string> ExcludedTxs, int KnownPayees);
+public sealed record ClusterChainResult(ClusterStats Stats, IReadOnlyList<string> ChangeHeuristics, IReadOnlyList<string> ExcludedTxs, int KnownPayees,
+    IReadOnlyList<DepositListProblem> DepositProblems);

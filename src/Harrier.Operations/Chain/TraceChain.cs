@@ -19,7 +19,7 @@ public sealed class TraceChain(CaseStore store)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var deposits = ChainWorkspace.ReadDeposits(request.Deposits);
+        var deposits = ChainWorkspace.ReadDeposits(request.Deposits, out var problems);
         var workspace = new ChainWorkspace(store);
         using var chain = workspace.OpenChain();
         var clusters = ChainWorkspace.LoadSavedClusters(chain);
@@ -44,7 +44,7 @@ public sealed class TraceChain(CaseStore store)
         await store.RecordAsync(context.Intent("chain.trace", request.Justification), string.Create(CultureInfo.InvariantCulture,
             $"{deposits.Count} deposit addresses, {report.Deposits.Sum(d => d.Payments.Count)} payments: {leads} exchange leads at {report.Requests.Count} exchanges"),
             cancellationToken);
-        return new TraceChainResult(report, computed, workspace.TraceFile);
+        return new TraceChainResult(report, computed, workspace.TraceFile, problems);
     }
 }
 
@@ -57,4 +57,4 @@ public sealed class TraceChain(CaseStore store)
 public sealed record TraceChainRequest(string Deposits, int? MaxHops = null, long? DustSats = null, bool ChangeAttribution = true, string? Justification = null);
 
 /// <summary>The trace report (also written to <see cref="TraceFile"/>), and whether clusters had to be computed for it.</summary>
-public sealed record TraceChainResult(TraceReport Report, bool ClustersComputed, string TraceFile);
+public sealed record TraceChainResult(TraceReport Report, bool ClustersComputed, string TraceFile, IReadOnlyList<DepositListProblem> DepositProblems);
