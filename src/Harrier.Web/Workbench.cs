@@ -45,6 +45,12 @@ public sealed class Workbench : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new CaseStoreException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"--port must be 0 (any free port) to 65535, not {options.Port}"));
+        }
+
         if (!IPAddress.TryParse(options.BindAddress, out var bind))
         {
             throw new CaseStoreException($"--bind must be an IP address (127.0.0.1, ::1, 0.0.0.0), not {options.BindAddress}");

@@ -213,6 +213,16 @@ public sealed class BadInputTests : IDisposable
     [InlineData("persons show 1 --case {case}", "no persons", "")]
     [InlineData("persons show --case {case}", "person number", "")]
     [InlineData("persons show 1 --account 10 --case {case}", "person number", "")]
+    [InlineData("users add de1 --role reader --case {case}", "--country", "")]
+    [InlineData("users add de1 --role reader --country Germany --case {case}", "Germany|ISO 3166-1", "")]
+    [InlineData("users add boss --role coordinator --country DE --case {case}", "--country|readers only", "")]
+    [InlineData("users add Bad/Name --role analyst --case {case}", "Bad/Name", "")]
+    [InlineData("users add x --role admin --case {case}", "admin", "")]
+    [InlineData("users token nobody --case {case}", "nobody", "")]
+    [InlineData("users reset nobody --case {case}", "nobody", "")]
+    [InlineData("users remove nobody --case {case}", "nobody", "")]
+    [InlineData("serve --bind not-an-address --port 0 --case {case}", "--bind|not-an-address", "")]
+    [InlineData("serve --port 70000 --case {case}", "--port|70000", "")]
     public async Task Case_command_refuses_bad_input_names_it_and_leaves_the_case_unchanged(string args, string names, string setup)
     {
         await NewCaseAsync(setup);

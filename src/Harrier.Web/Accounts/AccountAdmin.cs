@@ -58,6 +58,7 @@ public sealed partial class AccountAdmin
             throw new CaseStoreException($"unknown role {role}: use one of {string.Join(", ", WorkbenchRoles.All)}");
         }
 
+        var given = country;
         country = country?.Trim().ToUpperInvariant();
         if (role == WorkbenchRoles.Reader && country is null)
         {
@@ -71,7 +72,7 @@ public sealed partial class AccountAdmin
 
         if (country is not null && !CountryPattern().IsMatch(country))
         {
-            throw new CaseStoreException($"--country must be an ISO 3166-1 alpha-2 code such as DE, not {country}");
+            throw new CaseStoreException($"--country must be an ISO 3166-1 alpha-2 code such as DE, not {given}");
         }
 
         var password = RandomNumberGenerator.GetString(PasswordAlphabet, OneTimePasswordLength);
