@@ -39,12 +39,15 @@ public sealed class MediaFactsStore
     /// <summary>Creates the store over <paramref name="store"/>.</summary>
     public MediaFactsStore(CaseStore store) => _store = store;
 
-    /// <summary>The evidence ids that already have facts.</summary>
+    /// <summary>
+    /// The evidence ids ingested for good: facts without an error. A file whose ingest failed (unreadable, changed since
+    /// registration) is not among them, so every run tries it again and lists it again while it fails.
+    /// </summary>
     public async Task<IReadOnlySet<long>> IngestedAsync(CancellationToken cancellationToken)
     {
         var set = new HashSet<long>();
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
-        await using var cmd = CaseDatabase.Command(connection, null, "SELECT evidence_id FROM media_facts");
+        await using var cmd = CaseDatabase.Command(connection, null, "SELECT evidence_id FROM media_facts WHERE error IS NULL");
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -54,7 +57,7 @@ public sealed class MediaFactsStore
         return set;
     }
 
-    /// <summary>Writes <paramref name="facts"/> (files with facts already are left as they are); returns the rows written.</summary>
+    /// <summary>Writes <paramref name="facts"/> (files with facts already are left as they are, unless those facts were a failure); returns the rows written.</summary>
     public async Task<int> WriteAsync(IReadOnlyCollection<MediaFacts> facts, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<MediaFacts>(Math.Max(1, facts.Count));
@@ -69,7 +72,9 @@ public sealed class MediaFactsStore
 
     /// <summary>
     /// Writes the facts <paramref name="reader"/> yields until it completes, in transactions of up to
-    /// <see cref="BatchSize"/> rows (what is committed stays committed if the run stops); returns the rows written.
+    /// <see cref="BatchSize"/> rows (what is committed stays committed if the run stops); returns the rows written. A file
+    /// with facts already keeps them, unless they record a failure: a retry replaces those (exactly once still holds for
+    /// every file ingested without an error).
     /// </summary>
     public async Task<int> WriteAsync(ChannelReader<MediaFacts> reader, CancellationToken cancellationToken)
     {
@@ -79,7 +84,8 @@ public sealed class MediaFactsStore
         var sql = $"""
             INSERT INTO media_facts (evidence_id, ingested_utc, {string.Join(", ", Columns)})
             VALUES (@evidence_id, @ingested_utc, {string.Join(", ", Columns.Select(c => "@" + c))})
-            ON CONFLICT (evidence_id) DO NOTHING
+            ON CONFLICT (evidence_id) DO UPDATE SET ingested_utc = excluded.ingested_utc, {string.Join(", ", Columns.Select(c => $"{c} = excluded.{c}"))}
+            WHERE media_facts.error IS NOT NULL
             """;
         var written = 0;
         while (await reader.WaitToReadAsync(cancellationToken))

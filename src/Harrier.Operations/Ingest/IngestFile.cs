@@ -43,7 +43,7 @@ public sealed class IngestFile
             ? found
             : throw new CaseStoreException($"no readable evidence file {request.EvidenceId} in exhibit {request.ExhibitId}");
         var job = new IngestFile(store, request.Thumbnails);
-        if (await job._facts.LoadAsync(file.Id, cancellationToken) is { } before)
+        if (await job._facts.LoadAsync(file.Id, cancellationToken) is { Error: null } before)
         {
             return new IngestFileResult(file.Id, file.RelPath, before.Kind, false) { Error = before.Error, Derived = before.Derived, Notes = before.Notes };
         }
@@ -62,7 +62,21 @@ public sealed class IngestFile
     internal async Task<MediaFacts> FactsAsync(Exhibit exhibit, EvidenceFile file, CancellationToken cancellationToken)
     {
         var path = File.Exists(exhibit.SourceRoot) ? exhibit.SourceRoot : Path.Combine(exhibit.SourceRoot, file.RelPath);
+        // The bytes hashed must be the bytes registered: the file's SHA-256 is checked first (one streamed read, read-only),
+        // and its size and modification time after the features were taken, so a file replaced before ingest or changed
+        // while it was decoded is an error naming both digests, never another file's features under this record.
+        if (await RegisteredBytesProblemAsync(path, file, cancellationToken) is { } changed)
+        {
+            return Failed(file.Id, changed);
+        }
+
+        var stamp = Stamp(path);
         var features = await _extractor.ExtractAsync(path, file.Size, cancellationToken);
+        if (Stamp(path) != stamp)
+        {
+            return Failed(file.Id, string.Create(CultureInfo.InvariantCulture,
+                $"the file changed while it was read for hashing (size or modification time); not ingested, tried again at the next ingest"));
+        }
         string? derived = null;
         if (features.Thumbnail is { } picture)
         {
@@ -76,4 +90,40 @@ public sealed class IngestFile
         // The picture is written; the stored facts never hold pixels.
         return new MediaFacts(file.Id, features with { Thumbnail = null }) { Derived = derived };
     }
+
+    /// <summary>Null when <paramref name="path"/> holds the registered bytes (by SHA-256), else why not, naming both digests.</summary>
+    private static async Task<string?> RegisteredBytesProblemAsync(string path, EvidenceFile file, CancellationToken cancellationToken)
+    {
+        if (file.Sha256 is null)
+        {
+            return "the file has no registered SHA-256 to check its bytes against; not ingested";
+        }
+
+        string now;
+        try
+        {
+            await using var stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read | FileShare.Delete, BufferSize = 0, Options = FileOptions.SequentialScan,
+            });
+            now = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot read the file to check it against its registration: {e.Message}";
+        }
+
+        return string.Equals(now, file.Sha256, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"the file's SHA-256 is now {now}, registered as {file.Sha256}: it changed since registration; not ingested (evidence verify names what changed)";
+    }
+
+    private static (long Size, DateTime Modified) Stamp(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
+    }
+
+    private static MediaFacts Failed(long evidenceId, string reason) =>
+        new(evidenceId, new MediaFeatures(MediaKinds.Unreadable, null) { Error = reason });
 }
