@@ -1,3 +1,4 @@
+using System.Globalization;
 using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
@@ -135,6 +136,11 @@ public sealed class MediaFeatureExtractor
                 notes.Add("keyframe strip not made: no frame decoded");
             }
 
+            if (ShortDecode(s.DurationSeconds, hash.Features, SecondsPerFrame) is { } shortfall)
+            {
+                notes.Add(shortfall);
+            }
+
             return new MediaFeatures(MediaKinds.Video, format)
             {
                 Width = s.DisplayWidth, Height = s.DisplayHeight, DurationSeconds = s.DurationSeconds, FrameRate = s.FramesPerSecond, Codec = s.Codec,
@@ -145,6 +151,26 @@ public sealed class MediaFeatureExtractor
         {
             return Unreadable(format, "video does not decode: " + e.Detail);
         }
+    }
+
+    /// <summary>
+    /// A note when the frames decoded end well before the duration the container declares (a file cut short, a damaged
+    /// tail): more than a second and more than 5 % short, beyond the sampling step. Null when the decode reached the end,
+    /// or when the container declares no duration.
+    /// </summary>
+    internal static string? ShortDecode(double? declaredSeconds, IReadOnlyList<Vpdq.VpdqFeature> frames, double step)
+    {
+        if (declaredSeconds is not { } declared || declared <= 0 || double.IsNaN(declared))
+        {
+            return null;
+        }
+
+        var decoded = frames.Count == 0 ? 0 : frames.Max(f => f.TimestampSeconds);
+        var missing = declared - decoded;
+        return missing > Math.Max(1.0, 0.05 * declared) + step
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"decoded only {decoded:0.#} s of the {declared:0.#} s its container declares: the file may be cut short or damaged; its features cover what decoded")
+            : null;
     }
 
     /// <summary>Whether MetadataExtractor reads metadata from this kind of file (ffmpeg-only containers carry none it reads).</summary>

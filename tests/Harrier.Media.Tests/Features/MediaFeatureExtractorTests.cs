@@ -31,6 +31,39 @@ public sealed class MediaFeatureExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_video_cut_short_says_how_much_of_its_declared_duration_decoded_and_a_whole_one_says_nothing()
+    {
+        // Matroska declares the duration in its header, so the cut file still claims 12 s while only its first part decodes.
+        var whole = Path.Combine(_dir, "whole.mkv");
+        FfmpegTool.Run("-f lavfi -i testsrc2=size=160x120:rate=10 -t 12 -c:v libx264 -preset veryfast -g 10 -pix_fmt yuv420p", whole);
+        var cut = Path.Combine(_dir, "cut.mkv");
+        var bytes = await File.ReadAllBytesAsync(whole);
+        await File.WriteAllBytesAsync(cut, bytes[..(bytes.Length / 2)]);
+
+        var full = await new MediaFeatureExtractor { Thumbnails = null }.ExtractAsync(whole, bytes.Length, CancellationToken.None);
+        Assert.Equal(MediaKinds.Video, full.Kind);
+        Assert.DoesNotContain(full.Notes, n => n.Contains("decoded only", StringComparison.Ordinal));
+
+        var half = await new MediaFeatureExtractor { Thumbnails = null }.ExtractAsync(cut, bytes.Length / 2, CancellationToken.None);
+        Assert.Equal(MediaKinds.Video, half.Kind);
+        var note = Assert.Single(half.Notes, n => n.Contains("decoded only", StringComparison.Ordinal));
+        Assert.Contains("of the 12 s its container declares", note, StringComparison.Ordinal);
+        Assert.True(half.Vpdq!.Count < full.Vpdq!.Count, $"{half.Vpdq.Count} frames of the cut file, {full.Vpdq.Count} of the whole");
+    }
+
+    [Fact]
+    public void A_decode_that_reaches_the_declared_end_within_a_step_or_5_percent_is_not_short()
+    {
+        VpdqFeature At(double t) => new(0, 100, default, t);
+        Assert.Null(MediaFeatureExtractor.ShortDecode(null, [At(3)], 0.25));
+        Assert.Null(MediaFeatureExtractor.ShortDecode(60, [At(0), At(58.9)], 0.25)); // 1.1 s short of 60: within 5 % (3 s)
+        Assert.NotNull(MediaFeatureExtractor.ShortDecode(60, [At(0), At(56.0)], 0.25)); // 4 s short
+        Assert.Null(MediaFeatureExtractor.ShortDecode(10, [At(8.8)], 0.25)); // 1.2 s: within 1 s + one step
+        Assert.NotNull(MediaFeatureExtractor.ShortDecode(10, [At(8.6)], 0.25));
+        Assert.NotNull(MediaFeatureExtractor.ShortDecode(10, [], 0.25)); // nothing decoded at all
+    }
+
+    [Fact]
     public async Task A_file_whose_size_changed_is_unreadable_and_text_is_other()
     {
         var text = Path.Combine(_dir, "notes.txt");
