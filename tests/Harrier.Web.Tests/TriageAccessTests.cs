@@ -68,6 +68,29 @@ public sealed class TriageAccessTests(WorkbenchFixture f)
     }
 
     [Fact]
+    public async Task A_reveal_of_a_file_changed_since_registration_shows_nothing_and_says_so()
+    {
+        var image = await TriageTestData.WithPictureAsync(f, "image");
+        var original = (await f.Store.Evidence.OriginalAsync(image.EvidenceId, CancellationToken.None))!.Value;
+        var bytes = await File.ReadAllBytesAsync(original.Path);
+        using var analyst = await f.SignInAsync(f.Analyst);
+        try
+        {
+            await File.WriteAllBytesAsync(original.Path, [.. bytes, 0x00]); // one byte more: another file under the registered name
+            var url = await TriageTestData.RevealUrlAsync(analyst, image.EvidenceId);
+            var r = await analyst.GetAsync(url);
+            Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+            var body = await r.Content.ReadAsStringAsync();
+            Assert.Contains($"registered {original.File.Sha256}", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("JFIF", body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await File.WriteAllBytesAsync(original.Path, bytes);
+        }
+    }
+
+    [Fact]
     public async Task A_grant_serves_the_original_once_to_its_own_account_and_never_when_used_twice_expired_or_for_another()
     {
         var image = await TriageTestData.WithPictureAsync(f, "image");

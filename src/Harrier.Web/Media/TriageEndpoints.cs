@@ -87,8 +87,18 @@ internal static class TriageEndpoints
                     _ => "application/octet-stream",
                 };
                 http.Response.Headers.CacheControl = "no-store";
-                // Evidence is never modified: read-only, shared with readers.
+                // Evidence is never modified: read-only, shared with readers. What is shown must be what was registered: the
+                // open file is hashed first and served from the same handle only when its SHA-256 is the registered one.
                 var stream = new FileStream(original.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                var now = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, ct));
+                if (!string.Equals(now, original.File.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    await stream.DisposeAsync();
+                    return Error(StatusCodes.Status409Conflict, string.Create(CultureInfo.InvariantCulture,
+                        $"evidence {id} changed since registration (SHA-256 now {now}, registered {original.File.Sha256}): not shown; run harrier evidence verify"));
+                }
+
+                stream.Position = 0;
                 return Results.Stream(stream, type);
             })
             .RequireAuthorization(WorkbenchPolicies.Media);
