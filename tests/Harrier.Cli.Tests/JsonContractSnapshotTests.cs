@@ -272,7 +272,8 @@ public sealed class JsonContractSnapshotTests : IDisposable
     /// the test has just written), the audit chain's hashes, which cover the temporary paths and the case id named in
     /// the entries (the chain itself is checked by <c>audit verify</c> here and by the Cases tests' known-answer hash), and
     /// the case key's fingerprint and file (a new random key per case, in the test process's temp key store), and a package
-    /// manifest's SHA-256 (the manifest holds that key).
+    /// manifest's SHA-256 (the manifest holds that key), and an ingest run's parallelism, memory budget and peak
+    /// reservation (the machine's cores and memory, and how its parallel decodes happened to overlap).
     /// </summary>
     private string Normalise(string json, bool auditEntries)
     {
@@ -289,6 +290,7 @@ public sealed class JsonContractSnapshotTests : IDisposable
 
     private static bool IsVolatile(string key, bool auditEntries) =>
         key is "caseId" or "createdUtc" or "seconds" or "keyFingerprint" or "keyFile" or "expectedFingerprint" or "manifestSha256"
+            or "jobs" or "memoryBudgetBytes" or "peakReservedBytes"
         || key.EndsWith("Seconds", StringComparison.Ordinal)
         || key.EndsWith("PerSecond", StringComparison.Ordinal)
         || (auditEntries && key is "hash" or "prevHash");

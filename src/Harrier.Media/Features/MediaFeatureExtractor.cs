@@ -28,6 +28,15 @@ public sealed class MediaFeatureExtractor
     /// <summary>How blurred thumbnails and keyframe strips are made; null: none are made.</summary>
     public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
 
+    /// <summary>What is decoded, at what size, and the memory estimate reserved for each file.</summary>
+    public MediaLimits Limits { get; init; } = MediaLimits.Default;
+
+    /// <summary>
+    /// The run's memory budget: each file's estimated working set is reserved here before it is decoded (a file waits
+    /// until it fits; one that can never fit is refused with the reason). Null: no budget (one file at a time, say).
+    /// </summary>
+    public MemoryBudget? Budget { get; init; }
+
     /// <summary>
     /// The features of the file at <paramref name="path"/>; with <paramref name="expectedSize"/>, a file whose size is
     /// not that (changed since it was registered) comes back unreadable.
@@ -57,12 +66,59 @@ public sealed class MediaFeatureExtractor
         var notes = new List<string>(metadata?.Notes ?? []);
         var features = kind switch
         {
-            MediaKinds.Image => Image(path, format, notes),
+            MediaKinds.Image => await ImageAsync(path, format, notes, cancellationToken),
             MediaKinds.Video => await VideoAsync(path, format, notes, cancellationToken),
             _ => new MediaFeatures(kind, format),
         };
         return features with { Metadata = metadata, Notes = notes };
     }
+
+    private async Task<MediaFeatures> ImageAsync(string path, string? format, List<string> notes, CancellationToken cancellationToken)
+    {
+        long need;
+        try
+        {
+            need = ImageEstimate(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable(format, "cannot read: " + e.Message);
+        }
+
+        if (OverBudget(need) is { } refusal)
+        {
+            return Unreadable(format, refusal);
+        }
+
+        using var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
+        return Image(path, format, notes);
+    }
+
+    /// <summary>
+    /// The memory to reserve for an image, from the size its header declares (read from the first bytes, before any pixel
+    /// memory exists); a header that does not say is taken at the decoder's pixel cap, the most it could cost.
+    /// </summary>
+    private static long ImageEstimate(string path)
+    {
+        using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read | FileShare.Delete });
+        var length = stream.Length;
+        var prefix = new byte[(int)Math.Min(length, 1 << 20)];
+        stream.ReadExactly(prefix);
+        var cap = ImageDecoderOptions.Default.MaxPixels;
+        if (ImageDecoder.TryReadSize(prefix, out var width, out var height) && (long)width * height <= cap)
+        {
+            return MediaLimits.ImageBytes(width, height, length);
+        }
+
+        var side = (int)Math.Sqrt(cap);
+        return MediaLimits.ImageBytes(side, side, length);
+    }
+
+    /// <summary>Why a file needing <paramref name="bytes"/> cannot be decoded within the budget, or null when it can.</summary>
+    private string? OverBudget(long bytes) => Budget is { } budget && !budget.Fits(bytes)
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"not decoded: it needs an estimated {bytes >> 20} MiB, more than the whole ingest memory budget of {budget.CapacityBytes >> 20} MiB (raise it with --memory-budget)")
+        : null;
 
     private MediaFeatures Image(string path, string? format, List<string> notes)
     {
@@ -113,9 +169,38 @@ public sealed class MediaFeatureExtractor
         {
             // One decode: the pump hashes each sampled frame and hands it to the sink for the other frame features and
             // the keyframe strip. One frame at a time: ingest runs files in parallel, one per core.
+            // The coded size is known before anything is decoded: over the video pixel cap the file is refused; over the
+            // hashing cap ffmpeg scales its frames down before they reach this process, with one decoder thread (each frame
+            // thread holds native frames); and the file's estimated working set is reserved from the run's budget.
+            var info = await new VideoFrameReader(Ffmpeg).ProbeAsync(path, cancellationToken);
+            var native = (long)info.Width * info.Height;
+            if (native > Limits.MaxVideoPixels)
+            {
+                return Unreadable(format, string.Create(CultureInfo.InvariantCulture,
+                    $"video frame of {info.Width}×{info.Height} = {native} pixels, over the {Limits.MaxVideoPixels}-pixel cap for video; not decoded"));
+            }
+
+            var large = native > Limits.MaxHashPixels;
+            var ffmpeg = large ? Ffmpeg with { DecoderThreads = 1 } : Ffmpeg;
+            var options = new VpdqOptions
+            {
+                SecondsPerHash = SecondsPerFrame, MaxDegreeOfParallelism = 1, KeyframeDecoding = false, Ffmpeg = ffmpeg, MaxFramePixels = Limits.MaxHashPixels,
+            };
+            var (frameWidth, frameHeight) = options.FrameSize(info.Width, info.Height);
+            var need = Limits.VideoBytes(info.Width, info.Height, frameWidth, frameHeight);
+            if (OverBudget(need) is { } refusal)
+            {
+                return Unreadable(format, refusal);
+            }
+
+            using var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
             var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
-            var options = new VpdqOptions { SecondsPerHash = SecondsPerFrame, MaxDegreeOfParallelism = 1, KeyframeDecoding = false, Ffmpeg = Ffmpeg };
             var hash = await VpdqHasher.HashFileAsync(path, options, sink, cancellationToken);
+            if (hash.Scaled)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"frames hashed at {hash.FrameWidth}×{hash.FrameHeight}, scaled by ffmpeg from the coded {info.Width}×{info.Height} (over the {Limits.MaxHashPixels}-pixel hashing cap): its hashes may differ by a few bits from a reference hasher's at native size"));
+            }
             var (painted, strip) = sink.Finish();
             var s = hash.Stream;
             // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
@@ -124,7 +209,7 @@ public sealed class MediaFeatureExtractor
             float[]? tmk = null;
             try
             {
-                tmk = (await TmkHasher.HashFileAsync(path, Ffmpeg, cancellationToken)).Average.ToArray();
+                tmk = (await TmkHasher.HashFileAsync(path, ffmpeg, cancellationToken)).Average.ToArray();
             }
             catch (VideoException e)
             {

@@ -59,6 +59,31 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// The size an image declares in its header, read from its first bytes without decoding any pixel (ingest reserves
+    /// memory from it before decoding). False when <paramref name="header"/> is not a decodable image or does not reach the
+    /// size (a JPEG with large metadata segments before its frame header, say).
+    /// </summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> header, out int width, out int height)
+    {
+        (width, height) = (0, 0);
+        var format = ImageSniffer.Detect(header[..Math.Min(header.Length, ImageSniffer.HeaderLength)]);
+        if (format == ImageFormat.Unknown || !ImageSniffer.IsDecodable(format))
+        {
+            return false;
+        }
+
+        using var data = SKData.CreateCopy(header);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+        {
+            return false;
+        }
+
+        (width, height) = (codec.Info.Width, codec.Info.Height);
+        return true;
+    }
+
     /// <summary>Decodes a file.</summary>
     /// <exception cref="ImageDecodeException">The file is empty, not an image, unsupported, too large, truncated, corrupt or unreadable.</exception>
     public static DecodedImage Decode(string path, ImageDecoderOptions? options = null)

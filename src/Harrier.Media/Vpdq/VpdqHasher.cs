@@ -48,7 +48,10 @@ public static class VpdqHasher
         }
 
         var frameMod = options.FrameModulus(fps);
-        var request = VideoFrameRequest.Vpdq(frameMod, options.DownsampleSize);
+        var (frameWidth, frameHeight) = options.FrameSize(info.Width, info.Height);
+        var request = (frameWidth, frameHeight) == (info.Width, info.Height)
+            ? VideoFrameRequest.Vpdq(frameMod, options.DownsampleSize)
+            : VideoFrameRequest.Vpdq(frameMod) with { Width = frameWidth, Height = frameHeight };
         var reason = "";
         if (options.KeyframeDecoding && frameMod > 1 && sink is null)
         {
@@ -62,7 +65,10 @@ public static class VpdqHasher
                     var keyed = await HashFramesAsync(
                         reader.ReadFramesAsync(path, info, request with { KeyframeNumbers = plan.KeyframeNumbers }, keyDiagnostics, cancellationToken),
                         info, null, options.MaxDegreeOfParallelism, cancellationToken);
-                    return new VpdqVideoHash(path, info, frameMod, keyed, keyDiagnostics.Messages) { KeyframeDecoding = true, DecodingReason = reason };
+                    return new VpdqVideoHash(path, info, frameMod, keyed, keyDiagnostics.Messages)
+                    {
+                        KeyframeDecoding = true, DecodingReason = reason, FrameWidth = frameWidth, FrameHeight = frameHeight,
+                    };
                 }
                 catch (KeyframePlanMismatchException e)
                 {
@@ -74,7 +80,7 @@ public static class VpdqHasher
 
         var diagnostics = new VideoDiagnostics();
         var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), info, sink, options.MaxDegreeOfParallelism, cancellationToken);
-        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages) { DecodingReason = reason };
+        return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages) { DecodingReason = reason, FrameWidth = frameWidth, FrameHeight = frameHeight };
     }
 
     /// <summary>

@@ -20,4 +20,13 @@ public sealed record VpdqVideoHash(
 
     /// <summary>Why keyframe-only decoding was or was not used (empty when it was not considered).</summary>
     public string DecodingReason { get; init; } = "";
+
+    /// <summary>The width of the frames hashed (the coded width unless they were scaled).</summary>
+    public int FrameWidth { get; init; }
+
+    /// <summary>The height of the frames hashed.</summary>
+    public int FrameHeight { get; init; }
+
+    /// <summary>Whether the frames were scaled from the coded size before hashing.</summary>
+    public bool Scaled => (FrameWidth, FrameHeight) != (Stream.Width, Stream.Height);
 }

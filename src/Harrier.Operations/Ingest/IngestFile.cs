@@ -18,13 +18,13 @@ public sealed class IngestFile
     private readonly MediaFeatureExtractor _extractor;
 
     /// <summary>The job over <paramref name="store"/>, making derived pictures as <paramref name="thumbnails"/> says (null: none).</summary>
-    internal IngestFile(CaseStore store, ThumbnailOptions? thumbnails)
+    internal IngestFile(CaseStore store, ThumbnailOptions? thumbnails, MemoryBudget? budget = null, MediaLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         thumbnails?.Validate();
         _store = store;
         _facts = new MediaFactsStore(store);
-        _extractor = new MediaFeatureExtractor { Thumbnails = thumbnails };
+        _extractor = new MediaFeatureExtractor { Thumbnails = thumbnails, Budget = budget, Limits = limits ?? MediaLimits.Default };
     }
 
     /// <summary>

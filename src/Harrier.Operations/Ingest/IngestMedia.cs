@@ -23,12 +23,21 @@ public static class IngestMedia
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(request);
+        if (request.MemoryBudgetBytes is < 1 || request.Parallelism is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), "the memory budget and the parallelism must be positive");
+        }
+
         var started = context.Time.GetTimestamp();
         var exhibitId = request.ExhibitId;
         var exhibit = (await store.Evidence.ExhibitsAsync(cancellationToken)).FirstOrDefault(x => x.ExhibitId == exhibitId)
             ?? throw new CaseStoreException($"no exhibit {exhibitId} in this case");
         var files = (await store.Evidence.ListAsync(exhibitId, cancellationToken)).Where(f => f.Status == EvidenceStatus.Ok).ToList();
-        var job = new IngestFile(store, request.Thumbnails);
+        // One budget for the whole run: however many files are decoded at once, their estimated working sets together stay
+        // within it (a file waits for room; one that can never fit is refused with the reason and tried again next run).
+        var budget = new MemoryBudget(request.MemoryBudgetBytes ?? MemoryBudget.DefaultCapacityBytes());
+        var jobs = request.Parallelism ?? Environment.ProcessorCount;
+        var job = new IngestFile(store, request.Thumbnails, budget, request.Limits);
         var factsStore = new MediaFactsStore(store);
         var done = await factsStore.IngestedAsync(cancellationToken);
         var pending = files.Where(f => !done.Contains(f.Id)).ToList();
@@ -42,7 +51,7 @@ public static class IngestMedia
         var notes = new ConcurrentBag<EvidenceProblem>();
         int withMetadata = 0, withGps = 0, withSerial = 0, thumbnails = 0, strips = 0;
         long processed = 0;
-        var written = await ParallelPipeline.RunAsync(pending, request.Parallelism ?? Environment.ProcessorCount, MediaFactsStore.BatchSize * 4,
+        var written = await ParallelPipeline.RunAsync(pending, jobs, MediaFactsStore.BatchSize * 4,
             async (file, ct) =>
             {
                 var facts = await job.FactsAsync(exhibit, file, ct);
@@ -84,6 +93,9 @@ public static class IngestMedia
             Thumbnails = thumbnails,
             KeyframeStrips = strips,
             Notes = [.. notes.OrderBy(p => p.RelPath, StringComparer.Ordinal).ThenBy(p => p.Reason, StringComparer.Ordinal)],
+            Jobs = jobs,
+            MemoryBudgetBytes = budget.CapacityBytes,
+            PeakReservedBytes = budget.PeakBytes,
             ElapsedSeconds = context.Time.GetElapsedTime(started).TotalSeconds,
         };
 

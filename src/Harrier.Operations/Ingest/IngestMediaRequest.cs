@@ -14,4 +14,14 @@ public sealed record IngestMediaRequest(string ExhibitId)
 
     /// <summary>Files processed at once; null: one per core.</summary>
     public int? Parallelism { get; init; }
+
+    /// <summary>
+    /// The memory the run's decodes may hold at once, whatever <see cref="Parallelism"/> is (each file reserves its
+    /// estimated working set before it is decoded; a file that can never fit is refused with the reason); null: half the
+    /// memory this process may use (<see cref="Harrier.Media.Features.MemoryBudget.DefaultCapacityBytes"/>).
+    /// </summary>
+    public long? MemoryBudgetBytes { get; init; }
+
+    /// <summary>What is decoded and at what size (video pixel caps); null: the defaults.</summary>
+    public Harrier.Media.Features.MediaLimits? Limits { get; init; }
 }

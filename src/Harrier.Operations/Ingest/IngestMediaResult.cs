@@ -35,6 +35,15 @@ public sealed record IngestMediaResult(
     /// <summary>Per-file notes short of unreadable (malformed metadata, a thumbnail not made), by path.</summary>
     public IReadOnlyList<EvidenceProblem> Notes { get; init; } = [];
 
+    /// <summary>Files decoded at once at most (the run's parallelism).</summary>
+    public int Jobs { get; init; }
+
+    /// <summary>The run's memory budget in bytes.</summary>
+    public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>The most memory the run's decodes had reserved at once (estimates, never above the budget).</summary>
+    public long PeakReservedBytes { get; init; }
+
     /// <summary>How long the run took, by the operation's clock.</summary>
     public double ElapsedSeconds { get; init; }
 }
