@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Harrier.Media.Digests;
@@ -59,7 +58,7 @@ public static class FileDigester
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
         using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = MediaBuffers.Rent<byte>(BufferSize);
         long length = 0;
         try
         {
@@ -76,7 +75,7 @@ public static class FileDigester
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            MediaBuffers.Return(buffer);
         }
 
         return new FileDigest(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime;
 using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
@@ -90,8 +91,40 @@ public sealed class MediaFeatureExtractor
             return Unreadable(format, refusal);
         }
 
-        using var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
-        return Image(path, format, notes);
+        var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
+        try
+        {
+            return Image(path, format, notes);
+        }
+        finally
+        {
+            Release(lease, need);
+        }
+    }
+
+    /// <summary>Reservations of this size or more give their memory back to the system before the next file may take it.</summary>
+    internal const long LargeReservationBytes = 256L << 20;
+
+    /// <summary>
+    /// Ends a file's reservation. After a large one, a blocking, compacting full collection first: the budget counts memory
+    /// as free once a file is done, and the garbage collector would otherwise keep the file's large arrays (and the pages
+    /// under them) until some later collection, while the next file's decode already counts on that room. A few
+    /// milliseconds against the seconds such a file takes to decode.
+    /// </summary>
+    private static void Release(IDisposable? lease, long bytes)
+    {
+        if (lease is null)
+        {
+            return;
+        }
+
+        if (bytes >= LargeReservationBytes)
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        lease.Dispose();
     }
 
     /// <summary>
@@ -193,49 +226,63 @@ public sealed class MediaFeatureExtractor
                 return Unreadable(format, refusal);
             }
 
-            using var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
-            var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
-            var hash = await VpdqHasher.HashFileAsync(path, options, sink, cancellationToken);
-            if (hash.Scaled)
-            {
-                notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"frames hashed at {hash.FrameWidth}×{hash.FrameHeight}, scaled by ffmpeg from the coded {info.Width}×{info.Height} (over the {Limits.MaxHashPixels}-pixel hashing cap): its hashes may differ by a few bits from a reference hasher's at native size"));
-            }
-            var (painted, strip) = sink.Finish();
-            var s = hash.Stream;
-            // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
-            // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
-            // the full hash with its Fourier features is 256 KiB a video).
-            float[]? tmk = null;
+            var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
             try
             {
-                tmk = (await TmkHasher.HashFileAsync(path, ffmpeg, cancellationToken)).Average.ToArray();
+                return await HashVideoAsync(path, format, info, options, ffmpeg, notes, cancellationToken);
             }
-            catch (VideoException e)
+            finally
             {
-                notes.Add("TMK not computed: " + e.Detail);
+                Release(lease, need);
             }
-
-            if (Thumbnails is not null && strip is null)
-            {
-                notes.Add("keyframe strip not made: no frame decoded");
-            }
-
-            if (ShortDecode(s.DurationSeconds, hash.Features, SecondsPerFrame) is { } shortfall)
-            {
-                notes.Add(shortfall);
-            }
-
-            return new MediaFeatures(MediaKinds.Video, format)
-            {
-                Width = s.DisplayWidth, Height = s.DisplayHeight, DurationSeconds = s.DurationSeconds, FrameRate = s.FramesPerSecond, Codec = s.Codec,
-                Vpdq = sink.Merge(hash.Features), VpdqOverlay = painted, VpdqReframed = [.. sink.Reframed], TmkLevel1 = tmk, Thumbnail = strip,
-            };
         }
         catch (VideoException e)
         {
             return Unreadable(format, "video does not decode: " + e.Detail);
         }
+    }
+
+    private async Task<MediaFeatures> HashVideoAsync(string path, string? format, VideoStreamInfo info, VpdqOptions options, FfmpegOptions ffmpeg,
+        List<string> notes, CancellationToken cancellationToken)
+    {
+        var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
+        var hash = await VpdqHasher.HashFileAsync(path, options, sink, cancellationToken);
+        if (hash.Scaled)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"frames hashed at {hash.FrameWidth}×{hash.FrameHeight}, scaled by ffmpeg from the coded {info.Width}×{info.Height} (over the {Limits.MaxHashPixels}-pixel hashing cap): its hashes may differ by a few bits from a reference hasher's at native size"));
+        }
+
+        var (painted, strip) = sink.Finish();
+        var s = hash.Stream;
+        // TMK+PDQF's level-1 feature (spec §3: 15 fps, 64×64): a 256-value summary of the whole video that triage
+        // uses to skip frame-by-frame comparisons of videos that cannot be the same. Only level 1 is kept (1 KiB;
+        // the full hash with its Fourier features is 256 KiB a video).
+        float[]? tmk = null;
+        try
+        {
+            tmk = (await TmkHasher.HashFileAsync(path, ffmpeg, cancellationToken)).Average.ToArray();
+        }
+        catch (VideoException e)
+        {
+            notes.Add("TMK not computed: " + e.Detail);
+        }
+
+        if (Thumbnails is not null && strip is null)
+        {
+            notes.Add("keyframe strip not made: no frame decoded");
+        }
+
+        if (ShortDecode(s.DurationSeconds, hash.Features, SecondsPerFrame) is { } shortfall)
+        {
+            notes.Add(shortfall);
+        }
+
+        return new MediaFeatures(MediaKinds.Video, format)
+        {
+            Width = s.DisplayWidth, Height = s.DisplayHeight, DurationSeconds = s.DurationSeconds, FrameRate = s.FramesPerSecond, Codec = s.Codec,
+            Vpdq = sink.Merge(hash.Features), VpdqOverlay = painted, VpdqReframed = [.. sink.Reframed], TmkLevel1 = tmk, Thumbnail = strip,
+        };
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace Harrier.Media.Imaging;
 
@@ -60,7 +59,7 @@ public sealed class DecodedImage : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            MediaBuffers.Return(buffer);
         }
     }
 }

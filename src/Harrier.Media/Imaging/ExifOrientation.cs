@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace Harrier.Media.Imaging;
 
@@ -11,7 +10,7 @@ internal static class ExifOrientation
         var transposed = orientation >= 5;
         outWidth = transposed ? height : width;
         outHeight = transposed ? width : height;
-        var dst = ArrayPool<byte>.Shared.Rent(width * height * bpp);
+        var dst = MediaBuffers.Rent<byte>(width * height * bpp);
         for (var oy = 0; oy < outHeight; oy++)
         {
             for (var ox = 0; ox < outWidth; ox++)

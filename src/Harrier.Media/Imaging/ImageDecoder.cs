@@ -1,4 +1,3 @@
-using System.Buffers;
 using SkiaSharp;
 
 namespace Harrier.Media.Imaging;
@@ -107,7 +106,7 @@ public static class ImageDecoder
         var decodeInfo = session.DecodeInfo;
         var pixelCount = (long)info.Width * info.Height;
         var decodeBytes = checked((int)(pixelCount * decodeInfo.BytesPerPixel));
-        var buffer = ArrayPool<byte>.Shared.Rent(decodeBytes);
+        var buffer = MediaBuffers.Rent<byte>(decodeBytes);
         var keep = false;
         try
         {
@@ -153,7 +152,7 @@ public static class ImageDecoder
             {
                 var bpp = outFormat == DecodedPixelFormat.Gray8 ? 1 : 4;
                 var oriented = ExifOrientation.Apply(buffer, width, height, bpp, origin, out width, out height);
-                ArrayPool<byte>.Shared.Return(buffer);
+                MediaBuffers.Return(buffer);
                 buffer = oriented;
                 applied = true;
             }
@@ -165,7 +164,7 @@ public static class ImageDecoder
         {
             if (!keep)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                MediaBuffers.Return(buffer);
             }
         }
     }

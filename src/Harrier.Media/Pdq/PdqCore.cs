@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Harrier.Media.Hashing;
@@ -179,7 +178,7 @@ internal static class PdqCore
     {
         var format = reader.Format == Imaging.DecodedPixelFormat.Gray8 ? PdqPixelFormat.Gray8 : PdqPixelFormat.Rgba32;
         var rowsAtOnce = pre512 ? 1 : PdqJaroszStream.Block;
-        var source = ArrayPool<byte>.Shared.Rent(rowsAtOnce * reader.Stride);
+        var source = MediaBuffers.Rent<byte>(rowsAtOnce * reader.Stride);
         try
         {
             var rows = new ReaderRows(reader, source, rowsAtOnce);
@@ -187,7 +186,7 @@ internal static class PdqCore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(source);
+            MediaBuffers.Return(source);
         }
     }
 
@@ -201,7 +200,7 @@ internal static class PdqCore
     {
         var outW = pre512 ? Pre512Size : width;
         var outH = pre512 ? Pre512Size : height;
-        var block = ArrayPool<float>.Shared.Rent(PdqJaroszStream.Block * outW);
+        var block = MediaBuffers.Rent<float>(PdqJaroszStream.Block * outW);
         int[]? xs = null;
         byte[]? picked = null;
         try
@@ -215,7 +214,7 @@ internal static class PdqCore
                     xs[x] = PdqLuma.Pre512Source(x, width) * bpp;
                 }
 
-                picked = ArrayPool<byte>.Shared.Rent(Pre512Size * bpp);
+                picked = MediaBuffers.Rent<byte>(Pre512Size * bpp);
             }
 
             if (outW == BufferDim && outH == BufferDim)
@@ -244,10 +243,10 @@ internal static class PdqCore
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(block);
+            MediaBuffers.Return(block);
             if (picked is not null)
             {
-                ArrayPool<byte>.Shared.Return(picked);
+                MediaBuffers.Return(picked);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Media.Pdq;
@@ -7,7 +6,7 @@ namespace Harrier.Media.Pdq;
 /// PDQ perceptual hashing (Meta ThreatExchange), bit-exact with the reference core: float32 luma → 2-pass Jarosz tent
 /// blur → 64×64 decimation → quality → 16×16 DCT → median threshold (docs: pdq-vpdq-tmk.md §1).
 /// All members are thread-safe; the blur streams rows (no full-frame float buffers), scratch comes from
-/// <see cref="ArrayPool{T}.Shared"/>.
+/// <see cref="MediaBuffers"/> (pooled when small).
 /// </summary>
 /// <remarks>
 /// Images with width or height under 5 give <see cref="Hash256.Zero"/> with quality 0, for either front end.
@@ -204,7 +203,7 @@ public static class PdqHasher
         if (frontEnd == PdqFrontEnd.Pre512 && (width > PdqCore.Pre512Size || height > PdqCore.Pre512Size))
         {
             const int n512 = PdqCore.Pre512Size * PdqCore.Pre512Size;
-            var luma512 = ArrayPool<float>.Shared.Rent(n512);
+            var luma512 = MediaBuffers.Rent<float>(n512);
             try
             {
                 PdqLuma.LumaPre512(luma, width, height, luma512);
@@ -212,7 +211,7 @@ public static class PdqHasher
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(luma512);
+                MediaBuffers.Return(luma512);
             }
 
             return true;

@@ -1,4 +1,3 @@
-using System.Buffers;
 
 namespace Harrier.Media.Pdq;
 
@@ -45,11 +44,11 @@ internal sealed class PdqJaroszStream : IDisposable
 
         // Rows r−W..r must be live while row r is consumed, and a whole block is written before it is consumed.
         _ringRows = _wy + Block;
-        _ring = ArrayPool<float>.Shared.Rent(_ringRows * width);
-        _columnSums = ArrayPool<float>.Shared.Rent(Math.Max(width, PdqCore.BufferDim));
-        _pass1Out = ArrayPool<float>.Shared.Rent(Block * width);
-        _rowSums = ArrayPool<float>.Shared.Rent(Block * width);
-        _compact = ArrayPool<float>.Shared.Rent(height * PdqCore.BufferDim);
+        _ring = MediaBuffers.Rent<float>(_ringRows * width);
+        _columnSums = MediaBuffers.Rent<float>(Math.Max(width, PdqCore.BufferDim));
+        _pass1Out = MediaBuffers.Rent<float>(Block * width);
+        _rowSums = MediaBuffers.Rent<float>(Block * width);
+        _compact = MediaBuffers.Rent<float>(height * PdqCore.BufferDim);
         _columnSums.AsSpan(0, width).Clear();
         for (var i = 0; i < PdqCore.BufferDim; i++)
         {
@@ -164,10 +163,10 @@ internal sealed class PdqJaroszStream : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<float>.Shared.Return(_ring);
-        ArrayPool<float>.Shared.Return(_columnSums);
-        ArrayPool<float>.Shared.Return(_pass1Out);
-        ArrayPool<float>.Shared.Return(_rowSums);
-        ArrayPool<float>.Shared.Return(_compact);
+        MediaBuffers.Return(_ring);
+        MediaBuffers.Return(_columnSums);
+        MediaBuffers.Return(_pass1Out);
+        MediaBuffers.Return(_rowSums);
+        MediaBuffers.Return(_compact);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 
@@ -98,7 +97,7 @@ public static class PdqReframe
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(luma);
+            MediaBuffers.Return(luma);
         }
     }
 
@@ -110,7 +109,7 @@ public static class PdqReframe
         var padY = (int)Math.Round(height * scale);
         var w = width + (2 * padX);
         var h = height + (2 * padY);
-        var padded = ArrayPool<float>.Shared.Rent(w * h);
+        var padded = MediaBuffers.Rent<float>(w * h);
         try
         {
             var span = padded.AsSpan(0, w * h);
@@ -141,14 +140,14 @@ public static class PdqReframe
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(padded);
+            MediaBuffers.Return(padded);
         }
     }
 
     /// <summary>Luma of the pixels, box-averaged by a whole factor until the long side is at most <see cref="WorkingSize"/>.</summary>
     private static (float[] Luma, int Width, int Height) ReducedLuma(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride)
     {
-        var full = ArrayPool<float>.Shared.Rent(width * height);
+        var full = MediaBuffers.Rent<float>(width * height);
         PdqHasher.ComputeLuma(pixels, format, width, height, stride, full.AsSpan(0, width * height));
         var factor = (Math.Max(width, height) + WorkingSize - 1) / WorkingSize;
         if (factor <= 1)
@@ -158,7 +157,7 @@ public static class PdqReframe
 
         var rw = width / factor;
         var rh = height / factor;
-        var reduced = ArrayPool<float>.Shared.Rent(rw * rh);
+        var reduced = MediaBuffers.Rent<float>(rw * rh);
         var area = (float)(factor * factor);
         for (var y = 0; y < rh; y++)
         {
@@ -178,7 +177,7 @@ public static class PdqReframe
             }
         }
 
-        ArrayPool<float>.Shared.Return(full);
+        MediaBuffers.Return(full);
         return (reduced, rw, rh);
     }
 }

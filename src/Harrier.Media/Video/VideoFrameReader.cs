@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -226,7 +225,7 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         }
 
         var frameBytes = checked(width * height * 3);
-        var buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
+        var buffer = MediaBuffers.Rent<byte>(frameBytes);
         using var ffmpeg = FfmpegProcess.Start(_options.FfmpegPath, BuildArguments(path, request, width, height), _options, cancellationToken);
         try
         {
@@ -315,7 +314,7 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            MediaBuffers.Return(buffer);
         }
     }
 

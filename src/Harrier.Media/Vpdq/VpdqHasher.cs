@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Threading.Channels;
 using Harrier.Media.Pdq;
 using Harrier.Media.Video;
@@ -140,14 +139,14 @@ public static class VpdqHasher
                                 }
                                 finally
                                 {
-                                    ArrayPool<byte>.Shared.Return(item.Pixels);
+                                    MediaBuffers.Return(item.Pixels);
                                 }
                             }
                         }, cancellationToken));
                     }
                 }
 
-                var copy = ArrayPool<byte>.Shared.Rent(frame.Rgb24.Length);
+                var copy = MediaBuffers.Rent<byte>(frame.Rgb24.Length);
                 frame.Rgb24.Span.CopyTo(copy);
                 await channel.Writer.WriteAsync((frame.FrameNumber, frame.Width, frame.Height, copy, frame.Rgb24.Length), cancellationToken);
             }
