@@ -30,6 +30,12 @@ public static class TagPackReader
         {
             throw new InvalidDataException($"{path}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner, parser and loader throw these, not YamlException, for some malformed text (a stray
+            // character in a plain scalar, a tag that is not a URI, an event the loader does not expect; found by fuzzing).
+            throw new InvalidDataException($"{path}: not valid YAML: {e.Message}", e);
+        }
 
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
         {

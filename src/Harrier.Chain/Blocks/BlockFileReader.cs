@@ -445,8 +445,11 @@ public static class BlockFileReader
 
             return block;
         }
-        catch (Exception e) when (e is FormatException or EndOfStreamException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        catch (Exception e) when (e is FormatException or EndOfStreamException or InvalidDataException or OverflowException or ArgumentException
+            or InvalidOperationException or IndexOutOfRangeException)
         {
+            // NBitcoin's answers to bytes that are not a block. Found by fuzzing: InvalidDataException (a non-canonical
+            // varint) and OverflowException (an output of long.MinValue satoshis), which escaped the import as exit 3.
             errors.Add(new ChainReadError(file, offset, "block does not parse: " + e.Message));
             return null;
         }

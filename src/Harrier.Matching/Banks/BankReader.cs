@@ -276,6 +276,13 @@ public static class BankReader
                 continue;
             }
 
+            if (f[1].Contains('\0', StringComparison.Ordinal))
+            {
+                // Not a path any file system allows (Path.GetFullPath would throw ArgumentException; found by fuzzing).
+                warnings.Add(string.Create(CultureInfo.InvariantCulture, $"line {lineNo}: the vPDQ file's path holds a NUL character"));
+                continue;
+            }
+
             var target = Path.GetFullPath(Path.Combine(dir, f[1]));
             IReadOnlyList<VpdqFeature> features;
             try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -14,19 +15,52 @@ public static class VicsFormat
     private const string V1Key = "odata.metadata";
     private const string V2Key = "@odata.context";
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Reads a VICS file.</summary>
     public static BankFile Read(string path)
     {
+        // JsonNode checks a string's UTF-8 and a repeated property only when the value is first read, deep in the walk
+        // below (an InvalidOperationException or ArgumentException there; found by fuzzing): both are checked here, up
+        // front, so that every malformed file is a BankFormatException naming what is wrong.
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new BankFormatException(string.Create(CultureInfo.InvariantCulture, $"not UTF-8 text: byte {e.Index} cannot be decoded"), e);
+        }
+
         JsonNode? root;
         try
         {
-            using var stream = File.OpenRead(path);
-            root = JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            root = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
+            {
+                AllowTrailingCommas = true,
+                CommentHandling = JsonCommentHandling.Skip,
+                AllowDuplicateProperties = false,
+            });
         }
         catch (JsonException e)
         {
             throw new BankFormatException($"not valid JSON: {e.Message}", e);
         }
+
+        try
+        {
+            return Read(root);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A string escape that is no UTF-16 text (a lone surrogate, "\ud800"): JsonNode refuses it only when read.
+            throw new BankFormatException($"not valid JSON text: {e.Message}", e);
+        }
+    }
+
+    private static BankFile Read(JsonNode? root)
+    {
 
         if (root is not JsonObject obj)
         {

@@ -57,9 +57,21 @@ public static class PdqFormats
     public static string ToHmaJson(Hash256 hash) => $"{{\"{SignalTypeName}\":\"{hash}\"}}";
 
     /// <summary>Reads the <c>pdq</c> member of an HMA hash response.</summary>
+    /// <exception cref="FormatException">Not JSON, not such an object, or not a strict hash.</exception>
     public static Hash256 ParseHmaJson(string json)
     {
-        using var doc = JsonDocument.Parse(json);
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            // The documented bad-input error of every parser here, never the JSON reader's own (found by fuzzing).
+            throw new FormatException($"an HMA hash response is JSON: {e.Message}", e);
+        }
+
+        using var doc = parsed;
         if (doc.RootElement.ValueKind != JsonValueKind.Object
             || !doc.RootElement.TryGetProperty(SignalTypeName, out var value)
             || value.ValueKind != JsonValueKind.String)

@@ -16,6 +16,9 @@ public static class TmkFormat
     private const int HeaderLength = 32;
     private const int MaxCount = 1 << 16;
 
+    /// <summary>The largest hash read: 64 MiB, 250 times the standard 263,344 bytes.</summary>
+    private const long MaxFileBytes = 64L << 20;
+
     /// <summary>The file length with the standard parameters.</summary>
     public static int StandardLength => Length(TmkParameters.Periods.Count, TmkParameters.FourierCoefficientCount, TmkParameters.FeatureDimension);
 
@@ -58,7 +61,7 @@ public static class TmkFormat
     }
 
     /// <summary>Reads a <c>.tmk</c> hash.</summary>
-    /// <exception cref="TmkFormatException">Wrong magic, implausible sizes, or a truncated or oversized file.</exception>
+    /// <exception cref="TmkFormatException">Wrong magic, implausible sizes (over 64 MiB in all), or a truncated or oversized file.</exception>
     public static TmkFeatures Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -84,7 +87,22 @@ public static class TmkFormat
                 $"implausible header: fps {fps}, periods {p}, coefficients {m}, dimension {d}, frames {count}"));
         }
 
-        var body = new byte[Length(p, m, d) - HeaderLength];
+        // The size the header declares is checked before anything is allocated: a 32-byte file must not ask for
+        // gigabytes (or overflow the length) whatever its header says (fuzz/regressions/tmk).
+        var length = HeaderLength + (4L * p) + (4L * m) + (4L * d) + (8L * p * m * d);
+        if (length > MaxFileBytes)
+        {
+            throw new TmkFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"implausible header: periods {p}, coefficients {m}, dimension {d} make a {length:N0}-byte hash, more than {MaxFileBytes:N0}"));
+        }
+
+        if (stream.CanSeek && stream.Length - stream.Position < length - HeaderLength)
+        {
+            throw new TmkFormatException(string.Create(CultureInfo.InvariantCulture,
+                $"truncated: {HeaderLength + stream.Length - stream.Position} bytes, expected {length}"));
+        }
+
+        var body = new byte[length - HeaderLength];
         var read = stream.ReadAtLeast(body, body.Length, throwOnEndOfStream: false);
         if (read < body.Length)
         {

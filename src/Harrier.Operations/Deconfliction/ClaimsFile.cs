@@ -120,17 +120,7 @@ internal static class ClaimsFile
 
     private static (List<RawClaim>, List<string>) ReadJson(string path, int maxFieldChars)
     {
-        JsonDocument document;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
-        }
-        catch (JsonException e)
-        {
-            throw new ReturnsFileException(string.Create(CultureInfo.InvariantCulture,
-                $"not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message.Split(" Path:", 2)[0]}"));
-        }
+        var document = ReturnsFileReader.ParseJson(path, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
 
         using (document)
         {

@@ -51,6 +51,12 @@ public static class PlatformMappingFormat
         {
             throw new OperationException($"{name}: not a platform mapping: {e.Message}{(e.InnerException is { } inner ? ": " + inner.Message : string.Empty)}", e);
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet's scanner and parser throw these, not YamlException, for some malformed text (a stray character
+            // in a plain scalar, a tag that is not a URI; found by fuzzing).
+            throw new OperationException($"{name}: not a platform mapping: not valid YAML: {e.Message}", e);
+        }
         catch (InvalidDataException e)
         {
             throw new OperationException(e.Message, e);
@@ -59,6 +65,19 @@ public static class PlatformMappingFormat
         if (mapping is null)
         {
             throw new OperationException($"{name}: empty mapping");
+        }
+
+        // An empty "columns:" (or key:, constants:, admin_roles:) deserialises as null whatever the type says: it is
+        // an empty collection, so that Check names what is missing instead of failing on it (found by fuzzing).
+        foreach (var entity in PlatformEntity.All)
+        {
+            if (entity.Get(mapping) is { } t)
+            {
+                t.Key ??= [];
+                t.Columns ??= [];
+                t.Constants ??= [];
+                t.AdminRoles ??= [];
+            }
         }
 
         var problems = Check(mapping);

@@ -19,6 +19,8 @@ internal abstract class ReturnsFileReader : IDisposable
     /// <summary>The largest CSV record read (a guard against an unclosed quote swallowing the file).</summary>
     private const int MaxCsvRecordBytes = 4 << 20;
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public abstract string Format { get; }
 
     public abstract IReadOnlyList<string> Columns { get; }
@@ -59,6 +61,71 @@ internal abstract class ReturnsFileReader : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Parses a JSON returns or claims file. Text that is not UTF-8, or a string escape that is no UTF-16 text (a lone
+    /// surrogate, <c>"\ud800"</c>), is refused here with the rest of the malformed JSON: JsonDocument checks neither
+    /// until a value is read, and then throws InvalidOperationException (found by fuzzing).
+    /// </summary>
+    internal static JsonDocument ParseJson(string path, JsonDocumentOptions options)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ReturnsFileException(string.Create(CultureInfo.InvariantCulture, $"not UTF-8 text: byte {e.Index} cannot be decoded"));
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, options);
+        }
+        catch (JsonException e)
+        {
+            throw new ReturnsFileException(string.Create(CultureInfo.InvariantCulture,
+                $"not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message.Split(" Path:", 2)[0]}"));
+        }
+
+        try
+        {
+            CheckStrings(document.RootElement);
+            return document;
+        }
+        catch (InvalidOperationException e)
+        {
+            document.Dispose();
+            throw new ReturnsFileException($"not valid JSON text: {e.Message}");
+        }
+    }
+
+    private static void CheckStrings(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                _ = element.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    CheckStrings(item);
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    _ = property.Name;
+                    CheckStrings(property.Value);
+                }
+
+                break;
+        }
     }
 
     private static string? TooLong(string? value, int maxFieldChars) =>
@@ -188,17 +255,7 @@ internal abstract class ReturnsFileReader : IDisposable
 
         public static JsonReturns Read(string path)
         {
-            JsonDocument document;
-            try
-            {
-                using var stream = File.OpenRead(path);
-                document = JsonDocument.Parse(stream, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
-            }
-            catch (JsonException e)
-            {
-                throw new ReturnsFileException(string.Create(CultureInfo.InvariantCulture,
-                    $"not valid JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message.Split(" Path:", 2)[0]}"));
-            }
+            var document = ParseJson(path, new JsonDocumentOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Skip });
 
             try
             {

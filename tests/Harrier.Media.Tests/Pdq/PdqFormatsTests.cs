@@ -31,6 +31,8 @@ public sealed class PdqFormatsTests
     [InlineData("[]")]
     [InlineData("{\"pdq\":1}")]
     [InlineData("{\"md5\":\"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22\"}")]
+    [InlineData("{\"pdq\": \"f8f8f0cee0f4a84f")] // not JSON at all: a FormatException too, never the JSON reader's (fuzzing)
+    [InlineData("# not json")]
     public void Hma_json_parse_is_strict(string json) =>
         Assert.Throws<FormatException>(() => PdqFormats.ParseHmaJson(json));
 

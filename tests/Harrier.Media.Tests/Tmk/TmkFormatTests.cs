@@ -75,4 +75,23 @@ public sealed class TmkFormatTests
 
         static TmkFormatException Read(byte[] bytes) => Assert.Throws<TmkFormatException>(() => TmkFormat.Read(new MemoryStream(bytes)));
     }
+
+    [Theory] // fuzz/regressions/tmk: a 32-byte header made the reader allocate what it declared (2 GB), or overflow the length.
+    [InlineData(64, 1024, 4000, "implausible")]
+    [InlineData(64, 1024, 65536, "implausible")]
+    [InlineData(4, 32, 4096, "truncated")] // 4 MiB declared: within bounds, but the stream does not hold it
+    public void A_header_declaring_a_huge_hash_is_refused_before_anything_is_allocated(int periods, int coefficients, int dimension, string reason)
+    {
+        var header = new byte[32];
+        "TMK1FVECPDQF"u8.CopyTo(header);
+        foreach (var (at, value) in new[] { (12, 25), (16, periods), (20, coefficients), (24, dimension), (28, 3) })
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(at), value);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<TmkFormatException>(() => TmkFormat.Read(new MemoryStream(header)));
+        Assert.Contains(reason, e.Message, StringComparison.Ordinal);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "the reader allocated what the header declared");
+    }
 }
