@@ -59,6 +59,16 @@ internal static class RawNames
     /// <summary>Whether the name exists in <paramref name="dir"/> (through access(2), so bytes are bytes).</summary>
     public static bool Exists(string dir, byte[] name) => Access(PathOf(dir, name), 0) == 0;
 
+    /// <summary>
+    /// Removes <paramref name="dir"/> and everything in it. <see cref="Directory.Delete(string, bool)"/> cannot: it lists names
+    /// decoded, and the decoded name of a file whose name is not UTF-8 deletes nothing; rm(1) takes them as bytes.
+    /// </summary>
+    public static void DeleteTree(string dir)
+    {
+        using var rm = System.Diagnostics.Process.Start("rm", ["-rf", "--", dir]);
+        rm.WaitForExit();
+    }
+
     private static byte[] PathOf(string dir, byte[] name) => [.. Encoding.UTF8.GetBytes(dir), (byte)'/', .. name, 0];
 
     private static SafeFileHandle Open(byte[] path, int flags)
