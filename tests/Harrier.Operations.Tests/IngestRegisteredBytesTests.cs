@@ -73,6 +73,10 @@ public sealed class IngestRegisteredBytesTests
         RawNames.Write(t.EvidenceDir, daisyFE, Other);
         RawNames.Write(t.EvidenceDir, swapped, Daisy);
         t.WriteEvidence("plain.jpg", Daisy);
+        // A video too: ffmpeg, a child process, must open the same file.
+        var clip = Path.Combine(t.Root, "clip.mp4");
+        FfmpegTool.Run("-f lavfi -i testsrc=duration=2:size=96x96:rate=5 -pix_fmt yuv420p", clip);
+        RawNames.Write(t.EvidenceDir, [.. "clip"u8, 0xE9, .. ".mp4"u8], File.ReadAllBytes(clip));
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
         var files = await store.Evidence.ListAsync("EX-1", CancellationToken.None);
         Assert.All(files, f => Assert.Equal(EvidenceStatus.Ok, f.Status));
@@ -94,5 +98,9 @@ public sealed class IngestRegisteredBytesTests
         Assert.NotNull(ff.Pdq);
         Assert.Equal(plain.Pdq, ff.Pdq);
         Assert.NotEqual(ff.Pdq, fe.Pdq);
+        var video = (await facts.LoadAsync(files.Single(f => f.RelPath == @"clip\xE9.mp4").Id, CancellationToken.None))!;
+        Assert.Null(video.Error);
+        Assert.Equal(Harrier.Media.Features.MediaKinds.Video, video.Kind);
+        Assert.NotNull(video.Vpdq);
     }
 }
