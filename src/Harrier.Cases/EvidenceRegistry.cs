@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Threading.Channels;
 using Harrier.Media.Digests;
 
@@ -44,7 +45,7 @@ public sealed class EvidenceRegistry
         var recorded = await RecordedPathsAsync(connection, exhibitId, cancellationToken);
         progress?.Report(new EvidenceProgress("scan", 0, 0, 0, 0));
         var scanned = EvidenceScanner.Scan(root, cancellationToken);
-        var pending = scanned.Where(s => !recorded.Contains(s.RelPath)).ToList();
+        var pending = scanned.Where(s => !recorded.Contains(s.RelPathBytes)).ToList();
 
         var unreadable = new ConcurrentBag<EvidenceProblem>();
         var skipped = new ConcurrentBag<EvidenceProblem>();
@@ -88,7 +89,7 @@ public sealed class EvidenceRegistry
                     ct, ("@e", exhibitId));
                 if (existing is string existingRoot && !string.Equals(existingRoot, root, StringComparison.Ordinal))
                 {
-                    throw new CaseStoreException($"exhibit {exhibitId} was registered from {existingRoot}, not {root}; register another source as a new exhibit");
+                    throw new CaseStoreException($"exhibit {exhibitId} was registered from {EvidenceName.Display(existingRoot)}, not {EvidenceName.Display(root)}; register another source as a new exhibit");
                 }
 
                 var resumed = existing is not null;
@@ -102,10 +103,10 @@ public sealed class EvidenceRegistry
                 await CaseDatabase.ExecuteAsync(w.Connection, w.Transaction,
                     "INSERT INTO custody_events (exhibit_id, time_utc, actor, action, note) VALUES (@e, @t, @a, @n, @o)",
                     ct, ("@e", exhibitId), ("@t", w.NowUtc), ("@a", actor), ("@n", resumed ? "registration resumed" : "registration started"),
-                    ("@o", "source " + root));
+                    ("@o", "source " + EvidenceName.Display(root)));
                 return resumed;
             },
-            _ => $"exhibit {exhibitId} from {root}", cancellationToken);
+            _ => $"exhibit {exhibitId} from {EvidenceName.Display(root)}", cancellationToken);
 
     private async Task FinishExhibitAsync(DbConnection connection, EvidenceAddResult result, string actor, string? justification,
         CancellationToken cancellationToken)
@@ -133,15 +134,15 @@ public sealed class EvidenceRegistry
         {
             await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
             await using var cmd = CaseDatabase.Command(connection, tx, """
-                INSERT INTO evidence_files (exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error, registered_utc)
-                VALUES (@e, @p, @s, @z, @m, @c, @h1, @h2, @h3, @err, @t)
-                ON CONFLICT (exhibit_id, rel_path) DO UPDATE SET
+                INSERT INTO evidence_files (exhibit_id, rel_path, rel_path_bytes, status, size, modified_utc, created_utc, md5, sha1, sha256, error, registered_utc)
+                VALUES (@e, @p, @pb, @s, @z, @m, @c, @h1, @h2, @h3, @err, @t)
+                ON CONFLICT (exhibit_id, rel_path_bytes) DO UPDATE SET
                     status = excluded.status, size = excluded.size, modified_utc = excluded.modified_utc,
                     created_utc = excluded.created_utc, md5 = excluded.md5, sha1 = excluded.sha1, sha256 = excluded.sha256,
                     error = excluded.error, registered_utc = excluded.registered_utc
                 WHERE evidence_files.status <> 'ok'
                 """,
-                ("@e", null), ("@p", null), ("@s", null), ("@z", null), ("@m", null), ("@c", null),
+                ("@e", null), ("@p", null), ("@pb", null), ("@s", null), ("@z", null), ("@m", null), ("@c", null),
                 ("@h1", null), ("@h2", null), ("@h3", null), ("@err", null), ("@t", now));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var f))
@@ -161,6 +162,7 @@ public sealed class EvidenceRegistry
     {
         cmd.Parameters["@e"].Value = f.ExhibitId;
         cmd.Parameters["@p"].Value = f.RelPath;
+        cmd.Parameters["@pb"].Value = f.RelPathBytes;
         cmd.Parameters["@s"].Value = f.Status;
         cmd.Parameters["@z"].Value = (object?)f.Size ?? DBNull.Value;
         cmd.Parameters["@m"].Value = (object?)f.ModifiedUtc ?? DBNull.Value;
@@ -176,41 +178,37 @@ public sealed class EvidenceRegistry
         if (entry.Problem is not null)
         {
             return new EvidenceFile(0, exhibitId, entry.RelPath, entry.Skip ? EvidenceStatus.Skipped : EvidenceStatus.Unreadable,
-                null, null, null, null, null, null, entry.Problem);
+                null, null, null, null, null, null, entry.Problem) { RelPathBytes = entry.RelPathBytes };
         }
 
         try
         {
-            var before = new FileInfo(entry.FullPath);
-            if (!before.Exists)
-            {
-                return Unreadable(entry, exhibitId, "vanished before it could be read");
-            }
-
-            var modified = before.LastWriteTimeUtc;
-            var created = before.CreationTimeUtc;
-            var digest = FileDigester.ComputeFile(entry.FullPath, cancellationToken);
-            before.Refresh();
-            if (before.LastWriteTimeUtc != modified || before.Length != digest.Length)
+            // Opened by its bytes, read-only; the times and size are the open file's, so they describe the bytes hashed.
+            using var stream = EvidenceScanner.Open(entry);
+            var handle = stream.SafeFileHandle;
+            var modified = File.GetLastWriteTimeUtc(handle);
+            var created = File.GetCreationTimeUtc(handle);
+            var digest = FileDigester.Compute(stream, cancellationToken);
+            if (File.GetLastWriteTimeUtc(handle) != modified || RandomAccess.GetLength(handle) != digest.Length)
             {
                 return Unreadable(entry, exhibitId, "changed while it was being read (size or modification time moved)");
             }
 
             return new EvidenceFile(0, exhibitId, entry.RelPath, EvidenceStatus.Ok, digest.Length,
-                Timestamps.Format(modified), Timestamps.Format(created), digest.Md5, digest.Sha1, digest.Sha256, null);
+                Timestamps.Format(modified), Timestamps.Format(created), digest.Md5, digest.Sha1, digest.Sha256, null) { RelPathBytes = entry.RelPathBytes };
         }
         catch (NotRegularFileException)
         {
             return new EvidenceFile(0, exhibitId, entry.RelPath, EvidenceStatus.Skipped, null, null, null, null, null, null,
-                "special file (FIFO, socket or character device; not read)");
+                "special file (FIFO, socket or character device; not read)") { RelPathBytes = entry.RelPathBytes };
         }
         catch (FileNotFoundException)
         {
-            return Unreadable(entry, exhibitId, "vanished before it could be read");
+            return Unreadable(entry, exhibitId, VanishedReason);
         }
         catch (DirectoryNotFoundException)
         {
-            return Unreadable(entry, exhibitId, "vanished before it could be read");
+            return Unreadable(entry, exhibitId, VanishedReason);
         }
         catch (UnauthorizedAccessException e)
         {
@@ -222,24 +220,26 @@ public sealed class EvidenceRegistry
         }
     }
 
-    private static EvidenceFile Unreadable(ScannedEntry entry, string exhibitId, string reason) =>
-        new(0, exhibitId, entry.RelPath, EvidenceStatus.Unreadable, null, null, null, null, null, null, reason);
+    private const string VanishedReason = "vanished before it could be read";
 
-    private static async Task<HashSet<string>> RecordedPathsAsync(DbConnection connection, string exhibitId, CancellationToken cancellationToken)
+    private static EvidenceFile Unreadable(ScannedEntry entry, string exhibitId, string reason) =>
+        new(0, exhibitId, entry.RelPath, EvidenceStatus.Unreadable, null, null, null, null, null, null, reason) { RelPathBytes = entry.RelPathBytes };
+
+    private static async Task<HashSet<byte[]>> RecordedPathsAsync(DbConnection connection, string exhibitId, CancellationToken cancellationToken)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
+        var set = new HashSet<byte[]>(NameBytesComparer.Instance);
         await using var cmd = CaseDatabase.Command(connection, null,
-            "SELECT rel_path FROM evidence_files WHERE exhibit_id = @e AND status <> 'unreadable'", ("@e", exhibitId));
+            "SELECT rel_path_bytes FROM evidence_files WHERE exhibit_id = @e AND status <> 'unreadable'", ("@e", exhibitId));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            set.Add(reader.GetString(0));
+            set.Add(reader.GetFieldValue<byte[]>(0));
         }
 
         return set;
     }
 
-    private const string FileColumns = "SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error FROM evidence_files";
+    private const string FileColumns = "SELECT id, exhibit_id, rel_path, status, size, modified_utc, created_utc, md5, sha1, sha256, error, rel_path_bytes FROM evidence_files";
 
     /// <summary>All registered files of one exhibit (or all), ordered by exhibit and path.</summary>
     public async Task<IReadOnlyList<EvidenceFile>> ListAsync(string? exhibitId, CancellationToken cancellationToken)
@@ -280,14 +280,63 @@ public sealed class EvidenceRegistry
             return null;
         }
 
+        // A name that is not UTF-8 has no path as text; such an original is opened by its bytes (OpenOriginal), not here.
+        return PathOf(root, file) is { } bytes && TryText(bytes) is { } path && File.Exists(path) ? (file, path) : null;
+    }
+
+    /// <summary>
+    /// The path of <paramref name="file"/>'s original as bytes (its exhibit's source folder, then its name's bytes), or null
+    /// when the registry's name would leave that folder (an absolute path, an empty, <c>.</c> or <c>..</c> part: never
+    /// written by registration, so a sign of an edited database). Open it with <see cref="OpenOriginal"/>.
+    /// </summary>
+    public static byte[]? PathOf(Exhibit exhibit, EvidenceFile file)
+    {
+        ArgumentNullException.ThrowIfNull(exhibit);
+        return PathOf(exhibit.SourceRoot, file);
+    }
+
+    /// <summary>
+    /// Opens the original at <paramref name="path"/> (from <see cref="PathOf(Exhibit, EvidenceFile)"/>) read-only, by its
+    /// bytes where the platform allows (Linux), never following a link at its last part; <paramref name="shown"/> names it in errors.
+    /// </summary>
+    public static FileStream OpenOriginal(byte[] path, string shown) =>
+        EvidenceScanner.Open(new ScannedEntry([], shown, path, null, false));
+
+    private static byte[]? PathOf(string root, EvidenceFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
         if (File.Exists(root))
         {
-            return (file, root); // an exhibit registered as one file
+            return Encoding.UTF8.GetBytes(root); // an exhibit registered as one file
         }
 
-        var folder = System.IO.Path.GetFullPath(root).TrimEnd(System.IO.Path.DirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, file.RelPath));
-        return path.StartsWith(folder, StringComparison.Ordinal) && File.Exists(path) ? (file, path) : null;
+        var rel = file.RelPathBytes;
+        if (rel.Length == 0 || rel[0] == (byte)'/')
+        {
+            return null;
+        }
+
+        foreach (var part in rel.AsSpan().Split((byte)'/'))
+        {
+            if (rel.AsSpan(part).IsEmpty || rel.AsSpan(part).SequenceEqual("."u8) || rel.AsSpan(part).SequenceEqual(".."u8))
+            {
+                return null;
+            }
+        }
+
+        return [.. Encoding.UTF8.GetBytes(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(root))), (byte)'/', .. rel];
+    }
+
+    private static string? TryText(byte[] bytes)
+    {
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     private static async Task<List<EvidenceFile>> ReadFilesAsync(DbCommand cmd, CancellationToken cancellationToken)
@@ -300,7 +349,10 @@ public sealed class EvidenceRegistry
                 reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetInt64(4),
                 NullableString(reader, 5), NullableString(reader, 6), NullableString(reader, 7),
-                NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10)));
+                NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10))
+            {
+                RelPathBytes = reader.GetFieldValue<byte[]>(11),
+            });
         }
 
         return list;
@@ -352,12 +404,14 @@ public sealed class EvidenceRegistry
         foreach (var exhibit in exhibits)
         {
             var files = await ListAsync(exhibit.ExhibitId, cancellationToken);
-            var known = files.ToDictionary(f => f.RelPath, StringComparer.Ordinal);
+            // Keyed by the name's bytes, never by decoded text: two names that decode alike are two files (issue 20.2: the
+            // decoded key "bad\uFFFD.png" of two files made this throw "an item with the same key has already been added").
+            var known = files.Select(f => f.RelPathBytes).ToHashSet(NameBytesComparer.Instance);
             var present = Directory.Exists(exhibit.SourceRoot) || File.Exists(exhibit.SourceRoot)
                 ? EvidenceScanner.Scan(exhibit.SourceRoot, cancellationToken)
                 : [];
-            var presentByPath = present.ToDictionary(p => p.RelPath, StringComparer.Ordinal);
-            added.AddRange(present.Where(p => !known.ContainsKey(p.RelPath))
+            var presentByPath = present.ToDictionary(p => p.RelPathBytes, NameBytesComparer.Instance);
+            added.AddRange(present.Where(p => !known.Contains(p.RelPathBytes))
                 .Select(p => new EvidenceProblem($"{exhibit.ExhibitId}:{p.RelPath}", "not registered")));
             var toCheck = files.Where(f => f.Status == EvidenceStatus.Ok).ToList();
             long done = 0;
@@ -365,7 +419,7 @@ public sealed class EvidenceRegistry
                 (f, ct) =>
                 {
                     var name = $"{exhibit.ExhibitId}:{f.RelPath}";
-                    if (!presentByPath.TryGetValue(f.RelPath, out var entry))
+                    if (!presentByPath.TryGetValue(f.RelPathBytes, out var entry))
                     {
                         missing.Add(new EvidenceProblem(name, "missing"));
                     }
@@ -374,7 +428,7 @@ public sealed class EvidenceRegistry
                         var now = HashEntry(entry, f.ExhibitId, ct);
                         if (now.Status != EvidenceStatus.Ok)
                         {
-                            (now.Error == "vanished before it could be read" ? missing : unreadable).Add(new EvidenceProblem(name, now.Error!));
+                            (now.Error == VanishedReason ? missing : unreadable).Add(new EvidenceProblem(name, now.Error!));
                         }
                         else if (now.Size != f.Size || now.Sha256 != f.Sha256 || now.Sha1 != f.Sha1 || now.Md5 != f.Md5)
                         {

@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
+
 namespace Harrier.Cases;
 
-/// <summary>One registered file (or a path that could not be read, with the reason).</summary>
+/// <summary>One registered file (or a path that could not be read, with the reason). <see cref="RelPath"/> is the shown (escaped) form of its name.</summary>
 public sealed record EvidenceFile(
     long Id,
     string ExhibitId,
@@ -12,7 +14,29 @@ public sealed record EvidenceFile(
     string? Md5,
     string? Sha1,
     string? Sha256,
-    string? Error);
+    string? Error)
+{
+    private readonly byte[]? _relPathBytes;
+
+    /// <summary>
+    /// The relative path exactly as the file system holds it (bytes, not necessarily UTF-8; column <c>rel_path_bytes</c>).
+    /// <see cref="RelPath"/> is its shown form (<see cref="EvidenceName"/>), escaped where the bytes are not plain text.
+    /// Not in JSON: see <see cref="RelPathBase64"/>.
+    /// </summary>
+    [JsonIgnore]
+    public byte[] RelPathBytes
+    {
+        get => _relPathBytes ?? EvidenceName.Parse(RelPath);
+        init => _relPathBytes = value;
+    }
+
+    /// <summary>
+    /// <see cref="RelPathBytes"/> in base64 where <see cref="RelPath"/> holds an escape (so its text is not the name and
+    /// cannot reopen the file); absent from JSON otherwise, where <see cref="RelPath"/> is the name itself.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RelPathBase64 => EvidenceName.IsVerbatim(RelPath) ? null : Convert.ToBase64String(RelPathBytes);
+}
 
 /// <summary>Status values of <see cref="EvidenceFile.Status"/>.</summary>
 public static class EvidenceStatus
@@ -27,7 +51,7 @@ public static class EvidenceStatus
     public const string Skipped = "skipped";
 }
 
-/// <summary>A path and why it was not hashed.</summary>
+/// <summary>A path (its shown, escaped form, <see cref="EvidenceName"/>) and why it was not hashed.</summary>
 public sealed record EvidenceProblem(string RelPath, string Reason);
 
 /// <summary>What one <c>evidence add</c> did.</summary>

@@ -469,7 +469,31 @@ internal static class Migrations
             CREATE INDEX ix_triage_results_scene ON triage_results (scene_group, evidence_id);
             CREATE INDEX ix_triage_results_queue ON triage_results (queue_rank, evidence_id);
             """),
+        new(15, "evidence names as bytes: rel_path_bytes holds a file's name exactly as the file system gave it, rel_path its escaped shown form", NamesAsBytes),
     ];
+
+    /// <summary>
+    /// Migration 15 (issue 20.2). Before it, a name was stored decoded, so two names that differ only in bytes that are not
+    /// UTF-8 became one. Now <c>rel_path_bytes</c> is the name's bytes, unique per exhibit, and <c>rel_path</c> its shown form
+    /// (<see cref="EvidenceName"/>), which is injective, so the old unique (exhibit, rel_path) still holds. Old rows get the
+    /// UTF-8 of their text (what the old code opened them by) and their text escaped. The escaped text goes through a
+    /// '/'-prefixed value first: no stored name starts with '/', and the escaped forms are distinct, so no row passes through
+    /// a value another row holds (both databases check uniqueness row by row). A row that an old run stored with U+FFFD
+    /// keeps it, shown as <c>\uFFFD</c>: its real name was lost then, and the next <c>evidence add</c> records the real ones.
+    /// </summary>
+    private static string NamesAsBytes(CaseDatabase db)
+    {
+        var sqlite = db.Kind == CaseDatabaseKind.Sqlite;
+        var shown = EvidenceName.SqlDisplay("rel_path", sqlite ? "char" : "chr");
+        return $"""
+            ALTER TABLE evidence_files ADD COLUMN rel_path_bytes {(sqlite ? "BLOB" : "BYTEA")};
+            UPDATE evidence_files SET rel_path_bytes = {(sqlite ? "CAST(rel_path AS BLOB)" : "convert_to(rel_path, 'UTF8')")};
+            UPDATE evidence_files SET rel_path = '/' || {shown} WHERE {shown} <> rel_path;
+            UPDATE evidence_files SET rel_path = substr(rel_path, 2) WHERE rel_path LIKE '/%';
+            CREATE UNIQUE INDEX ux_evidence_files_name_bytes ON evidence_files (exhibit_id, rel_path_bytes);
+            CREATE INDEX ix_evidence_files_rel_path_bytes ON evidence_files (rel_path_bytes);
+            """;
+    }
 
     /// <summary>The newest schema version this build knows.</summary>
     public static int Latest => All[^1].Version;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Harrier.Testing;
 
 namespace Harrier.Cases.Tests;
 
@@ -105,6 +106,7 @@ public sealed class EvidenceRegistryTests
         await using var t = await TestCase.CreateAsync(backend);
         var store = await t.InitAsync();
         t.WriteEvidence("keep.txt", Encoding.UTF8.GetBytes("keep"));
+        RawNames.Write(t.EvidenceDir, RawNames.Nfc, [3]);
         var changed = t.WriteEvidence("change.txt", Encoding.UTF8.GetBytes("original"));
         var gone = t.WriteEvidence("gone.txt", Encoding.UTF8.GetBytes("gone"));
         await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
@@ -113,17 +115,69 @@ public sealed class EvidenceRegistryTests
         File.WriteAllText(changed, "altered!");
         File.Delete(gone);
         t.WriteEvidence("new.txt", Encoding.UTF8.GetBytes("new"));
+        // Names that are not UTF-8, and one that only differs from a registered one by normalisation, are added files too.
+        RawNames.Write(t.EvidenceDir, RawNames.BadFF, [1]);
+        RawNames.Write(t.EvidenceDir, RawNames.BadFE, [2]);
+        RawNames.Write(t.EvidenceDir, RawNames.Nfd, [3]);
 
         var result = await store.Evidence.VerifyAsync(null, "tester", "weekly check", null, CancellationToken.None);
 
         Assert.False(result.Intact);
-        Assert.Equal(1, result.Unchanged);
+        Assert.Equal(2, result.Unchanged);
         Assert.Equal("EX-1:change.txt", Assert.Single(result.Changed).RelPath);
         Assert.Equal("EX-1:gone.txt", Assert.Single(result.Missing).RelPath);
-        Assert.Equal("EX-1:new.txt", Assert.Single(result.Added).RelPath);
+        Assert.Equal([@"EX-1:bad\xFE.png", @"EX-1:bad\xFF.png", "EX-1:cafe\u0301.jpg", "EX-1:new.txt"], result.Added.Select(p => p.RelPath));
         var last = (await store.Audit.ReadAsync(1, CancellationToken.None)).Single();
         Assert.Equal("evidence.verify", last.Action);
         Assert.Equal("weekly check", last.Justification);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task Names_are_kept_as_bytes_each_file_hashed_verified_and_shown_escaped(string backend)
+    {
+        // Issue 20.2: bad\xff.png and bad\xfe.png became one row "bad\uFFFD.png" (one file "vanished", verify crashed on the
+        // duplicate key), and a Latin-1 name was never hashed. NFC/NFD, a newline and an RTL override ride along.
+        await using var t = await TestCase.CreateAsync(backend);
+        var store = await t.InitAsync();
+        var contents = RawNames.All.Select((n, i) => (n.Name, n.Shown, Content: Encoding.ASCII.GetBytes($"file {i}: {n.Shown}"))).ToList();
+        foreach (var (name, _, content) in contents)
+        {
+            RawNames.Write(t.EvidenceDir, name, content);
+        }
+
+        var result = await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+
+        Assert.Empty(result.Unreadable);
+        Assert.Equal((7, 7), (result.Found, result.Registered));
+        var files = await store.Evidence.ListAsync("EX-1", CancellationToken.None);
+        Assert.Equal(contents.Select(c => c.Shown).Order(StringComparer.Ordinal), files.Select(f => f.RelPath).Order(StringComparer.Ordinal));
+        foreach (var (name, shown, content) in contents)
+        {
+            var f = files.Single(x => x.RelPath == shown);
+            Assert.Equal(EvidenceStatus.Ok, f.Status);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), f.Sha256);
+            Assert.Equal(name, f.RelPathBytes);
+        }
+
+        Assert.All(files, f => Assert.DoesNotContain(f.RelPath, c => char.IsControl(c) || c is '\u202E' or '\uFFFD'));
+        var again = await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        Assert.Equal((0, 7), (again.Registered, again.AlreadyRecorded));
+
+        var intact = await store.Evidence.VerifyAsync("EX-1", "tester", null, null, CancellationToken.None);
+        Assert.True(intact.Intact);
+        Assert.Equal(7, intact.Unchanged);
+
+        // Each name is its own file: changing the bytes of one is reported for that one, by its escaped name, and the
+        // Latin-1 one is checked too.
+        RawNames.Write(t.EvidenceDir, RawNames.BadFE, Encoding.ASCII.GetBytes("altered"));
+        RawNames.Write(t.EvidenceDir, RawNames.Latin1, Encoding.ASCII.GetBytes("altered too"));
+        var changed = await store.Evidence.VerifyAsync("EX-1", "tester", null, null, CancellationToken.None);
+        Assert.False(changed.Intact);
+        Assert.Equal([@"EX-1:bad\xFE.png", @"EX-1:caf\xE9.jpg"], changed.Changed.Select(p => p.RelPath));
+        Assert.Equal(5, changed.Unchanged);
+        Assert.Empty(changed.Missing);
+        Assert.Empty(changed.Added);
     }
 
     [Theory]

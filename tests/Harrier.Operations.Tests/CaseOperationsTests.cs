@@ -41,28 +41,43 @@ public sealed class CaseOperationsTests
         await using var _ = t;
         t.WriteEvidence("a.txt", "abc"u8.ToArray());
         t.WriteEvidence("d/b.bin", [1, 2, 3]);
+        // Names as a seized disk has them (issue 20.2): not UTF-8, NFC beside NFD, a newline, an RTL override.
+        foreach (var (name, i) in RawNames.All.Select((n, i) => (n.Name, i)))
+        {
+            RawNames.Write(t.EvidenceDir, name, [(byte)i]);
+        }
+
         var progress = new ConcurrentQueue<OperationProgress>();
         var withProgress = ctx with { Progress = new SyncProgress(progress.Enqueue) };
 
         var added = await Audited.ExactlyAsync(store,
             () => new AddEvidence(store).RunAsync(new AddEvidenceRequest(t.EvidenceDir, "EX-1", "test", "why"), withProgress, None),
             "evidence.add.start", "evidence.add");
-        Assert.Equal((2, 2, 0), (added.Found, added.Registered, added.AlreadyRecorded));
-        Assert.Contains(progress, p => p.Stage == "hash" && p.Done == 2);
+        Assert.Equal((9, 9, 0), (added.Found, added.Registered, added.AlreadyRecorded));
+        Assert.Empty(added.Unreadable);
+        Assert.Contains(progress, p => p.Stage == "hash" && p.Done == 9);
 
         var verified = await Audited.ExactlyAsync(store,
             () => new VerifyEvidence(store).RunAsync(new VerifyEvidenceRequest(), ctx, None), "evidence.verify");
         Assert.True(verified.Intact);
-        Assert.Equal(2, verified.Unchanged);
+        Assert.Equal(9, verified.Unchanged);
 
         var listed = await Audited.ExactlyAsync(store,
             () => new ListEvidence(store).RunAsync(new ListEvidenceRequest("EX-1", "review"), ctx, None), "evidence.list");
         Assert.Contains(listed.Files, f => f.Sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        foreach (var (name, escaped) in RawNames.All)
+        {
+            // Each name its own row, hashed; the bytes travel (base64) only where the shown form holds an escape.
+            var f = Assert.Single(listed.Files, f => f.RelPath == escaped);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData([(byte)Array.FindIndex(RawNames.All, n => n.Shown == escaped)])), f.Sha256);
+            Assert.Equal(EvidenceName.IsVerbatim(escaped) ? null : Convert.ToBase64String(name), f.RelPathBase64);
+        }
+
         var entry = (await store.Audit.ReadAsync(1, None)).Single();
-        Assert.Equal(("EX-1: 2 rows", "review"), (entry.Target, entry.Justification));
+        Assert.Equal(("EX-1: 9 rows", "review"), (entry.Target, entry.Justification));
 
         var info = await Audited.NoneAsync(store, () => new ShowCase(store).RunAsync(None));
-        Assert.Equal(2, info.Summary.Files);
+        Assert.Equal(9, info.Summary.Files);
         Assert.Equal("EX-1", Assert.Single(info.Exhibits).ExhibitId);
         var audit = await Audited.NoneAsync(store, () => new VerifyAudit(store).RunAsync(None));
         Assert.True(audit.Ok);

@@ -1,3 +1,4 @@
+using Harrier.Cases;
 using Harrier.Cases.Tests;
 using Harrier.Cases.Triage;
 using Harrier.Testing;
@@ -55,5 +56,51 @@ public sealed class IngestRegisteredBytesTests
 
         var last = await Ingest.RunAsync(store);
         Assert.Equal((0, 2), (last.Ingested, last.AlreadyIngested));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
+    public async Task Pictures_whose_names_are_not_utf8_are_ingested_from_their_own_bytes(string backend)
+    {
+        // Issue 20.2: a name that is not UTF-8 has no .NET path that opens it, so ingest must open it by its bytes and decode
+        // that very file. Two names that differ in one such byte hold two different pictures; a third copy has a plain name.
+        await using var t = await TestCase.CreateAsync(backend);
+        var store = await t.InitAsync();
+        byte[] daisyFF = [.. "daisy"u8, 0xFF, .. ".jpg"u8];
+        byte[] daisyFE = [.. "daisy"u8, 0xFE, .. ".jpg"u8];
+        byte[] swapped = [.. "swap"u8, 0xFF, .. ".jpg"u8];
+        RawNames.Write(t.EvidenceDir, daisyFF, Daisy);
+        RawNames.Write(t.EvidenceDir, daisyFE, Other);
+        RawNames.Write(t.EvidenceDir, swapped, Daisy);
+        t.WriteEvidence("plain.jpg", Daisy);
+        // A video too: ffmpeg, a child process, must open the same file.
+        var clip = Path.Combine(t.Root, "clip.mp4");
+        FfmpegTool.Run("-f lavfi -i testsrc=duration=2:size=96x96:rate=5 -pix_fmt yuv420p", clip);
+        RawNames.Write(t.EvidenceDir, [.. "clip"u8, 0xE9, .. ".mp4"u8], File.ReadAllBytes(clip));
+        await store.Evidence.AddAsync(t.EvidenceDir, "EX-1", null, "tester", null, null, CancellationToken.None);
+        var files = await store.Evidence.ListAsync("EX-1", CancellationToken.None);
+        Assert.All(files, f => Assert.Equal(EvidenceStatus.Ok, f.Status));
+        RawNames.Write(t.EvidenceDir, swapped, Other); // its bytes change after registration
+
+        var result = await Ingest.RunAsync(store);
+
+        // The changed one is refused by its shown name; the others are decoded from their own bytes.
+        Assert.True(result.Unreadable.Count == 1, string.Join(" | ", result.Unreadable));
+        var problem = Assert.Single(result.Unreadable);
+        Assert.Equal(@"swap\xFF.jpg", problem.RelPath);
+        Assert.Contains("registered as " + files.Single(f => f.RelPath == @"swap\xFF.jpg").Sha256, problem.Reason, StringComparison.Ordinal);
+        var facts = new MediaFactsStore(store);
+        var ff = (await facts.LoadAsync(files.Single(f => f.RelPath == @"daisy\xFF.jpg").Id, CancellationToken.None))!;
+        var fe = (await facts.LoadAsync(files.Single(f => f.RelPath == @"daisy\xFE.jpg").Id, CancellationToken.None))!;
+        var plain = (await facts.LoadAsync(files.Single(f => f.RelPath == "plain.jpg").Id, CancellationToken.None))!;
+        Assert.Null(ff.Error);
+        Assert.Null(fe.Error);
+        Assert.NotNull(ff.Pdq);
+        Assert.Equal(plain.Pdq, ff.Pdq);
+        Assert.NotEqual(ff.Pdq, fe.Pdq);
+        var video = (await facts.LoadAsync(files.Single(f => f.RelPath == @"clip\xE9.mp4").Id, CancellationToken.None))!;
+        Assert.Null(video.Error);
+        Assert.Equal(Harrier.Media.Features.MediaKinds.Video, video.Kind);
+        Assert.NotNull(video.Vpdq);
     }
 }

@@ -140,12 +140,14 @@ public sealed class PlatformImportWriter
         {
             // The platform's path and then each tail after a '/': the exhibit may have been registered at any folder
             // of the platform's upload tree. A tail that two evidence files share links nothing (never a guess).
+            // Compared as bytes (rel_path_bytes): the platform's path is text, and its UTF-8 is the name a file system holds;
+            // rel_path is the escaped shown form, which differs from it for a name with a backslash or a control character.
             _byPath ??= CaseDatabase.Command(_write.Connection, _write.Transaction,
-                "SELECT MIN(id), COUNT(*) FROM evidence_files WHERE rel_path = @h AND status = 'ok'", ("@h", null));
+                "SELECT MIN(id), COUNT(*) FROM evidence_files WHERE rel_path_bytes = @h AND status = 'ok'", ("@h", null));
             var path = f.Path.Replace('\\', '/').TrimStart('/');
             while (path.Length > 0)
             {
-                _byPath.Parameters["@h"].Value = path;
+                _byPath.Parameters["@h"].Value = System.Text.Encoding.UTF8.GetBytes(path);
                 await using (var reader = await _byPath.ExecuteReaderAsync(cancellationToken))
                 {
                     if (await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0))

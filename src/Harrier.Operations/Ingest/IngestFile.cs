@@ -61,38 +61,65 @@ public sealed class IngestFile
     /// </summary>
     internal async Task<MediaFacts> FactsAsync(Exhibit exhibit, EvidenceFile file, CancellationToken cancellationToken)
     {
-        var path = File.Exists(exhibit.SourceRoot) ? exhibit.SourceRoot : Path.Combine(exhibit.SourceRoot, file.RelPath);
-        // The bytes hashed must be the bytes registered: the file's SHA-256 is checked first (one streamed read, read-only),
-        // and its size and modification time after the features were taken, so a file replaced before ingest or changed
-        // while it was decoded is an error naming both digests, never another file's features under this record.
-        if (await RegisteredBytesProblemAsync(path, file, cancellationToken) is { } changed)
+        if (EvidenceRegistry.PathOf(exhibit, file) is not { } bytes)
         {
-            return Failed(file.Id, changed);
+            return Failed(file.Id, "its registered name leads outside its exhibit's folder; not ingested");
         }
 
-        var stamp = Stamp(path);
-        var features = await _extractor.ExtractAsync(path, file.Size, cancellationToken);
-        if (Stamp(path) != stamp)
+        // Opened once, by the name's bytes (a name that is not UTF-8 has no text path that opens it), read-only, no link followed.
+        FileStream stream;
+        try
         {
-            return Failed(file.Id, string.Create(CultureInfo.InvariantCulture,
-                $"the file changed while it was read for hashing (size or modification time); not ingested, tried again at the next ingest"));
+            stream = EvidenceRegistry.OpenOriginal(bytes, file.RelPath);
         }
-        string? derived = null;
-        if (features.Thumbnail is { } picture)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            derived = _facts.TryWriteDerived(file.Id, features.Kind == MediaKinds.Video ? "strips" : "thumbs", picture, out var note);
-            if (note is not null)
+            return Failed(file.Id, $"cannot read the file to check it against its registration: {e.Message}");
+        }
+
+        await using (stream)
+        {
+            // The bytes hashed must be the bytes registered: the file's SHA-256 is checked first (one streamed read, read-only),
+            // and its size and modification time after the features were taken, so a file replaced before ingest or changed
+            // while it was decoded is an error naming both digests, never another file's features under this record.
+            if (await RegisteredBytesProblemAsync(stream, file, cancellationToken) is { } changed)
             {
-                features = features with { Notes = [.. features.Notes, note] };
+                return Failed(file.Id, changed);
             }
-        }
 
-        // The picture is written; the stored facts never hold pixels.
-        return new MediaFacts(file.Id, features with { Thumbnail = null }) { Derived = derived };
+            // The decoders take a path as text. A name that is text is given as it is (as before); one that is not is given
+            // as this process's /proc entry of the file just checked, which the decoders (in this process, or ffmpeg as a
+            // child of the same user) open as that very file, and which is stamped through the open handle.
+            var text = TextOf(bytes);
+            var path = text ?? string.Create(CultureInfo.InvariantCulture, $"/proc/{Environment.ProcessId}/fd/{stream.SafeFileHandle.DangerousGetHandle()}");
+            Func<(long, DateTime)> stamp = text is not null ? () => Stamp(text) : () => Stamp(stream.SafeFileHandle);
+            var before = stamp();
+            // The extractor's own size check reads the path's size, which for a /proc entry is the link's; the SHA-256
+            // just checked through the open file, and the stamp, already hold the registered size there.
+            var features = await _extractor.ExtractAsync(path, text is not null ? file.Size : null, cancellationToken);
+            if (stamp() != before)
+            {
+                return Failed(file.Id, string.Create(CultureInfo.InvariantCulture,
+                    $"the file changed while it was read for hashing (size or modification time); not ingested, tried again at the next ingest"));
+            }
+
+            string? derived = null;
+            if (features.Thumbnail is { } picture)
+            {
+                derived = _facts.TryWriteDerived(file.Id, features.Kind == MediaKinds.Video ? "strips" : "thumbs", picture, out var note);
+                if (note is not null)
+                {
+                    features = features with { Notes = [.. features.Notes, note] };
+                }
+            }
+
+            // The picture is written; the stored facts never hold pixels.
+            return new MediaFacts(file.Id, features with { Thumbnail = null }) { Derived = derived };
+        }
     }
 
-    /// <summary>Null when <paramref name="path"/> holds the registered bytes (by SHA-256), else why not, naming both digests.</summary>
-    private static async Task<string?> RegisteredBytesProblemAsync(string path, EvidenceFile file, CancellationToken cancellationToken)
+    /// <summary>Null when <paramref name="stream"/> holds the registered bytes (by SHA-256), else why not, naming both digests.</summary>
+    private static async Task<string?> RegisteredBytesProblemAsync(FileStream stream, EvidenceFile file, CancellationToken cancellationToken)
     {
         if (file.Sha256 is null)
         {
@@ -102,10 +129,6 @@ public sealed class IngestFile
         string now;
         try
         {
-            await using var stream = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.Read | FileShare.Delete, BufferSize = 0, Options = FileOptions.SequentialScan,
-            });
             now = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -118,11 +141,26 @@ public sealed class IngestFile
             : $"the file's SHA-256 is now {now}, registered as {file.Sha256}: it changed since registration; not ingested (evidence verify names what changed)";
     }
 
+    private static string? TextOf(byte[] bytes)
+    {
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
     private static (long Size, DateTime Modified) Stamp(string path)
     {
         var info = new FileInfo(path);
         return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (-1, default);
     }
+
+    private static (long Size, DateTime Modified) Stamp(Microsoft.Win32.SafeHandles.SafeFileHandle handle) =>
+        (RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle));
 
     private static MediaFacts Failed(long evidenceId, string reason) =>
         new(evidenceId, new MediaFeatures(MediaKinds.Unreadable, null) { Error = reason });
