@@ -246,7 +246,8 @@ public sealed class MediaFeatureExtractor
         List<string> notes, CancellationToken cancellationToken)
     {
         var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
-        var hash = await VpdqHasher.HashFileAsync(path, options, sink, cancellationToken);
+        // The probe taken for the caps serves both decodes: one ffprobe per video, not three.
+        var hash = await VpdqHasher.HashFileAsync(path, options, sink, info, cancellationToken);
         if (hash.Scaled)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -261,7 +262,7 @@ public sealed class MediaFeatureExtractor
         float[]? tmk = null;
         try
         {
-            tmk = (await TmkHasher.HashFileAsync(path, ffmpeg, cancellationToken)).Average.ToArray();
+            tmk = (await TmkHasher.HashFileAsync(path, ffmpeg, info, cancellationToken)).Average.ToArray();
         }
         catch (VideoException e)
         {

@@ -11,10 +11,14 @@ public static class TmkHasher
     /// <summary>Hashes one video file.</summary>
     /// <exception cref="VideoException">The file is missing, empty, not a video, corrupt, or ffmpeg stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
-    public static async Task<TmkFeatures> HashFileAsync(string path, FfmpegOptions? ffmpeg = null, CancellationToken cancellationToken = default)
+    public static Task<TmkFeatures> HashFileAsync(string path, FfmpegOptions? ffmpeg = null, CancellationToken cancellationToken = default) =>
+        HashFileAsync(path, ffmpeg, null, cancellationToken);
+
+    /// <summary>As the public overload, with the stream facts already read by ffprobe (<paramref name="probed"/>; null probes here).</summary>
+    internal static async Task<TmkFeatures> HashFileAsync(string path, FfmpegOptions? ffmpeg, VideoStreamInfo? probed, CancellationToken cancellationToken)
     {
         var reader = new VideoFrameReader(ffmpeg);
-        var info = await reader.ProbeAsync(path, cancellationToken);
+        var info = probed ?? await reader.ProbeAsync(path, cancellationToken);
         var accumulator = new TmkAccumulator();
         await foreach (var frame in reader.ReadFramesAsync(path, info, VideoFrameRequest.Tmk(), cancellationToken: cancellationToken))
         {

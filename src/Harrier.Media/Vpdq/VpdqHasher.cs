@@ -25,7 +25,12 @@ public static class VpdqHasher
     /// </summary>
     /// <exception cref="VideoException">The file is missing, empty, not a video, corrupt, or ffmpeg stalled.</exception>
     /// <exception cref="FfmpegNotFoundException">ffmpeg/ffprobe are not installed.</exception>
-    public static async Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options, IVpdqFrameSink? sink, CancellationToken cancellationToken)
+    public static Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options, IVpdqFrameSink? sink, CancellationToken cancellationToken) =>
+        HashFileAsync(path, options, sink, null, cancellationToken);
+
+    /// <summary>As the public overload, with the stream facts already read by ffprobe (<paramref name="probed"/>; null probes here).</summary>
+    internal static async Task<VpdqVideoHash> HashFileAsync(string path, VpdqOptions? options, IVpdqFrameSink? sink, VideoStreamInfo? probed,
+        CancellationToken cancellationToken)
     {
         options ??= new VpdqOptions();
         if (options.SecondsPerHash < 0 || double.IsNaN(options.SecondsPerHash))
@@ -39,7 +44,7 @@ public static class VpdqHasher
         }
 
         var reader = new VideoFrameReader(options.Ffmpeg);
-        var info = await reader.ProbeAsync(path, cancellationToken);
+        var info = probed ?? await reader.ProbeAsync(path, cancellationToken);
         var fps = info.FramesPerSecond;
         if (fps <= 0)
         {
