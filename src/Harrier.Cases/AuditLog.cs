@@ -71,6 +71,16 @@ public sealed class AuditLog
         }
     }
 
+    /// <summary>The last entry's seq and hash, read inside <paramref name="tx"/>.</summary>
+    internal static async Task<(long Seq, string Hash)> LastAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    {
+        await using var last = CaseDatabase.Command(connection, tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+        await using var reader = await last.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetInt64(0), reader.GetString(1))
+            : throw new CaseStoreException("the audit log is empty: a batch can only be committed after the case's first entry");
+    }
+
     /// <summary>
     /// Records the chain's head in <c>audit.head</c> (atomically: write a temp file, then rename): the signed head, or for a
     /// case made before case keys the plain "seq hash" line.
@@ -169,9 +179,132 @@ public sealed class AuditLog
             expectedSeq++;
         }
 
-        return _store.Manifest.Key is { } key
-            ? CheckSigned(entries, key, checkpoint, Broken)
-            : (CheckUnsigned(entries, checkpoint), null);
+        if (_store.Manifest.Key is not { } key)
+        {
+            return (CheckUnsigned(entries, checkpoint), null);
+        }
+
+        var (verification, head) = CheckSigned(entries, key, checkpoint, Broken);
+        return verification.Ok ? (await CheckTablesAsync(verification, entries.Count, cancellationToken), head) : (verification, head);
+    }
+
+    /// <summary>
+    /// Recomputes every committed table's digest from its rows and compares it with what the heads that cover the last entry
+    /// sign (<see cref="TableState"/>); names each table that differs. Needs the case key (the digests are keyed): without it
+    /// here, the tables are left unchecked and the note says so.
+    /// </summary>
+    private async Task<AuditVerification> CheckTablesAsync(AuditVerification chain, long count, CancellationToken cancellationToken)
+    {
+        string Noted(string text) => chain.Note is null ? text : chain.Note + "; " + text;
+        var covering = new List<(string Name, SignedAuditHead Head)>();
+        foreach (var name in new[] { CaseFolder.AuditHeadFileName, CaseFolder.AuditHeadNextFileName })
+        {
+            var path = Path.Combine(_caseDir, name);
+            if (File.Exists(path) && SignedAuditHead.TryParse(File.ReadAllText(path)) is { } h && h.Seq == count && h.HasValidSignature())
+            {
+                covering.Add((name, h));
+            }
+        }
+
+        byte[]? secret;
+        try
+        {
+            using var local = _store.KeyStore.TryLoad(_caseId);
+            secret = local?.DeriveSecret(TableState.KeyPurpose);
+        }
+        catch (CaseStoreException)
+        {
+            secret = null;
+        }
+
+        if (secret is null)
+        {
+            return chain with { Note = Noted($"table contents not checked: their digests are keyed by the case key, which is not at {_store.KeyStore.Describe(_caseId)}") };
+        }
+
+        TableState now;
+        long pending;
+        await using (var connection = await _db.OpenAsync(cancellationToken))
+        {
+            // One read transaction: the tables and the pending count are of one moment.
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            pending = await TableDigests.PendingAsync(connection, tx, cancellationToken);
+            now = await TableDigests.ComputeAsync(_db.Kind, connection, tx, secret, cancellationToken);
+            await tx.RollbackAsync(cancellationToken);
+        }
+
+        if (pending > 0)
+        {
+            return chain with
+            {
+                Ok = false,
+                Problem = string.Create(CultureInfo.InvariantCulture,
+                    $"{pending} row changes wait in audit_pending, sealed into no signed head: rows were written outside Harrier's write scope"),
+            };
+        }
+
+        var signed = covering.Where(c => c.Head.Tables is not null).ToList();
+        if (signed.Count == 0)
+        {
+            return chain with { Note = Noted("table contents not committed by the signed head: it predates table digests (schema 16); the next write commits them") };
+        }
+
+        var digest = now.Digest();
+        if (signed.Any(c => c.Head.Tables!.Schema == now.Schema && c.Head.Tables.Digest() == digest))
+        {
+            return chain with { TablesChecked = now.Tables.Count };
+        }
+
+        var sameSchema = signed.Where(c => c.Head.Tables!.Schema == now.Schema).ToList();
+        if (sameSchema.Count == 0)
+        {
+            return chain with
+            {
+                Note = Noted(string.Create(CultureInfo.InvariantCulture,
+                    $"table contents not checked: the signed head took them at schema {signed[0].Head.Tables!.Schema}, the case is now at {now.Schema}; the next write commits them again")),
+            };
+        }
+
+        // Name what differs from the newest covering head (audit.head.next, when present, is the latest signed).
+        var (headName, head) = sameSchema[^1];
+        return chain with
+        {
+            Ok = false,
+            FirstBadSeq = null,
+            Problem = $"the case's tables differ from what {headName} signs: {DescribeDifferences(head.Tables!, now)}; changed outside Harrier's write scope",
+        };
+    }
+
+    private static string DescribeDifferences(TableState signed, TableState now)
+    {
+        var was = signed.Tables.ToDictionary(t => t.Table, StringComparer.Ordinal);
+        var isNow = now.Tables.ToDictionary(t => t.Table, StringComparer.Ordinal);
+        var parts = new List<string>();
+        foreach (var name in was.Keys.Union(isNow.Keys).Order(StringComparer.Ordinal))
+        {
+            var a = was.GetValueOrDefault(name);
+            var b = isNow.GetValueOrDefault(name);
+            if (a is null)
+            {
+                parts.Add($"table {name} appeared");
+            }
+            else if (b is null)
+            {
+                parts.Add($"table {name} is gone");
+            }
+            else if (a.Rows != b.Rows)
+            {
+                var d = b.Rows - a.Rows;
+                parts.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} holds {b.Rows} rows where {a.Rows} were signed ({Math.Abs(d)} {(d < 0 ? "deleted" : "added")})"));
+            }
+            else if (!string.Equals(a.Digest, b.Digest, StringComparison.Ordinal))
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{name} holds the signed number of rows ({a.Rows}) but their contents were changed"));
+            }
+        }
+
+        return parts.Count == 0 ? "the signed table list differs" : string.Join("; ", parts);
     }
 
     /// <summary>A case made before case keys: the plain head, and a refusal when something says it had a key after all.</summary>

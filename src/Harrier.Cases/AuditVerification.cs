@@ -10,6 +10,7 @@ namespace Harrier.Cases;
 /// <param name="KeyFingerprint">The case key's fingerprint as <c>case.json</c> records it (null for an unsigned case).</param>
 /// <param name="Note">What the check could not cover, in words (an unsigned case; no local key file to compare with).</param>
 /// <param name="CheckpointSeq">The entry of the checkpoint checked too, when one was given.</param>
+/// <param name="TablesChecked">How many tables were recomputed from their rows and agree with the signed head (0: not checked; <see cref="Note"/> says why).</param>
 public sealed record AuditVerification(
     long Entries,
     bool Ok,
@@ -19,4 +20,5 @@ public sealed record AuditVerification(
     bool HeadSigned = false,
     string? KeyFingerprint = null,
     string? Note = null,
-    long? CheckpointSeq = null);
+    long? CheckpointSeq = null,
+    int TablesChecked = 0);

@@ -48,12 +48,13 @@ public sealed partial class CaseStore
         await using (var tx = await Database.BeginWriteAsync(connection, cancellationToken))
         {
             result = await change(new CaseWrite(this, connection, tx, Timestamps.Format(Time.GetUtcNow())), cancellationToken);
+            var tables = await TableDigests.SealAsync(Database.Kind, connection, tx, key is null ? null : TableKey, cancellationToken);
             entry = await Audit.AppendAsync(connection, tx, intent.Actor, intent.Action, target(result), intent.Justification, cancellationToken);
             if (key is not null)
             {
                 // Signed and written under the write lock, before the commit: an entry that commits is always covered by a
                 // signed head, even when the process dies before audit.head is replaced below.
-                head = SignedAuditHead.Create(key, Manifest.CaseId, entry.Seq, entry.Hash, Time.GetUtcNow());
+                head = SignedAuditHead.Create(key, Manifest.CaseId, entry.Seq, entry.Hash, Time.GetUtcNow(), tables);
                 head.WriteTo(Path.Combine(CaseDir, CaseFolder.AuditHeadNextFileName));
             }
 
@@ -62,5 +63,40 @@ public sealed partial class CaseStore
 
         Audit.WriteHead(entry, head);
         return (result, entry);
+    }
+
+    /// <summary>
+    /// Commits a batch of a long run that writes rows without an audit entry of its own (evidence registration, media ingest:
+    /// bracketed by audited entries, and committed batch by batch so that a killed run resumes): the rows are folded into the
+    /// table digests and the head is signed again for the same last entry over the new tables, with the same
+    /// <c>audit.head.next</c>-then-<c>audit.head</c> rule as <see cref="WriteAsync{T}"/>. So no committed row is ever outside a
+    /// signed head, even in the middle of a run.
+    /// </summary>
+    internal async Task CommitSealedAsync(DbConnection connection, DbTransaction tx, CancellationToken cancellationToken)
+    {
+        var key = IsSigned ? Key : null;
+        var tables = await TableDigests.SealAsync(Database.Kind, connection, tx, key is null ? null : TableKey, cancellationToken);
+        SignedAuditHead? head = null;
+        if (key is not null)
+        {
+            var (seq, hash) = await AuditLog.LastAsync(connection, tx, cancellationToken);
+            head = SignedAuditHead.Create(key, Manifest.CaseId, seq, hash, Time.GetUtcNow(), tables);
+            head.WriteTo(Path.Combine(CaseDir, CaseFolder.AuditHeadNextFileName));
+        }
+
+        await tx.CommitAsync(cancellationToken);
+        head?.WriteTo(Path.Combine(CaseDir, CaseFolder.AuditHeadFileName));
+    }
+
+    /// <summary>The HMAC key of the table digests, derived from the case key (<see cref="TableState"/>).</summary>
+    private byte[] TableKey
+    {
+        get
+        {
+            lock (_keyLock)
+            {
+                return _tableKey ??= Key.DeriveSecret(TableState.KeyPurpose);
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ public sealed partial class CaseStore
 {
     private readonly Lock _keyLock = new();
     private CaseKey? _key;
+    private byte[]? _tableKey;
 
     private CaseStore(string caseDir, CaseFolder manifest, CaseDatabase database, TimeProvider time, CaseKeyStore keys, CaseKey? key)
     {

@@ -152,7 +152,7 @@ public sealed class EvidenceRegistry
                 inBatch++;
             }
 
-            await tx.CommitAsync(cancellationToken);
+            await _store.CommitSealedAsync(connection, tx, cancellationToken);
         }
 
         return written;

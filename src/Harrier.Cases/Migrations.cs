@@ -470,6 +470,17 @@ internal static class Migrations
             CREATE INDEX ix_triage_results_queue ON triage_results (queue_rank, evidence_id);
             """),
         new(15, "evidence names as bytes: rel_path_bytes holds a file's name exactly as the file system gave it, rel_path its escaped shown form", NamesAsBytes),
+        new(16, "table digests: row changes waiting to be sealed (filled by triggers) and each table's row count and keyed digest, which the signed audit head commits to", _ => """
+            CREATE TABLE audit_pending (
+                tbl TEXT NOT NULL,
+                sign INTEGER NOT NULL,
+                row_text TEXT NOT NULL);
+            CREATE TABLE audit_state (
+                tbl TEXT PRIMARY KEY,
+                row_count BIGINT NOT NULL,
+                digest TEXT NOT NULL,
+                schema_version INTEGER NOT NULL);
+            """),
     ];
 
     /// <summary>
@@ -516,7 +527,16 @@ internal static class Migrations
             throw new CaseStoreException($"the case database has schema version {current}, newer than this harrier ({Latest}); upgrade harrier");
         }
 
-        foreach (var migration in All.Where(m => m.Version > current))
+        var pending = All.Where(m => m.Version > current).ToList();
+        if (pending.Count > 0 && current >= TableDigestsVersion)
+        {
+            // A migration may change the columns a SQLite digest trigger names: they are put back, for the new columns, below.
+            await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+            await TableDigests.DropTriggersAsync(db.Kind, connection, tx, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+
+        foreach (var migration in pending)
         {
             await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
             // Re-check under the write lock: another process may have migrated meanwhile.
@@ -533,5 +553,13 @@ internal static class Migrations
                 cancellationToken, ("@v", migration.Version), ("@d", migration.Description), ("@t", Timestamps.Format(time.GetUtcNow())));
             await tx.CommitAsync(cancellationToken);
         }
+
+        if (pending.Count > 0 || !await TableDigests.TriggersInPlaceAsync(db.Kind, connection, cancellationToken))
+        {
+            await TableDigests.InstallTriggersAsync(db, connection, cancellationToken);
+        }
     }
+
+    /// <summary>The schema version that brought the table digests (<see cref="TableDigests"/>).</summary>
+    private const int TableDigestsVersion = 16;
 }

@@ -14,7 +14,7 @@ public sealed class CaseStoreTests
         Assert.Equal(created.Manifest.CaseId, summary.CaseId);
         Assert.Equal("Operation Stream", summary.Name);
         Assert.Equal("2025-03-12T06:00:00.0000000Z", summary.CreatedUtc);
-        Assert.Equal(15, summary.SchemaVersion); // 13 workbench accounts, 14 analysts' categories, 15 evidence names as bytes
+        Assert.Equal(16, summary.SchemaVersion); // 13 workbench accounts, 14 analysts' categories, 15 evidence names as bytes, 16 table digests
         Assert.Equal(0, summary.Exhibits);
         Assert.Equal(1, summary.AuditEntries);
         var entry = Assert.Single(await reopened.Audit.ReadAsync(null, CancellationToken.None));

@@ -71,11 +71,19 @@ public sealed class EvidenceNameTests
         await using (var conn = await store.Database.OpenAsync(CancellationToken.None))
         {
             var sqlite = store.Database.Kind == CaseDatabaseKind.Sqlite;
+            await using (var tx = await store.Database.BeginWriteAsync(conn, CancellationToken.None))
+            {
+                await TableDigests.DropTriggersAsync(store.Database.Kind, conn, tx, CancellationToken.None);
+                await tx.CommitAsync();
+            }
+
             await CaseDatabase.ExecuteAsync(conn, null, $"""
                 DROP INDEX ux_evidence_files_name_bytes;
                 DROP INDEX ix_evidence_files_rel_path_bytes;
                 ALTER TABLE evidence_files DROP COLUMN rel_path_bytes;
-                DELETE FROM schema_migrations WHERE version = 15;
+                DROP TABLE audit_pending;
+                DROP TABLE audit_state;
+                DELETE FROM schema_migrations WHERE version >= 15;
                 INSERT INTO exhibits (exhibit_id, description, source_root, registered_utc, registered_by) VALUES ('EX-OLD', NULL, '/nowhere', 'x', 'tester');
                 """, CancellationToken.None);
             foreach (var name in old)

@@ -88,7 +88,10 @@ public sealed class SignedAuditTests
         Assert.Equal(store.Manifest.CaseId, head.CaseId);
         Assert.Equal(store.Key.Fingerprint, head.KeyFingerprint);
         Assert.True(head.HasValidSignature());
-        Assert.True(CaseKey.Verify(store.Key.PublicKey, SignedAuditHead.SignedBytes(head.CaseId, 6, head.Hash, head.SignedUtc),
+        // Format 2 (docs/security.md): the five lines of format 1 and the digest of the tables' state.
+        var signedText = $"harrier-audit-head/2\n{head.CaseId}\n6\n{head.Hash}\n{head.SignedUtc}\n{head.Tables!.Digest()}\n";
+        Assert.True(CaseKey.Verify(store.Key.PublicKey, System.Text.Encoding.UTF8.GetBytes(signedText), Convert.FromBase64String(head.SignatureBase64)));
+        Assert.False(CaseKey.Verify(store.Key.PublicKey, SignedAuditHead.SignedBytes(head.CaseId, 6, head.Hash, head.SignedUtc),
             Convert.FromBase64String(head.SignatureBase64)));
         Assert.Equal(head, await store.ReadSignedHeadAsync(None));
         Assert.Equal(entries[0].Hash, store.Manifest.GenesisEntryHash);

@@ -36,6 +36,7 @@ public sealed class AuditSignatureCommandTests : IDisposable
         var ok = await CliRunner.RunAsync("audit", "verify", "--case", CaseDir);
         Assert.Equal(0, ok.ExitCode);
         Assert.Contains("audit log intact: 5 entries, head signed by ed25519:", ok.Out);
+        Assert.Contains(" tables agree with it", ok.Out);
     }
 
     private async Task<CaseStore> OpenAsync() => await CaseStore.OpenAsync(CaseDir, null, TimeProvider.System, CancellationToken.None);
@@ -63,6 +64,44 @@ public sealed class AuditSignatureCommandTests : IDisposable
         }
 
         return r;
+    }
+
+    [Fact]
+    public async Task Changing_an_evidence_digest_or_deleting_its_row_in_the_database_exits_1_naming_the_table()
+    {
+        await InitWithEntriesAsync();
+
+        await WithoutAnyTriggerAsync("UPDATE evidence_files SET sha256 = '" + new string('0', 64) + "' WHERE rel_path = 'a.txt'");
+        var changed = await VerifyBrokenAsync();
+        Assert.Contains("evidence_files holds the signed number of rows (2) but their contents were changed", changed.Out);
+
+        await WithoutAnyTriggerAsync("DELETE FROM evidence_files WHERE rel_path = 'b.txt'");
+        var deleted = await VerifyBrokenAsync("--json");
+        Assert.Contains("evidence_files holds 1 rows where 2 were signed (1 deleted)", JsonNode.Parse(deleted.Out)!["problem"]!.GetValue<string>());
+    }
+
+    /// <summary>The attacker of issue 20 item 1 holds the database but not the key, and drops every trigger before editing it.</summary>
+    private async Task WithoutAnyTriggerAsync(string sql)
+    {
+        var store = await OpenAsync();
+        await using var conn = await store.Database.OpenAsync(CancellationToken.None);
+        var triggers = new List<string>();
+        await using (var cmd = conn.CreateCommand())
+        {
+            cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'trigger'";
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                triggers.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var name in triggers)
+        {
+            await CaseDatabase.ExecuteAsync(conn, null, $"DROP TRIGGER \"{name}\"", CancellationToken.None);
+        }
+
+        await CaseDatabase.ExecuteAsync(conn, null, sql, CancellationToken.None);
     }
 
     [Fact]
@@ -165,8 +204,8 @@ public sealed class AuditSignatureCommandTests : IDisposable
         Assert.Equal(0, printed.ExitCode);
         Assert.Equal(File.ReadAllText(checkpoint), printed.Out);
         var document = JsonNode.Parse(printed.Out)!;
-        Assert.Equal(SignedAuditHead.FormatName, document["format"]!.GetValue<string>());
-        foreach (var field in new[] { "caseId", "seq", "hash", "signedUtc", "keyFingerprint", "publicKey", "signature" })
+        Assert.Equal(SignedAuditHead.FormatWithTables, document["format"]!.GetValue<string>());
+        foreach (var field in new[] { "caseId", "seq", "hash", "signedUtc", "keyFingerprint", "publicKey", "signature", "tables" })
         {
             Assert.NotNull(document[field]);
         }

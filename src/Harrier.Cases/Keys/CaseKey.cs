@@ -58,6 +58,25 @@ public sealed class CaseKey : IDisposable
     /// <summary>The public key as PEM SubjectPublicKeyInfo text (RFC 8410, <c>-----BEGIN PUBLIC KEY-----</c>), readable by OpenSSL: what a package carries.</summary>
     public string ExportPublicKeyPem() => Encoding.ASCII.GetString(_key.PublicKey.Export(KeyBlobFormat.PkixPublicKeyText));
 
+    /// <summary>
+    /// A 32-byte secret derived from the private key for one <paramref name="purpose"/> (HKDF-SHA256 over the key's raw
+    /// 32-byte seed, the purpose as info): the key of the table digests' HMAC (<see cref="TableState"/>). Only a holder of the
+    /// case key can compute it; the signing key itself is never used for anything but Ed25519.
+    /// </summary>
+    public byte[] DeriveSecret(string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(purpose);
+        var seed = _key.Export(KeyBlobFormat.RawPrivateKey);
+        try
+        {
+            return HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
     /// <summary>A 64-byte Ed25519 signature over <paramref name="data"/>.</summary>
     public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm.Sign(_key, data);
 

@@ -114,7 +114,7 @@ public sealed class MediaFactsStore
                 inBatch++;
             }
 
-            await tx.CommitAsync(cancellationToken);
+            await _store.CommitSealedAsync(connection, tx, cancellationToken);
         }
 
         return written;

@@ -22,7 +22,8 @@ internal static class AuditCommands
         };
         var verify = new Command("verify",
             "Recompute the hash chain and check it against the heads signed by the case key and case.json; exit 1 naming the first entry " +
-            "that was edited, deleted, inserted, reordered, cut off or appended without the key.") { checkpointFile, allowUnsigned };
+            "that was edited, deleted, inserted, reordered, cut off or appended without the key. With the case key at hand, also recompute " +
+            "every table's digest from its rows and exit 1 naming each table changed, added to or deleted from outside Harrier.") { checkpointFile, allowUnsigned };
         verify.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
@@ -36,6 +37,7 @@ internal static class AuditCommands
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"audit log intact: {result.Entries} entries")
                     + (result.UnanchoredEntries > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({result.UnanchoredEntries} after the anchored head)") : string.Empty)
                     + (result.HeadSigned ? $", head signed by {result.KeyFingerprint}" : string.Empty)
+                    + (result.TablesChecked > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.TablesChecked} tables agree with it") : string.Empty)
                     + (result.CheckpointSeq is { } at ? string.Create(CultureInfo.InvariantCulture, $", agrees with the checkpoint at entry {at}") : string.Empty));
                 if (result.Note is { } note)
                 {

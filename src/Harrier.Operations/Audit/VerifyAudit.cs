@@ -52,7 +52,7 @@ public sealed class VerifyAudit(CaseStore store)
         }
 
         return SignedAuditHead.TryParse(text)
-            ?? throw new OperationException($"{file} is not an audit checkpoint (a JSON document with format \"{SignedAuditHead.FormatName}\")");
+            ?? throw new OperationException($"{file} is not an audit checkpoint (a JSON document with format \"{SignedAuditHead.FormatName}\" or \"{SignedAuditHead.FormatWithTables}\")");
     }
 }
 

@@ -103,7 +103,7 @@ public sealed class BuildPackages(CaseStore store)
             new ChainWorkspace(store).ReadTrace(), claims);
         var assembler = new PackageAssembler(inputs);
 
-        var signedText = Encoding.UTF8.GetString(SignedAuditHead.SignedBytes(head.CaseId, head.Seq, head.Hash, head.SignedUtc));
+        var signedText = Encoding.UTF8.GetString(head.SignedText());
         var auditHead = new PackageAuditHead(head.Seq, head.Hash, head.SignedUtc, head.SignatureBase64, signedText);
         var signing = new PackageSigning("Ed25519", key.Fingerprint, key.PublicKeyBase64, auditHead);
         var now = context.Time.GetUtcNow();
