@@ -206,6 +206,22 @@ public sealed class AuditLog
             }
         }
 
+        long pending;
+        await using (var connection = await _db.OpenAsync(cancellationToken))
+        {
+            pending = await TableDigests.PendingAsync(connection, null, cancellationToken);
+        }
+
+        if (pending > 0)
+        {
+            return chain with
+            {
+                Ok = false,
+                Problem = string.Create(CultureInfo.InvariantCulture,
+                    $"{pending} row changes wait in audit_pending, sealed into no signed head: rows were written outside Harrier's write scope"),
+            };
+        }
+
         byte[]? secret;
         try
         {
@@ -219,28 +235,16 @@ public sealed class AuditLog
 
         if (secret is null)
         {
-            return chain with { Note = Noted($"table contents not checked: their digests are keyed by the case key, which is not at {_store.KeyStore.Describe(_caseId)}") };
+            return chain with { Note = Noted("table contents not checked: their digests are keyed by the case key, which is not on this machine") };
         }
 
         TableState now;
-        long pending;
         await using (var connection = await _db.OpenAsync(cancellationToken))
         {
-            // One read transaction: the tables and the pending count are of one moment.
-            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-            pending = await TableDigests.PendingAsync(connection, tx, cancellationToken);
+            // One read transaction: every table of one moment.
+            await using var tx = await _db.BeginReadAsync(connection, cancellationToken);
             now = await TableDigests.ComputeAsync(_db.Kind, connection, tx, secret, cancellationToken);
             await tx.RollbackAsync(cancellationToken);
-        }
-
-        if (pending > 0)
-        {
-            return chain with
-            {
-                Ok = false,
-                Problem = string.Create(CultureInfo.InvariantCulture,
-                    $"{pending} row changes wait in audit_pending, sealed into no signed head: rows were written outside Harrier's write scope"),
-            };
         }
 
         var signed = covering.Where(c => c.Head.Tables is not null).ToList();

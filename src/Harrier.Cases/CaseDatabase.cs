@@ -92,6 +92,15 @@ public sealed class CaseDatabase
         return tx;
     }
 
+    /// <summary>
+    /// Begins a read-only snapshot: every query in it sees the same moment, and it takes no write lock (SQLite: a deferred
+    /// transaction; PostgreSQL: repeatable read). Roll it back when done.
+    /// </summary>
+    public async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Kind == CaseDatabaseKind.Sqlite && connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(deferred: true)
+            : await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+
     /// <summary>Primary-key column definition for a surrogate id.</summary>
     internal string IdentityColumn => Kind == CaseDatabaseKind.Sqlite
         ? "INTEGER PRIMARY KEY AUTOINCREMENT"
