@@ -109,11 +109,44 @@ public static class VpdqFormats
     }
 
     /// <summary>
+    /// The largest vPDQ hash file read (64 MiB): a line is about 90 bytes, so this is some 700,000 frames, a day of video
+    /// at 8 frames a second; the reference hashes 1 frame a second.
+    /// </summary>
+    public const int MaxFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>
     /// Reads a hash file in either form: a pytx signal (the file's first non-blank character is <c>[</c>) or reference lines.
     /// </summary>
+    /// <remarks>
+    /// A bank's vPDQ list names these files by path, so the path may be anything: it is opened as evidence is (a FIFO,
+    /// socket or character device such as <c>/dev/zero</c> is refused without blocking) and a file over
+    /// <see cref="MaxFileBytes"/> is refused before it is read.
+    /// </remarks>
+    /// <exception cref="IOException">Not a regular file, or unreadable.</exception>
+    /// <exception cref="FormatException">Over <see cref="MaxFileBytes"/>, or not a vPDQ hash file.</exception>
     public static IReadOnlyList<VpdqFeature> ReadAnyFile(string path)
     {
-        var text = File.ReadAllText(path);
+        string text;
+        using (var stream = Digests.FileDigester.OpenEvidence(path))
+        {
+            if (stream.Length > MaxFileBytes)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                    $"{path}: {stream.Length} bytes, more than a vPDQ hash file holds ({MaxFileBytes / (1024 * 1024)} MiB)"));
+            }
+
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            // UTF-8 never decodes to more characters than bytes: one more than the length tells a file that grew meanwhile.
+            var buffer = new char[stream.Length + 1];
+            var n = reader.ReadBlock(buffer, 0, buffer.Length);
+            if (n > stream.Length)
+            {
+                throw new FormatException($"{path}: grew while it was read");
+            }
+
+            text = new string(buffer, 0, n);
+        }
+
         try
         {
             return text.AsSpan().TrimStart().StartsWith("[", StringComparison.Ordinal)

@@ -119,6 +119,39 @@ public sealed class BankWriterTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_vpdq_list_naming_a_device_a_fifo_or_an_oversized_file_warns_for_each_and_keeps_the_good_entry()
+    {
+        // The list names its feature files by any path (issue 20, found by the fuzzing of item 7): /dev/zero was read
+        // without end, and a FIFO would block. Each is now one warning naming the line.
+        var features = new[] { new VpdqFeature(0, 100, PdqA, 0) };
+        var list = PathOf("hostile.vpdq.tsv");
+        BankWriter.WriteVpdq(list, [(new BankEntry { Md5 = Md5A, Vpdq = features }, "vpdq/good.txt")]);
+        var fifo = PathOf("vpdq/fifo.txt");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mk.WaitForExit();
+            Assert.Equal(0, mk.ExitCode);
+        }
+
+        using (var big = File.Create(PathOf("vpdq/big.txt")))
+        {
+            big.SetLength(VpdqFormats.MaxFileBytes + 1L); // sparse: no disk used
+        }
+
+        File.AppendAllText(list, $"{Md5B}\t/dev/zero\n{Md5B}\tvpdq/fifo.txt\n{Md5B}\tvpdq/big.txt\n{Md5B}\tvpdq\n");
+
+        var read = BankReader.Read(list);
+
+        Assert.Equal(Md5A, Assert.Single(read.Entries).Md5);
+        Assert.Equal(4, read.Warnings.Count);
+        Assert.Contains("line 2: cannot read the vPDQ file", read.Warnings[0], StringComparison.Ordinal);
+        Assert.Contains("line 3: cannot read the vPDQ file", read.Warnings[1], StringComparison.Ordinal);
+        Assert.Contains("more than a vPDQ hash file holds (64 MiB)", read.Warnings[2], StringComparison.Ordinal);
+        Assert.StartsWith("line 5: cannot read the vPDQ file", read.Warnings[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Vics_export_of_entries_from_other_formats_round_trips_and_matches_its_snapshot()
     {
         BankEntry[] entries =
