@@ -22,7 +22,7 @@ public sealed class IngestMediaDihedralTests
 
     [Theory]
     [MemberData(nameof(TestCase.Backends), MemberType = typeof(TestCase))]
-    public async Task Mirrored_flipped_and_transposed_re_encodes_match_their_bank_video_and_a_different_video_does_not(string backend)
+    public async Task Mirrored_flipped_turned_and_transposed_re_encodes_match_their_bank_video_and_a_different_video_does_not(string backend)
     {
         await using var t = await TestCase.CreateAsync(backend);
         var store = await t.InitAsync();
@@ -37,8 +37,9 @@ public sealed class IngestMediaDihedralTests
         await File.WriteAllTextAsync(Path.Combine(work, "bank.txt"), "0123456789abcdef0123456789abcdef\toriginal.vpdq.txt\n");
         await new BankStore(store).ImportAsync(Path.Combine(work, "bank.txt"), "videos", BankFormat.Vpdq, "tester", null, CancellationToken.None);
 
-        // Re-uploads: the original re-encoded mirrored, flipped, transposed (turned 90° and mirrored); and another video.
-        foreach (var (name, filter) in new[] { ("hflip.mp4", "hflip"), ("vflip.mp4", "vflip"), ("transpose.mp4", "transpose=1") })
+        // Re-uploads: the original re-encoded mirrored left-right, flipped top-bottom, turned 90° clockwise, transposed
+        // (ffmpeg's default: turned 90° counter-clockwise and flipped); and another video.
+        foreach (var (name, filter) in new[] { ("hflip.mp4", "hflip"), ("vflip.mp4", "vflip"), ("rotate90.mp4", "transpose=clock"), ("transpose.mp4", "transpose") })
         {
             FfmpegTool.Run("-i", original, "-vf", filter + ",format=yuv420p", "-c:v", "libx264", "-preset", "veryfast", "-crf", "28", Path.Combine(t.EvidenceDir, name));
         }
@@ -60,7 +61,7 @@ public sealed class IngestMediaDihedralTests
 
         await new TriageStore(store).RunAsync("tester", null, null, CancellationToken.None);
         var rows = (await new TriageStore(store).LoadAsync(CancellationToken.None)).ToDictionary(r => r.RelPath);
-        foreach (var name in new[] { "hflip.mp4", "vflip.mp4", "transpose.mp4" })
+        foreach (var name in new[] { "hflip.mp4", "vflip.mp4", "rotate90.mp4", "transpose.mp4" })
         {
             Assert.True((rows[name].Status, rows[name].Method, rows[name].Bank) == ("known", "vpdq-dihedral", "videos"),
                 $"{name}: {rows[name].Status} {rows[name].Method} {rows[name].Bank}");
