@@ -208,7 +208,7 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     }
 
     /// <summary>
-    /// The eight dihedral hashes of the sampled frame nearest each whole second (within half a sampling step of it), for
+    /// The eight dihedral hashes of a sampled frame within half a sampling step of each whole second (the first, if two are), for
     /// triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the frame's DCT, not its hash (the median
     /// that thresholds them moves with the signs flipped), so they are made here, at ingest, and stored. One frame a
     /// second, not every sampled one: that is the interchange rate bank videos are hashed at (frames 0, fps, 2·fps…, which
