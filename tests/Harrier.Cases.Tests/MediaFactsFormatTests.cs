@@ -38,6 +38,7 @@ public sealed class MediaFactsFormatTests
         Assert.Equal(12, clip.VpdqOverlay!.Count); // the logo painted out
         Assert.Equal(256, clip.TmkLevel1!.Length);
         Assert.Equal(3 * PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, clip.VpdqReframed!.Count);
+        Assert.Null(clip.VpdqDihedral); // written before issue 21.1: no dihedral frame hashes, and no migration needed
 
         var broken = MediaFactsFormat.Read(rows["broken.jpg"].Row);
         Assert.Equal(MediaKinds.Unreadable, broken.Kind);
@@ -68,6 +69,12 @@ public sealed class MediaFactsFormatTests
             TmkLevel1 = [.. Enumerable.Range(0, 256).Select(i => i / 7f)],
         };
         Assert.Equivalent(video, MediaFactsFormat.Read(MediaFactsFormat.Write(video, null)), strict: true);
+
+        // The dihedral frame hashes (issue 21.1) after the overlay section, and without one.
+        var dihedral = video with { VpdqDihedral = [new VpdqDihedralFrame(0, D(0), 0), new VpdqDihedralFrame(12, D(8), 1)] };
+        Assert.Equivalent(dihedral, MediaFactsFormat.Read(MediaFactsFormat.Write(dihedral, null)), strict: true);
+        var noOverlay = dihedral with { VpdqOverlay = null };
+        Assert.Equivalent(noOverlay, MediaFactsFormat.Read(MediaFactsFormat.Write(noOverlay, null)), strict: true);
 
         // A video with no frames keeps an empty list (not null), and no overlay stays null.
         var empty = MediaFactsFormat.Read(MediaFactsFormat.Write(new MediaFeatures(MediaKinds.Video, "mp4") { Vpdq = [] }, null));

@@ -67,6 +67,9 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
     /// <summary>A video's reframed frame hashes; null when not computed.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed => Features.VpdqReframed;
 
+    /// <summary>A video's dihedral frame hashes (one sampled frame a second); null when not computed (rows ingested before issue 21.1).</summary>
+    public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral => Features.VpdqDihedral;
+
     /// <summary>What went wrong short of making the file unreadable.</summary>
     public IReadOnlyList<string> Notes => Features.Notes;
 }

@@ -24,7 +24,11 @@ namespace Harrier.Cases.Triage;
 /// order), then eight per border-trimmed region; <c>pdq_quality</c> is the plain hashes' quality, and the trimmed ones
 /// are read back with it.</item>
 /// <item><c>vpdq</c>: vPDQ lines (<see cref="VpdqFormats.ToLine"/>) separated by '\n'; for a video with a static overlay,
-/// then the line <c>overlay</c> and the painted-out features. An empty string is a video with no frames.</item>
+/// then the line <c>overlay</c> and the painted-out features; then (rows written since issue 21.1) the line <c>dihedral</c>
+/// and one line per frame with its eight dihedral hashes, <c>frame,quality,H0 H1 … H7,seconds</c> (a vPDQ line whose
+/// hash field holds the eight hashes in <see cref="PdqDihedralResult.ToArray"/> order, space-separated). A row without
+/// that section (written before) reads as having no dihedral hashes: an optional addition, so no migration. An empty
+/// string is a video with no frames.</item>
 /// <item><c>reframed</c>: the line <c>crops C… fills F…</c> naming the crop shares and fills tried (so a reader can tell
 /// what it reads; a row without this header is read as having none), then an image's hashes on one line separated by
 /// spaces, or a video's features one vPDQ line each.</item>
@@ -39,6 +43,9 @@ public static class MediaFactsFormat
 
     /// <summary>In <c>vpdq</c>, the line after which come the features of frames with a static overlay painted out.</summary>
     internal const string OverlayMarker = "overlay";
+
+    /// <summary>In <c>vpdq</c>, the line after which come the dihedral hashes of one sampled frame a second.</summary>
+    internal const string DihedralMarker = "dihedral";
 
     /// <summary>The start of the <c>reframed</c> column's header line.</summary>
     private const string CropsHeader = "crops ";
@@ -62,7 +69,8 @@ public static class MediaFactsFormat
                 : null,
             PdqQuality = features.Pdq?.Quality,
             Vpdq = features.Vpdq is null ? null : string.Join('\n', features.Vpdq.Select(VpdqFormats.ToLine)
-                .Concat(features.VpdqOverlay is { Count: > 0 } o ? [OverlayMarker, .. o.Select(VpdqFormats.ToLine)] : [])),
+                .Concat(features.VpdqOverlay is { Count: > 0 } o ? [OverlayMarker, .. o.Select(VpdqFormats.ToLine)] : [])
+                .Concat(features.VpdqDihedral is { Count: > 0 } d ? [DihedralMarker, .. d.Select(DihedralLine)] : [])),
             Error = features.Error,
             CameraMake = m?.CameraMake,
             CameraModel = m?.CameraModel,
@@ -101,9 +109,17 @@ public static class MediaFactsFormat
 
         IReadOnlyList<VpdqFeature>? vpdq = null;
         IReadOnlyList<VpdqFeature>? overlay = null;
+        IReadOnlyList<VpdqDihedralFrame>? vpdqDihedral = null;
         if (row.Vpdq is { } vpdqText)
         {
             var lines = vpdqText.Length == 0 ? [] : vpdqText.Split('\n');
+            var dihedralAt = Array.IndexOf(lines, DihedralMarker);
+            if (dihedralAt >= 0)
+            {
+                vpdqDihedral = lines[(dihedralAt + 1)..].Select(ParseDihedralLine).ToList();
+                lines = lines[..dihedralAt];
+            }
+
             var marker = Array.IndexOf(lines, OverlayMarker);
             vpdq = lines.Take(marker < 0 ? lines.Length : marker).Select(VpdqFormats.ParseLine).ToList();
             overlay = marker < 0 ? null : lines[(marker + 1)..].Select(VpdqFormats.ParseLine).ToList();
@@ -140,6 +156,7 @@ public static class MediaFactsFormat
             Vpdq = vpdq,
             VpdqOverlay = overlay,
             VpdqReframed = vpdqReframed,
+            VpdqDihedral = vpdqDihedral,
             TmkLevel1 = row.TmkLevel1 is { } tk ? MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(tk)).ToArray() : null,
             Metadata = ReadMetadata(row),
             Error = row.Error,
@@ -165,6 +182,24 @@ public static class MediaFactsFormat
             ContainerCreated = row.ContainerCreated,
         };
         return m.HasFacts ? m : null;
+    }
+
+    /// <summary>One frame's dihedral hashes as a vPDQ line whose hash field holds the eight hashes, space-separated.</summary>
+    private static string DihedralLine(VpdqDihedralFrame f) => string.Create(CultureInfo.InvariantCulture,
+        $"{f.FrameNumber},{f.Hashes.Quality},{string.Join(' ', f.Hashes.ToArray().Select(h => h.ToString()))},{f.TimestampSeconds:F3}");
+
+    private static VpdqDihedralFrame ParseDihedralLine(string line)
+    {
+        var parts = line.Split(',');
+        var hashes = parts.Length == 4 ? parts[2].Split(' ') : [];
+        if (hashes.Length != PdqDihedralResult.Count)
+        {
+            throw new FormatException($"expected frame,quality,8 space-separated hashes,seconds in a dihedral line, got \"{line[..Math.Min(line.Length, 40)]}\"");
+        }
+
+        // The plain vPDQ line parser checks the frame number, quality and time; its hash field is given the first hash.
+        var plain = VpdqFormats.ParseLine(string.Join(',', parts[0], parts[1], hashes[0], parts[3]));
+        return new VpdqDihedralFrame(plain.FrameNumber, Dihedral([.. hashes.Select(x => Hash256.Parse(x))], 0, plain.Quality), plain.TimestampSeconds);
     }
 
     private static PdqDihedralResult Dihedral(Hash256[] h, int k, int quality) =>

@@ -3,6 +3,7 @@ using Harrier.Matching.Banks;
 using Harrier.Matching.Index;
 using Harrier.Matching.Video;
 using Harrier.Media.Hashing;
+using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
 
 namespace Harrier.Matching.Triage;
@@ -469,7 +470,70 @@ public static class TriageEngine
             }
         }
 
+        DihedralVideoMatches(files, bankVideos, options, matches, knownGood);
         ReframedVideoMatches(files, bankVideos, options, matches, knownGood);
+    }
+
+    /// <summary>
+    /// A second chance for videos nothing matched: the hypothesis that the video is a mirrored or rotated re-upload. Its
+    /// dihedral frame hashes (one sampled frame a second, <see cref="TriageInput.VpdqDihedral"/>) are taken under each of
+    /// the seven non-identity transforms, one transform for the whole video (a re-upload is mirrored or turned as a
+    /// whole, so frames are never mixed across transforms), and each transformed video is matched against the bank
+    /// video with the plain vPDQ rules (frame distance, quality floor, either side's share ≥
+    /// <see cref="TriageOptions.BankMatchPercent"/>): a PDQ variant is what the transformed frame hashes to, so the
+    /// distances are those of a plain re-encode. Tried before the reframed hypotheses, which are looser. Method
+    /// <c>vpdq-dihedral</c>; the best transform's share gives the distance.
+    /// </summary>
+    private static void DihedralVideoMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
+        TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        const int variants = PdqDihedralResult.Count;
+        var kept = new Dictionary<long, IReadOnlyList<VpdqFeature>>();
+        var hashes = new List<Hash256>();
+        var ids = new List<long>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].VpdqDihedral is not { Count: > 0 } frames || matches[i].Count > 0 || knownGood[i])
+            {
+                continue;
+            }
+
+            for (var t = 1; t < variants; t++)
+            {
+                var variant = (PdqDihedral)t;
+                var k = VpdqMatcher.Filter([.. frames.Select(f => f.Variant(variant))], options.Vpdq);
+                var id = ((long)i * variants) + t;
+                kept[id] = k;
+                hashes.AddRange(k.Select(f => f.Hash));
+                ids.AddRange(Enumerable.Repeat(id, k.Count));
+            }
+        }
+
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+
+        using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
+        var best = new Dictionary<(int File, int Entry), double>();
+        foreach (var (e, bankFrames) in bankVideos)
+        {
+            foreach (var id in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.Vpdq.Distance).Select(m => m.Id).Distinct())
+            {
+                var r = VpdqMatcher.Match(kept[id], bankFrames, options.Vpdq);
+                var share = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
+                var key = ((int)(id / variants), e);
+                if (share >= options.BankMatchPercent && share > best.GetValueOrDefault(key))
+                {
+                    best[key] = share;
+                }
+            }
+        }
+
+        foreach (var ((file, entry), share) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, "vpdq-dihedral", (int)Math.Round(100 - share)));
+        }
     }
 
     /// <summary>

@@ -50,6 +50,13 @@ public sealed record TriageInput(
     /// <summary>A video's reframed frame hashes: matched against bank videos at <see cref="TriageOptions.ReframedRadius"/>, never used for grouping.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
+    /// <summary>
+    /// A video's dihedral frame hashes (the eight dihedral PDQ hashes of one sampled frame a second): a video nothing
+    /// else matched is matched against bank videos under each of the seven non-identity transforms, one transform for
+    /// the whole video (a mirrored or rotated re-upload), never used for grouping.
+    /// </summary>
+    public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral { get; init; }
+
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature), when computed: the pre-filter of video pairs.</summary>
     public float[]? TmkLevel1 { get; init; }
 }

@@ -13,7 +13,9 @@ namespace Harrier.Media.Features;
 /// on a re-upload, <see cref="StaticOverlayFinder"/>), the PDQ of each frame with the overlay painted out. The plain and
 /// inner hashes go into one bag of features; matching treats frames as a bag. Apart from that bag, each frame's reframed
 /// hashes (<see cref="PdqReframe"/>: the frame as the centre of a larger picture), which triage compares with bank videos
-/// only, at a looser radius. With thumbnail options, also the blurred greyscale keyframe strip from the same frames.
+/// only, at a looser radius; and, for the sampled frame nearest each whole second, the frame's eight dihedral hashes
+/// (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With thumbnail options,
+/// also the blurred greyscale keyframe strip from the same frames.
 /// </summary>
 internal sealed class FrameFeatureSink : IVpdqFrameSink
 {
@@ -28,6 +30,8 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     private readonly List<VpdqFeature> _inner = [];
     private readonly List<VpdqFeature> _painted = [];
     private readonly List<VpdqFeature> _reframed = [];
+    private readonly List<VpdqDihedralFrame> _dihedral = [];
+    private readonly double _secondsPerHash;
     private readonly List<(int FrameNumber, int Width, int Height, byte[] Rgb)> _held = [];
     private readonly List<GreyImage> _tiles = [];
     private int _sampled;
@@ -36,11 +40,13 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     private bool _decided;
     private int _lastBucket = -1;
     private double _fps;
+    private int _lastDihedralSecond = -1;
 
     /// <summary>A sink for frames sampled every <paramref name="secondsPerHash"/> seconds; with <paramref name="strip"/>, a keyframe strip too.</summary>
     public FrameFeatureSink(double secondsPerHash, ThumbnailOptions? strip)
     {
         _reframeEvery = Math.Max(1, (int)Math.Round(1 / secondsPerHash));
+        _secondsPerHash = secondsPerHash;
         _strip = strip;
     }
 
@@ -49,6 +55,9 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
 
     /// <summary>The reframed hashes of one sampled frame a second, every crop share with both fills.</summary>
     public IReadOnlyList<VpdqFeature> Reframed => _reframed;
+
+    /// <summary>The eight dihedral hashes of the sampled frame nearest each whole second, in frame order.</summary>
+    public IReadOnlyList<VpdqDihedralFrame> Dihedral => _dihedral;
 
     /// <inheritdoc/>
     public void OnFrame(VideoStreamInfo info, VideoFrame frame, double seconds)
@@ -67,6 +76,7 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
             }
         }
 
+        AddDihedral(frame.FrameNumber, rgb, w, h, seconds);
         if (_strip is { } strip)
         {
             // Without a duration every sampled frame is a candidate and the strip takes evenly spaced ones at the end.
@@ -195,6 +205,27 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
         StaticOverlayFinder.Fill(copy, w, h, box);
         var filled = PdqHasher.HashRgb24(copy, w, h, w * 3);
         features.Add(new VpdqFeature(frameNumber, filled.Quality, filled.Hash, seconds));
+    }
+
+    /// <summary>
+    /// The eight dihedral hashes of a sampled frame within half a sampling step of each whole second (the first, if two are), for
+    /// triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the frame's DCT, not its hash (the median
+    /// that thresholds them moves with the signs flipped), so they are made here, at ingest, and stored. One frame a
+    /// second, not every sampled one: that is the interchange rate bank videos are hashed at (frames 0, fps, 2·fps…, which
+    /// the frame nearest each whole second meets within half a step), and it bounds what a video stores to 8 hashes a
+    /// second (7 new ones beside the plain hash), against 4 plain and 18 reframed. It costs one more PDQ of the frame a
+    /// second (the pump's plain hash is made on another thread and does not keep its DCT).
+    /// </summary>
+    private void AddDihedral(int frameNumber, ReadOnlySpan<byte> rgb, int w, int h, double seconds)
+    {
+        var second = (int)Math.Round(seconds);
+        if (second <= _lastDihedralSecond || Math.Abs(seconds - second) > (_secondsPerHash / 2) + 1e-9)
+        {
+            return;
+        }
+
+        _lastDihedralSecond = second;
+        _dihedral.Add(new VpdqDihedralFrame(frameNumber, PdqHasher.HashDihedralRgb24(rgb, w, h, w * 3), seconds));
     }
 
     /// <summary>When the frame has a dark border, the hash of the content inside it (its plain hash comes from the pump).</summary>

@@ -13,7 +13,7 @@ namespace Harrier.Media.Features;
 /// Everything ingest computes for one media file, from its content alone: the kind and format sniffed from its first
 /// bytes (never its name); embedded metadata (camera, GPS, dates) for images, MP4/MOV/AVI, HEIF and TIFF, malformed
 /// metadata being a note, never a failure; for an image, its dihedral PDQ hashes plain, inside a uniform border and
-/// reframed; for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, and reframed ones) from
+/// reframed; for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, reframed and dihedral ones) from
 /// one decode through <see cref="VpdqHasher"/>'s frame pump, and its TMK level-1 feature; with
 /// <see cref="Thumbnails"/>, a blurred greyscale thumbnail or keyframe strip. Undecodable media comes back as kind
 /// unreadable with the reason. Thread-safe: one extractor serves files in parallel.
@@ -282,7 +282,7 @@ public sealed class MediaFeatureExtractor
         return new MediaFeatures(MediaKinds.Video, format)
         {
             Width = s.DisplayWidth, Height = s.DisplayHeight, DurationSeconds = s.DurationSeconds, FrameRate = s.FramesPerSecond, Codec = s.Codec,
-            Vpdq = sink.Merge(hash.Features), VpdqOverlay = painted, VpdqReframed = [.. sink.Reframed], TmkLevel1 = tmk, Thumbnail = strip,
+            Vpdq = sink.Merge(hash.Features), VpdqOverlay = painted, VpdqReframed = [.. sink.Reframed], VpdqDihedral = [.. sink.Dihedral], TmkLevel1 = tmk, Thumbnail = strip,
         };
     }
 

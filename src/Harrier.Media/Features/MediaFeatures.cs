@@ -48,6 +48,12 @@ public sealed record MediaFeatures(string Kind, string? Format)
     /// <summary>A video's reframed frame hashes, every crop share and fill for one sampled frame a second; null when not computed.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
+    /// <summary>
+    /// A video's dihedral frame hashes: the eight dihedral PDQ hashes of the sampled frame nearest each whole second
+    /// (what the frame hashes to mirrored or rotated by a multiple of 90°); null when not computed.
+    /// </summary>
+    public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral { get; init; }
+
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature, 256 values); null when not computed.</summary>
     public float[]? TmkLevel1 { get; init; }
 

@@ -219,6 +219,52 @@ public sealed class TriageEngineTests
         Assert.Equal((TriageStatus.Known, "pdq", 30, "other"), (r[2].Status, r[2].Method, r[2].Distance, r[2].Bank));
     }
 
+    /// <summary>
+    /// Dihedral frames whose <paramref name="pick"/>(i) variant is 20 bits from bank frame i (the rest of the variants
+    /// unrelated); <paramref name="pick"/> returning null leaves frame i unrelated under every transform.
+    /// </summary>
+    private static List<VpdqDihedralFrame> DihedralFrames(List<Hash256> bank, Func<int, Media.Pdq.PdqDihedral?> pick) =>
+        [.. bank.Select((h, i) =>
+        {
+            var v = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToArray();
+            if (pick(i) is { } t)
+            {
+                v[(int)t] = Noisy(h, 20);
+            }
+
+            return new VpdqDihedralFrame(i, new Media.Pdq.PdqDihedralResult(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], 90), i);
+        })];
+
+    [Fact]
+    public void A_mirrored_video_matches_its_bank_video_under_one_transform_for_the_whole_video_only_when_nothing_else_matched()
+    {
+        var bank = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var other = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            // Mirrored left-right: every frame's flip-y variant is near its bank frame.
+            VideoFile(1, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, _ => Media.Pdq.PdqDihedral.FlipY) },
+            // Turned 90°, 9 of 10 frames: still over the bank share (80 %).
+            VideoFile(2, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, i => i < 9 ? Media.Pdq.PdqDihedral.Rotate90 : null) },
+            // Every frame near under some transform, but half under one and half under another: no one transform covers
+            // the video, so it is not a mirrored or turned copy.
+            VideoFile(3, Video(bank.Select(_ => RandomHash())), 320, 10) with
+            {
+                VpdqDihedral = DihedralFrames(bank, i => i % 2 == 0 ? Media.Pdq.PdqDihedral.FlipY : Media.Pdq.PdqDihedral.Rotate180),
+            },
+            // Plainly matching the other bank video: the dihedral hypothesis is not tried.
+            VideoFile(4, Video(other.Select(h => Noisy(h, 10))), 320, 10) with { VpdqDihedral = DihedralFrames(bank, _ => Media.Pdq.PdqDihedral.FlipX) },
+            // The identity variant near the bank frames is the plain hash's business, not the dihedral hypothesis'.
+            VideoFile(5, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, _ => Media.Pdq.PdqDihedral.Original) },
+        };
+        var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) }), ("other", new BankEntry { Vpdq = Video(other) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-dihedral", 0, "bank"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal((TriageStatus.Known, "vpdq-dihedral", 10, "bank"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq", "other"), (r[3].Status, r[3].Method, r[3].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[4].Status);
+    }
+
     [Fact]
     public void A_cropped_video_matches_a_bank_video_when_most_bank_frames_meet_a_reframed_hypothesis()
     {
