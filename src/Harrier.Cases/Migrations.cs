@@ -470,8 +470,8 @@ internal static class Migrations
             CREATE INDEX ix_triage_results_queue ON triage_results (queue_rank, evidence_id);
             """),
         new(15, "evidence names as bytes: rel_path_bytes holds a file's name exactly as the file system gave it, rel_path its escaped shown form", NamesAsBytes),
-        new(16, "table digests: row changes waiting to be sealed (filled by triggers) and each table's row count and keyed digest, which the signed audit head commits to", _ => """
-            CREATE TABLE audit_pending (
+        new(16, "table digests: row changes waiting to be sealed (filled by triggers) and each table's row count and keyed digest, which the signed audit head commits to", db => $"""
+            CREATE {(db.Kind == CaseDatabaseKind.PostgreSql ? "UNLOGGED " : "")}TABLE audit_pending (
                 tbl TEXT NOT NULL,
                 sign INTEGER NOT NULL,
                 row_text TEXT NOT NULL);
