@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -151,8 +152,13 @@ public sealed partial class HammingIndex
     {
         options ??= IndexSearchOptions.Default;
         CheckRadius(radius);
-        return CostModel.Plan(_store, queries, radius, options, HasTables(16), HasTables(32));
+        return PlanFor(queries, radius, options);
     }
+
+    private SearchPlan PlanFor(ReadOnlySpan<Hash256> queries, int radius, IndexSearchOptions options) =>
+        Count < CostModel.MinEntriesForMultiIndex
+            ? CostModel.Plan(_store, queries, radius, options, [], 16, IndexCalibration.Default)
+            : CostModel.Plan(_store, queries, radius, options, ExistingParts(), DefaultParts(), Calibration);
 
     private static void CheckRadius(int radius)
     {
@@ -168,15 +174,18 @@ public sealed partial class HammingIndex
         }
 
         var strategy = options.Strategy;
+        var parts = options.MultiIndexParts;
         if (strategy == SearchStrategy.Auto)
         {
-            strategy = CostModel.Plan(_store, queries, radius, options, HasTables(16), HasTables(32)).Strategy;
+            var plan = PlanFor(queries, radius, options);
+            (strategy, parts) = (plan.Strategy, plan.MultiIndexParts);
         }
 
         return strategy switch
         {
             SearchStrategy.MultiIndex16 => RunMultiIndex(queries, radius, options, 16),
-            SearchStrategy.MultiIndex32 => RunMultiIndex(queries, radius, options, 32),
+            SearchStrategy.MultiIndex32 => RunMultiIndex(queries, radius, options, 8),
+            SearchStrategy.MultiIndex => RunMultiIndex(queries, radius, options, parts > 0 ? parts : Count < CostModel.MinEntriesForMultiIndex ? 16 : DefaultParts()),
             SearchStrategy.Join => RunJoin(queries, radius, options),
             _ => RunScan(queries, null, radius, options, 0),
         };
@@ -258,29 +267,41 @@ public sealed partial class HammingIndex
     }
 
     /// <summary>
-    /// Multi-index search. Queries whose probed buckets hold too many candidates (degenerate hashes)
-    /// go to the scan; entries added after the tables were built are scanned for every query.
+    /// Multi-index search. Queries whose probed buckets hold too many candidates (degenerate hashes) go to the scan;
+    /// entries added after the tables (main and delta) were built are scanned for every query.
     /// </summary>
-    private List<RawMatch> RunMultiIndex(Hash256[] queries, int radius, IndexSearchOptions options, int bits)
+    private List<RawMatch> RunMultiIndex(Hash256[] queries, int radius, IndexSearchOptions options, int parts)
     {
         var store = _store;
-        var table = Tables(bits, options.Threads);
-        var probe = radius / table.Tables;
-        var limit = CostModel.FallbackCandidates(store.Count, options.ScanKernelKind);
+        using var tables = AcquireTables(parts, options.Threads);
+        var limit = CostModel.FallbackCandidates(store.Count, Count < CostModel.MinEntriesForMultiIndex ? IndexCalibration.Default : Calibration,
+            options.ScanKernelKind);
         var outputs = new ConcurrentBag<List<RawMatch>>();
         var fallbacks = new ConcurrentBag<int>();
         var chunk = Math.Max(1, Math.Min(64, queries.Length / (4 * options.Threads)));
         var chunks = (queries.Length + chunk - 1) / chunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
-            () => ProbeWorker.Rent(table.Count),
+        var main = tables.Main;
+        var delta = tables.Delta;
+        try
+        {
+            ProbeChunks();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0 && e.InnerExceptions.All(x => x is IndexFormatException))
+        {
+            // Damaged tables read in place from a file: say which file, as opening does.
+            throw new IndexFormatException($"{_path ?? "index"}: {e.InnerExceptions[0].Message}");
+        }
+
+        void ProbeChunks() => Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
+            ProbeWorker.Rent,
             (c, _, worker) =>
             {
                 var end = Math.Min(queries.Length, (c + 1) * chunk);
                 for (var qi = c * chunk; qi < end; qi++)
                 {
-                    worker.Ranges.Clear();
-                    var total = table.CollectRanges(queries[qi], probe, worker.Ranges, ref worker.Scratch);
-                    if (total > limit)
+                    var count = 0;
+                    if (!main.Collect(queries[qi], radius, ref worker.Candidates, ref count, ref worker.Scratch, limit)
+                        || (delta is not null && !delta.Collect(queries[qi], radius, ref worker.Candidates, ref count, ref worker.Scratch, limit)))
                     {
                         fallbacks.Add(qi);
                         continue;
@@ -288,7 +309,7 @@ public sealed partial class HammingIndex
 
                     unsafe
                     {
-                        worker.Verify(table, store, queries[qi], qi, radius, options.MinQuality);
+                        worker.Verify(store, count, queries[qi], qi, radius, options.MinQuality);
                     }
                 }
 
@@ -313,17 +334,17 @@ public sealed partial class HammingIndex
             all.AddRange(RunScan([.. fallbackIds.Select(i => queries[i])], fallbackIds, radius, options, 0));
         }
 
-        if (store.Count > table.Count)
+        if (store.Count > tables.CoveredEnd)
         {
             var rest = Enumerable.Range(0, queries.Length).Where(i => !fellBack[i]).ToArray();
-            all.AddRange(RunScan([.. rest.Select(i => queries[i])], rest, radius, options, table.Count));
+            all.AddRange(RunScan([.. rest.Select(i => queries[i])], rest, radius, options, tables.CoveredEnd));
         }
 
         return all;
     }
 
     /// <summary>
-    /// Batch join: the batch becomes a 16×16 multi-index and every stored entry probes it. Entries whose
+    /// Batch join: the batch becomes a 16-part multi-index and every stored entry probes it. Entries whose
     /// probes hit more than a quarter of the batch are compared with every query directly.
     /// </summary>
     private List<RawMatch> RunJoin(Hash256[] queries, int radius, IndexSearchOptions options)
@@ -335,22 +356,16 @@ public sealed partial class HammingIndex
             batch.Add(q, 0, NoQuality);
         }
 
-        MultiIndexTable table;
-        unsafe
-        {
-            table = MultiIndexTable.Build(batch.Blocks, batch.Count, 16, options.Threads);
-        }
-
-        var probe = radius / table.Tables;
+        using var table = BuildBatchTable(batch, options.Threads);
         var limit = Math.Max(64, queries.Length / 4);
         var outputs = new ConcurrentBag<List<RawMatch>>();
         const int Chunk = 4096;
         var chunks = (store.Count + Chunk - 1) / Chunk;
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = options.Threads },
-            () => new ProbeWorker(queries.Length),
+            () => new ProbeWorker(),
             (c, _, worker) =>
             {
-                worker.Join(table, batch, store, queries, c * Chunk, Math.Min(store.Count, (c + 1) * Chunk), radius, probe, limit, options.MinQuality);
+                worker.Join(table, batch, store, queries, c * Chunk, Math.Min(store.Count, (c + 1) * Chunk), radius, limit, options.MinQuality);
                 return worker;
             },
             worker => outputs.Add(worker.Output));
@@ -358,32 +373,35 @@ public sealed partial class HammingIndex
         return Concat(outputs);
     }
 
-    /// <summary>Per-thread state of a multi-index probe: bucket ranges, a dedup bitset, the hits.</summary>
-    private sealed class ProbeWorker(int indexed)
+    private static unsafe MultiIndexTable BuildBatchTable(HashStore batch, int threads) =>
+        MultiIndexTable.Build(batch.Blocks, 0, batch.Count, 16, threads);
+
+    /// <summary>Per-thread state of a multi-index probe: the candidate buffer, the probe scratch, the hits.</summary>
+    private sealed class ProbeWorker
     {
         /// <summary>
-        /// The last worker this thread used, kept for its next search: the dedup bitset is one bit per indexed entry
-        /// (125 KB at 1 M), and a server answering one query per search allocated it, zeroed, on every request: a
-        /// large-object-heap allocation per lookup, whose collections were the HMA API's tail latency.
+        /// The last worker this thread used, kept for its next search: a server answering one query per search would
+        /// otherwise allocate its buffers on every request.
         /// </summary>
         [ThreadStatic]
         private static ProbeWorker? t_kept;
 
-        private readonly ulong[] _seen = new ulong[HashStore.DeadWords(indexed)];
+        private ulong[] _seen = [];
         private readonly List<int> _touched = [];
 
-        /// <summary>This thread's kept worker when its bitset covers <paramref name="indexed"/> entries, else a new one; clean, with an empty output.</summary>
-        public static ProbeWorker Rent(int indexed)
-        {
-            var worker = t_kept;
-            t_kept = null;
-            if (worker is null || worker._seen.Length < HashStore.DeadWords(indexed))
-            {
-                return new ProbeWorker(indexed);
-            }
+#pragma warning disable CA1051 // passed by ref to the probe
+        public int[] Candidates = new int[1024];
 
-            worker.Reset(); // clean even if a search on it threw half-way
-            worker.Ranges.Clear();
+        public uint[] Scratch = new uint[64];
+#pragma warning restore CA1051
+
+        public List<RawMatch> Output { get; private set; } = [];
+
+        /// <summary>This thread's kept worker, clean, with an empty output; or a new one.</summary>
+        public static ProbeWorker Rent()
+        {
+            var worker = t_kept ?? new ProbeWorker();
+            t_kept = null;
             worker.Output = [];
             return worker;
         }
@@ -391,66 +409,79 @@ public sealed partial class HammingIndex
         /// <summary>Keeps <paramref name="worker"/> for this thread's next search.</summary>
         public static void Return(ProbeWorker worker) => t_kept = worker;
 
-#pragma warning disable CA1051 // passed by ref to the probe enumeration
-        public uint[] Scratch = new uint[64];
-#pragma warning restore CA1051
-
-        public List<(int Table, int Lo, int Hi)> Ranges { get; } = [];
-
-        public List<RawMatch> Output { get; private set; } = [];
-
         /// <summary>
-        /// Checks every distinct candidate of the collected ranges against the query. Candidates are random
-        /// reads (four cache lines each in the block layout), so they are gathered first and verified with a
-        /// software prefetch a few candidates ahead, which keeps several misses in flight.
+        /// Checks the first <paramref name="count"/> candidates against the query. Candidates are random reads (four
+        /// cache lines each in the block layout), verified with a software prefetch a few candidates ahead, which keeps
+        /// several misses in flight. An entry found through several tables is checked once per table (rare for entries
+        /// out of range, and cheaper than a dedup bitset's miss per candidate); the query's hits are deduplicated after.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public unsafe void Verify(MultiIndexTable table, HashStore store, Hash256 query, int qi, int radius, int minQuality)
+        public unsafe void Verify(HashStore store, int count, Hash256 query, int qi, int radius, int minQuality)
         {
-            Gather(table);
             var blocks = store.Blocks;
-            var candidates = CollectionsMarshal.AsSpan(_touched);
+            var candidates = Candidates.AsSpan(0, count);
+            var first = Output.Count;
+            var n = (uint)store.Count;
             const int Ahead = 8;
             for (var i = 0; i < candidates.Length; i++)
             {
                 if (i + Ahead < candidates.Length && Sse.IsSupported)
                 {
+                    // Two of the four cache lines first: a candidate that shares one part with the query is random in the
+                    // rest, so words 0 and 2 alone put it about 50 bits away and the other two lines are rarely needed.
                     var next = candidates[i + Ahead];
                     var p = blocks + ((nint)(next >> 3) * HashStore.UlongsPerBlock) + (next & 7);
                     Sse.Prefetch0(p);
-                    Sse.Prefetch0(p + 8);
                     Sse.Prefetch0(p + 16);
-                    Sse.Prefetch0(p + 24);
                 }
 
                 var pos = candidates[i];
-                var d = ScanKernel.Distance(blocks, pos, query);
+                if ((uint)pos >= n)
+                {
+                    throw new IndexFormatException($"multi-index table names entry {pos} of an index of {n}: the tables are damaged");
+                }
+
+                var w = blocks + ((nint)(pos >> 3) * HashStore.UlongsPerBlock) + (pos & 7);
+                var d = BitOperations.PopCount(w[0] ^ query.W0) + BitOperations.PopCount(w[16] ^ query.W2);
+                if (d > radius)
+                {
+                    continue;
+                }
+
+                d += BitOperations.PopCount(w[8] ^ query.W1) + BitOperations.PopCount(w[24] ^ query.W3);
                 if (d <= radius && store.Accepts(pos, minQuality))
                 {
                     Output.Add(new RawMatch(qi, pos, d));
                 }
             }
 
-            Reset();
-        }
-
-        private void Gather(MultiIndexTable table)
-        {
-            foreach (var (t, lo, hi) in Ranges)
+            if (Output.Count - first > 1)
             {
-                var postings = table.Postings(t)[lo..hi];
-                foreach (var pos in postings)
+                var hits = CollectionsMarshal.AsSpan(Output)[first..];
+                hits.Sort(static (a, b) => a.Pos.CompareTo(b.Pos));
+                var kept = 1;
+                for (var i = 1; i < hits.Length; i++)
                 {
-                    Mark(pos);
+                    if (hits[i].Pos != hits[kept - 1].Pos)
+                    {
+                        hits[kept++] = hits[i];
+                    }
                 }
+
+                Output.RemoveRange(first + kept, hits.Length - kept);
             }
         }
 
         /// <summary>Join over stored entries [<paramref name="start"/>, <paramref name="end"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Join(MultiIndexTable table, HashStore batch, HashStore store, Hash256[] queries, int start, int end,
-            int radius, int probe, int limit, int minQuality)
+            int radius, int limit, int minQuality)
         {
+            if (_seen.Length < HashStore.DeadWords(queries.Length))
+            {
+                _seen = new ulong[HashStore.DeadWords(queries.Length)];
+            }
+
             for (var pos = start; pos < end; pos++)
             {
                 if (!store.Accepts(pos, minQuality))
@@ -459,9 +490,8 @@ public sealed partial class HammingIndex
                 }
 
                 var h = store.GetHash(pos);
-                Ranges.Clear();
-                var total = table.CollectRanges(h, probe, Ranges, ref Scratch);
-                if (total > limit)
+                var count = 0;
+                if (!table.Collect(h, radius, ref Candidates, ref count, ref Scratch, limit))
                 {
                     // A degenerate entry whose buckets hold much of the batch: compare with every query directly.
                     for (var qi = 0; qi < queries.Length; qi++)
@@ -476,35 +506,35 @@ public sealed partial class HammingIndex
                     continue;
                 }
 
-                VerifyReverse(table, batch, h, pos, radius);
+                VerifyReverse(batch, count, h, pos, radius);
             }
         }
 
-        /// <summary>Join direction: the ranges list batch queries; a hit pairs each with stored entry <paramref name="pos"/>.</summary>
+        /// <summary>Join direction: the candidates are batch queries; a hit pairs each with stored entry <paramref name="pos"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public unsafe void VerifyReverse(MultiIndexTable table, HashStore batch, Hash256 entry, int pos, int radius)
+        private unsafe void VerifyReverse(HashStore batch, int count, Hash256 entry, int pos, int radius)
         {
             var blocks = batch.Blocks;
-            foreach (var (t, lo, hi) in Ranges)
+            foreach (var qi in Candidates.AsSpan(0, count))
             {
-                var postings = table.Postings(t);
-                for (var i = lo; i < hi; i++)
+                if (!Mark(qi))
                 {
-                    var qi = postings[i];
-                    if (!Mark(qi))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var d = ScanKernel.Distance(blocks, qi, entry);
-                    if (d <= radius)
-                    {
-                        Output.Add(new RawMatch(qi, pos, d));
-                    }
+                var d = ScanKernel.Distance(blocks, qi, entry);
+                if (d <= radius)
+                {
+                    Output.Add(new RawMatch(qi, pos, d));
                 }
             }
 
-            Reset();
+            foreach (var i in _touched)
+            {
+                _seen[i >> 6] = 0;
+            }
+
+            _touched.Clear();
         }
 
         private bool Mark(int i)
@@ -519,16 +549,6 @@ public sealed partial class HammingIndex
             word |= bit;
             _touched.Add(i);
             return true;
-        }
-
-        private void Reset()
-        {
-            foreach (var i in _touched)
-            {
-                _seen[i >> 6] = 0;
-            }
-
-            _touched.Clear();
         }
     }
 

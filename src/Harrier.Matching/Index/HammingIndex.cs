@@ -19,9 +19,11 @@ public sealed partial class HammingIndex : IDisposable
     public const int MaxRadius = 256;
 
     private readonly object _tablesLock = new();
+    private readonly Dictionary<int, TableSet> _sets = [];
     private HashStore _store;
-    private MultiIndexTable? _mih16;
-    private MultiIndexTable? _mih32;
+    private IndexCalibration? _calibration;
+    private int _defaultParts;
+    private int _defaultPartsCount = -1;
 
     /// <summary>An empty index.</summary>
     public HammingIndex()
@@ -68,10 +70,31 @@ public sealed partial class HammingIndex : IDisposable
     /// <summary>Bytes per entry of the scan layout: 32 (hash) + 8 (id) + 1 (quality) + 1/8 (tombstone bit).</summary>
     public static double BytesPerEntry => 32 + 8 + 1 + 0.125;
 
-    /// <summary>Bytes held by multi-index tables built so far (they are built on demand and not saved).</summary>
-    public long MultiIndexBytes => (_mih16?.Bytes ?? 0) + (_mih32?.Bytes ?? 0);
+    /// <summary>Bytes held by the multi-index tables built or mapped so far (main and delta tables of every part count).</summary>
+    public long MultiIndexBytes
+    {
+        get
+        {
+            lock (_tablesLock)
+            {
+                return _sets.Values.Sum(x => x.Main.Bytes + (x.Delta?.Bytes ?? 0));
+            }
+        }
+    }
 
-    /// <summary>Adds one entry. Multi-index tables stay valid: entries added after they were built are scanned.</summary>
+    /// <summary>
+    /// The largest memory, in bytes, that searches may keep resident: the hashes, quality bytes and tombstones (33 bytes
+    /// an entry; the ids are read only for results, so a mapped index leaves them on disk) and the tables the index
+    /// chooses for itself (<see cref="PrepareTables"/>, <see cref="Save"/>): the planner picks the fastest part count
+    /// whose tables fit, or the smallest when none does. Defaults to half of the memory available to the process.
+    /// </summary>
+    public long MemoryBudget { get; set; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
+    /// <summary>
+    /// Adds one entry. Multi-index tables stay valid: entries added after they were built are scanned, then covered by
+    /// a delta table rebuilt as they grow (each rebuild at least half again as many), and the main table is rebuilt
+    /// once they pass a quarter of it.
+    /// </summary>
     public void Add(Hash256 hash, long id, byte quality = NoQuality) => _store.Add(hash, id, quality);
 
     /// <summary>Tombstones every live entry carrying <paramref name="id"/>; returns how many. One pass over the ids.</summary>
@@ -122,11 +145,7 @@ public sealed partial class HammingIndex : IDisposable
         var old = _store;
         _store = fresh;
         old.Dispose();
-        lock (_tablesLock)
-        {
-            _mih16 = null;
-            _mih32 = null;
-        }
+        DropTables();
     }
 
     /// <summary>The hash, id and quality at a position (0..Count-1), and whether it was removed.</summary>
@@ -143,45 +162,159 @@ public sealed partial class HammingIndex : IDisposable
     /// <summary>Frees the native memory or the file mapping.</summary>
     public void Dispose()
     {
+        DropTables();
         _store.Dispose();
-        _mih16 = null;
-        _mih32 = null;
     }
 
-    /// <summary>The multi-index tables of width <paramref name="bits"/>, (re)built when missing or too stale.</summary>
-    private MultiIndexTable Tables(int bits, int threads)
+    /// <summary>Drops every multi-index table (benchmarks measure one part count at a time).</summary>
+    internal void DropTables()
     {
         lock (_tablesLock)
         {
-            var current = bits == 16 ? _mih16 : _mih32;
-            var stale = current is null || _store.Count - current.Count > Math.Max(65_536, current.Count / 8);
-            if (stale)
+            foreach (var set in _sets.Values)
             {
-                unsafe
-                {
-                    current = MultiIndexTable.Build(_store.Blocks, _store.Count, bits, threads);
-                }
-
-                if (bits == 16)
-                {
-                    _mih16 = current;
-                }
-                else
-                {
-                    _mih32 = current;
-                }
+                set.Dispose();
             }
 
-            return current!;
+            _sets.Clear();
         }
     }
 
-    /// <summary>Builds the multi-index tables of width 16 or 32 now (benchmarks time the build separately).</summary>
-    internal void EnsureTables(int bits, int threads) => Tables(bits, threads);
-
-    private bool HasTables(int bits)
+    /// <summary>
+    /// Builds now the multi-index tables the planner would choose for this index (or <paramref name="parts"/> parts) so
+    /// that no search pays for them; returns the part count, 0 when the index is too small to need tables.
+    /// Tables covering every entry are left as they are.
+    /// </summary>
+    public int PrepareTables(int parts = 0, int threads = 0)
     {
-        var current = bits == 16 ? _mih16 : _mih32;
-        return current is not null && _store.Count - current.Count <= Math.Max(65_536, current.Count / 8);
+        if (parts == 0)
+        {
+            if (Count < CostModel.MinEntriesForMultiIndex)
+            {
+                return 0;
+            }
+
+            parts = DefaultParts();
+        }
+
+        using var tables = AcquireTables(parts, threads > 0 ? threads : Environment.ProcessorCount, full: true);
+        return parts;
+    }
+
+    /// <summary>The part count of the tables the planner chooses for this index (computed once per size, then kept).</summary>
+    internal int DefaultParts()
+    {
+        lock (_tablesLock)
+        {
+            if (_defaultPartsCount < 0 || Count > 2L * _defaultPartsCount || 2L * Count < _defaultPartsCount)
+            {
+                _defaultParts = CostModel.DefaultParts(_store, 31, Calibration, MemoryBudget);
+                _defaultPartsCount = Count;
+            }
+
+            return _defaultParts;
+        }
+    }
+
+    /// <summary>This machine's measured costs for this index (measured once, cached beside an index file).</summary>
+    internal IndexCalibration Calibration
+    {
+        get
+        {
+            var c = _calibration;
+            if (c is null || (c.Source == "defaults" && Count >= CostModel.MinEntriesForMultiIndex))
+            {
+                c = IndexCalibration.For(_store, _path is null ? null : _path + ".calibration");
+                _calibration = c;
+            }
+
+            return c;
+        }
+    }
+
+    /// <summary>
+    /// The part counts whose tables exist. The planner counts them as built even when many entries were added since: the
+    /// search that uses them rebuilds the delta (or, past a quarter of the index, the main table), which a server would
+    /// rather pay once than fall back to scanning every lookup.
+    /// </summary>
+    private List<int> ExistingParts()
+    {
+        lock (_tablesLock)
+        {
+            return [.. _sets.Keys];
+        }
+    }
+
+    private bool IsStale(MultiIndexTable main) => Count - main.End > Math.Max(65_536, main.Count / 4);
+
+    /// <summary>
+    /// The tables of <paramref name="parts"/> parts, each retained for the caller (dispose the lease when done): built
+    /// when missing or stale, the delta table rebuilt when enough entries were added since, or, with
+    /// <paramref name="full"/>, one main table over every entry.
+    /// </summary>
+    private TableLease AcquireTables(int parts, int threads, bool full = false)
+    {
+        lock (_tablesLock)
+        {
+            _sets.TryGetValue(parts, out var set);
+            var covered = set is null ? 0 : set.Delta?.End ?? set.Main.End;
+            if (set is null || IsStale(set.Main) || (full && (set.Main.End != Count || set.Delta is not null)))
+            {
+                MultiIndexTable main;
+                unsafe
+                {
+                    main = MultiIndexTable.Build(_store.Blocks, 0, Count, parts, threads);
+                }
+
+                set?.Dispose();
+                set = new TableSet(main);
+                _sets[parts] = set;
+            }
+            else if (Count - covered >= 4096 && Count - covered >= (covered - set.Main.End) / 2)
+            {
+                MultiIndexTable delta;
+                unsafe
+                {
+                    delta = MultiIndexTable.Build(_store.Blocks, set.Main.End, Count, parts, threads);
+                }
+
+                set.Delta?.Dispose();
+                set.Delta = delta;
+            }
+
+            return new TableLease(set.Main.Retain(), set.Delta?.Retain());
+        }
+    }
+
+    /// <summary>Builds the tables of a part count now (benchmarks time the build separately).</summary>
+    internal void EnsureTables(int parts, int threads)
+    {
+        using var lease = AcquireTables(parts, threads, full: true);
+    }
+
+    /// <summary>A main table and its delta.</summary>
+    private sealed class TableSet(MultiIndexTable main) : IDisposable
+    {
+        public MultiIndexTable Main { get; } = main;
+
+        public MultiIndexTable? Delta { get; set; }
+
+        public void Dispose()
+        {
+            Main.Dispose();
+            Delta?.Dispose();
+        }
+    }
+
+    /// <summary>Tables retained for one search.</summary>
+    private readonly record struct TableLease(MultiIndexTable Main, MultiIndexTable? Delta) : IDisposable
+    {
+        public int CoveredEnd => Delta?.End ?? Main.End;
+
+        public void Dispose()
+        {
+            Main.Dispose();
+            Delta?.Dispose();
+        }
     }
 }

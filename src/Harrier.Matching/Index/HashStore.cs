@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
@@ -166,9 +165,7 @@ internal sealed unsafe class HashStore : IDisposable
     private static T* Grow<T>(T* old, nuint oldBytes, nuint newBytes)
         where T : unmanaged
     {
-        var p = (byte*)NativeMemory.AlignedRealloc(old, newBytes, 64);
-        NativeMemory.Clear(p + oldBytes, newBytes - oldBytes);
-        return (T*)p;
+        return (T*)LargeMemory.Grow(old, oldBytes, newBytes);
     }
 
     public void Dispose()
@@ -180,10 +177,10 @@ internal sealed unsafe class HashStore : IDisposable
         }
         else
         {
-            NativeMemory.AlignedFree(_blocks);
-            NativeMemory.AlignedFree(_ids);
-            NativeMemory.AlignedFree(_quality);
-            NativeMemory.AlignedFree(_dead);
+            LargeMemory.Free(_blocks);
+            LargeMemory.Free(_ids);
+            LargeMemory.Free(_quality);
+            LargeMemory.Free(_dead);
         }
 
         _blocks = null;

@@ -15,6 +15,25 @@ public sealed record IndexSearchOptions
     /// </summary>
     public int MinQuality { get; init; }
 
+    /// <summary>
+    /// Parts of <see cref="SearchStrategy.MultiIndex"/> (8..32); 0 uses the tables the planner chose for the index.
+    /// </summary>
+    public int MultiIndexParts
+    {
+        get => _parts;
+        init
+        {
+            if (value != 0 && value is < MultiIndexTable.MinParts or > MultiIndexTable.MaxParts)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"a multi-index has {MultiIndexTable.MinParts} to {MultiIndexTable.MaxParts} parts");
+            }
+
+            _parts = value;
+        }
+    }
+
+    private readonly int _parts;
+
     /// <summary>Worker threads; 0 or less means <see cref="Environment.ProcessorCount"/>.</summary>
     public int MaxDegreeOfParallelism { get; init; }
 

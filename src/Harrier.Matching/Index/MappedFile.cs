@@ -8,6 +8,7 @@ internal sealed unsafe class MappedFile : IDisposable
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
     private bool _released;
+    private int _references = 1;
 
     public MappedFile(string path, long length)
     {
@@ -32,8 +33,17 @@ internal sealed unsafe class MappedFile : IDisposable
 
     public long Length { get; }
 
+    /// <summary>Takes one more reference (multi-index tables read in place keep the mapping alive after the store copies itself).</summary>
+    public void Retain() => Interlocked.Increment(ref _references);
+
+    /// <summary>Lets go of one reference; the last one unmaps the file.</summary>
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _references) != 0)
+        {
+            return;
+        }
+
         if (!_released)
         {
             _released = true;

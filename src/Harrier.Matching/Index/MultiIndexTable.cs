@@ -1,192 +1,411 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
 
 /// <summary>
-/// Multi-index hashing (Norouzi, Punjani and Fleet): the 256-bit code is cut into m = 256/b disjoint
-/// b-bit substrings, and table t lists every entry position by its t-th substring. An entry within
-/// distance r of a query differs from it in at most r bits in all, so some substring differs in at
-/// most ⌊r/m⌋ bits (pigeonhole); probing every key within ⌊r/m⌋ of the query's substring in every
-/// table therefore finds every match, and a full distance check of the candidates makes it exact.
-/// Each table is a CSR bucket list sorted by key. For b = 16 the offset directory is indexed by the
-/// key itself. For b = 32 it is indexed by the key's top d bits, d ≈ log2 N − 3 (16..22, so a
-/// directory slot covers about eight entries): only the slots within the probe radius are enumerated
-/// and each slot's few keys are tested in full, far fewer random reads than probing every 32-bit key.
-/// Probes are enumerated first and then looked up with a software prefetch of the directory a few
-/// probes ahead: each probe is otherwise a cache miss. 4·m bytes per entry for postings (plus 4·m for
-/// the keys when b = 32), plus the directories.
+/// Multi-index hashing (Norouzi, Punjani and Fleet) with m parts: the 256-bit code is cut into m disjoint
+/// substrings of ⌊256/m⌋ or ⌈256/m⌉ bits (8 ≤ m ≤ 32, so a part is 8..32 bits), and table t lists entry
+/// positions by their t-th substring. With r = m·s + a (0 ≤ a &lt; m), an entry within r of a query has some
+/// part t ≤ a within s bits or some part t &gt; a within s − 1 bits (otherwise the distance would be at least
+/// (a+1)(s+1) + (m−a−1)s = r + 1): probing those keys in those tables finds every match, and a full distance
+/// check of the candidates makes it exact. The refinement matters: at r = 31 and m = 10, eight of the ten tables
+/// are probed at radius 2 instead of 3.
+/// <para>
+/// Each table is a CSR list over its directory: the top d bits of the part index the directory (d ≈ log2 N − 5, so
+/// a slot holds about 32 entries, or more bits where that keeps the low keys to one byte), and each entry stores its position (4 bytes) and the
+/// part's low width − d bits (0, 1 or 2 bytes). A probe enumerates the directory slots within the table's radius
+/// and tests each slot's few low-bit keys against what the radius leaves after the slot's own distance. Slots are
+/// visited in a two-stage software pipeline: the directory entry is prefetched sixteen slots ahead and read eight
+/// ahead, which prefetches that slot's keys and positions, so the two dependent cache misses of a visit overlap
+/// with the work of the slots before it.
+/// </para>
+/// <para>
+/// The arrays live in native memory or in place in a mapped index file (format 2 stores them; see
+/// <see cref="HammingIndex"/>). A table indexes positions [<see cref="Start"/>, <see cref="End"/>) of the store:
+/// the main table from 0, a delta table over entries added since.
+/// </para>
 /// </summary>
-internal sealed unsafe class MultiIndexTable
+internal sealed unsafe class MultiIndexTable : IDisposable
 {
-    private const int PrefetchAhead = 16;
+    public const int MinParts = 8, MaxParts = 32;
 
-    private readonly int[][] _directory;
-    private readonly int[][] _postings;
-    private readonly uint[][]? _keys;
-    private readonly int _shift;
+    private const int Ahead = 8;
 
-    private MultiIndexTable(int bits, int count, int directoryBits, int[][] directory, int[][] postings, uint[][]? keys)
+    private readonly PartTable[] _tables;
+    private readonly MappedFile? _mapped;
+    private readonly List<nint> _owned;
+    private int _references = 1;
+
+    private MultiIndexTable(int start, int end, PartTable[] tables, MappedFile? mapped, List<nint> owned)
     {
-        Bits = bits;
-        Count = count;
-        _shift = bits - directoryBits;
-        _directory = directory;
-        _postings = postings;
-        _keys = keys;
+        Start = start;
+        End = end;
+        _tables = tables;
+        _mapped = mapped;
+        _owned = owned;
     }
 
-    /// <summary>Substring width b: 16 or 32.</summary>
-    public int Bits { get; }
+    /// <summary>One part's table: where the part lies in the hash, its directory and its entry arrays.</summary>
+    internal struct PartTable
+    {
+        public int Offset;
+        public int Width;
+        public int DirectoryBits;
+        public int KeyBytes;
+        public uint* Directory;
+        public int* Positions;
+        public byte* Keys;
 
-    /// <summary>Number of tables m = 256 / b.</summary>
-    public int Tables => 256 / Bits;
+        public readonly int LowBits => Width - DirectoryBits;
 
-    /// <summary>Entries [0, Count) are indexed; later ones must be scanned.</summary>
-    public int Count { get; }
+        public readonly long DirectoryLength => (1L << DirectoryBits) + 1;
+    }
+
+    /// <summary>Number of parts (tables) m.</summary>
+    public int Parts => _tables.Length;
+
+    /// <summary>First indexed position.</summary>
+    public int Start { get; }
+
+    /// <summary>Positions [<see cref="Start"/>, End) are indexed; later ones must be scanned or covered by a delta table.</summary>
+    public int End { get; }
+
+    /// <summary>Indexed entries.</summary>
+    public int Count => End - Start;
+
+    /// <summary>Whether the arrays are read in place from a mapped index file.</summary>
+    public bool IsMapped => _mapped is not null;
+
+    internal ReadOnlySpan<PartTable> Tables => _tables;
 
     /// <summary>Bytes held by the tables.</summary>
-    public long Bytes => (long)Tables * ((Count * (Bits == 32 ? 8L : 4L)) + (_directory[0].Length * 4L));
-
-    /// <summary>The t-th b-bit substring of a hash (bits t·b .. t·b+b-1, LSB-first).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static uint Substring(Hash256 h, int bits, int t)
+    public long Bytes
     {
-        var bit = t * bits;
-        var word = (bit >> 6) switch { 0 => h.W0, 1 => h.W1, 2 => h.W2, _ => h.W3 };
-        var v = word >> (bit & 63);
-        return bits == 32 ? (uint)v : (uint)(v & 0xFFFF);
+        get
+        {
+            long sum = 0;
+            foreach (var t in _tables)
+            {
+                sum += (t.DirectoryLength * 4) + ((long)Count * (4 + t.KeyBytes));
+            }
+
+            return sum;
+        }
     }
 
-    /// <summary>Directory bits for a table of <paramref name="count"/> entries.</summary>
-    public static int DirectoryBits(int bits, int count) =>
-        bits == 16 ? 16 : Math.Clamp(BitOperations.Log2((uint)Math.Max(1, count)) + 1 - 3, 16, 22);
+    /// <summary>Width in bits of part <paramref name="t"/> of <paramref name="parts"/>: the first 256 mod m parts are one bit wider.</summary>
+    public static int Width(int parts, int t) => (256 / parts) + (t < 256 % parts ? 1 : 0);
 
-    /// <summary>Builds the tables over entries [0, count) of a block layout, one counting sort per table.</summary>
-    public static MultiIndexTable Build(ulong* blocks, int count, int bits, int threads)
+    /// <summary>Bit offset of part <paramref name="t"/> of <paramref name="parts"/>.</summary>
+    public static int Offset(int parts, int t) => (t * (256 / parts)) + Math.Min(t, 256 % parts);
+
+    /// <summary>The probe radius of table <paramref name="t"/> for search radius <paramref name="radius"/> (−1: the table is not probed).</summary>
+    public static int PartRadius(int radius, int parts, int t) => (radius / parts) - (t <= radius % parts ? 0 : 1);
+
+    /// <summary>The <paramref name="width"/>-bit substring of a hash at bit <paramref name="offset"/> (LSB-first; width ≤ 32).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Substring(Hash256 h, int offset, int width)
     {
-        if (bits is not (16 or 32))
+        var word = offset >> 6;
+        var shift = offset & 63;
+        var v = Word(h, word) >> shift;
+        if (shift + width > 64)
         {
-            throw new ArgumentOutOfRangeException(nameof(bits), bits, "substring width is 16 or 32 bits");
+            v |= Word(h, word + 1) << (64 - shift);
         }
 
-        var tables = 256 / bits;
-        var directoryBits = DirectoryBits(bits, count);
-        var directory = new int[tables][];
-        var postings = new int[tables][];
-        var keys = bits == 32 ? new uint[tables][] : null;
-        var blocksAddress = (nint)blocks;
-        Parallel.For(0, tables, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, t =>
-            BuildTable((ulong*)blocksAddress, count, bits, directoryBits, t, directory, postings, keys));
+        return (uint)(v & ((1UL << width) - 1));
+    }
 
-        return new MultiIndexTable(bits, count, directoryBits, directory, postings, keys);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Word(Hash256 h, int i) => i switch { 0 => h.W0, 1 => h.W1, 2 => h.W2, _ => h.W3 };
+
+    /// <summary>log2 of the mean entries per directory slot (experiments set it; the tables record their directory bits).</summary>
+    internal static int SlotSizeLog2 { get; set; } = 5;
+
+    /// <summary>Directory bits for a part of <paramref name="width"/> bits over <paramref name="count"/> entries.</summary>
+    public static int DirectoryBits(int width, int count)
+    {
+        // About 32 entries a slot (their one-byte keys fill one cache line, and the directory of ~N/32 slots mostly stays
+        // in cache), or more directory bits where that gives one-byte keys (d ≥ width − 8) with fewer than N/2 slots;
+        // two-byte keys otherwise. Measured at 10 M: 8 entries a slot was no faster and took 12 % more memory.
+        var log = 64 - BitOperations.LeadingZeroCount((ulong)Math.Max(1, count - 1)); // ⌈log2 count⌉
+        var floor = width - 8 <= log - 1 ? width - 8 : width - 16;
+        return Math.Clamp(Math.Max(log - SlotSizeLog2, floor), 1, width);
+    }
+
+    /// <summary>Builds the tables over positions [<paramref name="start"/>, <paramref name="end"/>) of a block layout.</summary>
+    public static MultiIndexTable Build(ulong* blocks, int start, int end, int parts, int threads)
+    {
+        if (parts is < MinParts or > MaxParts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(parts), parts, $"a multi-index has {MinParts} to {MaxParts} parts");
+        }
+
+        var count = end - start;
+        var tables = new PartTable[parts];
+        var owned = new List<nint>();
+        for (var t = 0; t < parts; t++)
+        {
+            var width = Width(parts, t);
+            var d = DirectoryBits(width, count);
+            var low = width - d;
+            var keyBytes = low == 0 ? 0 : low <= 8 ? 1 : 2;
+            tables[t] = new PartTable
+            {
+                Offset = Offset(parts, t),
+                Width = width,
+                DirectoryBits = d,
+                KeyBytes = keyBytes,
+                Directory = (uint*)Alloc(owned, ((1L << d) + 1) * 4),
+                Positions = (int*)Alloc(owned, (long)count * 4),
+                Keys = keyBytes == 0 ? null : (byte*)Alloc(owned, (long)count * keyBytes),
+            };
+        }
+
+        var result = new MultiIndexTable(start, end, tables, null, owned);
+        var address = (nint)blocks;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, t =>
+            result.BuildTable((ulong*)address, t));
+        return result;
+    }
+
+    /// <summary>A table set read in place from a mapped file (the file stays mapped while the tables live).</summary>
+    public static MultiIndexTable FromMapped(MappedFile mapped, int start, int end, PartTable[] tables)
+    {
+        mapped.Retain();
+        return new MultiIndexTable(start, end, tables, mapped, []);
+    }
+
+    private static void* Alloc(List<nint> owned, long bytes)
+    {
+        var p = LargeMemory.Alloc((nuint)bytes);
+        owned.Add((nint)p);
+        return p;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BuildTable(ulong* src, int count, int bits, int directoryBits, int t,
-        int[][] directory, int[][] postings, uint[][]? keys)
+    private void BuildTable(ulong* blocks, int t)
     {
-        var shift = bits - directoryBits;
-        var size = 1 << directoryBits;
-        var dir = new int[size + 1];
-        for (var i = 0; i < count; i++)
+        // A counting sort by directory slot, stable in position, in two cache-friendly steps: entries are first
+        // partitioned by the slot's top bits into at most 256 runs (256 sequential write streams), then each run is
+        // counting-sorted by the rest of the slot with a directory segment small enough to stay in cache. A one-step
+        // scatter into a directory of millions of slots misses the cache on every entry (15 s for 11 tables at 10 M).
+        ref var table = ref _tables[t];
+        var dir = table.Directory;
+        var d = table.DirectoryBits;
+        var size = 1L << d;
+        var low = table.LowBits;
+        var lowMask = (uint)((1UL << low) - 1);
+        var count = End - Start;
+        var topBits = Math.Min(8, d);
+        var restBits = d - topBits;
+        var runs = 1 << topBits;
+        var keys = (uint*)NativeMemory.Alloc((nuint)Math.Max(1, count) * 4);
+        var sortedKeys = (uint*)NativeMemory.Alloc((nuint)Math.Max(1, count) * 4);
+        var sortedPositions = (int*)NativeMemory.Alloc((nuint)Math.Max(1, count) * 4);
+        try
         {
-            dir[(Substring(HashStore.Read(src, i), bits, t) >> shift) + 1]++;
-        }
-
-        for (var k = 0; k < size; k++)
-        {
-            dir[k + 1] += dir[k];
-        }
-
-        var fill = dir.AsSpan(0, size).ToArray();
-        var post = new int[count];
-        var tableKeys = shift > 0 ? new uint[count] : null;
-        for (var i = 0; i < count; i++)
-        {
-            var key = Substring(HashStore.Read(src, i), bits, t);
-            var slot = fill[key >> shift]++;
-            post[slot] = i;
-            if (tableKeys is not null)
+            var runStart = new long[runs + 1];
+            for (var i = 0; i < count; i++)
             {
-                tableKeys[slot] = key;
+                var key = Substring(HashStore.Read(blocks, Start + i), table.Offset, table.Width);
+                keys[i] = key;
+                runStart[(key >> (low + restBits)) + 1]++;
             }
-        }
 
-        if (tableKeys is not null)
-        {
-            // Positions within a directory slot arrive in position order; sort each slot by full key,
-            // stable in position so candidates come out in a deterministic order.
-            for (var k = 0; k < size; k++)
+            for (var r = 0; r < runs; r++)
             {
-                var lo = dir[k];
-                var len = dir[k + 1] - lo;
-                if (len > 1)
+                runStart[r + 1] += runStart[r];
+            }
+
+            var fill = (long[])runStart.Clone();
+            for (var i = 0; i < count; i++)
+            {
+                var key = keys[i];
+                var at = fill[key >> (low + restBits)]++;
+                sortedKeys[at] = key;
+                sortedPositions[at] = Start + i;
+            }
+
+            var restSize = 1 << restBits;
+            var restMask = (uint)(restSize - 1);
+            var local = new int[restSize + 1];
+            for (var r = 0; r < runs; r++)
+            {
+                var lo = runStart[r];
+                var hi = runStart[r + 1];
+                Array.Clear(local);
+                for (var j = lo; j < hi; j++)
                 {
-                    SortByKeyThenPosition(tableKeys.AsSpan(lo, len), post.AsSpan(lo, len));
+                    local[((sortedKeys[j] >> low) & restMask) + 1]++;
+                }
+
+                for (var k = 0; k < restSize; k++)
+                {
+                    local[k + 1] += local[k];
+                }
+
+                var slotBase = (long)r << restBits;
+                for (var k = 0; k < restSize; k++)
+                {
+                    dir[slotBase + k] = (uint)(lo + local[k]);
+                }
+
+                for (var j = lo; j < hi; j++)
+                {
+                    var key = sortedKeys[j];
+                    var at = lo + local[(key >> low) & restMask]++;
+                    table.Positions[at] = sortedPositions[j];
+                    if (table.KeyBytes == 1)
+                    {
+                        table.Keys[at] = (byte)(key & lowMask);
+                    }
+                    else if (table.KeyBytes == 2)
+                    {
+                        ((ushort*)table.Keys)[at] = (ushort)(key & lowMask);
+                    }
                 }
             }
 
-            keys![t] = tableKeys;
+            dir[size] = (uint)count;
         }
-
-        directory[t] = dir;
-        postings[t] = post;
-    }
-
-    private static void SortByKeyThenPosition(Span<uint> keys, Span<int> positions)
-    {
-        Span<ulong> composite = keys.Length <= 256 ? stackalloc ulong[keys.Length] : new ulong[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        finally
         {
-            composite[i] = ((ulong)keys[i] << 32) | (uint)positions[i];
-        }
-
-        composite.Sort();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            keys[i] = (uint)(composite[i] >> 32);
-            positions[i] = (int)(uint)composite[i];
+            NativeMemory.Free(keys);
+            NativeMemory.Free(sortedKeys);
+            NativeMemory.Free(sortedPositions);
         }
     }
-
-    /// <summary>The postings of table <paramref name="t"/>.</summary>
-    public ReadOnlySpan<int> Postings(int t) => _postings[t];
 
     /// <summary>
-    /// Appends to <paramref name="ranges"/> the posting range of every bucket whose key is within
-    /// <paramref name="probeRadius"/> bits of the query's substring, in every table, and returns the
-    /// total number of postings in them (the candidate count before deduplication).
-    /// <paramref name="scratch"/> is the caller's reusable buffer for the enumerated probe keys.
+    /// Appends to <paramref name="candidates"/> (from <paramref name="count"/> on) the position of every entry that
+    /// shares a probed key with the query, in every table (an entry may come once per table it matches in).
+    /// Returns false, leaving <paramref name="count"/> past <paramref name="limit"/>, as soon as more than
+    /// <paramref name="limit"/> candidates were found: such a query is cheaper to scan.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public long CollectRanges(Hash256 query, int probeRadius, List<(int Table, int Lo, int Hi)> ranges, ref uint[] scratch)
+    public bool Collect(Hash256 query, int radius, ref int[] candidates, ref int count, ref uint[] scratch, long limit)
     {
-        // With a directory on the top d bits, only the d-bit slot keys are enumerated; the low bits are
-        // checked against each visited slot's few keys (fewer random reads than probing every 32-bit key).
-        var slotBits = Bits - _shift;
-        var perTable = (long)PerTable(slotBits, probeRadius);
-        if (scratch.Length < perTable)
+        var parts = _tables.Length;
+        var entries = Count;
+        for (var t = 0; t < parts; t++)
         {
-            scratch = new uint[perTable];
+            var rt = PartRadius(radius, parts, t);
+            if (rt < 0)
+            {
+                continue;
+            }
+
+            ref readonly var table = ref _tables[t];
+            var key = Substring(query, table.Offset, table.Width);
+            var low = table.LowBits;
+            var d = table.DirectoryBits;
+            var perTable = (long)PerTable(d, rt);
+            if (scratch.Length < perTable)
+            {
+                scratch = new uint[perTable];
+            }
+
+            var n = Enumerate(key >> low, d, rt, scratch);
+            var qlow = key & (uint)((1UL << low) - 1);
+            var dir = table.Directory;
+            var positions = table.Positions;
+            var keys = table.Keys;
+            var keyBytes = table.KeyBytes;
+
+            // Slots come in classes of equal distance from the query's slot: 1, d, C(d,2), ...
+            var cls = 0;
+            long classSize = 1;
+            long boundary = 1;
+            for (var i = 0; i < n; i++)
+            {
+                if (Sse.IsSupported)
+                {
+                    if (i + (2 * Ahead) < n)
+                    {
+                        Sse.Prefetch0(dir + scratch[i + (2 * Ahead)]);
+                    }
+
+                    if (i + Ahead < n)
+                    {
+                        var ahead = dir[scratch[i + Ahead]];
+                        Sse.Prefetch0(positions + ahead);
+                        if (keyBytes != 0)
+                        {
+                            Sse.Prefetch0(keys + ((long)ahead * keyBytes));
+                        }
+                    }
+                }
+
+                while (i == boundary)
+                {
+                    cls++;
+                    classSize = classSize * (d - cls + 1) / cls;
+                    boundary += classSize;
+                }
+
+                var slot = scratch[i];
+                var lo = (int)dir[slot];
+                var hi = (int)dir[slot + 1];
+                if (lo == hi)
+                {
+                    continue;
+                }
+
+                if ((uint)hi > (uint)entries || (uint)lo > (uint)hi)
+                {
+                    throw new IndexFormatException($"multi-index table {t} of {parts}: directory slot {slot} spans [{lo}, {hi}) of {entries} entries: the tables are damaged");
+                }
+
+                if (candidates.Length < count + (hi - lo))
+                {
+                    Array.Resize(ref candidates, Math.Max(candidates.Length * 2, count + (hi - lo)));
+                }
+
+                var allowance = rt - cls;
+                if (keyBytes == 0)
+                {
+                    new ReadOnlySpan<int>(positions + lo, hi - lo).CopyTo(candidates.AsSpan(count));
+                    count += hi - lo;
+                }
+                else if (keyBytes == 1)
+                {
+                    for (var j = lo; j < hi; j++)
+                    {
+                        if (BitOperations.PopCount(keys[j] ^ qlow) <= allowance)
+                        {
+                            candidates[count++] = positions[j];
+                        }
+                    }
+                }
+                else
+                {
+                    var keys16 = (ushort*)keys;
+                    for (var j = lo; j < hi; j++)
+                    {
+                        if (BitOperations.PopCount(keys16[j] ^ qlow) <= allowance)
+                        {
+                            candidates[count++] = positions[j];
+                        }
+                    }
+                }
+
+                if (count > limit)
+                {
+                    return false;
+                }
+            }
         }
 
-        long total = 0;
-        for (var t = 0; t < Tables; t++)
-        {
-            var key = Substring(query, Bits, t);
-            var n = Enumerate(key >> _shift, slotBits, probeRadius, scratch);
-            total += _keys is null
-                ? Probe(t, scratch.AsSpan(0, n), ranges)
-                : ProbeSlots(t, key, probeRadius, scratch.AsSpan(0, n), ranges);
-        }
-
-        return total;
+        return true;
     }
 
-    /// <summary>Every key within <paramref name="radius"/> bits of <paramref name="key"/> (Gosper's hack per popcount class).</summary>
+    /// <summary>Every key within <paramref name="radius"/> bits of <paramref name="key"/>, by distance class (Gosper's hack per class).</summary>
     private static int Enumerate(uint key, int bits, int radius, uint[] output)
     {
         var n = 0;
@@ -207,90 +426,6 @@ internal sealed unsafe class MultiIndexTable
         return n;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long Probe(int t, ReadOnlySpan<uint> probes, List<(int Table, int Lo, int Hi)> ranges)
-    {
-        long total = 0;
-        fixed (int* d = _directory[t])
-        {
-            for (var i = 0; i < probes.Length; i++)
-            {
-                if (i + PrefetchAhead < probes.Length && Sse.IsSupported)
-                {
-                    Sse.Prefetch0(d + probes[i + PrefetchAhead]);
-                }
-
-                var key = probes[i];
-                int lo = d[key], hi = d[key + 1];
-                if (lo != hi)
-                {
-                    ranges.Add((t, lo, hi));
-                    total += hi - lo;
-                }
-            }
-        }
-
-        return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private long ProbeSlots(int t, uint key, int probeRadius, ReadOnlySpan<uint> slots, List<(int Table, int Lo, int Hi)> ranges)
-    {
-        long total = 0;
-        var tableKeys = _keys![t];
-        fixed (int* d = _directory[t])
-        {
-            for (var i = 0; i < slots.Length; i++)
-            {
-                if (i + PrefetchAhead < slots.Length && Sse.IsSupported)
-                {
-                    Sse.Prefetch0(d + slots[i + PrefetchAhead]);
-                }
-
-                var slot = slots[i];
-                int lo = d[slot], hi = d[slot + 1];
-                if (lo == hi)
-                {
-                    continue;
-                }
-
-                // Every key of the slot shares its top bits, so the full-key test decides; runs of passing keys become ranges.
-                var runStart = -1;
-                for (var j = lo; j < hi; j++)
-                {
-                    if (BitOperations.PopCount(tableKeys[j] ^ key) <= probeRadius)
-                    {
-                        if (runStart < 0)
-                        {
-                            runStart = j;
-                        }
-                    }
-                    else if (runStart >= 0)
-                    {
-                        ranges.Add((t, runStart, j));
-                        total += j - runStart;
-                        runStart = -1;
-                    }
-                }
-
-                if (runStart >= 0)
-                {
-                    ranges.Add((t, runStart, hi));
-                    total += hi - runStart;
-                }
-            }
-        }
-
-        return total;
-    }
-
-    /// <summary>Directory slots visited per query for a table set of width <paramref name="bits"/> over <paramref name="count"/> entries.</summary>
-    public static double SlotsPerQuery(int bits, int count, int probeRadius) =>
-        PerTable(DirectoryBits(bits, count), probeRadius) * (256 / bits);
-
-    /// <summary>Number of buckets probed per query: m · Σ_{i ≤ s} C(b, i).</summary>
-    public static double ProbesPerQuery(int bits, int probeRadius) => PerTable(bits, probeRadius) * (256 / bits);
-
     /// <summary>Σ_{i ≤ s} C(bits, i): keys within s bits of a bits-wide key.</summary>
     public static double PerTable(int bits, int probeRadius)
     {
@@ -304,8 +439,61 @@ internal sealed unsafe class MultiIndexTable
         return sum;
     }
 
-    /// <summary>Popcount helper for the sample-based candidate estimate.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int SubstringDistance(Hash256 a, Hash256 b, int bits, int t) =>
-        BitOperations.PopCount(Substring(a, bits, t) ^ Substring(b, bits, t));
+    /// <summary>Directory slots visited per query by an m-part table set over <paramref name="count"/> entries at <paramref name="radius"/>.</summary>
+    public static double SlotsPerQuery(int parts, int count, int radius)
+    {
+        double sum = 0;
+        for (var t = 0; t < parts; t++)
+        {
+            var rt = PartRadius(radius, parts, t);
+            if (rt >= 0)
+            {
+                sum += PerTable(DirectoryBits(Width(parts, t), count), rt);
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>Bytes an m-part table set over <paramref name="count"/> entries takes.</summary>
+    public static long BytesFor(int parts, int count)
+    {
+        long sum = 0;
+        for (var t = 0; t < parts; t++)
+        {
+            var w = Width(parts, t);
+            var d = DirectoryBits(w, count);
+            var low = w - d;
+            sum += (((1L << d) + 1) * 4) + ((long)count * (4 + (low == 0 ? 0 : low <= 8 ? 1 : 2)));
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Takes a reference for a search in flight: the index may replace the tables (a rebuild when entries were added)
+    /// while another search still reads them, and the arrays are freed only when the last reference is let go.
+    /// </summary>
+    public MultiIndexTable Retain()
+    {
+        Interlocked.Increment(ref _references);
+        return this;
+    }
+
+    /// <summary>Lets go of one reference; the last one frees the native arrays or lets go of the mapped file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Decrement(ref _references) != 0)
+        {
+            return;
+        }
+
+        foreach (var p in _owned)
+        {
+            LargeMemory.Free((void*)p);
+        }
+
+        _owned.Clear();
+        _mapped?.Dispose();
+    }
 }

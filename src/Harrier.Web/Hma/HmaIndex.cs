@@ -28,9 +28,10 @@ internal sealed class HmaIndex : IDisposable
     /// </summary>
     public const int PdqThreshold = 31;
 
-    // One query per request: the server's concurrency is the parallelism, so a search never fans out over cores. HMA's
-    // default index is the same 16 × 16-bit multi-index (FAISS IndexBinaryMultiHash, nflip = 31 / 16 = 1).
-    private static readonly IndexSearchOptions Search = new() { Strategy = SearchStrategy.MultiIndex16, MaxDegreeOfParallelism = 1 };
+    // One query per request: the server's concurrency is the parallelism, so a search never fans out over cores. The
+    // strategy is the planner's, as in triage: the multi-index tables it chose are built at load (HMA's own default is a
+    // 16 × 16-bit FAISS IndexBinaryMultiHash; the planner picks the part count that is fastest for the bank's size).
+    private static readonly IndexSearchOptions Search = new() { MaxDegreeOfParallelism = 1 };
 
     private readonly CaseStore _store;
     private readonly TimeProvider _time;
@@ -191,10 +192,7 @@ internal sealed class HmaIndex : IDisposable
         }
 
         var index = HammingIndex.Build(hashes, ids);
-        if (index.Count > 0)
-        {
-            _ = index.Search(hashes[0], PdqThreshold, Search); // builds the multi-index tables now, not in the first lookup
-        }
+        index.PrepareTables(); // the planner's multi-index tables now, not in the first lookup (none below 20,000 signals: scanned)
 
         _lock.EnterWriteLock();
         try

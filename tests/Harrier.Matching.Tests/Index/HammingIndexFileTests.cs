@@ -140,4 +140,107 @@ public sealed class HammingIndexFileTests : IDisposable
         File.WriteAllText(text, string.Concat(Enumerable.Repeat("f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22\n", 100)));
         Assert.Contains("bad magic", Assert.Throws<IndexFormatException>(() => HammingIndex.Open(text)).Message);
     }
+
+    [Fact]
+    public void A_saved_index_carries_its_tables_and_serves_from_them_mapped_before_and_after_a_change()
+    {
+        var (data, ids, quality, path) = SavedIndex(30_000, 21);
+        var dead = new HashSet<int> { 5 };
+        var queries = IndexData.Queries(data, 60, new Random(5));
+        using var opened = HammingIndex.Open(path);
+        Assert.True(opened.IsMemoryMapped);
+        var parts = opened.DefaultParts();
+        Assert.True(opened.MultiIndexBytes > 0, "tables read from the file");
+        Assert.InRange(parts, MultiIndexTable.MinParts, MultiIndexTable.MaxParts);
+
+        var expected = IndexData.BruteForce(data, ids, queries, 31, dead, quality, 0);
+        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MaxDegreeOfParallelism = 1 };
+        Assert.Equal(expected, opened.Search(queries, 31, options));
+        Assert.Equal(expected, opened.Search(queries, 31));
+
+        // A change copies the store out of the mapping; the mapped tables stay valid (the mapping is kept for them).
+        opened.Add(data[7], 999_999);
+        Assert.False(opened.IsMemoryMapped);
+        var more = IndexData.BruteForce([.. data, data[7]], [.. ids, 999_999], queries, 31, dead, [.. quality, HammingIndex.NoQuality], 0);
+        Assert.Equal(more, opened.Search(queries, 31, options));
+        Assert.Equal(parts, opened.DefaultParts());
+    }
+
+    [Fact]
+    public void A_damaged_table_layout_or_position_is_an_error_naming_the_file_not_a_wild_read()
+    {
+        var (data, _, _, path) = SavedIndex(30_000, 22);
+        var bytes = File.ReadAllBytes(path);
+        var tablesAt = BitConverter.ToInt64(bytes, 80);
+        Assert.True(tablesAt > 0);
+        Assert.Equal("HRRMIH\r\n", System.Text.Encoding.ASCII.GetString(bytes, (int)tablesAt, 8));
+
+        // The first part's width, changed, with the checksums left stale and only the header checked.
+        var layout = (byte[])bytes.Clone();
+        layout[tablesAt + 16 + 4] ^= 1;
+        File.WriteAllBytes(path, layout);
+        var e = Assert.Throws<IndexFormatException>(() => HammingIndex.Open(path, IndexVerification.HeaderOnly));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("multi-index table 0", e.Message);
+        Assert.Contains("checksum", Assert.Throws<IndexFormatException>(() => HammingIndex.Open(path)).Message);
+
+        // Every position of the first part pointing past the end: a header-only open searches, and the search refuses.
+        var positions = (byte[])bytes.Clone();
+        var positionsAt = BitConverter.ToInt64(positions, (int)tablesAt + 16 + 24);
+        for (var i = 0; i < data.Length; i++)
+        {
+            BitConverter.TryWriteBytes(positions.AsSpan((int)positionsAt + (i * 4)), int.MaxValue - 1);
+        }
+
+        File.WriteAllBytes(path, positions);
+        using var opened = HammingIndex.Open(path, IndexVerification.HeaderOnly);
+        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MaxDegreeOfParallelism = 1 };
+        Assert.Contains("tables are damaged", Assert.Throws<IndexFormatException>(() => opened.Search(data.AsSpan(0, 20), 31, options)).Message);
+    }
+
+    [Fact]
+    public void A_version_1_file_without_tables_still_opens_and_searches()
+    {
+        var (data, ids, quality, path) = SavedIndex(400, 23);
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(2, BitConverter.ToInt32(bytes, 8));
+        Assert.Equal(0, BitConverter.ToInt64(bytes, 80)); // 400 entries: scanned, no tables
+
+        // The version 1 header: the same fields up to byte 72, its checksum at 80 over [0, 80).
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), 1);
+        Array.Clear(bytes, 80, 24);
+        BitConverter.TryWriteBytes(bytes.AsSpan(80), HeaderChecksum(bytes.AsSpan(0, 80)));
+        File.WriteAllBytes(path, bytes);
+
+        using var opened = HammingIndex.Open(path);
+        var queries = IndexData.Queries(data, 30, new Random(6));
+        Assert.Equal(IndexData.BruteForce(data, ids, queries, 31, new HashSet<int> { 5 }, quality, 0), opened.Search(queries, 31));
+    }
+
+    private static ulong HeaderChecksum(ReadOnlySpan<byte> header) => Checksum64.Hash(header, 0);
+
+    [Fact]
+    public void The_calibration_is_cached_beside_the_index_for_this_machine_only()
+    {
+        var (_, _, _, path) = SavedIndex(30_000, 24);
+        var sidecar = path + ".calibration";
+        Assert.True(File.Exists(sidecar), "saving measured the machine and cached it beside the index");
+        var text = File.ReadAllText(sidecar);
+        Assert.Contains(IndexCalibration.Machine, text);
+
+        using (var opened = HammingIndex.Open(path))
+        {
+            Assert.Equal(System.Text.Json.JsonDocument.Parse(text).RootElement.GetProperty("slotNs").GetDouble(), opened.Calibration.SlotNs);
+        }
+
+        // Measured elsewhere: not reused (measured again here and the cache rewritten for this machine).
+        var foreign = text.Replace(IndexCalibration.Machine, "another machine", StringComparison.Ordinal)
+            .Replace("\"slotNs\": ", "\"slotNs\": 9", StringComparison.Ordinal);
+        File.WriteAllText(sidecar, foreign);
+        using (var opened = HammingIndex.Open(path))
+        {
+            Assert.NotEqual(System.Text.Json.JsonDocument.Parse(foreign).RootElement.GetProperty("slotNs").GetDouble(), opened.Calibration.SlotNs);
+            Assert.Contains(IndexCalibration.Machine, File.ReadAllText(sidecar));
+        }
+    }
 }

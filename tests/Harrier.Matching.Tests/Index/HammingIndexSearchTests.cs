@@ -319,16 +319,68 @@ public class HammingIndexSearchTests(ITestOutputHelper output)
     [Fact]
     public void Multi_index_32_with_a_wide_directory_equals_brute_force()
     {
-        // 600k entries give the 8×32 tables a 17-bit directory (slots searched linearly), not the 16-bit one.
+        // 600k entries give the 8×32 tables a 16-bit directory over 32-bit parts: 16-bit low keys tested in each slot.
         var rng = new Random(600);
         var data = IndexData.Make("clustered", 600_000, rng);
         var ids = IndexData.Ids(data.Length, rng);
         var queries = IndexData.Queries(data, 12, rng);
         using var index = HammingIndex.Build(data, ids);
-        Assert.True(MultiIndexTable.DirectoryBits(32, data.Length) > 16);
+        Assert.True(32 - MultiIndexTable.DirectoryBits(32, data.Length) > 8);
 
         var got = index.Search(queries, 31, new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex32 });
 
         Assert.Equal(IndexData.BruteForce(data, ids, queries, 31), got);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(12)]
+    [InlineData(13)]
+    [InlineData(16)]
+    [InlineData(21)]
+    [InlineData(32)]
+    public void Every_part_count_equals_brute_force_at_every_radius(int parts)
+    {
+        // Uneven part widths (256 = 10 × 25 + 6 more bits), parts straddling word boundaries, the refined pigeonhole
+        // (tables past r mod m probed one bit less) and 1- and 2-byte low keys all meet here.
+        var rng = new Random(parts);
+        var data = IndexData.Make("clustered", 30_000, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        var queries = IndexData.Queries(data, 40, rng);
+        using var index = HammingIndex.Build(data, ids);
+        foreach (var radius in new[] { 0, 1, 7, 9, 31, 40 })
+        {
+            var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MultiIndexParts = parts, MaxDegreeOfParallelism = 1 };
+            Assert.Equal(IndexData.BruteForce(data, ids, queries, radius), index.Search(queries, radius, options));
+        }
+    }
+
+    [Fact]
+    public void Entries_added_after_the_tables_are_found_through_the_delta_table_and_the_tail()
+    {
+        var rng = new Random(77);
+        var data = IndexData.Make("clustered", 40_000, rng);
+        var ids = IndexData.Ids(data.Length, rng);
+        using var index = HammingIndex.Build(data.AsSpan(0, 25_000), ids.AsSpan(0, 25_000));
+        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MultiIndexParts = 11, MaxDegreeOfParallelism = 1 };
+        var queries = IndexData.Queries(data, 60, rng);
+        Assert.Equal(IndexData.BruteForce(data[..25_000], ids[..25_000], queries, 31), index.Search(queries, 31, options));
+        var before = index.MultiIndexBytes;
+
+        // 15,000 more: the first search after them builds a delta table over them (no full rebuild), 100 more stay in the tail.
+        for (var i = 25_000; i < 40_000; i++)
+        {
+            index.Add(data[i], ids[i]);
+        }
+
+        Assert.Equal(IndexData.BruteForce(data, ids, queries, 31), index.Search(queries, 31, options));
+        Assert.True(index.MultiIndexBytes > before, "a delta table was built");
+        index.Add(data[0], 424242);
+        var extended = data.Append(data[0]).ToArray();
+        var extendedIds = ids.Append(424242).ToArray();
+        Assert.Equal(IndexData.BruteForce(extended, extendedIds, queries, 31), index.Search(queries, 31, options));
     }
 }
