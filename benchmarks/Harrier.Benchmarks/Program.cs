@@ -1,6 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // `index-macro` runs the index macro benchmark (benchmarks/index-bench.sh); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "index-open")
+{
+    return Harrier.Benchmarks.Index.IndexMacroBenchmark.Open(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "index-macro")
 {
     return Harrier.Benchmarks.Index.IndexMacroBenchmark.Run(args[1..]);

@@ -44,7 +44,7 @@ internal static class IndexBenchData
     }
 
     /// <summary>
-    /// "uniform": independent random hashes. "realistic": 20% real PDQ hashes replicated with 0..47 flipped
+    /// "uniform": independent random hashes. "clustered": families of near-duplicates (see below). "realistic": 20% real PDQ hashes replicated with 0..47 flipped
     /// bits (near-duplicates, transforms), 2% near-blank hashes with at most 8 bits set (degenerate frames,
     /// which pile into a few multi-index buckets), 78% uniform (unrelated content).
     /// Queries of the realistic set: 90% replicated real hashes, 0.2% near-blank, the rest uniform.
@@ -68,6 +68,32 @@ internal static class IndexBenchData
             }
 
             return (r, qs);
+        }
+
+        if (kind == "clustered")
+        {
+            // Families of near-duplicates (renditions, re-encodes, crops of one picture): N/100 centres, each entry a
+            // centre with 0..32 bits flipped, so a near-copy query matches dozens of a family's members and every
+            // multi-index probe that hits a family hits many of them.
+            var centres = new Hash256[Math.Max(1, n / 100)];
+            for (var i = 0; i < centres.Length; i++)
+            {
+                centres[i] = Uniform(rng);
+            }
+
+            var c = new Hash256[n];
+            for (var i = 0; i < n; i++)
+            {
+                c[i] = Flip(centres[rng.Next(centres.Length)], rng.Next(0, 33), rng);
+            }
+
+            var cq = new Hash256[q];
+            for (var i = 0; i < q; i++)
+            {
+                cq[i] = i % 2 == 0 ? Flip(c[rng.Next(n)], rng.Next(0, 41), rng) : Uniform(rng);
+            }
+
+            return (c, cq);
         }
 
         if (kind != "realistic")

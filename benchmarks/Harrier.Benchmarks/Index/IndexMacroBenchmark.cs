@@ -23,7 +23,15 @@ internal static class IndexMacroBenchmark
         var budget = double.Parse(opts.GetValueOrDefault("budget", "60"), CultureInfo.InvariantCulture);
         var outDir = opts.GetValueOrDefault("out", "bench-out");
         var pdqVectors = opts.GetValueOrDefault("pdq-vectors", Path.Combine("tests", "data", "vectors", "pdq"));
-        var threads = Environment.ProcessorCount;
+        // One thread unless told otherwise: the comparison is one thread each (FAISS too).
+        var threads = int.Parse(opts.GetValueOrDefault("threads", "1"), CultureInfo.InvariantCulture);
+        var partsList = opts.GetValueOrDefault("parts", "8,9,10,11,12,13,14,16").Split(',').Select(int.Parse).ToArray();
+        var budgetBytes = long.Parse(opts.GetValueOrDefault("memory-budget", "0"), CultureInfo.InvariantCulture);
+        var keepFile = opts.ContainsKey("keep-file");
+        if (opts.TryGetValue("slot-log2", out var slotLog2))
+        {
+            MultiIndexTable.SlotSizeLog2 = int.Parse(slotLog2, CultureInfo.InvariantCulture);
+        }
         Directory.CreateDirectory(outDir);
         var tag = $"{kind}-{n}-{q}";
         using var results = new StreamWriter(Path.Combine(outDir, opts.ContainsKey("plan-only") ? "plans.jsonl" : "results.jsonl"), append: true);
@@ -35,7 +43,8 @@ internal static class IndexMacroBenchmark
             };
             foreach (var p in fields.GetType().GetProperties())
             {
-                d[p.Name] = p.GetValue(fields);
+                var v = p.GetValue(fields);
+                d[p.Name] = v is double x && !double.IsFinite(x) ? null : v; // JSON has no NaN or infinity
             }
 
             var line = JsonSerializer.Serialize(d);
@@ -49,9 +58,9 @@ internal static class IndexMacroBenchmark
             // The cost model's choice for this data set, without running the searches.
             var (pr, pq) = IndexBenchData.Make(kind, n, q, seed: 20261129, pdqVectors);
             using var planned = HammingIndex.Build(pr, new long[n]);
-            var p = planned.Plan(pq, radius);
-            Emit("plan-only", new { strategy = p.Strategy.ToString(), scan = p.ScanSeconds, mih16 = p.MultiIndex16Seconds,
-                mih32 = p.MultiIndex32Seconds, join = p.JoinSeconds });
+            var p = planned.Plan(pq, radius, new IndexSearchOptions { MaxDegreeOfParallelism = threads });
+            Emit("plan-only", new { strategy = p.Strategy.ToString(), parts = p.MultiIndexParts, defaultParts = planned.DefaultParts(),
+                scan = p.ScanSeconds, mih = p.MultiIndexSeconds, join = p.JoinSeconds, calibration = planned.Calibration.ToString() });
             return 0;
         }
 
@@ -71,20 +80,12 @@ internal static class IndexMacroBenchmark
 
         var sw = Stopwatch.StartNew();
         using var index = HammingIndex.Build(refs, ids);
-        Emit("build-scan-layout", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = HammingIndex.BytesPerEntry });
-
-        var file = Path.Combine(outDir, $"{tag}.hidx");
-        sw.Restart();
-        index.Save(file);
-        Emit("save", new { seconds = sw.Elapsed.TotalSeconds, fileBytes = new FileInfo(file).Length });
-        foreach (var v in new[] { IndexVerification.HeaderOnly, IndexVerification.Full })
+        if (budgetBytes > 0)
         {
-            sw.Restart();
-            using var opened = HammingIndex.Open(file, v);
-            Emit("open", new { verification = v.ToString(), seconds = sw.Elapsed.TotalSeconds });
+            index.MemoryBudget = budgetBytes;
         }
 
-        File.Delete(file);
+        Emit("build-scan-layout", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = HammingIndex.BytesPerEntry });
 
         // Ground truth on the first K queries: the plain scalar loop over a contiguous Hash256[].
         var truthQueries = Math.Clamp((int)(2e9 / n), 1, q);
@@ -163,10 +164,8 @@ internal static class IndexMacroBenchmark
             }
         }
 
-        Measure("scan", new IndexSearchOptions { Strategy = SearchStrategy.Scan, MaxDegreeOfParallelism = threads }, q, ScanKernel.Best.ToString());
-
         // One query at a time: the memory-bound case, reported as bytes of hash data scanned per second.
-        foreach (var t in new[] { 1, threads })
+        foreach (var t in new[] { 1, Environment.ProcessorCount })
         {
             var options = new IndexSearchOptions { Strategy = SearchStrategy.Scan, MaxDegreeOfParallelism = t };
             index.Search(queries[0], radius, options);
@@ -181,22 +180,112 @@ internal static class IndexMacroBenchmark
             Emit("scan-single-query", new { threads = t, seconds = best, gbPerSec = n * 32.0 / best / 1e9 });
         }
 
-        foreach (var bits in new[] { 16, 32 })
+        // Every part count, each with its tables built first (timed apart) and dropped after, so memory holds one set.
+        foreach (var parts in partsList)
         {
             sw.Restart();
-            index.EnsureTables(bits, threads);
-            Emit($"build-mih{bits}", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = (double)index.MultiIndexBytes / n });
-            Measure($"mih{bits}", new IndexSearchOptions { Strategy = bits == 16 ? SearchStrategy.MultiIndex16 : SearchStrategy.MultiIndex32 }, q);
+            index.EnsureTables(parts, Environment.ProcessorCount);
+            Emit($"build-mih-m{parts}", new { seconds = sw.Elapsed.TotalSeconds, bytesPerHash = (double)index.MultiIndexBytes / n });
+            Measure($"mih-m{parts}", new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MultiIndexParts = parts, MaxDegreeOfParallelism = threads }, q);
+            index.DropTables();
         }
 
-        // The join pays one probe pass over all N entries per call, so its pilot is a large batch.
-        Measure("join", new IndexSearchOptions { Strategy = SearchStrategy.Join }, q, pilot: 4096);
+        // The join pays one probe pass over all N entries per call, so its pilot is the whole batch (--no-join at 100 M,
+        // where that pass alone takes minutes and the join cannot win for 1,000 queries).
+        if (!opts.ContainsKey("no-join"))
+        {
+            Measure("join", new IndexSearchOptions { Strategy = SearchStrategy.Join, MaxDegreeOfParallelism = threads }, q, pilot: q);
+        }
 
-        // Auto: the cost model's pick for the batch size actually run, then that run.
-        var autoRun = Measure("auto", IndexSearchOptions.Default, q, pilot: 4096);
-        var plan = index.Plan(queries.AsSpan(0, autoRun), radius);
-        Emit("auto-plan", new { queriesRun = autoRun, strategy = plan.Strategy.ToString(), scan = plan.ScanSeconds, mih16 = plan.MultiIndex16Seconds,
-            mih32 = plan.MultiIndex32Seconds, join = plan.JoinSeconds, cand16 = plan.Candidates16PerQuery, cand32 = plan.Candidates32PerQuery });
+        // Auto as a server runs it: the index prepares the tables the planner chooses (timed: calibration, choice, build),
+        // then every batch is planned and run.
+        sw.Restart();
+        var prepared = index.PrepareTables(threads: Environment.ProcessorCount);
+        Emit("prepare", new { seconds = sw.Elapsed.TotalSeconds, parts = prepared, bytesPerHash = (double)index.MultiIndexBytes / n,
+            calibration = index.Calibration.ToString() });
+        var autoOptions = new IndexSearchOptions { MaxDegreeOfParallelism = threads };
+        var autoRun = Measure("auto", autoOptions, q, pilot: Math.Min(q, 256));
+        var plan = index.Plan(queries.AsSpan(0, autoRun), radius, autoOptions);
+        Emit("auto-plan", new { queriesRun = autoRun, strategy = plan.Strategy == SearchStrategy.MultiIndex ? $"MultiIndex m={plan.MultiIndexParts}" : plan.Strategy.ToString(),
+            scan = plan.ScanSeconds, mih = plan.MultiIndexSeconds, join = plan.JoinSeconds });
+
+        // Saved with its tables, opened (full check) and asked one query: what a restarted server pays before full speed.
+        var file = Path.Combine(outDir, $"{tag}.hidx");
+        sw.Restart();
+        index.Save(file);
+        Emit("save", new { seconds = sw.Elapsed.TotalSeconds, fileBytes = new FileInfo(file).Length });
+        foreach (var v in new[] { IndexVerification.HeaderOnly, IndexVerification.Full })
+        {
+            sw.Restart();
+            using var opened = HammingIndex.Open(file, v);
+            var openSeconds = sw.Elapsed.TotalSeconds;
+            opened.Search(queries[1], radius, new IndexSearchOptions { MaxDegreeOfParallelism = 1 });
+            var firstSeconds = sw.Elapsed.TotalSeconds;
+            var s2 = Stopwatch.StartNew();
+            var run = Math.Min(q, 200);
+            opened.Search(queries.AsSpan(0, run), radius, new IndexSearchOptions { MaxDegreeOfParallelism = 1 });
+            Emit("open", new { verification = v.ToString(), seconds = openSeconds, firstQuerySeconds = firstSeconds,
+                qpsAfterOpen = run / s2.Elapsed.TotalSeconds, tablesMapped = opened.MultiIndexBytes > 0 });
+        }
+
+        if (!keepFile)
+        {
+            File.Delete(file);
+            File.Delete(file + ".calibration");
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// `index-open --file F --queries Q.bin --radius R --budget S`: opens a saved index in a fresh process (header check
+    /// only: the pages come in as the searches touch them) and runs the queries one thread with the planner's choice,
+    /// reporting queries/s and the process's resident memory (VmRSS, VmHWM) after them: the memory an index server holds.
+    /// </summary>
+    public static int Open(string[] args)
+    {
+        var opts = Args(args);
+        var file = opts["file"];
+        var radius = int.Parse(opts.GetValueOrDefault("radius", "31"), CultureInfo.InvariantCulture);
+        var budget = double.Parse(opts.GetValueOrDefault("budget", "60"), CultureInfo.InvariantCulture);
+        var raw = File.ReadAllBytes(opts["queries"]);
+        var queries = new Harrier.Media.Hashing.Hash256[raw.Length / 32];
+        for (var i = 0; i < queries.Length; i++)
+        {
+            queries[i] = new Harrier.Media.Hashing.Hash256(BitConverter.ToUInt64(raw, i * 32), BitConverter.ToUInt64(raw, (i * 32) + 8),
+                BitConverter.ToUInt64(raw, (i * 32) + 16), BitConverter.ToUInt64(raw, (i * 32) + 24));
+        }
+
+        var sw = Stopwatch.StartNew();
+        using var index = HammingIndex.Open(file, IndexVerification.HeaderOnly);
+        var open = sw.Elapsed.TotalSeconds;
+        var options = new IndexSearchOptions { MaxDegreeOfParallelism = 1 };
+        sw.Restart();
+        var done = 0;
+        long matches = 0;
+        while (done < queries.Length && sw.Elapsed.TotalSeconds < budget)
+        {
+            var batch = Math.Min(100, queries.Length - done);
+            matches += index.Search(queries.AsSpan(done, batch), radius, options).Count;
+            done += batch;
+        }
+
+        var seconds = sw.Elapsed.TotalSeconds;
+        var status = File.ReadAllLines("/proc/self/status");
+        long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        var line = JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["method"] = "open-serve", ["n"] = index.Count, ["radius"] = radius, ["openSeconds"] = open, ["queriesRun"] = done,
+            ["seconds"] = seconds, ["qps"] = done / seconds, ["matches"] = matches, ["parts"] = index.DefaultParts(),
+            ["tableBytes"] = index.MultiIndexBytes, ["fileBytes"] = new FileInfo(file).Length,
+            ["vmRssBytes"] = Kb("VmRSS:") * 1024, ["vmHwmBytes"] = Kb("VmHWM:") * 1024, ["load1"] = LoadAverage(),
+        });
+        Console.WriteLine(line);
+        if (opts.TryGetValue("out", out var outFile))
+        {
+            File.AppendAllText(outFile, line + "\n");
+        }
+
         return 0;
     }
 
