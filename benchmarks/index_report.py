@@ -180,6 +180,10 @@ def main():
     if any(r.get("pilotOnly") for r in rows):
         notes.append("A FAISS figure marked *pilot* was measured on its 32-query pilot alone: the whole batch would not "
                      "have fitted the budget (`FLAT_MAX_N`).")
+    skipped = [r for r in rows if r["method"].endswith("-skipped")]
+    for r in skipped:
+        notes.append(f"Not run: {r['method'][:-len('-skipped')]} at {r['data']}, N = {r['n']:,} ({r.get('reason')}; "
+                     f"estimated {fmt(r.get('estimatedBytes'))}B, available {fmt(r.get('memAvailableBytes'))}B).")
     out.append(" ".join(notes))
     out.append("")
     out.append("How to read this:")

@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -77,6 +78,27 @@ std::vector<int32_t> readTruth(const std::string& path) {
     f.seekg(0);
     f.read(reinterpret_cast<char*>(v.data()), (bytes / 4) * 4);
     return v;
+}
+
+// Bytes the kernel says can still be allocated without swapping (/proc/meminfo MemAvailable).
+double memAvailable() {
+    std::ifstream f("/proc/meminfo");
+    std::string key;
+    double kb;
+    while (f >> key >> kb) {
+        if (key == "MemAvailable:") return kb * 1024;
+        f.ignore(256, '\n');
+    }
+    return 1e18;
+}
+
+// IndexBinaryMultiHash memory, roughly: one 8-byte id per hash and table, plus ~90 bytes per non-empty
+// bucket (unordered_map node, std::vector header, heap block). Measured at N = 1M uniform (RSS less
+// the codes): 16x16 ~280 B/hash (estimate 222), 12x21 ~930 (1176), 8x32 ~780 (784). At 10M the 8x32
+// and 12x21 tables take 8-12 GB, so a configuration that would not fit is skipped, not swapped.
+double mihBytes(long n, int nhash, int b) {
+    double buckets = std::min((double)n, std::ldexp(1.0, b));
+    return nhash * (8.0 * n + 90.0 * buckets) + 32.0 * n;
 }
 
 double load1() {
@@ -207,6 +229,12 @@ int main(int argc, char** argv) {
 
     for (auto [nhash, b] : a.mih) {
         std::string name = "faiss-avx2-mih-" + std::to_string(nhash) + "x" + std::to_string(b);
+        double need = mihBytes(a.n, nhash, b), avail = memAvailable();
+        if (need > 0.8 * avail) {
+            e.emit(name + "-skipped", {kv("estimatedBytes", need), kv("memAvailableBytes", avail),
+                                       kv("reason", std::string("estimated table memory over 80% of MemAvailable"))});
+            continue;
+        }
         double t = now();
         auto mih = std::make_unique<faiss::IndexBinaryMultiHash>(256, nhash, b);
         mih->add(a.n, refs.data());
