@@ -53,7 +53,7 @@ if [ ! -f "$SRC_DIR/CMakeLists.txt" ]; then
   # deb-src for this call only: copy the system's deb822 source entries with Types: deb-src into a
   # temporary parts dir; point apt at it and at a temporary lists dir.
   APT_TMP=$(mktemp -d); trap 'rm -rf "$APT_TMP"' EXIT
-  mkdir -p "$APT_TMP/parts" "$APT_TMP/lists/partial"; : > "$APT_TMP/sources.list"
+  mkdir -p "$APT_TMP/parts" "$APT_TMP/lists/partial" "$APT_TMP/cache/archives/partial"; : > "$APT_TMP/sources.list"
   found=0
   for f in /etc/apt/sources.list.d/*.sources; do
     [ -f "$f" ] || continue
@@ -65,7 +65,7 @@ if [ ! -f "$SRC_DIR/CMakeLists.txt" ]; then
   fi
   [ "$found" = 1 ] || fail "no Debian source entries found in /etc/apt/sources.list{,.d/*.sources}"
   APT_OPTS=(-o "Dir::Etc::SourceList=$APT_TMP/sources.list" -o "Dir::Etc::SourceParts=$APT_TMP/parts"
-            -o "Dir::State::Lists=$APT_TMP/lists" -o "APT::Sandbox::User=root")
+            -o "Dir::State::Lists=$APT_TMP/lists" -o "Dir::Cache=$APT_TMP/cache" -o "APT::Sandbox::User=root")
   log "fetching the Debian source package faiss=$SRC_VERSION (deb-src enabled for this call only)"
   apt-get "${APT_OPTS[@]}" update >&2 || fail "apt-get update with deb-src lines failed (mirror blocked?)"
   (cd "$CACHE" && apt-get "${APT_OPTS[@]}" source "faiss=$SRC_VERSION" >&2) \
