@@ -239,8 +239,9 @@ internal static class IndexMacroBenchmark
 
     /// <summary>
     /// `index-open --file F --queries Q.bin --radius R --budget S`: opens a saved index in a fresh process (header check
-    /// only: the pages come in as the searches touch them) and runs the queries one thread with the planner's choice,
-    /// reporting queries/s and the process's resident memory (VmRSS, VmHWM) after them: the memory an index server holds.
+    /// only: the pages come in as the searches touch them) and runs the queries twice, one thread, with the planner's
+    /// choice, reporting queries/s of each pass and the process's resident memory (VmRSS, VmHWM) after them: the memory
+    /// an index server holds.
     /// </summary>
     public static int Open(string[] args)
     {
@@ -260,23 +261,31 @@ internal static class IndexMacroBenchmark
         using var index = HammingIndex.Open(file, IndexVerification.HeaderOnly);
         var open = sw.Elapsed.TotalSeconds;
         var options = new IndexSearchOptions { MaxDegreeOfParallelism = 1 };
-        sw.Restart();
-        var done = 0;
-        long matches = 0;
-        while (done < queries.Length && sw.Elapsed.TotalSeconds < budget)
+
+        // Two passes over the queries: the first pays the page faults of a freshly mapped file, the second is the steady state.
+        (int Done, long Matches, double Seconds) Pass()
         {
-            var batch = Math.Min(100, queries.Length - done);
-            matches += index.Search(queries.AsSpan(done, batch), radius, options).Count;
-            done += batch;
+            var watch = Stopwatch.StartNew();
+            var done = 0;
+            long matches = 0;
+            while (done < queries.Length && watch.Elapsed.TotalSeconds < budget)
+            {
+                var batch = Math.Min(100, queries.Length - done);
+                matches += index.Search(queries.AsSpan(done, batch), radius, options).Count;
+                done += batch;
+            }
+
+            return (done, matches, watch.Elapsed.TotalSeconds);
         }
 
-        var seconds = sw.Elapsed.TotalSeconds;
+        var first = Pass();
+        var (doneQueries, matchCount, seconds) = Pass();
         var status = File.ReadAllLines("/proc/self/status");
         long Kb(string key) => long.Parse(status.First(l => l.StartsWith(key, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         var line = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
-            ["method"] = "open-serve", ["n"] = index.Count, ["radius"] = radius, ["openSeconds"] = open, ["queriesRun"] = done,
-            ["seconds"] = seconds, ["qps"] = done / seconds, ["matches"] = matches, ["parts"] = index.DefaultParts(),
+            ["method"] = "open-serve", ["n"] = index.Count, ["radius"] = radius, ["openSeconds"] = open, ["queriesRun"] = doneQueries,
+            ["firstPassQps"] = first.Done / first.Seconds, ["seconds"] = seconds, ["qps"] = doneQueries / seconds, ["matches"] = matchCount, ["parts"] = index.DefaultParts(),
             ["tableBytes"] = index.MultiIndexBytes, ["fileBytes"] = new FileInfo(file).Length,
             ["vmRssBytes"] = Kb("VmRSS:") * 1024, ["vmHwmBytes"] = Kb("VmHWM:") * 1024, ["load1"] = LoadAverage(),
         });

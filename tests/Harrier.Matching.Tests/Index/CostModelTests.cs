@@ -64,4 +64,40 @@ public class CostModelTests
         Assert.True(Math.Abs(uniformEstimate - formula) <= 3 / Math.Sqrt(expectedHits) * formula, $"uniform estimate {uniformEstimate}, formula {formula:F1}");
         Assert.True(blankEstimate > 10 * blank.Length, $"near-blank estimate {blankEstimate}");
     }
+
+    [Fact]
+    public void Prepared_tables_fit_the_memory_budget_and_the_planner_uses_them()
+    {
+        var rng = new Random(5);
+        var data = IndexData.Make("uniform", 60_000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        var resident = (long)(data.Length * (HammingIndex.BytesPerEntry - 8));
+        var fits = CostModel.PlannedParts.Where(p => MultiIndexTable.BytesFor(p, data.Length) <= MultiIndexTable.BytesFor(8, data.Length)).ToArray();
+        index.MemoryBudget = resident + MultiIndexTable.BytesFor(8, data.Length);
+
+        var parts = index.PrepareTables();
+
+        Assert.Contains(parts, fits);
+        Assert.True(resident + index.MultiIndexBytes <= index.MemoryBudget, $"{parts} parts take {index.MultiIndexBytes} bytes");
+        var plan = index.Plan(IndexData.Make("uniform", 5_000, rng), 31, new IndexSearchOptions { MaxDegreeOfParallelism = 1 });
+        Assert.Equal(SearchStrategy.MultiIndex, plan.Strategy);
+        Assert.Equal(parts, plan.MultiIndexParts);
+
+        // Nothing fits: the smallest tables, not none.
+        using var tight = HammingIndex.Build(data, new long[data.Length]);
+        tight.MemoryBudget = 1;
+        Assert.Equal(CostModel.PlannedParts.MinBy(p => MultiIndexTable.BytesFor(p, data.Length)), tight.PrepareTables());
+    }
+
+    [Fact]
+    public void The_calibration_measures_positive_finite_costs_on_the_index_memory()
+    {
+        var rng = new Random(6);
+        var data = IndexData.Make("uniform", 40_000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        var c = index.Calibration;
+        Assert.StartsWith("measured on ", c.Source, StringComparison.Ordinal);
+        Assert.True(c.SlotNs > 0 && c.VerifyNs > 0 && c.ScalarScanNs > 0, c.ToString());
+        Assert.True(double.IsFinite(c.Avx2ScanNs) && double.IsFinite(c.Avx512ScanNs), c.ToString());
+    }
 }
