@@ -14,12 +14,8 @@ work=$(mktemp -d /tmp/harrier-ingest-ab.XXXXXX)
 cleanup() { git -C "$here" worktree remove --force "$work/a" 2>/dev/null || true; git -C "$here" worktree remove --force "$work/b" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-for side in a b; do
-  commit=$([ $side = a ] && echo "$before" || echo "$after")
-  git -C "$here" worktree add --detach "$work/$side" "$commit" > /dev/null 2>&1
-  dotnet build "$work/$side/src/Harrier.Cli" -c Release -o "$work/$side-bin" > "$work/$side-build.log" 2>&1 \
-    || { tail -20 "$work/$side-build.log"; exit 1; }
-done
+. "$here/benchmarks/ab-build.sh"
+ab_build || exit 1
 "$here/harrier" scenario generate --seed "$seed" --preset "$preset" --out "$work/scenario" --progress none > /dev/null
 
 for side in a b; do

@@ -15,12 +15,8 @@ trap cleanup EXIT
 export HARRIER_KEYS="$work/keys"
 . "$here/benchmarks/timed.sh"
 
-for side in a b; do
-  commit=$([ $side = a ] && echo "$before" || echo "$after")
-  git -C "$here" worktree add --detach "$work/$side" "$commit" > /dev/null 2>&1
-  dotnet build "$work/$side/src/Harrier.Cli" -c Release -o "$work/$side-bin" > "$work/$side-build.log" 2>&1 \
-    || { tail -20 "$work/$side-build.log"; exit 1; }
-done
+. "$here/benchmarks/ab-build.sh"
+ab_build || exit 1
 dotnet "$work/b-bin/harrier.dll" scenario generate --seed 1 --preset large --users "$users" --items 1 --out "$work/world" --progress none \
   --photos "$here/data/photos" --public-packs "$here/data/tagpacks/graphsense/packs" > /dev/null
 world="$work/world"
