@@ -1,8 +1,6 @@
-using System.Numerics;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
@@ -425,14 +423,9 @@ public sealed partial class HammingIndex
             const int Ahead = 8;
             for (var i = 0; i < candidates.Length; i++)
             {
-                if (i + Ahead < candidates.Length && Sse.IsSupported)
+                if (i + Ahead < candidates.Length)
                 {
-                    // Two of the four cache lines first: a candidate that shares one part with the query is random in the
-                    // rest, so words 0 and 2 alone put it about 50 bits away and the other two lines are rarely needed.
-                    var next = candidates[i + Ahead];
-                    var p = blocks + ((nint)(next >> 3) * HashStore.UlongsPerBlock) + (next & 7);
-                    Sse.Prefetch0(p);
-                    Sse.Prefetch0(p + 16);
+                    ScanKernel.PrefetchCandidate(blocks, candidates[i + Ahead]);
                 }
 
                 var pos = candidates[i];
@@ -441,14 +434,7 @@ public sealed partial class HammingIndex
                     throw new IndexFormatException($"multi-index table names entry {pos} of an index of {n}: the tables are damaged");
                 }
 
-                var w = blocks + ((nint)(pos >> 3) * HashStore.UlongsPerBlock) + (pos & 7);
-                var d = BitOperations.PopCount(w[0] ^ query.W0) + BitOperations.PopCount(w[16] ^ query.W2);
-                if (d > radius)
-                {
-                    continue;
-                }
-
-                d += BitOperations.PopCount(w[8] ^ query.W1) + BitOperations.PopCount(w[24] ^ query.W3);
+                var d = ScanKernel.DistanceWithin(blocks, pos, query, radius);
                 if (d <= radius && store.Accepts(pos, minQuality))
                 {
                     Output.Add(new RawMatch(qi, pos, d));

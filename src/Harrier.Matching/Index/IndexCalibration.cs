@@ -177,17 +177,12 @@ internal sealed record IndexCalibration(
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < positions.Length; i++)
         {
-            if (i + Ahead < positions.Length && Sse.IsSupported)
+            if (i + Ahead < positions.Length)
             {
-                var next = positions[i + Ahead];
-                var p = blocks + ((nint)(next >> 3) * HashStore.UlongsPerBlock) + (next & 7);
-                Sse.Prefetch0(p);
-                Sse.Prefetch0(p + 16);
+                ScanKernel.PrefetchCandidate(blocks, positions[i + Ahead]);
             }
 
-            var pos = positions[i];
-            var w = blocks + ((nint)(pos >> 3) * HashStore.UlongsPerBlock) + (pos & 7);
-            sum += System.Numerics.BitOperations.PopCount(w[0] ^ h.W0) + System.Numerics.BitOperations.PopCount(w[16] ^ h.W2);
+            sum += ScanKernel.DistanceWithin(blocks, positions[i], h, 31);
         }
 
         var ns = sw.Elapsed.TotalNanoseconds;
