@@ -1,4 +1,5 @@
 using System.Globalization;
+using Harrier.Matching.Index;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Benchmarks.Index;
@@ -6,21 +7,9 @@ namespace Harrier.Benchmarks.Index;
 /// <summary>Deterministic reference and query sets for the index benchmarks.</summary>
 internal static class IndexBenchData
 {
-    public static Hash256 Uniform(Random rng) =>
-        new((ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63),
-            (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63));
+    public static Hash256 Uniform(Random rng) => RandomHashes.Uniform(rng);
 
-    public static Hash256 Flip(Hash256 h, int bits, Random rng)
-    {
-        Span<ulong> w = [h.W0, h.W1, h.W2, h.W3];
-        for (var i = 0; i < bits; i++)
-        {
-            var b = rng.Next(256);
-            w[b >> 6] ^= 1UL << (b & 63);
-        }
-
-        return new Hash256(w[0], w[1], w[2], w[3]);
-    }
+    public static Hash256 Flip(Hash256 h, int bits, Random rng) => RandomHashes.Flip(h, bits, rng);
 
     /// <summary>
     /// Real PDQ hashes from the PDQ vectors folder (the repository's tests/data/vectors/pdq): the upstream haystack

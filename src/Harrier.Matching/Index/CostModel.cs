@@ -148,8 +148,8 @@ internal static class CostModel
         var queries = new Hash256[16];
         for (var i = 0; i < queries.Length; i++)
         {
-            queries[i] = Flip(store.GetHash(rng.Next(n)), rng.Next(0, 41), rng);
-            _ = Random(rng);
+            queries[i] = RandomHashes.Flip(store.GetHash(rng.Next(n)), rng.Next(0, 41), rng);
+            _ = RandomHashes.Uniform(rng);
         }
 
         // What searches touch: hashes, quality bytes and tombstone bits (ids are read only for results, so a mapped index
@@ -173,22 +173,6 @@ internal static class CostModel
         }
 
         return best == 0 ? smallest : best;
-    }
-
-    private static Hash256 Random(Random rng) =>
-        new((ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63),
-            (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63), (ulong)rng.NextInt64() ^ ((ulong)rng.Next(2) << 63));
-
-    private static Hash256 Flip(Hash256 h, int bits, Random rng)
-    {
-        Span<ulong> w = [h.W0, h.W1, h.W2, h.W3];
-        for (var i = 0; i < bits; i++)
-        {
-            var b = rng.Next(256);
-            w[b >> 6] ^= 1UL << (b & 63);
-        }
-
-        return new Hash256(w[0], w[1], w[2], w[3]);
     }
 
     /// <summary>
