@@ -1,3 +1,4 @@
+using System.Numerics;
 using Harrier.Media.Hashing;
 
 namespace Harrier.Matching.Index;
@@ -29,9 +30,12 @@ internal static class CostModel
 
     /// <summary>
     /// Estimated seconds of an m-part multi-index search of <paramref name="q"/> queries with
-    /// <paramref name="candidates"/> candidates each (building the tables first when <paramref name="build"/>).
+    /// <paramref name="candidates"/> candidates each (building the tables first when <paramref name="build"/>): slot
+    /// visits, key tests (the entries in the visited slots: estimated on the data when the estimate has them, else
+    /// N / 2^d a slot), then per distinct candidate the first stage of its check, per repeat through another table that
+    /// stage on lines in cache, and per near one the rest of its check.
     /// </summary>
-    public static double MultiIndexSeconds(IndexCalibration c, int n, double q, int radius, int parts, double candidates, bool build, int threads)
+    public static double MultiIndexSeconds(IndexCalibration c, int n, double q, int radius, int parts, CandidateEstimate candidates, bool build, int threads)
     {
         double slots = 0, entries = 0;
         for (var t = 0; t < parts; t++)
@@ -48,8 +52,16 @@ internal static class CostModel
             entries += visited * n / Math.Pow(2, d);
         }
 
+        if (!double.IsNaN(candidates.Scanned))
+        {
+            // Counted on the data: a slot next to a cluster holds far more than N / 2^d entries.
+            entries = candidates.Scanned;
+        }
+
         var buildSeconds = build ? (double)n * parts * IndexCalibration.BuildNs / Math.Min(threads, parts) : 0;
-        return ((q * ((slots * c.SlotNs) + (entries * IndexCalibration.EntryNs) + (candidates * c.VerifyNs)) / threads) + buildSeconds) * 1e-9;
+        var check = ((candidates.Total - candidates.Distinct) * IndexCalibration.DuplicateNs) + (candidates.Distinct * c.VerifyNs)
+            + (candidates.Near * c.NearNs);
+        return ((q * ((slots * c.SlotNs) + (entries * IndexCalibration.EntryNs) + check) / threads) + buildSeconds) * 1e-9;
     }
 
     public static SearchPlan Plan(HashStore store, ReadOnlySpan<Hash256> queries, int radius, IndexSearchOptions options,
@@ -91,11 +103,11 @@ internal static class CostModel
             var cost = MultiIndexSeconds(c, n, q, radius, parts, cand, !built.Contains(parts), t);
             if (parts == 16)
             {
-                (mih16, cand16) = (cost, cand);
+                (mih16, cand16) = (cost, cand.Total);
             }
             else if (parts == 8)
             {
-                (mih32, cand32) = (cost, cand);
+                (mih32, cand32) = (cost, cand.Total);
             }
 
             if (cost < bestMih)
@@ -110,9 +122,9 @@ internal static class CostModel
         }
 
         // The join makes the batch a 16-part multi-index and probes it once per stored entry; it verifies the same pairs.
-        var joinCandidates = double.IsNaN(cand16) ? EstimateCandidates(store, queries, radius, 16) : cand16;
+        var joinCandidates = double.IsNaN(cand16) ? EstimateCandidates(store, queries, radius, 16).Total : cand16;
         // Per stored entry: the batch tables' slot visits and key tests (MultiIndexSeconds with the roles swapped, no candidates).
-        var joinProbe = MultiIndexSeconds(c, queries.Length, n, radius, 16, 0, false, 1) * 1e9;
+        var joinProbe = MultiIndexSeconds(c, queries.Length, n, radius, 16, CandidateEstimate.None, false, 1) * 1e9;
         var join = (joinProbe + (q * joinCandidates * c.VerifyNs) + (q * 16 * IndexCalibration.BuildNs)) / t * 1e-9;
         if (join < bestCost)
         {
@@ -132,18 +144,18 @@ internal static class CostModel
     /// tables fit beside the store in
     /// <paramref name="memoryBudget"/> bytes (the cheapest in memory when none fits).
     /// </summary>
-    public static int DefaultParts(HashStore store, int radius, IndexCalibration c, long memoryBudget)
+    public static int DefaultParts(HashStore store, int radius, IndexCalibration c, long memoryBudget) =>
+        store.Count < MinEntriesForMultiIndex ? 16 : CheapestParts(store, PseudoQueries(store), radius, c, memoryBudget);
+
+    /// <summary>
+    /// Pseudo-queries: stored hashes with 0..40 bits flipped, the lookups whose cost depends on the data (they land in its
+    /// clusters); an unrelated picture costs the slot visits alone, which the model counts for every query anyway.
+    /// (Random hashes are still drawn between them, which keeps the choices the committed benchmarks were run with;
+    /// a least-worst-ratio choice over both kinds was tried and chose worse: 16 parts at 1 M uniform, 11 at 10 M realistic.)
+    /// </summary>
+    public static Hash256[] PseudoQueries(HashStore store)
     {
         var n = store.Count;
-        if (n < MinEntriesForMultiIndex)
-        {
-            return 16;
-        }
-
-        // Pseudo-queries: stored hashes with 0..40 bits flipped, the lookups whose cost depends on the data (they land in its
-        // clusters); an unrelated picture costs the slot visits alone, which the model counts for every query anyway.
-        // (Random hashes are still drawn between them, which keeps the choices the committed benchmarks were run with;
-        // a least-worst-ratio choice over both kinds was tried and chose worse: 16 parts at 1 M uniform, 11 at 10 M realistic.)
         var rng = new Random(20261205);
         var queries = new Hash256[16];
         for (var i = 0; i < queries.Length; i++)
@@ -152,12 +164,42 @@ internal static class CostModel
             _ = RandomHashes.Uniform(rng);
         }
 
+        return queries;
+    }
+
+    /// <summary>
+    /// The planned part count for <paramref name="queries"/> among those whose tables fit beside the store in
+    /// <paramref name="memoryBudget"/> bytes (the smallest tables when none fits): the fewest parts among those within
+    /// <see cref="Tie"/> of the cheapest per query. Measured against the search, the model's error is about that size
+    /// (docs/hamming-index.md), and it leans one way: per-table work it does not count makes many short parts dearer
+    /// than it says (at 1 M it ranks 11 to 16 parts within a few per cent, where 11 measured 10–20 % faster). Fewer
+    /// parts also hold fewer tables, and gain least when queries land in clusters more often than the pseudo-queries
+    /// do. If the model is right, the rule gives up at most <see cref="Tie"/>.
+    /// </summary>
+    public static int CheapestParts(HashStore store, ReadOnlySpan<Hash256> queries, int radius, IndexCalibration c, long memoryBudget)
+    {
+        var costs = PartCosts(store, queries, radius, c, memoryBudget);
+        if (costs.Count == 0)
+        {
+            return PlannedParts.MinBy(p => MultiIndexTable.BytesFor(p, store.Count));
+        }
+
+        var cheapest = costs.Min(x => x.Seconds);
+        return costs.Where(x => x.Seconds <= cheapest * (1 + Tie)).Min(x => x.Parts);
+    }
+
+    /// <summary>Relative cost difference within which the planner takes the fewer parts (about the model's error).</summary>
+    public const double Tie = 0.10;
+
+    /// <summary>Model seconds per query and estimated candidates of every planned part count whose tables fit the budget.</summary>
+    public static List<(int Parts, double Seconds, CandidateEstimate Candidates)> PartCosts(HashStore store, ReadOnlySpan<Hash256> queries, int radius,
+        IndexCalibration c, long memoryBudget)
+    {
+        var n = store.Count;
         // What searches touch: hashes, quality bytes and tombstone bits (ids are read only for results, so a mapped index
         // leaves them on disk) beside the tables.
         var storeBytes = (long)(n * (HammingIndex.BytesPerEntry - 8));
-        var best = 0;
-        var bestCost = double.PositiveInfinity;
-        var smallest = PlannedParts.MinBy(p => MultiIndexTable.BytesFor(p, n));
+        var costs = new List<(int, double, CandidateEstimate)>();
         foreach (var parts in PlannedParts)
         {
             if (storeBytes + MultiIndexTable.BytesFor(parts, n) > memoryBudget)
@@ -165,35 +207,36 @@ internal static class CostModel
                 continue;
             }
 
-            var cost = MultiIndexSeconds(c, n, 1, radius, parts, EstimateCandidates(store, queries, radius, parts), false, 1);
-            if (cost < bestCost)
-            {
-                (best, bestCost) = (parts, cost);
-            }
+            var cand = EstimateCandidates(store, queries, radius, parts);
+            costs.Add((parts, MultiIndexSeconds(c, n, 1, radius, parts, cand, false, 1), cand));
         }
 
-        return best == 0 ? smallest : best;
+        return costs;
     }
 
     /// <summary>
-    /// Mean multi-index candidates per query of an m-part table set (with multiplicity over tables), estimated by
-    /// checking a sample of up to 16 queries against an evenly spaced sample of up to 4096 stored hashes.
+    /// Multi-index work per query of an m-part table set, estimated by checking a sample of up to 16 queries against an
+    /// evenly spaced sample of up to 4096 stored hashes: candidates with multiplicity over tables, distinct, and those
+    /// distinct ones whose first check stage (words 0 and 2) leaves them within the radius; and the entries whose keys
+    /// are tested (those in the directory slots the probe visits, over all tables).
     /// </summary>
-    public static double EstimateCandidates(HashStore store, ReadOnlySpan<Hash256> queries, int radius, int parts)
+    public static CandidateEstimate EstimateCandidates(HashStore store, ReadOnlySpan<Hash256> queries, int radius, int parts)
     {
         var sampleN = Math.Min(store.Count, 4096);
         var sampleQ = Math.Min(queries.Length, 16);
         Span<int> offsets = stackalloc int[parts];
         Span<int> widths = stackalloc int[parts];
         Span<int> radii = stackalloc int[parts];
+        Span<int> lows = stackalloc int[parts];
         for (var t = 0; t < parts; t++)
         {
             offsets[t] = MultiIndexTable.Offset(parts, t);
             widths[t] = MultiIndexTable.Width(parts, t);
             radii[t] = MultiIndexTable.PartRadius(radius, parts, t);
+            lows[t] = widths[t] - MultiIndexTable.DirectoryBits(widths[t], store.Count);
         }
 
-        long hits = 0;
+        long hits = 0, distinct = 0, near = 0, scanned = 0;
         for (var j = 0; j < sampleQ; j++)
         {
             var query = queries[(int)((long)j * queries.Length / sampleQ)];
@@ -201,16 +244,48 @@ internal static class CostModel
             {
                 var e = store.GetHash((int)((long)i * store.Count / sampleN));
                 var x = new Hash256(e.W0 ^ query.W0, e.W1 ^ query.W1, e.W2 ^ query.W2, e.W3 ^ query.W3);
+                var k = 0;
                 for (var t = 0; t < parts; t++)
                 {
-                    if (radii[t] >= 0 && System.Numerics.BitOperations.PopCount(MultiIndexTable.Substring(x, offsets[t], widths[t])) <= radii[t])
+                    if (radii[t] < 0)
                     {
-                        hits++;
+                        continue;
+                    }
+
+                    var sub = MultiIndexTable.Substring(x, offsets[t], widths[t]);
+                    if (BitOperations.PopCount(sub >> lows[t]) <= radii[t])
+                    {
+                        scanned++;
+                        if (BitOperations.PopCount(sub) <= radii[t])
+                        {
+                            k++;
+                        }
+                    }
+                }
+
+                if (k > 0)
+                {
+                    hits += k;
+                    distinct++;
+                    if (BitOperations.PopCount(x.W0) + BitOperations.PopCount(x.W2) <= radius)
+                    {
+                        near++;
                     }
                 }
             }
         }
 
-        return (double)hits / sampleQ * store.Count / sampleN;
+        var scale = (double)store.Count / sampleN / Math.Max(1, sampleQ);
+        return new CandidateEstimate(hits * scale, distinct * scale, near * scale, scanned * scale);
     }
+}
+
+/// <summary>
+/// Estimated multi-index work per query: candidates with multiplicity over tables, distinct, distinct near ones, and the
+/// entries whose keys are tested (NaN: not estimated, taken as N / 2^d a visited slot).
+/// </summary>
+internal readonly record struct CandidateEstimate(double Total, double Distinct, double Near, double Scanned)
+{
+    /// <summary>No candidates, the uniform slot occupancy.</summary>
+    public static CandidateEstimate None { get; } = new(0, 0, 0, double.NaN);
 }

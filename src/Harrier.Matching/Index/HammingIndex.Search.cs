@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Harrier.Media.Hashing;
@@ -390,7 +391,7 @@ public sealed partial class HammingIndex
 #pragma warning disable CA1051 // passed by ref to the probe
         public int[] Candidates = new int[1024];
 
-        public uint[] Scratch = new uint[64];
+        public ulong[] Scratch = new ulong[256];
 #pragma warning restore CA1051
 
         public List<RawMatch> Output { get; private set; } = [];
@@ -408,10 +409,13 @@ public sealed partial class HammingIndex
         public static void Return(ProbeWorker worker) => t_kept = worker;
 
         /// <summary>
-        /// Checks the first <paramref name="count"/> candidates against the query. Candidates are random reads (four
-        /// cache lines each in the block layout), verified with a software prefetch a few candidates ahead, which keeps
-        /// several misses in flight. An entry found through several tables is checked once per table (rare for entries
-        /// out of range, and cheaper than a dedup bitset's miss per candidate); the query's hits are deduplicated after.
+        /// Checks the first <paramref name="count"/> candidates against the query. Candidates are random reads (four cache
+        /// lines each in the block layout), checked with a software prefetch a few candidates ahead, which keeps several
+        /// misses in flight: words 0 and 2 first (the two lines prefetched), and the other two words only for a near
+        /// candidate those leave within the radius. A candidate that shares one part with the query is random elsewhere,
+        /// about 50 bits away on two words, so its other lines are rarely read. A near copy is found through many tables:
+        /// its repeats cost the first words on lines already in cache and are then dropped by a small hash set, so each
+        /// is finished and reported once (far candidates are rarely found twice and never reach the set).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public unsafe void Verify(HashStore store, int count, Hash256 query, int qi, int radius, int minQuality)
@@ -420,6 +424,12 @@ public sealed partial class HammingIndex
             var candidates = Candidates.AsSpan(0, count);
             var first = Output.Count;
             var n = (uint)store.Count;
+            var set = count is > 1 and <= MaxSetCandidates;
+            if (set)
+            {
+                StartSet(count);
+            }
+
             const int Ahead = 8;
             for (var i = 0; i < candidates.Length; i++)
             {
@@ -434,15 +444,20 @@ public sealed partial class HammingIndex
                     throw new IndexFormatException($"multi-index table names entry {pos} of an index of {n}: the tables are damaged");
                 }
 
-                var d = ScanKernel.DistanceWithin(blocks, pos, query, radius);
-                if (d <= radius && store.Accepts(pos, minQuality))
+                var d = ScanKernel.PartialDistance(blocks, pos, query);
+                if (d <= radius && (!set || FirstSight(pos)))
                 {
-                    Output.Add(new RawMatch(qi, pos, d));
+                    d += ScanKernel.RestDistance(blocks, pos, query);
+                    if (d <= radius && store.Accepts(pos, minQuality))
+                    {
+                        Output.Add(new RawMatch(qi, pos, d));
+                    }
                 }
             }
 
-            if (Output.Count - first > 1)
+            if (!set && Output.Count - first > 1)
             {
+                // A degenerate query (more candidates than the set holds in cache): its hits are deduplicated by sorting.
                 var hits = CollectionsMarshal.AsSpan(Output)[first..];
                 hits.Sort(static (a, b) => a.Pos.CompareTo(b.Pos));
                 var kept = 1;
@@ -455,6 +470,55 @@ public sealed partial class HammingIndex
                 }
 
                 Output.RemoveRange(first + kept, hits.Length - kept);
+            }
+        }
+
+        /// <summary>Above this many candidates the dedup set (twice as many slots) would leave the L2 cache.</summary>
+        private const int MaxSetCandidates = 1 << 16;
+
+        private int[] _setKeys = new int[256];
+        private int[] _setStamps = new int[256];
+        private int _stamp;
+        private int _setShift;
+        private int _setMask;
+
+        /// <summary>Empties the dedup set in O(1) (a new stamp), sized to at least twice <paramref name="count"/> slots.</summary>
+        private void StartSet(int count)
+        {
+            var bits = BitOperations.Log2(BitOperations.RoundUpToPowerOf2((uint)count * 2));
+            if (_setKeys.Length < 1 << bits)
+            {
+                (_setKeys, _setStamps, _stamp) = (new int[1 << bits], new int[1 << bits], 0);
+            }
+
+            if (++_stamp == int.MaxValue)
+            {
+                Array.Clear(_setStamps);
+                _stamp = 1;
+            }
+
+            (_setShift, _setMask) = (32 - bits, (1 << bits) - 1);
+        }
+
+        /// <summary>Adds <paramref name="pos"/> to the set (open addressing, linear probing); false when it was there.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private bool FirstSight(int pos)
+        {
+            var slot = (int)(((uint)pos * 0x9E3779B1u) >> _setShift);
+            while (true)
+            {
+                if (_setStamps[slot] != _stamp)
+                {
+                    (_setStamps[slot], _setKeys[slot]) = (_stamp, pos);
+                    return true;
+                }
+
+                if (_setKeys[slot] == pos)
+                {
+                    return false;
+                }
+
+                slot = (slot + 1) & _setMask;
             }
         }
 

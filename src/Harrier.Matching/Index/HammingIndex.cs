@@ -25,6 +25,9 @@ public sealed partial class HammingIndex : IDisposable
     private int _defaultParts;
     private int _defaultPartsCount = -1;
 
+    /// <summary>The entries as searches see them (for the planner's estimates and the benchmarks).</summary>
+    internal HashStore Store => _store;
+
     /// <summary>An empty index.</summary>
     public HammingIndex()
         : this(new HashStore())

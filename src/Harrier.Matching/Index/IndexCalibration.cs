@@ -13,26 +13,32 @@ namespace Harrier.Matching.Index;
 /// The cost model's per-operation nanoseconds on this machine, for an index of this size. Three are measured on the
 /// index's own memory, with the same access pattern as the search loops: a directory slot visit (two dependent random
 /// reads in the two-stage prefetch pipeline of <see cref="MultiIndexTable"/>), a candidate check (two random cache
-/// lines, prefetched eight ahead, then the popcount) and a scan comparison per kernel (64 queries over up to 65,536
-/// stored hashes). The others are fixed: a slot's key test, a table build's per-entry cost, the streaming cost of a
+/// lines, prefetched eight ahead, then the popcount), what a near candidate adds (its other two lines, read at once)
+/// and a scan comparison per kernel (64 queries over up to 65,536 stored hashes). The others are fixed: a slot's key test, a table build's per-entry cost, the streaming cost of a
 /// scan tile. About 20 ms; done once per process and size class, and for an index file cached beside it
 /// (<c>INDEX.calibration</c>) with the machine it was measured on.
 /// </summary>
 internal sealed record IndexCalibration(
-    double SlotNs, double VerifyNs, double ScalarScanNs, double Avx2ScanNs, double Avx512ScanNs, string Source)
+    double SlotNs, double VerifyNs, double NearNs, double ScalarScanNs, double Avx2ScanNs, double Avx512ScanNs, string Source)
 {
-    private const string Format = "harrier-index-calibration/1";
+    private const string Format = "harrier-index-calibration/2";
 
     private static readonly ConcurrentDictionary<int, IndexCalibration> Measured = new();
 
     /// <summary>The values measured on the development machine (2-vCPU AMD EPYC); used below the multi-index size.</summary>
-    public static IndexCalibration Default { get; } = new(40, 45, 1.5, 0.8, 0.45, "defaults");
+    public static IndexCalibration Default { get; } = new(40, 45, 45, 1.5, 0.8, 0.45, "defaults");
 
     /// <summary>
     /// Nanoseconds per low-bit key tested in a visited slot (sequential, in cache after the slot's miss): 1.8–2.7 ns in a
     /// least-squares fit of the measured per-query times of eight part counts at 1 M and 10 M (docs/hamming-index.md).
     /// </summary>
     public const double EntryNs = 2.0;
+
+    /// <summary>
+    /// Nanoseconds per candidate found through a second (or later) table: the first check stage on lines already in
+    /// cache and, for a near one, a probe of the query's small dedup hash set.
+    /// </summary>
+    public const double DuplicateNs = 3.0;
 
     /// <summary>Nanoseconds per entry per table to build a table set (two passes over the store, one scatter).</summary>
     public const double BuildNs = 12;
@@ -93,11 +99,12 @@ internal sealed record IndexCalibration(
             positions[i] = rng.Next(n);
         }
 
-        double slot = double.MaxValue, verify = double.MaxValue;
+        double slot = double.MaxValue, verify = double.MaxValue, near = double.MaxValue;
         for (var round = 0; round < 3; round++)
         {
             slot = Math.Min(slot, TimeSlots(blocks, words, slots) / Visits);
             verify = Math.Min(verify, TimeVerify(blocks, positions) / Visits);
+            near = Math.Min(near, TimeNear(blocks, positions) / Visits);
         }
 
         var queries = new Hash256[64];
@@ -127,10 +134,11 @@ internal sealed record IndexCalibration(
         }
 
         // Beside the misses the search does work the loops above do not: a slot visit enumerates its key and tracks its
-        // distance class (about 4 ns); a candidate is appended, read back, bounds-checked and its hit deduplicated (about
-        // 8 ns: the same fit put a candidate at 24–39 ns where these loops measured 22–41 without it).
-        return new IndexCalibration(slot + 4, verify + 8, Scan(KernelKind.Scalar), Scan(KernelKind.Avx2), Scan(KernelKind.Avx512),
-            $"measured on {Machine}");
+        // distance class (about 4 ns); a candidate is appended, deduplicated, read back and bounds-checked (about 8 ns:
+        // the same fit put a candidate at 24–39 ns where these loops measured 22–41 without it); a near candidate probes
+        // the dedup set and, when it matches, is written to the output (about 4 ns).
+        return new IndexCalibration(slot + 4, verify + 8, Math.Max(1, near - verify) + 4, Scan(KernelKind.Scalar), Scan(KernelKind.Avx2),
+            Scan(KernelKind.Avx512), $"measured on {Machine}");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -182,7 +190,30 @@ internal sealed record IndexCalibration(
                 ScanKernel.PrefetchCandidate(blocks, positions[i + Ahead]);
             }
 
-            sum += ScanKernel.DistanceWithin(blocks, positions[i], h, 31);
+            sum += ScanKernel.PartialDistance(blocks, positions[i], h);
+        }
+
+        var ns = sw.Elapsed.TotalNanoseconds;
+        GC.KeepAlive(sum);
+        return ns;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe double TimeNear(ulong* blocks, int[] positions)
+    {
+        // The search's loop for candidates that are all near: the first two lines prefetched, the other two read at once.
+        const int Ahead = 8;
+        var h = new Hash256(1, 2, 3, 4);
+        long sum = 0;
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < positions.Length; i++)
+        {
+            if (i + Ahead < positions.Length)
+            {
+                ScanKernel.PrefetchCandidate(blocks, positions[i + Ahead]);
+            }
+
+            sum += ScanKernel.PartialDistance(blocks, positions[i], h) + ScanKernel.RestDistance(blocks, positions[i], h);
         }
 
         var ns = sw.Elapsed.TotalNanoseconds;
@@ -238,9 +269,9 @@ internal sealed record IndexCalibration(
             }
 
             double D(string name) => root.GetProperty(name).GetDouble();
-            var c = new IndexCalibration(D("slotNs"), D("verifyNs"), D("scalarScanNs"), D("avx2ScanNs"), D("avx512ScanNs"),
+            var c = new IndexCalibration(D("slotNs"), D("verifyNs"), D("nearNs"), D("scalarScanNs"), D("avx2ScanNs"), D("avx512ScanNs"),
                 root.GetProperty("source").GetString() ?? "cached");
-            return c.SlotNs > 0 && c.VerifyNs > 0 && c.ScalarScanNs > 0 && c.Avx2ScanNs > 0 && c.Avx512ScanNs > 0 ? c : null;
+            return c.SlotNs > 0 && c.VerifyNs > 0 && c.NearNs > 0 && c.ScalarScanNs > 0 && c.Avx2ScanNs > 0 && c.Avx512ScanNs > 0 ? c : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException
             or InvalidOperationException or FormatException)
@@ -262,6 +293,7 @@ internal sealed record IndexCalibration(
                 w.WriteNumber("sizeClass", sizeClass);
                 w.WriteNumber("slotNs", Math.Round(c.SlotNs, 2));
                 w.WriteNumber("verifyNs", Math.Round(c.VerifyNs, 2));
+                w.WriteNumber("nearNs", Math.Round(c.NearNs, 2));
                 w.WriteNumber("scalarScanNs", Math.Round(c.ScalarScanNs, 3));
                 w.WriteNumber("avx2ScanNs", Math.Round(c.Avx2ScanNs, 3));
                 w.WriteNumber("avx512ScanNs", Math.Round(c.Avx512ScanNs, 3));

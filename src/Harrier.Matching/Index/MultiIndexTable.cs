@@ -287,12 +287,17 @@ internal sealed unsafe class MultiIndexTable : IDisposable
     /// shares a probed key with the query, in every table (an entry may come once per table it matches in).
     /// Returns false, leaving <paramref name="count"/> past <paramref name="limit"/>, as soon as more than
     /// <paramref name="limit"/> candidates were found: such a query is cheaper to scan.
+    /// The directory slots of all tables are listed first and visited in one prefetch pipeline: a table probed at
+    /// radius 1 has only d + 1 slots, fewer than the pipeline's depth, so pipelines per table would leave most of its
+    /// slot visits as two misses in a row (with 12 or more parts at radius 31, most tables are such).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public bool Collect(Hash256 query, int radius, ref int[] candidates, ref int count, ref uint[] scratch, long limit)
+    public bool Collect(Hash256 query, int radius, ref int[] candidates, ref int count, ref ulong[] scratch, long limit)
     {
         var parts = _tables.Length;
         var entries = Count;
+        Span<uint> qlows = stackalloc uint[parts];
+        var n = 0;
         for (var t = 0; t < parts; t++)
         {
             var rt = PartRadius(radius, parts, t);
@@ -304,119 +309,123 @@ internal sealed unsafe class MultiIndexTable : IDisposable
             ref readonly var table = ref _tables[t];
             var key = Substring(query, table.Offset, table.Width);
             var low = table.LowBits;
-            var d = table.DirectoryBits;
-            var perTable = (long)PerTable(d, rt);
-            if (scratch.Length < perTable)
+            var perTable = (long)PerTable(table.DirectoryBits, rt);
+            if (scratch.Length < n + perTable)
             {
-                scratch = new uint[perTable];
+                Array.Resize(ref scratch, (int)Math.Max(2L * scratch.Length, n + perTable));
             }
 
-            var n = Enumerate(key >> low, d, rt, scratch);
-            var qlow = key & (uint)((1UL << low) - 1);
-            var dir = table.Directory;
-            var positions = table.Positions;
-            var keys = table.Keys;
-            var keyBytes = table.KeyBytes;
+            qlows[t] = key & (uint)((1UL << low) - 1);
+            n = Enumerate(key >> low, table.DirectoryBits, rt, t, scratch, n);
+        }
 
-            // Slots come in classes of equal distance from the query's slot: 1, d, C(d,2), ...
-            var cls = 0;
-            long classSize = 1;
-            long boundary = 1;
-            for (var i = 0; i < n; i++)
+        for (var i = 0; i < n; i++)
+        {
+            if (Sse.IsSupported)
             {
-                if (Sse.IsSupported)
+                if (i + (2 * Ahead) < n)
                 {
-                    if (i + (2 * Ahead) < n)
+                    var e2 = scratch[i + (2 * Ahead)];
+                    Sse.Prefetch0(_tables[(int)(e2 >> TableShift)].Directory + (uint)e2);
+                }
+
+                if (i + Ahead < n)
+                {
+                    var e1 = scratch[i + Ahead];
+                    ref readonly var t1 = ref _tables[(int)(e1 >> TableShift)];
+                    var ahead = t1.Directory[(uint)e1];
+                    Sse.Prefetch0(t1.Positions + ahead);
+                    if (t1.KeyBytes != 0)
                     {
-                        Sse.Prefetch0(dir + scratch[i + (2 * Ahead)]);
-                    }
-
-                    if (i + Ahead < n)
-                    {
-                        var ahead = dir[scratch[i + Ahead]];
-                        Sse.Prefetch0(positions + ahead);
-                        if (keyBytes != 0)
-                        {
-                            Sse.Prefetch0(keys + ((long)ahead * keyBytes));
-                        }
-                    }
-                }
-
-                while (i == boundary)
-                {
-                    cls++;
-                    classSize = classSize * (d - cls + 1) / cls;
-                    boundary += classSize;
-                }
-
-                var slot = scratch[i];
-                var lo = (int)dir[slot];
-                var hi = (int)dir[slot + 1];
-                if (lo == hi)
-                {
-                    continue;
-                }
-
-                if ((uint)hi > (uint)entries || (uint)lo > (uint)hi)
-                {
-                    throw new IndexFormatException($"multi-index table {t} of {parts}: directory slot {slot} spans [{lo}, {hi}) of {entries} entries: the tables are damaged");
-                }
-
-                if (candidates.Length < count + (hi - lo))
-                {
-                    Array.Resize(ref candidates, Math.Max(candidates.Length * 2, count + (hi - lo)));
-                }
-
-                var allowance = rt - cls;
-                if (keyBytes == 0)
-                {
-                    new ReadOnlySpan<int>(positions + lo, hi - lo).CopyTo(candidates.AsSpan(count));
-                    count += hi - lo;
-                }
-                else if (keyBytes == 1)
-                {
-                    for (var j = lo; j < hi; j++)
-                    {
-                        if (BitOperations.PopCount(keys[j] ^ qlow) <= allowance)
-                        {
-                            candidates[count++] = positions[j];
-                        }
+                        Sse.Prefetch0(t1.Keys + ((long)ahead * t1.KeyBytes));
                     }
                 }
-                else
+            }
+
+            var e = scratch[i];
+            var t = (int)(e >> TableShift);
+            ref readonly var table = ref _tables[t];
+            var slot = (uint)e;
+            var lo = (int)table.Directory[slot];
+            var hi = (int)table.Directory[slot + 1];
+            if (lo == hi)
+            {
+                continue;
+            }
+
+            if ((uint)hi > (uint)entries || (uint)lo > (uint)hi)
+            {
+                throw new IndexFormatException($"multi-index table {t} of {parts}: directory slot {slot} spans [{lo}, {hi}) of {entries} entries: the tables are damaged");
+            }
+
+            if (candidates.Length < count + (hi - lo))
+            {
+                Array.Resize(ref candidates, Math.Max(candidates.Length * 2, count + (hi - lo)));
+            }
+
+            var allowance = (int)((e >> AllowanceShift) & 0xFF);
+            var qlow = qlows[t];
+            var positions = table.Positions;
+            if (table.KeyBytes == 0)
+            {
+                new ReadOnlySpan<int>(positions + lo, hi - lo).CopyTo(candidates.AsSpan(count));
+                count += hi - lo;
+            }
+            else if (table.KeyBytes == 1)
+            {
+                var keys = table.Keys;
+                for (var j = lo; j < hi; j++)
                 {
-                    var keys16 = (ushort*)keys;
-                    for (var j = lo; j < hi; j++)
+                    if (BitOperations.PopCount(keys[j] ^ qlow) <= allowance)
                     {
-                        if (BitOperations.PopCount(keys16[j] ^ qlow) <= allowance)
-                        {
-                            candidates[count++] = positions[j];
-                        }
+                        candidates[count++] = positions[j];
                     }
                 }
-
-                if (count > limit)
+            }
+            else
+            {
+                var keys16 = (ushort*)table.Keys;
+                for (var j = lo; j < hi; j++)
                 {
-                    return false;
+                    if (BitOperations.PopCount(keys16[j] ^ qlow) <= allowance)
+                    {
+                        candidates[count++] = positions[j];
+                    }
                 }
+            }
+
+            if (count > limit)
+            {
+                return false;
             }
         }
 
         return true;
     }
 
-    /// <summary>Every key within <paramref name="radius"/> bits of <paramref name="key"/>, by distance class (Gosper's hack per class).</summary>
-    private static int Enumerate(uint key, int bits, int radius, uint[] output)
+    /// <summary>Where a listed slot keeps its low-key allowance and its table (the slot index is the low 32 bits).</summary>
+    private const int AllowanceShift = 32;
+
+    private const int TableShift = 40;
+
+    /// <summary>
+    /// Lists at <paramref name="output"/>[<paramref name="n"/>..] every directory slot within <paramref name="radius"/>
+    /// bits of <paramref name="key"/> (by distance class, Gosper's hack per class), each with table
+    /// <paramref name="table"/> and the bits left for its low key (the radius less the slot's distance); returns the new
+    /// end of the list.
+    /// </summary>
+    private static int Enumerate(uint key, int bits, int radius, int table, ulong[] output, int n)
     {
-        var n = 0;
-        output[n++] = key;
+        var tag = (ulong)table << TableShift;
+        output[n++] = key | ((ulong)radius << AllowanceShift) | tag;
         var end = 1UL << bits;
         for (var flips = 1; flips <= Math.Min(radius, bits); flips++)
         {
             var mask = (1UL << flips) - 1;
+            var allowance = ((ulong)(radius - flips) << AllowanceShift) | tag;
             while (mask < end)
             {
-                output[n++] = key ^ (uint)mask;
+                output[n++] = (key ^ (uint)mask) | allowance;
                 var c = mask & (0 - mask);
                 var rr = mask + c;
                 mask = (((rr ^ mask) >> 2) / c) | rr;

@@ -222,7 +222,7 @@ internal static unsafe class ScanKernel
     }
 
     /// <summary>
-    /// Prefetches the two cache lines <see cref="DistanceWithin"/> reads first (words 0 and 2 of entry <paramref name="pos"/>).
+    /// Prefetches the two cache lines <see cref="PartialDistance"/> reads (words 0 and 2 of entry <paramref name="pos"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void PrefetchCandidate(ulong* blocks, int pos)
@@ -236,17 +236,22 @@ internal static unsafe class ScanKernel
     }
 
     /// <summary>
-    /// The distance of a multi-index candidate to the query, or a value above <paramref name="radius"/> as soon as words
-    /// 0 and 2 alone exceed it: a candidate that shares one part with the query is random elsewhere, about 50 bits away
-    /// on those two words, so its other two cache lines are rarely read. The search's verification and its calibration
-    /// both run this.
+    /// Words 0 and 2 of entry <paramref name="pos"/> against the query: the first stage of a candidate's check (its two
+    /// cache lines are the ones <see cref="PrefetchCandidate"/> fetched); a near candidate adds <see cref="RestDistance"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int DistanceWithin(ulong* blocks, int pos, Hash256 query, int radius)
+    public static int PartialDistance(ulong* blocks, int pos, Hash256 query)
     {
         var w = blocks + ((nint)(pos >> 3) * HashStore.UlongsPerBlock) + (pos & 7);
-        var d = BitOperations.PopCount(w[0] ^ query.W0) + BitOperations.PopCount(w[16] ^ query.W2);
-        return d > radius ? d : d + BitOperations.PopCount(w[8] ^ query.W1) + BitOperations.PopCount(w[24] ^ query.W3);
+        return BitOperations.PopCount(w[0] ^ query.W0) + BitOperations.PopCount(w[16] ^ query.W2);
+    }
+
+    /// <summary>Words 1 and 3 of entry <paramref name="pos"/> against the query: what a near candidate's check adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int RestDistance(ulong* blocks, int pos, Hash256 query)
+    {
+        var w = blocks + ((nint)(pos >> 3) * HashStore.UlongsPerBlock) + (pos & 7);
+        return BitOperations.PopCount(w[8] ^ query.W1) + BitOperations.PopCount(w[24] ^ query.W3);
     }
 
     /// <summary>Distance of one stored entry to a hash (verification of multi-index candidates).</summary>

@@ -100,4 +100,30 @@ public class CostModelTests
         Assert.True(c.SlotNs > 0 && c.VerifyNs > 0 && c.ScalarScanNs > 0, c.ToString());
         Assert.True(double.IsFinite(c.Avx2ScanNs) && double.IsFinite(c.Avx512ScanNs), c.ToString());
     }
+
+    [Fact]
+    public void Near_copies_are_counted_apart_from_the_candidates_the_first_check_stage_rejects()
+    {
+        // 50,000 unrelated hashes and 5,000 copies of one picture with at most 8 bits changed, asked for the picture. Every
+        // copy is near (words 0 and 2 alone are within 31 bits) and, with at most 8 of its 16 parts touched, found through
+        // at least 8 tables; an unrelated hash is about 64 bits away on those two words, so it is never near.
+        var rng = new Random(7);
+        var picture = IndexData.Uniform(rng);
+        var data = IndexData.Make("uniform", 50_000, rng).Concat(Enumerable.Range(0, 5_000).Select(_ => IndexData.Flip(picture, rng.Next(0, 9), rng)))
+            .OrderBy(_ => rng.Next()).ToArray();
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+
+        var estimate = CostModel.EstimateCandidates(index.Store, [picture], 31, 16);
+
+        // The sample holds about 5,000 × 4,096 / 55,000 = 372 copies: three sigma of a Poisson count is about 16 %.
+        Assert.InRange(estimate.Near, 5_000 * 0.84, 5_000 * 1.16);
+        Assert.True(estimate.Distinct >= estimate.Near && estimate.Distinct < estimate.Near + 1_000, estimate.ToString());
+        Assert.True(estimate.Total >= 8 * estimate.Near, estimate.ToString());
+
+        // The search checks each copy once, however many tables found it.
+        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MultiIndexParts = 16 };
+        var ids = Enumerable.Range(0, data.Length).Select(i => (long)i).ToArray();
+        using var withIds = HammingIndex.Build(data, ids);
+        Assert.Equal(IndexData.BruteForce(data, ids, [picture], 31), withIds.Search([picture], 31, options));
+    }
 }
