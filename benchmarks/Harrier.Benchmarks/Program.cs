@@ -1,6 +1,12 @@
 using BenchmarkDotNet.Running;
 
-// `index-macro` runs the index macro benchmark (benchmarks/index-bench.sh); anything else goes to BenchmarkDotNet.
+// `index-macro` runs the index macro benchmark (benchmarks/index-bench.sh), `index-open` a saved index in a fresh process,
+// `index-parts` the planner check per part count (docs/hamming-index.md); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "index-parts")
+{
+    return Harrier.Benchmarks.Index.PartsFit.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "index-open")
 {
     return Harrier.Benchmarks.Index.IndexMacroBenchmark.Open(args[1..]);

@@ -61,6 +61,13 @@ internal static class IndexMacroBenchmark
             var p = planned.Plan(pq, radius, new IndexSearchOptions { MaxDegreeOfParallelism = threads });
             Emit("plan-only", new { strategy = p.Strategy.ToString(), parts = p.MultiIndexParts, defaultParts = planned.DefaultParts(),
                 scan = p.ScanSeconds, mih = p.MultiIndexSeconds, join = p.JoinSeconds, calibration = planned.Calibration.ToString() });
+            foreach (var (source, qs) in new[] { ("pseudo", CostModel.PseudoQueries(planned.Store)), ("batch", pq) })
+            {
+                foreach (var (parts, seconds, candidates) in CostModel.PartCosts(planned.Store, qs, radius, planned.Calibration, long.MaxValue))
+                {
+                    Emit("plan-part", new { source, parts, modelQps = 1 / seconds, candidates = candidates.Total, distinct = candidates.Distinct, near = candidates.Near });
+                }
+            }
             return 0;
         }
 
