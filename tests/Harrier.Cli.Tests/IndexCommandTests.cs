@@ -79,6 +79,33 @@ public sealed class IndexCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Json_names_the_strategy_and_the_multi_index_part_count_the_search_used()
+    {
+        // 30,000 hashes: above the size where the index builds (and saves) the planner's tables.
+        var rng = new Random(23);
+        var hashes = Enumerable.Range(0, 30_000).Select(_ => new Hash256((ulong)rng.NextInt64(), (ulong)rng.NextInt64(),
+            (ulong)rng.NextInt64(), (ulong)rng.NextInt64())).ToArray();
+        var idx = Path.Combine(_dir, "big.hidx");
+        Assert.Equal(0, (await Run("index", "build", "--out", idx, File("big.txt", hashes.Select(h => h.ToString())))).Code);
+        var queries = File("bq.txt", [hashes[17].ToString(), hashes[29_999].ToString()]);
+
+        foreach (var (strategy, parts) in new[] { ("multiIndex16", 16), ("multiIndex32", 8) })
+        {
+            using var doc = JsonDocument.Parse((await Run("index", "search", "--json", idx, "--radius", "31", "--strategy", strategy, queries)).Out);
+            Assert.Equal(parts, doc.RootElement.GetProperty("multiIndexParts").GetInt32());
+            Assert.Equal(2, doc.RootElement.GetProperty("matches").GetArrayLength());
+        }
+
+        // Two lookups against the saved tables: the planner's part count, from the tables the file holds.
+        using var auto = JsonDocument.Parse((await Run("index", "search", "--json", idx, "--radius", "31", queries)).Out);
+        Assert.Equal("multi_index", auto.RootElement.GetProperty("strategy").GetString());
+        Assert.InRange(auto.RootElement.GetProperty("multiIndexParts").GetInt32(), 8, 16);
+
+        using var scan = JsonDocument.Parse((await Run("index", "search", "--json", idx, "--radius", "31", "--strategy", "scan", queries)).Out);
+        Assert.Equal(JsonValueKind.Null, scan.RootElement.GetProperty("multiIndexParts").ValueKind);
+    }
+
+    [Fact]
     public async Task Dihedral_queries_report_the_best_variant_by_name()
     {
         // Rows of the dihedral vectors: eight hashes per image in reference order.

@@ -198,6 +198,7 @@ internal static class IndexCommands
 
                 if (json is not null)
                 {
+                    var used = searchOptions.Strategy == SearchStrategy.Auto ? plan.Strategy : searchOptions.Strategy;
                     ctx.WriteJson(new
                     {
                         index = Path.GetFullPath(parse.GetValue(indexPath)!),
@@ -205,7 +206,15 @@ internal static class IndexCommands
                         radius = r,
                         dihedral = isDihedral,
                         queries = lines.Count,
-                        strategy = searchOptions.Strategy == SearchStrategy.Auto ? plan.Strategy : searchOptions.Strategy,
+                        strategy = used,
+                        // The multi-index part count the search used (the planner's, or the one the strategy names).
+                        multiIndexParts = used switch
+                        {
+                            SearchStrategy.MultiIndex16 => 16,
+                            SearchStrategy.MultiIndex32 => 8,
+                            SearchStrategy.MultiIndex when plan.MultiIndexParts > 0 => plan.MultiIndexParts,
+                            _ => (int?)null,
+                        },
                         matches = json,
                     });
                 }
