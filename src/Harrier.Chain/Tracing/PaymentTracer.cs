@@ -8,7 +8,9 @@ namespace Harrier.Chain.Tracing;
 /// Traces payments backwards from deposit addresses (crypto-tracing.md §5.2): each payment's paying transaction, the
 /// payer's cluster, then value flows back through earlier transactions (FIFO and haircut, both reported) until the
 /// sender of a transaction is attributed to a service. A share stops, with its reason, at a CoinJoin, a coinbase, an
-/// input missing from the store, dust, the hop limit, or the visit budget.
+/// input missing from the store, dust, the hop limit, or the visit budget; a CoinJoin, a service tagged as hiding its
+/// customers (swap, mixer) and an untagged service cluster end it <em>obscured</em>, and a payment is attributed only when
+/// an exchange lead carries at least as much of its value as the obscured stops (docs/chain.md "When the trace stops").
 /// </summary>
 public sealed class PaymentTracer
 {
@@ -152,7 +154,7 @@ public sealed class PaymentTracer
             }
         }
 
-        var run = new Run(this, deposit);
+        var run = new Run(this, deposit, payerCluster);
         run.Walk(TraceStrategy.Fifo, output);
         run.Walk(TraceStrategy.Haircut, output);
         var leads = run.Leads.Values.OrderBy(l => l.Hops).ThenBy(l => l.Txid, StringComparer.Ordinal).ThenBy(l => l.Vout).ToList();
@@ -293,14 +295,15 @@ public sealed class PaymentTracer
     /// The size of the largest untagged multi-input cluster among <paramref name="tx"/>'s inputs when it reaches
     /// <see cref="TraceOptions.ServiceClusterSize"/> (a service no tag names), else null.
     /// </summary>
-    private int? UntaggedServiceCluster(int tx)
+    /// <remarks>The payer's own cluster (<paramref name="payer"/>) is never taken for a service: it is where the trail starts.</remarks>
+    private int? UntaggedServiceCluster(int tx, int payer = -1)
     {
         int? found = null;
         for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
         {
             var o = _store.InSpent[i];
             var a = o >= 0 ? _store.OutAddress[o] : -1;
-            if (a < 0 || _attribution.ClusterTags(a).Count > 0)
+            if (a < 0 || _attribution.ClusterTags(a).Count > 0 || _clusters.ClusterOf[a] == payer)
             {
                 continue;
             }
@@ -410,7 +413,7 @@ public sealed class PaymentTracer
     }
 
     /// <summary>One payment's walk, both strategies, collecting leads and stops.</summary>
-    private sealed class Run(PaymentTracer owner, string deposit)
+    private sealed class Run(PaymentTracer owner, string deposit, int payer)
     {
         private int _visits;
 
@@ -464,7 +467,7 @@ public sealed class PaymentTracer
                 return;
             }
 
-            if (owner.UntaggedServiceCluster(tx) is { } size)
+            if (owner.UntaggedServiceCluster(tx, payer) is { } size)
             {
                 Stop(strategy, $"untagged cluster of {size} addresses (a service no tag names): the trail is obscured", txid, hop, amount, obscured: true);
                 return;

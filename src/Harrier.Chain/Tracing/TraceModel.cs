@@ -42,8 +42,8 @@ public sealed record TraceOptions
     /// <summary>
     /// An untagged multi-input cluster of at least this many addresses is taken for a service no tag names (its
     /// consolidations join many customers' deposits): a share whose sender is in one ends obscured there, because walking
-    /// through it would name whoever paid that service, not the payer. A payer's own wallet (one address per payment and
-    /// change) stays far below it.
+    /// through it would name whoever paid that service, not the payer. The payer's own cluster (the paying inputs'; a
+    /// heavy payer's known-payee change can join ten or more addresses) is exempt: it is where the trail starts.
     /// </summary>
     public int ServiceClusterSize { get; init; } = 10;
 }
