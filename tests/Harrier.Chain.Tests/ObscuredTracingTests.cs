@@ -134,9 +134,10 @@ public sealed class ObscuredTracingTests : IDisposable
     {
         var a = Payment(Trace(), "dep-a");
         Assert.Equal(PaymentTracer.Attributed, a.Outcome);
-        var lead = Assert.IsType<Lead>(a.Attribution);
-        Assert.Equal("xex", lead.Actor);
-        Assert.Equal((_txs["withdraw"].GetHash().ToString(), 0), (lead.Txid, lead.Vout));
+        var attribution = Assert.IsType<PaymentAttribution>(a.Attribution);
+        var lead = Assert.Single(a.Leads);
+        Assert.Equal(("xex", _txs["withdraw"].GetHash().ToString(), 0), (attribution.Actor, attribution.Txid, attribution.Vout));
+        Assert.Equal(("xex", attribution.Txid, 0, attribution.PathConfidence), (lead.Actor, lead.Txid, lead.Vout, lead.PathConfidence));
         Assert.Equal(5, lead.Hops);
         Assert.Equal(
             [("a-pay", "payment to the known deposit address"), ("a-sweep", "sweep: one input, one output (same owner assumed)"),

@@ -21,6 +21,8 @@ public sealed class AdversarialPayersTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
+    private static PaymentAttribution Ref(string actor, string txid) => new(actor, txid, 0, 1);
+
     private static Lead Lead(string actor, string txid) => new() { Actor = actor, IsExchange = true, Txid = txid, Vout = 0, Address = "a", FifoSats = 100, TagLabel = actor, TagPack = "t" };
 
     [Fact]
@@ -34,11 +36,11 @@ public sealed class AdversarialPayersTests : IDisposable
             [
                 new DepositTrace("dep", null, true,
                 [
-                    new PaymentTrace { Txid = "q1", Outcome = PaymentTracer.Attributed, Attribution = Lead("alpha", "w1"), Leads = [Lead("alpha", "w1")] },
-                    new PaymentTrace { Txid = "q2", Outcome = PaymentTracer.Attributed, Attribution = Lead("beta", "w2"), Leads = [Lead("beta", "w2")] },
+                    new PaymentTrace { Txid = "q1", Outcome = PaymentTracer.Attributed, Attribution = Ref("alpha", "w1"), Leads = [Lead("alpha", "w1")] },
+                    new PaymentTrace { Txid = "q2", Outcome = PaymentTracer.Attributed, Attribution = Ref("beta", "w2"), Leads = [Lead("beta", "w2")] },
                     // Obscured: an exchange lead was seen for part of the value, but the payment is not attributed.
                     new PaymentTrace { Txid = "q3", Outcome = PaymentTracer.Obscured, Leads = [Lead("alpha", "w3")] },
-                    new PaymentTrace { Txid = "q4", Outcome = PaymentTracer.Attributed, Attribution = Lead("alpha", "w4"), Leads = [Lead("alpha", "w4")] },
+                    new PaymentTrace { Txid = "q4", Outcome = PaymentTracer.Attributed, Attribution = Ref("alpha", "w4"), Leads = [Lead("alpha", "w4")] },
                     new PaymentTrace { Txid = "q5", Outcome = PaymentTracer.Obscured },
                 ]),
             ],

@@ -178,7 +178,7 @@ public sealed class PaymentTracer
             Leads = leads,
             Stops = stops,
             Outcome = outcome,
-            Attribution = outcome == Attributed ? best : null,
+            Attribution = outcome == Attributed ? new PaymentAttribution(best!.Actor, best.Txid, best.Vout, best.PathConfidence) : null,
         };
     }
 
@@ -457,7 +457,8 @@ public sealed class PaymentTracer
                 if (owner.IsObscuring(sender.Tag))
                 {
                     var label = owner._attribution.ActorOf(sender.Tag)?.Label ?? sender.Tag.Label ?? sender.Tag.Who;
-                    Stop(strategy, $"service that hides its customers ({label}, {sender.Basis}): the trail is obscured", txid, hop, amount, obscured: true);
+                    var by = sender.Basis is InputTag or InputClusterTag ? sender.Basis : "change heuristic";
+                    Stop(strategy, $"service that hides its customers ({label}, {by}): the trail is obscured", txid, hop, amount, obscured: true);
                     return;
                 }
 

@@ -193,9 +193,12 @@ public sealed record PaymentTrace
     /// </summary>
     public string? Outcome { get; init; }
 
-    /// <summary>The exchange lead the payment is attributed to (largest FIFO share, then haircut), when <see cref="Outcome"/> is attributed.</summary>
-    public Lead? Attribution { get; init; }
+    /// <summary>The exchange lead the payment is attributed to (largest FIFO share, then haircut; one of <see cref="Leads"/>), when <see cref="Outcome"/> is attributed.</summary>
+    public PaymentAttribution? Attribution { get; init; }
 }
+
+/// <summary>Which lead a payment is attributed to: the exchange, the withdrawal output, and that lead's path confidence.</summary>
+public sealed record PaymentAttribution(string Actor, string Txid, int Vout, double PathConfidence);
 
 /// <summary>The trace of one deposit address.</summary>
 public sealed record DepositTrace(string Address, string? Label, bool InChain, IReadOnlyList<PaymentTrace> Payments);

@@ -43,26 +43,30 @@ public sealed record AttributionScore(
             }
         }
 
-        Lead? Prediction(TruthPayment t)
+        (string Actor, string Txid, int Vout)? Prediction(TruthPayment t)
         {
             if (!byPayment.TryGetValue((t.Txid, t.Vout), out var p))
             {
                 return null;
             }
 
-            return p.Outcome is not null
-                ? p.Attribution
-                : p.Leads.Where(l => l.IsExchange).OrderByDescending(l => l.FifoSats).ThenByDescending(l => l.HaircutSats).FirstOrDefault();
+            if (p.Outcome is not null)
+            {
+                return p.Attribution is { } a ? (a.Actor, a.Txid, a.Vout) : null;
+            }
+
+            return p.Leads.Where(l => l.IsExchange).OrderByDescending(l => l.FifoSats).ThenByDescending(l => l.HaircutSats)
+                .Select(l => ((string, string, int)?)(l.Actor, l.Txid, l.Vout)).FirstOrDefault();
         }
 
         int known = 0, predicted = 0, correct = 0, exact = 0, missed = 0, wrong = 0, hidden = 0, abstained = 0, anyway = 0, throughCoinJoin = 0;
         foreach (var t in truth)
         {
-            var best = Prediction(t);
+            var prediction = Prediction(t);
             if (t.Attributable == false)
             {
                 hidden++;
-                if (best is null)
+                if (prediction is null)
                 {
                     abstained++;
                 }
@@ -79,7 +83,7 @@ public sealed record AttributionScore(
             }
 
             known++;
-            if (best is null)
+            if (prediction is not { } best)
             {
                 missed++;
                 continue;
