@@ -6,7 +6,17 @@ namespace Harrier.Scenario;
 /// The truth of one payment's money trail; <c>WithdrawalAddress</c> is the payer's address the withdrawal paid (what a
 /// data request to the exchange names with the txid and vout).
 /// </summary>
-internal sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout, string WithdrawalAddress);
+internal sealed record PaymentTruth(int PaymentId, string Exchange, string WithdrawalTxid, int WithdrawalVout, string Txid, int Vout, string WithdrawalAddress)
+{
+    /// <summary>How the payer funded it (adversarial payers only; null: straight from the withdrawal).</summary>
+    public string? Route { get; init; }
+
+    /// <summary>Whether a careful analyst could attribute it to <see cref="Exchange"/> on chain.</summary>
+    public bool Attributable { get; init; } = true;
+
+    /// <summary>Self-custody hops between the withdrawal and the payer's paying wallet.</summary>
+    public int? Hops { get; init; }
+}
 
 /// <summary>
 /// Turns the world's paying accounts into money on the scenario chain: per-user deposit addresses, exchange

@@ -24,7 +24,9 @@ public sealed record ScenarioSummary(
 /// <param name="PublicTagPacksDir">A folder of real public GraphSense packs, a few of which are copied beside the synthetic ones as noise; null for none.</param>
 /// <param name="Parallelism">Worker threads for rendering and signing.</param>
 /// <param name="GeoIpPath">An IP-to-country .mmdb for real country ranges; null for synthetic ranges.</param>
-public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string PhotosDir, string? PublicTagPacksDir, int Parallelism, string? GeoIpPath = null);
+/// <param name="Payers">How payers fund their payments: <see cref="PayerBehaviour.Direct"/> (the default) or <see cref="PayerBehaviour.Adversarial"/> (payers that hide).</param>
+public sealed record ScenarioOptions(int Seed, ScenarioPreset Preset, string OutDir, string PhotosDir, string? PublicTagPacksDir, int Parallelism, string? GeoIpPath = null,
+    PayerBehaviour Payers = PayerBehaviour.Direct);
 
 /// <summary>
 /// <c>harrier scenario generate</c>: a whole synthetic seized platform with its ground truth (truth.json). Same
@@ -69,7 +71,10 @@ public static class ScenarioGenerator
         var world = WorldBuilder.Build(options.Seed, options.Preset, photos, geo);
         Stage("world");
         using var chain = new ChainBuilder(options.Seed, Start - 200 * 600, Path.Combine(outDir, "chain"), options.Parallelism);
-        var paymentTruth = Economy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End);
+        var adversarial = options.Payers == PayerBehaviour.Adversarial;
+        var paymentTruth = adversarial
+            ? AdversarialEconomy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End)
+            : Economy.Realise(world, chain, new Random(options.Seed ^ 0x5eed), Start, End);
         chain.Complete();
         Stage("chain");
 
@@ -180,7 +185,8 @@ public static class ScenarioGenerator
         // Prior records are drawn (from the bank stream, as before) ahead of the people stage, which keeps every
         // username and e-mail they name; then the people stage draws from its own stream.
         var records = RecordsWriter.Draw(world, chain, r);
-        var people = PeopleBuilder.Build(world, paymentTruth, geo, records.Hits.Where(h => h.Type is "email" or "username")
+        // Exchanges answer for the withdrawals a request can name: attributable payments only (all of them in a direct world).
+        var people = PeopleBuilder.Build(world, [.. paymentTruth.Where(t => t.Attributable)], geo, records.Hits.Where(h => h.Type is "email" or "username")
             .GroupBy(h => h.PersonId).ToDictionary(g => g.Key, g => g.Select(h => (h.Type, h.Value)).ToList()));
         Stage("people");
 
@@ -189,7 +195,7 @@ public static class ScenarioGenerator
         PlatformWriter.WritePostgresDump(world, Path.Combine(outDir, "platform", "platform.sql"));
         Stage("platform");
 
-        TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners, options.PublicTagPacksDir);
+        TagsWriter.Write(Path.Combine(outDir, "tags"), chain.AddressOwners, options.PublicTagPacksDir, adversarial ? AdversarialEconomy.Services : []);
         Stage("tags");
 
         RecordsWriter.Write(Path.Combine(outDir, "records"), records.Rows, people.PriorRecords);
@@ -283,7 +289,8 @@ internal static class TruthWriter
         var uploadById = world.Uploads.ToDictionary(u => u.Id);
         var paymentsByPerson = world.Payments.GroupBy(p => p.PayerPersonId).ToDictionary(g => g.Key, g => g.ToList());
         var accountsByPerson = world.Accounts.GroupBy(a => a.PersonId).ToDictionary(g => g.Key, g => g.Select(a => a.Id).ToList());
-        var exchanges = ChainBuilder.Exchanges.ToDictionary(e => e.Id);
+        var exchanges = ChainBuilder.Exchanges.Concat(AdversarialEconomy.Services.Select(s => new ScenarioExchange(s.Id, s.Name, s.Country))).ToDictionary(e => e.Id);
+        var adversarial = payments.Any(p => p.Route is not null);
 
         static int Score(Person p, int payments) =>
             (p.Roles.HasFlag(PersonRole.Producer) ? 1000 : 0) + (p.Roles.HasFlag(PersonRole.Uploader) ? 300 : 0)
@@ -314,7 +321,13 @@ internal static class TruthWriter
                 accountsByPerson.GetValueOrDefault(p.Id) ?? [],
                 paymentsByPerson.GetValueOrDefault(p.Id)?.Select(x => x.Exchange).Distinct().Order(StringComparer.Ordinal).ToList() ?? [])),
             Exchanges = ChainBuilder.Exchanges,
-            Payments = payments.Select(t => new TruthPayment(t.PaymentId, t.Exchange, exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout)),
+            Services = adversarial ? AdversarialEconomy.Services.Select(s => new TruthService(s.Id, s.Name, s.Country, s.Kind, s.Tagged)).ToList() : null,
+            Payments = payments.Select(t => new TruthPayment(t.PaymentId, t.Exchange, t.Exchange.Length == 0 ? "" : exchanges[t.Exchange].Country, t.WithdrawalTxid, t.WithdrawalVout, t.Txid, t.Vout)
+            {
+                Route = t.Route,
+                Attributable = t.Route is null ? null : t.Attributable,
+                SelfCustodyHops = t.Hops,
+            }),
             ChangeOutputs = chain.ChangeOutputs,
             DecoyTransactions = chain.Decoys.Select(d => new TruthDecoyTransaction(d.Txid, d.Kind)),
             AddressOwners = chain.AddressOwners.Select(o => new TruthAddressOwner(o.Address, o.Owner)),

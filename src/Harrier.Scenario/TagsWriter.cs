@@ -10,7 +10,10 @@ namespace Harrier.Scenario;
 /// </summary>
 internal static class TagsWriter
 {
-    public static void Write(string dir, IReadOnlyList<(string Address, string Owner)> owners, string? realPacksDir)
+    /// <summary>The tag and actor category of an instant swap service that asks no KYC: a trace ends there, obscured.</summary>
+    public const string SwapCategory = "swap_service";
+
+    public static void Write(string dir, IReadOnlyList<(string Address, string Owner)> owners, string? realPacksDir, IReadOnlyList<ScenarioService> services)
     {
         Directory.CreateDirectory(dir);
         foreach (var ex in ChainBuilder.Exchanges)
@@ -34,6 +37,25 @@ internal static class TagsWriter
             TagPackWriter.WriteTagPack(pack, header, tags);
         }
 
+        // Swap services are tagged like the exchanges (a third of their addresses), as swap services; decoy exchanges not at all.
+        foreach (var swap in services.Where(s => s.Tagged))
+        {
+            var header = new TagPackHeader(swap.Name + " hot wallets")
+            {
+                Creator = "Harrier scenario generator",
+                Confidence = "service_data",
+                IsClusterDefiner = true,
+                Category = SwapCategory,
+                Label = swap.Name,
+                LastMod = "2025-03-01",
+                Source = $"https://{swap.Id}.invalid/about",
+                Actor = swap.Id,
+            };
+            var tags = owners.Where(o => o.Owner == "swap:" + swap.Id).Where((_, i) => i % 3 == 0).Select(o => new TagPackTag(o.Address) { Currency = "BTC" });
+            using var pack = new StreamWriter(Path.Combine(dir, $"scenario-{swap.Id}.yaml"));
+            TagPackWriter.WriteTagPack(pack, header, tags);
+        }
+
         using (var actors = new StreamWriter(Path.Combine(dir, "scenario.actorpack.yaml")))
         {
             TagPackWriter.WriteActorPack(actors,
@@ -50,7 +72,14 @@ internal static class TagsWriter
                     Jurisdictions = [ex.Country],
                     Categories = ["exchange"],
                     Uri = ex.Id + ".invalid",
-                }));
+                }).Concat(services.Where(s => s.Tagged).Select(s => new Actor
+                {
+                    Id = s.Id,
+                    Label = s.Name,
+                    Jurisdictions = [s.Country],
+                    Categories = [SwapCategory, "no_kyc"],
+                    Uri = s.Id + ".invalid",
+                })));
         }
 
         if (realPacksDir is not null && Directory.Exists(realPacksDir))

@@ -8,7 +8,9 @@ namespace Harrier.Chain.Tracing;
 /// Traces payments backwards from deposit addresses (crypto-tracing.md §5.2): each payment's paying transaction, the
 /// payer's cluster, then value flows back through earlier transactions (FIFO and haircut, both reported) until the
 /// sender of a transaction is attributed to a service. A share stops, with its reason, at a CoinJoin, a coinbase, an
-/// input missing from the store, dust, the hop limit, or the visit budget.
+/// input missing from the store, dust, the hop limit, or the visit budget; a CoinJoin, a service tagged as hiding its
+/// customers (swap, mixer) and an untagged service cluster end it <em>obscured</em>, and a payment is attributed only when
+/// an exchange lead carries at least as much of its value as the obscured stops (docs/chain.md "When the trace stops").
 /// </summary>
 public sealed class PaymentTracer
 {
@@ -36,14 +38,40 @@ public sealed class PaymentTracer
             traces.Add(TraceDeposit(d));
         }
 
-        // One lead per (actor, txid, vout): shares summed, deposits joined, fewest hops kept.
+        // One lead per (actor, txid, vout): shares summed, deposits joined, fewest hops kept. Exchange leads come only from
+        // attributed payments (an obscured payment's leads are in the annex, never in a request).
         var merged = new Dictionary<(string, string, int), Lead>();
+        var obscured = new List<ObscuredPayment>();
         foreach (var dep in traces)
         {
             foreach (var p in dep.Payments)
             {
+                if (p.Outcome == Obscured)
+                {
+                    var stop = p.Stops.Where(s => s.Obscured).OrderByDescending(s => s.FifoSats).ThenByDescending(s => s.HaircutSats).ThenBy(s => s.Hops).First();
+                    obscured.Add(new ObscuredPayment
+                    {
+                        Deposit = dep.Address,
+                        Label = dep.Label,
+                        Txid = p.Txid,
+                        Vout = p.Vout,
+                        AmountSats = p.AmountSats,
+                        TimeUtc = p.TimeUtc,
+                        Reason = stop.Reason,
+                        EndedAtTxid = stop.Txid,
+                        Hops = stop.Hops,
+                        ObscuredFifoSats = p.Stops.Where(s => s.Obscured).Sum(s => s.FifoSats),
+                        SeenActors = p.Leads.Where(l => l.IsExchange).Select(l => l.Actor).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                    });
+                }
+
                 foreach (var l in p.Leads)
                 {
+                    if (l.IsExchange && p.Outcome != Attributed)
+                    {
+                        continue;
+                    }
+
                     var key = (l.Actor, l.Txid, l.Vout);
                     merged[key] = merged.TryGetValue(key, out var m)
                         ? m with
@@ -78,6 +106,7 @@ public sealed class PaymentTracer
             Requests = requests,
             OtherServices = others,
             Collapses = _attribution.Collapses,
+            Obscured = obscured,
         };
     }
 
@@ -125,9 +154,19 @@ public sealed class PaymentTracer
             }
         }
 
-        var run = new Run(this, deposit);
+        var run = new Run(this, deposit, payerCluster);
         run.Walk(TraceStrategy.Fifo, output);
         run.Walk(TraceStrategy.Haircut, output);
+        var leads = run.Leads.Values.OrderBy(l => l.Hops).ThenBy(l => l.Txid, StringComparer.Ordinal).ThenBy(l => l.Vout).ToList();
+        var stops = run.Stops.Values.OrderBy(s => s.Hops).ThenBy(s => s.Reason, StringComparer.Ordinal).ToList();
+        var best = leads.Where(l => l.IsExchange).OrderByDescending(l => l.FifoSats).ThenByDescending(l => l.HaircutSats).FirstOrDefault();
+        var hiddenFifo = stops.Where(s => s.Obscured).Sum(s => s.FifoSats);
+        var hiddenHaircut = stops.Where(s => s.Obscured).Sum(s => s.HaircutSats);
+        // The larger share decides: an exchange lead carrying at least as much value (FIFO, then haircut) as everything
+        // obscured is an attribution; otherwise the payment is obscured (if anything hid it) or unattributed.
+        var outcome = best is not null && (best.FifoSats > hiddenFifo || (best.FifoSats == hiddenFifo && best.HaircutSats >= hiddenHaircut))
+            ? Attributed
+            : hiddenFifo + hiddenHaircut > 0 ? Obscured : Unattributed;
         return new PaymentTrace
         {
             Txid = _store.TxHash[tx].ToString(),
@@ -136,10 +175,21 @@ public sealed class PaymentTracer
             TimeUtc = _store.TimeOfTx(tx),
             PayerCluster = payerCluster,
             PayerChange = change,
-            Leads = run.Leads.Values.OrderBy(l => l.Hops).ThenBy(l => l.Txid, StringComparer.Ordinal).ThenBy(l => l.Vout).ToList(),
-            Stops = run.Stops.Values.OrderBy(s => s.Hops).ThenBy(s => s.Reason, StringComparer.Ordinal).ToList(),
+            Leads = leads,
+            Stops = stops,
+            Outcome = outcome,
+            Attribution = outcome == Attributed ? new PaymentAttribution(best!.Actor, best.Txid, best.Vout, best.PathConfidence) : null,
         };
     }
+
+    /// <summary>Payment outcomes (<see cref="PaymentTrace.Outcome"/>).</summary>
+    public const string Attributed = "attributed";
+
+    /// <summary>The payment's value went mostly through something that hides who paid.</summary>
+    public const string Obscured = "obscured";
+
+    /// <summary>No exchange lead and nothing obscuring (coinbase, hop limit, dust, inputs not stored).</summary>
+    public const string Unattributed = "unattributed";
 
     /// <summary>Basis names for leads.</summary>
     internal const string InputTag = "input tag";
@@ -222,7 +272,8 @@ public sealed class PaymentTracer
             }
 
             var parent = _store.OutTx[prev];
-            if (_store.IsCoinbase(parent) || _clusters.CoinJoinOf(parent) != CoinJoinKind.None || DominantOutput(parent) != prev)
+            if (_store.IsCoinbase(parent) || _clusters.CoinJoinOf(parent) != CoinJoinKind.None || DominantOutput(parent) != prev
+                || UntaggedServiceCluster(parent) is not null)
             {
                 continue;
             }
@@ -237,6 +288,98 @@ public sealed class PaymentTracer
         _changeMemo[tx] = found;
         return found;
     }
+
+    private readonly Dictionary<int, int> _clusterSizeMemo = [];
+
+    /// <summary>
+    /// The size of the largest untagged multi-input cluster among <paramref name="tx"/>'s inputs when it reaches
+    /// <see cref="TraceOptions.ServiceClusterSize"/> (a service no tag names), else null.
+    /// </summary>
+    /// <remarks>The payer's own cluster (<paramref name="payer"/>) is never taken for a service: it is where the trail starts.</remarks>
+    private int? UntaggedServiceCluster(int tx, int payer = -1)
+    {
+        int? found = null;
+        for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
+        {
+            var o = _store.InSpent[i];
+            var a = o >= 0 ? _store.OutAddress[o] : -1;
+            if (a < 0 || _attribution.ClusterTags(a).Count > 0 || _clusters.ClusterOf[a] == payer)
+            {
+                continue;
+            }
+
+            var c = _clusters.ClusterOf[a];
+            if (!_clusterSizeMemo.TryGetValue(c, out var size))
+            {
+                size = _clusters.Members(c).Length;
+                _clusterSizeMemo[c] = size;
+            }
+
+            if (size >= _options.ServiceClusterSize && (found is null || size > found))
+            {
+                found = size;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The tag's service hides its customers (a category in <see cref="TraceOptions.ObscuringCategories"/>, on the tag or its actor).</summary>
+    private bool IsObscuring(Tag tag)
+    {
+        var categories = _options.ObscuringCategories;
+        return (tag.Category is { } c && categories.Contains(c, StringComparer.OrdinalIgnoreCase))
+            || (_attribution.ActorOf(tag)?.Categories.Any(a => categories.Contains(a, StringComparer.OrdinalIgnoreCase)) ?? false);
+    }
+
+    /// <summary>How the trace goes back through a transaction it does not attribute, and that hop's confidence factor.</summary>
+    private (string Heuristic, double Factor) HopRule(int tx, int hop)
+    {
+        var ins = _store.TxInStart[tx + 1] - _store.TxInStart[tx];
+        var outs = _store.TxOutStart[tx + 1] - _store.TxOutStart[tx];
+        if (hop == 1)
+        {
+            return ("payment to the known deposit address", 1.0);
+        }
+
+        if (ins == 1)
+        {
+            return outs switch
+            {
+                1 => ("sweep: one input, one output (same owner assumed)", SameOwnerFactor),
+                2 => ("peel step: one input, two outputs (same owner assumed)", SameOwnerFactor),
+                _ => ("single-input spend (same owner assumed)", SameOwnerFactor),
+            };
+        }
+
+        var cluster = -2;
+        for (var i = _store.TxInStart[tx]; i < _store.TxInStart[tx + 1]; i++)
+        {
+            var o = _store.InSpent[i];
+            var c = o >= 0 && _store.OutAddress[o] >= 0 ? _clusters.ClusterOf[_store.OutAddress[o]] : -1;
+            if (cluster == -2)
+            {
+                cluster = c;
+            }
+            else if (c != cluster || c < 0)
+            {
+                return ("multi-input spend over several clusters: value split FIFO / haircut", SameOwnerFactor);
+            }
+        }
+
+        return ("multi-input spend of one cluster (common-input ownership)", SameOwnerFactor);
+    }
+
+    /// <summary>Confidence factor of a hop that assumes the coins stay with one owner.</summary>
+    private const double SameOwnerFactor = 0.98;
+
+    /// <summary>Confidence factor of an attribution basis.</summary>
+    private static double BasisFactor(string basis) => basis switch
+    {
+        InputTag => 1.0,
+        InputClusterTag => 0.95,
+        _ => 0.85,
+    };
 
     /// <summary>The output holding more than half of a transaction's output value, or -1.</summary>
     private int DominantOutput(int tx)
@@ -253,8 +396,24 @@ public sealed class PaymentTracer
         return -1;
     }
 
+    /// <summary>A path so far, newest hop first (shared between branches).</summary>
+    private sealed record PathNode(TraceHop Hop, PathNode? Parent, double Confidence)
+    {
+        public List<TraceHop> ToList()
+        {
+            var list = new List<TraceHop>();
+            for (var n = this; n is not null; n = n.Parent)
+            {
+                list.Add(n.Hop);
+            }
+
+            list.Reverse();
+            return list;
+        }
+    }
+
     /// <summary>One payment's walk, both strategies, collecting leads and stops.</summary>
-    private sealed class Run(PaymentTracer owner, string deposit)
+    private sealed class Run(PaymentTracer owner, string deposit, int payer)
     {
         private int _visits;
 
@@ -265,11 +424,11 @@ public sealed class PaymentTracer
         public void Walk(TraceStrategy strategy, int output)
         {
             _visits = 0;
-            Visit(strategy, output, 0, owner._store.OutValue[output], 1);
+            Visit(strategy, output, 0, owner._store.OutValue[output], 1, null);
         }
 
         /// <summary>Follows the share [start, start+amount) of <paramref name="output"/> back through the tx that created it.</summary>
-        private void Visit(TraceStrategy strategy, int output, long start, long amount, int hop)
+        private void Visit(TraceStrategy strategy, int output, long start, long amount, int hop, PathNode? path)
         {
             var store = owner._store;
             var tx = store.OutTx[output];
@@ -289,13 +448,29 @@ public sealed class PaymentTracer
             var cj = owner._clusters.CoinJoinOf(tx);
             if (cj != CoinJoinKind.None)
             {
-                Stop(strategy, "coinjoin (" + cj.ToString().ToLowerInvariant() + "): the trail is obfuscated", txid, hop, amount);
+                Stop(strategy, "coinjoin (" + cj.ToString().ToLowerInvariant() + "): the trail is obfuscated", txid, hop, amount, obscured: true);
                 return;
             }
 
             if (owner.SenderTag(tx, output) is { } sender)
             {
-                AddLead(strategy, output, tx, txid, hop, amount, sender.Tag, sender.Basis);
+                if (owner.IsObscuring(sender.Tag))
+                {
+                    var label = owner._attribution.ActorOf(sender.Tag)?.Label ?? sender.Tag.Label ?? sender.Tag.Who;
+                    var by = sender.Basis is InputTag or InputClusterTag ? sender.Basis : "change heuristic";
+                    Stop(strategy, $"service that hides its customers ({label}, {by}): the trail is obscured", txid, hop, amount, obscured: true);
+                    return;
+                }
+
+                var factor = BasisFactor(sender.Basis);
+                var node = new PathNode(new TraceHop(hop, txid, sender.Basis, factor), path, (path?.Confidence ?? 1) * factor);
+                AddLead(strategy, output, tx, txid, hop, amount, sender.Tag, sender.Basis, node);
+                return;
+            }
+
+            if (owner.UntaggedServiceCluster(tx, payer) is { } size)
+            {
+                Stop(strategy, $"untagged cluster of {size} addresses (a service no tag names): the trail is obscured", txid, hop, amount, obscured: true);
                 return;
             }
 
@@ -311,6 +486,8 @@ public sealed class PaymentTracer
                 return;
             }
 
+            var (heuristic, hopFactor) = owner.HopRule(tx, hop);
+            var here = new PathNode(new TraceHop(hop, txid, heuristic, hopFactor), path, (path?.Confidence ?? 1) * hopFactor);
             var inStart = store.TxInStart[tx];
             var inEnd = store.TxInStart[tx + 1];
             if (strategy == TraceStrategy.Fifo)
@@ -333,7 +510,7 @@ public sealed class PaymentTracer
                     var e = Math.Min(hi, cum + v);
                     if (e > s)
                     {
-                        Follow(strategy, prev, s - cum, e - s, hop, txid);
+                        Follow(strategy, prev, s - cum, e - s, hop, txid, here);
                     }
 
                     cum += v;
@@ -352,12 +529,12 @@ public sealed class PaymentTracer
                 {
                     var prev = store.InSpent[i];
                     var part = (long)((Int128)amount * store.OutValue[prev] / total);
-                    Follow(strategy, prev, 0, part, hop, txid);
+                    Follow(strategy, prev, 0, part, hop, txid, here);
                 }
             }
         }
 
-        private void Follow(TraceStrategy strategy, int prev, long start, long amount, int hop, string txid)
+        private void Follow(TraceStrategy strategy, int prev, long start, long amount, int hop, string txid, PathNode path)
         {
             if (amount < owner._options.DustSats)
             {
@@ -369,19 +546,19 @@ public sealed class PaymentTracer
                 return;
             }
 
-            Visit(strategy, prev, start, amount, hop + 1);
+            Visit(strategy, prev, start, amount, hop + 1, path);
         }
 
-        private void Stop(TraceStrategy strategy, string reason, string? txid, int hop, long amount)
+        private void Stop(TraceStrategy strategy, string reason, string? txid, int hop, long amount, bool obscured = false)
         {
             var key = (reason, txid);
-            var s = Stops.GetValueOrDefault(key) ?? new TraceStop(reason, txid, hop, 0, 0);
+            var s = Stops.GetValueOrDefault(key) ?? new TraceStop(reason, txid, hop, 0, 0) { Obscured = obscured };
             Stops[key] = strategy == TraceStrategy.Fifo
                 ? s with { FifoSats = s.FifoSats + amount, Hops = Math.Min(s.Hops, hop) }
                 : s with { HaircutSats = s.HaircutSats + amount, Hops = Math.Min(s.Hops, hop) };
         }
 
-        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, string basis)
+        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, string basis, PathNode path)
         {
             var store = owner._store;
             var key = (txid, store.VoutOf(output));
@@ -409,7 +586,13 @@ public sealed class PaymentTracer
                     ViaCluster = basis != InputTag,
                     Basis = basis,
                     Deposits = [deposit],
+                    Path = path.ToList(),
+                    PathConfidence = Math.Round(path.Confidence, 4),
                 };
+            }
+            else if (hop < lead.Hops)
+            {
+                lead = lead with { Path = path.ToList(), PathConfidence = Math.Round(path.Confidence, 4) };
             }
 
             Leads[key] = strategy == TraceStrategy.Fifo

@@ -66,6 +66,49 @@ public static class RequestWriter
             files.Add(stem + ".csv");
         }
 
+        // The annex: payments whose trail was obscured (CoinJoin, swap or mixing service, untagged service cluster). They
+        // are not requested; the annex says what was seen and where the trail ended, for the analyst.
+        if (report.Obscured.Count > 0)
+        {
+            var annex = Path.Combine(directory, "obscured-annex");
+            var doc = new
+            {
+                kind = "harrier.chain.obscured-annex",
+                version = 1,
+                @case = caseName,
+                chainTip = report.Tip,
+                note = "Payments traced but not attributed: their value went through something that hides who paid. Not part of any data request.",
+                payments = report.Obscured.Select(o => new
+                {
+                    deposit = o.Deposit,
+                    label = o.Label,
+                    txid = o.Txid,
+                    vout = o.Vout,
+                    amountSats = o.AmountSats,
+                    timeUtc = o.TimeUtc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    reason = o.Reason,
+                    endedAtTxid = o.EndedAtTxid,
+                    hops = o.Hops,
+                    obscuredFifoSats = o.ObscuredFifoSats,
+                    seenExchanges = o.SeenActors,
+                }),
+            };
+            File.WriteAllText(annex + ".json", JsonSerializer.Serialize(doc, Json));
+            using (var csv = CsvWriter.ToFile(annex + ".csv", new CsvWriterOptions { NewLine = "\n" }))
+            {
+                csv.WriteRecord("deposit", "label", "txid", "vout", "amount_sats", "time_utc", "reason", "ended_at_txid", "hops", "obscured_fifo_sats", "seen_exchanges");
+                foreach (var o in report.Obscured)
+                {
+                    csv.WriteRecord(o.Deposit, o.Label ?? "", o.Txid, Invariant(o.Vout), Invariant(o.AmountSats),
+                        o.TimeUtc.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), o.Reason, o.EndedAtTxid ?? "", Invariant(o.Hops),
+                        Invariant(o.ObscuredFifoSats), string.Join(' ', o.SeenActors));
+                }
+            }
+
+            files.Add(annex + ".json");
+            files.Add(annex + ".csv");
+        }
+
         var index = report.Requests
             .GroupBy(r => r.Jurisdictions.Count == 0 ? "unknown" : string.Join("+", r.Jurisdictions))
             .Select(g => new { jurisdiction = g.Key, exchanges = g.Select(r => new { exchange = r.Actor, r.LegalName, withdrawals = r.Leads.Count, file = SafeName(r.Actor) + ".json" }) });

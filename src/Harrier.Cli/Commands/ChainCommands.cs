@@ -224,6 +224,12 @@ internal static class ChainCommands
                 ctx.Out.WriteLine($"request: {r.Actor} ({string.Join("+", r.Jurisdictions.DefaultIfEmpty("jurisdiction unknown"))}): {r.Leads.Count} withdrawals");
             }
 
+            if (report.Obscured.Count > 0)
+            {
+                ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"obscured (not requested; chain requests writes them to the annex obscured-annex.json/.csv): {report.Obscured.Count} payments, {string.Join(", ", report.Obscured.GroupBy(o => o.Reason.Split(':')[0]).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"))}"));
+            }
+
             foreach (var c in report.Collapses)
             {
                 ctx.Out.WriteLine($"warning: cluster {c.Cluster} is tagged as {string.Join(" and ", c.Actors)}: likely cluster collapse");

@@ -52,6 +52,11 @@ internal static class EvalCommands
         {
             w.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"chain: payer → exchange attribution precision {chain.Precision:F3}, recall {chain.Recall:F3} ({chain.Correct} of {chain.Known} payments; {chain.Wrong} wrong, {chain.Missed} missed)"));
+            if (chain.NonAttributable > 0)
+            {
+                w.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"chain: abstention rate {chain.AbstentionRate:F3} over {chain.NonAttributable} payments that cannot be attributed on chain ({chain.Abstained} left unattributed; {chain.AttributedAnyway} attributed anyway, {chain.AttributedThroughCoinJoin} of them through a CoinJoin)"));
+            }
         }
 
         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"media: {e.Files} files, {e.MissingFromCase} truth files missing from the case"));

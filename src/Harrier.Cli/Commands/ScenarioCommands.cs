@@ -15,6 +15,12 @@ internal static class ScenarioCommands
         preset.AcceptOnlyFromAmong("tiny", "demo", "large");
         var users = new Option<int?>("--users") { Description = "Override the preset's number of accounts." };
         var items = new Option<int?>("--items") { Description = "Override the preset's number of content items." };
+        var payers = new Option<string>("--payers")
+        {
+            Description = "direct (payers pay straight from exchange withdrawals; the default) or adversarial (payers that hide: self-custody hops, CoinJoins, swap services, decoy exchanges, off-chain payments; see docs/scenario.md).",
+            DefaultValueFactory = _ => "direct",
+        };
+        payers.AcceptOnlyFromAmong("direct", "adversarial");
         var outDir = new Option<string>("--out") { Description = "Output folder (new or empty).", Required = true };
         var photos = new Option<string?>("--photos") { Description = "Folder of benign .jpg photos for the stills and slideshows (default: the repository's data/photos)." };
         var publicPacks = new Option<string?>("--public-packs")
@@ -27,7 +33,7 @@ internal static class ScenarioCommands
         };
         var generate = new Command("generate", "Generate media/, platform/, chain/, tags/, hashsets/, records/ and truth.json.")
         {
-            seed, preset, users, items, outDir, photos, publicPacks, geoip,
+            seed, preset, users, items, payers, outDir, photos, publicPacks, geoip,
         };
         generate.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -57,7 +63,8 @@ internal static class ScenarioCommands
             {
                 summary = await WorkProgress.RunAsync(ctx, "generating scenario", progress =>
                     ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), p, parse.GetValue(outDir)!, photoDir, packsDir, Environment.ProcessorCount,
-                        parse.GetValue(geoip) ?? Environment.GetEnvironmentVariable("HARRIER_GEOIP")),
+                        parse.GetValue(geoip) ?? Environment.GetEnvironmentVariable("HARRIER_GEOIP"),
+                        parse.GetValue(payers) == "adversarial" ? PayerBehaviour.Adversarial : PayerBehaviour.Direct),
                         new Forward(progress), ct));
             }
             catch (IOException e)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Harrier.Scenario.Evaluation;
 
@@ -17,7 +18,8 @@ public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? P
         ArgumentNullException.ThrowIfNull(media);
         return new EvalReport(
             chain is null ? null : new EvalChain(new EvalAttribution(chain.Precision, chain.Recall, chain.Known, chain.Predicted, chain.Correct,
-                chain.Wrong, chain.Missed, chain.WithdrawalExact)),
+                chain.Wrong, chain.Missed, chain.WithdrawalExact),
+                chain.NonAttributable == 0 ? null : new EvalAbstention(chain.AbstentionRate, chain.AttributedAnyway, chain.NonAttributable, chain.Abstained, chain.AttributedThroughCoinJoin)),
             new EvalMedia(media.Files, media.MissingFromCase, EvalScore.From(media.Known), EvalScore.From(media.Renditions), EvalScore.From(media.Scenes),
                 new EvalKnownGood(media.Decoys, media.DecoysFiltered), media.FirstSeenShare, media.TrueFirstSeenShare),
             people is null ? null : new EvalPeople(EvalScore.From(people.Pairs), new EvalCountry(people.CountryAccuracy, people.PersonsWithCountry, people.CountryCorrect),
@@ -35,8 +37,18 @@ public sealed record EvalReport(EvalChain? Chain, EvalMedia Media, EvalPeople? P
         JsonSerializer.Deserialize<EvalReport>(json, Options) ?? throw new InvalidDataException("eval.json is empty");
 }
 
-/// <summary>The chain half of the report.</summary>
-public sealed record EvalChain(EvalAttribution Attribution);
+/// <summary>
+/// The chain half of the report: attribution over the payments that can be attributed; abstention over those that
+/// cannot (absent when the truth marks none so: a direct scenario).
+/// </summary>
+public sealed record EvalChain(EvalAttribution Attribution,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] EvalAbstention? Abstention = null);
+
+/// <summary>
+/// Payments that cannot be attributed on chain: <paramref name="Rate"/> the share the trace left unattributed,
+/// <paramref name="Wrong"/> the count it attributed anyway (of them <paramref name="ThroughCoinJoin"/> routed through a CoinJoin).
+/// </summary>
+public sealed record EvalAbstention(double Rate, int Wrong, int NonAttributable, int Abstained, int ThroughCoinJoin);
 
 /// <summary>Payer → exchange attribution (see <see cref="AttributionScore"/>).</summary>
 public sealed record EvalAttribution(double Precision, double Recall, int Known, int Predicted, int Correct, int Wrong, int Missed, int WithdrawalExact);

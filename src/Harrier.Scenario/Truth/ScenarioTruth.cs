@@ -29,6 +29,10 @@ public sealed record ScenarioTruth
 
     public IEnumerable<ScenarioExchange> Exchanges { get; init; } = [];
 
+    /// <summary>Decoy exchanges and swap services (adversarial scenarios only; absent otherwise).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IEnumerable<TruthService>? Services { get; init; }
+
     /// <summary>Each payment's money trail: which exchange withdrawal funded it.</summary>
     public IEnumerable<TruthPayment>? Payments { get; init; }
 
@@ -63,8 +67,28 @@ public sealed record TruthFile(string Path, string Kind, int UploadId, IReadOnly
 /// <summary>A person behind accounts (never in any input file).</summary>
 public sealed record TruthPerson(int Id, string Country, string Roles, bool UsesVpn, int? PaysForPersonId, IReadOnlyList<int> Accounts, IReadOnlyList<string> Exchanges);
 
-/// <summary>A payment (txid, vout to a platform deposit address) and the exchange withdrawal that funded it.</summary>
-public sealed record TruthPayment(int PaymentId, string Exchange, string Jurisdiction, string? WithdrawalTxid, int? WithdrawalVout, string Txid, int Vout);
+/// <summary>
+/// A payment (txid, vout to a platform deposit address) and the exchange withdrawal that funded it. Adversarial scenarios
+/// add how the payer routed the money and whether a careful analyst could attribute it on chain (both absent, and read as
+/// attributable, in a direct scenario); an off-chain payment has an empty txid and exchange.
+/// </summary>
+public sealed record TruthPayment(int PaymentId, string Exchange, string Jurisdiction, string? WithdrawalTxid, int? WithdrawalVout, string Txid, int Vout)
+{
+    /// <summary><c>direct</c>, <c>self-custody</c>, <c>coinjoin-whirlpool</c>, <c>coinjoin-wasabi</c>, <c>swap</c>, <c>exchange-batch</c>, <c>decoy-exchange</c> or <c>off-chain</c>; null in a direct scenario.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Route { get; init; }
+
+    /// <summary>Whether a careful analyst could attribute the payment to <see cref="Exchange"/> on chain; null (a direct scenario) means yes.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? Attributable { get; init; }
+
+    /// <summary>Self-custody hops between the withdrawal and the paying wallet (self-custody payers only).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SelfCustodyHops { get; init; }
+}
+
+/// <summary>A service of an adversarial scenario besides the tagged exchanges: a decoy exchange (untagged) or a swap service (tagged, no KYC).</summary>
+public sealed record TruthService(string Id, string Name, string Country, string Kind, bool Tagged);
 
 /// <summary>A CoinJoin or PayJoin decoy transaction.</summary>
 public sealed record TruthDecoyTransaction(string Txid, string Kind);
