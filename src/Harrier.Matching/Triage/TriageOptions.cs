@@ -19,6 +19,19 @@ public sealed record TriageOptions
     /// </summary>
     public int ReframedRadius { get; init; } = 60;
 
+    /// <summary>
+    /// Radius (inclusive) for off-centre crop hypotheses (<see cref="TriageInput.PdqOffCentre"/>, 24 an image) against
+    /// bank PDQ hashes, tried only for images that neither the plain, trimmed nor centre-crop hashes matched. Set from
+    /// the distances measured on 3,409 distractor photos (docs/triage.md, "Off-centre crops and small rotations").
+    /// </summary>
+    public int OffCentreRadius { get; init; } = 36;
+
+    /// <summary>
+    /// Radius (inclusive) for de-rotation hypotheses (<see cref="TriageInput.PdqDerotated"/>, 6 an image), tried last,
+    /// only for images nothing else matched. Set from the distractor measurement as <see cref="OffCentreRadius"/>.
+    /// </summary>
+    public int DerotatedRadius { get; init; } = 28;
+
     /// <summary>PDQ hashes under this quality are not matched.</summary>
     public int PdqMinQuality { get; init; } = 50;
 
