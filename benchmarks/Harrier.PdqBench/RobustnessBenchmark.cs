@@ -206,9 +206,9 @@ internal static class RobustnessBenchmark
 
     private static readonly SKSamplingOptions Linear = new(SKFilterMode.Linear, SKMipmapMode.Linear);
 
-    private static readonly SKSamplingOptions Nearest = new(SKFilterMode.Nearest, SKMipmapMode.None);
+    internal static readonly SKSamplingOptions Nearest = new(SKFilterMode.Nearest, SKMipmapMode.None);
 
-    private static SKImage ToSkImage(DecodedImage d)
+    internal static SKImage ToSkImage(DecodedImage d)
     {
         var rgba = new byte[d.Width * d.Height * 4];
         var px = d.Pixels;
@@ -235,7 +235,7 @@ internal static class RobustnessBenchmark
         return data.ToArray();
     }
 
-    private static byte[] Render(int width, int height, Action<SKCanvas> draw)
+    internal static byte[] Render(int width, int height, Action<SKCanvas> draw)
     {
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         surface.Canvas.Clear(SKColors.Black);
@@ -259,12 +259,12 @@ internal static class RobustnessBenchmark
         return Render(s.Width - (2 * dx), s.Height - (2 * dy), c => c.DrawImage(s, -dx, -dy, Nearest));
     }
 
-    /// <summary>Rotates about the centre and zooms just enough that no corner is left empty (same canvas size).</summary>
-    private static byte[] Rotate(SKImage s, float degrees)
+    /// <summary>Rotates about the centre (either way) and zooms just enough that no corner is left empty (same canvas size).</summary>
+    internal static byte[] Rotate(SKImage s, float degrees)
     {
         var rad = degrees * Math.PI / 180;
         var aspect = Math.Max(s.Width, s.Height) / (double)Math.Min(s.Width, s.Height);
-        var zoom = (float)(Math.Cos(rad) + (Math.Sin(rad) * aspect));
+        var zoom = (float)(Math.Cos(rad) + (Math.Abs(Math.Sin(rad)) * aspect));
         return Render(s.Width, s.Height, c =>
         {
             c.Translate(s.Width / 2f, s.Height / 2f);

@@ -27,6 +27,7 @@ public sealed class MediaFactsFormatTests
         Assert.Equal((MediaKinds.Image, 320, 240), (photo.Kind, photo.Width, photo.Height));
         Assert.Empty(photo.PdqTrimmed);
         Assert.Equal(PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, photo.PdqReframed.Count);
+        Assert.Equal((0, 0), (photo.PdqOffCentre.Count, photo.PdqDerotated.Count)); // written before issue 21.2/21.4: no migration needed
 
         var framed = MediaFactsFormat.Read(rows["framed.jpg"].Row);
         Assert.NotEmpty(framed.PdqTrimmed);
@@ -59,6 +60,19 @@ public sealed class MediaFactsFormatTests
             Notes = ["one", "two"],
         };
         Assert.Equivalent(image, MediaFactsFormat.Read(MediaFactsFormat.Write(image, "derived/thumbs/1.png")), strict: true);
+
+        // The off-centre and de-rotation hypotheses (issue 21.2, 21.4) after the centre-crop ones, together or alone;
+        // a reader that takes only the centre-crop line (version 1) still reads the same centre-crop hashes.
+        var hypotheses = image with { PdqOffCentre = [h[6], h[7], h[9]], PdqDerotated = [h[10], h[11]] };
+        var row = MediaFactsFormat.Write(hypotheses, null);
+        Assert.Equivalent(hypotheses, MediaFactsFormat.Read(row), strict: true);
+        Assert.Equal(string.Join(' ', image.PdqReframed.Select(x => x.ToString())), row.Reframed!.Split('\n')[1]);
+        Assert.StartsWith("offcentre L0.075 R0.075 T0.075 B0.075 ", row.Reframed.Split('\n')[2], StringComparison.Ordinal);
+        Assert.Equal("derotated -3 -2 -1 1 2 3", row.Reframed.Split('\n')[4]);
+        foreach (var one in new[] { image with { PdqOffCentre = [h[6]] }, image with { PdqDerotated = [h[10]] } })
+        {
+            Assert.Equivalent(one, MediaFactsFormat.Read(MediaFactsFormat.Write(one, null)), strict: true);
+        }
 
         var video = new MediaFeatures(MediaKinds.Video, "mp4")
         {

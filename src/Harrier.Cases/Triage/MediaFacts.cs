@@ -64,6 +64,12 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
     /// <summary>An image's reframed PDQ hashes; empty when not computed.</summary>
     public IReadOnlyList<Hash256> PdqReframed => Features.PdqReframed;
 
+    /// <summary>An image's off-centre crop hypotheses; empty when not computed (rows ingested before issue 21.2).</summary>
+    public IReadOnlyList<Hash256> PdqOffCentre => Features.PdqOffCentre;
+
+    /// <summary>An image's de-rotation hypotheses; empty when not computed (rows ingested before issue 21.4).</summary>
+    public IReadOnlyList<Hash256> PdqDerotated => Features.PdqDerotated;
+
     /// <summary>A video's reframed frame hashes; null when not computed.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed => Features.VpdqReframed;
 

@@ -31,7 +31,11 @@ namespace Harrier.Cases.Triage;
 /// string is a video with no frames.</item>
 /// <item><c>reframed</c>: the line <c>crops C… fills F…</c> naming the crop shares and fills tried (so a reader can tell
 /// what it reads; a row without this header is read as having none), then an image's hashes on one line separated by
-/// spaces, or a video's features one vPDQ line each.</item>
+/// spaces, or a video's features one vPDQ line each. For an image (rows written since issue 21.2), then optionally the
+/// line <c>offcentre S…</c> naming the off-centre crops tried (sides L, T, R, B and the share, e.g. <c>LT0.1</c>) and
+/// a line of their hashes, and the line <c>derotated A…</c> naming the angles tried and a line of their hashes: optional
+/// additions that a row written before reads without (no migration), and that a reader of version 1 that takes only the
+/// second line never sees.</item>
 /// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
 /// <item><c>notes</c>: one note a line.</item>
 /// </list>
@@ -49,6 +53,12 @@ public static class MediaFactsFormat
 
     /// <summary>The start of the <c>reframed</c> column's header line.</summary>
     private const string CropsHeader = "crops ";
+
+    /// <summary>In an image's <c>reframed</c>, the start of the line naming the off-centre crops whose hashes follow.</summary>
+    private const string OffCentreHeader = "offcentre ";
+
+    /// <summary>In an image's <c>reframed</c>, the start of the line naming the de-rotation angles whose hashes follow.</summary>
+    private const string DerotatedHeader = "derotated ";
 
     /// <summary>The row that stores <paramref name="features"/> with the derived picture at <paramref name="derived"/>.</summary>
     public static MediaFactsRow Write(MediaFeatures features, string? derived)
@@ -126,6 +136,8 @@ public static class MediaFactsFormat
         }
 
         IReadOnlyList<Hash256> pdqReframed = [];
+        IReadOnlyList<Hash256> pdqOffCentre = [];
+        IReadOnlyList<Hash256> pdqDerotated = [];
         IReadOnlyList<VpdqFeature>? vpdqReframed = null;
         if (row.Reframed is { } reframedText)
         {
@@ -138,7 +150,18 @@ public static class MediaFactsFormat
                 }
                 else
                 {
-                    pdqReframed = lines[1].Split(' ').Select(x => Hash256.Parse(x)).ToList();
+                    pdqReframed = HashLine(lines[1]);
+                    for (var k = 2; k + 1 < lines.Length; k += 2)
+                    {
+                        if (lines[k].StartsWith(OffCentreHeader, StringComparison.Ordinal))
+                        {
+                            pdqOffCentre = HashLine(lines[k + 1]);
+                        }
+                        else if (lines[k].StartsWith(DerotatedHeader, StringComparison.Ordinal))
+                        {
+                            pdqDerotated = HashLine(lines[k + 1]);
+                        }
+                    }
                 }
             }
         }
@@ -153,6 +176,8 @@ public static class MediaFactsFormat
             Pdq = pdq,
             PdqTrimmed = trimmed,
             PdqReframed = pdqReframed,
+            PdqOffCentre = pdqOffCentre,
+            PdqDerotated = pdqDerotated,
             Vpdq = vpdq,
             VpdqOverlay = overlay,
             VpdqReframed = vpdqReframed,
@@ -205,14 +230,34 @@ public static class MediaFactsFormat
     private static PdqDihedralResult Dihedral(Hash256[] h, int k, int quality) =>
         new(h[k], h[k + 1], h[k + 2], h[k + 3], h[k + 4], h[k + 5], h[k + 6], h[k + 7], quality);
 
+    /// <summary>Hashes separated by one space; an empty line is none.</summary>
+    private static List<Hash256> HashLine(string line) => line.Length == 0 ? [] : [.. line.Split(' ').Select(x => Hash256.Parse(x))];
+
+    /// <summary>An off-centre crop as the letters of its cut sides and its share, e.g. <c>LT0.1</c>.</summary>
+    private static string CropName((CropSides Sides, double Share) crop) =>
+        (crop.Sides.HasFlag(CropSides.Left) ? "L" : "") + (crop.Sides.HasFlag(CropSides.Top) ? "T" : "") + (crop.Sides.HasFlag(CropSides.Right) ? "R" : "")
+        + (crop.Sides.HasFlag(CropSides.Bottom) ? "B" : "") + crop.Share.ToString("0.####", CultureInfo.InvariantCulture);
+
     /// <summary>The reframed column: the header naming the crop shares and fills tried, then the hashes.</summary>
     private static string? ReframedText(MediaFeatures f)
     {
         var header = CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
             + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
-        if (f.PdqReframed.Count > 0)
+        if (f.PdqReframed.Count > 0 || f.PdqOffCentre.Count > 0 || f.PdqDerotated.Count > 0)
         {
-            return header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+            var text = header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+            if (f.PdqOffCentre.Count > 0)
+            {
+                text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
+            }
+
+            if (f.PdqDerotated.Count > 0)
+            {
+                text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
+                    + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
+            }
+
+            return text;
         }
 
         return f.VpdqReframed is { Count: > 0 } v ? header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;

@@ -352,29 +352,49 @@ public static class TriageEngine
             matches[file].Add((entry, "pdq", distance));
         }
 
-        // A second chance for images nothing matched: their centre-crop hypotheses, plain orientation only, at the
-        // looser reframed radius.
-        var hypothesisOwners = new List<int>();
+        // Second chances for images nothing matched, plain orientation only, each at its own looser radius and each only
+        // for the images the ones before left unmatched: the centre-crop hypotheses, then the off-centre crops (issue
+        // 21.2), then the small rotations (21.4). Each is weaker evidence than a plain match, reported with its method
+        // and distance for an analyst to confirm.
+        HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
+        HypothesisMatches(files, queries, index, matches, f => f.PdqOffCentre, options.OffCentreRadius, "pdq-offcentre");
+        HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
+    }
+
+    /// <summary>
+    /// The hypothesis hashes (<paramref name="of"/>) of the <paramref name="queries"/> that nothing has matched yet,
+    /// against the bank's PDQ index within <paramref name="radius"/>: each bank entry met is a match by
+    /// <paramref name="method"/> at the nearest hypothesis' distance.
+    /// </summary>
+    private static void HypothesisMatches(IReadOnlyList<TriageInput> files, List<int> queries, HammingIndex index, List<(int, string, int)>[] matches,
+        Func<TriageInput, IReadOnlyList<Hash256>> of, int radius, string method)
+    {
+        var owners = new List<int>();
         var hypotheses = new List<Hash256>();
         foreach (var q in queries.Where(q => matches[q].Count == 0))
         {
-            foreach (var h in files[q].PdqReframed)
+            foreach (var h in of(files[q]))
             {
-                hypothesisOwners.Add(q);
+                owners.Add(q);
                 hypotheses.Add(h);
             }
         }
 
-        var reframed = new Dictionary<(int File, int Entry), int>();
-        foreach (var m in index.Search(hypotheses.ToArray(), options.ReframedRadius))
+        if (hypotheses.Count == 0)
         {
-            var key = (hypothesisOwners[m.QueryIndex], (int)m.Id);
-            reframed[key] = Math.Min(reframed.GetValueOrDefault(key, int.MaxValue), m.Distance);
+            return;
         }
 
-        foreach (var ((file, entry), distance) in reframed.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        var best = new Dictionary<(int File, int Entry), int>();
+        foreach (var m in index.Search(hypotheses.ToArray(), radius))
         {
-            matches[file].Add((entry, "pdq-reframed", distance));
+            var key = (owners[m.QueryIndex], (int)m.Id);
+            best[key] = Math.Min(best.GetValueOrDefault(key, int.MaxValue), m.Distance);
+        }
+
+        foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, method, distance));
         }
     }
 

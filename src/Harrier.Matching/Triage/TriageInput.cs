@@ -47,6 +47,20 @@ public sealed record TriageInput(
     /// </summary>
     public IReadOnlyList<Hash256> PdqReframed { get; init; } = [];
 
+    /// <summary>
+    /// An image's off-centre crop hypotheses (the image as what is left of a larger picture after one side, or two
+    /// adjacent sides, were cut; <see cref="Media.Pdq.PdqOffCentre"/>): matched against bank PDQ hashes at
+    /// <see cref="TriageOptions.OffCentreRadius"/> for images nothing else matched, never used for grouping.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqOffCentre { get; init; } = [];
+
+    /// <summary>
+    /// An image's de-rotation hypotheses (the image as a copy turned by a few degrees and cropped; <see cref="Media.Pdq.PdqDerotate"/>):
+    /// matched against bank PDQ hashes at <see cref="TriageOptions.DerotatedRadius"/> for images nothing else matched,
+    /// never used for grouping.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
+
     /// <summary>A video's reframed frame hashes: matched against bank videos at <see cref="TriageOptions.ReframedRadius"/>, never used for grouping.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 

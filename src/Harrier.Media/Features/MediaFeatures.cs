@@ -39,6 +39,12 @@ public sealed record MediaFeatures(string Kind, string? Format)
     /// <summary>An image's reframed PDQ hashes (<see cref="PdqReframe"/>), one per crop share and fill tried; empty when not computed.</summary>
     public IReadOnlyList<Hash256> PdqReframed { get; init; } = [];
 
+    /// <summary>An image's off-centre crop hypotheses (<see cref="Pdq.PdqOffCentre"/>), one per crop tried; empty when not computed.</summary>
+    public IReadOnlyList<Hash256> PdqOffCentre { get; init; } = [];
+
+    /// <summary>An image's de-rotation hypotheses (<see cref="Pdq.PdqDerotate"/>), one per angle tried; empty when not computed.</summary>
+    public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
+
     /// <summary>A video's frame features: each sampled frame's vPDQ hash, then, for a frame with a dark border, the hash inside it.</summary>
     public IReadOnlyList<VpdqFeature>? Vpdq { get; init; }
 

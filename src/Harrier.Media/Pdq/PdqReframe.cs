@@ -15,7 +15,8 @@ namespace Harrier.Media.Pdq;
 /// smear or mirror of the edge when the guessed crop was a few per cent off; and flat mid-grey, which on its own is
 /// worse but was the nearer of the two for some photos (6 more of 60 within 60 bits at 16 %, none further from an
 /// unrelated photo). Not reference-compatible: compare only with a bank's plain hashes, at a looser radius, as a second
-/// chance.
+/// chance. Off-centre crops and small rotations have their own hypotheses (<see cref="PdqOffCentre"/>,
+/// <see cref="PdqDerotate"/>).
 /// </summary>
 public static class PdqReframe
 {
@@ -145,7 +146,7 @@ public static class PdqReframe
     }
 
     /// <summary>Luma of the pixels, box-averaged by a whole factor until the long side is at most <see cref="WorkingSize"/>.</summary>
-    private static (float[] Luma, int Width, int Height) ReducedLuma(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride)
+    internal static (float[] Luma, int Width, int Height) ReducedLuma(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride)
     {
         var full = MediaBuffers.Rent<float>(width * height);
         PdqHasher.ComputeLuma(pixels, format, width, height, stride, full.AsSpan(0, width * height));

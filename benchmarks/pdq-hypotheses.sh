@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reproduces "PDQ hypotheses: off-centre crops and small rotations" in docs/benchmarks.md (issue 21.2, 21.4, 21.5):
+# recall of the off-centre crop and de-rotation steps on the JPEG originals of PHOTOS_DIR (default data/photos), and,
+# when DISTRACTORS_DIR is given, their false matches among its photos (every hypothesis hash of each photo against every
+# other photo's plain hash). The distractor folder is read only when named here; nothing in the product or its tests
+# reads it. Usage: benchmarks/pdq-hypotheses.sh [PHOTOS_DIR] [DISTRACTORS_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PHOTOS=$(cd "${1:-data/photos}" && pwd)
+dotnet build -c Release benchmarks/Harrier.PdqBench >/dev/null
+args=(hypotheses "$PHOTOS")
+if [ -n "${2:-}" ]; then
+  args+=(--distractors "$(cd "$2" && pwd)")
+fi
+exec dotnet benchmarks/Harrier.PdqBench/bin/Release/net10.0/Harrier.PdqBench.dll "${args[@]}"

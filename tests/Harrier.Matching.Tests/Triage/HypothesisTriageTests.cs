@@ -1,0 +1,122 @@
+using Harrier.Matching.Banks;
+using Harrier.Matching.Triage;
+using Harrier.Media.Hashing;
+using Harrier.Media.Imaging;
+using Harrier.Media.Pdq;
+using Harrier.Testing;
+
+namespace Harrier.Matching.Tests.Triage;
+
+/// <summary>
+/// Issue 21, items 2 and 4: an off-centre crop and a slightly turned copy of a benign repository photo, hashed with the
+/// real hashers, against a bank holding the originals' plain PDQ hashes.
+/// </summary>
+public sealed class HypothesisTriageTests
+{
+    private static List<string> Photos() =>
+        [.. Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 40 == 0)];
+
+    /// <summary>A query image as ingest hashes it: plain dihedral, centre-crop, off-centre and de-rotation hypotheses.</summary>
+    private static TriageInput Query(long id, byte[] pixels, PdqPixelFormat format, int width, int height, int bpp)
+    {
+        var stride = width * bpp;
+        return new TriageInput(id, null, null, null, "image", PdqHasher.HashDihedral(pixels, format, width, height, stride), null, width, height, null, null)
+        {
+            PdqReframed = [.. PdqReframe.Hash(pixels, format, width, height, stride, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash)],
+            PdqOffCentre = [.. PdqOffCentre.Hash(pixels, format, width, height, stride, PdqOffCentre.DefaultCrops).Select(r => r.Hash)],
+            PdqDerotated = [.. PdqDerotate.Hash(pixels, format, width, height, stride, PdqDerotate.DefaultAngles).Select(r => r.Hash)],
+        };
+    }
+
+    [Fact]
+    public void Off_centre_crops_and_two_degree_turns_are_found_by_their_own_steps_and_not_without_them()
+    {
+        // 15 photos; the bank holds each original's plain hash; the queries are each photo with 12 % cut off its left
+        // side (between the 10 and 12.5 % steps), then each turned by 2°.
+        var photos = Photos();
+        var bank = new List<(string, BankEntry)>();
+        var files = new List<TriageInput>();
+        var turns = new List<TriageInput>();
+        foreach (var (path, k) in photos.Select((p, k) => (p, k)))
+        {
+            using var image = ImageDecoder.Decode(path);
+            var format = PdqImageHasher.PixelFormatOf(image);
+            bank.Add(("photo-" + k, new BankEntry { Pdq = PdqImageHasher.Hash(image).Hash }));
+            var (cut, w, h) = PhotoTransforms.Cut(image, 0.12, 0, 0, 0);
+            files.Add(Query(k, cut, format, w, h, image.BytesPerPixel));
+            turns.Add(Query(100 + k, PhotoTransforms.Rotate(image, 2), format, image.Width, image.Height, image.BytesPerPixel));
+        }
+
+        files.AddRange(turns);
+        var n = photos.Count;
+        var r = TriageEngine.Run(files, bank).Files;
+        var without = TriageEngine.Run([.. files.Select(f => f with { PdqOffCentre = [], PdqDerotated = [] })], bank).Files;
+
+        // Whatever is found is found as its own original, never as another photo.
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (r[i].Status == TriageStatus.Known)
+            {
+                Assert.Equal("photo-" + (i % n), r[i].Bank);
+            }
+        }
+
+        var offCentre = Enumerable.Range(0, n).Where(i => r[i].Method == "pdq-offcentre").ToList();
+        var derotated = Enumerable.Range(n, n).Where(i => r[i].Method == "pdq-derotated").ToList();
+        var o = TriageOptions.Default;
+        Assert.True(offCentre.Count >= 13, $"off-centre: {string.Join(' ', Enumerable.Range(0, n).Select(i => $"{r[i].Method}:{r[i].Distance}"))}");
+        Assert.True(derotated.Count >= 5, $"turned: {string.Join(' ', Enumerable.Range(n, n).Select(i => $"{r[i].Method}:{r[i].Distance}"))}");
+        Assert.All(offCentre, i => Assert.InRange(r[i].Distance!.Value, 1, o.OffCentreRadius));
+        Assert.All(derotated, i => Assert.InRange(r[i].Distance!.Value, 1, o.DerotatedRadius));
+
+        // Without the new hypotheses (what ingest stored before issue 21.2 and 21.4) none of those is found: the plain,
+        // dihedral and centre-crop hashes all miss them.
+        Assert.All(offCentre.Concat(derotated), i => Assert.Equal(TriageStatus.Unknown, without[i].Status));
+    }
+
+    [Fact]
+    public void Each_step_runs_only_for_images_the_steps_before_left_unmatched_at_its_own_radius()
+    {
+        var rng = new Random(21);
+        Hash256 Random() => new((ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64());
+        static Hash256 Flip(Hash256 h, int bits)
+        {
+            var w = new[] { h.W0, h.W1, h.W2, h.W3 };
+            for (var i = 0; i < bits; i++)
+            {
+                w[i % 4] ^= 1UL << (i / 4);
+            }
+
+            return new Hash256(w[0], w[1], w[2], w[3]);
+        }
+
+        TriageInput Image(long id) => new(id, null, null, null, "image",
+            new PdqDihedralResult(Random(), Random(), Random(), Random(), Random(), Random(), Random(), Random(), 100), null, 100, 100, null, null);
+
+        var x = Random();
+        var y = Random();
+        var o = TriageOptions.Default;
+        var files = new List<TriageInput>
+        {
+            // Off-centre within its radius.
+            Image(1) with { PdqReframed = [Random()], PdqOffCentre = [Random(), Flip(x, o.OffCentreRadius)], PdqDerotated = [Random()] },
+            // Off-centre one bit beyond its radius; de-rotated within its own.
+            Image(2) with { PdqOffCentre = [Flip(x, o.OffCentreRadius + 1)], PdqDerotated = [Flip(x, o.DerotatedRadius)] },
+            // De-rotated one bit beyond its radius: unknown.
+            Image(3) with { PdqDerotated = [Flip(x, o.DerotatedRadius + 1)] },
+            // A centre-crop match to y: the nearer-looking off-centre hypothesis for x is not tried.
+            Image(4) with { PdqReframed = [Flip(y, 50)], PdqOffCentre = [Flip(x, 2)], PdqDerotated = [Flip(x, 1)] },
+            // An off-centre match to y: the nearer-looking de-rotation hypothesis for x is not tried.
+            Image(5) with { PdqOffCentre = [Flip(y, 30)], PdqDerotated = [Flip(x, 1)] },
+        };
+        var r = TriageEngine.Run(files, [("x", new BankEntry { Pdq = x }), ("y", new BankEntry { Pdq = y })]).Files;
+        Assert.Equal((TriageStatus.Known, "pdq-offcentre", o.OffCentreRadius, "x"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal((TriageStatus.Known, "pdq-derotated", o.DerotatedRadius, "x"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal((TriageStatus.Known, "pdq-reframed", 50, "y"), (r[3].Status, r[3].Method, r[3].Distance, r[3].Bank));
+        Assert.Equal((TriageStatus.Known, "pdq-offcentre", 30, "y"), (r[4].Status, r[4].Method, r[4].Distance, r[4].Bank));
+
+        // Hypothesis matches never group: the five files stay five scenes.
+        Assert.Equal(5, r.Select(f => f.SceneGroup).Distinct().Count());
+    }
+}

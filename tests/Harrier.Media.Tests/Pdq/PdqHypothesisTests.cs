@@ -1,0 +1,153 @@
+using Harrier.Media.Hashing;
+using Harrier.Media.Imaging;
+using Harrier.Media.Pdq;
+using Harrier.Testing;
+
+namespace Harrier.Media.Tests.Pdq;
+
+/// <summary>The off-centre crop and de-rotation hypotheses (issue 21, items 2 and 4) on benign repository photos.</summary>
+public sealed class PdqHypothesisTests
+{
+    /// <summary>Every 40th benign photo of data/photos (15 photos), in a fixed order.</summary>
+    private static List<string> Photos() =>
+        [.. Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 40 == 0)];
+
+    /// <summary>What is left after cutting the given shares of the width (left, right) and height (top, bottom).</summary>
+    internal static (byte[] Pixels, int Width, int Height) Cut(DecodedImage image, double left, double top, double right, double bottom)
+    {
+        var x0 = (int)Math.Round(image.Width * left);
+        var y0 = (int)Math.Round(image.Height * top);
+        var w = image.Width - x0 - (int)Math.Round(image.Width * right);
+        var h = image.Height - y0 - (int)Math.Round(image.Height * bottom);
+        var bpp = image.BytesPerPixel;
+        var output = new byte[w * h * bpp];
+        for (var y = 0; y < h; y++)
+        {
+            image.Pixels.Slice((((y + y0) * image.Width) + x0) * bpp, w * bpp).CopyTo(output.AsSpan(y * w * bpp));
+        }
+
+        return (output, w, h);
+    }
+
+    /// <summary>
+    /// The image turned by <paramref name="degrees"/> about its centre and zoomed just enough that no corner is empty,
+    /// on the same canvas (bilinear), as a re-uploader's editor straightens or tilts a photo.
+    /// </summary>
+    internal static byte[] Rotate(DecodedImage image, double degrees)
+    {
+        var (w, h, bpp) = (image.Width, image.Height, image.BytesPerPixel);
+        var rad = degrees * Math.PI / 180;
+        var zoom = Math.Cos(rad) + (Math.Abs(Math.Sin(rad)) * Math.Max(w, h) / Math.Min(w, h));
+        var (cx, cy) = ((w - 1) / 2.0, (h - 1) / 2.0);
+        var src = image.Pixels.ToArray();
+        var output = new byte[w * h * bpp];
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                // Output pixel q shows original point c + R(−θ)·(q − c) / zoom.
+                var (dx, dy) = (x - cx, y - cy);
+                var sx = Math.Clamp(cx + (((Math.Cos(rad) * dx) + (Math.Sin(rad) * dy)) / zoom), 0, w - 1);
+                var sy = Math.Clamp(cy + (((-Math.Sin(rad) * dx) + (Math.Cos(rad) * dy)) / zoom), 0, h - 1);
+                var (x0, y0) = ((int)sx, (int)sy);
+                var (x1, y1) = (Math.Min(x0 + 1, w - 1), Math.Min(y0 + 1, h - 1));
+                var (fx, fy) = (sx - x0, sy - y0);
+                for (var c = 0; c < bpp; c++)
+                {
+                    var (p00, p10) = (src[(((y0 * w) + x0) * bpp) + c], src[(((y0 * w) + x1) * bpp) + c]);
+                    var (p01, p11) = (src[(((y1 * w) + x0) * bpp) + c], src[(((y1 * w) + x1) * bpp) + c]);
+                    var v = ((1 - fy) * (((1 - fx) * p00) + (fx * p10))) + (fy * (((1 - fx) * p01) + (fx * p11)));
+                    output[(((y * w) + x) * bpp) + c] = (byte)Math.Round(v);
+                }
+            }
+        }
+
+        return output;
+    }
+
+    [Fact]
+    public void An_off_centre_crop_is_far_from_its_original_plainly_and_as_a_centre_crop_and_near_it_as_an_off_centre_one()
+    {
+        var photos = Photos();
+        Assert.True(photos.Count >= 12, $"expected the repository photos (data/photos), found {photos.Count}");
+        var plain = new List<int>();
+        var centred = new List<int>();
+        var offCentre = new List<int>();
+        var unrelated = new List<int>();
+        var originals = new List<Hash256>();
+        var hypotheses = new List<Hash256[]>();
+        foreach (var path in photos)
+        {
+            using var image = ImageDecoder.Decode(path);
+            var original = PdqImageHasher.Hash(image).Hash;
+            var format = PdqImageHasher.PixelFormatOf(image);
+            var (pixels, w, h) = Cut(image, 0.12, 0, 0, 0); // 12 %: between the 10 and 12.5 % steps
+            var stride = w * image.BytesPerPixel;
+            plain.Add(PdqHasher.Hash(pixels, format, w, h, stride).Hash.DistanceTo(original));
+            centred.Add(PdqReframe.Hash(pixels, format, w, h, stride, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Min(r => r.Hash.DistanceTo(original)));
+            var mine = PdqOffCentre.Hash(pixels, format, w, h, stride, PdqOffCentre.DefaultCrops).Select(r => r.Hash).ToArray();
+            offCentre.Add(mine.Min(x => x.DistanceTo(original)));
+            originals.Add(original);
+            hypotheses.Add(mine);
+        }
+
+        for (var i = 0; i < originals.Count; i++)
+        {
+            unrelated.AddRange(originals.Where((_, j) => j != i).Select(o => hypotheses[i].Min(x => x.DistanceTo(o))));
+        }
+
+        Assert.All(plain, d => Assert.True(d > 31, $"plain distance {d}"));
+        Assert.True(offCentre.Count(d => d <= 36) >= offCentre.Count * 9 / 10, $"off-centre distances: {string.Join(' ', offCentre)}");
+        Assert.True(centred.Count(d => d <= 60) < offCentre.Count(d => d <= 36), $"centre-crop distances: {string.Join(' ', centred)}");
+        Assert.True(unrelated.Min() > 36, $"nearest unrelated photo: {unrelated.Min()}");
+    }
+
+    [Fact]
+    public void The_hypothesis_for_the_side_that_was_cut_is_the_nearest()
+    {
+        using var image = ImageDecoder.Decode(Photos()[5]);
+        var original = PdqImageHasher.Hash(image).Hash;
+        var (pixels, w, h) = Cut(image, 0, 0, 0, 0.10);
+        var crops = new[] { (CropSides.Bottom, 0.10), (CropSides.Top, 0.10), (CropSides.Left, 0.10), (CropSides.Right, 0.10) };
+        var d = PdqOffCentre.Hash(pixels, PdqImageHasher.PixelFormatOf(image), w, h, w * image.BytesPerPixel, crops).Select(r => r.Hash.DistanceTo(original)).ToArray();
+        Assert.True(d[0] < d.Skip(1).Min(), string.Join(' ', d));
+    }
+
+    [Fact]
+    public void A_two_degree_turn_is_beyond_the_plain_radius_and_near_its_original_once_turned_back_the_right_way()
+    {
+        var photos = Photos();
+        var plain = new List<int>();
+        var back = new List<int>();
+        var wrongWay = new List<int>();
+        foreach (var path in photos)
+        {
+            using var image = ImageDecoder.Decode(path);
+            var original = PdqImageHasher.Hash(image).Hash;
+            var format = PdqImageHasher.PixelFormatOf(image);
+            var turned = Rotate(image, 2);
+            var stride = image.Width * image.BytesPerPixel;
+            plain.Add(PdqHasher.Hash(turned, format, image.Width, image.Height, stride).Hash.DistanceTo(original));
+            var r = PdqDerotate.Hash(turned, format, image.Width, image.Height, stride, [2, -2]);
+            back.Add(r[0].Hash.DistanceTo(original));
+            wrongWay.Add(r[1].Hash.DistanceTo(original));
+        }
+
+        Assert.True(plain.Count(d => d > 31) >= plain.Count * 3 / 4, $"plain distances: {string.Join(' ', plain)}");
+        Assert.True(back.Count(d => d <= 28) >= back.Count * 4 / 5, $"turned back: {string.Join(' ', back)}");
+        Assert.True(back.Sum() + (10 * back.Count) < wrongWay.Sum(), $"turned back {string.Join(' ', back)}; the wrong way {string.Join(' ', wrongWay)}");
+    }
+
+    [Fact]
+    public void Tiny_images_hash_to_zero_and_invalid_requests_are_refused()
+    {
+        Assert.Equal(0, PdqOffCentre.Hash(new byte[4], PdqPixelFormat.Gray8, 2, 2, 2, [(CropSides.Left, 0.1)])[0].Quality);
+        Assert.Equal(0, PdqDerotate.Hash(new byte[4], PdqPixelFormat.Gray8, 2, 2, 2, [1.0])[0].Quality);
+        var grey = new byte[64 * 48];
+        Assert.Throws<ArgumentOutOfRangeException>(() => PdqOffCentre.Hash(grey, PdqPixelFormat.Gray8, 64, 48, 64, [(CropSides.None, 0.1)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PdqOffCentre.Hash(grey, PdqPixelFormat.Gray8, 64, 48, 64, [(CropSides.Left, 0.5)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PdqDerotate.Hash(grey, PdqPixelFormat.Gray8, 64, 48, 64, [20.0]));
+        Assert.Equal(24, PdqOffCentre.DefaultCrops.Count);
+        Assert.Equal(6, PdqDerotate.DefaultAngles.Count);
+    }
+}
