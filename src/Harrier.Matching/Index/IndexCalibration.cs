@@ -103,8 +103,8 @@ internal sealed record IndexCalibration(
         for (var round = 0; round < 3; round++)
         {
             slot = Math.Min(slot, TimeSlots(blocks, words, slots) / Visits);
-            verify = Math.Min(verify, TimeVerify(blocks, positions) / Visits);
-            near = Math.Min(near, TimeNear(blocks, positions) / Visits);
+            verify = Math.Min(verify, TimeCheck(blocks, positions, near: false) / Visits);
+            near = Math.Min(near, TimeCheck(blocks, positions, near: true) / Visits);
         }
 
         var queries = new Hash256[64];
@@ -176,8 +176,12 @@ internal sealed record IndexCalibration(
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Dependent(ulong value, long words) => (long)((value * 0x9E3779B97F4A7C15UL) % (ulong)words);
 
+    /// <summary>
+    /// The search's candidate loop: the first two lines prefetched eight ahead and words 0 and 2 compared; with
+    /// <paramref name="near"/>, every candidate is near and words 1 and 3 are read at once too.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe double TimeVerify(ulong* blocks, int[] positions)
+    private static unsafe double TimeCheck(ulong* blocks, int[] positions, bool near)
     {
         const int Ahead = 8;
         var h = new Hash256(1, 2, 3, 4);
@@ -190,30 +194,7 @@ internal sealed record IndexCalibration(
                 ScanKernel.PrefetchCandidate(blocks, positions[i + Ahead]);
             }
 
-            sum += ScanKernel.PartialDistance(blocks, positions[i], h);
-        }
-
-        var ns = sw.Elapsed.TotalNanoseconds;
-        GC.KeepAlive(sum);
-        return ns;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe double TimeNear(ulong* blocks, int[] positions)
-    {
-        // The search's loop for candidates that are all near: the first two lines prefetched, the other two read at once.
-        const int Ahead = 8;
-        var h = new Hash256(1, 2, 3, 4);
-        long sum = 0;
-        var sw = Stopwatch.StartNew();
-        for (var i = 0; i < positions.Length; i++)
-        {
-            if (i + Ahead < positions.Length)
-            {
-                ScanKernel.PrefetchCandidate(blocks, positions[i + Ahead]);
-            }
-
-            sum += ScanKernel.PartialDistance(blocks, positions[i], h) + ScanKernel.RestDistance(blocks, positions[i], h);
+            sum += ScanKernel.PartialDistance(blocks, positions[i], h) + (near ? ScanKernel.RestDistance(blocks, positions[i], h) : 0);
         }
 
         var ns = sw.Elapsed.TotalNanoseconds;

@@ -12,59 +12,6 @@ public sealed class PdqHypothesisTests
     private static List<string> Photos() =>
         [.. Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 40 == 0)];
 
-    /// <summary>What is left after cutting the given shares of the width (left, right) and height (top, bottom).</summary>
-    internal static (byte[] Pixels, int Width, int Height) Cut(DecodedImage image, double left, double top, double right, double bottom)
-    {
-        var x0 = (int)Math.Round(image.Width * left);
-        var y0 = (int)Math.Round(image.Height * top);
-        var w = image.Width - x0 - (int)Math.Round(image.Width * right);
-        var h = image.Height - y0 - (int)Math.Round(image.Height * bottom);
-        var bpp = image.BytesPerPixel;
-        var output = new byte[w * h * bpp];
-        for (var y = 0; y < h; y++)
-        {
-            image.Pixels.Slice((((y + y0) * image.Width) + x0) * bpp, w * bpp).CopyTo(output.AsSpan(y * w * bpp));
-        }
-
-        return (output, w, h);
-    }
-
-    /// <summary>
-    /// The image turned by <paramref name="degrees"/> about its centre and zoomed just enough that no corner is empty,
-    /// on the same canvas (bilinear), as a re-uploader's editor straightens or tilts a photo.
-    /// </summary>
-    internal static byte[] Rotate(DecodedImage image, double degrees)
-    {
-        var (w, h, bpp) = (image.Width, image.Height, image.BytesPerPixel);
-        var rad = degrees * Math.PI / 180;
-        var zoom = Math.Cos(rad) + (Math.Abs(Math.Sin(rad)) * Math.Max(w, h) / Math.Min(w, h));
-        var (cx, cy) = ((w - 1) / 2.0, (h - 1) / 2.0);
-        var src = image.Pixels.ToArray();
-        var output = new byte[w * h * bpp];
-        for (var y = 0; y < h; y++)
-        {
-            for (var x = 0; x < w; x++)
-            {
-                // Output pixel q shows original point c + R(−θ)·(q − c) / zoom.
-                var (dx, dy) = (x - cx, y - cy);
-                var sx = Math.Clamp(cx + (((Math.Cos(rad) * dx) + (Math.Sin(rad) * dy)) / zoom), 0, w - 1);
-                var sy = Math.Clamp(cy + (((-Math.Sin(rad) * dx) + (Math.Cos(rad) * dy)) / zoom), 0, h - 1);
-                var (x0, y0) = ((int)sx, (int)sy);
-                var (x1, y1) = (Math.Min(x0 + 1, w - 1), Math.Min(y0 + 1, h - 1));
-                var (fx, fy) = (sx - x0, sy - y0);
-                for (var c = 0; c < bpp; c++)
-                {
-                    var (p00, p10) = (src[(((y0 * w) + x0) * bpp) + c], src[(((y0 * w) + x1) * bpp) + c]);
-                    var (p01, p11) = (src[(((y1 * w) + x0) * bpp) + c], src[(((y1 * w) + x1) * bpp) + c]);
-                    var v = ((1 - fy) * (((1 - fx) * p00) + (fx * p10))) + (fy * (((1 - fx) * p01) + (fx * p11)));
-                    output[(((y * w) + x) * bpp) + c] = (byte)Math.Round(v);
-                }
-            }
-        }
-
-        return output;
-    }
-
     [Fact]
     public void An_off_centre_crop_is_far_from_its_original_plainly_and_as_a_centre_crop_and_near_it_as_an_off_centre_one()
     {
@@ -81,7 +28,7 @@ public sealed class PdqHypothesisTests
             using var image = ImageDecoder.Decode(path);
             var original = PdqImageHasher.Hash(image).Hash;
             var format = PdqImageHasher.PixelFormatOf(image);
-            var (pixels, w, h) = Cut(image, 0.12, 0, 0, 0); // 12 %: between the 10 and 12.5 % steps
+            var (pixels, w, h) = PhotoTransforms.Cut(image, 0.12, 0, 0, 0); // 12 %: between the 10 and 12.5 % steps
             var stride = w * image.BytesPerPixel;
             plain.Add(PdqHasher.Hash(pixels, format, w, h, stride).Hash.DistanceTo(original));
             centred.Add(PdqReframe.Hash(pixels, format, w, h, stride, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Min(r => r.Hash.DistanceTo(original)));
@@ -107,7 +54,7 @@ public sealed class PdqHypothesisTests
     {
         using var image = ImageDecoder.Decode(Photos()[5]);
         var original = PdqImageHasher.Hash(image).Hash;
-        var (pixels, w, h) = Cut(image, 0, 0, 0, 0.10);
+        var (pixels, w, h) = PhotoTransforms.Cut(image, 0, 0, 0, 0.10);
         var crops = new[] { (CropSides.Bottom, 0.10), (CropSides.Top, 0.10), (CropSides.Left, 0.10), (CropSides.Right, 0.10) };
         var d = PdqOffCentre.Hash(pixels, PdqImageHasher.PixelFormatOf(image), w, h, w * image.BytesPerPixel, crops).Select(r => r.Hash.DistanceTo(original)).ToArray();
         Assert.True(d[0] < d.Skip(1).Min(), string.Join(' ', d));
@@ -125,7 +72,7 @@ public sealed class PdqHypothesisTests
             using var image = ImageDecoder.Decode(path);
             var original = PdqImageHasher.Hash(image).Hash;
             var format = PdqImageHasher.PixelFormatOf(image);
-            var turned = Rotate(image, 2);
+            var turned = PhotoTransforms.Rotate(image, 2);
             var stride = image.Width * image.BytesPerPixel;
             plain.Add(PdqHasher.Hash(turned, format, image.Width, image.Height, stride).Hash.DistanceTo(original));
             var r = PdqDerotate.Hash(turned, format, image.Width, image.Height, stride, [2, -2]);

@@ -1,8 +1,8 @@
 using Harrier.Media.Imaging;
 
-namespace Harrier.Matching.Tests.Triage;
+namespace Harrier.Testing;
 
-/// <summary>What re-uploaders do to a photo, made here on decoded pixels (the same as Harrier.Media.Tests' PdqHypothesisTests).</summary>
+/// <summary>What re-uploaders do to a photo (cuts, small turns), made on decoded pixels: shared by the Media and Matching tests.</summary>
 internal static class PhotoTransforms
 {
     /// <summary>What is left after cutting the given shares of the width (left, right) and height (top, bottom).</summary>
