@@ -120,6 +120,30 @@ public sealed class CaseCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Demo_with_adversarial_payers_attributes_only_what_can_be_attributed()
+    {
+        var dir = Path.Combine(_root, "demo-adversarial");
+        var r = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "7", "--payers", "adversarial", "--out", dir, "--json", "--no-browser");
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal("adversarial", doc.RootElement.GetProperty("payers").GetString());
+        using var eval = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "eval.json")));
+        var chain = eval.RootElement.GetProperty("chain");
+        // The world has payments no analyst could attribute (CoinJoins, swaps, off-chain, decoys): the demo must leave
+        // them unattributed, and name them in the obscured annex beside the requests, not in a request.
+        var abstention = chain.GetProperty("abstention");
+        Assert.True(abstention.GetProperty("nonAttributable").GetInt32() > 0, abstention.ToString());
+        Assert.Equal(0, abstention.GetProperty("throughCoinJoin").GetInt32());
+        Assert.True(abstention.GetProperty("rate").GetDouble() >= 0.95, abstention.ToString());
+        var attribution = chain.GetProperty("attribution");
+        Assert.True(attribution.GetProperty("known").GetInt32() > 0);
+        Assert.True(attribution.GetProperty("precision").GetDouble() >= 0.995, attribution.ToString());
+        var annex = Directory.GetFiles(Path.Combine(dir, "requests"), "obscured-annex.csv", SearchOption.AllDirectories);
+        Assert.Single(annex);
+        Assert.True(File.ReadAllLines(annex[0]).Length > 1);
+    }
+
+    [Fact]
     public async Task Demo_runs_end_to_end()
     {
         var r = await CliRunner.RunAsync("demo", "--preset", "tiny", "--seed", "3", "--out", Path.Combine(_root, "demo"), "--json", "--no-browser");

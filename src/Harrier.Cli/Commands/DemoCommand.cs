@@ -43,6 +43,13 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Scenario seed.", DefaultValueFactory = _ => 1 };
         var preset = new Option<string>("--preset") { Description = "Scenario size: tiny (seconds) or demo (minutes).", DefaultValueFactory = _ => "demo" };
         preset.AcceptOnlyFromAmong("tiny", "demo");
+        var payers = new Option<string>("--payers")
+        {
+            Description = "How the scenario's payers pay: direct (from exchange withdrawals; the default) or adversarial (self-custody hops, CoinJoins, " +
+                "swap services, decoy exchanges, off-chain payments: the trace must leave those unattributed; see docs/chain.md).",
+            DefaultValueFactory = _ => "direct",
+        };
+        payers.AcceptOnlyFromAmong("direct", "adversarial");
         var photosOpt = new Option<string?>("--photos")
         {
             Description = "Folder of benign .jpg photos for the synthetic platform's stills (default: the repository's data/photos).",
@@ -59,7 +66,7 @@ internal static class DemoCommand
             "Run the whole job end to end on a generated seized platform: scenario, case, evidence, platform, banks, ingest, triage, chain, returns, persons, " +
             "targets and packages, evaluation; then serve the workbench on it (interactive terminals only; --no-serve to skip).")
         {
-            outDir, seed, preset, photosOpt, noBrowser, noServe,
+            outDir, seed, preset, payers, photosOpt, noBrowser, noServe,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
@@ -99,12 +106,13 @@ internal static class DemoCommand
 
             var scenarioDir = Path.Combine(dir, "scenario");
             Begin("scenario", string.Create(CultureInfo.InvariantCulture,
-                $"generating a synthetic seized platform (seed {parse.GetValue(seed)}, {parse.GetValue(preset)} preset; a few minutes for the demo preset) in {scenarioDir}"));
+                $"generating a synthetic seized platform (seed {parse.GetValue(seed)}, {parse.GetValue(preset)} preset, {parse.GetValue(payers)} payers; a few minutes for the demo preset) in {scenarioDir}"));
             try
             {
                 await WorkProgress.RunAsync(ctx, "generating scenario", p =>
                     ScenarioGenerator.GenerateAsync(new ScenarioOptions(parse.GetValue(seed), ScenarioPreset.Named(parse.GetValue(preset)!), scenarioDir, photos,
-                        BundledData.PublicTagPacks, Environment.ProcessorCount, Environment.GetEnvironmentVariable("HARRIER_GEOIP")), null, ct));
+                        BundledData.PublicTagPacks, Environment.ProcessorCount, Environment.GetEnvironmentVariable("HARRIER_GEOIP"),
+                        parse.GetValue(payers) == "adversarial" ? PayerBehaviour.Adversarial : PayerBehaviour.Direct), null, ct));
             }
             catch (IOException e)
             {
@@ -186,6 +194,7 @@ internal static class DemoCommand
                     ok,
                     caseDir,
                     scenario = scenarioDir,
+                    payers = parse.GetValue(payers),
                     report,
                     evalFile = evalPath,
                     files = added.Registered,
@@ -227,7 +236,7 @@ internal static class DemoCommand
                     $"platform:  {platform.Counts.Accounts} accounts, {platform.Counts.Logins} logins, {platform.Counts.Payments} payments; {platform.Counts.LinkedFiles} of {platform.Counts.UploadFiles} upload files linked to evidence"));
                 TriageCommands.Print(ctx, triage);
                 ctx.Out.WriteLine($"report:    {report}{(!parse.GetValue(noBrowser) && TryOpenInBrowser(ctx, report) ? " (opened in the browser)" : string.Empty)}");
-                ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange)");
+                ctx.Out.WriteLine($"requests:  {requestsDir} (one data request per exchange; payments whose trail was obscured in obscured-annex.csv)");
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"returns:   {returns.FilesImported} files: {returns.KycRows} KYC rows ({returns.RowsTied} tied to a request), {returns.SubscriberRows} subscriber rows"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
