@@ -1,10 +1,15 @@
 using BenchmarkDotNet.Running;
 
 // `index-macro` runs the index macro benchmark (benchmarks/index-bench.sh), `index-open` a saved index in a fresh process,
-// `index-parts` the planner check per part count (docs/hamming-index.md); anything else goes to BenchmarkDotNet.
+// `index-parts` the planner check per part count, `index-residence` a saved index mapped beside the one built in memory (docs/hamming-index.md); anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "index-parts")
 {
     return Harrier.Benchmarks.Index.PartsFit.Run(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "index-residence")
+{
+    return Harrier.Benchmarks.Index.ResidenceCheck.Run(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "index-open")
