@@ -62,17 +62,7 @@ internal static class ResidenceCheck
         double BestCpuPerQuery(HammingIndex index)
         {
             index.Search(qs.AsSpan(0, 100), 31, o);
-            var best = double.MaxValue;
-            for (var rep = 0; rep < 15; rep++)
-            {
-                proc.Refresh();
-                var c0 = proc.TotalProcessorTime;
-                index.Search(qs, 31, o);
-                proc.Refresh();
-                best = Math.Min(best, (proc.TotalProcessorTime - c0).TotalSeconds / qs.Length);
-            }
-
-            return best;
+            return PartsFit.BestCpuSeconds(() => index.Search(qs, 31, o)) / qs.Length;
         }
     }
 
