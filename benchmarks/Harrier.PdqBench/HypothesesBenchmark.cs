@@ -3,6 +3,7 @@ using System.Globalization;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 using Harrier.Media.Pdq;
+using Harrier.Testing;
 using SkiaSharp;
 
 namespace Harrier.PdqBench;
@@ -23,17 +24,21 @@ internal static class HypothesesBenchmark
     private const int PlainRadius = 31;
 
     /// <summary>The radii triage gives each step (TriageOptions in Harrier.Matching).</summary>
-    private const int ReframedRadius = 60;
+    private const int ReframedRadius = 53;
 
     private static int offCentreRadius = 36;
     private static int derotatedRadius = 28;
+    private static int insetRadius = 31;
 
     /// <summary>Radii the recall table also shows for the new step, to see what each radius buys.</summary>
     private static readonly int[] Radii = [28, 32, 36, 40, 44, 48, 56];
 
     private sealed record Transform(string Name, Func<SKImage, byte[]> Apply, bool Rotation);
 
-    private readonly record struct Hashes(Hash256 Plain, Hash256[] Reframed, Hash256[] OffCentre, Hash256[] Derotated);
+    private readonly record struct Hashes(Hash256 Plain, Hash256[] Reframed, Hash256[] OffCentre, Hash256[] Derotated, Hash256[] Inset);
+
+    /// <summary>With <c>--inset</c>: only the plain, centre-crop and content-inside-content hashes (issue 21.3 and the centre-crop radius).</summary>
+    private static bool insetOnly;
 
     public static int Run(string[] args)
     {
@@ -46,6 +51,9 @@ internal static class HypothesesBenchmark
                 case "--distractors": distractors = args[++k]; break;
                 case "--offcentre-radius": offCentreRadius = int.Parse(args[++k], CultureInfo.InvariantCulture); break;
                 case "--derotated-radius": derotatedRadius = int.Parse(args[++k], CultureInfo.InvariantCulture); break;
+                case "--inset-radius": insetRadius = int.Parse(args[++k], CultureInfo.InvariantCulture); break;
+                case "--inset": insetOnly = true; break;
+                case "--cost": return Cost([.. args.Skip(k + 1).SelectMany(f => Jpegs(f))]);
                 case "--no-recall": folders.Clear(); folders.Add("-"); break;
                 default: folders.Add(args[k]); break;
             }
@@ -55,7 +63,14 @@ internal static class HypothesesBenchmark
             $"# hypotheses per image: {PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count} centre-crop (radius {ReframedRadius}), {PdqOffCentre.DefaultCrops.Count} off-centre (radius {offCentreRadius}), {PdqDerotate.DefaultAngles.Count} de-rotated (radius {derotatedRadius}); {Environment.ProcessorCount} cores"));
         if (!folders.Contains("-"))
         {
-            Recall([.. folders.SelectMany(f => Jpegs(f))]);
+            if (insetOnly)
+            {
+                InsetRecall([.. folders.SelectMany(f => Jpegs(f))]);
+            }
+            else
+            {
+                Recall([.. folders.SelectMany(f => Jpegs(f))]);
+            }
         }
 
         if (distractors is not null)
@@ -69,11 +84,126 @@ internal static class HypothesesBenchmark
     private static IEnumerable<string> Jpegs(string folder) => ImageFileFinder.Expand([folder])
         .Where(c => c.Problem is null && ImageSniffer.Detect(c.Path) == ImageFormat.Jpeg).Select(c => c.Path).Order(StringComparer.Ordinal);
 
-    private static Hashes HashAll(DecodedImage image, bool reframed = true, bool offCentre = true, bool derotated = true) => new(
+    private static Hashes HashAll(DecodedImage image, bool reframed = true, bool offCentre = true, bool derotated = true, bool inset = true) => new(
         PdqImageHasher.Hash(image).Hash,
         reframed ? [.. PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash)] : [],
-        offCentre ? [.. PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash)] : [],
-        derotated ? [.. PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash)] : []);
+        offCentre && !insetOnly ? [.. PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash)] : [],
+        derotated && !insetOnly ? [.. PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash)] : [],
+        inset ? [.. PdqInset.Hash(image).Select(r => r.Result.Hash)] : []);
+
+    /// <summary>
+    /// The CPU time of each of ingest's image hashes on the photos (issue 21.6's cost, per image): one thread, each step
+    /// over every photo in turn, timed by the process's CPU time (user + sys), so load from other processes does not
+    /// count; two rounds, the second reported (the first warms the JIT and the caches).
+    /// </summary>
+    private static int Cost(string[] photos)
+    {
+        var decoded = photos.Select(p => ImageDecoder.Decode(File.ReadAllBytes(p), p)).ToArray();
+        (string Name, Action<DecodedImage> Run)[] steps =
+        [
+            ("decode (JPEG)", _ => { }),
+            ("plain dihedral PDQ", d => PdqImageHasher.HashDihedral(d)),
+            ("centre crops (18)", d => PdqReframe.Hash(d, PdqReframe.DefaultCrops, PdqReframe.DefaultFills)),
+            ("off-centre (24)", d => PdqOffCentre.Hash(d, PdqOffCentre.DefaultCrops)),
+            ("de-rotation (6)", d => PdqDerotate.Hash(d, PdqDerotate.DefaultAngles)),
+            ("inset (≤ 3)", d => PdqInset.Hash(d)),
+        ];
+        var cpu = new double[steps.Length];
+        for (var round = 0; round < 2; round++)
+        {
+            for (var s = 0; s < steps.Length; s++)
+            {
+                var before = Process.GetCurrentProcess().TotalProcessorTime;
+                foreach (var (d, k) in decoded.Select((d, k) => (d, k)))
+                {
+                    if (s == 0)
+                    {
+                        ImageDecoder.Decode(File.ReadAllBytes(photos[k]), photos[k]).Dispose();
+                    }
+                    else
+                    {
+                        steps[s].Run(d);
+                    }
+                }
+
+                cpu[s] = (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMilliseconds / photos.Length;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# cost: {photos.Length} photos, CPU ms per image (one thread, second round)"));
+        Console.WriteLine("| step | CPU ms / image | share of decode + plain |");
+        Console.WriteLine("|---|---|---|");
+        for (var s = 0; s < steps.Length; s++)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {steps[s].Name} | {cpu[s]:F2} | {cpu[s] / (cpu[0] + cpu[1]):P0} |"));
+        }
+
+        foreach (var d in decoded)
+        {
+            d.Dispose();
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Recall of the content-inside-content step (issue 21.3) and of the centre-crop step at its radius: each original
+    /// shown as a picture-in-picture at 50 % and at 30 % of the width of the next original (a corner in turn), inside a
+    /// screenshot's surround made from the next original (desktop, bars, a title bar, text-like dashes), and cut 5, 10
+    /// and 15 % a side (the centre crops). The transforms are the tests' (tests/Shared/Photos/PhotoTransforms.cs), on
+    /// decoded pixels, hashed as ingest hashes (lossless: no encode).
+    /// </summary>
+    private static void InsetRecall(string[] originals)
+    {
+        var sw = Stopwatch.StartNew();
+        var n = originals.Length;
+        string[] names = ["picture-in-picture 50 %", "picture-in-picture 30 %", "screenshot surround", "centre crop 5 %", "centre crop 10 %", "centre crop 15 %"];
+        var original = new Hash256[n];
+        var plain = new int[names.Length, n];
+        var step = new int[names.Length, n];
+        var regions = new int[n];
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            using var content = ImageDecoder.Decode(File.ReadAllBytes(originals[i]), originals[i]);
+            using var background = ImageDecoder.Decode(File.ReadAllBytes(originals[(i + 1) % n]), originals[(i + 1) % n]);
+            original[i] = PdqImageHasher.Hash(content).Hash;
+            regions[i] = PdqInset.Hash(content).Length;
+            var format = PdqImageHasher.PixelFormatOf(content);
+            var bpp = content.BytesPerPixel;
+            for (var t = 0; t < names.Length; t++)
+            {
+                var (pixels, w, h) = t switch
+                {
+                    0 => PhotoTransforms.PictureInPicture(content, background, 0.5, i % 4),
+                    1 => PhotoTransforms.PictureInPicture(content, background, 0.3, i % 4),
+                    2 => PhotoTransforms.Screenshot(content, background, i),
+                    _ => PhotoTransforms.Cut(content, 0.05 * (t - 2), 0.05 * (t - 2), 0.05 * (t - 2), 0.05 * (t - 2)),
+                };
+                plain[t, i] = PdqHasher.Hash(pixels, format, w, h, w * bpp).Hash.DistanceTo(original[i]);
+                step[t, i] = t < 3
+                    ? Nearest([.. PdqInset.Hash(pixels, format, w, h, w * bpp).Select(r => r.Result.Hash)], original[i])
+                    : Nearest([.. PdqReframe.Hash(pixels, format, w, h, w * bpp, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash)], original[i]);
+            }
+        });
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"# inset recall: {n} originals, {sw.Elapsed.TotalSeconds:F0} s; regions found in the untouched originals: {string.Join(", ", Enumerable.Range(0, PdqInset.MaxRegions + 1).Select(k => $"{k}: {regions.Count(r => r == k)}"))}"));
+        Console.WriteLine();
+        int[] radii = [24, 28, 31, 36, 40, 48, 53, 60];
+        Console.WriteLine("| transform | plain @31 | step | plain or step @its radius | step's median nearest | " + string.Join(" | ", radii.Select(r => $"@{r}")) + " |");
+        Console.WriteLine("|---|---|---|---|---|" + string.Concat(radii.Select(_ => "---|")));
+        for (var t = 0; t < names.Length; t++)
+        {
+            var radius = t < 3 ? insetRadius : ReframedRadius;
+            var tt = t;
+            int Found(int r) => Enumerable.Range(0, n).Count(i => plain[tt, i] <= PlainRadius || step[tt, i] <= r);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {names[t]} | {Pct(Enumerable.Range(0, n).Count(i => plain[tt, i] <= PlainRadius), n)} | {(t < 3 ? "inset" : "centre-crop")} | {Pct(Found(radius), n)} @{radius} | {Enumerable.Range(0, n).Select(i => step[tt, i]).Order().ElementAt(n / 2)} | ")
+                + string.Join(" | ", radii.Select(r => Pct(Found(r), n))) + " |");
+        }
+
+        Console.WriteLine();
+    }
 
     private static int Nearest(Hash256[] hashes, Hash256 target)
     {
@@ -146,7 +276,7 @@ internal static class HypothesesBenchmark
         Parallel.For(0, photos.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             using var decoded = ImageDecoder.Decode(File.ReadAllBytes(photos[i]), photos[i]);
-            hashes[i] = HashAll(decoded);
+            hashes[i] = HashAll(decoded, reframed: !insetOnly);
         });
         var hashing = sw.Elapsed.TotalSeconds;
         var n = photos.Length;
@@ -158,6 +288,7 @@ internal static class HypothesesBenchmark
             ("centre-crop (reframed)", h => h.Reframed, ReframedRadius),
             ("off-centre", h => h.OffCentre, offCentreRadius),
             ("de-rotated", h => h.Derotated, derotatedRadius),
+            ("inset (content inside content)", h => h.Inset, insetRadius),
         };
         var histograms = new long[steps.Length][];
         for (var s = 0; s < steps.Length; s++)
@@ -194,14 +325,15 @@ internal static class HypothesesBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# false matches: {n} distractor photos ({folder}), {pairs:N0} ordered pairs; hashing {hashing:F0} s, total {sw.Elapsed.TotalSeconds:F0} s"));
         Console.WriteLine();
-        Console.WriteLine("| step | hashes per photo | radius | pairs within radius | nearest pair | pairs ≤ 40 | ≤ 50 | ≤ 56 | ≤ 60 | ≤ 64 | ≤ 70 | ≤ 76 |");
+        Console.WriteLine("| step | hashes per photo (max, mean) | radius | pairs within radius | nearest pair | pairs ≤ 40 | ≤ 50 | ≤ 56 | ≤ 60 | ≤ 64 | ≤ 70 | ≤ 76 |");
         Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (var s = 0; s < steps.Length; s++)
         {
             var h = histograms[s];
             long Within(int r) => h.Take(r + 1).Sum();
             var nearest = Array.FindIndex(h, c => c > 0);
-            var count = steps[s].Of(hashes[0]).Length;
+            var of = steps[s].Of;
+            var count = string.Create(CultureInfo.InvariantCulture, $"{hashes.Max(x => of(x).Length)} (mean {hashes.Average(x => of(x).Length):F2})");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {steps[s].Name} | {count} | {steps[s].Radius} | {Within(steps[s].Radius)} | {nearest} | {Within(40)} | {Within(50)} | {Within(56)} | {Within(60)} | {Within(64)} | {Within(70)} | {Within(76)} |"));
         }

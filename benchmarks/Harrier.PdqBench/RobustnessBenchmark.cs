@@ -20,7 +20,7 @@ internal static class RobustnessBenchmark
     private const double MaxFalsePairFraction = 1e-4;
 
     /// <summary>The radius triage gives reframed hashes (TriageOptions.ReframedRadius in Harrier.Matching).</summary>
-    private const int ReframedRadius = 60;
+    private const int ReframedRadius = 53;
 
     private sealed record Transform(string Name, Func<SKImage, byte[]> Apply, bool Dihedral = false, bool Reframe = false);
 

@@ -1,6 +1,7 @@
 using Harrier.Cases.Triage;
 using Harrier.Media.Features;
 using Harrier.Media.Hashing;
+using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
@@ -69,7 +70,13 @@ public sealed class MediaFactsFormatTests
         Assert.Equal(string.Join(' ', image.PdqReframed.Select(x => x.ToString())), row.Reframed!.Split('\n')[1]);
         Assert.StartsWith("offcentre L0.075 R0.075 T0.075 B0.075 ", row.Reframed.Split('\n')[2], StringComparison.Ordinal);
         Assert.Equal("derotated -3 -2 -1 1 2 3", row.Reframed.Split('\n')[4]);
-        foreach (var one in new[] { image with { PdqOffCentre = [h[6]] }, image with { PdqDerotated = [h[10]] } })
+        // The content-inside-content regions and hashes (issue 21.3) after them, with or without the others.
+        var inset = hypotheses with { PdqInset = [(new PixelRegion(10, 20, 300, 200), h[12]), (new PixelRegion(0, 0, 320, 240), h[13])] };
+        var insetRow = MediaFactsFormat.Write(inset, null);
+        Assert.Equivalent(inset, MediaFactsFormat.Read(insetRow), strict: true);
+        Assert.Equal("inset 10,20,300,200 0,0,320,240", insetRow.Reframed!.Split('\n')[6]);
+        Assert.Equal(row.Reframed, string.Join('\n', insetRow.Reframed.Split('\n')[..6]));
+        foreach (var one in new[] { image with { PdqOffCentre = [h[6]] }, image with { PdqDerotated = [h[10]] }, image with { PdqInset = [(new PixelRegion(1, 2, 3, 4), h[12])] } })
         {
             Assert.Equivalent(one, MediaFactsFormat.Read(MediaFactsFormat.Write(one, null)), strict: true);
         }

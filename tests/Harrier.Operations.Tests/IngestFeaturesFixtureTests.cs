@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Harrier.Cases.Tests;
 using Harrier.Cases.Triage;
 using Harrier.Media.Features;
+using Harrier.Media.Pdq;
 using Harrier.Operations.Ingest;
 
 namespace Harrier.Operations.Tests;
@@ -68,9 +69,10 @@ public sealed class IngestFeaturesFixtureTests
     }
 
     /// <summary>
-    /// <paramref name="row"/> without the off-centre and de-rotation hashes ingest has added to an image's
-    /// <c>reframed</c> column since issues 21.2 and 21.4 (after the centre crops the fixture's version stored, which must
-    /// still come first and unchanged); the sections are checked to be there, 24 and 6 hashes, and to read back.
+    /// <paramref name="row"/> without the off-centre, de-rotation and content-inside-content hashes ingest has added to an
+    /// image's <c>reframed</c> column since issues 21.2, 21.4 and 21.3 (after the centre crops the fixture's version stored,
+    /// which must still come first and unchanged); the sections are checked to be there (24 and 6 hashes, and at most
+    /// three regions inside the image) and to read back.
     /// </summary>
     private static MediaFactsRow WithoutHypotheses(MediaFactsRow row)
     {
@@ -84,6 +86,11 @@ public sealed class IngestFeaturesFixtureTests
         var facts = MediaFactsFormat.Read(row);
         Assert.Equal(24, facts.PdqOffCentre.Count);
         Assert.Equal(6, facts.PdqDerotated.Count);
+        // The content-inside-content section (issue 21.3), when a region was found: bounded, each region inside the image.
+        Assert.InRange(facts.PdqInset.Count, 0, PdqInset.MaxRegions);
+        Assert.Equal(facts.PdqInset.Count > 0, row.Reframed!.Contains("\ninset ", StringComparison.Ordinal));
+        Assert.All(facts.PdqInset, r => Assert.True(r.Region.X >= 0 && r.Region.Y >= 0 && r.Region.X + r.Region.Width <= facts.Width
+            && r.Region.Y + r.Region.Height <= facts.Height, $"{r.Region} outside {facts.Width}x{facts.Height}"));
         return row with { Reframed = row.Reframed![..at] };
     }
 

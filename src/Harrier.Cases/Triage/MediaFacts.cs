@@ -1,5 +1,6 @@
 using Harrier.Media.Features;
 using Harrier.Media.Hashing;
+using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
@@ -69,6 +70,9 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
 
     /// <summary>An image's de-rotation hypotheses; empty when not computed (rows ingested before issue 21.4).</summary>
     public IReadOnlyList<Hash256> PdqDerotated => Features.PdqDerotated;
+
+    /// <summary>An image's content-inside-content hypotheses (region, hash); empty when none was found or not computed (rows ingested before issue 21.3).</summary>
+    public IReadOnlyList<(PixelRegion Region, Hash256 Hash)> PdqInset => Features.PdqInset;
 
     /// <summary>A video's reframed frame hashes; null when not computed.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed => Features.VpdqReframed;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Harrier.Media.Features;
 using Harrier.Media.Hashing;
+using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
 using Harrier.Media.Vpdq;
@@ -35,7 +36,9 @@ namespace Harrier.Cases.Triage;
 /// line <c>offcentre S…</c> naming the off-centre crops tried (sides L, T, R, B and the share, e.g. <c>LT0.1</c>) and
 /// a line of their hashes, and the line <c>derotated A…</c> naming the angles tried and a line of their hashes: optional
 /// additions that a row written before reads without (no migration), and that a reader of version 1 that takes only the
-/// second line never sees.</item>
+/// second line never sees. Then (rows written since issue 21.3), when the image shows content inside a surround, the
+/// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
+/// order; optional in the same way.</item>
 /// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
 /// <item><c>notes</c>: one note a line.</item>
 /// </list>
@@ -59,6 +62,9 @@ public static class MediaFactsFormat
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the de-rotation angles whose hashes follow.</summary>
     private const string DerotatedHeader = "derotated ";
+
+    /// <summary>In an image's <c>reframed</c>, the start of the line naming the content regions (x,y,w,h) whose hashes follow.</summary>
+    private const string InsetHeader = "inset ";
 
     /// <summary>The row that stores <paramref name="features"/> with the derived picture at <paramref name="derived"/>.</summary>
     public static MediaFactsRow Write(MediaFeatures features, string? derived)
@@ -138,6 +144,7 @@ public static class MediaFactsFormat
         IReadOnlyList<Hash256> pdqReframed = [];
         IReadOnlyList<Hash256> pdqOffCentre = [];
         IReadOnlyList<Hash256> pdqDerotated = [];
+        IReadOnlyList<(PixelRegion, Hash256)> pdqInset = [];
         IReadOnlyList<VpdqFeature>? vpdqReframed = null;
         if (row.Reframed is { } reframedText)
         {
@@ -161,6 +168,10 @@ public static class MediaFactsFormat
                         {
                             pdqDerotated = HashLine(lines[k + 1]);
                         }
+                        else if (lines[k].StartsWith(InsetHeader, StringComparison.Ordinal))
+                        {
+                            pdqInset = InsetLines(lines[k], lines[k + 1]);
+                        }
                     }
                 }
             }
@@ -178,6 +189,7 @@ public static class MediaFactsFormat
             PdqReframed = pdqReframed,
             PdqOffCentre = pdqOffCentre,
             PdqDerotated = pdqDerotated,
+            PdqInset = pdqInset,
             Vpdq = vpdq,
             VpdqOverlay = overlay,
             VpdqReframed = vpdqReframed,
@@ -233,6 +245,24 @@ public static class MediaFactsFormat
     /// <summary>Hashes separated by one space; an empty line is none.</summary>
     private static List<Hash256> HashLine(string line) => line.Length == 0 ? [] : [.. line.Split(' ').Select(x => Hash256.Parse(x))];
 
+    /// <summary>The inset section: its header's regions (x,y,w,h in the image's pixels) paired with its hash line's hashes.</summary>
+    /// <exception cref="FormatException">The regions and hashes do not pair up or a region is malformed.</exception>
+    private static List<(PixelRegion, Hash256)> InsetLines(string header, string hashes)
+    {
+        var regions = header[InsetHeader.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(r =>
+        {
+            var v = r.Split(',').Select(p => int.Parse(p, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray();
+            return v.Length == 4 ? new PixelRegion(v[0], v[1], v[2], v[3]) : throw new FormatException($"an inset region is x,y,w,h: '{r}'");
+        }).ToList();
+        var list = HashLine(hashes);
+        if (list.Count != regions.Count)
+        {
+            throw new FormatException($"{regions.Count} inset regions but {list.Count} hashes");
+        }
+
+        return [.. regions.Zip(list)];
+    }
+
     /// <summary>An off-centre crop as the letters of its cut sides and its share, e.g. <c>LT0.1</c>.</summary>
     private static string CropName((CropSides Sides, double Share) crop) =>
         (crop.Sides.HasFlag(CropSides.Left) ? "L" : "") + (crop.Sides.HasFlag(CropSides.Top) ? "T" : "") + (crop.Sides.HasFlag(CropSides.Right) ? "R" : "")
@@ -243,7 +273,7 @@ public static class MediaFactsFormat
     {
         var header = CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
             + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
-        if (f.PdqReframed.Count > 0 || f.PdqOffCentre.Count > 0 || f.PdqDerotated.Count > 0)
+        if (f.PdqReframed.Count > 0 || f.PdqOffCentre.Count > 0 || f.PdqDerotated.Count > 0 || f.PdqInset.Count > 0)
         {
             var text = header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
             if (f.PdqOffCentre.Count > 0)
@@ -255,6 +285,12 @@ public static class MediaFactsFormat
             {
                 text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
                     + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
+            }
+
+            if (f.PdqInset.Count > 0)
+            {
+                text += "\n" + InsetHeader + string.Join(' ', f.PdqInset.Select(r => string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}"))) + "\n" + string.Join(' ', f.PdqInset.Select(r => r.Hash.ToString()));
             }
 
             return text;

@@ -34,7 +34,7 @@ public sealed class TriageStore
             var m = facts.GetValueOrDefault(f.Id);
             return new TriageInput(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height,
                 m?.DurationSeconds, f.ModifiedUtc) { FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
-                PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral };
+                PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [], PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral };
         }).ToList();
         var outcome = TriageEngine.Run(inputs, bank, options);
 

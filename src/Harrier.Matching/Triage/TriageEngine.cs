@@ -352,10 +352,12 @@ public static class TriageEngine
             matches[file].Add((entry, "pdq", distance));
         }
 
-        // Second chances for images nothing matched, plain orientation only, each at its own looser radius and each only
-        // for the images the ones before left unmatched: the centre-crop hypotheses, then the off-centre crops (issue
-        // 21.2), then the small rotations (21.4). Each is weaker evidence than a plain match, reported with its method
+        // Second chances for images nothing matched, plain orientation only, each at its own radius and each only for the
+        // images the ones before left unmatched: the content found inside a surround (issue 21.3: a region of the picture
+        // itself, so at PDQ's radius and first), the centre-crop hypotheses, then the off-centre crops (issue 21.2), then
+        // the small rotations (21.4). Each is weaker evidence than a plain match, reported with its method
         // and distance for an analyst to confirm.
+        HypothesisMatches(files, queries, index, matches, f => f.PdqInset, options.InsetRadius, "pdq-inset");
         HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
         HypothesisMatches(files, queries, index, matches, f => f.PdqOffCentre, options.OffCentreRadius, "pdq-offcentre");
         HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
@@ -584,10 +586,10 @@ public static class TriageEngine
         }
 
         using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
-        var loose = options.Vpdq with { Distance = options.ReframedRadius };
+        var loose = options.Vpdq with { Distance = options.VideoReframedRadius };
         foreach (var (e, bankFrames) in bankVideos)
         {
-            foreach (var i in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.ReframedRadius).Select(m => (int)m.Id).Distinct())
+            foreach (var i in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.VideoReframedRadius).Select(m => (int)m.Id).Distinct())
             {
                 var r = VpdqMatcher.Match(kept[i], bankFrames, loose);
                 if (r.ComparedMatchPercent >= options.BankMatchPercent)

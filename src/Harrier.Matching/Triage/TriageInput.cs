@@ -61,7 +61,14 @@ public sealed record TriageInput(
     /// </summary>
     public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
 
-    /// <summary>A video's reframed frame hashes: matched against bank videos at <see cref="TriageOptions.ReframedRadius"/>, never used for grouping.</summary>
+    /// <summary>
+    /// An image's content-inside-content hypotheses (the picture inside a screenshot's surround, a picture-in-picture
+    /// inset; <see cref="Media.Pdq.PdqInset"/>, at most three): matched against bank PDQ hashes at
+    /// <see cref="TriageOptions.InsetRadius"/>, only for images nothing else matched, never used for grouping.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqInset { get; init; } = [];
+
+    /// <summary>A video's reframed frame hashes: matched against bank videos at <see cref="TriageOptions.VideoReframedRadius"/>, never used for grouping.</summary>
     public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
     /// <summary>

@@ -12,12 +12,19 @@ public sealed record TriageOptions
     public int PdqRadius { get; init; } = 31;
 
     /// <summary>
-    /// Radius (inclusive) for reframed hashes (centre-crop hypotheses, <see cref="TriageInput.PdqReframed"/>) against
-    /// bank PDQ hashes and bank video frames, tried only for files nothing else matched. On 60 benign photos cropped
-    /// 4–16 % a side the best hypothesis came within 60 bits of the original for 83–93 % of crops up to 12 % and less
-    /// beyond, while 24,780 unrelated pairs stayed ≥ 82 apart (docs/triage.md, "Reframed hashes").
+    /// Radius (inclusive) for an image's reframed hashes (centre-crop hypotheses, <see cref="TriageInput.PdqReframed"/>,
+    /// 18 an image) against bank PDQ hashes, tried only for images nothing else matched. 53: the largest radius with no
+    /// false pair among the 11.6 M ordered pairs of 3,409 distractor photos (nearest 54; at the earlier 60 there were
+    /// 10); docs/triage.md, "Reframed hashes", and docs/benchmarks.md for the recall at it.
     /// </summary>
-    public int ReframedRadius { get; init; } = 60;
+    public int ReframedRadius { get; init; } = 53;
+
+    /// <summary>
+    /// Radius (inclusive) for a video's reframed frame hashes (<see cref="TriageInput.VpdqReframed"/>) against bank video
+    /// frames, where a bank video is met only when a share of its frames is (<see cref="BankMatchPercent"/>): 60, the
+    /// centre-crop radius before the photo-distractor measurement (which measures single images, not that rule).
+    /// </summary>
+    public int VideoReframedRadius { get; init; } = 60;
 
     /// <summary>
     /// Radius (inclusive) for off-centre crop hypotheses (<see cref="TriageInput.PdqOffCentre"/>, 24 an image) against
@@ -34,6 +41,14 @@ public sealed record TriageOptions
     /// (nearest 30); with the centre crops before it, turns of 1 / 2 / 3° were found for 100 / 96.8 / 90.9 % of 571 photos.
     /// </summary>
     public int DerotatedRadius { get; init; } = 28;
+
+    /// <summary>
+    /// Radius (inclusive) for content-inside-content hypotheses (<see cref="TriageInput.PdqInset"/>, at most 3 an image),
+    /// tried first of the hypotheses (a found region is the picture itself, not a guess at missing content), only for
+    /// images the plain and trimmed hashes did not match: PDQ's own radius, since the region's hash is a plain hash of a
+    /// rescaled copy (docs/triage.md, "Content inside other content").
+    /// </summary>
+    public int InsetRadius { get; init; } = 31;
 
     /// <summary>PDQ hashes under this quality are not matched.</summary>
     public int PdqMinQuality { get; init; } = 50;

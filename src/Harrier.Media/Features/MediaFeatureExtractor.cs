@@ -13,7 +13,7 @@ namespace Harrier.Media.Features;
 /// Everything ingest computes for one media file, from its content alone: the kind and format sniffed from its first
 /// bytes (never its name); embedded metadata (camera, GPS, dates) for images, MP4/MOV/AVI, HEIF and TIFF, malformed
 /// metadata being a note, never a failure; for an image, its dihedral PDQ hashes plain, inside a uniform border and
-/// reframed (centre crops, off-centre crops, small rotations); for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, reframed and dihedral ones) from
+/// reframed (centre crops, off-centre crops, small rotations, content inside a surround); for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, reframed and dihedral ones) from
 /// one decode through <see cref="VpdqHasher"/>'s frame pump, and its TMK level-1 feature; with
 /// <see cref="Thumbnails"/>, a blurred greyscale thumbnail or keyframe strip. Undecodable media comes back as kind
 /// unreadable with the reason. Thread-safe: one extractor serves files in parallel.
@@ -176,6 +176,9 @@ public sealed class MediaFeatureExtractor
             // 24 + 6 more hashes, which triage tries only for images nothing else matched (docs/triage.md).
             var offCentre = PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash).ToList();
             var derotated = PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash).ToList();
+            // And that it shows another picture inside a non-uniform surround (a screenshot, a picture-in-picture inset):
+            // the regions found, at most PdqInset.MaxRegions hashes, none for most photos (issue 21.3).
+            var inset = PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)).ToList();
             GreyImage? thumbnail = null;
             if (Thumbnails is { } options)
             {
@@ -192,7 +195,7 @@ public sealed class MediaFeatureExtractor
             return new MediaFeatures(MediaKinds.Image, format)
             {
                 Width = image.Width, Height = image.Height, Pdq = pdq, PdqTrimmed = trimmed, PdqReframed = reframed, PdqOffCentre = offCentre,
-                PdqDerotated = derotated, Thumbnail = thumbnail,
+                PdqDerotated = derotated, PdqInset = inset, Thumbnail = thumbnail,
             };
         }
         catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)

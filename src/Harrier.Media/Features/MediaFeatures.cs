@@ -45,6 +45,13 @@ public sealed record MediaFeatures(string Kind, string? Format)
     /// <summary>An image's de-rotation hypotheses (<see cref="Pdq.PdqDerotate"/>), one per angle tried; empty when not computed.</summary>
     public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
 
+    /// <summary>
+    /// An image's content-inside-content hypotheses (<see cref="Pdq.PdqInset"/>): the regions found (a picture inside a
+    /// screenshot's surround, a picture-in-picture inset) and each one's hash, at most <see cref="Pdq.PdqInset.MaxRegions"/>;
+    /// empty when none was found or not computed.
+    /// </summary>
+    public IReadOnlyList<(PixelRegion Region, Hash256 Hash)> PdqInset { get; init; } = [];
+
     /// <summary>A video's frame features: each sampled frame's vPDQ hash, then, for a frame with a dark border, the hash inside it.</summary>
     public IReadOnlyList<VpdqFeature>? Vpdq { get; init; }
 

@@ -118,5 +118,18 @@ public sealed class HypothesisTriageTests
 
         // Hypothesis matches never group: the five files stay five scenes.
         Assert.Equal(5, r.Select(f => f.SceneGroup).Distinct().Count());
+
+        // Content found inside a surround (issue 21.3) is tried first of the hypotheses, at its own radius: within it, it is
+        // the match (the centre-crop hypothesis for y is not tried); one bit beyond, the chain goes on.
+        var inset = TriageEngine.Run(
+            [
+                Image(6) with { PdqInset = [Random(), Flip(x, o.InsetRadius)], PdqReframed = [Flip(y, 10)] },
+                Image(7) with { PdqInset = [Flip(x, o.InsetRadius + 1)], PdqReframed = [Flip(y, 10)] },
+                Image(8) with { PdqInset = [Flip(x, o.InsetRadius + 1)] },
+            ],
+            [("x", new BankEntry { Pdq = x }), ("y", new BankEntry { Pdq = y })]).Files;
+        Assert.Equal((TriageStatus.Known, "pdq-inset", o.InsetRadius, "x"), (inset[0].Status, inset[0].Method, inset[0].Distance, inset[0].Bank));
+        Assert.Equal((TriageStatus.Known, "pdq-reframed", 10, "y"), (inset[1].Status, inset[1].Method, inset[1].Distance, inset[1].Bank));
+        Assert.Equal(TriageStatus.Unknown, inset[2].Status);
     }
 }
