@@ -24,21 +24,23 @@ internal sealed record WorkOutcome(WorkItem Item, bool Failed, string? Outcome, 
 /// silo; a completion counts only with its lease's token. Every time here is the database server's clock, the one clock
 /// all silos share.
 /// </summary>
-internal sealed class WorkQueue(string connectionString)
+internal sealed class WorkQueue(string connectionString) : IDisposable
 {
     private const string S = ClusterSchema.Schema;
 
     /// <summary>Items leased this many times without a result are failed with the reason instead of being leased again.</summary>
     public const int MaxAttempts = 3;
 
+    // Pooled whatever the case's connection string says (tests and single commands run unpooled): a silo claims and
+    // completes many times a second, and a new server connection per statement would be most of the scheduler's cost.
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(
+        new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true, MaxPoolSize = 32 }.ConnectionString);
+
     public string ConnectionString { get; } = connectionString;
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
+
+    public void Dispose() => _source.Dispose();
 
     /// <summary>Creates a run with <paramref name="items"/> unless it exists; returns whether this call created it.</summary>
     public async Task<bool> CreateRunAsync(RunSpec spec, IReadOnlyList<long> items, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Harrier.Cluster.Tests;
 /// database: runs are created once, every item gets one result, both silos take work, and an item whose lease runs out
 /// (its silo stopped renewing) is taken by a live silo.
 /// </summary>
-public sealed class RunGrainTests : IAsyncLifetime
+public sealed class RunGrainTests : IAsyncLifetime, IDisposable
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
     private TestDatabase _db = null!;
@@ -48,6 +48,8 @@ public sealed class RunGrainTests : IAsyncLifetime
         await _db.DisposeAsync();
         Directory.Delete(_root, recursive: true);
     }
+
+    public void Dispose() => _queue?.Dispose();
 
     [Fact]
     public async Task A_run_is_created_once_and_every_item_gets_one_result_from_the_silos()

@@ -128,7 +128,7 @@ internal static class ClusterCommands
                 throw new CliException($"no exhibit {exhibitId} in this case");
             }
 
-            var queue = new WorkQueue(store.Database.ConnectionString);
+            using var queue = new WorkQueue(store.Database.ConnectionString);
             var emptyJobs = parse.GetValue(empty);
             var kind = emptyJobs is null ? RunSpec.Ingest : RunSpec.Empty;
             var runId = (kind == RunSpec.Ingest ? await queue.OpenRunAsync(exhibitId, ct) : null)
@@ -175,7 +175,7 @@ internal static class ClusterCommands
         status.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await OpenPostgresAsync(ctx, ct);
-            var queue = new WorkQueue(store.Database.ConnectionString);
+            using var queue = new WorkQueue(store.Database.ConnectionString);
             var runId = parse.GetValue(run) ?? await queue.LatestRunAsync(ct) ?? throw new CliException("no cluster run in this case yet");
             var s = await queue.StatusAsync(runId, ct) ?? throw new CliException($"no cluster run {runId} in this case");
             Print(ctx, s);
