@@ -14,8 +14,9 @@ namespace Harrier.Cluster;
 /// starts; the NuGet package ships no SQL. Those scripts define the contract the provider relies on: the table and column
 /// names it reads, the ten query keys it looks up in <c>OrleansQuery</c>, their @-parameters and the row count each
 /// write returns (greater than zero: done). The statements below were written here to that contract (as single statements
-/// with CTEs and a row lock on the version row, instead of the scripts' plpgsql functions), not copied; the interface
-/// (names, parameters, result columns) is that of Orleans 10.4.2's scripts.
+/// with CTEs and a row lock on the version row, instead of the scripts' plpgsql functions), not copied. The query keys and
+/// parameter names were checked against Orleans.Clustering.AdoNet 10.4.2 itself: it passes no <c>MetadataJson</c>, which
+/// newer scripts on the main branch have, so there is no such column here.
 /// </para>
 /// </summary>
 internal static class ClusterSchema
