@@ -38,6 +38,7 @@ internal static class HarrierApp
         Commands.AuditCommands.Create,
         Commands.UsersCommands.Create,
         Commands.ServeCommand.Create,
+        Commands.ClusterCommands.Create,
         Commands.ScenarioCommands.Create,
         Commands.HashCommands.Create,
         Commands.IndexCommands.Create,

@@ -163,8 +163,8 @@ public sealed class MediaFactsStore
     }
 
     /// <summary>
-    /// Writes a derived picture as CASE/derived/SUB/ID.png (through a temporary file, so a killed run leaves no half
-    /// file under the final name) and returns its path relative to the case folder; a failure is a note, not an error.
+    /// Writes a derived picture as SUB/ID.png to the case's <see cref="CaseStore.DerivedStore"/> (CASE/derived/ by default;
+    /// whole or not at all) and returns its path relative to the case folder; a failure is a note, not an error.
     /// </summary>
     /// <param name="evidenceId">The evidence file the picture is derived from.</param>
     /// <param name="sub"><c>thumbs</c> for an image's thumbnail, <c>strips</c> for a video's keyframe strip.</param>
@@ -176,14 +176,7 @@ public sealed class MediaFactsStore
         try
         {
             var png = BlurredThumbnail.EncodePng(picture);
-            var folder = Path.Combine(_store.CaseDir, DerivedFolder, sub);
-            Directory.CreateDirectory(folder);
-            var name = evidenceId.ToString(CultureInfo.InvariantCulture) + ".png";
-            var target = Path.Combine(folder, name);
-            var temp = Path.Combine(folder, "." + name + ".tmp");
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, target, overwrite: true);
-            return $"{DerivedFolder}/{sub}/{name}";
+            return _store.DerivedStore.Write(sub, evidenceId.ToString(CultureInfo.InvariantCulture) + ".png", png);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -200,9 +200,7 @@ public sealed class TriageGridStore(CaseStore store)
             return null;
         }
 
-        var root = Path.GetFullPath(Path.Combine(store.CaseDir, MediaFactsStore.DerivedFolder)) + Path.DirectorySeparatorChar;
-        var full = Path.GetFullPath(Path.Combine(store.CaseDir, relative));
-        return full.StartsWith(root, StringComparison.Ordinal) && File.Exists(full) ? full : null;
+        return store.DerivedStore.Locate(relative);
     }
 
     private static (string Where, List<(string, object?)> Parameters) Where(TriageFilter f)

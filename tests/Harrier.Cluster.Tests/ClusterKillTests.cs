@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Harrier.Cli.Tests;
+using Xunit.Abstractions;
+
+namespace Harrier.Cluster.Tests;
+
+/// <summary>
+/// The cluster as it is run: real <c>harrier cluster silo</c> processes on loopback against the test PostgreSQL, the
+/// tiny scenario preset, a third silo that joins late and takes work, and one silo killed with SIGKILL while it holds a
+/// file. Every file must be ingested exactly once, and the facts, the derived pictures and the triage report must equal a
+/// single-process run's on the same files, bit for bit.
+/// <para>
+/// The silos and the client are other processes, so the test waits on the state they leave in the database (membership
+/// rows, work rows) with a polling wait and a generous deadline (<see cref="Eventually"/>): a deadline that passes fails
+/// the test; nothing asserts how long anything took.
+/// </para>
+/// </summary>
+public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
+    private readonly List<(Process Process, StringBuilder Log, int Port)> _silos = [];
+    private string _root = null!;
+    private TestDatabase _reference = null!;
+    private TestDatabase _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _root = Directory.CreateTempSubdirectory("harrier-cluster-kill-").FullName;
+        _reference = await TestDatabase.CreateAsync();
+        _cluster = await TestDatabase.CreateAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (process, log, port) in _silos)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            output.WriteLine($"--- silo on port {port} (exit {process.ExitCode}) ---\n{Tail(log.ToString())}");
+            process.Dispose();
+        }
+
+        await _reference.DisposeAsync();
+        await _cluster.DisposeAsync();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    [Fact]
+    public async Task Three_silos_one_killed_ingest_every_file_exactly_once_with_the_single_process_results()
+    {
+        var scenario = Path.Combine(_root, "scenario");
+        await Harrier(["scenario", "generate", "--seed", "7", "--preset", "tiny", "--out", scenario]);
+        var media = Path.Combine(scenario, "media");
+
+        // The single-process run: the reference.
+        var reference = await PrepareCaseAsync("reference", _reference.ConnectionString, scenario);
+        await Harrier(["ingest", "media", "--exhibit", "M", .. reference]);
+
+        // The cluster run: two silos, the client, a third silo once work is under way, one silo killed while it holds a file.
+        var cluster = await PrepareCaseAsync("cluster", _cluster.ConnectionString, scenario);
+        var files = (int)await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM evidence_files WHERE status = 'ok'");
+        Assert.True(files >= 40, $"the tiny preset registered {files} files");
+        await ClusterSchema.EnsureAsync(_cluster.ConnectionString, CancellationToken.None); // what the silos create, so the waits below can read it at once
+        StartSilo(cluster);
+        StartSilo(cluster);
+        await Eventually.WaitAsync(async () => await ActiveSilosAsync() == 2, Deadline, "two silos active in the membership table");
+
+        using var client = Process.Start(CliRunner.ChildStartInfo(["cluster", "ingest", "--exhibit", "M", "--json", "--progress", "none", .. cluster]))!;
+        client.StandardInput.Close();
+        var clientOut = client.StandardOutput.ReadToEndAsync();
+        var clientErr = client.StandardError.ReadToEndAsync();
+
+        await Eventually.WaitAsync(async () => await DoneAsync() >= 3, Deadline, "three files done by the first two silos");
+        var late = StartSilo(cluster);
+        await Eventually.WaitAsync(async () => await DoneByPortAsync(late.Port) >= 1, Deadline, "the silo that joined late took work");
+
+        // Kill a silo that holds a file and has finished at least one, while files are still waiting.
+        var victim = await Eventually.WaitAsync(async () =>
+        {
+            var holders = await _cluster.RowsAsync("""
+                SELECT split_part(split_part(leased_by, ':', 2), '@', 1) FROM harrier_cluster.work w
+                WHERE state = 'leased' AND (SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'pending') >= 2
+                  AND EXISTS (SELECT 1 FROM harrier_cluster.work d WHERE d.state = 'done' AND d.done_by = w.leased_by)
+                """);
+            return holders.Count > 0 ? _silos.FirstOrDefault(s => s.Port.ToString(CultureInfo.InvariantCulture) == holders[0]).Process : null;
+        }, Deadline, "a silo holding a file with files still waiting");
+        var victimPort = _silos.Single(s => s.Process == victim).Port;
+        var heldByVictim = await _cluster.RowsAsync($"SELECT item FROM harrier_cluster.work WHERE state = 'leased' AND leased_by LIKE '%:{victimPort}@%'");
+        victim.Kill(); // SIGKILL
+        await victim.WaitForExitAsync();
+        output.WriteLine($"killed the silo on port {victimPort} holding evidence {string.Join(", ", heldByVictim)}");
+
+        Assert.True(await WaitForExitAsync(client, Deadline), "the cluster ingest client did not finish");
+        var outText = await clientOut;
+        Assert.True(client.ExitCode == 0, $"cluster ingest exit {client.ExitCode}:\n{outText}\n{await clientErr}");
+        using (var run = JsonDocument.Parse(outText))
+        {
+            var r = run.RootElement;
+            Assert.Equal(files, r.GetProperty("files").GetInt32());
+            Assert.Equal(files, r.GetProperty("done").GetInt32());
+            Assert.Equal(0, r.GetProperty("failed").GetInt32());
+            Assert.True(r.GetProperty("retried").GetInt32() >= heldByVictim.Count, outText);
+            Assert.True(r.GetProperty("silos").GetArrayLength() == 3, outText);
+        }
+
+        // Exactly once: one work row per file, done by a live silo; one facts row per file; no file ingested twice in the audit log.
+        Assert.Equal(files, await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'done'"));
+        Assert.Equal(files, await _cluster.ScalarAsync<long>("SELECT COUNT(DISTINCT evidence_id) FROM media_facts"));
+        Assert.Equal(files, await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM media_facts"));
+        foreach (var item in heldByVictim)
+        {
+            Assert.DoesNotContain($":{victimPort}@", await _cluster.ScalarAsync<string>($"SELECT done_by FROM harrier_cluster.work WHERE item = {item}"), StringComparison.Ordinal);
+        }
+
+        var ingestedTwice = await _cluster.RowsAsync("""
+            SELECT substring(object from 'evidence ([0-9]+) ingested') AS id, COUNT(*) FROM audit_log
+            WHERE action = 'ingest.file' AND object ~ 'evidence [0-9]+ ingested as' GROUP BY 1 HAVING COUNT(*) > 1
+            """);
+        Assert.Empty(ingestedTwice);
+
+        // The same results as the single-process run: every facts column but the time of ingest, by file.
+        Assert.Equal(await FactsAsync(_reference), await FactsAsync(_cluster));
+        var caseDirs = (Reference: reference[1], Cluster: cluster[1]);
+        foreach (var row in await _reference.RowsAsync("SELECT e.rel_path, m.derived FROM media_facts m JOIN evidence_files e ON e.id = m.evidence_id WHERE m.derived IS NOT NULL ORDER BY 1"))
+        {
+            var parts = row.Split(" | ");
+            var other = await _cluster.ScalarAsync<string>($"SELECT m.derived FROM media_facts m JOIN evidence_files e ON e.id = m.evidence_id WHERE e.rel_path = '{parts[0].Replace("'", "''", StringComparison.Ordinal)}'");
+            Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(caseDirs.Reference, parts[1])), await File.ReadAllBytesAsync(Path.Combine(caseDirs.Cluster, other)));
+        }
+
+        await Harrier(["triage", .. reference]);
+        await Harrier(["triage", .. cluster]);
+        Assert.Equal(await TriageAsync(reference), await TriageAsync(cluster));
+        await Harrier(["audit", "verify", .. cluster]);
+    }
+
+    /// <summary>A PostgreSQL case with the scenario's media registered as exhibit M and every hash set as a bank; its --case/--db arguments.</summary>
+    private async Task<string[]> PrepareCaseAsync(string name, string db, string scenario)
+    {
+        var caseDir = Path.Combine(_root, name);
+        string[] args = ["--case", caseDir, "--db", db];
+        await Harrier(["case", "init", caseDir, "--name", name, "--db", db]);
+        await Harrier(["evidence", "add", Path.Combine(scenario, "media"), "--exhibit", "M", .. args]);
+        foreach (var file in Directory.GetFiles(Path.Combine(scenario, "hashsets")).Order(StringComparer.Ordinal))
+        {
+            await Harrier(["banks", "import", file, "--name", Path.GetFileName(file), .. args]);
+        }
+
+        return args;
+    }
+
+    private (Process Process, StringBuilder Log, int Port) StartSilo(string[] caseArgs)
+    {
+        var port = FreePort();
+        var gateway = FreePort();
+        var process = Process.Start(CliRunner.ChildStartInfo(["cluster", "silo", "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture), "--jobs", "1", "--lease", "10", "--idle-poll-ms", "200", .. caseArgs]))!;
+        process.StandardInput.Close();
+        var log = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var silo = (process, log, port);
+        _silos.Add(silo);
+        return silo;
+    }
+
+    private async Task<long?> ActiveSilosAsync() =>
+        await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.OrleansMembershipTable WHERE Status = 3");
+
+    private Task<long> DoneAsync() => _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'done'");
+
+    private Task<long> DoneByPortAsync(int port) =>
+        _cluster.ScalarAsync<long>($"SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'done' AND done_by LIKE '%:{port}@%'");
+
+    /// <summary>Every facts row as JSON without its evidence id, its time of ingest and its derived file's name (which holds the id), by path.</summary>
+    private static Task<List<string>> FactsAsync(TestDatabase db) => db.RowsAsync("""
+        SELECT e.rel_path, (to_jsonb(m) - 'evidence_id' - 'ingested_utc' - 'derived')::text, m.derived IS NOT NULL
+        FROM media_facts m JOIN evidence_files e ON e.id = m.evidence_id ORDER BY e.rel_path
+        """);
+
+    /// <summary>The triage report's per-file rows (JSON), without what names the case.</summary>
+    private static async Task<string> TriageAsync(string[] caseArgs)
+    {
+        var report = await CliRunner.RunAsync(["report", "triage", "--json", .. caseArgs]);
+        Assert.True(report.ExitCode == 0, report.Err);
+        var files = JsonNode.Parse(report.Out)!["files"]!.AsArray();
+        foreach (var file in files)
+        {
+            file!.AsObject().Remove("evidenceId");
+            file.AsObject().Remove("derived");
+        }
+
+        return files.ToJsonString();
+    }
+
+    private static async Task Harrier(string[] args)
+    {
+        var result = await CliRunner.RunAsync(args);
+        Assert.True(result.ExitCode == 0, $"harrier {string.Join(' ', args)}: exit {result.ExitCode}\n{result.Err}\n{result.Out}");
+    }
+
+    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan deadline)
+    {
+        using var cts = new CancellationTokenSource(deadline);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
+}
