@@ -168,7 +168,7 @@ public static class ChainImporter
             Parallel.For(0, raw.Count, new ParallelOptions { CancellationToken = cancellationToken }, () => new byte[1 << 16], (i, _, scratch) =>
             {
                 var p = new ParsedBlock();
-                parsed[i] = ParsedBlock.TryParse(raw[i].Bytes, p, scratch)
+                parsed[i] = ParsedBlock.TryParse(raw[i].Bytes, p, scratch, check: false)
                     ? p
                     : ParsedBlock.From(Block.Load(raw[i].Bytes, raw[i].Ref.Network));
                 if (parsed[i].Hash != raw[i].Ref.Hash)
