@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using Harrier.Chain.Blocks;
 using NBitcoin;
@@ -349,7 +348,7 @@ internal sealed class ChainBuilder : IDisposable
                 script.Slice(2, 20).CopyTo(key);
                 break;
             default:
-                SHA256.HashData(script, key);
+                ParsedBlock.Sha256(script, key);
                 break;
         }
 
