@@ -50,7 +50,7 @@ public static class ChainImporter
         ChainManifest? manifest = null;
         if (ChainStore.Exists(storeDirectory))
         {
-            manifest = ChainStore.ReadManifest(storeDirectory);
+            manifest = ChainStore.ReadManifest(storeDirectory, forImport: true);
             var stored = ChainNetworks.FromName(manifest.Network) ?? throw new InvalidDataException($"unknown network {manifest.Network} in {storeDirectory}");
             if (network is not null && network != stored)
             {

@@ -36,8 +36,12 @@ public sealed class ChainStore : IDisposable
     private readonly MappedColumn<byte> _addrKind;
     private readonly MappedColumn<long> _addrScriptStart;
     private readonly MappedColumn<byte> _addrScript;
-    private readonly MappedColumn<int> _outAddrNext;
-    private readonly MappedColumn<int> _addrFirstOut;
+    private readonly MappedColumn<int>? _outAddrNext;
+    private readonly MappedColumn<int>? _addrFirstOut;
+    private readonly int[]? _legacyFirstOut;
+    private readonly int[]? _legacyAddrNext;
+    private Dictionary<Hash32, int>? _legacyTx;
+    private Dictionary<Hash32, int>? _legacyAddr;
     private readonly int[]? _maskedSpentBy;
     private readonly int[]? _maskedAddrNext;
     private int[]? _addrOutStart;
@@ -68,11 +72,40 @@ public sealed class ChainStore : IDisposable
             _outAddress = Map<int>(Columns.OutAddress, outs);
             _outSpentBy = Map<int>(Columns.OutSpentBy, outs);
             _outTx = Map<int>(Columns.OutTx, outs);
-            _outAddrNext = Map<int>(Columns.OutAddrNext, outs);
+            if (manifest.Format == ChainManifest.CurrentFormat)
+            {
+                _outAddrNext = Map<int>(Columns.OutAddrNext, outs);
+            }
             _addrKind = Map<byte>(Columns.AddrKind, addrs);
             _addrScriptStart = Map<long>(Columns.AddrScriptStart, addrs + 1);
             _addrScript = Map<byte>(Columns.AddrScript, _addrScriptStart.Span[(int)addrs]);
-            _addrFirstOut = Map<int>(Columns.AddrFirstOut, addrs);
+            if (manifest.Format == ChainManifest.CurrentFormat)
+            {
+                _addrFirstOut = Map<int>(Columns.AddrFirstOut, addrs);
+            }
+            else
+            {
+                // Format 2 (read only): the address → outputs CSR it stored stands in for the first/next links.
+                using (var start = ColumnFile.Map<int>(Path.Combine(directory, "addr.outstart.col")))
+                using (var list = ColumnFile.Map<int>(Path.Combine(directory, "addr.outs.col")))
+                {
+                    _addrOutStart = start.Span.ToArray();
+                    _addrOuts = list.Span.ToArray();
+                }
+
+                _legacyFirstOut = new int[addrs];
+                _legacyAddrNext = new int[outs];
+                Array.Fill(_legacyAddrNext, -1);
+                for (var a = 0; a < addrs; a++)
+                {
+                    var (from, to) = (_addrOutStart[a], _addrOutStart[a + 1]);
+                    _legacyFirstOut[a] = from < to ? _addrOuts[from] : -1;
+                    for (var k = from; k + 1 < to; k++)
+                    {
+                        _legacyAddrNext[_addrOuts[k]] = _addrOuts[k + 1];
+                    }
+                }
+            }
         }
         catch
         {
@@ -80,7 +113,7 @@ public sealed class ChainStore : IDisposable
             throw;
         }
 
-        if (ChainBuilder.ReadPending(directory) is not null)
+        if (_outAddrNext is not null && ChainBuilder.ReadPending(directory) is not null)
         {
             // An import is running or was killed: links it wrote into stored outputs point past the manifest's counts.
             // Read copies without them, so this store reads exactly as before that import.
@@ -113,22 +146,28 @@ public sealed class ChainStore : IDisposable
             throw new FileNotFoundException($"no chain store in {directory} (run chain import first)", manifestPath);
         }
 
-        return new ChainStore(directory, ReadManifest(directory));
+        return new ChainStore(directory, ReadManifest(directory, forImport: false));
     }
 
     /// <summary>
-    /// Reads and checks a store's manifest. A store of another format is refused with its version; one written before
-    /// format 3 (its columns were rewritten on every import) is refused with the advice to import the blocks again.
+    /// Reads and checks a store's manifest. A store of another format is refused with its version. A format-2 store
+    /// (its columns were rewritten on every import) opens read-only, with its hash indexes built in memory as before;
+    /// an import into it is refused with the advice to import the blocks again.
     /// </summary>
-    internal static ChainManifest ReadManifest(string directory)
+    internal static ChainManifest ReadManifest(string directory, bool forImport)
     {
         var manifestPath = Path.Combine(directory, ManifestFileName);
         var manifest = JsonSerializer.Deserialize<ChainManifest>(File.ReadAllText(manifestPath), JsonOptions)
             ?? throw new InvalidDataException($"{manifestPath} is empty");
+        if (manifest.Format == 2 && !forImport)
+        {
+            return manifest;
+        }
+
         if (manifest.Format is 1 or 2)
         {
-            throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, written by an earlier Harrier; this build reads "
-                + $"format {ChainManifest.CurrentFormat} only: delete {directory} and run chain import again (the blocks are re-read; clusters and traces are computed again)");
+            throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, written by an earlier Harrier; this build writes "
+                + $"format {ChainManifest.CurrentFormat} and only reads format 2: delete {directory} and run chain import again (the blocks are re-read; clusters and traces are computed again)");
         }
 
         if (manifest.Format != ChainManifest.CurrentFormat)
@@ -229,10 +268,10 @@ public sealed class ChainStore : IDisposable
     }
 
     /// <summary>The first output paying each address (the address was created by it).</summary>
-    public ReadOnlySpan<int> AddrFirstOut => _addrFirstOut.Span;
+    public ReadOnlySpan<int> AddrFirstOut => _legacyFirstOut ?? _addrFirstOut!.Span;
 
     /// <summary>The next output paying the same address as each output, or -1 (a linked list per address, ascending).</summary>
-    public ReadOnlySpan<int> OutAddrNext => _maskedAddrNext ?? _outAddrNext.Span;
+    public ReadOnlySpan<int> OutAddrNext => _maskedAddrNext ?? _legacyAddrNext ?? _outAddrNext!.Span;
 
     /// <summary>The outputs paying <paramref name="address"/>, ascending (follows the stored links; no index is built).</summary>
     public int[] OutputsOf(int address)
@@ -315,6 +354,22 @@ public sealed class ChainStore : IDisposable
     /// <summary>Transaction id by hash (the on-disk txid index; a later duplicate txid wins, as in Bitcoin Core).</summary>
     public bool TryFindTx(Hash32 hash, out int tx)
     {
+        if (_outAddrNext is null)
+        {
+            if (_legacyTx is null)
+            {
+                var index = new Dictionary<Hash32, int>(TxCount, KeyOrder.Instance);
+                for (var i = 0; i < TxCount; i++)
+                {
+                    index[TxHash[i]] = i;
+                }
+
+                _legacyTx = index;
+            }
+
+            return _legacyTx.TryGetValue(hash, out tx);
+        }
+
         _txIndex ??= new HashIndex(Directory, ChainBuilder.TxIndexName, Manifest.TxIndexRuns, writable: false);
         return _txIndex.TryGet(hash, out tx) && tx < TxCount;
     }
@@ -344,6 +399,22 @@ public sealed class ChainStore : IDisposable
         if (ScriptClassifier.KeyOf(text, Network) is not { } key)
         {
             return false;
+        }
+
+        if (_outAddrNext is null)
+        {
+            if (_legacyAddr is null)
+            {
+                var index = new Dictionary<Hash32, int>(AddressCount, KeyOrder.Instance);
+                for (var a = 0; a < AddressCount; a++)
+                {
+                    index[ChainBuilder.KeyOf(AddressScript(a))] = a;
+                }
+
+                _legacyAddr = index;
+            }
+
+            return _legacyAddr.TryGetValue(ChainBuilder.KeyOf(key), out address) && AddressScript(address).SequenceEqual(key);
         }
 
         _addressIndex ??= new HashIndex(Directory, ChainBuilder.AddressIndexName, Manifest.AddressIndexRuns, writable: false);
