@@ -5,7 +5,11 @@ using NBitcoin;
 
 namespace Harrier.Chain.Blocks;
 
+/// <summary>Where a checked block is (offset -1: a single-block file) and its header fields: what pass one of an import keeps.</summary>
+internal sealed record BlockRef(string File, long Offset, int Size, Network Network, Hash32 Hash, Hash32 Prev, uint Bits);
+
 /// <summary>One block as found on disk: where it was, which network's magic framed it, and its parsed form.</summary>
+
 public sealed record FoundBlock(string File, long Offset, Network Network, Block Block)
 {
     /// <summary>The block's hash.</summary>
@@ -165,6 +169,138 @@ public static class BlockFileReader
             errors.Add(new ChainReadError(file, 0, "cannot read the file: " + e.Message));
             return [];
         }
+    }
+
+    /// <summary>
+    /// Pass one of an import: finds and checks every block of one file like <see cref="ReadFile"/> (same errors, same
+    /// blocks accepted) but keeps only where each block is and its header, never the block: memory is one batch.
+    /// Blocks go through <see cref="ParsedBlock.TryParse"/> first; what it declines goes to NBitcoin, which accepts it
+    /// or words the error.
+    /// </summary>
+    internal static List<BlockRef> ScanFile(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors)
+    {
+        try
+        {
+            var name = Path.GetFileName(file);
+            var single = name.EndsWith(".hex", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)
+                || name.EndsWith(".raw", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
+            if (single)
+            {
+                return ReadFile(file, expected, xorKey, errors)
+                    .Select(b => new BlockRef(file, -1, 0, b.Network, b.Hash, b.Prev, b.Block.Header.Bits.ToCompact())).ToList();
+            }
+
+            return ScanFramed(file, expected, xorKey, errors);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new ChainReadError(file, 0, "cannot read the file: " + e.Message));
+            return [];
+        }
+    }
+
+    private static List<BlockRef> ScanFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors)
+    {
+        using var window = new Window(file, xorKey);
+        var found = new List<BlockRef>();
+        var all = new List<ChainReadError>();
+        var batch = new List<(long Offset, byte[] Bytes, Network Network)>();
+        long batchBytes = 0;
+
+        void Flush()
+        {
+            var refs = new BlockRef?[batch.Count];
+            var parseErrors = new List<ChainReadError>?[batch.Count];
+            Parallel.For(0, batch.Count, () => (new ParsedBlock(), new byte[1 << 16]), (i, _, local) =>
+            {
+                var (offset, bytes, net) = batch[i];
+                var (parsed, scratch) = local;
+                if (ParsedBlock.TryParse(bytes, parsed, scratch))
+                {
+                    refs[i] = new BlockRef(file, offset, bytes.Length, net, parsed.Hash, parsed.Prev,
+                        BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(72)));
+                    return local;
+                }
+
+                var errs = new List<ChainReadError>();
+                if (TryLoad(file, offset, bytes, net, errs) is { } block)
+                {
+                    refs[i] = new BlockRef(file, offset, bytes.Length, net, Hash32.From(block.GetHash()),
+                        Hash32.From(block.Header.HashPrevBlock), block.Header.Bits.ToCompact());
+                }
+
+                parseErrors[i] = errs.Count > 0 ? errs : null;
+                return local;
+            }, _ => { });
+
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (refs[i] is { } r)
+                {
+                    found.Add(r);
+                }
+
+                all.AddRange(parseErrors[i] ?? []);
+            }
+
+            batch.Clear();
+            batchBytes = 0;
+        }
+
+        foreach (var record in Frame(file, window, expected, all))
+        {
+            batch.Add(record);
+            batchBytes += record.Bytes.Length;
+            if (batchBytes >= BatchBytes)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        errors.AddRange(all.OrderBy(e => e.Offset));
+        return found;
+    }
+
+    /// <summary>The bytes of a block found by <see cref="ScanFile"/> (pass two of an import reads them again, in chain order).</summary>
+    internal static byte[] ReadBlock(BlockRef block, byte[]? xorKey, Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> handles)
+    {
+        if (block.Offset < 0)
+        {
+            var name = Path.GetFileName(block.File);
+            if (name.EndsWith(".hex", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase))
+            {
+                return Convert.FromHexString(File.ReadAllText(block.File).Trim().TrimStart('\uFEFF').Trim());
+            }
+
+            var raw = File.ReadAllBytes(block.File);
+            if (xorKey is not null)
+            {
+                Deobfuscate(raw, xorKey);
+            }
+
+            return raw;
+        }
+
+        if (!handles.TryGetValue(block.File, out var handle))
+        {
+            handle = File.OpenHandle(block.File, FileMode.Open, FileAccess.Read, FileShare.Read);
+            handles[block.File] = handle;
+        }
+
+        var bytes = new byte[block.Size];
+        var read = RandomAccess.Read(handle, bytes, block.Offset + 8);
+        if (read != block.Size)
+        {
+            throw new InvalidDataException($"{block.File} at offset {block.Offset}: the block file changed during the import");
+        }
+
+        if (xorKey is not null)
+        {
+            Deobfuscate(bytes, xorKey, block.Offset + 8);
+        }
+
+        return bytes;
     }
 
     private static List<FoundBlock> ReadHex(string file, Network network, List<ChainReadError> errors)

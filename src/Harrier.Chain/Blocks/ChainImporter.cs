@@ -29,33 +29,35 @@ public sealed record ChainImportOptions
 }
 
 /// <summary>
-/// Imports block files into a store: reads every file (errors noted, reading goes on; an import that finds no block at
-/// all is refused and writes nothing), indexes blocks by hash,
+/// Imports block files into a store in two passes with bounded memory: pass one reads every file (errors noted, reading
+/// goes on; an import that finds no block at all is refused and writes nothing) keeping only each block's place and
+/// header, indexes blocks by hash,
 /// links them by previous hash whatever their order on disk, picks the chain with the most work that extends the
-/// stored tip (or starts at genesis, or at the earliest block found), appends it, and reports stale and unlinked blocks.
+/// stored tip (or starts at genesis, or at the earliest block found); pass two reads that chain's blocks again in order
+/// and appends them to the store's columns in place, and the import reports stale and unlinked blocks.
 /// </summary>
 public static class ChainImporter
 {
+    /// <summary>Blocks parsed together (in parallel) in pass two before they are appended, by bytes.</summary>
+    private const long AppendBatchBytes = 32L << 20;
+
     public static ChainImportResult Import(string storeDirectory, string source, ChainImportOptions? options = null,
         IProgress<(string Stage, long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         options ??= new ChainImportOptions();
         var readClock = Stopwatch.StartNew();
-        ChainBuilder? builder = null;
         Network? network = options.Network;
-        long inputsBefore = 0, outputsBefore = 0;
+        ChainManifest? manifest = null;
         if (ChainStore.Exists(storeDirectory))
         {
-            using var existing = ChainStore.Open(storeDirectory);
-            if (network is not null && network != existing.Network)
+            manifest = ChainStore.ReadManifest(storeDirectory, forImport: true);
+            var stored = ChainNetworks.FromName(manifest.Network) ?? throw new InvalidDataException($"unknown network {manifest.Network} in {storeDirectory}");
+            if (network is not null && network != stored)
             {
-                throw new InvalidDataException($"the store holds {existing.Manifest.Network} blocks, not {ChainNetworks.NameOf(network)}");
+                throw new InvalidDataException($"the store holds {manifest.Network} blocks, not {ChainNetworks.NameOf(network)}");
             }
 
-            network = existing.Network;
-            builder = new ChainBuilder(existing);
-            inputsBefore = existing.InputCount;
-            outputsBefore = existing.OutputCount;
+            network = stored;
         }
 
         var files = BlockFileReader.ListBlockFiles(source);
@@ -64,14 +66,15 @@ public static class ChainImporter
             throw new FileNotFoundException($"no block files (blk*.dat, *.raw, *.bin, *.hex, block*.txt) in {source}", source);
         }
 
+        // Pass one: find and check every block, keeping only where it is and its header.
         var folder = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source))! : source;
         var xorKey = BlockFileReader.ReadXorKey(folder);
         var errors = new List<ChainReadError>();
-        var found = new List<FoundBlock>();
+        var found = new List<BlockRef>();
         for (var i = 0; i < files.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var blocks = BlockFileReader.ReadFile(files[i], network, xorKey, errors);
+            var blocks = BlockFileReader.ScanFile(files[i], network, xorKey, errors);
             if (network is null && blocks.Count > 0)
             {
                 network = blocks[0].Network;
@@ -94,35 +97,101 @@ public static class ChainImporter
         readClock.Stop();
         var buildClock = Stopwatch.StartNew();
         network ??= Network.Main;
-        builder ??= new ChainBuilder(network);
+        using var builder = ChainBuilder.Open(storeDirectory, network, manifest);
         var plan = Plan(builder, found);
         var txBefore = builder.TxCount;
-        for (var i = 0; i < plan.Append.Count; i++)
+        var inputsBefore = builder.InputCount;
+        var outputsBefore = builder.OutputCount;
+
+        // Pass two: read the chosen blocks again in chain order, a batch at a time, parse each batch in parallel while
+        // the previous one is appended; nothing of a block is kept once it is appended.
+        var handles = new Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle>();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            builder.Append(plan.Append[i].Block);
-            if (i % 64 == 0)
+            var next = 0;
+            Task<ParsedBlock[]>? pending = plan.Append.Count > 0 ? StartBatch(plan.Append, ref next, xorKey, handles, cancellationToken) : null;
+            var appended = 0;
+            while (pending is not null)
             {
-                progress?.Report(("linking", i + 1, plan.Append.Count));
+                var batch = pending.GetAwaiter().GetResult();
+                pending = next < plan.Append.Count ? StartBatch(plan.Append, ref next, xorKey, handles, cancellationToken) : null;
+                foreach (var block in batch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (builder.BlockCount == 0)
+                    {
+                        builder.BaseHeight = block.Prev.IsZero ? 0 : CoinbaseHeight(plan.Append[0], xorKey, handles);
+                    }
+
+                    builder.Append(block);
+                    if (appended++ % 64 == 0)
+                    {
+                        progress?.Report(("linking", appended, plan.Append.Count));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var h in handles.Values)
+            {
+                h.Dispose();
             }
         }
 
         builder.Imports++;
-        var manifest = builder.Write(storeDirectory);
+        var written = builder.Commit();
         buildClock.Stop();
         return new ChainImportResult(files.Count, found.Count, plan.Append.Count, plan.AlreadyStored,
             plan.Stale.Select(b => b.Hash.ToString()).ToList(), plan.Unlinked.Select(b => b.Hash.ToString()).ToList(),
-            builder.TxCount - txBefore, manifest.Inputs - inputsBefore, manifest.Outputs - outputsBefore, manifest, errors,
+            builder.TxCount - txBefore, written.Inputs - inputsBefore, written.Outputs - outputsBefore, written, errors,
             readClock.Elapsed, buildClock.Elapsed);
     }
 
-    internal sealed record ImportPlan(List<FoundBlock> Append, List<FoundBlock> Stale, List<FoundBlock> Unlinked, int AlreadyStored);
+    private static Task<ParsedBlock[]> StartBatch(List<BlockRef> append, ref int next, byte[]? xorKey,
+        Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> handles, CancellationToken cancellationToken)
+    {
+        // Read on this thread (sequential I/O, the handle cache is not shared), parse on the pool.
+        var raw = new List<(BlockRef Ref, byte[] Bytes)>();
+        long bytes = 0;
+        while (next < append.Count && bytes < AppendBatchBytes)
+        {
+            var b = append[next++];
+            var data = BlockFileReader.ReadBlock(b, xorKey, handles);
+            raw.Add((b, data));
+            bytes += data.Length;
+        }
+
+        return Task.Run(() =>
+        {
+            var parsed = new ParsedBlock[raw.Count];
+            Parallel.For(0, raw.Count, new ParallelOptions { CancellationToken = cancellationToken }, () => new byte[1 << 16], (i, _, scratch) =>
+            {
+                var p = new ParsedBlock();
+                parsed[i] = ParsedBlock.TryParse(raw[i].Bytes, p, scratch, check: false)
+                    ? p
+                    : ParsedBlock.From(Block.Load(raw[i].Bytes, raw[i].Ref.Network));
+                if (parsed[i].Hash != raw[i].Ref.Hash)
+                {
+                    throw new InvalidDataException($"{raw[i].Ref.File} at offset {raw[i].Ref.Offset}: the block file changed during the import");
+                }
+
+                return scratch;
+            }, _ => { });
+            return parsed;
+        }, cancellationToken);
+    }
+
+    private static int? CoinbaseHeight(BlockRef first, byte[]? xorKey, Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> handles) =>
+        Block.Load(BlockFileReader.ReadBlock(first, xorKey, handles), first.Network).GetCoinbaseHeight();
+
+    internal sealed record ImportPlan(List<BlockRef> Append, List<BlockRef> Stale, List<BlockRef> Unlinked, int AlreadyStored);
 
     /// <summary>Chooses which found blocks extend the store, in order.</summary>
-    internal static ImportPlan Plan(ChainBuilder builder, List<FoundBlock> found)
+    internal static ImportPlan Plan(ChainBuilder builder, List<BlockRef> found)
     {
-        var byHash = new Dictionary<Hash32, FoundBlock>();
-        var order = new List<FoundBlock>();
+        var byHash = new Dictionary<Hash32, BlockRef>();
+        var order = new List<BlockRef>();
         var already = 0;
         foreach (var b in found)
         {
@@ -146,7 +215,7 @@ public static class ChainImporter
         // without genesis, any block whose parent is absent). Work is summed along the way.
         var work = new Dictionary<Hash32, BigInteger>();
         var anchored = new Dictionary<Hash32, bool>();
-        var stack = new Stack<FoundBlock>();
+        var stack = new Stack<BlockRef>();
         foreach (var start in order)
         {
             var b = start;
@@ -174,7 +243,7 @@ public static class ChainImporter
             }
         }
 
-        void Resolve(FoundBlock b)
+        void Resolve(BlockRef b)
         {
             if (anchored.ContainsKey(b.Hash))
             {
@@ -200,10 +269,10 @@ public static class ChainImporter
             }
 
             anchored[b.Hash] = ok;
-            work[b.Hash] = w + WorkOf(b.Block.Header.Bits.ToCompact());
+            work[b.Hash] = w + WorkOf(b.Bits);
         }
 
-        FoundBlock? best = null;
+        BlockRef? best = null;
         foreach (var b in order)
         {
             if (anchored[b.Hash] && (best is null || work[b.Hash] > work[best.Hash]))
@@ -212,7 +281,7 @@ public static class ChainImporter
             }
         }
 
-        var append = new List<FoundBlock>();
+        var append = new List<BlockRef>();
         for (var b = best; b is not null; b = byHash.GetValueOrDefault(b.Prev))
         {
             append.Add(b);
@@ -221,8 +290,8 @@ public static class ChainImporter
         append.Reverse();
         var onPath = append.Select(b => b.Hash).ToHashSet();
         var root = append.Count > 0 ? append[0].Prev : default;
-        var stale = new List<FoundBlock>();
-        var unlinked = new List<FoundBlock>();
+        var stale = new List<BlockRef>();
+        var unlinked = new List<BlockRef>();
         foreach (var b in order)
         {
             if (onPath.Contains(b.Hash))
@@ -245,7 +314,7 @@ public static class ChainImporter
             }
         }
 
-        Hash32 RootOf(FoundBlock b)
+        Hash32 RootOf(BlockRef b)
         {
             while (byHash.TryGetValue(b.Prev, out var p))
             {

@@ -146,7 +146,7 @@ public static class ChangeHeuristics
                 for (var o = outStart; o < outEnd; o++)
                 {
                     var a = store.OutAddress[o];
-                    if (a >= 0 && store.AddrOuts[store.AddrOutStart[a]] == o)
+                    if (a >= 0 && store.AddrFirstOut[a] == o)
                     {
                         result.Add(o);
                     }

@@ -5,104 +5,190 @@ using NBitcoin;
 namespace Harrier.Chain.Store;
 
 /// <summary>
-/// Appends blocks (in chain order) to the columns and writes them out. Loads an existing store first, so imports
-/// are incremental: new blocks extend the stored tip and may spend outputs stored earlier.
+/// Appends blocks (in chain order) to a store's columns in place. Opening writes <c>import.pending</c> (the counts the
+/// store had); the columns grow after their committed elements, the hash indexes spill sorted runs, and
+/// <see cref="Commit"/> writes the manifest last and removes the marker. An import killed on the way leaves the
+/// store as it was: readers map only the manifest's counts and, while the marker is there, ignore links to elements
+/// past them; the next import rolls the links back (<see cref="Recover"/>) before it appends.
+/// Memory is bounded by the index deltas (<see cref="HashIndex.DeltaLimit"/>), one block's arrays and the block hash
+/// table (one entry a block), whatever the size of the store or the import: columns and runs are memory-mapped files,
+/// remapped every <see cref="RemapEveryTxs"/> transactions so that the pages touched stop counting as resident.
 /// </summary>
-internal sealed class ChainBuilder
+internal sealed class ChainBuilder : IDisposable
 {
-    private readonly GrowableColumn<Hash32> _blockHash;
-    private readonly GrowableColumn<uint> _blockTime;
-    private readonly GrowableColumn<int> _blockTxStart;
-    private readonly GrowableColumn<Hash32> _txHash;
-    private readonly GrowableColumn<int> _txBlock;
-    private readonly GrowableColumn<int> _txInStart;
-    private readonly GrowableColumn<int> _txOutStart;
-    private readonly GrowableColumn<byte> _txFlags;
-    private readonly GrowableColumn<int> _inSpent;
-    private readonly GrowableColumn<int> _inTx;
-    private readonly GrowableColumn<long> _outValue;
-    private readonly GrowableColumn<int> _outAddress;
-    private readonly GrowableColumn<int> _outSpentBy;
-    private readonly GrowableColumn<int> _outTx;
-    private readonly GrowableColumn<byte> _addrKind;
-    private readonly GrowableColumn<long> _addrScriptStart;
-    private readonly GrowableColumn<byte> _addrScript;
-    private readonly Dictionary<Hash32, int> _txIndex;
-    private readonly Dictionary<Hash32, int> _blockIndex;
-    private readonly Dictionary<ScriptKey, int> _addrIndex;
+    public const string PendingFileName = "import.pending";
+    public const string TxIndexName = "tx";
+    public const string AddressIndexName = "addr";
+    internal static int RemapEveryTxs = 1 << 20;
 
-    public ChainBuilder(Network network)
+    private readonly string _directory;
+    private readonly List<IDisposable> _all = [];
+    private readonly ColumnWriter<Hash32> _blockHash;
+    private readonly ColumnWriter<uint> _blockTime;
+    private readonly ColumnWriter<int> _blockTxStart;
+    private readonly ColumnWriter<Hash32> _txHash;
+    private readonly ColumnWriter<int> _txBlock;
+    private readonly ColumnWriter<int> _txInStart;
+    private readonly ColumnWriter<int> _txOutStart;
+    private readonly ColumnWriter<byte> _txFlags;
+    private readonly ColumnWriter<int> _inSpent;
+    private readonly ColumnWriter<int> _inTx;
+    private readonly ColumnWriter<long> _outValue;
+    private readonly ColumnWriter<int> _outAddress;
+    private readonly ColumnWriter<int> _outSpentBy;
+    private readonly ColumnWriter<int> _outTx;
+    private readonly ColumnWriter<int> _outAddrNext;
+    private readonly ColumnWriter<byte> _addrKind;
+    private readonly ColumnWriter<long> _addrScriptStart;
+    private readonly ColumnWriter<byte> _addrScript;
+    private readonly ColumnWriter<int> _addrFirstOut;
+    private readonly ColumnWriter<int> _addrLastOut;
+    private readonly HashIndex _txIndex;
+    private readonly HashIndex _addrIndex;
+    private readonly Dictionary<Hash32, int> _blockIndex;
+    private long _txsSinceRemap;
+
+    private ChainBuilder(string directory, Network network, ChainManifest? m)
     {
+        _directory = directory;
         Network = network;
-        _blockHash = new();
-        _blockTime = new();
-        _blockTxStart = new();
-        _blockTxStart.Add(0);
-        _txHash = new();
-        _txBlock = new();
-        _txInStart = new();
-        _txInStart.Add(0);
-        _txOutStart = new();
-        _txOutStart.Add(0);
-        _txFlags = new();
-        _inSpent = new();
-        _inTx = new();
-        _outValue = new();
-        _outAddress = new();
-        _outSpentBy = new();
-        _outTx = new();
-        _addrKind = new();
-        _addrScriptStart = new();
-        _addrScriptStart.Add(0);
-        _addrScript = new();
-        _txIndex = [];
-        _blockIndex = [];
-        _addrIndex = [];
+        BaseHeight = m?.BaseHeight;
+        _ = Hash32.TryParse(m?.FirstPrev, out var firstPrev);
+        FirstPrev = firstPrev;
+        Imports = m?.Imports ?? 0;
+        UnresolvedInputs = m?.UnresolvedInputs ?? 0;
+        long blocks = m?.Blocks ?? 0, txs = m?.Transactions ?? 0, ins = m?.Inputs ?? 0, outs = m?.Outputs ?? 0, addrs = m?.Addresses ?? 0;
+        long scriptBytes = 0;
+        var csr = m is null ? 0 : 1;
+        _blockHash = Column<Hash32>(ChainStore.Columns.BlockHash, blocks);
+        _blockTime = Column<uint>(ChainStore.Columns.BlockTime, blocks);
+        _blockTxStart = Column<int>(ChainStore.Columns.BlockTxStart, blocks + csr);
+        _txHash = Column<Hash32>(ChainStore.Columns.TxHash, txs);
+        _txBlock = Column<int>(ChainStore.Columns.TxBlock, txs);
+        _txInStart = Column<int>(ChainStore.Columns.TxInStart, txs + csr);
+        _txOutStart = Column<int>(ChainStore.Columns.TxOutStart, txs + csr);
+        _txFlags = Column<byte>(ChainStore.Columns.TxFlags, txs);
+        _inSpent = Column<int>(ChainStore.Columns.InSpent, ins);
+        _inTx = Column<int>(ChainStore.Columns.InTx, ins);
+        _outValue = Column<long>(ChainStore.Columns.OutValue, outs);
+        _outAddress = Column<int>(ChainStore.Columns.OutAddress, outs);
+        _outSpentBy = Column<int>(ChainStore.Columns.OutSpentBy, outs);
+        _outTx = Column<int>(ChainStore.Columns.OutTx, outs);
+        _outAddrNext = Column<int>(ChainStore.Columns.OutAddrNext, outs);
+        _addrKind = Column<byte>(ChainStore.Columns.AddrKind, addrs);
+        _addrScriptStart = Column<long>(ChainStore.Columns.AddrScriptStart, addrs + csr);
+        if (m is not null)
+        {
+            scriptBytes = _addrScriptStart[addrs];
+        }
+
+        _addrScript = Column<byte>(ChainStore.Columns.AddrScript, scriptBytes);
+        _addrFirstOut = Column<int>(ChainStore.Columns.AddrFirstOut, addrs);
+        _addrLastOut = Column<int>(ChainStore.Columns.AddrLastOut, addrs);
+        if (m is null)
+        {
+            _blockTxStart.Add(0);
+            _txInStart.Add(0);
+            _txOutStart.Add(0);
+            _addrScriptStart.Add(0);
+        }
+
+        _txIndex = new HashIndex(directory, TxIndexName, m?.TxIndexRuns ?? [], writable: true);
+        _all.Add(_txIndex);
+        _addrIndex = new HashIndex(directory, AddressIndexName, m?.AddressIndexRuns ?? [], writable: true);
+        _all.Add(_addrIndex);
+        _blockIndex = new Dictionary<Hash32, int>((int)blocks, KeyOrder.Instance);
+        for (var b = 0; b < blocks; b++)
+        {
+            _blockIndex[_blockHash[b]] = b;
+        }
     }
 
-    /// <summary>A builder holding everything in <paramref name="store"/>.</summary>
-    public ChainBuilder(ChainStore store)
+    /// <summary>
+    /// Opens the store in <paramref name="directory"/> for appending (creating it when <paramref name="manifest"/> is
+    /// null): finishes or rolls back a killed import, removes files it left, and marks the import pending.
+    /// </summary>
+    public static ChainBuilder Open(string directory, Network network, ChainManifest? manifest)
     {
-        Network = store.Network;
-        BaseHeight = store.Manifest.BaseHeight;
-        _ = Hash32.TryParse(store.Manifest.FirstPrev, out var firstPrev);
-        FirstPrev = firstPrev;
-        Imports = store.Manifest.Imports;
-        UnresolvedInputs = store.Manifest.UnresolvedInputs;
-        _blockHash = GrowableColumn<Hash32>.From(store.BlockHash);
-        _blockTime = GrowableColumn<uint>.From(store.BlockTime);
-        _blockTxStart = GrowableColumn<int>.From(store.BlockTxStart);
-        _txHash = GrowableColumn<Hash32>.From(store.TxHash);
-        _txBlock = GrowableColumn<int>.From(store.TxBlock);
-        _txInStart = GrowableColumn<int>.From(store.TxInStart);
-        _txOutStart = GrowableColumn<int>.From(store.TxOutStart);
-        _txFlags = GrowableColumn<byte>.From(store.TxFlagBytes);
-        _inSpent = GrowableColumn<int>.From(store.InSpent);
-        _inTx = GrowableColumn<int>.From(store.InTx);
-        _outValue = GrowableColumn<long>.From(store.OutValue);
-        _outAddress = GrowableColumn<int>.From(store.OutAddress);
-        _outSpentBy = GrowableColumn<int>.From(store.OutSpentBy);
-        _outTx = GrowableColumn<int>.From(store.OutTx);
-        _addrKind = GrowableColumn<byte>.From(store.AddressKindBytes);
-        _addrScriptStart = GrowableColumn<long>.From(store.AddrScriptStart);
-        _addrScript = GrowableColumn<byte>.From(store.AddrScriptBytes);
-        _txIndex = new(store.TxCount);
-        _blockIndex = new(store.BlockCount);
-        _addrIndex = new(store.AddressCount);
-        for (var t = 0; t < store.TxCount; t++)
+        Directory.CreateDirectory(directory);
+        Recover(directory, manifest);
+        var inUse = new HashSet<string>((manifest?.TxIndexRuns ?? []).Concat(manifest?.AddressIndexRuns ?? []));
+        foreach (var stray in HashIndex.Strays(directory, TxIndexName, inUse).Concat(HashIndex.Strays(directory, AddressIndexName, inUse)))
         {
-            _txIndex[store.TxHash[t]] = t;
+            File.Delete(Path.Combine(directory, stray));
         }
 
-        for (var b = 0; b < store.BlockCount; b++)
+        var pending = new PendingImport(manifest?.Inputs ?? 0, manifest?.Outputs ?? 0, manifest?.Addresses ?? 0);
+        var path = Path.Combine(directory, PendingFileName);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(pending, ChainStore.JsonOptions));
+        File.Move(path + ".tmp", path, overwrite: true);
+        return new ChainBuilder(directory, network, manifest);
+    }
+
+    /// <summary>The counts a store had when an import began (<c>import.pending</c>).</summary>
+    internal sealed record PendingImport(long Inputs, long Outputs, long Addresses);
+
+    internal static PendingImport? ReadPending(string directory)
+    {
+        var path = Path.Combine(directory, PendingFileName);
+        return File.Exists(path) ? JsonSerializer.Deserialize<PendingImport>(File.ReadAllText(path), ChainStore.JsonOptions) : null;
+    }
+
+    /// <summary>
+    /// After an import was killed: when the manifest is still the old one, undoes the links it wrote into stored
+    /// elements (an output's spending input, an address's next output and last output); appended elements past the
+    /// manifest's counts are simply overwritten later. Idempotent: the marker goes only once this is done.
+    /// </summary>
+    internal static void Recover(string directory, ChainManifest? manifest)
+    {
+        var pending = ReadPending(directory);
+        if (pending is null)
         {
-            _blockIndex[store.BlockHash[b]] = b;
+            return;
         }
 
-        for (var a = 0; a < store.AddressCount; a++)
+        if (manifest is not null && (manifest.Inputs != pending.Inputs || manifest.Outputs != pending.Outputs || manifest.Addresses != pending.Addresses))
         {
-            _addrIndex[new ScriptKey(store.AddressScript(a).ToArray())] = a;
+            // The manifest was written: the import completed (killed while it tidied up).
+            File.Delete(Path.Combine(directory, PendingFileName));
+            return;
         }
+
+        if (manifest is not null && manifest.Outputs > 0)
+        {
+            using var spentBy = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutSpentBy), manifest.Outputs);
+            using var next = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutAddrNext), manifest.Outputs);
+            using var address = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutAddress), manifest.Outputs);
+            using var last = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.AddrLastOut), manifest.Addresses);
+            for (long o = 0; o < manifest.Outputs; o++)
+            {
+                if (spentBy[o] >= manifest.Inputs)
+                {
+                    spentBy[o] = -1;
+                }
+
+                if (next[o] >= manifest.Outputs)
+                {
+                    // o was its address's last output before the killed import linked a new one after it.
+                    next[o] = -1;
+                    last[address[o]] = (int)o;
+                }
+            }
+
+            spentBy.Commit();
+            next.Commit();
+            last.Commit();
+        }
+
+        File.Delete(Path.Combine(directory, PendingFileName));
+    }
+
+    private ColumnWriter<T> Column<T>(string name, long committed)
+        where T : unmanaged
+    {
+        var c = new ColumnWriter<T>(Path.Combine(_directory, name), committed);
+        _all.Add(c);
+        return c;
     }
 
     public Network Network { get; }
@@ -115,60 +201,70 @@ internal sealed class ChainBuilder
 
     public long UnresolvedInputs { get; private set; }
 
-    public int BlockCount => _blockHash.Count;
+    public int BlockCount => (int)_blockHash.Count;
 
-    public int TxCount => _txHash.Count;
+    public int TxCount => (int)_txHash.Count;
+
+    public long InputCount => _inSpent.Count;
+
+    public long OutputCount => _outValue.Count;
 
     public Hash32? Tip => _blockHash.Count == 0 ? null : _blockHash[_blockHash.Count - 1];
 
     public bool ContainsBlock(Hash32 hash) => _blockIndex.ContainsKey(hash);
 
     /// <summary>Appends one block; its previous block must be the current tip (the caller orders blocks).</summary>
-    public void Append(Block block)
+    public void Append(ParsedBlock block)
     {
-        var blockId = _blockHash.Count;
-        var hash = Hash32.From(block.GetHash());
+        var blockId = (int)_blockHash.Count;
         if (blockId == 0)
         {
-            FirstPrev = Hash32.From(block.Header.HashPrevBlock);
-            BaseHeight = FirstPrev.IsZero ? 0 : block.GetCoinbaseHeight();
+            FirstPrev = block.Prev;
         }
 
-        _blockHash.Add(hash);
-        _blockIndex[hash] = blockId;
-        _blockTime.Add(block.Header.BlockTime.ToUnixTimeSeconds() is var s and >= 0 and <= uint.MaxValue ? (uint)s : 0);
-        foreach (var tx in block.Transactions)
+        _blockHash.Add(block.Hash);
+        _blockIndex[block.Hash] = blockId;
+        _blockTime.Add(block.Time);
+        for (var t = 0; t < block.TxCount; t++)
         {
-            AppendTx(tx, blockId);
+            AppendTx(block, t, blockId);
         }
 
-        _blockTxStart.Add(_txHash.Count);
+        _blockTxStart.Add((int)_txHash.Count);
+        _txsSinceRemap += block.TxCount;
+        if (_txsSinceRemap >= RemapEveryTxs)
+        {
+            _txsSinceRemap = 0;
+            foreach (var d in _all)
+            {
+                switch (d)
+                {
+                    case HashIndex h:
+                        h.Remap();
+                        break;
+                    case IRemappable r:
+                        r.Remap();
+                        break;
+                }
+            }
+        }
     }
 
-    private void AppendTx(Transaction tx, int blockId)
+    private void AppendTx(ParsedBlock b, int t, int blockId)
     {
-        var txId = _txHash.Count;
-        var flags = TxTraits.None;
-        if (tx.IsCoinBase)
+        var txId = (int)_txHash.Count;
+        var flags = (TxTraits)b.TxFlags[t];
+        var coinbase = (flags & TxTraits.Coinbase) != 0;
+        for (var i = b.InStart[t]; i < b.InStart[t + 1]; i++)
         {
-            flags |= TxTraits.Coinbase;
-        }
-
-        if (tx.HasWitness)
-        {
-            flags |= TxTraits.Segwit;
-        }
-
-        foreach (var input in tx.Inputs)
-        {
-            var inputId = _inSpent.Count;
+            var inputId = (int)_inSpent.Count;
             var spent = -1;
-            if (!tx.IsCoinBase)
+            if (!coinbase)
             {
-                if (_txIndex.TryGetValue(Hash32.From(input.PrevOut.Hash), out var prevTx)
-                    && input.PrevOut.N < (uint)(_txOutStart[prevTx + 1] - _txOutStart[prevTx]))
+                if (_txIndex.TryGet(b.InPrevTx[i], out var prevTx)
+                    && b.InPrevN[i] < (uint)(_txOutStart[prevTx + 1] - _txOutStart[prevTx]))
                 {
-                    spent = _txOutStart[prevTx] + (int)input.PrevOut.N;
+                    spent = _txOutStart[prevTx] + (int)b.InPrevN[i];
                     _outSpentBy[spent] = inputId;
                     var prevAddr = _outAddress[spent];
                     if (prevAddr >= 0 && (AddressKind)_addrKind[prevAddr] == AddressKind.Multisig)
@@ -181,129 +277,139 @@ internal sealed class ChainBuilder
                     flags |= TxTraits.UnresolvedInput;
                     UnresolvedInputs++;
                 }
-
-                if (ScriptClassifier.SpendsMultisig(input))
-                {
-                    flags |= TxTraits.MultisigInput;
-                }
             }
 
             _inSpent.Add(spent);
             _inTx.Add(txId);
         }
 
-        foreach (var output in tx.Outputs)
+        for (var o = b.OutStart[t]; o < b.OutStart[t + 1]; o++)
         {
-            _outValue.Add(output.Value.Satoshi);
-            _outAddress.Add(AddressIdOf(output.ScriptPubKey));
+            var outputId = (int)_outValue.Count;
+            _outValue.Add(b.OutValue[o]);
+            _outAddress.Add(AddressIdOf(b.Script(o), outputId));
             _outSpentBy.Add(-1);
             _outTx.Add(txId);
+            _outAddrNext.Add(-1);
         }
 
-        _txHash.Add(Hash32.From(tx.GetHash()));
-        _txIndex[_txHash[txId]] = txId;
+        _txHash.Add(b.TxId[t]);
+        _txIndex.Add(b.TxId[t], txId);
         _txBlock.Add(blockId);
         _txFlags.Add((byte)flags);
-        _txInStart.Add(_inSpent.Count);
-        _txOutStart.Add(_outValue.Count);
+        _txInStart.Add((int)_inSpent.Count);
+        _txOutStart.Add((int)_outValue.Count);
     }
 
-    private int AddressIdOf(Script script)
+    private int AddressIdOf(ReadOnlySpan<byte> script, int outputId)
     {
-        var (bytes, kind) = ScriptClassifier.CanonicalScript(script.ToBytes(@unsafe: true));
-        if (bytes is null)
+        if (script.Length == 0 || script[0] == (byte)OpcodeType.OP_RETURN)
         {
             return -1;
         }
 
-        var key = new ScriptKey(bytes);
-        if (_addrIndex.TryGetValue(key, out var id))
+        var kind = ScriptClassifier.KindOf(script);
+        var canonical = kind == AddressKind.P2PK ? ScriptClassifier.CanonicalScript(script.ToArray()).Key! : script;
+        var key = KeyOf(canonical);
+        if (_addrIndex.TryGet(key, out var id))
         {
+            _outAddrNext[_addrLastOut[id]] = outputId;
+            _addrLastOut[id] = outputId;
             return id;
         }
 
-        id = _addrKind.Count;
-        _addrIndex[key] = id;
+        id = (int)_addrKind.Count;
+        _addrIndex.Add(key, id);
         _addrKind.Add((byte)kind);
-        _addrScript.AddRange(bytes);
+        _addrScript.AddRange(canonical);
         _addrScriptStart.Add(_addrScript.Count);
+        _addrFirstOut.Add(outputId);
+        _addrLastOut.Add(outputId);
         return id;
     }
 
-    /// <summary>Writes every column and then the manifest (last, so a reader never sees a half-written store as current).</summary>
-    public ChainManifest Write(string directory)
+    /// <summary>
+    /// The 32-byte index key of an indexed script. P2PKH, P2SH and P2WPKH: the 20-byte hash they carry, zeros, and the
+    /// script type in the last byte (exact, and uniform in the first word). Anything else: SHA-256 of the script with
+    /// its last byte replaced by the type (a P2TR output can carry any 32 bytes, so its program alone is not a key).
+    /// </summary>
+    internal static Hash32 KeyOf(ReadOnlySpan<byte> script)
     {
-        Directory.CreateDirectory(directory);
-        var manifestPath = Path.Combine(directory, ChainStore.ManifestFileName);
-        if (File.Exists(manifestPath))
+        var kind = ScriptClassifier.KindOf(script);
+        Span<byte> key = stackalloc byte[32];
+        key.Clear();
+        switch (kind)
         {
-            File.Delete(manifestPath);
+            case AddressKind.P2PKH:
+                script.Slice(3, 20).CopyTo(key);
+                break;
+            case AddressKind.P2SH:
+            case AddressKind.P2WPKH:
+                script.Slice(2, 20).CopyTo(key);
+                break;
+            default:
+                ParsedBlock.Sha256(script, key);
+                break;
         }
 
-        // Address → outputs CSR, by counting sort over the output column (ascending output ids per address).
-        var addrCount = _addrKind.Count;
-        var outStart = new int[addrCount + 1];
-        foreach (var a in _outAddress.Span)
+        key[31] = (byte)kind;
+        return Hash32.FromBytes(key);
+    }
+
+    /// <summary>Commits every column, writes the index runs, then the manifest (last), then removes the marker.</summary>
+    public ChainManifest Commit()
+    {
+        if (_outValue.Count > int.MaxValue || _inSpent.Count > int.MaxValue || _addrKind.Count > int.MaxValue)
         {
-            if (a >= 0)
+            throw new InvalidDataException("the store would pass 2^31 inputs, outputs or addresses (int ids)");
+        }
+
+        foreach (var d in _all)
+        {
+            if (d is IRemappable c)
             {
-                outStart[a + 1]++;
+                c.Commit();
             }
         }
 
-        for (var a = 0; a < addrCount; a++)
-        {
-            outStart[a + 1] += outStart[a];
-        }
-
-        var outs = new int[outStart[addrCount]];
-        var fill = outStart.AsSpan(0, addrCount).ToArray();
-        var outAddress = _outAddress.Span;
-        for (var o = 0; o < outAddress.Length; o++)
-        {
-            if (outAddress[o] >= 0)
-            {
-                outs[fill[outAddress[o]]++] = o;
-            }
-        }
-
-        ColumnFile.Write<Hash32>(Path.Combine(directory, ChainStore.Columns.BlockHash), _blockHash.Span);
-        ColumnFile.Write<uint>(Path.Combine(directory, ChainStore.Columns.BlockTime), _blockTime.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.BlockTxStart), _blockTxStart.Span);
-        ColumnFile.Write<Hash32>(Path.Combine(directory, ChainStore.Columns.TxHash), _txHash.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.TxBlock), _txBlock.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.TxInStart), _txInStart.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.TxOutStart), _txOutStart.Span);
-        ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.TxFlags), _txFlags.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.InSpent), _inSpent.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.InTx), _inTx.Span);
-        ColumnFile.Write<long>(Path.Combine(directory, ChainStore.Columns.OutValue), _outValue.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.OutAddress), _outAddress.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.OutSpentBy), _outSpentBy.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.OutTx), _outTx.Span);
-        ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.AddrKind), _addrKind.Span);
-        ColumnFile.Write<long>(Path.Combine(directory, ChainStore.Columns.AddrScriptStart), _addrScriptStart.Span);
-        ColumnFile.Write<byte>(Path.Combine(directory, ChainStore.Columns.AddrScript), _addrScript.Span);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.AddrOutStart), outStart);
-        ColumnFile.Write<int>(Path.Combine(directory, ChainStore.Columns.AddrOuts), outs);
-
+        var txRuns = _txIndex.Flush();
+        var addrRuns = _addrIndex.Flush();
         var manifest = new ChainManifest
         {
             Network = ChainNetworks.NameOf(Network),
             BaseHeight = BaseHeight,
             FirstPrev = FirstPrev.ToString(),
             Tip = Tip?.ToString() ?? new Hash32().ToString(),
-            Blocks = _blockHash.Count,
-            Transactions = _txHash.Count,
-            Inputs = _inSpent.Count,
-            Outputs = _outValue.Count,
-            Addresses = addrCount,
+            Blocks = (int)_blockHash.Count,
+            Transactions = (int)_txHash.Count,
+            Inputs = (int)_inSpent.Count,
+            Outputs = (int)_outValue.Count,
+            Addresses = (int)_addrKind.Count,
             UnresolvedInputs = UnresolvedInputs,
             Imports = Imports,
+            TxIndexRuns = txRuns,
+            AddressIndexRuns = addrRuns,
         };
+        var manifestPath = Path.Combine(_directory, ChainStore.ManifestFileName);
         var tmp = manifestPath + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(manifest, ChainStore.JsonOptions));
         File.Move(tmp, manifestPath, overwrite: true);
+        foreach (var old in _txIndex.Obsolete.Concat(_addrIndex.Obsolete))
+        {
+            File.Delete(Path.Combine(_directory, old));
+        }
+
+        File.Delete(Path.Combine(_directory, PendingFileName));
         return manifest;
+    }
+
+    public void Dispose()
+    {
+        foreach (var d in _all)
+        {
+            d.Dispose();
+        }
+
+        _all.Clear();
     }
 }

@@ -3,8 +3,12 @@ namespace Harrier.Chain.Store;
 /// <summary>The store's <c>manifest.json</c>: format version, network, tip and counts.</summary>
 public sealed record ChainManifest
 {
-    /// <summary>The current store format (bump when a column changes meaning).</summary>
-    public const int CurrentFormat = 2;
+    /// <summary>
+    /// The current store format (bump when a column changes meaning). 3: columns appended in place (a column may hold
+    /// more elements than the manifest names), hash indexes as sorted runs, the address → outputs index as first/next
+    /// links instead of a CSR rebuilt on every import.
+    /// </summary>
+    public const int CurrentFormat = 3;
 
     /// <summary>Store format version.</summary>
     public int Format { get; init; } = CurrentFormat;
@@ -41,4 +45,10 @@ public sealed record ChainManifest
 
     /// <summary>How many imports built this store.</summary>
     public int Imports { get; init; }
+
+    /// <summary>The sorted runs of the txid → tx index, oldest first (files in the store folder).</summary>
+    public IReadOnlyList<string> TxIndexRuns { get; init; } = [];
+
+    /// <summary>The sorted runs of the script → address index, oldest first.</summary>
+    public IReadOnlyList<string> AddressIndexRuns { get; init; } = [];
 }

@@ -36,41 +36,101 @@ public sealed class ChainStore : IDisposable
     private readonly MappedColumn<byte> _addrKind;
     private readonly MappedColumn<long> _addrScriptStart;
     private readonly MappedColumn<byte> _addrScript;
-    private readonly MappedColumn<int> _addrOutStart;
-    private readonly MappedColumn<int> _addrOuts;
-    private Dictionary<Hash32, int>? _txIndex;
+    private readonly MappedColumn<int>? _outAddrNext;
+    private readonly MappedColumn<int>? _addrFirstOut;
+    private readonly int[]? _legacyFirstOut;
+    private readonly int[]? _legacyAddrNext;
+    private Dictionary<Hash32, int>? _legacyTx;
+    private Dictionary<Hash32, int>? _legacyAddr;
+    private readonly int[]? _maskedSpentBy;
+    private readonly int[]? _maskedAddrNext;
+    private int[]? _addrOutStart;
+    private int[]? _addrOuts;
+    private HashIndex? _txIndex;
     private Dictionary<Hash32, int>? _blockIndex;
-    private Dictionary<ScriptKey, int>? _addressIndex;
+    private HashIndex? _addressIndex;
 
     private ChainStore(string directory, ChainManifest manifest)
     {
         Directory = directory;
         Manifest = manifest;
         Network = ChainNetworks.FromName(manifest.Network) ?? throw new InvalidDataException($"unknown network {manifest.Network} in {directory}");
-        _blockHash = Map<Hash32>(Columns.BlockHash);
-        _blockTime = Map<uint>(Columns.BlockTime);
-        _blockTxStart = Map<int>(Columns.BlockTxStart);
-        _txHash = Map<Hash32>(Columns.TxHash);
-        _txBlock = Map<int>(Columns.TxBlock);
-        _txInStart = Map<int>(Columns.TxInStart);
-        _txOutStart = Map<int>(Columns.TxOutStart);
-        _txFlags = Map<byte>(Columns.TxFlags);
-        _inSpent = Map<int>(Columns.InSpent);
-        _inTx = Map<int>(Columns.InTx);
-        _outValue = Map<long>(Columns.OutValue);
-        _outAddress = Map<int>(Columns.OutAddress);
-        _outSpentBy = Map<int>(Columns.OutSpentBy);
-        _outTx = Map<int>(Columns.OutTx);
-        _addrKind = Map<byte>(Columns.AddrKind);
-        _addrScriptStart = Map<long>(Columns.AddrScriptStart);
-        _addrScript = Map<byte>(Columns.AddrScript);
-        _addrOutStart = Map<int>(Columns.AddrOutStart);
-        _addrOuts = Map<int>(Columns.AddrOuts);
-        if (_blockHash.Count != manifest.Blocks || _txHash.Count != manifest.Transactions || _inSpent.Count != manifest.Inputs
-            || _outValue.Count != manifest.Outputs || _addrKind.Count != manifest.Addresses)
+        long blocks = manifest.Blocks, txs = manifest.Transactions, ins = manifest.Inputs, outs = manifest.Outputs, addrs = manifest.Addresses;
+        try
+        {
+            _blockHash = Map<Hash32>(Columns.BlockHash, blocks);
+            _blockTime = Map<uint>(Columns.BlockTime, blocks);
+            _blockTxStart = Map<int>(Columns.BlockTxStart, blocks + 1);
+            _txHash = Map<Hash32>(Columns.TxHash, txs);
+            _txBlock = Map<int>(Columns.TxBlock, txs);
+            _txInStart = Map<int>(Columns.TxInStart, txs + 1);
+            _txOutStart = Map<int>(Columns.TxOutStart, txs + 1);
+            _txFlags = Map<byte>(Columns.TxFlags, txs);
+            _inSpent = Map<int>(Columns.InSpent, ins);
+            _inTx = Map<int>(Columns.InTx, ins);
+            _outValue = Map<long>(Columns.OutValue, outs);
+            _outAddress = Map<int>(Columns.OutAddress, outs);
+            _outSpentBy = Map<int>(Columns.OutSpentBy, outs);
+            _outTx = Map<int>(Columns.OutTx, outs);
+            if (manifest.Format == ChainManifest.CurrentFormat)
+            {
+                _outAddrNext = Map<int>(Columns.OutAddrNext, outs);
+            }
+            _addrKind = Map<byte>(Columns.AddrKind, addrs);
+            _addrScriptStart = Map<long>(Columns.AddrScriptStart, addrs + 1);
+            _addrScript = Map<byte>(Columns.AddrScript, _addrScriptStart.Span[(int)addrs]);
+            if (manifest.Format == ChainManifest.CurrentFormat)
+            {
+                _addrFirstOut = Map<int>(Columns.AddrFirstOut, addrs);
+            }
+            else
+            {
+                // Format 2 (read only): the address → outputs CSR it stored stands in for the first/next links.
+                using (var start = ColumnFile.Map<int>(Path.Combine(directory, "addr.outstart.col")))
+                using (var list = ColumnFile.Map<int>(Path.Combine(directory, "addr.outs.col")))
+                {
+                    _addrOutStart = start.Span.ToArray();
+                    _addrOuts = list.Span.ToArray();
+                }
+
+                _legacyFirstOut = new int[addrs];
+                _legacyAddrNext = new int[outs];
+                Array.Fill(_legacyAddrNext, -1);
+                for (var a = 0; a < addrs; a++)
+                {
+                    var (from, to) = (_addrOutStart[a], _addrOutStart[a + 1]);
+                    _legacyFirstOut[a] = from < to ? _addrOuts[from] : -1;
+                    for (var k = from; k + 1 < to; k++)
+                    {
+                        _legacyAddrNext[_addrOuts[k]] = _addrOuts[k + 1];
+                    }
+                }
+            }
+        }
+        catch
         {
             Dispose();
-            throw new InvalidDataException($"{directory}: column lengths disagree with {ManifestFileName}");
+            throw;
+        }
+
+        if (_outAddrNext is not null && ChainBuilder.ReadPending(directory) is not null)
+        {
+            // An import is running or was killed: links it wrote into stored outputs point past the manifest's counts.
+            // Read copies without them, so this store reads exactly as before that import.
+            _maskedSpentBy = _outSpentBy.Span.ToArray();
+            _maskedAddrNext = _outAddrNext.Span.ToArray();
+            for (var o = 0; o < _maskedSpentBy.Length; o++)
+            {
+                if (_maskedSpentBy[o] >= ins)
+                {
+                    _maskedSpentBy[o] = -1;
+                }
+
+                if (_maskedAddrNext[o] >= outs)
+                {
+                    _maskedAddrNext[o] = -1;
+                }
+            }
         }
     }
 
@@ -86,20 +146,42 @@ public sealed class ChainStore : IDisposable
             throw new FileNotFoundException($"no chain store in {directory} (run chain import first)", manifestPath);
         }
 
+        return new ChainStore(directory, ReadManifest(directory, forImport: false));
+    }
+
+    /// <summary>
+    /// Reads and checks a store's manifest. A store of another format is refused with its version. A format-2 store
+    /// (its columns were rewritten on every import) opens read-only, with its hash indexes built in memory as before;
+    /// an import into it is refused with the advice to import the blocks again.
+    /// </summary>
+    internal static ChainManifest ReadManifest(string directory, bool forImport)
+    {
+        var manifestPath = Path.Combine(directory, ManifestFileName);
         var manifest = JsonSerializer.Deserialize<ChainManifest>(File.ReadAllText(manifestPath), JsonOptions)
             ?? throw new InvalidDataException($"{manifestPath} is empty");
+        if (manifest.Format == 2 && !forImport)
+        {
+            return manifest;
+        }
+
+        if (manifest.Format is 1 or 2)
+        {
+            throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, written by an earlier Harrier; this build writes "
+                + $"format {ChainManifest.CurrentFormat} and only reads format 2: delete {directory} and run chain import again (the blocks are re-read; clusters and traces are computed again)");
+        }
+
         if (manifest.Format != ChainManifest.CurrentFormat)
         {
             throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, this build reads {ChainManifest.CurrentFormat}");
         }
 
-        return new ChainStore(directory, manifest);
+        return manifest;
     }
 
-    private MappedColumn<T> Map<T>(string name)
+    private MappedColumn<T> Map<T>(string name, long count)
         where T : unmanaged
     {
-        var column = ColumnFile.Map<T>(Path.Combine(Directory, name));
+        var column = ColumnFile.Map<T>(Path.Combine(Directory, name), count);
         _maps.Add(column);
         return column;
     }
@@ -155,16 +237,91 @@ public sealed class ChainStore : IDisposable
     public ReadOnlySpan<int> OutAddress => _outAddress.Span;
 
     /// <summary>The input that spends each output, or -1 when unspent in the store.</summary>
-    public ReadOnlySpan<int> OutSpentBy => _outSpentBy.Span;
+    public ReadOnlySpan<int> OutSpentBy => _maskedSpentBy ?? _outSpentBy.Span;
 
     public ReadOnlySpan<int> OutTx => _outTx.Span;
 
     public ReadOnlySpan<byte> AddressKindBytes => _addrKind.Span;
 
-    /// <summary>CSR: outputs paying address a are AddrOuts[AddrOutStart[a] .. AddrOutStart[a+1]), ascending.</summary>
-    public ReadOnlySpan<int> AddrOutStart => _addrOutStart.Span;
+    /// <summary>
+    /// CSR: outputs paying address a are AddrOuts[AddrOutStart[a] .. AddrOutStart[a+1]), ascending. Built in memory on
+    /// first use (4 bytes an address and an output) by a counting sort of <see cref="OutAddress"/>: for whole-store
+    /// passes; a lookup of one address uses <see cref="OutputsOf"/>, which reads the stored links.
+    /// </summary>
+    public ReadOnlySpan<int> AddrOutStart
+    {
+        get
+        {
+            BuildAddressCsr();
+            return _addrOutStart;
+        }
+    }
 
-    public ReadOnlySpan<int> AddrOuts => _addrOuts.Span;
+    /// <inheritdoc cref="AddrOutStart"/>
+    public ReadOnlySpan<int> AddrOuts
+    {
+        get
+        {
+            BuildAddressCsr();
+            return _addrOuts;
+        }
+    }
+
+    /// <summary>The first output paying each address (the address was created by it).</summary>
+    public ReadOnlySpan<int> AddrFirstOut => _legacyFirstOut ?? _addrFirstOut!.Span;
+
+    /// <summary>The next output paying the same address as each output, or -1 (a linked list per address, ascending).</summary>
+    public ReadOnlySpan<int> OutAddrNext => _maskedAddrNext ?? _legacyAddrNext ?? _outAddrNext!.Span;
+
+    /// <summary>The outputs paying <paramref name="address"/>, ascending (follows the stored links; no index is built).</summary>
+    public int[] OutputsOf(int address)
+    {
+        var list = new List<int>();
+        var next = OutAddrNext;
+        for (var o = AddrFirstOut[address]; o >= 0; o = next[o])
+        {
+            list.Add(o);
+        }
+
+        return [.. list];
+    }
+
+    private void BuildAddressCsr()
+    {
+        if (_addrOuts is not null)
+        {
+            return;
+        }
+
+        var addrCount = AddressCount;
+        var outStart = new int[addrCount + 1];
+        var outAddress = OutAddress;
+        foreach (var a in outAddress)
+        {
+            if (a >= 0)
+            {
+                outStart[a + 1]++;
+            }
+        }
+
+        for (var a = 0; a < addrCount; a++)
+        {
+            outStart[a + 1] += outStart[a];
+        }
+
+        var outs = new int[outStart[addrCount]];
+        var fill = outStart.AsSpan(0, addrCount).ToArray();
+        for (var o = 0; o < outAddress.Length; o++)
+        {
+            if (outAddress[o] >= 0)
+            {
+                outs[fill[outAddress[o]]++] = o;
+            }
+        }
+
+        _addrOutStart = outStart;
+        _addrOuts = outs;
+    }
 
     /// <summary>The height of a block id (base height + id).</summary>
     public int HeightOf(int block) => (Manifest.BaseHeight ?? 0) + block;
@@ -194,21 +351,48 @@ public sealed class ChainStore : IDisposable
     /// <summary>The UTC time of a transaction's block.</summary>
     public DateTimeOffset TimeOfTx(int tx) => DateTimeOffset.FromUnixTimeSeconds(BlockTime[TxBlock[tx]]);
 
-    /// <summary>Transaction id by hash.</summary>
+    /// <summary>Transaction id by hash (the on-disk txid index; a later duplicate txid wins, as in Bitcoin Core).</summary>
     public bool TryFindTx(Hash32 hash, out int tx)
     {
-        _txIndex ??= BuildIndex(TxHash);
-        return _txIndex.TryGetValue(hash, out tx);
+        if (_outAddrNext is null)
+        {
+            if (_legacyTx is null)
+            {
+                var index = new Dictionary<Hash32, int>(TxCount, KeyOrder.Instance);
+                for (var i = 0; i < TxCount; i++)
+                {
+                    index[TxHash[i]] = i;
+                }
+
+                _legacyTx = index;
+            }
+
+            return _legacyTx.TryGetValue(hash, out tx);
+        }
+
+        _txIndex ??= new HashIndex(Directory, ChainBuilder.TxIndexName, Manifest.TxIndexRuns, writable: false);
+        return _txIndex.TryGet(hash, out tx) && tx < TxCount;
     }
 
     /// <summary>Block id by hash.</summary>
     public bool TryFindBlock(Hash32 hash, out int block)
     {
-        _blockIndex ??= BuildIndex(BlockHash);
+        if (_blockIndex is null)
+        {
+            var index = new Dictionary<Hash32, int>(BlockCount, KeyOrder.Instance);
+            var hashes = BlockHash;
+            for (var i = 0; i < hashes.Length; i++)
+            {
+                index[hashes[i]] = i;
+            }
+
+            _blockIndex = index;
+        }
+
         return _blockIndex.TryGetValue(hash, out block);
     }
 
-    /// <summary>Address id by its text (any form <see cref="AddressText"/> produces).</summary>
+    /// <summary>Address id by its text (any form <see cref="AddressText"/> produces), through the on-disk script index.</summary>
     public bool TryFindAddress(string text, out int address)
     {
         address = -1;
@@ -217,30 +401,25 @@ public sealed class ChainStore : IDisposable
             return false;
         }
 
-        if (_addressIndex is null)
+        if (_outAddrNext is null)
         {
-            var index = new Dictionary<ScriptKey, int>(AddressCount);
-            for (var a = 0; a < AddressCount; a++)
+            if (_legacyAddr is null)
             {
-                index[new ScriptKey(AddressScript(a).ToArray())] = a;
+                var index = new Dictionary<Hash32, int>(AddressCount, KeyOrder.Instance);
+                for (var a = 0; a < AddressCount; a++)
+                {
+                    index[ChainBuilder.KeyOf(AddressScript(a))] = a;
+                }
+
+                _legacyAddr = index;
             }
 
-            _addressIndex = index;
+            return _legacyAddr.TryGetValue(ChainBuilder.KeyOf(key), out address) && AddressScript(address).SequenceEqual(key);
         }
 
-        return _addressIndex.TryGetValue(new ScriptKey(key), out address);
-    }
-
-    private static Dictionary<Hash32, int> BuildIndex(ReadOnlySpan<Hash32> hashes)
-    {
-        var index = new Dictionary<Hash32, int>(hashes.Length);
-        for (var i = 0; i < hashes.Length; i++)
-        {
-            // A later duplicate txid (BIP30's two mainnet coinbases) wins, as in Bitcoin Core.
-            index[hashes[i]] = i;
-        }
-
-        return index;
+        _addressIndex ??= new HashIndex(Directory, ChainBuilder.AddressIndexName, Manifest.AddressIndexRuns, writable: false);
+        return _addressIndex.TryGet(ChainBuilder.KeyOf(key), out address) && address < AddressCount
+            && AddressScript(address).SequenceEqual(key);
     }
 
     /// <summary>Sum of a transaction's input values (resolved inputs only).</summary>
@@ -287,6 +466,8 @@ public sealed class ChainStore : IDisposable
         }
 
         _maps.Clear();
+        _txIndex?.Dispose();
+        _addressIndex?.Dispose();
     }
 
     /// <summary>Column file names.</summary>
@@ -309,7 +490,8 @@ public sealed class ChainStore : IDisposable
         public const string AddrKind = "addr.kind.col";
         public const string AddrScriptStart = "addr.scriptstart.col";
         public const string AddrScript = "addr.script.col";
-        public const string AddrOutStart = "addr.outstart.col";
-        public const string AddrOuts = "addr.outs.col";
+        public const string OutAddrNext = "out.addrnext.col";
+        public const string AddrFirstOut = "addr.firstout.col";
+        public const string AddrLastOut = "addr.lastout.col";
     }
 }

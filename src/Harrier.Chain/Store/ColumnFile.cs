@@ -37,6 +37,14 @@ internal static class ColumnFile
 
     /// <summary>Maps a column read-only and checks its header.</summary>
     public static MappedColumn<T> Map<T>(string path)
+        where T : unmanaged => Map<T>(path, null);
+
+    /// <summary>
+    /// Maps the first <paramref name="committed"/> elements of a store column read-only (null: the header's count, which
+    /// must match the file). A store column may be longer than the manifest says: an import that was killed appended
+    /// elements no manifest names, and they are not read.
+    /// </summary>
+    public static MappedColumn<T> Map<T>(string path, long? committed)
         where T : unmanaged
     {
         var length = new FileInfo(path).Length;
@@ -69,7 +77,16 @@ internal static class ColumnFile
         }
 
         var count = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
-        if (HeaderSize + (count * size) != length)
+        if (committed is { } c)
+        {
+            if (HeaderSize + (c * size) > length)
+            {
+                throw new InvalidDataException($"{path}: the manifest says {c} elements, the file holds {(length - HeaderSize) / size}");
+            }
+
+            count = c;
+        }
+        else if (HeaderSize + (count * size) != length)
         {
             throw new InvalidDataException($"{path}: header says {count} elements, file holds {(length - HeaderSize) / size}");
         }

@@ -120,7 +120,7 @@ public sealed class PaymentTracer
         }
 
         var payments = new List<PaymentTrace>();
-        var outs = _store.AddrOuts[_store.AddrOutStart[address].._store.AddrOutStart[address + 1]];
+        var outs = _store.OutputsOf(address);
         foreach (var o in outs)
         {
             payments.Add(TracePayment(o, deposit.Address));

@@ -72,7 +72,7 @@ public sealed record ChainAddressView(
 {
     internal static ChainAddressView Of(ChainStore chain, ClusterSet clusters, AttributionIndex index, int address)
     {
-        var outs = chain.AddrOuts[chain.AddrOutStart[address]..chain.AddrOutStart[address + 1]].ToArray();
+        var outs = chain.OutputsOf(address);
         long received = 0, unspent = 0;
         foreach (var o in outs)
         {

@@ -1,0 +1,474 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Harrier.Chain.Store;
+
+/// <summary>One entry of a sorted run: a 32-byte key and the id it maps to (36 bytes, packed).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+internal readonly struct IndexEntry(Hash32 key, int value)
+{
+    public readonly Hash32 Key = key;
+    public readonly int Value = value;
+}
+
+/// <summary>Orders 32-byte keys as four unsigned words, first word first (the run order).</summary>
+internal sealed class KeyOrder : IComparer<IndexEntry>, IEqualityComparer<Hash32>
+{
+    public static readonly KeyOrder Instance = new();
+
+    public static int Compare(in Hash32 a, in Hash32 b)
+    {
+        if (a.W0 != b.W0)
+        {
+            return a.W0 < b.W0 ? -1 : 1;
+        }
+
+        if (a.W1 != b.W1)
+        {
+            return a.W1 < b.W1 ? -1 : 1;
+        }
+
+        if (a.W2 != b.W2)
+        {
+            return a.W2 < b.W2 ? -1 : 1;
+        }
+
+        return a.W3 == b.W3 ? 0 : a.W3 < b.W3 ? -1 : 1;
+    }
+
+    public int Compare(IndexEntry x, IndexEntry y) => Compare(x.Key, y.Key);
+
+    public bool Equals(Hash32 x, Hash32 y) => x == y;
+
+    // Keys are hashes (txids, script hashes, or a 20-byte script hash first): the first word is already uniform.
+    public int GetHashCode(Hash32 obj) => (int)obj.W0 ^ (int)(obj.W0 >> 32);
+}
+
+/// <summary>
+/// A hash → id index on disk that grows without rewriting itself: an in-memory delta (a hash table of at most
+/// <see cref="DeltaLimit"/> entries) spilled as a <b>sorted run</b> file when full, and runs merged geometrically
+/// (the newer two whenever the older is at most twice the newer), so a store of n keys has O(log n) runs and every
+/// key is rewritten O(log n) times in all. Lookups try the delta, then the runs newest first (a later duplicate wins:
+/// BIP30's two mainnet coinbase txids, as in Bitcoin Core); a run is memory-mapped and read through a directory of
+/// its keys' leading bits held in memory, so a lookup touches one or two pages of a run.
+/// <para>
+/// Why this and not an embedded key-value store (RocksDB, LMDB, FASTER): the keys are uniform hashes and the ids
+/// dense, the store only ever appends, and readers need nothing but "key → id"; a sorted run answers that with a
+/// directory step and a binary search in one page, needs no write-ahead log (the manifest, written last, names the
+/// runs in use), has no native dependency to ship in an offline evidence tool and no tuning, and is read the same way
+/// as the columns. What it gives up (deletes, range scans over live writes) the store never needs.
+/// </para>
+/// </summary>
+internal sealed class HashIndex : IDisposable
+{
+    /// <summary>Entries held in memory before a spill (8 M: about 0.45 GB per index).</summary>
+    internal static int DeltaLimit = 8 << 20;
+
+    private const int HeaderSize = 32;
+    private static ReadOnlySpan<byte> Magic => "HRIX"u8;
+    private readonly string _directory;
+    private readonly string _name;
+    private readonly List<Run> _runs = [];
+    private readonly List<string> _obsolete = [];
+    private Dictionary<Hash32, int> _delta;
+    private int _nextSeq;
+
+    /// <summary>Opens the runs <paramref name="runNames"/> (oldest first) of index <paramref name="name"/> in <paramref name="directory"/>.</summary>
+    public HashIndex(string directory, string name, IReadOnlyList<string> runNames, bool writable)
+    {
+        _directory = directory;
+        _name = name;
+        _delta = writable ? new Dictionary<Hash32, int>(KeyOrder.Instance) : [];
+        foreach (var r in runNames)
+        {
+            _runs.Add(Run.Open(Path.Combine(directory, r), r));
+            _nextSeq = Math.Max(_nextSeq, SeqOf(r) + 1);
+        }
+    }
+
+    /// <summary>Entries in the delta and the runs (duplicates counted once per place).</summary>
+    public long Count => _delta.Count + _runs.Sum(r => (long)r.Count);
+
+    /// <summary>The run files in use, oldest first (what the manifest names).</summary>
+    public IReadOnlyList<string> RunNames => _runs.Select(r => r.Name).ToList();
+
+    /// <summary>Run files replaced by merges: delete once the manifest no longer names them.</summary>
+    public IReadOnlyList<string> Obsolete => _obsolete;
+
+    /// <summary>The id of <paramref name="key"/>: delta first, then the runs newest first.</summary>
+    public bool TryGet(in Hash32 key, out int value)
+    {
+        if (_delta.Count > 0 && _delta.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        for (var r = _runs.Count - 1; r >= 0; r--)
+        {
+            if (_runs[r].TryGet(key, out value))
+            {
+                return true;
+            }
+        }
+
+        value = -1;
+        return false;
+    }
+
+    /// <summary>Maps <paramref name="key"/> to <paramref name="value"/> (a later value for the same key wins).</summary>
+    public void Add(in Hash32 key, int value)
+    {
+        _delta[key] = value;
+        if (_delta.Count >= DeltaLimit)
+        {
+            Spill();
+        }
+    }
+
+    /// <summary>Writes the delta as a run (and merges), so every entry is on disk; returns the runs in use.</summary>
+    public IReadOnlyList<string> Flush()
+    {
+        if (_delta.Count > 0)
+        {
+            Spill();
+        }
+
+        return RunNames;
+    }
+
+    /// <summary>Unmaps and maps the runs again: pages read so far stop counting in the process's resident memory.</summary>
+    public void Remap()
+    {
+        foreach (var r in _runs)
+        {
+            r.Remap();
+        }
+    }
+
+    /// <summary>Index files in <paramref name="directory"/> of this index that <paramref name="inUse"/> does not name (left by a killed import).</summary>
+    public static IEnumerable<string> Strays(string directory, string name, IReadOnlyCollection<string> inUse) =>
+        Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, name + ".*.run").Select(Path.GetFileName).OfType<string>().Where(f => !inUse.Contains(f))
+            : [];
+
+    private static int SeqOf(string runName)
+    {
+        var parts = runName.Split('.');
+        return parts.Length >= 3 && int.TryParse(parts[^2], out var s) ? s : 0;
+    }
+
+    private void Spill()
+    {
+        var entries = new IndexEntry[_delta.Count];
+        var i = 0;
+        foreach (var (k, v) in _delta)
+        {
+            entries[i++] = new IndexEntry(k, v);
+        }
+
+        _delta = new Dictionary<Hash32, int>(KeyOrder.Instance);
+        Array.Sort(entries, KeyOrder.Instance);
+        var name = NextName();
+        Run.Write(Path.Combine(_directory, name), entries);
+        _runs.Add(Run.Open(Path.Combine(_directory, name), name));
+        while (_runs.Count >= 2 && _runs[^2].Count <= 2L * _runs[^1].Count)
+        {
+            var older = _runs[^2];
+            var newer = _runs[^1];
+            var merged = NextName();
+            Run.Merge(older, newer, Path.Combine(_directory, merged));
+            _runs.RemoveRange(_runs.Count - 2, 2);
+            older.Dispose();
+            newer.Dispose();
+            _obsolete.Add(older.Name);
+            _obsolete.Add(newer.Name);
+            _runs.Add(Run.Open(Path.Combine(_directory, merged), merged));
+        }
+    }
+
+    private string NextName() => $"{_name}.{_nextSeq++:D6}.run";
+
+    public void Dispose()
+    {
+        foreach (var r in _runs)
+        {
+            r.Dispose();
+        }
+
+        _runs.Clear();
+    }
+
+    /// <summary>
+    /// One sorted run: header (magic <c>HRIX</c>, version, count, directory bits), the entries in key order, then the
+    /// directory: for each value of the first word's top <c>bits</c> bits, where its entries start.
+    /// </summary>
+    private sealed unsafe class Run : IDisposable
+    {
+        private MemoryMappedFile? _file;
+        private MemoryMappedViewAccessor? _view;
+        private IndexEntry* _entries;
+        private int[] _dir = [0, 0];
+        private int _bits;
+
+        private Run(string path, string name)
+        {
+            Path = path;
+            Name = name;
+        }
+
+        public string Path { get; }
+
+        public string Name { get; }
+
+        public int Count { get; private set; }
+
+        public static Run Open(string path, string name)
+        {
+            var run = new Run(path, name);
+            Span<byte> header = stackalloc byte[HeaderSize];
+            using (var fs = File.OpenRead(path))
+            {
+                fs.ReadExactly(header);
+                if (!header[..4].SequenceEqual(Magic))
+                {
+                    throw new InvalidDataException($"{path}: not a Harrier index run");
+                }
+
+                run.Count = (int)BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+                run._bits = header[16];
+                var dir = new int[(1 << run._bits) + 1];
+                var dirOffset = HeaderSize + ((long)run.Count * sizeof(IndexEntry));
+                if (fs.Length != dirOffset + (dir.Length * 4L))
+                {
+                    throw new InvalidDataException($"{path}: index run of {fs.Length} bytes, its header says {run.Count} entries");
+                }
+
+                fs.Position = dirOffset;
+                fs.ReadExactly(MemoryMarshal.AsBytes(dir.AsSpan()));
+                run._dir = dir;
+            }
+
+            run.Map();
+            return run;
+        }
+
+        private void Map()
+        {
+            if (Count == 0)
+            {
+                return;
+            }
+
+            _file = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* p = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+            _entries = (IndexEntry*)(p + _view.PointerOffset + HeaderSize);
+        }
+
+        public void Remap()
+        {
+            Unmap();
+            Map();
+        }
+
+        public bool TryGet(in Hash32 key, out int value)
+        {
+            value = -1;
+            if (Count == 0)
+            {
+                return false;
+            }
+
+            var bucket = _bits == 0 ? 0 : (int)(key.W0 >> (64 - _bits));
+            int lo = _dir[bucket], hi = _dir[bucket + 1] - 1;
+            while (lo <= hi)
+            {
+                var mid = (int)((uint)(lo + hi) >> 1);
+                var c = KeyOrder.Compare(_entries[mid].Key, key);
+                if (c == 0)
+                {
+                    value = _entries[mid].Value;
+                    return true;
+                }
+
+                if (c < 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return false;
+        }
+
+        public static void Write(string path, ReadOnlySpan<IndexEntry> sorted)
+        {
+            using var w = new RunWriter(path, sorted.Length);
+            foreach (var e in sorted)
+            {
+                w.Add(e);
+            }
+
+            w.Finish();
+        }
+
+        /// <summary>Merges two runs into a new file, streaming both (never mapped: a merge must not grow resident memory); the newer wins a duplicate key.</summary>
+        public static void Merge(Run older, Run newer, string path)
+        {
+            using var w = new RunWriter(path, (long)older.Count + newer.Count);
+            using var a = new RunReader(older.Path, older.Count);
+            using var b = new RunReader(newer.Path, newer.Count);
+            var haveA = a.TryNext(out var ea);
+            var haveB = b.TryNext(out var eb);
+            while (haveA || haveB)
+            {
+                var c = !haveA ? 1 : !haveB ? -1 : KeyOrder.Compare(ea.Key, eb.Key);
+                if (c < 0)
+                {
+                    w.Add(ea);
+                    haveA = a.TryNext(out ea);
+                }
+                else
+                {
+                    w.Add(eb);
+                    if (c == 0)
+                    {
+                        haveA = a.TryNext(out ea);
+                    }
+
+                    haveB = b.TryNext(out eb);
+                }
+            }
+
+            w.Finish();
+        }
+
+        private void Unmap()
+        {
+            if (_view is not null)
+            {
+                _view.SafeMemoryMappedViewHandle.ReleasePointer();
+                _view.Dispose();
+                _view = null;
+            }
+
+            _file?.Dispose();
+            _file = null;
+            _entries = null;
+        }
+
+        public void Dispose() => Unmap();
+    }
+
+    /// <summary>Writes a run's entries in key order through a buffer, then its directory and header.</summary>
+    private sealed unsafe class RunWriter : IDisposable
+    {
+        private readonly FileStream _fs;
+        private readonly string _path;
+        private readonly int _bits;
+        private readonly int[] _dir;
+        private readonly IndexEntry[] _buffer = new IndexEntry[1 << 14];
+        private int _buffered;
+        private long _count;
+
+        public RunWriter(string path, long capacity)
+        {
+            _path = path;
+            _fs = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+            _fs.Write(new byte[HeaderSize]);
+            var bits = 0;
+            while (bits < 24 && (1L << (bits + 2)) < capacity)
+            {
+                bits++;
+            }
+
+            _bits = bits;
+            _dir = new int[(1 << bits) + 1];
+        }
+
+        public void Add(in IndexEntry e)
+        {
+            var bucket = _bits == 0 ? 0 : (int)(e.Key.W0 >> (64 - _bits));
+            _dir[bucket + 1]++;
+            _buffer[_buffered++] = e;
+            _count++;
+            if (_buffered == _buffer.Length)
+            {
+                _fs.Write(MemoryMarshal.AsBytes(_buffer.AsSpan(0, _buffered)));
+                _buffered = 0;
+            }
+        }
+
+        public void Finish()
+        {
+            _fs.Write(MemoryMarshal.AsBytes(_buffer.AsSpan(0, _buffered)));
+            _buffered = 0;
+            for (var i = 1; i < _dir.Length; i++)
+            {
+                _dir[i] += _dir[i - 1];
+            }
+
+            _fs.Write(MemoryMarshal.AsBytes(_dir.AsSpan()));
+            Span<byte> header = stackalloc byte[HeaderSize];
+            header.Clear();
+            Magic.CopyTo(header);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)sizeof(IndexEntry));
+            BinaryPrimitives.WriteInt64LittleEndian(header[8..], _count);
+            header[16] = (byte)_bits;
+            _fs.Position = 0;
+            _fs.Write(header);
+            _fs.Flush(flushToDisk: true);
+            _fs.Dispose();
+            File.Move(_path + ".tmp", _path, overwrite: true);
+        }
+
+        public void Dispose() => _fs.Dispose();
+    }
+
+    /// <summary>Reads a run's entries in order through a buffer.</summary>
+    private sealed class RunReader : IDisposable
+    {
+        private readonly FileStream _fs;
+        private readonly IndexEntry[] _buffer = new IndexEntry[1 << 14];
+        private long _left;
+        private int _at;
+        private int _have;
+
+        public RunReader(string path, long count)
+        {
+            _fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            _fs.Position = HeaderSize;
+            _left = count;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryNext(out IndexEntry e)
+        {
+            if (_at == _have)
+            {
+                if (_left == 0)
+                {
+                    e = default;
+                    return false;
+                }
+
+                _have = (int)Math.Min(_buffer.Length, _left);
+                _fs.ReadExactly(MemoryMarshal.AsBytes(_buffer.AsSpan(0, _have)));
+                _left -= _have;
+                _at = 0;
+            }
+
+            e = _buffer[_at++];
+            return true;
+        }
+
+        public void Dispose() => _fs.Dispose();
+    }
+}

@@ -1,0 +1,259 @@
+using System.Text.Json;
+using Harrier.Chain.Blocks;
+using Harrier.Chain.Store;
+using Harrier.Testing.Chain;
+using NBitcoin;
+
+namespace Harrier.Chain.Tests;
+
+/// <summary>
+/// The store appends in place (format 3): a second import adds blocks after the stored ones without moving them, a
+/// killed import leaves the store as it was, and a store of an earlier format is refused with what to do.
+/// </summary>
+public sealed class StoreAppendTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("harrier-store-append-").FullName;
+    private readonly List<Block> _blocks;
+
+    public StoreAppendTests()
+    {
+        _blocks = TracingScenario.Build().Chain.Blocks;
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string BlockDir(string name, IEnumerable<Block> blocks)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_root, name)).FullName;
+        RegtestChainBuilder.WriteBlockFile(Path.Combine(dir, "blk00000.dat"), blocks);
+        return dir;
+    }
+
+    /// <summary>The first block after genesis with a transaction spending an output of an earlier block.</summary>
+    private int FirstSpendingBlock()
+    {
+        var seen = new HashSet<uint256>();
+        for (var b = 0; b < _blocks.Count; b++)
+        {
+            if (b >= 2 && _blocks[b].Transactions.Any(t => !t.IsCoinBase && t.Inputs.Any(i => seen.Contains(i.PrevOut.Hash))))
+            {
+                return b;
+            }
+
+            foreach (var t in _blocks[b].Transactions)
+            {
+                seen.Add(t.GetHash());
+            }
+        }
+
+        throw new InvalidOperationException("no spending block");
+    }
+
+    [Fact]
+    public void Two_imports_append_and_equal_one_import_of_all_blocks_with_ids_stable()
+    {
+        var (delta, remap) = (HashIndex.DeltaLimit, ChainBuilder.RemapEveryTxs);
+        HashIndex.DeltaLimit = 5;
+        ChainBuilder.RemapEveryTxs = 3;
+        try
+        {
+            var split = FirstSpendingBlock();
+            var first = BlockDir("first", _blocks.Take(split + 1));
+            var all = BlockDir("all", _blocks);
+            var twice = Path.Combine(_root, "twice");
+            var once = Path.Combine(_root, "once");
+            ChainImporter.Import(twice, first);
+            Snapshot before;
+            using (var s = ChainStore.Open(twice))
+            {
+                before = Snapshot.Of(s);
+                Assert.True(s.Manifest.TxIndexRuns.Count >= 1);
+            }
+
+            var second = ChainImporter.Import(twice, all);
+            Assert.Equal(split + 1, second.AlreadyStored);
+            Assert.Equal(_blocks.Count - split - 1, second.BlocksAdded);
+            ChainImporter.Import(once, all);
+            using var a = ChainStore.Open(twice);
+            using var b = ChainStore.Open(once);
+            Assert.Equal(2, a.Manifest.Imports);
+            Snapshot.Of(a).AssertEqual(Snapshot.Of(b));
+
+            // Ids stable: what the first import stored is where it was; only links from it to later inputs and outputs were added.
+            var now = Snapshot.Of(a);
+            before.AssertPrefixOf(now);
+            foreach (var file in Directory.EnumerateFiles(twice, "*.run"))
+            {
+                Assert.Contains(Path.GetFileName(file), a.Manifest.TxIndexRuns.Concat(a.Manifest.AddressIndexRuns));
+            }
+
+            AssertLookups(a);
+        }
+        finally
+        {
+            (HashIndex.DeltaLimit, ChainBuilder.RemapEveryTxs) = (delta, remap);
+        }
+    }
+
+    [Fact]
+    public void A_killed_import_leaves_the_store_as_it_was_and_the_next_import_completes_it()
+    {
+        var split = FirstSpendingBlock();
+        var first = BlockDir("first", _blocks.Take(split));
+        var all = BlockDir("all", _blocks);
+        var store = Path.Combine(_root, "store");
+        ChainImporter.Import(store, first);
+        Snapshot before;
+        ChainManifest manifestBefore;
+        using (var s = ChainStore.Open(store))
+        {
+            before = Snapshot.Of(s);
+            manifestBefore = s.Manifest;
+        }
+
+        // Killed after the first block is appended: that block spends outputs stored by the first import.
+        using (var cts = new CancellationTokenSource())
+        {
+            var progress = new SyncProgress(r =>
+            {
+                if (r.Stage == "linking")
+                {
+                    cts.Cancel();
+                }
+            });
+            Assert.ThrowsAny<OperationCanceledException>(() => ChainImporter.Import(store, all, null, progress, cts.Token));
+        }
+
+        Assert.True(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
+        using (var raw = ColumnFile.Map<int>(Path.Combine(store, ChainStore.Columns.OutSpentBy), manifestBefore.Outputs))
+        {
+            // The killed import did link stored outputs to its inputs (so this checks the rollback, not an idle run).
+            Assert.Contains(raw.Span.ToArray(), i => i >= manifestBefore.Inputs);
+        }
+
+        using (var s = ChainStore.Open(store))
+        {
+            Assert.Equal(manifestBefore, s.Manifest with { TxIndexRuns = manifestBefore.TxIndexRuns, AddressIndexRuns = manifestBefore.AddressIndexRuns });
+            Snapshot.Of(s).AssertEqual(before);
+            AssertLookups(s);
+        }
+
+        ChainImporter.Import(store, all);
+        Assert.False(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
+        var once = Path.Combine(_root, "once");
+        ChainImporter.Import(once, all);
+        using var a = ChainStore.Open(store);
+        using var b = ChainStore.Open(once);
+        Snapshot.Of(a).AssertEqual(Snapshot.Of(b));
+        AssertLookups(a);
+    }
+
+    [Fact]
+    public void An_import_into_a_store_of_format_2_is_refused_with_the_advice_to_import_again()
+    {
+        // Opening a format-2 store read-only is FixtureCompatibilityTests' (Harrier.Operations.Tests) real v6 fixture.
+        var store = Path.Combine(_root, "old");
+        ChainImporter.Import(store, BlockDir("all", _blocks.Take(3)));
+        var path = Path.Combine(store, ChainStore.ManifestFileName);
+        var json = File.ReadAllText(path).Replace("\"format\": 3", "\"format\": 2", StringComparison.Ordinal);
+        File.WriteAllText(path, json);
+        var import = Assert.Throws<InvalidDataException>(() => ChainImporter.Import(store, Path.Combine(_root, "all")));
+        Assert.Contains("store format 2", import.Message, StringComparison.Ordinal);
+        Assert.Contains("chain import again", import.Message, StringComparison.Ordinal);
+        Assert.Equal(json, File.ReadAllText(path));
+        Assert.False(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
+    }
+
+    private static void AssertLookups(ChainStore s)
+    {
+        for (var t = 0; t < s.TxCount; t++)
+        {
+            Assert.True(s.TryFindTx(s.TxHash[t], out var found));
+            Assert.Equal(t, found);
+        }
+
+        for (var a = 0; a < s.AddressCount; a++)
+        {
+            Assert.True(s.TryFindAddress(s.AddressText(a), out var found));
+            Assert.Equal(a, found);
+            var outs = s.OutputsOf(a);
+            Assert.Equal(s.AddrOuts[s.AddrOutStart[a]..s.AddrOutStart[a + 1]].ToArray(), outs);
+            Assert.Equal(outs[0], s.AddrFirstOut[a]);
+        }
+
+        Assert.False(s.TryFindTx(new Hash32(1, 2, 3, 4), out _));
+    }
+
+    private sealed class SyncProgress(Action<(string Stage, long Done, long Total)> report) : IProgress<(string Stage, long Done, long Total)>
+    {
+        public void Report((string Stage, long Done, long Total) value) => report(value);
+    }
+
+    /// <summary>Every column of a store, copied.</summary>
+    private sealed record Snapshot(Dictionary<string, byte[]> Columns, string Counts)
+    {
+        public static Snapshot Of(ChainStore s)
+        {
+            static byte[] B<T>(ReadOnlySpan<T> span)
+                where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.AsBytes(span).ToArray();
+
+            var c = new Dictionary<string, byte[]>
+            {
+                ["block.hash"] = B(s.BlockHash),
+                ["block.time"] = B(s.BlockTime),
+                ["block.txstart"] = B(s.BlockTxStart),
+                ["tx.hash"] = B(s.TxHash),
+                ["tx.block"] = B(s.TxBlock),
+                ["tx.instart"] = B(s.TxInStart),
+                ["tx.outstart"] = B(s.TxOutStart),
+                ["tx.flags"] = B(s.TxFlagBytes),
+                ["in.spent"] = B(s.InSpent),
+                ["in.tx"] = B(s.InTx),
+                ["out.value"] = B(s.OutValue),
+                ["out.address"] = B(s.OutAddress),
+                ["out.spentby"] = B(s.OutSpentBy),
+                ["out.tx"] = B(s.OutTx),
+                ["out.addrnext"] = B(s.OutAddrNext),
+                ["addr.kind"] = B(s.AddressKindBytes),
+                ["addr.scriptstart"] = B(s.AddrScriptStart),
+                ["addr.script"] = B(s.AddrScriptBytes),
+                ["addr.firstout"] = B(s.AddrFirstOut),
+            };
+            var m = s.Manifest;
+            return new Snapshot(c, JsonSerializer.Serialize(new { m.Network, m.BaseHeight, m.FirstPrev, m.Tip, m.Blocks, m.Transactions, m.Inputs, m.Outputs, m.Addresses, m.UnresolvedInputs }));
+        }
+
+        public void AssertEqual(Snapshot other)
+        {
+            Assert.Equal(Counts, other.Counts);
+            foreach (var (name, bytes) in Columns)
+            {
+                Assert.True(bytes.AsSpan().SequenceEqual(other.Columns[name]), name + " differs");
+            }
+        }
+
+        /// <summary>Every column of this is a prefix of <paramref name="later"/>'s, except the links an append may set.</summary>
+        public void AssertPrefixOf(Snapshot later)
+        {
+            foreach (var (name, bytes) in Columns)
+            {
+                var next = later.Columns[name];
+                Assert.True(next.Length >= bytes.Length, name + " shrank");
+                if (name is "out.spentby" or "out.addrnext")
+                {
+                    // Only -1 (no link yet) may change, and only to an id past what was stored.
+                    var was = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(bytes);
+                    var now = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(next.AsSpan(0, bytes.Length));
+                    for (var i = 0; i < was.Length; i++)
+                    {
+                        Assert.True(was[i] == now[i] || was[i] == -1, $"{name}[{i}] changed from {was[i]} to {now[i]}");
+                    }
+                }
+                else
+                {
+                    Assert.True(next.AsSpan(0, bytes.Length).SequenceEqual(bytes), name + " changed where it was stored");
+                }
+            }
+        }
+    }
+}
