@@ -96,8 +96,8 @@ public static class FuzzTargets
         "vpdq" => new("video.txt", MaxTextBytes, path => $"{VpdqFormats.ReadAnyFile(path).Count} frames", typeof(FormatException)),
         "tmk" => new("video.tmk", MaxTextBytes, path => $"{TmkFormat.ReadFile(path).FrameCount} frames", typeof(TmkFormatException)),
         "sniff" => new("media.bin", MaxTextBytes, Sniff),
-        "blk" => new("blk00000.dat", MaxBlockFileBytes, path => Blocks(path, null)),
-        "block" => new("block.raw", MaxBlockFileBytes, path => Blocks(path, Network.RegTest)),
+        "blk" => new("blk00000.dat", MaxBlockFileBytes, path => Blocks(path, null), typeof(InvalidDataException)),
+        "block" => new("block.raw", MaxBlockFileBytes, path => Blocks(path, Network.RegTest), typeof(InvalidDataException)),
         "tagpack" => new("pack.yaml", MaxTextBytes, TagPack),
         "mapping" => new("mapping.yaml", MaxTextBytes, path => PlatformMappingFormat.Read(path).Version.ToString(System.Globalization.CultureInfo.InvariantCulture), typeof(OperationException)),
         "deposits" => new("deposits.csv", MaxTextBytes, path => DepositList.Read(path, out var problems).Count + " deposits, " + problems.Count + " problems"),
@@ -163,16 +163,15 @@ public static class FuzzTargets
 
     private static string Blocks(string path, Network? raw)
     {
-        var errors = new List<ChainReadError>();
-        var found = BlockFileReader.ReadFile(path, null, null, errors, raw);
-        var builder = new ChainBuilder(found.Count > 0 ? found[0].Network : raw ?? Network.Main);
-        var plan = ChainImporter.Plan(builder, found);
-        foreach (var b in plan.Append)
+        // The whole import as `chain import` runs it (scan, plan, parse, append, commit), into a scratch store. When no
+        // block is found at all, the importer refuses with InvalidDataException naming the file (a clear error).
+        var store = Directory.CreateTempSubdirectory("harrier-fuzz-chain-").FullName;
+        try
         {
-            builder.Append(b.Block);
+            var result = ChainImporter.Import(store, path, new ChainImportOptions { Network = raw });
+            return $"{result.BlocksFound} blocks, {result.BlocksAdded} appended, {result.TransactionsAdded} transactions, {result.Errors.Count} errors";
         }
-
-        if (raw is not null && found.Count == 0)
+        catch (InvalidDataException) when (raw is not null)
         {
             // A block whose proof of work or merkle root failed still reaches the graph builder here: anyone can mine a
             // regtest block with a correct merkle root over any transactions, so the builder must take whatever parses.
@@ -189,11 +188,16 @@ public static class FuzzTargets
 
             if (block is not null)
             {
-                new ChainBuilder(raw).Append(block);
+                using var builder = ChainBuilder.Open(Path.Combine(store, "unchecked"), raw, null);
+                builder.Append(ParsedBlock.From(block));
             }
-        }
 
-        return $"{found.Count} blocks, {plan.Append.Count} appended, {builder.TxCount} transactions, {errors.Count} errors";
+            throw;
+        }
+        finally
+        {
+            Directory.Delete(store, recursive: true);
+        }
     }
 
     private static string TagPack(string path)
