@@ -23,11 +23,11 @@ public sealed partial class CaseStore
         _key = key;
         Audit = new AuditLog(this, database, caseDir, manifest.CaseId, time);
         Evidence = new EvidenceRegistry(this);
-        DerivedStore = new SharedFolderDerivedStore(caseDir);
+        DerivedStore = new FolderDerivedStore(caseDir);
     }
 
     /// <summary>
-    /// Where derived pictures are written and found: <see cref="SharedFolderDerivedStore"/> on the case folder unless a host
+    /// Where derived pictures are written and found: <see cref="FolderDerivedStore"/> on the case folder unless a host
     /// sets another before it ingests (every machine of a cluster must reach the same store).
     /// </summary>
     public IDerivedStore DerivedStore { get; set; }

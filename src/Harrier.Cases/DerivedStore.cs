@@ -4,7 +4,7 @@ namespace Harrier.Cases;
 /// Where a case's derived pictures (blurred thumbnails, keyframe strips) are kept. A picture is recorded in
 /// <c>media_facts.derived</c> by its path relative to the case folder (<c>derived/thumbs/ID.png</c>), whatever the store;
 /// every machine that ingests for the case must reach the same store (a cluster's silos: docs/cluster.md).
-/// <see cref="SharedFolderDerivedStore"/> is the default; an object store is another implementation.
+/// <see cref="FolderDerivedStore"/> is the default; an object store is another implementation.
 /// </summary>
 public interface IDerivedStore
 {
@@ -25,7 +25,7 @@ public interface IDerivedStore
 /// the final name.
 /// </summary>
 /// <param name="caseDir">The case folder.</param>
-public sealed class SharedFolderDerivedStore(string caseDir) : IDerivedStore
+public sealed class FolderDerivedStore(string caseDir) : IDerivedStore
 {
     /// <inheritdoc/>
     public string Write(string folder, string name, byte[] content)

@@ -199,18 +199,8 @@ public static class BlockFileReader
         }
     }
 
-    private static List<BlockRef> ScanFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors)
-    {
-        using var window = new Window(file, xorKey);
-        var found = new List<BlockRef>();
-        var all = new List<ChainReadError>();
-        var batch = new List<(long Offset, byte[] Bytes, Network Network)>();
-        long batchBytes = 0;
-
-        void Flush()
-        {
-            var refs = new BlockRef?[batch.Count];
-            var parseErrors = new List<ChainReadError>?[batch.Count];
+    private static List<BlockRef> ScanFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors) =>
+        ReadBatches<BlockRef>(file, expected, xorKey, errors, (batch, refs, parseErrors) =>
             Parallel.For(0, batch.Count, () => (new ParsedBlock(), new byte[1 << 16]), (i, _, local) =>
             {
                 var (offset, bytes, net) = batch[i];
@@ -231,36 +221,7 @@ public static class BlockFileReader
 
                 parseErrors[i] = errs.Count > 0 ? errs : null;
                 return local;
-            }, _ => { });
-
-            for (var i = 0; i < batch.Count; i++)
-            {
-                if (refs[i] is { } r)
-                {
-                    found.Add(r);
-                }
-
-                all.AddRange(parseErrors[i] ?? []);
-            }
-
-            batch.Clear();
-            batchBytes = 0;
-        }
-
-        foreach (var record in Frame(file, window, expected, all))
-        {
-            batch.Add(record);
-            batchBytes += record.Bytes.Length;
-            if (batchBytes >= BatchBytes)
-            {
-                Flush();
-            }
-        }
-
-        Flush();
-        errors.AddRange(all.OrderBy(e => e.Offset));
-        return found;
-    }
+            }, _ => { }));
 
     /// <summary>The bytes of a block found by <see cref="ScanFile"/> (pass two of an import reads them again, in chain order).</summary>
     internal static byte[] ReadBlock(BlockRef block, byte[]? xorKey, Dictionary<string, Microsoft.Win32.SafeHandles.SafeFileHandle> handles)
@@ -330,31 +291,45 @@ public static class BlockFileReader
     /// A framed block file, streamed: records are framed in file order (sequential, cheap) and parsed and hash-checked in
     /// parallel a batch at a time, kept in file order; errors are sorted by offset.
     /// </summary>
-    private static List<FoundBlock> ReadFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors)
+    private static List<FoundBlock> ReadFramed(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors) =>
+        ReadBatches<FoundBlock>(file, expected, xorKey, errors, (batch, found, parseErrors) =>
+            Parallel.For(0, batch.Count, i =>
+            {
+                var (offset, bytes, net) = batch[i];
+                var local = new List<ChainReadError>();
+                if (TryLoad(file, offset, bytes, net, local) is { } block)
+                {
+                    found[i] = new FoundBlock(file, offset, net, block);
+                }
+
+                parseErrors[i] = local.Count > 0 ? local : null;
+            }));
+
+    /// <summary>
+    /// The streaming loop both passes share: records are framed in file order (sequential, cheap), and each batch of
+    /// about <see cref="BatchBytes"/> is handed to <paramref name="parse"/> (which fills one result or null, and one error
+    /// list or null, per record, in parallel); results are kept in file order, errors sorted by offset.
+    /// </summary>
+    private static List<T> ReadBatches<T>(string file, Network? expected, byte[]? xorKey, List<ChainReadError> errors,
+        Action<List<(long Offset, byte[] Bytes, Network Network)>, T?[], List<ChainReadError>?[]> parse)
+        where T : class
     {
         using var window = new Window(file, xorKey);
-        var found = new List<FoundBlock>();
+        var found = new List<T>();
         var all = new List<ChainReadError>();
         var batch = new List<(long Offset, byte[] Bytes, Network Network)>();
         long batchBytes = 0;
 
         void Flush()
         {
-            var blocks = new Block?[batch.Count];
+            var results = new T?[batch.Count];
             var parseErrors = new List<ChainReadError>?[batch.Count];
-            Parallel.For(0, batch.Count, i =>
-            {
-                var (offset, bytes, net) = batch[i];
-                var local = new List<ChainReadError>();
-                blocks[i] = TryLoad(file, offset, bytes, net, local);
-                parseErrors[i] = local.Count > 0 ? local : null;
-            });
-
+            parse(batch, results, parseErrors);
             for (var i = 0; i < batch.Count; i++)
             {
-                if (blocks[i] is { } b)
+                if (results[i] is { } r)
                 {
-                    found.Add(new FoundBlock(file, batch[i].Offset, batch[i].Network, b));
+                    found.Add(r);
                 }
 
                 all.AddRange(parseErrors[i] ?? []);
