@@ -176,6 +176,8 @@ public static class ChainImporter
                     throw new InvalidDataException($"{raw[i].Ref.File} at offset {raw[i].Ref.Offset}: the block file changed during the import");
                 }
 
+                parsed[i].ComputeAddressKeys();
+
                 return scratch;
             }, _ => { });
             return parsed;

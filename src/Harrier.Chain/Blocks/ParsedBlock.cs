@@ -84,6 +84,7 @@ internal sealed partial class ParsedBlock
 
     private void StartTxs(int capacity)
     {
+        ForgetAddressKeys();
         TxCount = 0;
         if (TxId.Length < capacity)
         {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace Harrier.Chain.Store;
 
@@ -72,7 +73,8 @@ internal sealed class HashIndex : IDisposable
     private readonly string _name;
     private readonly List<Run> _runs = [];
     private readonly List<string> _obsolete = [];
-    private Dictionary<Hash32, int> _delta;
+    private readonly bool _writable;
+    private DeltaTable _delta = new();
     private int _nextSeq;
 
     /// <summary>Opens the runs <paramref name="runNames"/> (oldest first) of index <paramref name="name"/> in <paramref name="directory"/>.</summary>
@@ -80,7 +82,7 @@ internal sealed class HashIndex : IDisposable
     {
         _directory = directory;
         _name = name;
-        _delta = writable ? new Dictionary<Hash32, int>(KeyOrder.Instance) : [];
+        _writable = writable;
         foreach (var r in runNames)
         {
             _runs.Add(Run.Open(Path.Combine(directory, r), r));
@@ -96,6 +98,16 @@ internal sealed class HashIndex : IDisposable
 
     /// <summary>Run files replaced by merges: delete once the manifest no longer names them.</summary>
     public IReadOnlyList<string> Obsolete => _obsolete;
+
+    /// <summary>Asks the CPU to start loading what a lookup of <paramref name="key"/> reads first (a hint).</summary>
+    public void Prefetch(in Hash32 key)
+    {
+        _delta.Prefetch(key);
+        foreach (var r in _runs)
+        {
+            r.Prefetch(key);
+        }
+    }
 
     /// <summary>The id of <paramref name="key"/>: delta first, then the runs newest first.</summary>
     public bool TryGet(in Hash32 key, out int value)
@@ -120,7 +132,12 @@ internal sealed class HashIndex : IDisposable
     /// <summary>Maps <paramref name="key"/> to <paramref name="value"/> (a later value for the same key wins).</summary>
     public void Add(in Hash32 key, int value)
     {
-        _delta[key] = value;
+        if (!_writable)
+        {
+            throw new InvalidOperationException($"index {_name} was opened to read");
+        }
+
+        _delta.Set(key, value);
         if (_delta.Count >= DeltaLimit)
         {
             Spill();
@@ -161,30 +178,23 @@ internal sealed class HashIndex : IDisposable
 
     private void Spill()
     {
-        var entries = new IndexEntry[_delta.Count];
-        var i = 0;
-        foreach (var (k, v) in _delta)
-        {
-            entries[i++] = new IndexEntry(k, v);
-        }
-
-        _delta = new Dictionary<Hash32, int>(KeyOrder.Instance);
-        Array.Sort(entries, KeyOrder.Instance);
+        var entries = _delta.Sorted();
+        _delta = new DeltaTable();
         var name = NextName();
-        Run.Write(Path.Combine(_directory, name), entries);
-        _runs.Add(Run.Open(Path.Combine(_directory, name), name));
+        var filter = Run.Write(Path.Combine(_directory, name), entries);
+        _runs.Add(Run.Open(Path.Combine(_directory, name), name, filter));
         while (_runs.Count >= 2 && _runs[^2].Count <= 2L * _runs[^1].Count)
         {
             var older = _runs[^2];
             var newer = _runs[^1];
             var merged = NextName();
-            Run.Merge(older, newer, Path.Combine(_directory, merged));
+            var mergedFilter = Run.Merge(older, newer, Path.Combine(_directory, merged));
             _runs.RemoveRange(_runs.Count - 2, 2);
             older.Dispose();
             newer.Dispose();
             _obsolete.Add(older.Name);
             _obsolete.Add(newer.Name);
-            _runs.Add(Run.Open(Path.Combine(_directory, merged), merged));
+            _runs.Add(Run.Open(Path.Combine(_directory, merged), merged, mergedFilter));
         }
     }
 
@@ -211,6 +221,7 @@ internal sealed class HashIndex : IDisposable
         private IndexEntry* _entries;
         private int[] _dir = [0, 0];
         private int _bits;
+        private RunFilter? _filter;
 
         private Run(string path, string name)
         {
@@ -224,9 +235,9 @@ internal sealed class HashIndex : IDisposable
 
         public int Count { get; private set; }
 
-        public static Run Open(string path, string name)
+        public static Run Open(string path, string name, RunFilter? filter = null)
         {
-            var run = new Run(path, name);
+            var run = new Run(path, name) { _filter = filter };
             Span<byte> header = stackalloc byte[HeaderSize];
             using (var fs = File.OpenRead(path))
             {
@@ -274,10 +285,31 @@ internal sealed class HashIndex : IDisposable
             Map();
         }
 
+        /// <summary>Starts loading the filter block and the directory slot a lookup of <paramref name="key"/> reads first.</summary>
+        public void Prefetch(in Hash32 key)
+        {
+            if (Count == 0)
+            {
+                return;
+            }
+
+            if (_filter is not null)
+            {
+                _filter.Prefetch(key);
+            }
+            else if (Sse.IsSupported)
+            {
+                fixed (int* d = &_dir[_bits == 0 ? 0 : (int)(key.W0 >> (64 - _bits))])
+                {
+                    Sse.Prefetch0(d);
+                }
+            }
+        }
+
         public bool TryGet(in Hash32 key, out int value)
         {
             value = -1;
-            if (Count == 0)
+            if (Count == 0 || (_filter is not null && !_filter.MayContain(key)))
             {
                 return false;
             }
@@ -307,7 +339,7 @@ internal sealed class HashIndex : IDisposable
             return false;
         }
 
-        public static void Write(string path, ReadOnlySpan<IndexEntry> sorted)
+        public static RunFilter Write(string path, ReadOnlySpan<IndexEntry> sorted)
         {
             using var w = new RunWriter(path, sorted.Length);
             foreach (var e in sorted)
@@ -315,11 +347,11 @@ internal sealed class HashIndex : IDisposable
                 w.Add(e);
             }
 
-            w.Finish();
+            return w.Finish();
         }
 
         /// <summary>Merges two runs into a new file, streaming both (never mapped: a merge must not grow resident memory); the newer wins a duplicate key.</summary>
-        public static void Merge(Run older, Run newer, string path)
+        public static RunFilter Merge(Run older, Run newer, string path)
         {
             using var w = new RunWriter(path, (long)older.Count + newer.Count);
             using var a = new RunReader(older.Path, older.Count);
@@ -346,7 +378,7 @@ internal sealed class HashIndex : IDisposable
                 }
             }
 
-            w.Finish();
+            return w.Finish();
         }
 
         private void Unmap()
@@ -373,6 +405,7 @@ internal sealed class HashIndex : IDisposable
         private readonly string _path;
         private readonly int _bits;
         private readonly int[] _dir;
+        private readonly RunFilter _filter;
         private readonly IndexEntry[] _buffer = new IndexEntry[1 << 14];
         private int _buffered;
         private long _count;
@@ -390,12 +423,14 @@ internal sealed class HashIndex : IDisposable
 
             _bits = bits;
             _dir = new int[(1 << bits) + 1];
+            _filter = new RunFilter(capacity);
         }
 
         public void Add(in IndexEntry e)
         {
             var bucket = _bits == 0 ? 0 : (int)(e.Key.W0 >> (64 - _bits));
             _dir[bucket + 1]++;
+            _filter.Add(e.Key);
             _buffer[_buffered++] = e;
             _count++;
             if (_buffered == _buffer.Length)
@@ -405,7 +440,8 @@ internal sealed class HashIndex : IDisposable
             }
         }
 
-        public void Finish()
+        /// <summary>Writes the directory and the header, and moves the run into place; returns the run's filter.</summary>
+        public RunFilter Finish()
         {
             _fs.Write(MemoryMarshal.AsBytes(_buffer.AsSpan(0, _buffered)));
             _buffered = 0;
@@ -427,6 +463,7 @@ internal sealed class HashIndex : IDisposable
             _fs.Flush(flushToDisk: true);
             _fs.Dispose();
             File.Move(_path + ".tmp", _path, overwrite: true);
+            return _filter;
         }
 
         public void Dispose() => _fs.Dispose();
