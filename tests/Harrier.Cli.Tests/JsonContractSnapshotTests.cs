@@ -290,9 +290,10 @@ public sealed class JsonContractSnapshotTests : IDisposable
 
     private static bool IsVolatile(string key, bool auditEntries) =>
         key is "caseId" or "createdUtc" or "seconds" or "keyFingerprint" or "keyFile" or "expectedFingerprint" or "manifestSha256"
-            or "jobs" or "memoryBudgetBytes" or "peakReservedBytes"
+            or "jobs" or "memoryBudgetBytes" or "peakReservedBytes" or "allocatedBytes"
         || key.EndsWith("Seconds", StringComparison.Ordinal)
         || key.EndsWith("PerSecond", StringComparison.Ordinal)
+        || key.EndsWith("PerCpuSecond", StringComparison.Ordinal)
         || (auditEntries && key is "hash" or "prevHash");
 
     private static void Walk(JsonNode? node, bool auditEntries)

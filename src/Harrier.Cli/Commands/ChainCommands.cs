@@ -286,7 +286,7 @@ internal static class ChainCommands
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{m.Network}: {m.Blocks} blocks, {m.Transactions} txs, {m.Inputs} inputs, {m.Outputs} outputs, {m.Addresses} addresses; tip {m.Tip}"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"full pass: {again.Inputs + again.Outputs} visits in {again.Seconds * 1000:F1} ms ({again.VisitsPerSecond / 1e6:F0} M/s, one thread; first pass {scan.Seconds * 1000:F1} ms); fees {ChainStore.Btc(again.FeeSats)} BTC, unspent {ChainStore.Btc(again.UnspentSats)} BTC"));
+                    $"full pass: {again.Inputs + again.Outputs} visits in {again.Seconds * 1000:F1} ms ({again.VisitsPerSecond / 1e6:F0} M/s, one thread; {again.CpuSeconds * 1000:F1} ms of CPU, {again.VisitsPerCpuSecond / 1e6:F0} M per CPU-second; first pass {scan.Seconds * 1000:F1} ms); fees {ChainStore.Btc(again.FeeSats)} BTC, unspent {ChainStore.Btc(again.UnspentSats)} BTC"));
                 ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"clustering: {clusters.Clusters} clusters, {clusters.Unions} unions, {clusters.CoinJoinsSkipped} CoinJoins skipped, {clusters.Seconds * 1000:F1} ms"));
             }
