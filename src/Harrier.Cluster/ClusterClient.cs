@@ -1,3 +1,4 @@
+using Harrier.Operations.Cluster;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,12 @@ public sealed class ClusterClient : IAsyncDisposable
         _host = host;
         _client = host.Services.GetRequiredService<IClusterClient>();
         _time = time;
+        Lookups = new ClusterPdqLookup(_client, time);
     }
+
+    /// <summary>The case's bank lookups served by the silos (any silo answers; <c>harrier serve --cluster</c>).</summary>
+    public Harrier.Operations.Banks.IPdqLookup Lookups { get; }
+
 
     /// <summary>How long a call is tried again while silos come and go before it fails.</summary>
     public TimeSpan RetryFor { get; init; } = TimeSpan.FromMinutes(2);
@@ -69,22 +75,7 @@ public sealed class ClusterClient : IAsyncDisposable
     public Task<RunStatus?> StatusAsync(string runId, CancellationToken cancellationToken) =>
         RetryAsync(() => _client.GetGrain<IRunGrain>(runId).StatusAsync(), cancellationToken);
 
-    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
-    {
-        var deadline = _time.GetUtcNow() + RetryFor;
-        while (true)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                && _time.GetUtcNow() < deadline)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, cancellationToken);
-            }
-        }
-    }
+    private Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) => ClusterCalls.RetryAsync(call, _time, RetryFor, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -95,6 +86,28 @@ public sealed class ClusterClient : IAsyncDisposable
         finally
         {
             _host.Dispose();
+        }
+    }
+}
+
+/// <summary>Calls to grains from a client, tried again while silos come and go.</summary>
+internal static class ClusterCalls
+{
+    /// <summary>Runs <paramref name="call"/>, again each second while it fails because its silo went away, for up to <paramref name="retryFor"/>.</summary>
+    public static async Task<T> RetryAsync<T>(Func<Task<T>> call, TimeProvider time, TimeSpan retryFor, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + retryFor;
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                && time.GetUtcNow() < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+            }
         }
     }
 }

@@ -57,5 +57,7 @@ public static class ClusterSilo
         services.AddSingleton<IWorkHandler, EmptyWorkHandler>();
         services.AddHostedService<WorkerService>();
         services.AddHostedService<MembershipWatcher>();
+        services.AddSingleton<SiloBankIndex>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloBankIndex>());
     }
 }

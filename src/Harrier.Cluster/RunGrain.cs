@@ -1,3 +1,4 @@
+using Harrier.Operations.Cluster;
 using Harrier.Cases;
 using Harrier.Cases.Triage;
 

@@ -1,3 +1,4 @@
+using Harrier.Operations.Cluster;
 
 namespace Harrier.Cluster;
 
@@ -24,90 +25,90 @@ public sealed record RunSpec(
     public const string Empty = "empty";
 }
 
-/// <summary>A cluster run's state as the work table holds it (the JSON of <c>harrier cluster status --json</c>).</summary>
-/// <param name="RunId">The run.</param>
-/// <param name="Kind">Its kind.</param>
-/// <param name="ExhibitId">Its exhibit.</param>
-/// <param name="Files">Items it was created with.</param>
-/// <param name="Pending">Items waiting for a silo.</param>
-/// <param name="Leased">Items a silo is working on.</param>
-/// <param name="Done">Items with a result.</param>
-/// <param name="Failed">Items that failed (the reason in <see cref="Failures"/>).</param>
-[GenerateSerializer, Immutable]
-public sealed record RunStatus(
-    [property: Id(0)] string RunId,
-    [property: Id(1)] string Kind,
-    [property: Id(2)] string ExhibitId,
-    [property: Id(3)] int Files,
-    [property: Id(4)] int Pending,
-    [property: Id(5)] int Leased,
-    [property: Id(6)] int Done,
-    [property: Id(7)] int Failed)
+/// <summary>Orleans' wire form of <see cref="RunStatus"/> (an Operations record, free of Orleans attributes).</summary>
+[GenerateSerializer]
+internal struct RunStatusSurrogate
 {
-    /// <summary>Whether every item has a result (done or failed).</summary>
-    public bool Complete => Pending == 0 && Leased == 0;
-
-    /// <summary>Items leased more than once (their first silo died or stopped renewing before it finished).</summary>
-    [Id(8)]
-    public int Retried { get; init; }
-
-    /// <summary>Seconds from the run's creation to its last result (server clock).</summary>
-    [Id(9)]
-    public double ActiveSeconds { get; init; }
-
-    /// <summary>Seconds since the run was created (server clock).</summary>
-    [Id(10)]
-    public double AgeSeconds { get; init; }
-
-    /// <summary>Results per second since the run was created (null before the first).</summary>
-    public double? Rate => Done + Failed > 0 && ActiveSeconds > 0 ? (Done + Failed) / ActiveSeconds : null;
-
-    /// <summary>Seconds left at <see cref="Rate"/> (null without a rate; 0 when complete).</summary>
-    public double? EtaSeconds => Complete ? 0 : Rate is { } r ? (Pending + Leased) / r : null;
-
-    /// <summary>Per silo: what it finished and what it holds.</summary>
-    [Id(11)]
-    public IReadOnlyList<SiloProgress> Silos { get; init; } = [];
-
-    /// <summary>Every item that failed or whose file was unreadable, with the reason.</summary>
-    [Id(12)]
-    public IReadOnlyList<RunFailure> Failures { get; init; } = [];
+    [Id(0)] public string RunId;
+    [Id(1)] public string Kind;
+    [Id(2)] public string ExhibitId;
+    [Id(3)] public int Files;
+    [Id(4)] public int Pending;
+    [Id(5)] public int Leased;
+    [Id(6)] public int Done;
+    [Id(7)] public int Failed;
+    [Id(8)] public int Retried;
+    [Id(9)] public double ActiveSeconds;
+    [Id(10)] public double AgeSeconds;
+    [Id(11)] public SiloProgress[] Silos;
+    [Id(12)] public RunFailure[] Failures;
 }
 
-/// <summary>One silo's part of a run.</summary>
-/// <param name="Silo">Its Orleans address (<c>IP:PORT@GENERATION</c>).</param>
-/// <param name="Done">Items it finished.</param>
-/// <param name="Failed">Items that failed on it.</param>
-/// <param name="Leased">Items it holds now.</param>
-/// <param name="Status">Its membership status (<c>active</c>, <c>dead</c>, …), null when it has left the membership table.</param>
-/// <param name="HostName">Its host.</param>
-[GenerateSerializer, Immutable]
-public sealed record SiloProgress(
-    [property: Id(0)] string Silo,
-    [property: Id(1)] int Done,
-    [property: Id(2)] int Failed,
-    [property: Id(3)] int Leased,
-    [property: Id(4)] string? Status,
-    [property: Id(5)] string? HostName);
-
-/// <summary>One failed item.</summary>
-/// <param name="Item">The item (ingest: the evidence id).</param>
-/// <param name="RelPath">The evidence file's path in its exhibit (ingest).</param>
-/// <param name="Reason">What went wrong.</param>
-[GenerateSerializer, Immutable]
-public sealed record RunFailure([property: Id(0)] long Item, [property: Id(1)] string? RelPath, [property: Id(2)] string Reason);
-
-/// <summary>Orleans' membership status numbers as words.</summary>
-internal static class SiloStates
+[RegisterConverter]
+internal sealed class RunStatusConverter : IConverter<RunStatus, RunStatusSurrogate>
 {
-    public static string Name(int status) => status switch
+    public RunStatus ConvertFromSurrogate(in RunStatusSurrogate s) =>
+        new(s.RunId, s.Kind, s.ExhibitId, s.Files, s.Pending, s.Leased, s.Done, s.Failed)
+        {
+            Retried = s.Retried,
+            ActiveSeconds = s.ActiveSeconds,
+            AgeSeconds = s.AgeSeconds,
+            Silos = s.Silos,
+            Failures = s.Failures,
+        };
+
+    public RunStatusSurrogate ConvertToSurrogate(in RunStatus value) => new()
     {
-        1 => "created",
-        2 => "joining",
-        3 => "active",
-        4 => "shutting_down",
-        5 => "stopping",
-        6 => "dead",
-        _ => "none",
+        RunId = value.RunId,
+        Kind = value.Kind,
+        ExhibitId = value.ExhibitId,
+        Files = value.Files,
+        Pending = value.Pending,
+        Leased = value.Leased,
+        Done = value.Done,
+        Failed = value.Failed,
+        Retried = value.Retried,
+        ActiveSeconds = value.ActiveSeconds,
+        AgeSeconds = value.AgeSeconds,
+        Silos = [.. value.Silos],
+        Failures = [.. value.Failures],
     };
+}
+
+/// <summary>Orleans' wire form of <see cref="SiloProgress"/>.</summary>
+[GenerateSerializer]
+internal struct SiloProgressSurrogate
+{
+    [Id(0)] public string Silo;
+    [Id(1)] public int Done;
+    [Id(2)] public int Failed;
+    [Id(3)] public int Leased;
+    [Id(4)] public string? Status;
+    [Id(5)] public string? HostName;
+}
+
+[RegisterConverter]
+internal sealed class SiloProgressConverter : IConverter<SiloProgress, SiloProgressSurrogate>
+{
+    public SiloProgress ConvertFromSurrogate(in SiloProgressSurrogate s) => new(s.Silo, s.Done, s.Failed, s.Leased, s.Status, s.HostName);
+
+    public SiloProgressSurrogate ConvertToSurrogate(in SiloProgress v) =>
+        new() { Silo = v.Silo, Done = v.Done, Failed = v.Failed, Leased = v.Leased, Status = v.Status, HostName = v.HostName };
+}
+
+/// <summary>Orleans' wire form of <see cref="RunFailure"/>.</summary>
+[GenerateSerializer]
+internal struct RunFailureSurrogate
+{
+    [Id(0)] public long Item;
+    [Id(1)] public string? RelPath;
+    [Id(2)] public string Reason;
+}
+
+[RegisterConverter]
+internal sealed class RunFailureConverter : IConverter<RunFailure, RunFailureSurrogate>
+{
+    public RunFailure ConvertFromSurrogate(in RunFailureSurrogate s) => new(s.Item, s.RelPath, s.Reason);
+
+    public RunFailureSurrogate ConvertToSurrogate(in RunFailure v) => new() { Item = v.Item, RelPath = v.RelPath, Reason = v.Reason };
 }

@@ -43,6 +43,9 @@ public sealed record SiloSettings
     /// <summary>How often an idle worker looks for work.</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a silo that serves lookups reads what the case's banks gained (its index's catch-up).</summary>
+    public TimeSpan BankPoll { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>An open store to use instead of opening <see cref="CaseDir"/> (in-process tests); null: opened on first use.</summary>
     public CaseStore? Store { get; init; }
 }

@@ -1,3 +1,4 @@
+using Harrier.Operations.Cluster;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -107,8 +108,7 @@ internal sealed class WorkQueue(string connectionString) : IDisposable
     public async Task<string?> LatestRunAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand($"SELECT run_id FROM {S}.runs ORDER BY created DESC LIMIT 1", connection);
-        return await cmd.ExecuteScalarAsync(cancellationToken) as string;
+        return await ClusterRuns.RunIdsAsync(connection, 1, cancellationToken) is [var newest, ..] ? newest : null;
     }
 
     /// <summary>
@@ -184,77 +184,10 @@ internal sealed class WorkQueue(string connectionString) : IDisposable
         return await cmd.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// The run's true state, read from the table: counts by state, per silo, the rate since the run was created (server
-    /// clock), and every failure with its reason (ingest: with the evidence file's path).
-    /// </summary>
+    /// <summary>The run's true state, read from the table (<see cref="ClusterRuns.StatusAsync"/>); null when there is no such run.</summary>
     public async Task<RunStatus?> StatusAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        RunStatus status;
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT r.exhibit_id, r.kind, r.files,
-                   COUNT(*) FILTER (WHERE w.state = 'pending'), COUNT(*) FILTER (WHERE w.state = 'leased'),
-                   COUNT(*) FILTER (WHERE w.state = 'done'), COUNT(*) FILTER (WHERE w.state = 'failed'),
-                   COUNT(*) FILTER (WHERE w.attempts > 1),
-                   EXTRACT(EPOCH FROM (COALESCE(MAX(w.done_at), r.created) - r.created))::float8,
-                   EXTRACT(EPOCH FROM (clock_timestamp() - r.created))::float8
-            FROM {S}.runs r LEFT JOIN {S}.work w ON w.run_id = r.run_id
-            WHERE r.run_id = @r GROUP BY r.run_id
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("r", runId);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return null;
-            }
-
-            status = new RunStatus(runId, reader.GetString(1), reader.GetString(0), reader.GetInt32(2),
-                (int)reader.GetInt64(3), (int)reader.GetInt64(4), (int)reader.GetInt64(5), (int)reader.GetInt64(6))
-            {
-                Retried = (int)reader.GetInt64(7),
-                ActiveSeconds = reader.GetDouble(8),
-                AgeSeconds = reader.GetDouble(9),
-            };
-        }
-
-        var silos = new List<SiloProgress>();
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT g.silo, g.done, g.failed, g.leased, m.Status, m.HostName
-            FROM (SELECT COALESCE(w.done_by, w.leased_by) AS silo,
-                         COUNT(*) FILTER (WHERE w.state = 'done') AS done, COUNT(*) FILTER (WHERE w.state = 'failed') AS failed,
-                         COUNT(*) FILTER (WHERE w.state = 'leased') AS leased
-                  FROM {S}.work w WHERE w.run_id = @r AND w.state <> 'pending' GROUP BY 1) g
-            LEFT JOIN {S}.OrleansMembershipTable m ON m.Address || ':' || m.Port || '@' || m.Generation = g.silo
-            WHERE g.silo IS NOT NULL ORDER BY g.silo
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("r", runId);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                silos.Add(new SiloProgress(reader.GetString(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2), (int)reader.GetInt64(3),
-                    reader.IsDBNull(4) ? null : SiloStates.Name(reader.GetInt32(4)), reader.IsDBNull(5) ? null : reader.GetString(5)));
-            }
-        }
-
-        var failures = new List<RunFailure>();
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT w.item, e.rel_path, w.error FROM {S}.work w LEFT JOIN evidence_files e ON e.id = w.item AND @k = 'ingest'
-            WHERE w.run_id = @r AND w.error IS NOT NULL ORDER BY w.item
-            """, connection, tx))
-        {
-            cmd.Parameters.AddWithValue("r", runId);
-            cmd.Parameters.AddWithValue("k", status.Kind);
-            await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                failures.Add(new RunFailure(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2)));
-            }
-        }
-
-        return status with { Silos = silos, Failures = failures };
+        return await ClusterRuns.StatusAsync(connection, runId, cancellationToken);
     }
 }

@@ -33,4 +33,10 @@ public sealed record WorkbenchOptions
 
     /// <summary>Log requests and framework messages at Information (default: warnings only).</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>
+    /// Where the HMA-compatible lookups are served (null: an index of the case's banks in this process). The CLI's
+    /// <c>serve --cluster</c> passes the case's cluster (Harrier.Cluster): any silo answers, with the same matches.
+    /// </summary>
+    public Harrier.Operations.Banks.IPdqLookup? Lookup { get; init; }
 }

@@ -28,6 +28,7 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
     private string _root = null!;
     private TestDatabase _reference = null!;
     private TestDatabase _cluster = null!;
+    private Process? _first;
 
     public async Task InitializeAsync()
     {
@@ -38,6 +39,14 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_first is { HasExited: false })
+        {
+            _first.Kill();
+            await _first.WaitForExitAsync();
+        }
+
+        _first?.Dispose();
+
         foreach (var (process, log, port) in _silos)
         {
             if (!process.HasExited)
@@ -75,11 +84,9 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         StartSilo(cluster);
         await Eventually.WaitAsync(async () => await ActiveSilosAsync() == 2, Deadline, "two silos active in the membership table");
 
-        using var client = Process.Start(CliRunner.ChildStartInfo(["cluster", "ingest", "--exhibit", "M", "--json", "--progress", "none", .. cluster]))!;
-        client.StandardInput.Close();
-        var clientOut = client.StandardOutput.ReadToEndAsync();
-        var clientErr = client.StandardError.ReadToEndAsync();
-
+        // The first client: it disconnects (killed) once a silo has died, and another reconnects (below).
+        var first = _first = Process.Start(CliRunner.ChildStartInfo(["cluster", "ingest", "--exhibit", "M", "--json", "--progress", "none", .. cluster]))!;
+        first.StandardInput.Close();
         await Eventually.WaitAsync(async () => await DoneAsync() >= 3, Deadline, "three files done by the first two silos");
         var late = StartSilo(cluster);
         await Eventually.WaitAsync(async () => await DoneByPortAsync(late.Port) >= 1, Deadline, "the silo that joined late took work");
@@ -100,18 +107,41 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         await victim.WaitForExitAsync();
         output.WriteLine($"killed the silo on port {victimPort} holding evidence {string.Join(", ", heldByVictim)}");
 
+        // The client disconnects (SIGKILL: gone without a word; the run goes on) and a new one reconnects: `cluster status`
+        // and the new `cluster ingest` see the run's true state, what the silos did while no client was connected
+        // included, and the new client joins the same run instead of starting another.
+        first.Kill();
+        await first.WaitForExitAsync();
+        var runId = await _cluster.ScalarAsync<string>("SELECT run_id FROM harrier_cluster.runs");
+        var doneBefore = await DoneAsync();
+        var seen = await CliRunner.RunAsync(["cluster", "status", "--json", .. cluster]);
+        using (var status = JsonDocument.Parse(seen.Out))
+        {
+            Assert.Equal(runId, status.RootElement.GetProperty("runId").GetString());
+            Assert.Equal(files, status.RootElement.GetProperty("files").GetInt32());
+            Assert.True(status.RootElement.GetProperty("done").GetInt32() >= doneBefore, seen.Out);
+        }
+
+        using var client = Process.Start(CliRunner.ChildStartInfo(["cluster", "ingest", "--exhibit", "M", "--json", "--progress", "none", .. cluster]))!;
+        client.StandardInput.Close();
+        var clientOut = client.StandardOutput.ReadToEndAsync();
+        var clientErr = client.StandardError.ReadToEndAsync();
+
         Assert.True(await WaitForExitAsync(client, Deadline), "the cluster ingest client did not finish");
         var outText = await clientOut;
         Assert.True(client.ExitCode == 0, $"cluster ingest exit {client.ExitCode}:\n{outText}\n{await clientErr}");
         using (var run = JsonDocument.Parse(outText))
         {
             var r = run.RootElement;
+            Assert.Equal(runId, r.GetProperty("runId").GetString()); // the reconnected client joined the run, no second one
             Assert.Equal(files, r.GetProperty("files").GetInt32());
             Assert.Equal(files, r.GetProperty("done").GetInt32());
             Assert.Equal(0, r.GetProperty("failed").GetInt32());
             Assert.True(r.GetProperty("retried").GetInt32() >= heldByVictim.Count, outText);
             Assert.True(r.GetProperty("silos").GetArrayLength() == 3, outText);
         }
+
+        Assert.Equal(1, await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.runs"));
 
         // Exactly once: one work row per file, done by a live silo; one facts row per file; no file ingested twice in the audit log.
         Assert.Equal(files, await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'done'"));

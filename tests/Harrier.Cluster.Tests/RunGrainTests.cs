@@ -72,6 +72,27 @@ public sealed class RunGrainTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_client_that_disconnects_and_reconnects_sees_the_runs_true_state()
+    {
+        var spec = new RunSpec("reconnect-1", RunSpec.Empty, "X", "tester", null, false);
+        Assert.Equal(500, (await _cluster.Client.GetGrain<IRunGrain>(spec.RunId).StartAsync(spec, 500)).Files);
+
+        // The client goes away without a word; the silos go on and finish the run with no client connected.
+        await _cluster.KillClientAsync();
+        var done = await Eventually.WaitAsync(async () => await _queue.StatusAsync(spec.RunId, CancellationToken.None) is { Complete: true } s ? s : null, Deadline, "the run done with no client");
+
+        // A new client: the run's state through its grain is the table's, and starting it again joins it (no new items).
+        await _cluster.InitializeClientAsync();
+        var grain = _cluster.Client.GetGrain<IRunGrain>(spec.RunId);
+        var seen = (await grain.StatusAsync())!;
+        Assert.Equal((done.Files, done.Done, done.Failed, done.Pending, done.Leased, done.Retried), (seen.Files, seen.Done, seen.Failed, seen.Pending, seen.Leased, seen.Retried));
+        Assert.Equal(500, seen.Done);
+        Assert.Equal(done.Silos, seen.Silos);
+        Assert.Equal(500, (await grain.StartAsync(spec, 500)).Files);
+        Assert.Equal(500, await _db.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.work WHERE run_id = 'reconnect-1'"));
+    }
+
+    [Fact]
     public async Task An_item_whose_silo_stopped_renewing_its_lease_is_done_by_a_live_silo()
     {
         // A silo that leased two items and died: its leases are in the table, short, and never renewed. Nothing else is

@@ -62,6 +62,7 @@ public sealed class AccessMatrixTests(WorkbenchFixture f)
             new("/packages", $"/packages?handler=Download&build=-&country={xx}", Ok, Ok, No),
             new("/deconfliction", "/deconfliction", Ok, Ok, No),
             new("/audit", "/audit", Ok, Ok, No),
+            new("/cluster", "/cluster", Ok, Ok, No),
             new("/triage", "/triage", Ok, Ok, No),
             new("/triage/first-seen", "/triage/first-seen", Ok, Ok, No),
             new("/triage/groups", "/triage/groups", Ok, Ok, No),

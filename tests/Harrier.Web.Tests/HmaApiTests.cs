@@ -347,7 +347,7 @@ public sealed class HmaApiTests(WorkbenchFixture f)
             CancellationToken.None);
         Assert.Equal(0, (await JsonAsync(await client.GetAsync(lookup), HttpStatusCode.OK)).GetProperty("matches").GetArrayLength());
 
-        var index = f.Workbench.Services.GetRequiredService<HmaIndex>();
+        var index = f.Workbench.Services.GetRequiredService<Harrier.Operations.Banks.PdqLookupIndex>();
         Assert.Equal(1, await index.CatchUpAsync(CancellationToken.None));
         var match = Assert.Single((await JsonAsync(await client.GetAsync(lookup), HttpStatusCode.OK)).GetProperty("matches").EnumerateArray());
         Assert.Equal("1", match.GetProperty("distance").GetString());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using Harrier.Cases;
 using Harrier.Cluster;
+using Harrier.Operations.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace Harrier.Cli.Commands;
@@ -174,17 +175,19 @@ internal static class ClusterCommands
         };
         status.SetAction(options, host, async (ctx, parse, ct) =>
         {
-            var store = await OpenPostgresAsync(ctx, ct);
-            using var queue = new WorkQueue(store.Database.ConnectionString);
-            var runId = parse.GetValue(run) ?? await queue.LatestRunAsync(ct) ?? throw new CliException("no cluster run in this case yet");
-            var s = await queue.StatusAsync(runId, ct) ?? throw new CliException($"no cluster run {runId} in this case");
+            // A read: the cluster's tables are not created here (a case that never had a silo or a run has no cluster run).
+            var store = await OpenPostgresAsync(ctx, ct, createSchema: false);
+            await using var connection = new Npgsql.NpgsqlConnection(store.Database.ConnectionString);
+            await connection.OpenAsync(ct);
+            var runId = parse.GetValue(run) ?? (await ClusterRuns.RunIdsAsync(connection, 1, ct) is [var newest, ..] ? newest : null) ?? throw new CliException("no cluster run in this case yet");
+            var s = await ClusterRuns.StatusAsync(connection, runId, ct) ?? throw new CliException($"no cluster run {runId} in this case");
             Print(ctx, s);
             return s.Failed > 0 || s.Failures.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return status;
     }
 
-    private static async Task<CaseStore> OpenPostgresAsync(CommandContext ctx, CancellationToken ct)
+    private static async Task<CaseStore> OpenPostgresAsync(CommandContext ctx, CancellationToken ct, bool createSchema = true)
     {
         var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
         if (store.Database.Kind != CaseDatabaseKind.PostgreSql)
@@ -192,9 +195,24 @@ internal static class ClusterCommands
             throw new CliException($"case {store.CaseDir} is on SQLite: a cluster needs the case on PostgreSQL (give --db \"Host=…;Database=…\")");
         }
 
-        // Every silo and client creates the cluster's tables if they are missing (status too: a case with no run yet says so).
-        await ClusterSchema.EnsureAsync(store.Database.ConnectionString, ct);
+        // Every silo and client creates the cluster's tables if they are missing (status only reads).
+        if (createSchema)
+        {
+            await ClusterSchema.EnsureAsync(store.Database.ConnectionString, ct);
+        }
+
         return store;
+    }
+
+    /// <summary>A client of the case's cluster for <c>serve --cluster</c> (its lookups answered by the silos).</summary>
+    internal static async Task<ClusterClient> ConnectForLookupsAsync(CommandContext ctx, CaseStore store, CancellationToken ct)
+    {
+        if (store.Database.Kind != CaseDatabaseKind.PostgreSql)
+        {
+            throw new CliException($"case {store.CaseDir} is on SQLite: a cluster needs the case on PostgreSQL (give --db \"Host=…;Database=…\")");
+        }
+
+        return await ConnectAsync(ctx, store, ct);
     }
 
     private static async Task<ClusterClient> ConnectAsync(CommandContext ctx, CaseStore store, CancellationToken ct)

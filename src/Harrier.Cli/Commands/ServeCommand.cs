@@ -23,15 +23,21 @@ internal static class ServeCommand
         {
             Description = "The folder the workbench lists country packages from and builds them into (default: CASE/packages).",
         };
+        var cluster = new Option<bool>("--cluster")
+        {
+            Description = "Serve the HMA-compatible lookups through the case's cluster (any silo answers, from its own index of the banks) " +
+                "instead of an index in this process. Needs the case on PostgreSQL and a running 'harrier cluster silo' (docs/cluster.md).",
+        };
         var command = new Command("serve",
             "Serve the workbench for the case (--json: one line with the address once it listens): the triage grid, persons and money, targets, packages, the deconfliction register and the audit log in a browser, " +
             "and the HMA-compatible API. Accounts come from harrier users add; there is no default account. Runs until Ctrl-C.")
         {
-            port, bind, vendor, verbose, packages,
+            port, bind, vendor, verbose, packages, cluster,
         };
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
+            await using var lookups = parse.GetValue(cluster) ? await ClusterCommands.ConnectForLookupsAsync(ctx, store, ct) : null;
             var web = new WorkbenchOptions
             {
                 Port = parse.GetValue(port),
@@ -39,6 +45,7 @@ internal static class ServeCommand
                 VendorDir = parse.GetValue(vendor) ?? Environment.GetEnvironmentVariable("HARRIER_WEB_VENDOR"),
                 Verbose = parse.GetValue(verbose),
                 PackagesDir = parse.GetValue(packages) is { } dir ? Path.GetFullPath(dir) : null,
+                Lookup = lookups?.Lookups,
             };
             await using var workbench = await Workbench.StartAsync(store, web, ct);
             await ReportAsync(ctx, workbench, store, null, ct);

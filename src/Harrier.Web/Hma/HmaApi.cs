@@ -32,10 +32,20 @@ public static class HmaApi
     internal static IServiceCollection AddServices(IServiceCollection services, WorkbenchOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton<HmaIndex>();
         services.AddSingleton<HmaLookupAudit>();
         services.AddHostedService(sp => sp.GetRequiredService<HmaLookupAudit>());
-        services.AddHostedService<HmaIndexLoader>();
+        if (options.Lookup is { } remote)
+        {
+            // Lookups served elsewhere (the silos of the case's cluster: harrier serve --cluster); no index in this process.
+            services.AddSingleton(remote);
+        }
+        else
+        {
+            services.AddSingleton(sp => new PdqLookupIndex(sp.GetRequiredService<CaseStore>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IPdqLookup>(sp => sp.GetRequiredService<PdqLookupIndex>());
+            services.AddHostedService<HmaIndexLoader>();
+        }
+
         services.Configure<FormOptions>(o => o.MultipartBodyLengthLimit = options.MaxUploadBytes);
         services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath is { } p && (p.StartsWith("m/", StringComparison.Ordinal)
             || p.StartsWith("h/", StringComparison.Ordinal) || p.StartsWith("c/", StringComparison.Ordinal)));
@@ -55,7 +65,7 @@ public static class HmaApi
             .Produces<RawLookupResult>().Produces<HmaError>(400);
         m.MapPost("/lookup", LookupFileAsync).WithSummary("Hashes an uploaded photo (multipart field photo) and answers the banks that match, by signal type.")
             .Accepts<IFormFile>("multipart/form-data").Produces<Dictionary<string, string[]>>().Produces<HmaError>(400).Produces<HmaError>(413);
-        m.MapGet("/index/status", IndexStatus).WithSummary("Whether the PDQ index is loaded, when it last changed and its size.")
+        m.MapGet("/index/status", IndexStatusAsync).WithSummary("Whether the PDQ index is loaded, when it last changed and its size.")
             .Produces<Dictionary<string, IndexStatusResult>>().Produces<HmaError>(400);
 
         var h = app.MapGroup("/h").RequireAuthorization(tokenOnly).DisableAntiforgery().WithTags("hashing");
@@ -73,19 +83,19 @@ public static class HmaApi
         return app;
     }
 
-    private static async Task<IResult> LookupAsync(string? signal_type, string? signal, HttpContext http, HmaIndex index, HmaLookupAudit audit)
+    private static async Task<IResult> LookupAsync(string? signal_type, string? signal, HttpContext http, IPdqLookup index, HmaLookupAudit audit)
     {
         if (ParseSignal(signal_type, signal) is { } error)
         {
             return error;
         }
 
-        var matches = await index.LookupAsync(Hash256.Parse(signal));
+        var matches = await index.LookupAsync(Hash256.Parse(signal), http.RequestAborted);
         audit.Count(Workbench.NameOf(http.User), matches.Count);
         return Results.Ok(matches.Select(x => x.Bank).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
     }
 
-    private static async Task<IResult> RawLookupAsync(string? signal_type, string? signal, string? include_distance, HttpContext http, HmaIndex index,
+    private static async Task<IResult> RawLookupAsync(string? signal_type, string? signal, string? include_distance, HttpContext http, IPdqLookup index,
         HmaLookupAudit audit)
     {
         if (ParseSignal(signal_type, signal) is { } error)
@@ -93,7 +103,7 @@ public static class HmaApi
             return error;
         }
 
-        var matches = await index.LookupAsync(Hash256.Parse(signal));
+        var matches = await index.LookupAsync(Hash256.Parse(signal), http.RequestAborted);
         audit.Count(Workbench.NameOf(http.User), matches.Count);
         // HMA: include_distance is a flag ("true" in its client); the distance travels as a string, as HMA serialises it.
         return string.Equals(include_distance, "true", StringComparison.OrdinalIgnoreCase) || include_distance == "1"
@@ -101,7 +111,7 @@ public static class HmaApi
             : Results.Ok(new { matches = matches.Select(x => x.ContentId).ToArray() });
     }
 
-    private static async Task<IResult> LookupFileAsync(HttpContext http, HmaIndex index, HmaLookupAudit audit, WorkbenchOptions options)
+    private static async Task<IResult> LookupFileAsync(HttpContext http, IPdqLookup index, HmaLookupAudit audit, WorkbenchOptions options)
     {
         var upload = await ReadUploadAsync(http, options, allowVideo: false);
         if (upload.Error is not null)
@@ -115,21 +125,21 @@ public static class HmaApi
             return hashError;
         }
 
-        var matches = await index.LookupAsync(pdq!.Value.Hash);
+        var matches = await index.LookupAsync(pdq!.Value.Hash, http.RequestAborted);
         audit.Count(Workbench.NameOf(http.User), matches.Count);
         return Results.Ok(new Dictionary<string, string[]> { [Pdq] = [.. matches.Select(x => x.Bank).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)] });
     }
 
-    private static IResult IndexStatus(string? signal_type, HmaIndex index)
+    private static async Task<IResult> IndexStatusAsync(string? signal_type, IPdqLookup index, CancellationToken cancellationToken)
     {
         if (signal_type is not null && !string.Equals(signal_type, Pdq, StringComparison.Ordinal))
         {
             return BadRequest(UnknownSignalType(signal_type));
         }
 
-        _ = index.EnsureLoadedAsync();
-        var status = index.IsLoaded
-            ? new IndexStatusResult(true, index.BuiltAt.ToUnixTimeSeconds(), index.Size)
+        var state = await index.StateAsync(cancellationToken);
+        var status = state.Loaded
+            ? new IndexStatusResult(true, state.BuiltAt?.ToUnixTimeSeconds(), state.Size)
             : new IndexStatusResult(false, null, 0);
         return Results.Ok(new Dictionary<string, IndexStatusResult> { [Pdq] = status });
     }
@@ -183,7 +193,7 @@ public static class HmaApi
         }
     }
 
-    private static async Task<IResult> AddSignalAsync(string name, Dictionary<string, string>? body, HttpContext http, CaseStore store, HmaIndex index,
+    private static async Task<IResult> AddSignalAsync(string name, Dictionary<string, string>? body, HttpContext http, CaseStore store, IPdqLookup index,
         CancellationToken cancellationToken)
     {
         if (body is null || body.Count == 0)
@@ -205,7 +215,7 @@ public static class HmaApi
         try
         {
             var added = await new CurateBank(store).AddSignalAsync(name, Hash256.Parse(value), Context(http, store), cancellationToken);
-            await index.AddAsync(added);
+            await index.AddedAsync(added, cancellationToken);
             return Results.Ok(ContentResult.Of(added));
         }
         catch (UnknownBankException e)
@@ -214,7 +224,7 @@ public static class HmaApi
         }
     }
 
-    private static async Task<IResult> AddContentAsync(string name, HttpContext http, CaseStore store, HmaIndex index, WorkbenchOptions options,
+    private static async Task<IResult> AddContentAsync(string name, HttpContext http, CaseStore store, IPdqLookup index, WorkbenchOptions options,
         CancellationToken cancellationToken)
     {
         if (!await BankExistsAsync(store, name, cancellationToken))
@@ -238,7 +248,7 @@ public static class HmaApi
         {
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(upload.Data!));
             var added = await new CurateBank(store).AddContentAsync(name, pdq!.Value.Hash, pdq.Value.Quality, sha256, Context(http, store), cancellationToken);
-            await index.AddAsync(added);
+            await index.AddedAsync(added, cancellationToken);
             return Results.Ok(ContentResult.Of(added));
         }
         catch (UnknownBankException e)
@@ -416,9 +426,9 @@ public sealed record ContentResult(
 
 /// <summary>
 /// Starts loading the index when the app starts (lookups before it is done wait for it), then every
-/// <see cref="HmaIndex.CatchUpEvery"/> (on the injected clock) adds what other processes added to the case's banks.
+/// <see cref="PdqLookupIndex.CatchUpEvery"/> (on the injected clock) adds what other processes added to the case's banks.
 /// </summary>
-internal sealed class HmaIndexLoader(HmaIndex index, TimeProvider time, Microsoft.Extensions.Logging.ILogger<HmaIndexLoader> log)
+internal sealed class HmaIndexLoader(PdqLookupIndex index, TimeProvider time, Microsoft.Extensions.Logging.ILogger<HmaIndexLoader> log)
     : Microsoft.Extensions.Hosting.IHostedService, IDisposable
 {
     private ITimer? _timer;
@@ -427,7 +437,7 @@ internal sealed class HmaIndexLoader(HmaIndex index, TimeProvider time, Microsof
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _ = index.EnsureLoadedAsync();
-        _timer = time.CreateTimer(_ => _ = CatchUpAsync(), null, HmaIndex.CatchUpEvery, HmaIndex.CatchUpEvery);
+        _timer = time.CreateTimer(_ => _ = CatchUpAsync(), null, PdqLookupIndex.CatchUpEvery, PdqLookupIndex.CatchUpEvery);
         return Task.CompletedTask;
     }
 
@@ -452,7 +462,7 @@ internal sealed class HmaIndexLoader(HmaIndex index, TimeProvider time, Microsof
         }
         catch (Exception e) when (e is CaseStoreException or System.Data.Common.DbException or IOException)
         {
-            log.LogWarning("the bank index could not read what the case's banks gained: {Message} (tried again in {Seconds} s)", e.Message, HmaIndex.CatchUpEvery.TotalSeconds);
+            log.LogWarning("the bank index could not read what the case's banks gained: {Message} (tried again in {Seconds} s)", e.Message, PdqLookupIndex.CatchUpEvery.TotalSeconds);
         }
         finally
         {
