@@ -10,6 +10,7 @@ namespace Harrier.Chain.Tests;
 /// The store appends in place (format 3): a second import adds blocks after the stored ones without moving them, a
 /// killed import leaves the store as it was, and a store of an earlier format is refused with what to do.
 /// </summary>
+[Collection(nameof(DeltaLimitTests))]
 public sealed class StoreAppendTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("harrier-store-append-").FullName;

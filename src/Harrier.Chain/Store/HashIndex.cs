@@ -73,6 +73,7 @@ internal sealed class HashIndex : IDisposable
     private readonly string _name;
     private readonly List<Run> _runs = [];
     private readonly List<string> _obsolete = [];
+    private readonly HashSet<string> _committed;
     private readonly bool _writable;
     private DeltaTable _delta = new();
     private int _nextSeq;
@@ -83,6 +84,7 @@ internal sealed class HashIndex : IDisposable
         _directory = directory;
         _name = name;
         _writable = writable;
+        _committed = [.. runNames];
         foreach (var r in runNames)
         {
             _runs.Add(Run.Open(Path.Combine(directory, r), r));
@@ -96,7 +98,7 @@ internal sealed class HashIndex : IDisposable
     /// <summary>The run files in use, oldest first (what the manifest names).</summary>
     public IReadOnlyList<string> RunNames => _runs.Select(r => r.Name).ToList();
 
-    /// <summary>Run files replaced by merges: delete once the manifest no longer names them.</summary>
+    /// <summary>Runs the store's manifest named that merges replaced: delete once the new manifest is written (runs this import wrote are deleted as soon as they are merged away).</summary>
     public IReadOnlyList<string> Obsolete => _obsolete;
 
     /// <summary>Asks the CPU to start loading what a lookup of <paramref name="key"/> reads first (a hint).</summary>
@@ -192,8 +194,20 @@ internal sealed class HashIndex : IDisposable
             _runs.RemoveRange(_runs.Count - 2, 2);
             older.Dispose();
             newer.Dispose();
-            _obsolete.Add(older.Name);
-            _obsolete.Add(newer.Name);
+            foreach (var gone in (ReadOnlySpan<string>)[older.Name, newer.Name])
+            {
+                // A run the store's manifest names must stay until the new manifest is written (a killed import leaves
+                // the store as it was); a run this import wrote and has merged away is named nowhere: delete it now, or
+                // a long import keeps every generation of its runs (n log n bytes: 27 GB at 50 M transactions).
+                if (_committed.Contains(gone))
+                {
+                    _obsolete.Add(gone);
+                }
+                else
+                {
+                    File.Delete(Path.Combine(_directory, gone));
+                }
+            }
             _runs.Add(Run.Open(Path.Combine(_directory, merged), merged, mergedFilter));
         }
     }
