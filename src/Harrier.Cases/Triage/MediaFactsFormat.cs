@@ -271,31 +271,45 @@ public static class MediaFactsFormat
     /// <summary>The reframed column: the header naming the crop shares and fills tried, then the hashes.</summary>
     private static string? ReframedText(MediaFeatures f)
     {
-        var header = CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
-            + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
         if (f.PdqReframed.Count > 0 || f.PdqOffCentre.Count > 0 || f.PdqDerotated.Count > 0 || f.PdqInset.Count > 0)
         {
-            var text = header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
-            if (f.PdqOffCentre.Count > 0)
-            {
-                text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
-            }
-
-            if (f.PdqDerotated.Count > 0)
-            {
-                text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
-                    + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
-            }
-
-            if (f.PdqInset.Count > 0)
-            {
-                text += "\n" + InsetHeader + string.Join(' ', f.PdqInset.Select(r => string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}"))) + "\n" + string.Join(' ', f.PdqInset.Select(r => r.Hash.ToString()));
-            }
-
-            return text;
+            return HypothesesText(f);
         }
 
-        return f.VpdqReframed is { Count: > 0 } v ? header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+        return f.VpdqReframed is { Count: > 0 } v ? Header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+    }
+
+    /// <summary>The crop/fill header line of the <c>reframed</c> column.</summary>
+    private static string Header => CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
+        + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
+
+    /// <summary>
+    /// An image's <c>reframed</c> column holding its hypotheses (<see cref="MediaFeatures.PdqReframed"/>, off-centre,
+    /// de-rotated and inset hashes), always with the header line, so that a stored column means "computed" even when a
+    /// list is empty (triage computes them once, for the images nothing else matched, and reads them back after).
+    /// </summary>
+    public static string HypothesesText(MediaFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var f = features;
+        var text = Header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+        if (f.PdqOffCentre.Count > 0)
+        {
+            text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
+        }
+
+        if (f.PdqDerotated.Count > 0)
+        {
+            text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
+                + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
+        }
+
+        if (f.PdqInset.Count > 0)
+        {
+            text += "\n" + InsetHeader + string.Join(' ', f.PdqInset.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}"))) + "\n" + string.Join(' ', f.PdqInset.Select(r => r.Hash.ToString()));
+        }
+
+        return text;
     }
 }
