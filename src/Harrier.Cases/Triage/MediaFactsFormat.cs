@@ -38,7 +38,9 @@ namespace Harrier.Cases.Triage;
 /// additions that a row written before reads without (no migration), and that a reader of version 1 that takes only the
 /// second line never sees. Then (rows written since issue 21.3), when the image shows content inside a surround, the
 /// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
-/// order; optional in the same way.</item>
+/// order; optional in the same way. Since issue 21.6 ingest leaves an image's column empty (NULL) and triage fills it
+/// (<see cref="HypothesesText"/>, always with the header) for the images nothing else matched: an image row with the
+/// column empty has no hypotheses computed yet; one with it (from triage, or from an older ingest) has them.</item>
 /// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
 /// <item><c>notes</c>: one note a line.</item>
 /// </list>
