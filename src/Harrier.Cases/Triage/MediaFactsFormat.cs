@@ -38,7 +38,9 @@ namespace Harrier.Cases.Triage;
 /// additions that a row written before reads without (no migration), and that a reader of version 1 that takes only the
 /// second line never sees. Then (rows written since issue 21.3), when the image shows content inside a surround, the
 /// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
-/// order; optional in the same way.</item>
+/// order; optional in the same way. Since issue 21.6 ingest leaves an image's column empty (NULL) and triage fills it
+/// (<see cref="HypothesesText"/>, always with the header) for the images nothing else matched: an image row with the
+/// column empty has no hypotheses computed yet; one with it (from triage, or from an older ingest) has them.</item>
 /// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
 /// <item><c>notes</c>: one note a line.</item>
 /// </list>
@@ -271,31 +273,45 @@ public static class MediaFactsFormat
     /// <summary>The reframed column: the header naming the crop shares and fills tried, then the hashes.</summary>
     private static string? ReframedText(MediaFeatures f)
     {
-        var header = CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
-            + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
         if (f.PdqReframed.Count > 0 || f.PdqOffCentre.Count > 0 || f.PdqDerotated.Count > 0 || f.PdqInset.Count > 0)
         {
-            var text = header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
-            if (f.PdqOffCentre.Count > 0)
-            {
-                text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
-            }
-
-            if (f.PdqDerotated.Count > 0)
-            {
-                text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
-                    + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
-            }
-
-            if (f.PdqInset.Count > 0)
-            {
-                text += "\n" + InsetHeader + string.Join(' ', f.PdqInset.Select(r => string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}"))) + "\n" + string.Join(' ', f.PdqInset.Select(r => r.Hash.ToString()));
-            }
-
-            return text;
+            return HypothesesText(f);
         }
 
-        return f.VpdqReframed is { Count: > 0 } v ? header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+        return f.VpdqReframed is { Count: > 0 } v ? Header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+    }
+
+    /// <summary>The crop/fill header line of the <c>reframed</c> column.</summary>
+    private static string Header => CropsHeader + string.Join(' ', PdqReframe.DefaultCrops.Select(c => c.ToString("0.####", CultureInfo.InvariantCulture)))
+        + " fills " + string.Join(' ', PdqReframe.DefaultFills.Select(fill => fill.ToString().ToLowerInvariant()));
+
+    /// <summary>
+    /// An image's <c>reframed</c> column holding its hypotheses (<see cref="MediaFeatures.PdqReframed"/>, off-centre,
+    /// de-rotated and inset hashes), always with the header line, so that a stored column means "computed" even when a
+    /// list is empty (triage computes them once, for the images nothing else matched, and reads them back after).
+    /// </summary>
+    public static string HypothesesText(MediaFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var f = features;
+        var text = Header + "\n" + string.Join(' ', f.PdqReframed.Select(h => h.ToString()));
+        if (f.PdqOffCentre.Count > 0)
+        {
+            text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
+        }
+
+        if (f.PdqDerotated.Count > 0)
+        {
+            text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
+                + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
+        }
+
+        if (f.PdqInset.Count > 0)
+        {
+            text += "\n" + InsetHeader + string.Join(' ', f.PdqInset.Select(r => string.Create(CultureInfo.InvariantCulture,
+                $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}"))) + "\n" + string.Join(' ', f.PdqInset.Select(r => r.Hash.ToString()));
+        }
+
+        return text;
     }
 }

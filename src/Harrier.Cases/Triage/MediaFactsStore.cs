@@ -120,6 +120,63 @@ public sealed class MediaFactsStore
         return written;
     }
 
+    /// <summary>
+    /// The images ingested for good whose hypotheses are not stored (their <c>reframed</c> column is empty): since issue
+    /// 21.6 ingest leaves it so and triage fills it for the images nothing else matched (<see cref="WriteHypothesesAsync"/>).
+    /// An image ingested by an older build has them already and is not among these.
+    /// </summary>
+    public async Task<IReadOnlySet<long>> WithoutHypothesesAsync(CancellationToken cancellationToken)
+    {
+        var set = new HashSet<long>();
+        await using var connection = await _store.Database.OpenAsync(cancellationToken);
+        await using var cmd = CaseDatabase.Command(connection, null, "SELECT evidence_id FROM media_facts WHERE kind = 'image' AND error IS NULL AND reframed IS NULL");
+        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            set.Add(reader.GetInt64(0));
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// Stores the image hypotheses of each (evidence id, features from <see cref="Harrier.Media.Features.MediaFeatureExtractor.HypothesesAsync"/>)
+    /// that <paramref name="reader"/> yields, in transactions of up to <see cref="BatchSize"/> (what is committed stays if
+    /// the run stops), into the <c>reframed</c> column of an image ingested for good whose column is still empty: once,
+    /// nothing else in the row changes. An item that is not an image's hypotheses (kind unreadable, with the reason they
+    /// could not be computed) is skipped: nothing is stored for it, so the next triage tries it again. Returns the rows written.
+    /// </summary>
+    public async Task<int> WriteHypothesesAsync(ChannelReader<(long EvidenceId, Harrier.Media.Features.MediaFeatures Hypotheses)> reader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var db = _store.Database;
+        await using var connection = await db.OpenAsync(cancellationToken);
+        const string Sql = "UPDATE media_facts SET reframed = @r WHERE evidence_id = @i AND kind = 'image' AND error IS NULL AND reframed IS NULL";
+        var written = 0;
+        while (await reader.WaitToReadAsync(cancellationToken))
+        {
+            await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
+            await using var cmd = CaseDatabase.Command(connection, tx, Sql, ("@r", null), ("@i", null));
+            var inBatch = 0;
+            while (inBatch < BatchSize && reader.TryRead(out var item))
+            {
+                if (item.Hypotheses.Kind != Harrier.Media.Features.MediaKinds.Image || item.Hypotheses.Error is not null)
+                {
+                    continue;
+                }
+
+                Set(cmd, "@r", MediaFactsFormat.HypothesesText(item.Hypotheses));
+                Set(cmd, "@i", item.EvidenceId);
+                written += await cmd.ExecuteNonQueryAsync(cancellationToken);
+                inBatch++;
+            }
+
+            await _store.CommitSealedAsync(connection, tx, cancellationToken);
+        }
+
+        return written;
+    }
+
     /// <summary>The facts of every ingested file, keyed by evidence id.</summary>
     public async Task<IReadOnlyDictionary<long, MediaFacts>> LoadAsync(CancellationToken cancellationToken)
     {

@@ -17,8 +17,18 @@ public sealed class TriageStore
     /// <summary>Creates the store over <paramref name="store"/>.</summary>
     public TriageStore(CaseStore store) => _store = store;
 
-    /// <summary>Triages every registered file of the case.</summary>
-    public async Task<TriageSummary> RunAsync(string actor, string? justification, TriageOptions? options, CancellationToken cancellationToken)
+    /// <summary>Triages every registered file of the case with the image hypotheses already stored (none computed).</summary>
+    public Task<TriageSummary> RunAsync(string actor, string? justification, TriageOptions? options, CancellationToken cancellationToken) =>
+        RunAsync(actor, justification, options, null, cancellationToken);
+
+    /// <summary>
+    /// Triages every registered file of the case. The images whose image hypotheses triage would try
+    /// (<see cref="TriageEngine.NeedingHypotheses"/>: nothing else matched them) and that have none stored are handed to
+    /// <paramref name="hypothesise"/>, which computes and stores them (<see cref="MediaFactsStore.WriteHypothesesAsync"/>)
+    /// and returns the files it could not do; their stored facts are then read again. Null: only stored hypotheses are used.
+    /// </summary>
+    public async Task<TriageSummary> RunAsync(string actor, string? justification, TriageOptions? options, HypothesiseImages? hypothesise,
+        CancellationToken cancellationToken)
     {
         // Per exhibit: ListAsync(null) sends an untyped NULL parameter, which PostgreSQL cannot type.
         var files = new List<EvidenceFile>();
@@ -27,15 +37,33 @@ public sealed class TriageStore
             files.AddRange((await _store.Evidence.ListAsync(exhibit.ExhibitId, cancellationToken)).Where(f => f.Status == EvidenceStatus.Ok));
         }
 
-        var facts = await new MediaFactsStore(_store).LoadAsync(cancellationToken);
+        var factsStore = new MediaFactsStore(_store);
+        var facts = await factsStore.LoadAsync(cancellationToken);
         var bank = await new BankStore(_store).LoadEntriesAsync(cancellationToken);
-        var inputs = files.Select(f =>
+        var inputs = files.Select(f => Input(f, facts.GetValueOrDefault(f.Id))).ToList();
+        int computed = 0, reused = 0;
+        IReadOnlyList<TriageFileError> errors = [];
+        var needing = TriageEngine.NeedingHypotheses(inputs, bank, options);
+        if (needing.Count > 0)
         {
-            var m = facts.GetValueOrDefault(f.Id);
-            return new TriageInput(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height,
-                m?.DurationSeconds, f.ModifiedUtc) { FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
-                PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [], PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral };
-        }).ToList();
+            var missing = await factsStore.WithoutHypothesesAsync(cancellationToken);
+            var todo = needing.Where(i => missing.Contains(files[i].Id)).ToList();
+            reused = needing.Count - todo.Count;
+            if (todo.Count > 0 && hypothesise is not null)
+            {
+                errors = await hypothesise([.. todo.Select(i => files[i])], cancellationToken);
+                foreach (var i in todo)
+                {
+                    if (await factsStore.LoadAsync(files[i].Id, cancellationToken) is { } now)
+                    {
+                        inputs[i] = Input(files[i], now);
+                    }
+                }
+
+                computed = todo.Count - errors.Count;
+            }
+        }
+
         var outcome = TriageEngine.Run(inputs, bank, options);
 
         return await _store.WriteAsync(new AuditIntent(actor, "triage.run", justification),
@@ -68,12 +96,24 @@ public sealed class TriageStore
                     }
                 }
 
-                return Summarise(outcome.Files) with { VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk };
+                return Summarise(outcome.Files) with
+                {
+                    VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk,
+                    ImagesHypothesised = computed, ImagesHypothesesStored = reused, Errors = errors,
+                };
             },
             summary => string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK"),
+                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK; image hypotheses: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed"),
             cancellationToken);
     }
+
+    private static TriageInput Input(EvidenceFile f, MediaFacts? m) =>
+        new(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height, m?.DurationSeconds, f.ModifiedUtc)
+        {
+            FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
+            PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [],
+            PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral,
+        };
 
     /// <summary>The stored results joined with their evidence files, ordered by exhibit and path.</summary>
     public async Task<IReadOnlyList<TriageRow>> LoadAsync(CancellationToken cancellationToken)

@@ -14,4 +14,26 @@ public sealed record TriageSummary(
 
     /// <summary>Candidate video pairs the TMK pre-filter skipped.</summary>
     public int VideoPairsSkippedByTmk { get; init; }
+
+    /// <summary>Images nothing else matched whose image hypotheses this run computed and stored (issue 21.6).</summary>
+    public int ImagesHypothesised { get; init; }
+
+    /// <summary>Images nothing else matched whose image hypotheses were stored before (by an earlier triage or an older ingest) and used as they are.</summary>
+    public int ImagesHypothesesStored { get; init; }
+
+    /// <summary>Files whose image hypotheses could not be computed (missing, changed since registration, no longer decoding): triaged without them.</summary>
+    public IReadOnlyList<TriageFileError> Errors { get; init; } = [];
 }
+
+/// <summary>A file triage could not fully process, and why (the run went on; nothing stored about it was changed).</summary>
+/// <param name="EvidenceId">The evidence row.</param>
+/// <param name="ExhibitId">Its exhibit.</param>
+/// <param name="RelPath">Its registered path in the exhibit.</param>
+/// <param name="Error">What is wrong.</param>
+public sealed record TriageFileError(long EvidenceId, string ExhibitId, string RelPath, string Error);
+
+/// <summary>
+/// Computes and stores (<see cref="MediaFactsStore.WriteHypothesesAsync"/>) the image hypotheses of <c>files</c>, the images
+/// triage would try them for that have none stored; returns the files it could not do, with the reason.
+/// </summary>
+public delegate Task<IReadOnlyList<TriageFileError>> HypothesiseImages(IReadOnlyList<EvidenceFile> files, CancellationToken cancellationToken);

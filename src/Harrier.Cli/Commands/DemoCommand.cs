@@ -154,8 +154,8 @@ internal static class DemoCommand
                 Begin("ingest", $"hashing {added.Registered} files (PDQ, vPDQ, TMK), metadata and blurred thumbnails; the longest stage");
                 ingested = await IngestCommands.RunAsync(ctx, store, Exhibit, "demo run", ct);
                 Lap("ingest");
-                Begin("triage", "known against unknown, renditions, scenes, the first-seen queue");
-                triage = await new RunTriage(store).RunAsync(new RunTriageRequest("demo run"), ctx.Operation(), ct);
+                Begin("triage", "known against unknown, image hypotheses for the images nothing else matched, renditions, scenes, the first-seen queue");
+                triage = await WorkProgress.RunAsync(ctx, "triage", p => new RunTriage(store).RunAsync(new RunTriageRequest("demo run"), ctx.Operation(p), ct));
                 Lap("triage");
             }
             catch (CaseStoreException e)

@@ -20,9 +20,10 @@ internal static class TriageCommands
         command.SetAction(options, host, async (ctx, parse, ct) =>
         {
             var store = await CaseOpener.OpenAsync(ctx, ct);
-            var summary = await new RunTriage(store).RunAsync(new RunTriageRequest(parse.GetValue(justification)), ctx.Operation(), ct);
+            var summary = await WorkProgress.RunAsync(ctx, "triage", p =>
+                new RunTriage(store).RunAsync(new RunTriageRequest(parse.GetValue(justification)), ctx.Operation(p), ct));
             Print(ctx, summary);
-            return ExitCodes.Ok;
+            return summary.Errors.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
         });
         return command;
     }
@@ -66,5 +67,11 @@ internal static class TriageCommands
             $"{summary.Files} files: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}"));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.SceneGroups} scene groups, {summary.RenditionGroups} rendition groups, {summary.QueuedGroups} in the first-seen queue, {summary.FilesWithConflicts} files with bank conflicts; video pairs: {summary.VideoPairsCompared} compared, {summary.VideoPairsSkippedByTmk} skipped by the TMK pre-filter"));
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"image hypotheses for images nothing else matched: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed"));
+        foreach (var e in summary.Errors)
+        {
+            ctx.Error($"{e.ExhibitId}/{e.RelPath}: {e.Error}");
+        }
     }
 }

@@ -86,6 +86,31 @@ public static class TriageEngine
         return Group(files, results!, renditions, scenes, alike) with { VideoPairsCompared = compared, VideoPairsSkippedByTmk = skipped };
     }
 
+    /// <summary>
+    /// The indexes into <paramref name="files"/> of the images whose hypothesis hashes (<see cref="TriageInput.PdqInset"/>,
+    /// <see cref="TriageInput.PdqReframed"/>, <see cref="TriageInput.PdqOffCentre"/>, <see cref="TriageInput.PdqDerotated"/>)
+    /// <see cref="Run"/> would try: images not on a known-good list, with a plain PDQ hash of usable quality, that no exact
+    /// digest and no plain or border-trimmed PDQ hash matches, when the banks hold PDQ hashes at all. The hypotheses of
+    /// the others are never read, so a caller may compute them for these alone (issue 21.6) and get the same outcome.
+    /// </summary>
+    public static IReadOnlyList<int> NeedingHypotheses(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(bank);
+        options ??= TriageOptions.Default;
+        var n = files.Count;
+        var matches = new List<(int Entry, string Method, int Distance)>[n];
+        var knownGood = new bool[n];
+        for (var i = 0; i < n; i++)
+        {
+            matches[i] = [];
+        }
+
+        ExactMatches(files, bank, matches, knownGood);
+        var queries = PdqMatches(files, bank, options, matches, knownGood, hypotheses: false);
+        return [.. queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image")];
+    }
+
     // `alike` links files by near-duplicate evidence both ways (renditions, mutual scene matches, image links): the only
     // paths known status spreads along. A scene also holds containment (a compilation and the uploads of its parts), and
     // a compilation known by one part says nothing of the others.
@@ -326,8 +351,12 @@ public static class TriageEngine
         }
     }
 
-    private static void PdqMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
-        List<(int, string, int)>[] matches, bool[] knownGood)
+    /// <summary>
+    /// Plain and border-trimmed PDQ matches, then (with <paramref name="hypotheses"/>) the hypothesis steps for images
+    /// nothing matched; returns the files queried (none when the banks hold no PDQ hash).
+    /// </summary>
+    private static List<int> PdqMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
+        List<(int, string, int)>[] matches, bool[] knownGood, bool hypotheses = true)
     {
         var entries = Enumerable.Range(0, bank.Count)
             .Where(e => bank[e].Entry.Pdq is not null && !bank[e].Entry.KnownGood && (bank[e].Entry.PdqQuality ?? 100) >= options.PdqMinQuality).ToList();
@@ -335,7 +364,7 @@ public static class TriageEngine
             .Where(i => !knownGood[i] && files[i].Pdq is { } p && p.Quality >= options.PdqMinQuality).ToList();
         if (entries.Count == 0 || queries.Count == 0)
         {
-            return;
+            return [];
         }
 
         using var index = HammingIndex.Build([.. entries.Select(e => bank[e].Entry.Pdq!.Value)], [.. entries.Select(e => (long)e)]);
@@ -352,6 +381,11 @@ public static class TriageEngine
             matches[file].Add((entry, "pdq", distance));
         }
 
+        if (!hypotheses)
+        {
+            return queries;
+        }
+
         // Second chances for images nothing matched, plain orientation only, each at its own radius and each only for the
         // images the ones before left unmatched: the content found inside a surround (issue 21.3: a region of the picture
         // itself, so at PDQ's radius and first), the centre-crop hypotheses, then the off-centre crops (issue 21.2), then
@@ -361,6 +395,7 @@ public static class TriageEngine
         HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
         HypothesisMatches(files, queries, index, matches, f => f.PdqOffCentre, options.OffCentreRadius, "pdq-offcentre");
         HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
+        return queries;
     }
 
     /// <summary>

@@ -12,8 +12,8 @@ namespace Harrier.Media.Features;
 /// <summary>
 /// Everything ingest computes for one media file, from its content alone: the kind and format sniffed from its first
 /// bytes (never its name); embedded metadata (camera, GPS, dates) for images, MP4/MOV/AVI, HEIF and TIFF, malformed
-/// metadata being a note, never a failure; for an image, its dihedral PDQ hashes plain, inside a uniform border and
-/// reframed (centre crops, off-centre crops, small rotations, content inside a surround); for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, reframed and dihedral ones) from
+/// metadata being a note, never a failure; for an image, its dihedral PDQ hashes plain and inside a uniform border (the
+/// image hypotheses, for images nothing else matched, come from <see cref="HypothesesAsync"/>); for a video, its vPDQ frame features (with border-trimmed and overlay-painted ones, reframed and dihedral ones) from
 /// one decode through <see cref="VpdqHasher"/>'s frame pump, and its TMK level-1 feature; with
 /// <see cref="Thumbnails"/>, a blurred greyscale thumbnail or keyframe strip. Undecodable media comes back as kind
 /// unreadable with the reason. Thread-safe: one extractor serves files in parallel.
@@ -169,16 +169,8 @@ public sealed class MediaFeatureExtractor
             var trimmed = new[] { BorderTrimmer.FindContent(image, maxLayers: 1), BorderTrimmer.FindContent(image), BorderTrimmer.FindFrame(image) }
                 .Distinct().Where(r => r != PixelRegion.Whole(image.Width, image.Height))
                 .Select(r => PdqImageHasher.HashDihedral(image, r)).ToList();
-            // And the hypotheses that the image is a centre crop of a bank picture (PdqReframe): a crop moves PDQ
-            // as far as an unrelated image, so neither the plain nor the trimmed hashes can find it.
-            var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
-            // And that it is an off-centre crop (one side cut, or a corner kept) or a slightly turned copy (issue 21):
-            // 24 + 6 more hashes, which triage tries only for images nothing else matched (docs/triage.md).
-            var offCentre = PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash).ToList();
-            var derotated = PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash).ToList();
-            // And that it shows another picture inside a non-uniform surround (a screenshot, a picture-in-picture inset):
-            // the regions found, at most PdqInset.MaxRegions hashes, none for most photos (issue 21.3).
-            var inset = PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)).ToList();
+            // The image hypotheses (centre and off-centre crops, small rotations, content inside a surround) are not
+            // computed here: triage computes them only for the images nothing else matched (HypothesesAsync, issue 21.6).
             GreyImage? thumbnail = null;
             if (Thumbnails is { } options)
             {
@@ -194,14 +186,84 @@ public sealed class MediaFeatureExtractor
 
             return new MediaFeatures(MediaKinds.Image, format)
             {
-                Width = image.Width, Height = image.Height, Pdq = pdq, PdqTrimmed = trimmed, PdqReframed = reframed, PdqOffCentre = offCentre,
-                PdqDerotated = derotated, PdqInset = inset, Thumbnail = thumbnail,
+                Width = image.Width, Height = image.Height, Pdq = pdq, PdqTrimmed = trimmed, Thumbnail = thumbnail,
             };
         }
         catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
         {
             return Unreadable(format, "image does not decode: " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// The image hypotheses of the image at <paramref name="path"/>, which triage tries only for images nothing else
+    /// matched (issue 21.6: computed then, not at ingest): its centre crops (<see cref="PdqReframe"/>), off-centre crops
+    /// (<see cref="PdqOffCentre"/>), small rotations (<see cref="PdqDerotate"/>) and the content found inside a surround
+    /// (<see cref="PdqInset"/>), from one decode within <see cref="Budget"/>. Comes back as kind image with only those
+    /// and the size set, or as kind unreadable with the reason (missing, size changed, not an image, does not decode).
+    /// </summary>
+    public async Task<MediaFeatures> HypothesesAsync(string path, long? expectedSize, CancellationToken cancellationToken)
+    {
+        string? format;
+        long need;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || (expectedSize is { } size && info.Length != size))
+            {
+                return Unreadable(null, "the evidence file is missing or its size changed since registration");
+            }
+
+            (var kind, format) = MediaSniffer.Sniff(path);
+            if (kind != MediaKinds.Image)
+            {
+                return Unreadable(format, "not an image (sniffed as " + kind + "); no image hypotheses");
+            }
+
+            need = ImageEstimate(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable(null, "cannot read: " + e.Message);
+        }
+
+        if (OverBudget(need) is { } refusal)
+        {
+            return Unreadable(format, refusal);
+        }
+
+        var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
+        try
+        {
+            using var image = ImageDecoder.Decode(path);
+            return Hypotheses(image, format);
+        }
+        catch (Exception e) when (e is ImageDecodeException or IOException or InvalidDataException)
+        {
+            return Unreadable(format, "image does not decode: " + e.Message);
+        }
+        finally
+        {
+            Release(lease, need);
+        }
+    }
+
+    /// <summary>The image hypotheses of a decoded image (<see cref="HypothesesAsync"/>).</summary>
+    internal static MediaFeatures Hypotheses(DecodedImage image, string? format)
+    {
+        // That the image is a centre crop of a bank picture (PdqReframe): a crop moves PDQ as far as an unrelated image,
+        // so neither the plain nor the trimmed hashes can find it; that it is an off-centre crop (one side cut, or a corner
+        // kept) or a slightly turned copy (issue 21: 24 + 6 hashes); and that it shows another picture inside a
+        // non-uniform surround (a screenshot, a picture-in-picture inset: at most PdqInset.MaxRegions hashes, none for
+        // most photos, issue 21.3).
+        var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
+        var offCentre = PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash).ToList();
+        var derotated = PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash).ToList();
+        var inset = PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)).ToList();
+        return new MediaFeatures(MediaKinds.Image, format)
+        {
+            Width = image.Width, Height = image.Height, PdqReframed = reframed, PdqOffCentre = offCentre, PdqDerotated = derotated, PdqInset = inset,
+        };
     }
 
     private async Task<MediaFeatures> VideoAsync(string path, string? format, List<string> notes, CancellationToken cancellationToken)

@@ -61,9 +61,38 @@ public sealed class IngestFile
     /// </summary>
     internal async Task<MediaFacts> FactsAsync(Exhibit exhibit, EvidenceFile file, CancellationToken cancellationToken)
     {
+        var (features, error) = await ReadRegisteredAsync(exhibit, file, (path, size, ct) => _extractor.ExtractAsync(path, size, ct), cancellationToken);
+        if (error is not null)
+        {
+            return Failed(file.Id, error + "; not ingested" + (error.StartsWith("the file changed while", StringComparison.Ordinal) ? ", tried again at the next ingest" : ""));
+        }
+
+        string? derived = null;
+        if (features!.Thumbnail is { } picture)
+        {
+            derived = _facts.TryWriteDerived(file.Id, features.Kind == MediaKinds.Video ? "strips" : "thumbs", picture, out var note);
+            if (note is not null)
+            {
+                features = features with { Notes = [.. features.Notes, note] };
+            }
+        }
+
+        // The picture is written; the stored facts never hold pixels.
+        return new MediaFacts(file.Id, features with { Thumbnail = null }) { Derived = derived };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/> (the media engine, given a path and the registered size) over the registered evidence
+    /// file <paramref name="file"/>, opened read-only exactly as ingest opens it, after checking it holds the registered
+    /// bytes: the result, or why the file could not be read as registered (its features then are null). Ingest and the
+    /// image hypotheses triage computes later (issue 21.6) both read evidence through here.
+    /// </summary>
+    internal static async Task<(MediaFeatures? Features, string? Error)> ReadRegisteredAsync(Exhibit exhibit, EvidenceFile file,
+        Func<string, long?, CancellationToken, Task<MediaFeatures>> read, CancellationToken cancellationToken)
+    {
         if (EvidenceRegistry.PathOf(exhibit, file) is not { } bytes)
         {
-            return Failed(file.Id, "its registered name leads outside its exhibit's folder; not ingested");
+            return (null, "its registered name leads outside its exhibit's folder");
         }
 
         // Opened once, by the name's bytes (a name that is not UTF-8 has no text path that opens it), read-only, no link followed.
@@ -74,7 +103,7 @@ public sealed class IngestFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return Failed(file.Id, $"cannot read the file to check it against its registration: {e.Message}");
+            return (null, $"cannot read the file to check it against its registration: {e.Message}");
         }
 
         await using (stream)
@@ -84,7 +113,7 @@ public sealed class IngestFile
             // while it was decoded is an error naming both digests, never another file's features under this record.
             if (await RegisteredBytesProblemAsync(stream, file, cancellationToken) is { } changed)
             {
-                return Failed(file.Id, changed);
+                return (null, changed);
             }
 
             // The decoders take a path as text. A name that is text is given as it is (as before); one that is not is given
@@ -96,25 +125,10 @@ public sealed class IngestFile
             var before = stamp();
             // The extractor's own size check reads the path's size, which for a /proc entry is the link's; the SHA-256
             // just checked through the open file, and the stamp, already hold the registered size there.
-            var features = await _extractor.ExtractAsync(path, text is not null ? file.Size : null, cancellationToken);
-            if (stamp() != before)
-            {
-                return Failed(file.Id, string.Create(CultureInfo.InvariantCulture,
-                    $"the file changed while it was read for hashing (size or modification time); not ingested, tried again at the next ingest"));
-            }
-
-            string? derived = null;
-            if (features.Thumbnail is { } picture)
-            {
-                derived = _facts.TryWriteDerived(file.Id, features.Kind == MediaKinds.Video ? "strips" : "thumbs", picture, out var note);
-                if (note is not null)
-                {
-                    features = features with { Notes = [.. features.Notes, note] };
-                }
-            }
-
-            // The picture is written; the stored facts never hold pixels.
-            return new MediaFacts(file.Id, features with { Thumbnail = null }) { Derived = derived };
+            var features = await read(path, text is not null ? file.Size : null, cancellationToken);
+            return stamp() != before
+                ? (null, "the file changed while it was read for hashing (size or modification time)")
+                : (features, null);
         }
     }
 
@@ -123,7 +137,7 @@ public sealed class IngestFile
     {
         if (file.Sha256 is null)
         {
-            return "the file has no registered SHA-256 to check its bytes against; not ingested";
+            return "the file has no registered SHA-256 to check its bytes against";
         }
 
         string now;
@@ -138,7 +152,7 @@ public sealed class IngestFile
 
         return string.Equals(now, file.Sha256, StringComparison.OrdinalIgnoreCase)
             ? null
-            : $"the file's SHA-256 is now {now}, registered as {file.Sha256}: it changed since registration; not ingested (evidence verify names what changed)";
+            : $"the file's SHA-256 is now {now}, registered as {file.Sha256}: it changed since registration (evidence verify names what changed)";
     }
 
     private static string? TextOf(byte[] bytes)

@@ -6,7 +6,9 @@ namespace Harrier.Operations.Triage;
 
 /// <summary>
 /// Matches every registered file against the banks, groups renditions and scenes, ranks the first-seen queue, and
-/// replaces the stored results; audited as <c>triage.run</c> in the same transaction as the results.
+/// replaces the stored results; audited as <c>triage.run</c> in the same transaction as the results. The image hypotheses
+/// are computed here, for the images nothing else matched that have none stored (<see cref="ComputeImageHypotheses"/>),
+/// and stored for the next run.
 /// </summary>
 public sealed class RunTriage(CaseStore store)
 {
@@ -15,7 +17,8 @@ public sealed class RunTriage(CaseStore store)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        return new TriageStore(store).RunAsync(context.Actor, request.Justification, request.Options, cancellationToken);
+        var hypotheses = new ComputeImageHypotheses(store, context, request.Justification);
+        return new TriageStore(store).RunAsync(context.Actor, request.Justification, request.Options, hypotheses.RunAsync, cancellationToken);
     }
 }
 

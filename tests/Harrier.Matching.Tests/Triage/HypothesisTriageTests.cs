@@ -132,4 +132,48 @@ public sealed class HypothesisTriageTests
         Assert.Equal((TriageStatus.Known, "pdq-reframed", 10, "y"), (inset[1].Status, inset[1].Method, inset[1].Distance, inset[1].Bank));
         Assert.Equal(TriageStatus.Unknown, inset[2].Status);
     }
+
+    [Fact]
+    public void Hypotheses_are_needed_only_for_images_nothing_else_matched_and_computing_them_for_those_alone_changes_nothing()
+    {
+        var rng = new Random(216);
+        Hash256 Random() => new((ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64());
+        static Hash256 Flip(Hash256 h, int bits) => new(h.W0 ^ ((1UL << bits) - 1), h.W1, h.W2, h.W3);
+        PdqDihedralResult D(Hash256 h, int quality = 100) => new(h, Random(), Random(), Random(), Random(), Random(), Random(), Random(), quality);
+        var x = Random();
+        var y = Random();
+        var md5 = "0123456789abcdef0123456789abcdef";
+        var files = new List<TriageInput>
+        {
+            new(0, null, null, null, "image", D(Flip(x, 10)), null, 100, 100, null, null),                 // plain PDQ match
+            new(1, null, null, null, "image", D(Random()), null, 100, 100, null, null),                     // unmatched
+            new(2, md5, null, null, "image", D(Random()), null, 100, 100, null, null),                      // exact digest match
+            new(3, null, null, null, "image", D(Random(), quality: 10), null, 100, 100, null, null),        // too flat for PDQ
+            new(4, null, null, null, "image", D(Random()), null, 100, 100, null, null)
+            {
+                PdqTrimmed = [D(Flip(y, 5))],                                                               // matched inside its border
+            },
+            new(5, null, null, null, "video", null, null, 100, 100, 3, null),
+            new(6, null, null, null, "image", D(Random()), null, 100, 100, null, null),                     // unmatched
+        };
+        var bank = new List<(string, BankEntry)> { ("x", new BankEntry { Pdq = x }), ("y", new BankEntry { Pdq = y }), ("digests", new BankEntry { Md5 = md5 }) };
+        Assert.Equal([1, 6], TriageEngine.NeedingHypotheses(files, bank));
+        // No PDQ hash in the banks: no hypothesis is ever tried.
+        Assert.Empty(TriageEngine.NeedingHypotheses(files, [("digests", new BankEntry { Md5 = md5 })]));
+
+        // Hypotheses given to every image, or to the needing ones alone, triage the same.
+        var withAll = files.Select(f => f.Kind == "image" ? f with { PdqOffCentre = [Flip(y, 20)] } : f).ToList();
+        var needing = TriageEngine.NeedingHypotheses(files, bank).ToHashSet();
+        var withNeeded = files.Select((f, i) => needing.Contains(i) ? f with { PdqOffCentre = [Flip(y, 20)] } : f).ToList();
+        Assert.Equal(TriageEngine.Run(withAll, bank).Files, TriageEngine.Run(withNeeded, bank).Files, new ResultComparer());
+        Assert.Equal("pdq-offcentre", TriageEngine.Run(withNeeded, bank).Files[1].Method);
+    }
+
+    private sealed class ResultComparer : IEqualityComparer<TriageResult>
+    {
+        public bool Equals(TriageResult? a, TriageResult? b) => a is not null && b is not null
+            && (a.Id, a.Status, a.Method, a.Bank, a.Distance, a.SceneGroup, a.QueueRank) == (b.Id, b.Status, b.Method, b.Bank, b.Distance, b.SceneGroup, b.QueueRank);
+
+        public int GetHashCode(TriageResult obj) => obj.Id.GetHashCode();
+    }
 }

@@ -15,15 +15,32 @@ public sealed class MediaFeatureExtractorTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task An_image_gets_its_plain_and_reframed_hashes_and_a_thumbnail_when_asked()
+    public async Task An_image_gets_its_plain_hashes_and_a_thumbnail_when_asked_and_its_hypotheses_only_when_asked_for_them()
     {
         using var image = ImageDecoder.Decode(Daisy);
         var features = await new MediaFeatureExtractor().ExtractAsync(Daisy, new FileInfo(Daisy).Length, CancellationToken.None);
         Assert.Equal((MediaKinds.Image, "jpeg", image.Width, image.Height), (features.Kind, features.Format, features.Width, features.Height));
         Assert.Equal(PdqImageHasher.HashDihedral(image), features.Pdq);
         Assert.Empty(features.PdqTrimmed);
-        Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), features.PdqReframed);
+        // The image hypotheses are not part of ingest's features (issue 21.6): triage asks for them, for unmatched images only.
+        Assert.Equal((0, 0, 0, 0), (features.PdqReframed.Count, features.PdqOffCentre.Count, features.PdqDerotated.Count, features.PdqInset.Count));
         Assert.NotNull(features.Thumbnail);
+
+        var hypotheses = await new MediaFeatureExtractor().HypothesesAsync(Daisy, new FileInfo(Daisy).Length, CancellationToken.None);
+        Assert.Equal((MediaKinds.Image, "jpeg", image.Width, image.Height, null), (hypotheses.Kind, hypotheses.Format, hypotheses.Width, hypotheses.Height, hypotheses.Error));
+        Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), hypotheses.PdqReframed);
+        Assert.Equal(PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash), hypotheses.PdqOffCentre);
+        Assert.Equal(PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash), hypotheses.PdqDerotated);
+        Assert.Equal(PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)), hypotheses.PdqInset);
+        Assert.Null(hypotheses.Pdq);
+
+        // A file whose size is not the registered one, or that is not an image, gets none, with the reason.
+        Assert.Equal(MediaKinds.Unreadable, (await new MediaFeatureExtractor().HypothesesAsync(Daisy, 1, CancellationToken.None)).Kind);
+        var text = Path.Combine(_dir, "notes.txt");
+        await File.WriteAllTextAsync(text, "not a picture");
+        var notImage = await new MediaFeatureExtractor().HypothesesAsync(text, null, CancellationToken.None);
+        Assert.Equal(MediaKinds.Unreadable, notImage.Kind);
+        Assert.Contains("not an image", notImage.Error, StringComparison.Ordinal);
 
         var bare = await new MediaFeatureExtractor { Thumbnails = null }.ExtractAsync(Daisy, null, CancellationToken.None);
         Assert.Null(bare.Thumbnail);
