@@ -24,13 +24,7 @@ public static class TriageEngine
         ArgumentNullException.ThrowIfNull(bank);
         options ??= TriageOptions.Default;
         var n = files.Count;
-        var matches = new List<(int Entry, string Method, int Distance)>[n];
-        var knownGood = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            matches[i] = [];
-        }
-
+        var (matches, knownGood) = NoMatches(n);
         ExactMatches(files, bank, matches, knownGood);
         PdqMatches(files, bank, options, matches, knownGood);
         var frames = VideoFrames(files, options);
@@ -98,17 +92,21 @@ public static class TriageEngine
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(bank);
         options ??= TriageOptions.Default;
-        var n = files.Count;
+        var (matches, knownGood) = NoMatches(files.Count);
+        ExactMatches(files, bank, matches, knownGood);
+        var queries = PdqMatches(files, bank, options, matches, knownGood, hypotheses: false);
+        return [.. queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image")];
+    }
+
+    private static (List<(int Entry, string Method, int Distance)>[] Matches, bool[] KnownGood) NoMatches(int n)
+    {
         var matches = new List<(int Entry, string Method, int Distance)>[n];
-        var knownGood = new bool[n];
         for (var i = 0; i < n; i++)
         {
             matches[i] = [];
         }
 
-        ExactMatches(files, bank, matches, knownGood);
-        var queries = PdqMatches(files, bank, options, matches, knownGood, hypotheses: false);
-        return [.. queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image")];
+        return (matches, new bool[n]);
     }
 
     // `alike` links files by near-duplicate evidence both ways (renditions, mutual scene matches, image links): the only
