@@ -195,15 +195,15 @@ public sealed class ChainStore : IDisposable
     /// <summary>The network the blocks belong to (address encoding).</summary>
     public Network Network { get; }
 
-    public int BlockCount => _blockHash.Count;
+    public int BlockCount => (int)_blockHash.Count;
 
-    public int TxCount => _txHash.Count;
+    public int TxCount => (int)_txHash.Count;
 
-    public int InputCount => _inSpent.Count;
+    public int InputCount => (int)_inSpent.Count;
 
-    public int OutputCount => _outValue.Count;
+    public int OutputCount => (int)_outValue.Count;
 
-    public int AddressCount => _addrKind.Count;
+    public int AddressCount => (int)_addrKind.Count;
 
     public ReadOnlySpan<Hash32> BlockHash => _blockHash.Span;
 
@@ -335,12 +335,12 @@ public sealed class ChainStore : IDisposable
     /// <summary>CSR offsets into <see cref="AddrScriptBytes"/>.</summary>
     public ReadOnlySpan<long> AddrScriptStart => _addrScriptStart.Span;
 
-    /// <summary>The indexed scripts of all addresses, end to end (P2PK under its P2PKH script).</summary>
+    /// <summary>The indexed scripts of all addresses, end to end (P2PK under its P2PKH script); refused past 2^31 bytes (read <see cref="AddressScript"/>).</summary>
     public ReadOnlySpan<byte> AddrScriptBytes => _addrScript.Span;
 
     /// <summary>The script address <paramref name="address"/> is indexed under.</summary>
     public ReadOnlySpan<byte> AddressScript(int address) =>
-        _addrScript.Span[(int)_addrScriptStart.Span[address]..(int)_addrScriptStart.Span[address + 1]];
+        _addrScript.Slice(_addrScriptStart.Span[address], (int)(_addrScriptStart.Span[address + 1] - _addrScriptStart.Span[address]));
 
     /// <summary>The address text (base58/bech32; <c>script:HEX</c> or <c>multisig:HEX</c> otherwise), encoded on demand.</summary>
     public string AddressText(int address) => ScriptClassifier.TextOf(AddressScript(address), Network);

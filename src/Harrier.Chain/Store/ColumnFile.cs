@@ -102,16 +102,15 @@ internal sealed unsafe class MappedColumn<T> : IDisposable
     private readonly MemoryMappedFile? _file;
     private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _pointer;
-    private readonly int _count;
+    private readonly long _count;
+    private readonly string _path;
 
     public MappedColumn(string path, long count)
     {
-        if (count > int.MaxValue)
-        {
-            throw new InvalidDataException($"{path}: {count} elements exceed one column's limit");
-        }
-
-        _count = (int)count;
+        // A column may pass 2^31 elements (the address scripts of a 50 M-transaction chain are 3.2 GB): it is read in
+        // slices (Slice) then, and only Span, the whole column as one span, is refused.
+        _path = path;
+        _count = count;
         if (count == 0)
         {
             return;
@@ -125,9 +124,23 @@ internal sealed unsafe class MappedColumn<T> : IDisposable
         _pointer = p + _view.PointerOffset + ColumnFile.HeaderSize;
     }
 
-    public int Count => _count;
+    public long Count => _count;
 
-    public ReadOnlySpan<T> Span => _count == 0 ? [] : new ReadOnlySpan<T>(_pointer, _count);
+    /// <summary>The whole column as one span; refused past 2^31 elements (use <see cref="Slice"/>).</summary>
+    public ReadOnlySpan<T> Span => _count == 0 ? []
+        : _count <= int.MaxValue ? new ReadOnlySpan<T>(_pointer, (int)_count)
+        : throw new InvalidOperationException($"{_path}: {_count} elements are more than one span holds; read it in slices");
+
+    /// <summary><paramref name="length"/> elements from <paramref name="start"/>, anywhere in the column.</summary>
+    public ReadOnlySpan<T> Slice(long start, int length)
+    {
+        if (start < 0 || length < 0 || start + length > _count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"{_path}: elements {start}..{start + length} of {_count}");
+        }
+
+        return length == 0 ? [] : new ReadOnlySpan<T>(_pointer + (start * sizeof(T)), length);
+    }
 
     public void Dispose()
     {
