@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
 namespace Harrier.Chain.Store;
@@ -99,8 +98,7 @@ internal static class ColumnFile
 internal sealed unsafe class MappedColumn<T> : IDisposable
     where T : unmanaged
 {
-    private readonly MemoryMappedFile? _file;
-    private readonly MemoryMappedViewAccessor? _view;
+    private readonly FileMapping? _map;
     private readonly byte* _pointer;
     private readonly long _count;
     private readonly string _path;
@@ -116,12 +114,8 @@ internal sealed unsafe class MappedColumn<T> : IDisposable
             return;
         }
 
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        byte* p = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        // The view starts at the file start (offset 0, page aligned); skip the header.
-        _pointer = p + _view.PointerOffset + ColumnFile.HeaderSize;
+        _map = new FileMapping(path, 0, writable: false);
+        _pointer = _map.Start + ColumnFile.HeaderSize;
     }
 
     public long Count => _count;
@@ -142,14 +136,5 @@ internal sealed unsafe class MappedColumn<T> : IDisposable
         return length == 0 ? [] : new ReadOnlySpan<T>(_pointer + (start * sizeof(T)), length);
     }
 
-    public void Dispose()
-    {
-        if (_view is not null)
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-        }
-
-        _file?.Dispose();
-    }
+    public void Dispose() => _map?.Dispose();
 }

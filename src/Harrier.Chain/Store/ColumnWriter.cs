@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 
 namespace Harrier.Chain.Store;
@@ -15,8 +14,7 @@ internal sealed unsafe class ColumnWriter<T> : IRemappable
     where T : unmanaged
 {
     private readonly string _path;
-    private MemoryMappedFile? _file;
-    private MemoryMappedViewAccessor? _view;
+    private FileMapping? _map;
     private T* _items;
     private long _capacity;
 
@@ -79,7 +77,7 @@ internal sealed unsafe class ColumnWriter<T> : IRemappable
     /// <summary>Flushes, trims the file to its elements and writes the count into the header.</summary>
     public void Commit()
     {
-        _view?.Flush();
+        _map?.Flush();
         Unmap();
         using (var fs = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
         {
@@ -118,24 +116,14 @@ internal sealed unsafe class ColumnWriter<T> : IRemappable
             }
         }
 
-        _file = MemoryMappedFile.CreateFromFile(_path, FileMode.Open, null, 0, MemoryMappedFileAccess.ReadWrite);
-        _view = _file.CreateViewAccessor(0, bytes, MemoryMappedFileAccess.ReadWrite);
-        byte* p = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-        _items = (T*)(p + _view.PointerOffset + ColumnFile.HeaderSize);
+        _map = new FileMapping(_path, bytes, writable: true);
+        _items = (T*)(_map.Start + ColumnFile.HeaderSize);
     }
 
     private void Unmap()
     {
-        if (_view is not null)
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-            _view = null;
-        }
-
-        _file?.Dispose();
-        _file = null;
+        _map?.Dispose();
+        _map = null;
         _items = null;
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
@@ -230,8 +229,7 @@ internal sealed class HashIndex : IDisposable
     /// </summary>
     private sealed unsafe class Run : IDisposable
     {
-        private MemoryMappedFile? _file;
-        private MemoryMappedViewAccessor? _view;
+        private FileMapping? _map;
         private IndexEntry* _entries;
         private int[] _dir = [0, 0];
         private int _bits;
@@ -286,11 +284,8 @@ internal sealed class HashIndex : IDisposable
                 return;
             }
 
-            _file = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* p = null;
-            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-            _entries = (IndexEntry*)(p + _view.PointerOffset + HeaderSize);
+            _map = new FileMapping(Path, 0, writable: false);
+            _entries = (IndexEntry*)(_map.Start + HeaderSize);
         }
 
         public void Remap()
@@ -397,15 +392,8 @@ internal sealed class HashIndex : IDisposable
 
         private void Unmap()
         {
-            if (_view is not null)
-            {
-                _view.SafeMemoryMappedViewHandle.ReleasePointer();
-                _view.Dispose();
-                _view = null;
-            }
-
-            _file?.Dispose();
-            _file = null;
+            _map?.Dispose();
+            _map = null;
             _entries = null;
         }
 
