@@ -165,6 +165,57 @@ public sealed class StoreAppendTests : IDisposable
         Assert.False(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
     }
 
+    [Fact]
+    public void Input_values_are_stored_beside_the_inputs_and_a_store_without_them_gets_them_on_open_and_on_its_next_import()
+    {
+        var split = FirstSpendingBlock();
+        var store = Path.Combine(_root, "store");
+        ChainImporter.Import(store, BlockDir("first", _blocks.Take(split + 1)));
+        var column = Path.Combine(store, "in.value.col");
+        Assert.True(File.Exists(column));
+        long[] stored;
+        using (var s = ChainStore.Open(store))
+        {
+            stored = s.InValue.ToArray();
+            AssertInputValues(s);
+            Assert.Contains(stored, v => v > 0);
+        }
+
+        // A store written before the column: read, the values are computed from the links; the next import stores them.
+        File.Delete(column);
+        using (var s = ChainStore.Open(store))
+        {
+            Assert.Equal(stored, s.InValue.ToArray());
+        }
+
+        ChainImporter.Import(store, BlockDir("all", _blocks));
+        Assert.True(File.Exists(column));
+        Assert.False(File.Exists(column + ".tmp"));
+        using (var s = ChainStore.Open(store))
+        {
+            AssertInputValues(s);
+            Assert.Equal(stored, s.InValue[..stored.Length].ToArray());
+            var scan = ChainScan.Run(s);
+            Assert.Equal(s.InputCount, scan.Inputs);
+            var byLinks = 0L;
+            for (var i = 0; i < s.InputCount; i++)
+            {
+                byLinks += s.InSpent[i] >= 0 ? s.OutValue[s.InSpent[i]] : 0;
+            }
+
+            Assert.Equal(byLinks, scan.InputSats);
+        }
+    }
+
+    private static void AssertInputValues(ChainStore s)
+    {
+        Assert.Equal(s.InputCount, s.InValue.Length);
+        for (var i = 0; i < s.InputCount; i++)
+        {
+            Assert.Equal(s.InSpent[i] >= 0 ? s.OutValue[s.InSpent[i]] : 0, s.InValue[i]);
+        }
+    }
+
     private static void AssertLookups(ChainStore s)
     {
         for (var t = 0; t < s.TxCount; t++)
@@ -210,6 +261,7 @@ public sealed class StoreAppendTests : IDisposable
                 ["tx.flags"] = B(s.TxFlagBytes),
                 ["in.spent"] = B(s.InSpent),
                 ["in.tx"] = B(s.InTx),
+                ["in.value"] = B(s.InValue),
                 ["out.value"] = B(s.OutValue),
                 ["out.address"] = B(s.OutAddress),
                 ["out.spentby"] = B(s.OutSpentBy),

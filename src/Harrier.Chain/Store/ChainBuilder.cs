@@ -33,6 +33,7 @@ internal sealed class ChainBuilder : IDisposable
     private readonly ColumnWriter<byte> _txFlags;
     private readonly ColumnWriter<int> _inSpent;
     private readonly ColumnWriter<int> _inTx;
+    private readonly ColumnWriter<long> _inValue;
     private readonly ColumnWriter<long> _outValue;
     private readonly ColumnWriter<int> _outAddress;
     private readonly ColumnWriter<int> _outSpentBy;
@@ -47,6 +48,7 @@ internal sealed class ChainBuilder : IDisposable
     private readonly HashIndex _addrIndex;
     private readonly Dictionary<Hash32, int> _blockIndex;
     private long _txsSinceRemap;
+    private int[] _resolved = new int[256];
 
     private ChainBuilder(string directory, Network network, ChainManifest? m)
     {
@@ -71,6 +73,12 @@ internal sealed class ChainBuilder : IDisposable
         _inSpent = Column<int>(ChainStore.Columns.InSpent, ins);
         _inTx = Column<int>(ChainStore.Columns.InTx, ins);
         _outValue = Column<long>(ChainStore.Columns.OutValue, outs);
+        if (ins > 0 && !File.Exists(Path.Combine(directory, ChainStore.Columns.InValue)))
+        {
+            BackfillInputValues(directory, _inSpent, _outValue, ins);
+        }
+
+        _inValue = Column<long>(ChainStore.Columns.InValue, ins);
         _outAddress = Column<int>(ChainStore.Columns.OutAddress, outs);
         _outSpentBy = Column<int>(ChainStore.Columns.OutSpentBy, outs);
         _outTx = Column<int>(ChainStore.Columns.OutTx, outs);
@@ -183,6 +191,29 @@ internal sealed class ChainBuilder : IDisposable
         File.Delete(Path.Combine(directory, PendingFileName));
     }
 
+    /// <summary>
+    /// A store written before the input value column (format 3 as first released) gets it from its links, once: the
+    /// column is written under a temporary name, committed, then renamed, so that the name exists only when complete.
+    /// </summary>
+    private static void BackfillInputValues(string directory, ColumnWriter<int> spent, ColumnWriter<long> values, long inputs)
+    {
+        var path = Path.Combine(directory, ChainStore.Columns.InValue);
+        var tmp = path + ".tmp";
+        File.Delete(tmp);
+        using (var column = new ColumnWriter<long>(tmp, 0))
+        {
+            for (long i = 0; i < inputs; i++)
+            {
+                var o = spent[i];
+                column.Add(o >= 0 ? values[o] : 0);
+            }
+
+            column.Commit();
+        }
+
+        File.Move(tmp, path);
+    }
+
     private ColumnWriter<T> Column<T>(string name, long committed)
         where T : unmanaged
     {
@@ -237,11 +268,20 @@ internal sealed class ChainBuilder : IDisposable
             Prefetch(block, t);
         }
 
+        // Inputs are resolved one transaction ahead (their index lines were prefetched two ahead), so that the
+        // output-range line of each spent transaction is on its way while the current one is appended.
+        EnsureResolvedCapacity(block.InStart[block.TxCount]);
+        Resolve(block, 0);
         for (var t = 0; t < block.TxCount; t++)
         {
             if (t + PrefetchAhead < block.TxCount)
             {
                 Prefetch(block, t + PrefetchAhead);
+            }
+
+            if (t + 1 < block.TxCount)
+            {
+                Resolve(block, t + 1);
             }
 
             AppendTx(block, t, blockId);
@@ -290,18 +330,72 @@ internal sealed class ChainBuilder : IDisposable
         _txIndex.Prefetch(b.TxId[t]);
     }
 
+    private void EnsureResolvedCapacity(int inputs)
+    {
+        if (_resolved.Length < inputs)
+        {
+            _resolved = new int[Math.Max(inputs, _resolved.Length * 2)];
+        }
+    }
+
+    /// <summary>
+    /// Looks up the transaction each input of <paramref name="t"/> spends (its id, or -1) and starts loading the line
+    /// of <c>tx.outstart</c> that <see cref="AppendTx"/> reads next. Only the transaction appended between this and
+    /// that can change an answer (it adds one txid), and <see cref="AppendTx"/> looks again for an input naming it.
+    /// </summary>
+    private void Resolve(ParsedBlock b, int t)
+    {
+        if (((TxTraits)b.TxFlags[t] & TxTraits.Coinbase) != 0)
+        {
+            return;
+        }
+
+        for (var i = b.InStart[t]; i < b.InStart[t + 1]; i++)
+        {
+            _ = _txIndex.TryGet(b.InPrevTx[i], out var prevTx);
+            _resolved[i] = prevTx;
+            if (prevTx >= 0)
+            {
+                _txOutStart.Prefetch(prevTx);
+            }
+        }
+    }
+
     private void AppendTx(ParsedBlock b, int t, int blockId)
     {
         var txId = (int)_txHash.Count;
         var flags = (TxTraits)b.TxFlags[t];
         var coinbase = (flags & TxTraits.Coinbase) != 0;
+        if (!coinbase)
+        {
+            // The spent outputs' lines of three columns, requested for every input before the first is used.
+            for (var i = b.InStart[t]; i < b.InStart[t + 1]; i++)
+            {
+                if (t > 0 && b.InPrevTx[i] == b.TxId[t - 1])
+                {
+                    // Spends the transaction appended after it was resolved (or a txid that one repeats: the later wins).
+                    _ = _txIndex.TryGet(b.InPrevTx[i], out _resolved[i]);
+                }
+
+                var prevTx = _resolved[i];
+                if (prevTx >= 0)
+                {
+                    var o = _txOutStart[prevTx] + b.InPrevN[i];
+                    _outSpentBy.Prefetch(o);
+                    _outAddress.Prefetch(o);
+                    _outValue.Prefetch(o);
+                }
+            }
+        }
+
         for (var i = b.InStart[t]; i < b.InStart[t + 1]; i++)
         {
             var inputId = (int)_inSpent.Count;
             var spent = -1;
             if (!coinbase)
             {
-                if (_txIndex.TryGet(b.InPrevTx[i], out var prevTx)
+                var prevTx = _resolved[i];
+                if (prevTx >= 0
                     && b.InPrevN[i] < (uint)(_txOutStart[prevTx + 1] - _txOutStart[prevTx]))
                 {
                     spent = _txOutStart[prevTx] + (int)b.InPrevN[i];
@@ -321,6 +415,7 @@ internal sealed class ChainBuilder : IDisposable
 
             _inSpent.Add(spent);
             _inTx.Add(txId);
+            _inValue.Add(spent >= 0 ? _outValue[spent] : 0);
         }
 
         for (var o = b.OutStart[t]; o < b.OutStart[t + 1]; o++)
