@@ -65,7 +65,7 @@ public static class BlockFileReader
             return null;
         }
 
-        var length = new FileInfo(path).Length;
+        var length = LengthOf(path);
         if (length != 8)
         {
             throw new InvalidDataException($"{path}: an XOR key must be 8 bytes, found {length}");
@@ -136,7 +136,7 @@ public static class BlockFileReader
             if (hex || raw)
             {
                 // One block a file: never more than a block's bytes (hex: two digits a byte, and a little white space).
-                var length = new FileInfo(file).Length;
+                var length = LengthOf(file);
                 var limit = hex ? (2L * MaxBlockBytes) + 4096 : MaxBlockBytes;
                 if (length > limit)
                 {
@@ -455,6 +455,16 @@ public static class BlockFileReader
     }
 
     /// <summary>
+    /// The length of the file <paramref name="path"/> names, through symbolic links (a blocks folder of links to the
+    /// files on an evidence mount): <see cref="FileInfo.Length"/> of a link is the link's own size.
+    /// </summary>
+    private static long LengthOf(string path)
+    {
+        var info = new FileInfo(path);
+        return info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target.Length : info.Length;
+    }
+
+    /// <summary>
     /// A block file read through one buffer of <see cref="Size"/> bytes at its current position, XOR key undone as it is
     /// read: any span of up to <see cref="Size"/> bytes at any (64-bit) offset, and the next non-zero byte.
     /// </summary>
@@ -468,7 +478,7 @@ public static class BlockFileReader
         private long _start;
         private int _count;
 
-        public long Length { get; } = new FileInfo(path).Length;
+        public long Length { get; } = LengthOf(path);
 
         public byte ByteAt(long pos) => Span(pos, 1)[0];
 
