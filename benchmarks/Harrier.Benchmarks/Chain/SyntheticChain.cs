@@ -279,21 +279,15 @@ internal static class SyntheticChain
                     case Kind.P2PKH:
                         // <sig 72> <pubkey 33>
                         t[p++] = 107;
-                        t[p++] = 72;
-                        Fill(t.Slice(p, 72));
-                        p += 72;
-                        t[p++] = 33;
-                        Fill(t.Slice(p, 33));
-                        p += 33;
+                        p += PushRandom(t[p..], 72);
+                        p += PushRandom(t[p..], 33);
                         break;
                     case Kind.P2SH:
                         // P2SH-P2WPKH: push of the 22-byte witness program.
                         t[p++] = 23;
                         t[p++] = 22;
                         t[p++] = 0;
-                        t[p++] = 20;
-                        Fill(t.Slice(p, 20));
-                        p += 20;
+                        p += PushRandom(t[p..], 20);
                         break;
                     default:
                         t[p++] = 0;
@@ -344,29 +338,19 @@ internal static class SyntheticChain
                         case Kind.P2WPKH:
                         case Kind.P2SH:
                             t[p++] = 2;
-                            t[p++] = 72;
-                            Fill(t.Slice(p, 72));
-                            p += 72;
-                            t[p++] = 33;
-                            Fill(t.Slice(p, 33));
-                            p += 33;
+                            p += PushRandom(t[p..], 72);
+                            p += PushRandom(t[p..], 33);
                             break;
                         case Kind.P2TR:
                             t[p++] = 1;
-                            t[p++] = 64;
-                            Fill(t.Slice(p, 64));
-                            p += 64;
+                            p += PushRandom(t[p..], 64);
                             break;
                         case Kind.P2WSH:
                             // 2-of-3 multisig: empty, two signatures, the witness script.
                             t[p++] = 4;
                             t[p++] = 0;
-                            t[p++] = 72;
-                            Fill(t.Slice(p, 72));
-                            p += 72;
-                            t[p++] = 72;
-                            Fill(t.Slice(p, 72));
-                            p += 72;
+                            p += PushRandom(t[p..], 72);
+                            p += PushRandom(t[p..], 72);
                             t[p++] = 105;
                             t[p++] = 0x52;
                             for (var k = 0; k < 3; k++)
@@ -492,6 +476,14 @@ internal static class SyntheticChain
             }
 
             _pool[_poolCount++] = u;
+        }
+
+        /// <summary>A push of <paramref name="length"/> random bytes (a signature, a key): its length byte, then the bytes; returns the bytes written.</summary>
+        private int PushRandom(Span<byte> t, int length)
+        {
+            t[0] = (byte)length;
+            Fill(t.Slice(1, length));
+            return length + 1;
         }
 
         private void Fill(Span<byte> s)
