@@ -50,6 +50,17 @@ public sealed record TriageOptions
     /// </summary>
     public int InsetRadius { get; init; } = 31;
 
+    /// <summary>
+    /// A video's frame hypotheses (<see cref="TriageInput.VpdqHypotheses"/>: off-centre crops at <see cref="OffCentreRadius"/>,
+    /// small rotations at <see cref="DerotatedRadius"/>, content inside a surround at <see cref="InsetRadius"/>, the image
+    /// radii) meet a bank video when, under one geometry for the whole video, at least this percentage of its sampled
+    /// frames lie within the radius of some frame of that bank video (docs/triage.md, "Off-centre, turned and inset video").
+    /// </summary>
+    public double VideoHypothesisPercent { get; init; } = 80;
+
+    /// <summary>…and at least this many of them (a video of one or two usable seconds is not matched on its hypotheses).</summary>
+    public int VideoHypothesisMinFrames { get; init; } = 3;
+
     /// <summary>PDQ hashes under this quality are not matched.</summary>
     public int PdqMinQuality { get; init; } = 50;
 
