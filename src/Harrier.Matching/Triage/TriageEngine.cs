@@ -551,11 +551,11 @@ public static class TriageEngine
             // found inside a surround first, then the off-centre crops, then the small rotations, each only for the
             // videos the steps before left unmatched.
             FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.Inset.Select(r => (0, r.Hash)), options.InsetRadius, "vpdq-inset");
+                f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
             FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.OffCentre.Select((h, g) => (g, h)), options.OffCentreRadius, "vpdq-offcentre");
+                f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
             FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.Derotated.Select((h, g) => (g, h)), options.DerotatedRadius, "vpdq-derotated");
+                f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
         }
 
         return bankVideos.Count > 0;

@@ -51,12 +51,25 @@ public sealed record TriageOptions
     public int InsetRadius { get; init; } = 31;
 
     /// <summary>
-    /// A video's frame hypotheses (<see cref="TriageInput.VpdqHypotheses"/>: off-centre crops at <see cref="OffCentreRadius"/>,
-    /// small rotations at <see cref="DerotatedRadius"/>, content inside a surround at <see cref="InsetRadius"/>, the image
-    /// radii) meet a bank video when, under one geometry for the whole video, at least this percentage of its sampled
-    /// frames lie within the radius of some frame of that bank video (docs/triage.md, "Off-centre, turned and inset video").
+    /// A video's frame hypotheses (<see cref="TriageInput.VpdqHypotheses"/>: off-centre crops within
+    /// <see cref="VideoOffCentreRadius"/>, small rotations within <see cref="VideoDerotatedRadius"/>, content inside a
+    /// surround within <see cref="VideoInsetRadius"/>) meet a bank video when, under one geometry for the whole video, at
+    /// least this percentage of its sampled frames lie within the radius of some frame of that bank video
+    /// (docs/triage.md, "Off-centre, turned and inset video").
     /// </summary>
     public double VideoHypothesisPercent { get; init; } = 80;
+
+    /// <summary>
+    /// Radius (inclusive) for a sampled video frame's off-centre crop hypotheses against a bank video's frames (the
+    /// whole-video rule, <see cref="VideoHypothesisPercent"/>, on top; docs/benchmarks.md "Video frame hypotheses").
+    /// </summary>
+    public int VideoOffCentreRadius { get; init; } = 36;
+
+    /// <summary>Radius (inclusive) for a sampled video frame's de-rotation hypotheses against a bank video's frames (as <see cref="VideoOffCentreRadius"/>).</summary>
+    public int VideoDerotatedRadius { get; init; } = 36;
+
+    /// <summary>Radius (inclusive) for a sampled video frame's inset-region hashes against a bank video's frames (as <see cref="VideoOffCentreRadius"/>).</summary>
+    public int VideoInsetRadius { get; init; } = 36;
 
     /// <summary>…and at least this many of them (a video of one or two usable seconds is not matched on its hypotheses).</summary>
     public int VideoHypothesisMinFrames { get; init; } = 3;
