@@ -82,7 +82,7 @@ python3 - "$work" "${cases[@]}" <<'PY'
 import json, os, sqlite3, sys
 work, labels = sys.argv[1], sys.argv[2:]
 F, PCT, MINF = 50, 80.0, 3
-RADIUS = {"vpdq-inset": 31, "vpdq-offcentre": 36, "vpdq-derotated": 28}
+RADIUS = {"vpdq-inset": 44, "vpdq-offcentre": 44, "vpdq-derotated": 44}  # TriageOptions.VideoInsetRadius, VideoOffCentreRadius, VideoDerotatedRadius
 def dist(a, b): return bin(a ^ b).count("1")
 def filt(fs):  # VpdqMatcher.Filter (pytx): exact-duplicate hashes dropped (first kept), then quality >= 50
     seen, out = set(), []
@@ -161,16 +161,16 @@ for label in labels:
     print("| method | radius | " + " | ".join(groups) + " | false matches / hypotheses | largest other share | nearest other frame |")
     print("|---|---|" + "---|" * len(groups) + "---|---|---|")
     for meth in RADIUS:
-        nearest = min((min(ds) for (rel, b, mm), gs in near.items() if mm == meth and b != rel.rsplit("-", 1)[0] for ds in gs.values() if ds), default=999)
+        nearest = min((min(ds) for (rel, b, mm), gs in near.items() if mm == meth and b != rel.split("-", 1)[0] for ds in gs.values() if ds), default=999)
         for r in (28, 32, 36, 40, 44, 48):
             cells = []
             for g, ts in groups.items():
                 qs = [f"{s}-{t}.mp4" for s in sources for t in ts]
-                hit = sum(1 for q in qs if q in hyp and hyp[q] and (lambda v: v[0] >= PCT and v[1] >= MINF)(matches(q, q.rsplit("-", 1)[0], meth, r)))
+                hit = sum(1 for q in qs if q in hyp and hyp[q] and (lambda v: v[0] >= PCT and v[1] >= MINF)(matches(q, q.split("-", 1)[0], meth, r)))
                 cells.append(f"{hit}/{len(qs)}")
             pairs = fm = 0; best = 0.0
             for (rel, b, mm), gs in near.items():
-                if mm != meth or b == rel.rsplit("-", 1)[0]: continue
+                if mm != meth or b == rel.split("-", 1)[0]: continue
                 for ds in gs.values():
                     sh, met = verdict(ds, r); pairs += 1; fm += sh >= PCT and met >= MINF; best = max(best, sh)
             print(f"| {meth} | {r}{' (triage)' if r == RADIUS[meth] else ''} | " + " | ".join(cells) + f" | {fm} / {pairs} | {best:.1f} % | {nearest} |")

@@ -85,8 +85,9 @@ public static class TriageEngine
     /// try. Images (<see cref="TriageInput.PdqInset"/>, <see cref="TriageInput.PdqReframed"/>, <see cref="TriageInput.PdqOffCentre"/>,
     /// <see cref="TriageInput.PdqDerotated"/>): not on a known-good list, with a plain PDQ hash of usable quality, that no
     /// exact digest and no plain or border-trimmed PDQ hash matches, when the banks hold PDQ hashes at all. Videos
-    /// (<see cref="TriageInput.VpdqHypotheses"/>): not on a known-good list, with a frame of usable quality, that no exact
-    /// digest, no vPDQ, clip, dihedral or reframed match found, when the banks hold vPDQ at all. The hypotheses of the
+    /// (<see cref="TriageInput.VpdqHypotheses"/>): not on a known-good list, with a frame of usable quality, long enough to
+    /// give the rule its frames (<see cref="TriageOptions.VideoHypothesisMinFrames"/>: a video under about 2.1 s gives two
+    /// whole seconds), that no exact digest, no vPDQ, clip, dihedral or reframed match found, when the banks hold vPDQ at all. The hypotheses of the
     /// others are never read, so a caller may compute them for these alone (issue 21.6) and get the same outcome.
     /// </summary>
     public static IReadOnlyList<int> NeedingHypotheses(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
@@ -105,11 +106,25 @@ public static class TriageEngine
             if (VpdqBankMatches(files, bank, options, frames, matches, knownGood, frameHypotheses: false))
             {
                 needing.UnionWith(Enumerable.Range(0, files.Count)
-                    .Where(i => files[i].Kind == "video" && !knownGood[i] && matches[i].Count == 0 && frames.Kept[i] is { Count: > 0 }));
+                    .Where(i => files[i].Kind == "video" && !knownGood[i] && matches[i].Count == 0 && frames.Kept[i] is { Count: > 0 }
+                        && !TooShortForFrameHypotheses(files[i].DurationSeconds, options)));
             }
         }
 
         return [.. needing.Order()];
+    }
+
+    /// <summary>
+    /// Whether a video of <paramref name="durationSeconds"/> yields fewer sampled frames than the rule needs
+    /// (<see cref="TriageOptions.VideoHypothesisMinFrames"/>): the extractor takes the middle of each of
+    /// <see cref="Media.Features.MediaFeatureExtractor.VideoHypothesisFrames"/> equal parts, rounded down to a whole second,
+    /// so the last is ⌊d · (2n − 1) / 2n⌋ and there are at most that + 1 distinct seconds (a 2 s video: seconds 0 and 1).
+    /// Computing hypotheses that can never match would be cost for nothing. An unknown duration is tried.
+    /// </summary>
+    private static bool TooShortForFrameHypotheses(double? durationSeconds, TriageOptions options)
+    {
+        const int n = Media.Features.MediaFeatureExtractor.VideoHypothesisFrames;
+        return durationSeconds is { } d && d > 0 && Math.Floor(d * ((2 * n) - 1) / (2.0 * n)) + 1 < options.VideoHypothesisMinFrames;
     }
 
     private static (List<(int Entry, string Method, int Distance)>[] Matches, bool[] KnownGood) NoMatches(int n)

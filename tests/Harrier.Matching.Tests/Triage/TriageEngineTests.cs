@@ -340,6 +340,9 @@ public sealed class TriageEngineTests
 
         // Which videos the step would try: those nothing else matched (not the plain vPDQ match), only while the banks hold vPDQ.
         Assert.Equal([0, 1, 2, 3, 4, 6], TriageEngine.NeedingHypotheses(files, entries));
+        // A 2 s video gives two whole seconds, fewer than the rule's 3 frames: its hypotheses are not asked for.
+        Assert.Equal([0, 1, 2, 3, 4, 6], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 2).Select(_ => RandomHash())), 320, 2)], entries));
+        Assert.Equal([0, 1, 2, 3, 4, 6, 7], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 3).Select(_ => RandomHash())), 320, 2.2)], entries));
         Assert.Empty(TriageEngine.NeedingHypotheses(files, [("md5", new BankEntry { Md5 = "00000000000000000000000000000000" })]));
     }
 
