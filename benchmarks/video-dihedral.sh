@@ -24,39 +24,7 @@ source "$here/benchmarks/harrier-bin.sh"
 FF="ffmpeg -nostdin -hide_banner -loglevel error -y"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
-master() { # master NAME INPUT_ARGS...
-  local name=$1; shift
-  [ -f "$work/src/$name.mp4" ] && return
-  $FF "$@" -vf "fps=30,scale=640:360,setsar=1,format=yuv420p" -t "$LEN" -c:v libx264 -preset veryfast -crf 20 "$work/src/$name.mp4"
-}
-lavfi() { master "$1" -f lavfi -i "$2"; }
-lavfi testsrc2 "testsrc2=size=640x360:rate=30"
-lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=512"
-lavfi life "life=size=320x180:rate=30:mold=10:ratio=0.2:seed=7:death_color=#203080:life_color=#f0c040,scale=640:360:flags=neighbor"
-lavfi cellauto "cellauto=size=320x180:rate=30:rule=30:seed=3:scroll=1,scale=640:360:flags=neighbor"
-lavfi carpet "sierpinski=size=640x360:rate=30:type=carpet:seed=3:jump=50"
-lavfi triangle "sierpinski=size=640x360:rate=30:type=triangle:seed=9"
-per=$(( LEN * 30 / 5 ))
-slide=0
-for group in clothing-cc0/dress clothing-cc0/hat clothing-cc0/pants clothing-cc0/shoes clothing-cc0/t-shirt \
-  flowers-ccby/daisy flowers-ccby/dandelion flowers-ccby/roses flowers-ccby/sunflowers flowers-ccby/tulips; do
-  slide=$((slide + 1))
-  name="slides$(printf %02d $slide)"
-  [ -f "$work/src/$name.mp4" ] && continue
-  mapfile -t all < <(find "$here/data/photos/$group" -name '*.jpg' | sort)
-  case $((slide % 4)) in
-    0) z="1+0.0012*on"; x="iw/2-(iw/zoom/2)+on*0.8" ;;
-    1) z="1.25-0.0012*on"; x="iw/2-(iw/zoom/2)-on*0.8" ;;
-    2) z="1+0.0008*on"; x="(iw-iw/zoom)*on/$per" ;;
-    3) z="1.2"; x="(iw-iw/zoom)*(1-on/$per)" ;;
-  esac
-  inputs=(); chain=""
-  for i in 0 1 2 3 4; do
-    inputs+=(-i "${all[$((i + 2))]}")
-    chain+="[$i:v]scale=960:540:force_original_aspect_ratio=increase,crop=960:540,setsar=1,zoompan=z='$z':x='$x':y='ih/2-(ih/zoom/2)':d=$per:s=640x360:fps=30[p$i];"
-  done
-  $FF "${inputs[@]}" -filter_complex "${chain}[p0][p1][p2][p3][p4]concat=n=5,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$work/src/$name.mp4"
-done
+source "$here/benchmarks/video-sources.sh"  # the 16 sources into $work/src
 
 declare -A T=([plain]=null [hflip]=hflip [vflip]=vflip [rot90]=transpose=1 [rot180]="hflip,vflip" [rot270]=transpose=2 [transpose]=transpose=0)
 for s in "$work"/src/*.mp4; do

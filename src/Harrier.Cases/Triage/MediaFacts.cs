@@ -80,6 +80,9 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
     /// <summary>A video's dihedral frame hashes (one sampled frame a second); null when not computed (rows ingested before issue 21.1).</summary>
     public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral => Features.VpdqDihedral;
 
+    /// <summary>A video's frame hypotheses, once triage computed them (it found nothing else for the video); null before.</summary>
+    public IReadOnlyList<VpdqFrameHypotheses>? VpdqHypotheses => Features.VpdqHypotheses;
+
     /// <summary>What went wrong short of making the file unreadable.</summary>
     public IReadOnlyList<string> Notes => Features.Notes;
 }

@@ -40,7 +40,11 @@ namespace Harrier.Cases.Triage;
 /// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
 /// order; optional in the same way. Since issue 21.6 ingest leaves an image's column empty (NULL) and triage fills it
 /// (<see cref="HypothesesText"/>, always with the header) for the images nothing else matched: an image row with the
-/// column empty has no hypotheses computed yet; one with it (from triage, or from an older ingest) has them.</item>
+/// column empty has no hypotheses computed yet; one with it (from triage, or from an older ingest) has them. For a video
+/// that triage found nothing for (issue 21.2–21.4 for video), its frame hypotheses are appended as a section
+/// (<see cref="FrameHypothesesText"/>, after the header line alone when the video has no reframed frames): a video row
+/// without the section has none computed yet. A reader that predates the section fails on such a row's reframed
+/// frames, as one predating <c>dihedral</c> would on its vPDQ.</item>
 /// <item><c>tmk_level1</c>: the 256 floats' little-endian bytes in base64.</item>
 /// <item><c>notes</c>: one note a line.</item>
 /// </list>
@@ -67,6 +71,12 @@ public static class MediaFactsFormat
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the content regions (x,y,w,h) whose hashes follow.</summary>
     private const string InsetHeader = "inset ";
+
+    /// <summary>
+    /// In a video's <c>reframed</c>, the start of the line after which come its frame hypotheses (computed at triage for
+    /// videos nothing else matched), one line per sampled frame.
+    /// </summary>
+    internal const string FrameHypothesesHeader = "framehypotheses ";
 
     /// <summary>The row that stores <paramref name="features"/> with the derived picture at <paramref name="derived"/>.</summary>
     public static MediaFactsRow Write(MediaFeatures features, string? derived)
@@ -148,6 +158,7 @@ public static class MediaFactsFormat
         IReadOnlyList<Hash256> pdqDerotated = [];
         IReadOnlyList<(PixelRegion, Hash256)> pdqInset = [];
         IReadOnlyList<VpdqFeature>? vpdqReframed = null;
+        IReadOnlyList<VpdqFrameHypotheses>? vpdqHypotheses = null;
         if (row.Reframed is { } reframedText)
         {
             var lines = reframedText.Split('\n');
@@ -155,7 +166,12 @@ public static class MediaFactsFormat
             {
                 if (row.Kind == MediaKinds.Video)
                 {
-                    vpdqReframed = lines[1..].Select(VpdqFormats.ParseLine).ToList();
+                    var at = Array.FindIndex(lines, l => l.StartsWith(FrameHypothesesHeader, StringComparison.Ordinal));
+                    vpdqReframed = lines[1..(at < 0 ? lines.Length : at)].Select(VpdqFormats.ParseLine).ToList();
+                    if (at >= 0)
+                    {
+                        vpdqHypotheses = lines[(at + 1)..].Select(ParseFrameHypotheses).ToList();
+                    }
                 }
                 else
                 {
@@ -196,6 +212,7 @@ public static class MediaFactsFormat
             VpdqOverlay = overlay,
             VpdqReframed = vpdqReframed,
             VpdqDihedral = vpdqDihedral,
+            VpdqHypotheses = vpdqHypotheses,
             TmkLevel1 = row.TmkLevel1 is { } tk ? MemoryMarshal.Cast<byte, float>(Convert.FromBase64String(tk)).ToArray() : null,
             Metadata = ReadMetadata(row),
             Error = row.Error,
@@ -278,7 +295,60 @@ public static class MediaFactsFormat
             return HypothesesText(f);
         }
 
-        return f.VpdqReframed is { Count: > 0 } v ? Header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+        var text = f.VpdqReframed is { Count: > 0 } v ? Header + "\n" + string.Join('\n', v.Select(VpdqFormats.ToLine)) : null;
+        return f.VpdqHypotheses is { } h ? (text ?? Header) + FrameHypothesesText(h) : text;
+    }
+
+    /// <summary>The header line a video's <c>reframed</c> column starts with when it holds no reframed frame (to hold frame hypotheses).</summary>
+    public static string ReframedHeader => Header;
+
+    /// <summary>
+    /// A LIKE pattern matching a video's <c>reframed</c> column once it holds frame hypotheses (<see cref="FrameHypothesesText"/>).
+    /// </summary>
+    public static string FrameHypothesesPattern => "%\n" + FrameHypothesesHeader + "%";
+
+    /// <summary>
+    /// A video's frame hypotheses as the section appended to its <c>reframed</c> column: '\n', the line
+    /// <c>framehypotheses offcentre C… derotated A…</c> naming the crops and angles, then one line per sampled frame,
+    /// <c>frame,quality,seconds|O…|D…|X,Y,W,H:H …</c> (its off-centre hashes in the crops' order, its de-rotation hashes
+    /// in the angles' order, and its inset regions with their hashes, the last field empty when none was found). The
+    /// header is written even when no frame was usable, so a stored section means "computed".
+    /// </summary>
+    public static string FrameHypothesesText(IReadOnlyList<VpdqFrameHypotheses> frames)
+    {
+        ArgumentNullException.ThrowIfNull(frames);
+        var text = "\n" + FrameHypothesesHeader + "offcentre " + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName))
+            + " derotated " + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)));
+        foreach (var f in frames)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"\n{f.FrameNumber},{f.Quality},{f.TimestampSeconds:F3}|")
+                + string.Join(' ', f.OffCentre.Select(h => h.ToString())) + "|" + string.Join(' ', f.Derotated.Select(h => h.ToString())) + "|"
+                + string.Join(' ', f.Inset.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}:{r.Hash}")));
+        }
+
+        return text;
+    }
+
+    private static VpdqFrameHypotheses ParseFrameHypotheses(string line)
+    {
+        var parts = line.Split('|');
+        var head = parts[0].Split(',');
+        if (parts.Length != 4 || head.Length != 3)
+        {
+            throw new FormatException($"expected frame,quality,seconds|off-centre hashes|de-rotation hashes|insets in a frame hypotheses line, got \"{line[..Math.Min(line.Length, 40)]}\"");
+        }
+
+        var frame = int.Parse(head[0], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var quality = int.Parse(head[1], NumberStyles.Integer, CultureInfo.InvariantCulture);
+        var seconds = double.Parse(head[2], NumberStyles.Float, CultureInfo.InvariantCulture);
+        var inset = parts[3].Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(r =>
+        {
+            var rh = r.Split(':');
+            var v = rh[0].Split(',').Select(p => int.Parse(p, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray();
+            return rh.Length == 2 && v.Length == 4 ? (new PixelRegion(v[0], v[1], v[2], v[3]), Hash256.Parse(rh[1]))
+                : throw new FormatException($"a frame's inset is x,y,w,h:hash: '{r}'");
+        }).ToList();
+        return new VpdqFrameHypotheses(frame, seconds, quality, HashLine(parts[1]), HashLine(parts[2]), inset);
     }
 
     /// <summary>The crop/fill header line of the <c>reframed</c> column.</summary>

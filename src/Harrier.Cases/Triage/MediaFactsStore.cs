@@ -121,15 +121,19 @@ public sealed class MediaFactsStore
     }
 
     /// <summary>
-    /// The images ingested for good whose hypotheses are not stored (their <c>reframed</c> column is empty): since issue
-    /// 21.6 ingest leaves it so and triage fills it for the images nothing else matched (<see cref="WriteHypothesesAsync"/>).
-    /// An image ingested by an older build has them already and is not among these.
+    /// The images and videos ingested for good whose hypotheses are not stored: an image whose <c>reframed</c> column is
+    /// empty (since issue 21.6 ingest leaves it so), a video whose column holds no frame hypotheses section
+    /// (<see cref="MediaFactsFormat.FrameHypothesesText"/>); triage fills them for the files nothing else matched
+    /// (<see cref="WriteHypothesesAsync"/>). An image ingested by an older build has them already and is not among these.
     /// </summary>
     public async Task<IReadOnlySet<long>> WithoutHypothesesAsync(CancellationToken cancellationToken)
     {
         var set = new HashSet<long>();
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
-        await using var cmd = CaseDatabase.Command(connection, null, "SELECT evidence_id FROM media_facts WHERE kind = 'image' AND error IS NULL AND reframed IS NULL");
+        await using var cmd = CaseDatabase.Command(connection, null, """
+            SELECT evidence_id FROM media_facts WHERE error IS NULL
+              AND ((kind = 'image' AND reframed IS NULL) OR (kind = 'video' AND (reframed IS NULL OR reframed NOT LIKE @m)))
+            """, ("@m", MediaFactsFormat.FrameHypothesesPattern));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -140,32 +144,41 @@ public sealed class MediaFactsStore
     }
 
     /// <summary>
-    /// Stores the image hypotheses of each (evidence id, features from <see cref="Harrier.Media.Features.MediaFeatureExtractor.HypothesesAsync"/>)
+    /// Stores the hypotheses of each (evidence id, features from <see cref="Harrier.Media.Features.MediaFeatureExtractor.HypothesesAsync"/>)
     /// that <paramref name="reader"/> yields, in transactions of up to <see cref="BatchSize"/> (what is committed stays if
-    /// the run stops), into the <c>reframed</c> column of an image ingested for good whose column is still empty: once,
-    /// nothing else in the row changes. An item that is not an image's hypotheses (kind unreadable, with the reason they
-    /// could not be computed) is skipped: nothing is stored for it, so the next triage tries it again. Returns the rows written.
+    /// the run stops): an image's into the <c>reframed</c> column of an image ingested for good whose column is still
+    /// empty; a video's frame hypotheses appended as a section to the <c>reframed</c> column of a video ingested for good
+    /// that has none yet. Once: nothing else in the row changes. An item that is neither (kind unreadable, with the reason
+    /// they could not be computed) is skipped: nothing is stored for it, so the next triage tries it again. Returns the rows written.
     /// </summary>
     public async Task<int> WriteHypothesesAsync(ChannelReader<(long EvidenceId, Harrier.Media.Features.MediaFeatures Hypotheses)> reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reader);
         var db = _store.Database;
         await using var connection = await db.OpenAsync(cancellationToken);
-        const string Sql = "UPDATE media_facts SET reframed = @r WHERE evidence_id = @i AND kind = 'image' AND error IS NULL AND reframed IS NULL";
+        const string ImageSql = "UPDATE media_facts SET reframed = @r WHERE evidence_id = @i AND kind = 'image' AND error IS NULL AND reframed IS NULL";
+        const string VideoSql = """
+            UPDATE media_facts SET reframed = COALESCE(reframed, @h) || @r
+            WHERE evidence_id = @i AND kind = 'video' AND error IS NULL AND (reframed IS NULL OR reframed NOT LIKE @m)
+            """;
         var written = 0;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
             await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-            await using var cmd = CaseDatabase.Command(connection, tx, Sql, ("@r", null), ("@i", null));
+            await using var image = CaseDatabase.Command(connection, tx, ImageSql, ("@r", null), ("@i", null));
+            await using var video = CaseDatabase.Command(connection, tx, VideoSql,
+                ("@h", MediaFactsFormat.ReframedHeader), ("@r", null), ("@i", null), ("@m", MediaFactsFormat.FrameHypothesesPattern));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var item))
             {
-                if (item.Hypotheses.Kind != Harrier.Media.Features.MediaKinds.Image || item.Hypotheses.Error is not null)
+                var f = item.Hypotheses;
+                if (f.Error is not null || (f.Kind, f.VpdqHypotheses) is not (Harrier.Media.Features.MediaKinds.Image, _) and not (Harrier.Media.Features.MediaKinds.Video, not null))
                 {
                     continue;
                 }
 
-                Set(cmd, "@r", MediaFactsFormat.HypothesesText(item.Hypotheses));
+                var cmd = f.Kind == Harrier.Media.Features.MediaKinds.Image ? image : video;
+                Set(cmd, "@r", f.Kind == Harrier.Media.Features.MediaKinds.Image ? MediaFactsFormat.HypothesesText(f) : MediaFactsFormat.FrameHypothesesText(f.VpdqHypotheses!));
                 Set(cmd, "@i", item.EvidenceId);
                 written += await cmd.ExecuteNonQueryAsync(cancellationToken);
                 inBatch++;

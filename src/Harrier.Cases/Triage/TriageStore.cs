@@ -22,7 +22,7 @@ public sealed class TriageStore
         RunAsync(actor, justification, options, null, cancellationToken);
 
     /// <summary>
-    /// Triages every registered file of the case. The images whose image hypotheses triage would try
+    /// Triages every registered file of the case. The images and videos whose hypotheses triage would try
     /// (<see cref="TriageEngine.NeedingHypotheses"/>: nothing else matched them) and that have none stored are handed to
     /// <paramref name="hypothesise"/>, which computes and stores them (<see cref="MediaFactsStore.WriteHypothesesAsync"/>)
     /// and returns the files it could not do; their stored facts are then read again. Null: only stored hypotheses are used.
@@ -41,17 +41,19 @@ public sealed class TriageStore
         var facts = await factsStore.LoadAsync(cancellationToken);
         var bank = await new BankStore(_store).LoadEntriesAsync(cancellationToken);
         var inputs = files.Select(f => Input(f, facts.GetValueOrDefault(f.Id))).ToList();
-        int computed = 0, reused = 0;
+        int computed = 0, reused = 0, videosComputed = 0, videosReused = 0;
         IReadOnlyList<TriageFileError> errors = [];
         var needing = TriageEngine.NeedingHypotheses(inputs, bank, options);
         if (needing.Count > 0)
         {
             var missing = await factsStore.WithoutHypothesesAsync(cancellationToken);
             var todo = needing.Where(i => missing.Contains(files[i].Id)).ToList();
-            reused = needing.Count - todo.Count;
+            bool IsVideo(int i) => inputs[i].Kind == MediaKinds.Video;
+            reused = needing.Count(i => !IsVideo(i)) - todo.Count(i => !IsVideo(i));
+            videosReused = needing.Count(IsVideo) - todo.Count(IsVideo);
             if (todo.Count > 0 && hypothesise is not null)
             {
-                errors = await hypothesise([.. todo.Select(i => files[i])], cancellationToken);
+                errors = await hypothesise([.. todo.Select(i => files[i])], todo.Where(IsVideo).Select(i => files[i].Id).ToHashSet(), cancellationToken);
                 foreach (var i in todo)
                 {
                     if (await factsStore.LoadAsync(files[i].Id, cancellationToken) is { } now)
@@ -60,7 +62,9 @@ public sealed class TriageStore
                     }
                 }
 
-                computed = todo.Count - errors.Count;
+                var failed = errors.Select(e => e.EvidenceId).ToHashSet();
+                computed = todo.Count(i => !IsVideo(i) && !failed.Contains(files[i].Id));
+                videosComputed = todo.Count(i => IsVideo(i) && !failed.Contains(files[i].Id));
             }
         }
 
@@ -99,11 +103,12 @@ public sealed class TriageStore
                 return Summarise(outcome.Files) with
                 {
                     VideoPairsCompared = outcome.VideoPairsCompared, VideoPairsSkippedByTmk = outcome.VideoPairsSkippedByTmk,
-                    ImagesHypothesised = computed, ImagesHypothesesStored = reused, Errors = errors,
+                    ImagesHypothesised = computed, ImagesHypothesesStored = reused, VideosHypothesised = videosComputed, VideosHypothesesStored = videosReused,
+                    Errors = errors,
                 };
             },
             summary => string.Create(CultureInfo.InvariantCulture,
-                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK; image hypotheses: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed"),
+                $"{outcome.Files.Count} files against {bank.Count} bank entries: {string.Join(", ", summary.ByStatus.Select(s => $"{s.Value} {s.Key}"))}; {outcome.Groups.Count} scene groups; video pairs: {outcome.VideoPairsCompared} compared, {outcome.VideoPairsSkippedByTmk} skipped by TMK; image hypotheses: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed; video hypotheses: {summary.VideosHypothesised} computed, {summary.VideosHypothesesStored} stored before"),
             cancellationToken);
     }
 
@@ -112,7 +117,7 @@ public sealed class TriageStore
         {
             FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
             PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [],
-            PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral,
+            PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral, VpdqHypotheses = m?.VpdqHypotheses,
         };
 
     /// <summary>The stored results joined with their evidence files, ordered by exhibit and path.</summary>

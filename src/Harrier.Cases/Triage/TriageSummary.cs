@@ -21,7 +21,13 @@ public sealed record TriageSummary(
     /// <summary>Images nothing else matched whose image hypotheses were stored before (by an earlier triage or an older ingest) and used as they are.</summary>
     public int ImagesHypothesesStored { get; init; }
 
-    /// <summary>Files whose image hypotheses could not be computed (missing, changed since registration, no longer decoding): triaged without them.</summary>
+    /// <summary>Videos nothing else matched whose frame hypotheses this run computed and stored (off-centre, turned and inset video).</summary>
+    public int VideosHypothesised { get; init; }
+
+    /// <summary>Videos nothing else matched whose frame hypotheses were stored by an earlier triage and used as they are.</summary>
+    public int VideosHypothesesStored { get; init; }
+
+    /// <summary>Files whose image or video hypotheses could not be computed (missing, changed since registration, no longer decoding): triaged without them.</summary>
     public IReadOnlyList<TriageFileError> Errors { get; init; } = [];
 }
 
@@ -33,7 +39,8 @@ public sealed record TriageSummary(
 public sealed record TriageFileError(long EvidenceId, string ExhibitId, string RelPath, string Error);
 
 /// <summary>
-/// Computes and stores (<see cref="MediaFactsStore.WriteHypothesesAsync"/>) the image hypotheses of <c>files</c>, the images
-/// triage would try them for that have none stored; returns the files it could not do, with the reason.
+/// Computes and stores (<see cref="MediaFactsStore.WriteHypothesesAsync"/>) the hypotheses of <c>files</c>, the images and
+/// videos triage would try them for that have none stored; returns the files it could not do, with the reason.
 /// </summary>
-public delegate Task<IReadOnlyList<TriageFileError>> HypothesiseImages(IReadOnlyList<EvidenceFile> files, CancellationToken cancellationToken);
+/// <c>videos</c> holds the ids of those that are videos (the rest are images).
+public delegate Task<IReadOnlyList<TriageFileError>> HypothesiseImages(IReadOnlyList<EvidenceFile> files, IReadOnlySet<long> videos, CancellationToken cancellationToken);

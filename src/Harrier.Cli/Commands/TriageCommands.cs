@@ -68,7 +68,7 @@ internal static class TriageCommands
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{summary.SceneGroups} scene groups, {summary.RenditionGroups} rendition groups, {summary.QueuedGroups} in the first-seen queue, {summary.FilesWithConflicts} files with bank conflicts; video pairs: {summary.VideoPairsCompared} compared, {summary.VideoPairsSkippedByTmk} skipped by the TMK pre-filter"));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"image hypotheses for images nothing else matched: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed"));
+            $"image hypotheses for images nothing else matched: {summary.ImagesHypothesised} computed, {summary.ImagesHypothesesStored} stored before, {summary.Errors.Count} failed; video frame hypotheses for videos nothing else matched: {summary.VideosHypothesised} computed, {summary.VideosHypothesesStored} stored before"));
         foreach (var e in summary.Errors)
         {
             ctx.Error($"{e.ExhibitId}/{e.RelPath}: {e.Error}");

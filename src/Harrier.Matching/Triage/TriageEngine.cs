@@ -81,11 +81,14 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// The indexes into <paramref name="files"/> of the images whose hypothesis hashes (<see cref="TriageInput.PdqInset"/>,
-    /// <see cref="TriageInput.PdqReframed"/>, <see cref="TriageInput.PdqOffCentre"/>, <see cref="TriageInput.PdqDerotated"/>)
-    /// <see cref="Run"/> would try: images not on a known-good list, with a plain PDQ hash of usable quality, that no exact
-    /// digest and no plain or border-trimmed PDQ hash matches, when the banks hold PDQ hashes at all. The hypotheses of
-    /// the others are never read, so a caller may compute them for these alone (issue 21.6) and get the same outcome.
+    /// The indexes into <paramref name="files"/> of the images and videos whose hypothesis hashes <see cref="Run"/> would
+    /// try. Images (<see cref="TriageInput.PdqInset"/>, <see cref="TriageInput.PdqReframed"/>, <see cref="TriageInput.PdqOffCentre"/>,
+    /// <see cref="TriageInput.PdqDerotated"/>): not on a known-good list, with a plain PDQ hash of usable quality, that no
+    /// exact digest and no plain or border-trimmed PDQ hash matches, when the banks hold PDQ hashes at all. Videos
+    /// (<see cref="TriageInput.VpdqHypotheses"/>): not on a known-good list, with a frame of usable quality, long enough to
+    /// give the rule its frames (<see cref="TriageOptions.VideoHypothesisMinFrames"/>: a video under about 2.1 s gives two
+    /// whole seconds), that no exact digest, no vPDQ, clip, dihedral or reframed match found, when the banks hold vPDQ at all. The hypotheses of the
+    /// others are never read, so a caller may compute them for these alone (issue 21.6) and get the same outcome.
     /// </summary>
     public static IReadOnlyList<int> NeedingHypotheses(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
     {
@@ -95,7 +98,33 @@ public static class TriageEngine
         var (matches, knownGood) = NoMatches(files.Count);
         ExactMatches(files, bank, matches, knownGood);
         var queries = PdqMatches(files, bank, options, matches, knownGood, hypotheses: false);
-        return [.. queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image")];
+        var needing = queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image").ToHashSet();
+        if (files.Any(f => f.Kind == "video" && f.Vpdq is { Count: > 0 }))
+        {
+            var frames = VideoFrames(files, options);
+            using var frameIndex = frames.Index;
+            if (VpdqBankMatches(files, bank, options, frames, matches, knownGood, frameHypotheses: false))
+            {
+                needing.UnionWith(Enumerable.Range(0, files.Count)
+                    .Where(i => files[i].Kind == "video" && !knownGood[i] && matches[i].Count == 0 && frames.Kept[i] is { Count: > 0 }
+                        && !TooShortForFrameHypotheses(files[i].DurationSeconds, options)));
+            }
+        }
+
+        return [.. needing.Order()];
+    }
+
+    /// <summary>
+    /// Whether a video of <paramref name="durationSeconds"/> yields fewer sampled frames than the rule needs
+    /// (<see cref="TriageOptions.VideoHypothesisMinFrames"/>): the extractor takes the middle of each of
+    /// <see cref="Media.Features.MediaFeatureExtractor.VideoHypothesisFrames"/> equal parts, rounded down to a whole second,
+    /// so the last is ⌊d · (2n − 1) / 2n⌋ and there are at most that + 1 distinct seconds (a 2 s video: seconds 0 and 1).
+    /// Computing hypotheses that can never match would be cost for nothing. An unknown duration is tried.
+    /// </summary>
+    private static bool TooShortForFrameHypotheses(double? durationSeconds, TriageOptions options)
+    {
+        const int n = Media.Features.MediaFeatureExtractor.VideoHypothesisFrames;
+        return durationSeconds is { } d && d > 0 && Math.Floor(d * ((2 * n) - 1) / (2.0 * n)) + 1 < options.VideoHypothesisMinFrames;
     }
 
     private static (List<(int Entry, string Method, int Distance)>[] Matches, bool[] KnownGood) NoMatches(int n)
@@ -488,8 +517,12 @@ public static class TriageEngine
     /// </summary>
     private sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, Dictionary<int, Hash256>?[] FirstPerFrame, HammingIndex Index);
 
-    private static void VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
-        VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood)
+    /// <summary>
+    /// Plain vPDQ and clip matches, then the second chances for videos nothing matched (dihedral, reframed, and with
+    /// <paramref name="frameHypotheses"/> the frame hypotheses); returns whether the banks hold any usable vPDQ.
+    /// </summary>
+    private static bool VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
+        VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood, bool frameHypotheses = true)
     {
         // Each bank video's kept frames, filtered once for both passes.
         var bankVideos = new List<(int Entry, IReadOnlyList<VpdqFeature> Frames)>();
@@ -527,6 +560,87 @@ public static class TriageEngine
 
         DihedralVideoMatches(files, bankVideos, options, matches, knownGood);
         ReframedVideoMatches(files, bankVideos, options, matches, knownGood);
+        if (frameHypotheses)
+        {
+            // Issue 21.2–21.4 for video, after the looser centre crops and as the image steps are ordered: the content
+            // found inside a surround first, then the off-centre crops, then the small rotations, each only for the
+            // videos the steps before left unmatched.
+            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+                f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
+            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+                f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
+            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+                f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
+        }
+
+        return bankVideos.Count > 0;
+    }
+
+    /// <summary>
+    /// A second chance for videos nothing matched: their sampled frames' hypotheses (<see cref="TriageInput.VpdqHypotheses"/>)
+    /// under <b>one geometry for the whole video</b> (<paramref name="of"/> gives each frame's hashes with their geometry:
+    /// the crop or the angle; every inset region counts as the one geometry "inset", its place being found per frame): a
+    /// re-uploader crops or turns the whole video the same way, so frames matching under different geometries never add
+    /// up. For a bank video and a geometry, the sampled frames whose hash under it lies within <paramref name="radius"/> of
+    /// some frame of that bank video are counted; the bank video is met when they are at least <paramref name="percent"/>
+    /// of the video's sampled frames and at least <paramref name="minFrames"/>. Method <paramref name="method"/>; the best
+    /// geometry's share gives the distance (100 − share, as the other video methods). Never used for grouping.
+    /// </summary>
+    private static void FrameHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
+        double percent, int minFrames, List<(int, string, int)>[] matches, bool[] knownGood,
+        Func<VpdqFrameHypotheses, IEnumerable<(int Geometry, Hash256 Hash)>> of, int radius, string method)
+    {
+        var hashes = new List<Hash256>();
+        var ids = new List<long>();
+        var sampled = new Dictionary<int, int>();
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (files[i].VpdqHypotheses is not { Count: > 0 } frames || matches[i].Count > 0 || knownGood[i])
+            {
+                continue;
+            }
+
+            sampled[i] = frames.Count;
+            for (var j = 0; j < frames.Count && j < 1 << 12; j++)
+            {
+                foreach (var (g, h) in of(frames[j]))
+                {
+                    hashes.Add(h);
+                    ids.Add(((long)i << 20) | ((long)j << 8) | (uint)(g & 0xFF));
+                }
+            }
+        }
+
+        if (hashes.Count == 0 || bankVideos.Count == 0)
+        {
+            return;
+        }
+
+        using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
+        var best = new Dictionary<(int File, int Entry), double>();
+        foreach (var (e, bankFrames) in bankVideos)
+        {
+            var met = new Dictionary<(int File, int Geometry), HashSet<int>>();
+            foreach (var m in index.Search(bankFrames.Select(f => f.Hash).ToArray(), radius))
+            {
+                var key = ((int)(m.Id >> 20), (int)(m.Id & 0xFF));
+                (met.TryGetValue(key, out var set) ? set : met[key] = []).Add((int)((m.Id >> 8) & 0xFFF));
+            }
+
+            foreach (var ((file, _), frameSet) in met)
+            {
+                var share = 100.0 * frameSet.Count / sampled[file];
+                if (frameSet.Count >= minFrames && share >= percent && share > best.GetValueOrDefault((file, e)))
+                {
+                    best[(file, e)] = share;
+                }
+            }
+        }
+
+        foreach (var ((file, entry), share) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, method, (int)Math.Round(100 - share)));
+        }
     }
 
     /// <summary>

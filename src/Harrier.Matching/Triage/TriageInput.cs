@@ -78,6 +78,13 @@ public sealed record TriageInput(
     /// </summary>
     public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral { get; init; }
 
+    /// <summary>
+    /// A video's frame hypotheses (off-centre crops, small rotations, content inside a surround) for a bounded set of
+    /// sampled frames, computed at triage only for videos nothing else matched: matched against bank videos one geometry
+    /// for the whole video (<see cref="TriageOptions.VideoHypothesisPercent"/>), never used for grouping.
+    /// </summary>
+    public IReadOnlyList<VpdqFrameHypotheses>? VpdqHypotheses { get; init; }
+
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature), when computed: the pre-filter of video pairs.</summary>
     public float[]? TmkLevel1 { get; init; }
 }

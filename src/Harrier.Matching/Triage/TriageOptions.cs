@@ -50,6 +50,36 @@ public sealed record TriageOptions
     /// </summary>
     public int InsetRadius { get; init; } = 31;
 
+    /// <summary>
+    /// A video's frame hypotheses (<see cref="TriageInput.VpdqHypotheses"/>: off-centre crops within
+    /// <see cref="VideoOffCentreRadius"/>, small rotations within <see cref="VideoDerotatedRadius"/>, content inside a
+    /// surround within <see cref="VideoInsetRadius"/>) meet a bank video when, under one geometry for the whole video, at
+    /// least this percentage of its sampled frames lie within the radius of some frame of that bank video
+    /// (docs/triage.md, "Off-centre, turned and inset video").
+    /// </summary>
+    public double VideoHypothesisPercent { get; init; } = 80;
+
+    /// <summary>
+    /// Radius (inclusive) for a sampled video frame's off-centre crop hypotheses against a bank video's frames, with the
+    /// whole-video rule (<see cref="VideoHypothesisPercent"/>) on top. 44, looser than the image's 36: a re-encoded video
+    /// frame's hypothesis lies further from its bank frame than a still's (on the 16 sources of
+    /// benchmarks/video-hypotheses.sh, one-side crops of 10 % were met by 26 of 64 videos at 36, 46 at 44), while no
+    /// hypothesis frame came within 82 bits of another source's bank frame. At 44 the image distractor measurement
+    /// found 2 single-image pairs in 11.6 M, which bounds a still video (all its sampled frames alike) at about 1.7 false
+    /// candidates per unmatched video against a 10 M-hash bank; a video whose frames differ must agree on 80 % of them
+    /// under one geometry (docs/benchmarks.md "Video frame hypotheses").
+    /// </summary>
+    public int VideoOffCentreRadius { get; init; } = 44;
+
+    /// <summary>Radius (inclusive) for a sampled video frame's de-rotation hypotheses against a bank video's frames: 44, as <see cref="VideoOffCentreRadius"/> (turns of 2° met by 9 of 32 videos at 36, 15 at 44).</summary>
+    public int VideoDerotatedRadius { get; init; } = 44;
+
+    /// <summary>Radius (inclusive) for a sampled video frame's inset-region hashes against a bank video's frames: 44, as <see cref="VideoOffCentreRadius"/> (a picture-in-picture at half the width met by 4 of 16 videos at 36, 6 at 44).</summary>
+    public int VideoInsetRadius { get; init; } = 44;
+
+    /// <summary>…and at least this many of them (a video of one or two usable seconds is not matched on its hypotheses).</summary>
+    public int VideoHypothesisMinFrames { get; init; } = 3;
+
     /// <summary>PDQ hashes under this quality are not matched.</summary>
     public int PdqMinQuality { get; init; } = 50;
 

@@ -5,7 +5,7 @@ namespace Harrier.Matching.Triage;
 /// <summary>The outcome for one file.</summary>
 /// <param name="Id">The input's id.</param>
 /// <param name="Status">A <see cref="TriageStatus"/> value.</param>
-/// <param name="Method">How it was matched: md5, sha1, sha256, pdq, pdq-inset, pdq-reframed, pdq-offcentre, pdq-derotated (image hypotheses: weaker evidence than pdq, for an analyst to confirm), vpdq, vpdq-clip, vpdq-dihedral, vpdq-reframed, rendition or scene (near-duplicates).</param>
+/// <param name="Method">How it was matched: md5, sha1, sha256, pdq, pdq-inset, pdq-reframed, pdq-offcentre, pdq-derotated (image hypotheses: weaker evidence than pdq, for an analyst to confirm), vpdq, vpdq-clip, vpdq-dihedral, vpdq-reframed, vpdq-inset, vpdq-offcentre, vpdq-derotated (video frame hypotheses, one geometry for the whole video: weaker evidence, for an analyst to confirm), rendition or scene (near-duplicates).</param>
 /// <param name="Bank">The bank of the match.</param>
 /// <param name="Category">The category of the match (null: uncategorised).</param>
 /// <param name="Distance">PDQ distance, or 100 − the vPDQ match percentage rounded; 0 for exact matches.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime;
+using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 using Harrier.Media.Metadata;
 using Harrier.Media.Pdq;
@@ -196,16 +197,19 @@ public sealed class MediaFeatureExtractor
     }
 
     /// <summary>
-    /// The image hypotheses of the image at <paramref name="path"/>, which triage tries only for images nothing else
-    /// matched (issue 21.6: computed then, not at ingest): its centre crops (<see cref="PdqReframe"/>), off-centre crops
-    /// (<see cref="PdqOffCentre"/>), small rotations (<see cref="PdqDerotate"/>) and the content found inside a surround
-    /// (<see cref="PdqInset"/>), from one decode within <see cref="Budget"/>. Comes back as kind image with only those
-    /// and the size set, or as kind unreadable with the reason (missing, size changed, not an image, does not decode).
+    /// The hypotheses of the image or video at <paramref name="path"/>, which triage tries only for files nothing else
+    /// matched (issue 21.6: computed then, not at ingest). For an image: its centre crops (<see cref="PdqReframe"/>),
+    /// off-centre crops (<see cref="PdqOffCentre"/>), small rotations (<see cref="PdqDerotate"/>) and the content found
+    /// inside a surround (<see cref="PdqInset"/>), from one decode within <see cref="Budget"/>; comes back as kind image
+    /// with only those and the size set. For a video: the same off-centre, de-rotation and inset hashes of a bounded set
+    /// of sampled frames (<see cref="VideoHypothesisFrames"/>, <see cref="MediaFeatures.VpdqHypotheses"/>); comes back as
+    /// kind video with only those and the size set. Otherwise kind unreadable with the reason (missing, size changed,
+    /// neither an image nor a video, does not decode).
     /// </summary>
     public async Task<MediaFeatures> HypothesesAsync(string path, long? expectedSize, CancellationToken cancellationToken)
     {
+        string kind;
         string? format;
-        long need;
         try
         {
             var info = new FileInfo(path);
@@ -214,12 +218,26 @@ public sealed class MediaFeatureExtractor
                 return Unreadable(null, "the evidence file is missing or its size changed since registration");
             }
 
-            (var kind, format) = MediaSniffer.Sniff(path);
-            if (kind != MediaKinds.Image)
-            {
-                return Unreadable(format, "not an image (sniffed as " + kind + "); no image hypotheses");
-            }
+            (kind, format) = MediaSniffer.Sniff(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable(null, "cannot read: " + e.Message);
+        }
 
+        return kind switch
+        {
+            MediaKinds.Image => await ImageHypothesesAsync(path, format, cancellationToken),
+            MediaKinds.Video => await VideoHypothesesAsync(path, format, cancellationToken),
+            _ => Unreadable(format, "not an image or a video (sniffed as " + kind + "); no hypotheses"),
+        };
+    }
+
+    private async Task<MediaFeatures> ImageHypothesesAsync(string path, string? format, CancellationToken cancellationToken)
+    {
+        long need;
+        try
+        {
             need = ImageEstimate(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -257,13 +275,129 @@ public sealed class MediaFeatureExtractor
         // non-uniform surround (a screenshot, a picture-in-picture inset: at most PdqInset.MaxRegions hashes, none for
         // most photos, issue 21.3).
         var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
-        var offCentre = PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash).ToList();
-        var derotated = PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash).ToList();
-        var inset = PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)).ToList();
+        var (offCentre, derotated, inset) = Geometric(image.Pixels, PdqImageHasher.PixelFormatOf(image), image.Width, image.Height, image.Stride);
         return new MediaFeatures(MediaKinds.Image, format)
         {
             Width = image.Width, Height = image.Height, PdqReframed = reframed, PdqOffCentre = offCentre, PdqDerotated = derotated, PdqInset = inset,
         };
+    }
+
+    /// <summary>
+    /// The geometric hypotheses of one picture (an image, or a sampled video frame): off-centre crops, small rotations and
+    /// the content regions found inside a surround, with the default crops, angles and region limit.
+    /// </summary>
+    private static (List<Hash256> OffCentre, List<Hash256> Derotated, List<(PixelRegion, Hash256)> Inset) Geometric(
+        ReadOnlySpan<byte> pixels, PdqPixelFormat pixelFormat, int width, int height, int stride) =>
+        ([.. PdqOffCentre.Hash(pixels, pixelFormat, width, height, stride, PdqOffCentre.DefaultCrops).Select(r => r.Hash)],
+         [.. PdqDerotate.Hash(pixels, pixelFormat, width, height, stride, PdqDerotate.DefaultAngles).Select(r => r.Hash)],
+         [.. PdqInset.Hash(pixels, pixelFormat, width, height, stride).Select(r => (r.Region, r.Result.Hash))]);
+
+    /// <summary>
+    /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 + up to 3 hashes, so a video
+    /// brings at most 264 hypothesis hashes, about 8 images' worth; 8 frames also let the whole-video rule (a share of
+    /// the frames under one geometry) tell 80 % from chance, which 3 or 4 frames could not.
+    /// </summary>
+    public const int VideoHypothesisFrames = 8;
+
+    /// <summary>
+    /// A video's hypotheses: up to <see cref="VideoHypothesisFrames"/> frames at whole seconds evenly spread over its
+    /// duration, each a frame a bank video is hashed at (decoder frame s · ⌊fps⌋, the interchange rate's frames), so the
+    /// hypothesis of a re-encode meets the bank's frame of the same moment; a near-blank frame (PDQ quality under 50,
+    /// which triage would not match anyway) is passed over for the next whole second. One decode, one frame held at a
+    /// time, within the run's memory budget as ingest reserves it.
+    /// </summary>
+    private async Task<MediaFeatures> VideoHypothesesAsync(string path, string? format, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var reader = new VideoFrameReader(Ffmpeg);
+            var info = await reader.ProbeAsync(path, cancellationToken);
+            var native = (long)info.Width * info.Height;
+            if (native > Limits.MaxVideoPixels)
+            {
+                return Unreadable(format, string.Create(CultureInfo.InvariantCulture,
+                    $"video frame of {info.Width}×{info.Height} = {native} pixels, over the {Limits.MaxVideoPixels}-pixel cap for video; not decoded"));
+            }
+
+            var fps = info.FramesPerSecond;
+            if (fps <= 0)
+            {
+                return Unreadable(format, "the video stream declares no frame rate; no video hypotheses");
+            }
+
+            var large = native > Limits.MaxHashPixels;
+            var options = new VpdqOptions { SecondsPerHash = 1, Ffmpeg = large ? Ffmpeg with { DecoderThreads = 1 } : Ffmpeg, MaxFramePixels = Limits.MaxHashPixels };
+            var (frameWidth, frameHeight) = options.FrameSize(info.Width, info.Height);
+            var need = Limits.VideoBytes(info.Width, info.Height, frameWidth, frameHeight);
+            if (OverBudget(need) is { } refusal)
+            {
+                return Unreadable(format, refusal);
+            }
+
+            var modulus = options.FrameModulus(fps);
+            var targets = HypothesisSeconds(info.DurationSeconds ?? (info.FrameCount is { } n ? n / fps : null), VideoHypothesisFrames);
+            var frames = new List<VpdqFrameHypotheses>();
+            var lease = Budget is { } budget ? await budget.ReserveAsync(need, cancellationToken) : null;
+            try
+            {
+                var request = VideoFrameRequest.Vpdq(modulus) with { Width = frameWidth, Height = frameHeight };
+                var next = 0;
+                await foreach (var frame in new VideoFrameReader(options.Ffmpeg).ReadFramesAsync(path, info, request, null, cancellationToken))
+                {
+                    var second = frame.FrameNumber / modulus;
+                    if (second < targets[next])
+                    {
+                        continue;
+                    }
+
+                    var rgb = frame.Rgb24.Span;
+                    var plain = PdqHasher.HashRgb24(rgb, frame.Width, frame.Height, frame.Width * 3);
+                    if (plain.Quality < MinHypothesisQuality)
+                    {
+                        continue;
+                    }
+
+                    var (offCentre, derotated, inset) = Geometric(rgb, PdqPixelFormat.Rgb24, frame.Width, frame.Height, frame.Width * 3);
+                    frames.Add(new VpdqFrameHypotheses(frame.FrameNumber, frame.FrameNumber / fps, plain.Quality, offCentre, derotated, inset));
+                    while (next < targets.Count && targets[next] <= second)
+                    {
+                        next++;
+                    }
+
+                    if (next == targets.Count)
+                    {
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                Release(lease, need);
+            }
+
+            return new MediaFeatures(MediaKinds.Video, format) { Width = info.DisplayWidth, Height = info.DisplayHeight, VpdqHypotheses = frames };
+        }
+        catch (VideoException e)
+        {
+            return Unreadable(format, "video does not decode: " + e.Detail);
+        }
+    }
+
+    /// <summary>A frame under this PDQ quality is near-blank: triage does not match it (pytx's floor), so no hypotheses are made for it.</summary>
+    private const int MinHypothesisQuality = 50;
+
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct whole seconds evenly spread over <paramref name="durationSeconds"/> (the
+    /// middle of each of <paramref name="count"/> equal parts, rounded down); without a duration, the first seconds.
+    /// </summary>
+    internal static IReadOnlyList<int> HypothesisSeconds(double? durationSeconds, int count)
+    {
+        if (durationSeconds is not { } d || !(d > 0) || double.IsInfinity(d))
+        {
+            return [.. Enumerable.Range(0, count)];
+        }
+
+        return [.. Enumerable.Range(0, count).Select(k => (int)Math.Floor((k + 0.5) * d / count)).Distinct()];
     }
 
     private async Task<MediaFeatures> VideoAsync(string path, string? format, List<string> notes, CancellationToken cancellationToken)

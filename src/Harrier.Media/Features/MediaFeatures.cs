@@ -67,6 +67,13 @@ public sealed record MediaFeatures(string Kind, string? Format)
     /// </summary>
     public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral { get; init; }
 
+    /// <summary>
+    /// A video's frame hypotheses (off-centre crops, small rotations, content inside a surround) for a bounded set of
+    /// sampled frames, computed at triage for videos nothing else matched (<see cref="MediaFeatureExtractor.HypothesesAsync"/>);
+    /// null when not computed, empty when computed and no frame was usable (all near-blank).
+    /// </summary>
+    public IReadOnlyList<VpdqFrameHypotheses>? VpdqHypotheses { get; init; }
+
     /// <summary>A video's TMK+PDQF level-1 feature (the average PDQF frame feature, 256 values); null when not computed.</summary>
     public float[]? TmkLevel1 { get; init; }
 

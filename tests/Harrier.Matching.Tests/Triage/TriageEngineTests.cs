@@ -283,6 +283,69 @@ public sealed class TriageEngineTests
         Assert.Equal(TriageStatus.Unknown, r[1].Status);
     }
 
+    /// <summary>
+    /// Frame hypotheses for 8 sampled frames: every off-centre crop, angle and inset random, except that
+    /// <paramref name="pick"/> (frame index → which slot of which kind) makes one hash 20 bits from the bank frame of that index.
+    /// </summary>
+    private static List<VpdqFrameHypotheses> FrameHypotheses(List<Hash256> bank, Func<int, (string Kind, int Slot)?> pick) =>
+        [.. Enumerable.Range(0, 8).Select(i =>
+        {
+            var off = Enumerable.Range(0, 24).Select(_ => RandomHash()).ToArray();
+            var rot = Enumerable.Range(0, 6).Select(_ => RandomHash()).ToArray();
+            var inset = new List<(Media.Imaging.PixelRegion, Hash256)>();
+            switch (pick(i))
+            {
+                case ("off", var g): off[g] = Noisy(bank[i], 20); break;
+                case ("rot", var g): rot[g] = Noisy(bank[i], 20); break;
+                case ("inset", var g): inset.Add((new Media.Imaging.PixelRegion(10 + g, 10, 100, 60), Noisy(bank[i], 20))); break;
+            }
+
+            return new VpdqFrameHypotheses(i * 30, i, 90, off, rot, inset);
+        })];
+
+    [Fact]
+    public void Frame_hypotheses_match_a_bank_video_under_one_geometry_for_the_whole_video_only_when_nothing_else_matched()
+    {
+        var bank = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        var other = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        TriageInput File(long id, List<VpdqFrameHypotheses> h) => VideoFile(id, Video(Enumerable.Range(0, 8).Select(_ => RandomHash())), 320, 8) with { VpdqHypotheses = h };
+        var files = new List<TriageInput>
+        {
+            // Left side cut (crop slot 4): every sampled frame's hash under that one crop is near its bank frame.
+            File(1, FrameHypotheses(bank, _ => ("off", 4))),
+            // Turned (+2°, slot 4), 7 of 8 frames: 87.5 %, over the 80 % rule (distance 100 − 87.5, rounded to even: 12).
+            File(2, FrameHypotheses(bank, i => i < 7 ? ("rot", 4) : null)),
+            // Every frame near under some crop, but under four different crops: no one geometry covers the video.
+            File(3, FrameHypotheses(bank, i => ("off", i % 4))),
+            // 6 of 8 under one crop: 75 %, under the rule.
+            File(4, FrameHypotheses(bank, i => i < 6 ? ("off", 9) : null)),
+            // A picture-in-picture: the region found per frame (wherever it is) counts as one geometry.
+            File(5, FrameHypotheses(bank, i => ("inset", i))),
+            // Plainly matching the other bank video: its hypotheses are not tried.
+            VideoFile(6, Video(other.Select(h => Noisy(h, 10))), 320, 8) with { VpdqHypotheses = FrameHypotheses(bank, _ => ("off", 0)) },
+            // Two usable frames only, both met: 100 %, but under the 3-frame floor.
+            File(7, [.. FrameHypotheses(bank, _ => ("rot", 0)).Take(2)]),
+        };
+        var entries = new List<(string, BankEntry)> { ("bank", new BankEntry { Vpdq = Video(bank) }), ("other", new BankEntry { Vpdq = Video(other) }) };
+        var r = TriageEngine.Run(files, entries).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0, "bank"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal((TriageStatus.Known, "vpdq-derotated", 12, "bank"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal(TriageStatus.Unknown, r[3].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq-inset", 0, "bank"), (r[4].Status, r[4].Method, r[4].Distance, r[4].Bank));
+        Assert.Equal((TriageStatus.Known, "vpdq", "other"), (r[5].Status, r[5].Method, r[5].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[6].Status);
+        // Never grouped: the two videos found by the same bank video through hypotheses stay apart.
+        Assert.NotEqual(r[0].SceneGroup, r[1].SceneGroup);
+
+        // Which videos the step would try: those nothing else matched (not the plain vPDQ match), only while the banks hold vPDQ.
+        Assert.Equal([0, 1, 2, 3, 4, 6], TriageEngine.NeedingHypotheses(files, entries));
+        // A 2 s video gives two whole seconds, fewer than the rule's 3 frames: its hypotheses are not asked for.
+        Assert.Equal([0, 1, 2, 3, 4, 6], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 2).Select(_ => RandomHash())), 320, 2)], entries));
+        Assert.Equal([0, 1, 2, 3, 4, 6, 7], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 3).Select(_ => RandomHash())), 320, 2.2)], entries));
+        Assert.Empty(TriageEngine.NeedingHypotheses(files, [("md5", new BankEntry { Md5 = "00000000000000000000000000000000" })]));
+    }
+
     [Fact]
     public void A_rendition_whose_frames_all_fall_under_the_quality_floor_joins_its_upload_by_aligned_frames_only()
     {
