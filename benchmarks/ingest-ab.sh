@@ -62,8 +62,8 @@ for r in $(seq 1 "$runs"); do
       echo "$side $(echo "$ci + $ct" | bc -l) $wall" >> "$work/cpu.txt"
       echo "$side $ci $ct" >> "$work/parts.txt"
       if [ "$r" = 1 ]; then
-        # The summary's new counts (images hypothesised, reused, errors) exist on one side only: compared without them.
-        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [d.pop(k, None) for k in ("elapsedSeconds","imagesHypothesised","imagesHypothesesStored","errors")]; print(json.dumps(d, indent=2, sort_keys=True))' "$work/$side-triage-raw.json" > "$work/$side-triage.json"
+        # The summary's new counts (images and videos hypothesised, reused, errors) exist on one side only: compared without them.
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [d.pop(k, None) for k in ("elapsedSeconds","imagesHypothesised","imagesHypothesesStored","videosHypothesised","videosHypothesesStored","errors")]; print(json.dumps(d, indent=2, sort_keys=True))' "$work/$side-triage-raw.json" > "$work/$side-triage.json"
         cp "$work/$side-triage-raw.json" "$work/$side-triage-full.json"
         # A scenario cut down to part of its media (SCENARIO=) makes eval report the rest as missed: compared all the same.
         { dotnet "$work/$side-bin/harrier.dll" eval --truth "$work/scenario/truth.json" --case "$work/run" --json || true; } | sed 's#'"$work"'/run##g' > "$work/$side-eval.json"
