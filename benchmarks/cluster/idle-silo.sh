@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-80}
-H=(dotnet "$here/src/Harrier.Cli/bin/Release/net10.0/harrier.dll")
+H=(dotnet "${HARRIER_DLL:-$here/src/Harrier.Cli/bin/Release/net10.0/harrier.dll}")
 admin=${HARRIER_BENCH_PG:?set HARRIER_BENCH_PG to an admin connection string}
 work=$(mktemp -d /tmp/harrier-idle-silo.XXXXXX)
 export HARRIER_KEYS="$work/keys"

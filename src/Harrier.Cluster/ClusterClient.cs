@@ -12,14 +12,17 @@ namespace Harrier.Cluster;
 /// </summary>
 public sealed class ClusterClient : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly IHost? _host;
     private readonly IClusterClient _client;
     private readonly TimeProvider _time;
 
     private ClusterClient(IHost host, TimeProvider time)
+        : this(host.Services.GetRequiredService<IClusterClient>(), time) => _host = host;
+
+    /// <summary>A client over an Orleans client someone else owns (in-process tests: the TestCluster's client).</summary>
+    internal ClusterClient(IClusterClient client, TimeProvider time)
     {
-        _host = host;
-        _client = host.Services.GetRequiredService<IClusterClient>();
+        _client = client;
         _time = time;
         Lookups = new ClusterPdqLookup(_client, time);
     }
@@ -71,6 +74,14 @@ public sealed class ClusterClient : IAsyncDisposable
         return RetryAsync(() => _client.GetGrain<IRunGrain>(spec.RunId).StartAsync(spec, emptyJobs), cancellationToken);
     }
 
+    /// <summary>Creates the <see cref="RunSpec.Hypotheses"/> run of <paramref name="items"/> (unless it exists) through its grain; returns its state.</summary>
+    public Task<RunStatus> StartAsync(RunSpec spec, IReadOnlyList<long> items, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(items);
+        return RetryAsync(() => _client.GetGrain<IRunGrain>(spec.RunId).StartWithItemsAsync(spec, [.. items]), cancellationToken);
+    }
+
     /// <summary>The run's state through its grain; null when there is no such run.</summary>
     public Task<RunStatus?> StatusAsync(string runId, CancellationToken cancellationToken) =>
         RetryAsync(() => _client.GetGrain<IRunGrain>(runId).StatusAsync(), cancellationToken);
@@ -79,6 +90,11 @@ public sealed class ClusterClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_host is null)
+        {
+            return;
+        }
+
         try
         {
             await _host.StopAsync(CancellationToken.None);

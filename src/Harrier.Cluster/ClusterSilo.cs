@@ -54,6 +54,7 @@ public static class ClusterSilo
         services.AddSingleton<CaseAccess>();
         services.AddSingleton(settings.Time);
         services.AddSingleton<IWorkHandler, IngestWorkHandler>();
+        services.AddSingleton<IWorkHandler, HypothesesWorkHandler>();
         services.AddSingleton<IWorkHandler, EmptyWorkHandler>();
         services.AddHostedService<WorkerService>();
         services.AddHostedService<MembershipWatcher>();

@@ -15,13 +15,33 @@ public interface IRunGrain : IGrainWithStringKey
     /// <summary>Creates the run (unless it exists) and returns its state.</summary>
     Task<RunStatus> StartAsync(RunSpec spec, int emptyJobs);
 
+    /// <summary>
+    /// Creates the run with the given <paramref name="items"/> (a <see cref="RunSpec.Hypotheses"/> run: the files its client's
+    /// triage found to need them) unless it exists, and returns its state.
+    /// </summary>
+    Task<RunStatus> StartWithItemsAsync(RunSpec spec, long[] items);
+
     /// <summary>The run's state; null when there is no such run.</summary>
     Task<RunStatus?> StatusAsync();
 }
 
 internal sealed class RunGrain(WorkQueue queue, CaseAccess cases) : Grain, IRunGrain
 {
-    public async Task<RunStatus> StartAsync(RunSpec spec, int emptyJobs)
+    public Task<RunStatus> StartAsync(RunSpec spec, int emptyJobs) => StartAsync(spec, () => ItemsAsync(spec, emptyJobs));
+
+    public Task<RunStatus> StartWithItemsAsync(RunSpec spec, long[] items)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(items);
+        if (spec.Kind != RunSpec.Hypotheses)
+        {
+            throw new ArgumentException($"a run of kind '{spec.Kind}' chooses its own items; only a {RunSpec.Hypotheses} run is given them", nameof(spec));
+        }
+
+        return StartAsync(spec, () => Task.FromResult<IReadOnlyList<long>>([.. items.Distinct()]));
+    }
+
+    private async Task<RunStatus> StartAsync(RunSpec spec, Func<Task<IReadOnlyList<long>>> items)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var runId = this.GetPrimaryKeyString();
@@ -32,7 +52,7 @@ internal sealed class RunGrain(WorkQueue queue, CaseAccess cases) : Grain, IRunG
 
         if (await queue.FindRunAsync(runId, CancellationToken.None) is null)
         {
-            await queue.CreateRunAsync(spec, await ItemsAsync(spec, emptyJobs), CancellationToken.None);
+            await queue.CreateRunAsync(spec, await items(), CancellationToken.None);
         }
 
         return (await queue.StatusAsync(runId, CancellationToken.None))!;
@@ -49,7 +69,9 @@ internal sealed class RunGrain(WorkQueue queue, CaseAccess cases) : Grain, IRunG
 
         if (spec.Kind != RunSpec.Ingest)
         {
-            throw new ArgumentException($"no run kind '{spec.Kind}' (ingest or empty)", nameof(spec));
+            throw new ArgumentException(spec.Kind == RunSpec.Hypotheses
+                ? "a hypotheses run is started with its items (StartWithItemsAsync)"
+                : $"no run kind '{spec.Kind}' (ingest, hypotheses or empty)", nameof(spec));
         }
 
         // The files single-machine ingest would take: registered, readable, not ingested for good yet.

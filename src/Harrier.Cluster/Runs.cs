@@ -4,7 +4,8 @@ namespace Harrier.Cluster;
 
 /// <summary>What a cluster run does: its kind (<c>ingest</c>), over which exhibit, for whom (the audit log's actor), why.</summary>
 /// <param name="RunId">The run's id.</param>
-/// <param name="Kind"><c>ingest</c>, or <c>empty</c> (jobs that do nothing: the scheduler's own cost, docs/scale.md).</param>
+/// <param name="Kind"><c>ingest</c>; <c>hypotheses</c> (the per-file step of <c>cluster triage</c>: the hypotheses of files nothing else
+/// matched); or <c>empty</c> (jobs that do nothing: the scheduler's own cost, docs/scale.md).</param>
 /// <param name="ExhibitId">The exhibit whose files are the run's items.</param>
 /// <param name="Actor">Who started it; each file's audit entry names them.</param>
 /// <param name="Justification">Why (recorded in the audit log).</param>
@@ -20,6 +21,9 @@ public sealed record RunSpec(
 {
     /// <summary>The kind of an ingest run.</summary>
     public const string Ingest = "ingest";
+
+    /// <summary>The kind of a run that computes and stores the hypotheses of files triage found unmatched (<c>cluster triage</c>).</summary>
+    public const string Hypotheses = "hypotheses";
 
     /// <summary>The kind of a run of jobs that do nothing.</summary>
     public const string Empty = "empty";

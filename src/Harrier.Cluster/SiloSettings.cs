@@ -34,8 +34,8 @@ public sealed record SiloSettings
     /// <summary>Items worked on at once in this silo.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Items leased per claim (1 for media; more amortises the claim for tiny items).</summary>
-    public int ClaimBatch { get; init; } = 1;
+    /// <summary>Items leased per claim and run together (an ingest lease writes its files' facts once, with one audit entry).</summary>
+    public int ClaimBatch { get; init; } = 4;
 
     /// <summary>How long a lease lasts unless renewed; renewed every third of it while the silo lives.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);

@@ -1,7 +1,9 @@
 using Harrier.Cases;
+using Harrier.Media.Features;
 using Harrier.Media.Imaging;
 using Harrier.Operations;
 using Harrier.Operations.Ingest;
+using Harrier.Operations.Triage;
 
 namespace Harrier.Cluster;
 
@@ -13,23 +15,66 @@ internal interface IWorkHandler
 
     /// <summary>Runs <paramref name="item"/> of <paramref name="run"/>; an exception is recorded as the item's failure.</summary>
     Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs the <paramref name="items"/> of <paramref name="run"/> one lease holds (in order; one outcome each); an exception
+    /// is recorded as the failure of all of them. A handler whose work writes to the case overrides it to write once for all.
+    /// </summary>
+    async Task<IReadOnlyList<WorkOutcome>> RunBatchAsync(RunSpec run, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<WorkOutcome>(items.Count);
+        foreach (var item in items)
+        {
+            outcomes.Add(await RunAsync(run, item, cancellationToken));
+        }
+
+        return outcomes;
+    }
 }
 
 /// <summary>
-/// An ingest item: the very operation the single-machine path runs per file, <see cref="IngestFile.RunAsync"/> (features,
-/// derived picture, the file's <c>media_facts</c> row in one statement, its audit entry), as the run's actor.
+/// Ingest items: the single-machine path's per-file operation, <see cref="IngestFile.RunBatchAsync"/> (per file its features
+/// and derived picture; the facts rows of the files one lease holds in one sealed write, one audit entry for them), as the
+/// run's actor.
 /// </summary>
 internal sealed class IngestWorkHandler(CaseAccess cases, TimeProvider time) : IWorkHandler
 {
     public string Kind => RunSpec.Ingest;
 
-    public async Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken)
+    public async Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken) =>
+        (await RunBatchAsync(run, [item], cancellationToken)).Single();
+
+    public async Task<IReadOnlyList<WorkOutcome>> RunBatchAsync(RunSpec run, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
         var store = await cases.StoreAsync(cancellationToken);
-        var result = await IngestFile.RunAsync(store, new OperationContext(run.Actor, time),
-            new IngestFileRequest(run.ExhibitId, item.Item) { Thumbnails = run.Thumbnails ? ThumbnailOptions.Default : null, Justification = run.Justification },
+        var results = await IngestFile.RunBatchAsync(store, new OperationContext(run.Actor, time),
+            new IngestFilesRequest(run.ExhibitId, [.. items.Select(i => i.Item)])
+            {
+                Thumbnails = run.Thumbnails ? ThumbnailOptions.Default : null,
+                Justification = run.Justification,
+            },
             cancellationToken);
-        return new WorkOutcome(item, false, result.Ingested ? result.Kind : "already " + result.Kind, result.Error);
+        return [.. items.Zip(results, (item, r) => r.Result is { } x
+            ? new WorkOutcome(item, false, x.Ingested ? x.Kind : "already " + x.Kind, x.Error)
+            : new WorkOutcome(item, true, null, r.Failure))];
+    }
+}
+
+/// <summary>
+/// A hypotheses item of <c>cluster triage</c>: the very per-file step single-process triage runs for a file nothing else
+/// matched, <see cref="HypothesiseFile.RunAsync"/> (computed from the evidence read as ingest reads it, stored once in its
+/// <c>media_facts</c> row). The silo's jobs share one decode memory budget, as a single-process triage's do.
+/// </summary>
+internal sealed class HypothesesWorkHandler(CaseAccess cases) : IWorkHandler
+{
+    private readonly MemoryBudget _budget = new(MemoryBudget.DefaultCapacityBytes());
+
+    public string Kind => RunSpec.Hypotheses;
+
+    public async Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken)
+    {
+        var result = await HypothesiseFile.RunAsync(await cases.StoreAsync(cancellationToken), run.ExhibitId, item.Item, _budget, cancellationToken);
+        return new WorkOutcome(item, result.Error is not null, result.Stored ? "stored" : result.Error is null ? "stored before" : null, result.Error);
     }
 }
 

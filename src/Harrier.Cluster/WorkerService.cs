@@ -67,9 +67,9 @@ internal sealed partial class WorkerService(WorkQueue queue, IEnumerable<IWorkHa
             }
 
             var outcomes = new List<WorkOutcome>(items.Count);
-            foreach (var item in items)
+            foreach (var run in items.GroupBy(i => i.RunId, StringComparer.Ordinal))
             {
-                outcomes.Add(await RunOneAsync(item, ct));
+                outcomes.AddRange(await RunLeaseAsync(run.Key, [.. run], ct));
             }
 
             var counted = await queue.CompleteAsync(SiloId, outcomes, CancellationToken.None);
@@ -80,28 +80,46 @@ internal sealed partial class WorkerService(WorkQueue queue, IEnumerable<IWorkHa
         }
     }
 
-    private async Task<WorkOutcome> RunOneAsync(WorkItem item, CancellationToken ct)
+    /// <summary>The items of run <paramref name="runId"/> one claim leased, run together by the run's handler.</summary>
+    private async Task<IReadOnlyList<WorkOutcome>> RunLeaseAsync(string runId, IReadOnlyList<WorkItem> items, CancellationToken ct)
     {
-        if (item.Attempts > WorkQueue.MaxAttempts)
+        var outcomes = new List<WorkOutcome>(items.Count);
+        var todo = new List<WorkItem>(items.Count);
+        foreach (var item in items)
         {
-            return new WorkOutcome(item, true, null,
-                $"leased {item.Attempts - 1} times without a result (each silo that took it died or stopped renewing); not tried again");
+            if (item.Attempts > WorkQueue.MaxAttempts)
+            {
+                outcomes.Add(new WorkOutcome(item, true, null,
+                    $"leased {item.Attempts - 1} times without a result (each silo that took it died or stopped renewing); not tried again"));
+            }
+            else
+            {
+                todo.Add(item);
+            }
         }
 
-        var run = _runs.TryGetValue(item.RunId, out var known) ? known : _runs[item.RunId] = await queue.FindRunAsync(item.RunId, ct);
+        if (todo.Count == 0)
+        {
+            return outcomes;
+        }
+
+        var run = _runs.TryGetValue(runId, out var known) ? known : _runs[runId] = await queue.FindRunAsync(runId, ct);
         if (run is null || !_handlers.TryGetValue(run.Kind, out var handler))
         {
-            return new WorkOutcome(item, true, null, $"run {item.RunId} of kind '{run?.Kind}' has no handler in this silo");
+            outcomes.AddRange(todo.Select(item => new WorkOutcome(item, true, null, $"run {runId} of kind '{run?.Kind}' has no handler in this silo")));
+            return outcomes;
         }
 
         try
         {
-            return await handler.RunAsync(run, item, ct);
+            outcomes.AddRange(await handler.RunBatchAsync(run, todo, ct));
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            return new WorkOutcome(item, true, null, e.Message);
+            outcomes.AddRange(todo.Select(item => new WorkOutcome(item, true, null, e.Message)));
         }
+
+        return outcomes;
     }
 
     private async Task RenewLoopAsync(CancellationToken ct)

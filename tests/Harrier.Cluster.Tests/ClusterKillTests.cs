@@ -80,15 +80,17 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         var files = (int)await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM evidence_files WHERE status = 'ok'");
         Assert.True(files >= 40, $"the tiny preset registered {files} files");
         await ClusterSchema.EnsureAsync(_cluster.ConnectionString, CancellationToken.None); // what the silos create, so the waits below can read it at once
-        StartSilo(cluster);
-        StartSilo(cluster);
+        // The first two lease two files at a time (their facts and audit entry written once per lease); the late one, one file,
+        // so that it has a result while files are still waiting on any machine.
+        StartSilo(cluster, claimBatch: 2);
+        StartSilo(cluster, claimBatch: 2);
         await Eventually.WaitAsync(async () => await ActiveSilosAsync() == 2, Deadline, "two silos active in the membership table");
 
         // The first client: it disconnects (killed) once a silo has died, and another reconnects (below).
         var first = _first = Process.Start(CliRunner.ChildStartInfo(["cluster", "ingest", "--exhibit", "M", "--json", "--progress", "none", .. cluster]))!;
         first.StandardInput.Close();
         await Eventually.WaitAsync(async () => await DoneAsync() >= 3, Deadline, "three files done by the first two silos");
-        var late = StartSilo(cluster);
+        var late = StartSilo(cluster, claimBatch: 1);
         await Eventually.WaitAsync(async () => await DoneByPortAsync(late.Port) >= 1, Deadline, "the silo that joined late took work");
 
         // Kill a silo that holds a file and has finished at least one, while files are still waiting.
@@ -152,11 +154,13 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.DoesNotContain($":{victimPort}@", await _cluster.ScalarAsync<string>($"SELECT done_by FROM harrier_cluster.work WHERE item = {item}"), StringComparison.Ordinal);
         }
 
-        var ingestedTwice = await _cluster.RowsAsync("""
-            SELECT substring(object from 'evidence ([0-9]+) ingested') AS id, COUNT(*) FROM audit_log
-            WHERE action = 'ingest.file' AND object ~ 'evidence [0-9]+ ingested as' GROUP BY 1 HAVING COUNT(*) > 1
+        // (An entry covers the files of one lease: "exhibit M: evidence 3 ingested as video, evidence 4 ingested as image".)
+        var ingested = await _cluster.RowsAsync("""
+            SELECT m[1], COUNT(*) FROM audit_log, regexp_matches(object, 'evidence ([0-9]+) ingested as', 'g') AS m
+            WHERE action = 'ingest.file' GROUP BY 1
             """);
-        Assert.Empty(ingestedTwice);
+        Assert.Equal(files, ingested.Count);
+        Assert.All(ingested, row => Assert.EndsWith(" | 1", row, StringComparison.Ordinal));
 
         // The same results as the single-process run: every facts column but the time of ingest, by file.
         Assert.Equal(await FactsAsync(_reference), await FactsAsync(_cluster));
@@ -168,10 +172,103 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(caseDirs.Reference, parts[1])), await File.ReadAllBytesAsync(Path.Combine(caseDirs.Cluster, other)));
         }
 
-        await Harrier(["triage", .. reference]);
-        await Harrier(["triage", .. cluster]);
+        // Triage: single-process on the reference, on the two live silos for the cluster case (the hypotheses of the files
+        // nothing else matched are computed by the silos). The same report, and the same stored hypotheses, bit for bit.
+        var single = await CliRunner.RunAsync(["triage", "--json", .. reference]);
+        Assert.True(single.ExitCode == 0, single.Err);
+        var onCluster = await CliRunner.RunAsync(["cluster", "triage", "--json", "--progress", "none", .. cluster]);
+        Assert.True(onCluster.ExitCode == 0, $"cluster triage exit {onCluster.ExitCode}:\n{onCluster.Out}\n{onCluster.Err}");
+        using (var a = JsonDocument.Parse(single.Out))
+        using (var b = JsonDocument.Parse(onCluster.Out))
+        {
+            var hypothesised = a.RootElement.GetProperty("imagesHypothesised").GetInt32();
+            Assert.True(hypothesised > 0, "the tiny preset leaves no image unmatched: the hypotheses step is not exercised\n" + single.Out);
+            Assert.Equal(hypothesised, b.RootElement.GetProperty("imagesHypothesised").GetInt32());
+            Assert.Equal(a.RootElement.GetProperty("videosHypothesised").GetInt32(), b.RootElement.GetProperty("videosHypothesised").GetInt32());
+            Assert.Equal(0, b.RootElement.GetProperty("errors").GetArrayLength());
+        }
+
+        var hypothesesRuns = await _cluster.RowsAsync("SELECT r.run_id, COUNT(*) FILTER (WHERE w.state = 'done'), COUNT(*) FROM harrier_cluster.runs r JOIN harrier_cluster.work w USING (run_id) WHERE r.kind = 'hypotheses' GROUP BY 1");
+        var run1 = Assert.Single(hypothesesRuns).Split(" | ");
+        Assert.Equal(run1[1], run1[2]);
+        Assert.Equal(await FactsAsync(_reference), await FactsAsync(_cluster));
         Assert.Equal(await TriageAsync(reference), await TriageAsync(cluster));
+
+        // A second cluster triage has nothing left to compute and starts no run.
+        var again = await CliRunner.RunAsync(["cluster", "triage", "--json", "--progress", "none", .. cluster]);
+        Assert.True(again.ExitCode == 0, again.Err);
+        using (var c = JsonDocument.Parse(again.Out))
+        {
+            Assert.Equal(0, c.RootElement.GetProperty("imagesHypothesised").GetInt32());
+        }
+
+        Assert.Equal(1L, await _cluster.ScalarAsync<long>("SELECT COUNT(*) FROM harrier_cluster.runs WHERE kind = 'hypotheses'"));
+        Assert.Equal(await TriageAsync(reference), await TriageAsync(cluster));
+
+        await LookupsThroughTheSilosEqualTheSingleProcessAsync(reference, cluster);
         await Harrier(["audit", "verify", .. cluster]);
+    }
+
+    /// <summary>
+    /// `harrier serve --cluster` against the live silo processes, beside a single-process `harrier serve` of the reference
+    /// case (the same banks): the HMA-compatible lookups of every bank signal, of near copies and of far hashes give the same
+    /// answers through both.
+    /// </summary>
+    private async Task LookupsThroughTheSilosEqualTheSingleProcessAsync(string[] reference, string[] cluster)
+    {
+        var signals = await _cluster.RowsAsync("SELECT pdq FROM bank_entries WHERE pdq IS NOT NULL ORDER BY id LIMIT 40");
+        Assert.NotEmpty(signals);
+        var queries = signals.Concat(signals.Select(s => FlipBits(s, 9))).Concat(signals.Select(s => FlipBits(s, 100))).ToList();
+        var answers = new List<List<string>>();
+        foreach (var caseArgs in new[] { reference, cluster })
+        {
+            await Harrier(["users", "add", "hma", "--role", "analyst", .. caseArgs]);
+            var issued = await CliRunner.RunAsync(["users", "token", "hma", "--json", .. caseArgs]);
+            Assert.True(issued.ExitCode == 0, issued.Err);
+            var token = JsonDocument.Parse(issued.Out).RootElement.GetProperty("token").GetString()!;
+            string[] mode = caseArgs == cluster ? ["--cluster"] : [];
+            string[] serve = ["serve", "--port", FreePort().ToString(CultureInfo.InvariantCulture), "--json", .. caseArgs, .. mode];
+            using var server = Process.Start(CliRunner.ChildStartInfo(serve))!;
+            server.StandardInput.Close();
+            var errors = server.StandardError.ReadToEndAsync();
+            try
+            {
+                var line = await server.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException($"serve printed nothing: {await errors}");
+                var address = JsonDocument.Parse(line).RootElement.GetProperty("address").GetString()!;
+                using var http = new HttpClient { BaseAddress = new Uri(address) };
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                var got = new List<string>();
+                foreach (var q in queries)
+                {
+                    using var raw = await http.GetAsync(new Uri($"/m/raw_lookup?signal_type=pdq&signal={q}&include_distance=true", UriKind.Relative));
+                    using var named = await http.GetAsync(new Uri($"/m/lookup?signal_type=pdq&signal={q}", UriKind.Relative));
+                    Assert.True(raw.IsSuccessStatusCode && named.IsSuccessStatusCode, $"{serve[^1]} lookup {q}: {raw.StatusCode} {named.StatusCode}");
+                    got.Add(await raw.Content.ReadAsStringAsync() + " " + await named.Content.ReadAsStringAsync());
+                }
+
+                answers.Add(got);
+            }
+            finally
+            {
+                server.Kill();
+                await server.WaitForExitAsync();
+            }
+        }
+
+        Assert.Contains(answers[0], a => a.Contains("distance", StringComparison.Ordinal)); // some queries match: the comparison is not of empty answers
+        Assert.Equal(answers[0], answers[1]);
+    }
+
+    /// <summary><paramref name="hex"/> with its first <paramref name="bits"/> bits flipped.</summary>
+    private static string FlipBits(string hex, int bits)
+    {
+        var bytes = Convert.FromHexString(hex);
+        for (var i = 0; i < bits; i++)
+        {
+            bytes[i / 8] ^= (byte)(1 << (i % 8));
+        }
+
+        return Convert.ToHexString(bytes).ToLowerInvariant();
     }
 
     /// <summary>A PostgreSQL case with the scenario's media registered as exhibit M and every hash set as a bank; its --case/--db arguments.</summary>
@@ -189,12 +286,13 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         return args;
     }
 
-    private (Process Process, StringBuilder Log, int Port) StartSilo(string[] caseArgs)
+    private (Process Process, StringBuilder Log, int Port) StartSilo(string[] caseArgs, int claimBatch)
     {
         var port = FreePort();
         var gateway = FreePort();
         var process = Process.Start(CliRunner.ChildStartInfo(["cluster", "silo", "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture), "--jobs", "1", "--lease", "10", "--idle-poll-ms", "200", .. caseArgs]))!;
+            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture), "--jobs", "1", "--lease", "10", "--idle-poll-ms", "200",
+            "--claim-batch", claimBatch.ToString(CultureInfo.InvariantCulture), .. caseArgs]))!;
         process.StandardInput.Close();
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };

@@ -72,6 +72,28 @@ public sealed class RunGrainTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_hypotheses_run_takes_the_items_it_is_given_once_and_records_why_an_item_failed()
+    {
+        var grain = _cluster.GrainFactory.GetGrain<IRunGrain>("hypotheses-X-1");
+        var spec = new RunSpec("hypotheses-X-1", RunSpec.Hypotheses, "X", "tester", null, false);
+
+        // A hypotheses run is only ever given its items (the files its client's triage found to need them)...
+        await Assert.ThrowsAsync<ArgumentException>(() => grain.StartAsync(spec, 0));
+        // ...and an ingest run chooses its own.
+        await Assert.ThrowsAsync<ArgumentException>(() => _cluster.GrainFactory.GetGrain<IRunGrain>("ingest-X-1")
+            .StartWithItemsAsync(new RunSpec("ingest-X-1", RunSpec.Ingest, "X", "tester", null, false), [1]));
+
+        Assert.Equal(3, (await grain.StartWithItemsAsync(spec, [11, 12, 12, 13])).Files);
+        Assert.Equal(3, (await grain.StartWithItemsAsync(spec, [11, 12, 13, 14, 15])).Files); // started again: joined, not extended
+
+        // This case has no exhibit X: each item fails with the operation's reason, recorded once, and the run completes.
+        var done = await Eventually.WaitAsync(async () => await grain.StatusAsync() is { Complete: true } s ? s : null, Deadline, "every item has a result");
+        Assert.Equal(3, done.Failed);
+        Assert.Equal([11L, 12L, 13L], done.Failures.Select(f => f.Item));
+        Assert.All(done.Failures, f => Assert.Equal($"no readable evidence file {f.Item} in exhibit X", f.Reason));
+    }
+
+    [Fact]
     public async Task A_client_that_disconnects_and_reconnects_sees_the_runs_true_state()
     {
         var spec = new RunSpec("reconnect-1", RunSpec.Empty, "X", "tester", null, false);

@@ -81,36 +81,15 @@ public sealed class MediaFactsStore
         ArgumentNullException.ThrowIfNull(reader);
         var db = _store.Database;
         await using var connection = await db.OpenAsync(cancellationToken);
-        var sql = $"""
-            INSERT INTO media_facts (evidence_id, ingested_utc, {string.Join(", ", Columns)})
-            VALUES (@evidence_id, @ingested_utc, {string.Join(", ", Columns.Select(c => "@" + c))})
-            ON CONFLICT (evidence_id) DO UPDATE SET ingested_utc = excluded.ingested_utc, {string.Join(", ", Columns.Select(c => $"{c} = excluded.{c}"))}
-            WHERE media_facts.error IS NOT NULL
-            """;
         var written = 0;
         while (await reader.WaitToReadAsync(cancellationToken))
         {
-            var now = Timestamps.Format(_store.Time.GetUtcNow());
             await using var tx = await db.BeginWriteAsync(connection, cancellationToken);
-            await using var cmd = CaseDatabase.Command(connection, tx, sql,
-                [("@evidence_id", null), ("@ingested_utc", now), .. Columns.Select(c => ("@" + c, (object?)null))]);
+            await using var cmd = InsertCommand(connection, tx, Timestamps.Format(_store.Time.GetUtcNow()));
             var inBatch = 0;
             while (inBatch < BatchSize && reader.TryRead(out var f))
             {
-                var row = MediaFactsFormat.Write(f.Features, f.Derived);
-                Set(cmd, "@evidence_id", f.EvidenceId);
-                object?[] values =
-                [
-                    row.Kind, row.Format, row.Width, row.Height, row.DurationS, row.FrameRate, row.Codec, row.Pdq, row.PdqQuality, row.Vpdq, row.Error,
-                    row.CameraMake, row.CameraModel, row.CameraSerial, row.Software, row.GpsLat, row.GpsLon, row.GpsAlt, row.TakenOriginal,
-                    row.TakenDigitized, row.ContainerCreated, row.Notes, row.Derived, row.TmkLevel1, row.Reframed,
-                ];
-                for (var i = 0; i < Columns.Length; i++)
-                {
-                    Set(cmd, "@" + Columns[i], values[i]);
-                }
-
-                written += await cmd.ExecuteNonQueryAsync(cancellationToken);
+                written += await InsertAsync(cmd, f, cancellationToken);
                 inBatch++;
             }
 
@@ -121,19 +100,79 @@ public sealed class MediaFactsStore
     }
 
     /// <summary>
+    /// Writes <paramref name="facts"/> as <see cref="WriteAsync(IReadOnlyCollection{MediaFacts}, CancellationToken)"/> does, in
+    /// one transaction with the audit entry of <paramref name="intent"/> (its target made by <paramref name="target"/> from
+    /// the evidence ids whose row this call wrote): the facts and their record land together or not at all. Returns those ids.
+    /// </summary>
+    public Task<IReadOnlySet<long>> WriteAuditedAsync(IReadOnlyCollection<MediaFacts> facts, AuditIntent intent, Func<IReadOnlySet<long>, string> target,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        return _store.WriteAsync<IReadOnlySet<long>>(intent, async (w, ct) =>
+        {
+            var written = new HashSet<long>();
+            await using var cmd = InsertCommand(w.Connection, w.Transaction, w.NowUtc);
+            foreach (var f in facts)
+            {
+                if (await InsertAsync(cmd, f, ct) > 0)
+                {
+                    written.Add(f.EvidenceId);
+                }
+            }
+
+            return written;
+        }, target, cancellationToken);
+    }
+
+    /// <summary>The facts row insert (a row that exists is replaced only when it records a failure), its values set per row by <see cref="InsertAsync"/>.</summary>
+    private static DbCommand InsertCommand(DbConnection connection, DbTransaction tx, string nowUtc) => CaseDatabase.Command(connection, tx, $"""
+        INSERT INTO media_facts (evidence_id, ingested_utc, {string.Join(", ", Columns)})
+        VALUES (@evidence_id, @ingested_utc, {string.Join(", ", Columns.Select(c => "@" + c))})
+        ON CONFLICT (evidence_id) DO UPDATE SET ingested_utc = excluded.ingested_utc, {string.Join(", ", Columns.Select(c => $"{c} = excluded.{c}"))}
+        WHERE media_facts.error IS NOT NULL
+        """, [("@evidence_id", null), ("@ingested_utc", nowUtc), .. Columns.Select(c => ("@" + c, (object?)null))]);
+
+    private static async Task<int> InsertAsync(DbCommand cmd, MediaFacts f, CancellationToken cancellationToken)
+    {
+        var row = MediaFactsFormat.Write(f.Features, f.Derived);
+        Set(cmd, "@evidence_id", f.EvidenceId);
+        object?[] values =
+        [
+            row.Kind, row.Format, row.Width, row.Height, row.DurationS, row.FrameRate, row.Codec, row.Pdq, row.PdqQuality, row.Vpdq, row.Error,
+            row.CameraMake, row.CameraModel, row.CameraSerial, row.Software, row.GpsLat, row.GpsLon, row.GpsAlt, row.TakenOriginal,
+            row.TakenDigitized, row.ContainerCreated, row.Notes, row.Derived, row.TmkLevel1, row.Reframed,
+        ];
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            Set(cmd, "@" + Columns[i], values[i]);
+        }
+
+        return await cmd.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// The images and videos ingested for good whose hypotheses are not stored: an image whose <c>reframed</c> column is
     /// empty (since issue 21.6 ingest leaves it so), a video whose column holds no frame hypotheses section
     /// (<see cref="MediaFactsFormat.FrameHypothesesText"/>); triage fills them for the files nothing else matched
     /// (<see cref="WriteHypothesesAsync"/>). An image ingested by an older build has them already and is not among these.
     /// </summary>
-    public async Task<IReadOnlySet<long>> WithoutHypothesesAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlySet<long>> WithoutHypothesesAsync(CancellationToken cancellationToken) => WithoutHypothesesAsync(null, cancellationToken);
+
+    /// <summary>Whether evidence file <paramref name="evidenceId"/> is one of <see cref="WithoutHypothesesAsync(CancellationToken)"/>.</summary>
+    public async Task<bool> LacksHypothesesAsync(long evidenceId, CancellationToken cancellationToken) =>
+        (await WithoutHypothesesAsync(evidenceId, cancellationToken)).Contains(evidenceId);
+
+    private async Task<IReadOnlySet<long>> WithoutHypothesesAsync(long? only, CancellationToken cancellationToken)
     {
         var set = new HashSet<long>();
         await using var connection = await _store.Database.OpenAsync(cancellationToken);
-        await using var cmd = CaseDatabase.Command(connection, null, """
+        const string Sql = """
             SELECT evidence_id FROM media_facts WHERE error IS NULL
               AND ((kind = 'image' AND reframed IS NULL) OR (kind = 'video' AND (reframed IS NULL OR reframed NOT LIKE @m)))
-            """, ("@m", MediaFactsFormat.FrameHypothesesPattern));
+            """;
+        await using var cmd = only is { } id
+            ? CaseDatabase.Command(connection, null, Sql + " AND evidence_id = @i", ("@m", MediaFactsFormat.FrameHypothesesPattern), ("@i", id))
+            : CaseDatabase.Command(connection, null, Sql, ("@m", MediaFactsFormat.FrameHypothesesPattern));
         await using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

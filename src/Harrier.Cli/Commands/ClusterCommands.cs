@@ -9,16 +9,17 @@ using Microsoft.Extensions.Logging;
 namespace Harrier.Cli.Commands;
 
 /// <summary>
-/// <c>harrier cluster silo | ingest | status</c>: a case's work spread over Orleans silos (docs/cluster.md). Parses, calls
-/// Harrier.Cluster, renders; the per-file work is the single-machine ingest's own operation.
+/// <c>harrier cluster silo | ingest | triage | status</c>: a case's work spread over Orleans silos (docs/cluster.md). Parses,
+/// calls Harrier.Cluster, renders; the per-file work is the single-machine path's own operation.
 /// </summary>
 internal static class ClusterCommands
 {
     public static Command Create(GlobalOptions options, CliHost host)
     {
-        var command = new Command("cluster", "Spread a case's ingest over several machines (Orleans silos on the case's PostgreSQL; docs/cluster.md).");
+        var command = new Command("cluster", "Spread a case's ingest and triage over several machines (Orleans silos on the case's PostgreSQL; docs/cluster.md).");
         command.Add(Silo(options, host));
         command.Add(Ingest(options, host));
+        command.Add(Triage(options, host));
         command.Add(Status(options, host));
         return command;
     }
@@ -33,7 +34,12 @@ internal static class ClusterCommands
             DefaultValueFactory = _ => "127.0.0.1",
         };
         var jobs = new Option<int?>("--jobs") { Description = "Files worked on at once in this silo (default: one per core)." };
-        var batch = new Option<int>("--claim-batch") { Description = "Items leased per claim (1 for media; more amortises the claim for tiny jobs).", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--claim-batch")
+        {
+            Description = "Files leased per claim and run one after the other; an ingest lease stores its files' facts in one write with one audit entry, " +
+                "so the per-file cost of the case's sealed writes is shared (more amortises the claim for tiny jobs; a silo that dies loses at most this many files' work).",
+            DefaultValueFactory = _ => 4,
+        };
         var lease = new Option<int>("--lease") { Description = "Seconds a lease lasts unless renewed (renewed every third of it while the silo lives).", DefaultValueFactory = _ => 30 };
         var poll = new Option<int>("--idle-poll-ms") { Description = "How often an idle worker looks for work, in milliseconds.", DefaultValueFactory = _ => 1000 };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Orleans and worker log level on stderr.", DefaultValueFactory = _ => LogLevel.Warning };
@@ -164,6 +170,30 @@ internal static class ClusterCommands
         return ingest;
     }
 
+    private static Command Triage(GlobalOptions options, CliHost host)
+    {
+        var justification = EvidenceCommands.JustificationOption();
+        var triage = new Command("triage",
+            "Triage the case as 'harrier triage' does, with the hypotheses of the files nothing else matched (each file decoded again: the " +
+            "per-file heavy step) computed on the silos, one leased job per file; matching, grouping and the queue run here on the stored " +
+            "facts, so the results are the single-process results. Holds the case's writer lock; exit 1 when some file's hypotheses failed.")
+        {
+            justification,
+        };
+        triage.SetAction(options, host, async (ctx, parse, ct) =>
+        {
+            var store = await CaseOpener.OpenAsync(ctx, ct);
+            RequirePostgres(store);
+            await ClusterSchema.EnsureAsync(store.Database.ConnectionString, ct);
+            await using var client = await ConnectAsync(ctx, store, ct);
+            var summary = await WorkProgress.RunAsync(ctx, "cluster triage", p =>
+                ClusterTriage.RunAsync(client, store, new Operations.Triage.RunTriageRequest(parse.GetValue(justification)), ctx.Operation(p), ct));
+            TriageCommands.Print(ctx, summary);
+            return summary.Errors.Count > 0 ? ExitCodes.Failures : ExitCodes.Ok;
+        });
+        return triage;
+    }
+
     private static Command Status(GlobalOptions options, CliHost host)
     {
         var run = new Option<string?>("--run") { Description = "The run (default: the newest)." };
@@ -190,10 +220,7 @@ internal static class ClusterCommands
     private static async Task<CaseStore> OpenPostgresAsync(CommandContext ctx, CancellationToken ct, bool createSchema = true)
     {
         var store = await CaseOpener.OpenForReadingAsync(ctx, ct);
-        if (store.Database.Kind != CaseDatabaseKind.PostgreSql)
-        {
-            throw new CliException($"case {store.CaseDir} is on SQLite: a cluster needs the case on PostgreSQL (give --db \"Host=…;Database=…\")");
-        }
+        RequirePostgres(store);
 
         // Every silo and client creates the cluster's tables if they are missing (status only reads).
         if (createSchema)
@@ -207,12 +234,16 @@ internal static class ClusterCommands
     /// <summary>A client of the case's cluster for <c>serve --cluster</c> (its lookups answered by the silos).</summary>
     internal static async Task<ClusterClient> ConnectForLookupsAsync(CommandContext ctx, CaseStore store, CancellationToken ct)
     {
+        RequirePostgres(store);
+        return await ConnectAsync(ctx, store, ct);
+    }
+
+    private static void RequirePostgres(CaseStore store)
+    {
         if (store.Database.Kind != CaseDatabaseKind.PostgreSql)
         {
             throw new CliException($"case {store.CaseDir} is on SQLite: a cluster needs the case on PostgreSQL (give --db \"Host=…;Database=…\")");
         }
-
-        return await ConnectAsync(ctx, store, ct);
     }
 
     private static async Task<ClusterClient> ConnectAsync(CommandContext ctx, CaseStore store, CancellationToken ct)

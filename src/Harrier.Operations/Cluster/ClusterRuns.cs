@@ -183,7 +183,7 @@ public static class ClusterRuns
 
         var failures = new List<RunFailure>();
         await using (var cmd = new NpgsqlCommand($"""
-            SELECT w.item, e.rel_path, w.error FROM {S}.work w LEFT JOIN evidence_files e ON e.id = w.item AND @k = 'ingest'
+            SELECT w.item, e.rel_path, w.error FROM {S}.work w LEFT JOIN evidence_files e ON e.id = w.item AND @k IN ('ingest', 'hypotheses')
             WHERE w.run_id = @r AND w.error IS NOT NULL ORDER BY w.item
             """, connection, tx))
         {

@@ -13,3 +13,15 @@ public sealed record IngestFileRequest(string ExhibitId, long EvidenceId)
     /// <summary>Why this is being done (recorded in the audit log).</summary>
     public string? Justification { get; init; }
 }
+
+/// <summary>Several files of one exhibit to ingest in one write (<see cref="IngestFile.RunBatchAsync"/>): the cluster's lease of a few files.</summary>
+/// <param name="ExhibitId">The exhibit.</param>
+/// <param name="EvidenceIds">Its files' ids, in the order they are done.</param>
+public sealed record IngestFilesRequest(string ExhibitId, IReadOnlyList<long> EvidenceIds)
+{
+    /// <summary>How the blurred greyscale thumbnail or keyframe strip is made; null: none is written.</summary>
+    public ThumbnailOptions? Thumbnails { get; init; } = ThumbnailOptions.Default;
+
+    /// <summary>Why this is being done (recorded in the audit log).</summary>
+    public string? Justification { get; init; }
+}

@@ -16,3 +16,9 @@ public sealed record IngestFileResult(long EvidenceId, string RelPath, string Ki
     /// <summary>What went wrong short of making the file unreadable.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }
+
+/// <summary>One file of <see cref="IngestFile.RunBatchAsync"/>: its result, or why it is not a file that can be ingested.</summary>
+/// <param name="EvidenceId">The file asked for.</param>
+/// <param name="Result">What ingest made of it; null on a failure.</param>
+/// <param name="Failure">Why it was not ingested (no such readable evidence file in the exhibit); null when it has a result.</param>
+public sealed record IngestBatchItem(long EvidenceId, IngestFileResult? Result, string? Failure);

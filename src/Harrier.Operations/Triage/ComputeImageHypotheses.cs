@@ -40,21 +40,83 @@ internal sealed class ComputeImageHypotheses(CaseStore store, OperationContext c
         await ParallelPipeline.RunAsync(files, Environment.ProcessorCount, MediaFactsStore.BatchSize * 4,
             async (file, ct) =>
             {
-                var (features, error) = exhibits.TryGetValue(file.ExhibitId, out var exhibit)
-                    ? await IngestFile.ReadRegisteredAsync(exhibit, file, extractor.HypothesesAsync, ct)
-                    : (null, "its exhibit is not in this case");
-                error ??= features!.Error;
-                if (error is not null)
+                var features = await ComputeAsync(exhibits.GetValueOrDefault(file.ExhibitId), file, extractor, ct);
+                if (features.Error is { } error)
                 {
-                    errors.Add(new TriageFileError(file.Id, file.ExhibitId, file.RelPath,
-                        (videos.Contains(file.Id) ? "video" : "image") + " hypotheses not computed: " + error + "; triaged without them, tried again at the next triage"));
+                    errors.Add(new TriageFileError(file.Id, file.ExhibitId, file.RelPath, ErrorText(videos.Contains(file.Id), error)));
                 }
 
                 context.Progress?.Report(new OperationProgress("hypotheses", Interlocked.Increment(ref done), files.Count));
-                return (file.Id, error is null ? features! : new MediaFeatures(MediaKinds.Unreadable, null) { Error = error });
+                return (file.Id, features);
             },
             facts.WriteHypothesesAsync,
             cancellationToken);
         return [.. errors.OrderBy(e => e.ExhibitId, StringComparer.Ordinal).ThenBy(e => e.RelPath, StringComparer.Ordinal)];
     }
+
+    /// <summary>What triage reports for a file whose hypotheses could not be computed (<paramref name="error"/>: why).</summary>
+    internal static string ErrorText(bool video, string error) =>
+        (video ? "video" : "image") + " hypotheses not computed: " + error + "; triaged without them, tried again at the next triage";
+
+    /// <summary>
+    /// The hypotheses of one registered file (null <paramref name="exhibit"/>: its exhibit is gone), read as ingest reads it;
+    /// on failure, features of kind unreadable whose <see cref="MediaFeatures.Error"/> says why (the store skips them).
+    /// </summary>
+    internal static async Task<MediaFeatures> ComputeAsync(Exhibit? exhibit, EvidenceFile file, MediaFeatureExtractor extractor, CancellationToken cancellationToken)
+    {
+        var (features, error) = exhibit is not null
+            ? await IngestFile.ReadRegisteredAsync(exhibit, file, extractor.HypothesesAsync, cancellationToken)
+            : (null, "its exhibit is not in this case");
+        error ??= features!.Error;
+        return error is null ? features! : new MediaFeatures(MediaKinds.Unreadable, null) { Error = error };
+    }
 }
+
+/// <summary>
+/// The hypotheses step of triage for one file (<see cref="ComputeImageHypotheses"/>): computed from the evidence file read as
+/// ingest reads it, and stored in its <c>media_facts</c> row unless some are stored already (a second run, or a retry on
+/// another machine, changes nothing). The cluster's per-file work of <c>harrier cluster triage</c>; the audit entries are
+/// the triage's (the count of files before, the run after), not one per file.
+/// </summary>
+public static class HypothesiseFile
+{
+    /// <summary>
+    /// Computes and stores the hypotheses of evidence file <paramref name="evidenceId"/> of exhibit <paramref name="exhibitId"/>
+    /// (<paramref name="budget"/>: the decode memory budget shared by the caller's jobs); returns what it did, or why it could not.
+    /// </summary>
+    public static async Task<HypothesiseFileResult> RunAsync(CaseStore store, string exhibitId, long evidenceId, MemoryBudget? budget, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var exhibit = (await store.Evidence.ExhibitsAsync(cancellationToken)).FirstOrDefault(x => x.ExhibitId == exhibitId);
+        var file = exhibit is null ? null : await store.Evidence.FindAsync(exhibitId, evidenceId, cancellationToken);
+        if (file is not { Status: EvidenceStatus.Ok })
+        {
+            return new HypothesiseFileResult(evidenceId, null, false, $"no readable evidence file {evidenceId} in exhibit {exhibitId}");
+        }
+
+        var facts = new MediaFactsStore(store);
+        var video = (await facts.LoadAsync(file.Id, cancellationToken))?.Kind == MediaKinds.Video;
+        if (!await facts.LacksHypothesesAsync(file.Id, cancellationToken))
+        {
+            return new HypothesiseFileResult(file.Id, file.RelPath, false, null);
+        }
+
+        var features = await ComputeImageHypotheses.ComputeAsync(exhibit, file, new MediaFeatureExtractor { Thumbnails = null, Budget = budget }, cancellationToken);
+        if (features.Error is { } error)
+        {
+            return new HypothesiseFileResult(file.Id, file.RelPath, false, ComputeImageHypotheses.ErrorText(video, error));
+        }
+
+        var channel = System.Threading.Channels.Channel.CreateUnbounded<(long, MediaFeatures)>();
+        channel.Writer.TryWrite((file.Id, features));
+        channel.Writer.Complete();
+        return new HypothesiseFileResult(file.Id, file.RelPath, await facts.WriteHypothesesAsync(channel.Reader, cancellationToken) == 1, null);
+    }
+}
+
+/// <summary>What <see cref="HypothesiseFile"/> did with one file.</summary>
+/// <param name="EvidenceId">The file.</param>
+/// <param name="RelPath">Its path in its exhibit (null: no such file).</param>
+/// <param name="Stored">Whether this call stored its hypotheses (false: stored before, or not computed).</param>
+/// <param name="Error">Why they could not be computed; null when they were, or were stored before.</param>
+public sealed record HypothesiseFileResult(long EvidenceId, string? RelPath, bool Stored, string? Error);

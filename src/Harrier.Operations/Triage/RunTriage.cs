@@ -17,10 +17,17 @@ public sealed class RunTriage(CaseStore store)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
-        var hypotheses = new ComputeImageHypotheses(store, context, request.Justification);
-        return new TriageStore(store).RunAsync(context.Actor, request.Justification, request.Options, hypotheses.RunAsync, cancellationToken);
+        var hypothesise = request.Hypothesise ?? new ComputeImageHypotheses(store, context, request.Justification).RunAsync;
+        return new TriageStore(store).RunAsync(context.Actor, request.Justification, request.Options, hypothesise, cancellationToken);
     }
 }
 
 /// <summary>Why triage is run, and the engine's options (null: the defaults).</summary>
-public sealed record RunTriageRequest(string? Justification = null, TriageOptions? Options = null);
+public sealed record RunTriageRequest(string? Justification = null, TriageOptions? Options = null)
+{
+    /// <summary>
+    /// Where the hypotheses of the files nothing else matched are computed and stored (<c>harrier cluster triage</c>: by the
+    /// silos, <see cref="HypothesiseFile"/> per file); null: in this process (<see cref="ComputeImageHypotheses"/>).
+    /// </summary>
+    public HypothesiseImages? Hypothesise { get; init; }
+}
