@@ -143,11 +143,11 @@ public sealed class ClusterSet : IDisposable
     private static (int[] ClusterOf, ClusterStats Stats) Spill(ChainStore store, ClusterOptions options, string spill, Stopwatch clock, long allocated0)
     {
         var uf = new UnionFind(store.AddressCount);
-        using var unions = new ColumnWriter<UnionEvidence>(Path.Combine(spill, UnionsFile), 0);
+        using var unions = new ColumnWriter<UnionRow>(Path.Combine(spill, UnionsFile), 0);
         using var coinJoin = new ColumnWriter<byte>(Path.Combine(spill, CoinJoinFile), 0);
         void AddUnion(UnionEvidence u)
         {
-            unions.Add(u);
+            unions.Add(new UnionRow(u));
             if (unions.Count % RemapEvery == 0)
             {
                 unions.Remap();
@@ -460,6 +460,20 @@ public sealed class ClusterSet : IDisposable
     private sealed record SavedManifest(string Tip, List<string> ChangeHeuristics, List<string> ExcludedTxs, List<string> KnownPayees, ClusterStats Stats);
 }
 
+
+/// <summary>
+/// <see cref="UnionEvidence"/> as written to <c>union.evidence.col</c>: the same 16 bytes (three ints, the rule in
+/// byte 12), with the three bytes after the rule always zero (a copied <see cref="UnionEvidence"/> may carry whatever
+/// its padding held, which made the saved file differ between runs of the same clustering).
+/// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+internal readonly struct UnionRow(UnionEvidence u)
+{
+    public readonly int AddressA = u.AddressA;
+    public readonly int AddressB = u.AddressB;
+    public readonly int Tx = u.Tx;
+    public readonly int Rule = (byte)u.Rule;
+}
 
 /// <summary>A read-only list over a mapped column (fewer than 2^31 elements).</summary>
 internal sealed class MappedList<T>(MappedColumn<T> column) : IReadOnlyList<T>, IDisposable
