@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Diagnostics;
 using System.Text.Json;
 using Harrier.Chain.Store;
@@ -40,9 +41,10 @@ public sealed record ClusterStats(
 {
     /// <summary>
     /// Bytes the clustering run allocated (its thread's managed allocations: the union-find, which becomes the cluster
-    /// labels, 4 bytes an address; the union evidence, 16 bytes a union, and its list's growth; one byte a transaction
-    /// for CoinJoin marks): an upper bound of its own memory, the store's mapped columns not included. 0 when loaded
-    /// from a saved run of an earlier Harrier.
+    /// labels, 4 bytes an address, and a few small sets): an upper bound of its own managed memory. The union evidence
+    /// (16 bytes a union) and the CoinJoin kinds (one byte a transaction) are written to column files as they are found,
+    /// not held on the heap, and are not included, nor are the store's mapped columns. 0 when loaded from a saved run of
+    /// an earlier Harrier.
     /// </summary>
     public long AllocatedBytes { get; init; }
 }
@@ -52,20 +54,40 @@ public sealed record ClusterStats(
 /// the known-payee rule and optional change heuristics. Each union that merged two sets is kept as evidence, so a
 /// cluster explains itself (<see cref="Explain"/>, <see cref="LinkPath"/>) and a bad link is undone by excluding its tx.
 /// </summary>
-public sealed class ClusterSet
+/// <remarks>
+/// Memory: only the labels (4 bytes an address) are on the heap. The union evidence and the per-transaction CoinJoin
+/// kinds are column files, mapped read-only. <see cref="Build"/> writes them, sequentially as they are found, into a
+/// folder of its own beside the store's saved clusters (<c>STORE/clusters.build-GUID/</c>, on the store's disk, not
+/// in a RAM-backed temporary folder) and deletes that folder on <see cref="Dispose"/>; <see cref="Save"/> copies them
+/// into <c>STORE/clusters/</c>. <see cref="Load"/> maps the saved files in <c>STORE/clusters/</c> themselves and
+/// deletes nothing. Dispose a set when done with it (its lists are unreadable after).
+/// </remarks>
+public sealed class ClusterSet : IDisposable
 {
     /// <summary>Folder name under the store for the cluster files.</summary>
     public const string FolderName = "clusters";
 
     private const string ManifestName = "clusters.json";
+    private const string UnionsFile = "union.evidence.col";
+    private const string CoinJoinFile = "tx.coinjoin.col";
+
+    /// <summary>Appends between remaps of a spill writer, so that written pages stop counting as this process's memory.</summary>
+    private const int RemapEvery = 1 << 22;
+
+    private readonly MappedList<UnionEvidence> _unions;
+    private readonly MappedList<byte> _coinJoin;
+    private readonly string _filesDirectory;
+    private readonly bool _ownsFiles;
     private int[]? _memberStart;
     private int[]? _members;
 
-    private ClusterSet(int[] clusterOf, UnionEvidence[] unions, byte[] coinJoin, ClusterOptions options, ClusterStats stats, string tip)
+    private ClusterSet(int[] clusterOf, string filesDirectory, bool ownsFiles, ClusterOptions options, ClusterStats stats, string tip)
     {
         ClusterOf = clusterOf;
-        Unions = unions;
-        CoinJoinKinds = coinJoin;
+        _filesDirectory = filesDirectory;
+        _ownsFiles = ownsFiles;
+        _unions = new MappedList<UnionEvidence>(ColumnFile.Map<UnionEvidence>(Path.Combine(filesDirectory, UnionsFile)));
+        _coinJoin = new MappedList<byte>(ColumnFile.Map<byte>(Path.Combine(filesDirectory, CoinJoinFile)));
         Options = options;
         Stats = stats;
         Tip = tip;
@@ -74,11 +96,11 @@ public sealed class ClusterSet
     /// <summary>Cluster id of each address: the smallest address id in its cluster.</summary>
     public int[] ClusterOf { get; }
 
-    /// <summary>Every union that merged two clusters, in the order made.</summary>
-    public UnionEvidence[] Unions { get; }
+    /// <summary>Every union that merged two clusters, in the order made (a mapped column file, see the remarks).</summary>
+    public IReadOnlyList<UnionEvidence> Unions => _unions;
 
-    /// <summary>CoinJoin kind per transaction.</summary>
-    public byte[] CoinJoinKinds { get; }
+    /// <summary>CoinJoin kind per transaction (a mapped column file, see the remarks).</summary>
+    public IReadOnlyList<byte> CoinJoinKinds => _coinJoin;
 
     public ClusterOptions Options { get; }
 
@@ -87,7 +109,7 @@ public sealed class ClusterSet
     /// <summary>The store tip the clusters were computed on.</summary>
     public string Tip { get; }
 
-    public CoinJoinKind CoinJoinOf(int tx) => (CoinJoinKind)CoinJoinKinds[tx];
+    public CoinJoinKind CoinJoinOf(int tx) => (CoinJoinKind)_coinJoin[tx];
 
     /// <summary>Runs the clustering over the whole store.</summary>
     public static ClusterSet Build(ChainStore store, ClusterOptions? options = null)
@@ -104,9 +126,34 @@ public sealed class ClusterSet
 
         var clock = Stopwatch.StartNew();
         var allocated0 = GC.GetAllocatedBytesForCurrentThread();
+        var spill = Path.Combine(store.Directory, FolderName + ".build-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(spill);
+        try
+        {
+            var (clusterOf, stats) = Spill(store, options, spill, clock, allocated0);
+            return new ClusterSet(clusterOf, spill, ownsFiles: true, options, stats, store.Manifest.Tip);
+        }
+        catch
+        {
+            Directory.Delete(spill, recursive: true);
+            throw;
+        }
+    }
+
+    private static (int[] ClusterOf, ClusterStats Stats) Spill(ChainStore store, ClusterOptions options, string spill, Stopwatch clock, long allocated0)
+    {
         var uf = new UnionFind(store.AddressCount);
-        var unions = new List<UnionEvidence>();
-        var coinJoin = new byte[store.TxCount];
+        using var unions = new ColumnWriter<UnionRow>(Path.Combine(spill, UnionsFile), 0);
+        using var coinJoin = new ColumnWriter<byte>(Path.Combine(spill, CoinJoinFile), 0);
+        void AddUnion(UnionEvidence u)
+        {
+            unions.Add(new UnionRow(u));
+            if (unions.Count % RemapEvery == 0)
+            {
+                unions.Remap();
+            }
+        }
+
         var excluded = new HashSet<int>();
         foreach (var h in options.ExcludedTxs)
         {
@@ -129,13 +176,19 @@ public sealed class ClusterSet
         var inputAddrs = new List<int>();
         for (var tx = 0; tx < store.TxCount; tx++)
         {
+            if (coinJoin.Count % RemapEvery == 0 && coinJoin.Count > 0)
+            {
+                coinJoin.Remap();
+            }
+
             if (store.IsCoinbase(tx))
             {
+                coinJoin.Add((byte)CoinJoinKind.None);
                 continue;
             }
 
             var kind = CoinJoinDetector.Classify(store, tx);
-            coinJoin[tx] = (byte)kind;
+            coinJoin.Add((byte)kind);
             inputAddrs.Clear();
             for (var i = store.TxInStart[tx]; i < store.TxInStart[tx + 1]; i++)
             {
@@ -178,7 +231,7 @@ public sealed class ClusterSet
                     {
                         if (uf.Union(inputAddrs[0], inputAddrs[k]))
                         {
-                            unions.Add(new UnionEvidence(inputAddrs[0], inputAddrs[k], tx, UnionRule.MultiInput));
+                            AddUnion(new UnionEvidence(inputAddrs[0], inputAddrs[k], tx, UnionRule.MultiInput));
                         }
                     }
                 }
@@ -205,7 +258,7 @@ public sealed class ClusterSet
                         payeeLinks++;
                         if (uf.Union(inputAddrs[0], change))
                         {
-                            unions.Add(new UnionEvidence(inputAddrs[0], change, tx, UnionRule.KnownPayeeChange));
+                            AddUnion(new UnionEvidence(inputAddrs[0], change, tx, UnionRule.KnownPayeeChange));
                         }
                     }
 
@@ -222,21 +275,22 @@ public sealed class ClusterSet
                     changeLinks++;
                     if (uf.Union(inputAddrs[0], store.OutAddress[change]))
                     {
-                        unions.Add(new UnionEvidence(inputAddrs[0], store.OutAddress[change], tx, UnionRule.ChangeHeuristic));
+                        AddUnion(new UnionEvidence(inputAddrs[0], store.OutAddress[change], tx, UnionRule.ChangeHeuristic));
                     }
                 }
             }
         }
 
         var clusterOf = uf.LabelInPlace(out var clusterCount);
+        unions.Close();
+        coinJoin.Close();
         clock.Stop();
-        UnionEvidence[] evidence = [.. unions];
-        var stats = new ClusterStats(store.AddressCount, clusterCount, unions.Count, multi, cj, multisig, excl, payeeLinks, changeLinks,
+        var stats = new ClusterStats(store.AddressCount, clusterCount, (int)unions.Count, multi, cj, multisig, excl, payeeLinks, changeLinks,
             clock.Elapsed.TotalSeconds)
         {
             AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocated0,
         };
-        return new ClusterSet(clusterOf, evidence, coinJoin, options, stats, store.Manifest.Tip);
+        return (clusterOf, stats);
     }
 
     /// <summary>Addresses of cluster <paramref name="cluster"/>, ascending.</summary>
@@ -273,7 +327,7 @@ public sealed class ClusterSet
     public IReadOnlyList<UnionEvidence> Explain(int address)
     {
         var c = ClusterOf[address];
-        return Unions.Where(u => ClusterOf[u.AddressA] == c).ToList();
+        return _unions.Where(u => ClusterOf[u.AddressA] == c).ToList();
     }
 
     /// <summary>The chain of unions linking two addresses of one cluster (empty when they are the same or not linked).</summary>
@@ -331,11 +385,22 @@ public sealed class ClusterSet
         Directory.CreateDirectory(dir);
         File.Delete(Path.Combine(dir, ManifestName));
         ColumnFile.Write<int>(Path.Combine(dir, "cluster.of.col"), ClusterOf);
-        ColumnFile.Write<UnionEvidence>(Path.Combine(dir, "union.evidence.col"), Unions);
-        ColumnFile.Write<byte>(Path.Combine(dir, "tx.coinjoin.col"), CoinJoinKinds);
+        CopyColumn(UnionsFile, dir);
+        CopyColumn(CoinJoinFile, dir);
         var manifest = new SavedManifest(Tip, Options.ChangeHeuristics.ToList(), Options.ExcludedTxs.Select(h => h.ToString()).ToList(),
             Options.KnownPayees.ToList(), Stats);
         File.WriteAllText(Path.Combine(dir, ManifestName), JsonSerializer.Serialize(manifest, ChainStore.JsonOptions));
+    }
+
+    /// <summary>Frees the mapped lists and deletes the folder <see cref="Build"/> wrote them to (saved files stay).</summary>
+    public void Dispose()
+    {
+        _unions.Dispose();
+        _coinJoin.Dispose();
+        if (_ownsFiles && Directory.Exists(_filesDirectory))
+        {
+            Directory.Delete(_filesDirectory, recursive: true);
+        }
     }
 
     /// <summary>True when clusters were saved for this store.</summary>
@@ -360,21 +425,9 @@ public sealed class ClusterSet
         }
 
         int[] clusterOf;
-        UnionEvidence[] unions;
-        byte[] coinJoin;
         using (var c = ColumnFile.Map<int>(Path.Combine(dir, "cluster.of.col")))
         {
             clusterOf = c.Span.ToArray();
-        }
-
-        using (var u = ColumnFile.Map<UnionEvidence>(Path.Combine(dir, "union.evidence.col")))
-        {
-            unions = u.Span.ToArray();
-        }
-
-        using (var j = ColumnFile.Map<byte>(Path.Combine(dir, "tx.coinjoin.col")))
-        {
-            coinJoin = j.Span.ToArray();
         }
 
         var excluded = new List<Hash32>();
@@ -387,8 +440,63 @@ public sealed class ClusterSet
         }
 
         var options = new ClusterOptions { ChangeHeuristics = m.ChangeHeuristics, ExcludedTxs = excluded, KnownPayees = m.KnownPayees };
-        return new ClusterSet(clusterOf, unions, coinJoin, options, m.Stats, m.Tip);
+        return new ClusterSet(clusterOf, dir, ownsFiles: false, options, m.Stats, m.Tip);
+    }
+
+    /// <summary>Copies one mapped column file into <paramref name="dir"/> (a temporary name, then renamed into place).</summary>
+    private void CopyColumn(string name, string dir)
+    {
+        var from = Path.GetFullPath(Path.Combine(_filesDirectory, name));
+        var to = Path.GetFullPath(Path.Combine(dir, name));
+        if (from == to)
+        {
+            return;
+        }
+
+        File.Copy(from, to + ".tmp", overwrite: true);
+        File.Move(to + ".tmp", to, overwrite: true);
     }
 
     private sealed record SavedManifest(string Tip, List<string> ChangeHeuristics, List<string> ExcludedTxs, List<string> KnownPayees, ClusterStats Stats);
+}
+
+
+/// <summary>
+/// <see cref="UnionEvidence"/> as written to <c>union.evidence.col</c>: the same 16 bytes (three ints, the rule in
+/// byte 12), with the three bytes after the rule always zero (a copied <see cref="UnionEvidence"/> may carry whatever
+/// its padding held, which made the saved file differ between runs of the same clustering).
+/// </summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+internal readonly struct UnionRow(UnionEvidence u)
+{
+    public readonly int AddressA = u.AddressA;
+    public readonly int AddressB = u.AddressB;
+    public readonly int Tx = u.Tx;
+    public readonly int Rule = (byte)u.Rule;
+}
+
+/// <summary>A read-only list over a mapped column (fewer than 2^31 elements).</summary>
+internal sealed class MappedList<T>(MappedColumn<T> column) : IReadOnlyList<T>, IDisposable
+    where T : unmanaged
+{
+    public int Count { get; } = checked((int)column.Count);
+
+    public T this[int index] => (uint)index < (uint)Count ? column.Slice(index, 1)[0] : throw new ArgumentOutOfRangeException(nameof(index));
+
+    public IEnumerator<T> GetEnumerator()
+    {
+        const int Chunk = 4096;
+        for (var start = 0; start < Count; start += Chunk)
+        {
+            var n = Math.Min(Chunk, Count - start);
+            for (var i = 0; i < n; i++)
+            {
+                yield return column.Slice(start, n)[i];
+            }
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public void Dispose() => column.Dispose();
 }

@@ -33,6 +33,17 @@ public static class CoinJoinDetector
     /// <summary>Dust amounts BlockSci refuses as a CoinJoin value (546 and 2,730 sat).</summary>
     private static readonly long[] DustValues = [546, 2730];
 
+    // Reused per thread (cleared before each use): a whole-store clustering classifies every transaction, and a new
+    // dictionary and set each time were most of its allocations. Only counts are read from them, so reuse changes no
+    // answer. Larger transactions get their own, so that a reused one stays small and cheap to clear.
+    private const int ReuseUpTo = 64;
+
+    [ThreadStatic]
+    private static Dictionary<long, int>? t_counts;
+
+    [ThreadStatic]
+    private static HashSet<int>? t_distinct;
+
     /// <summary>Classifies by shape: output values, input count, distinct input addresses (pass the input count when unknown).</summary>
     public static CoinJoinKind Classify(ReadOnlySpan<long> outputValues, int inputCount, int distinctInputAddresses)
     {
@@ -42,7 +53,8 @@ public static class CoinJoinDetector
             return CoinJoinKind.None;
         }
 
-        var counts = new Dictionary<long, int>();
+        var counts = outputs <= ReuseUpTo ? t_counts ??= new(ReuseUpTo) : new Dictionary<long, int>(outputs);
+        counts.Clear();
         foreach (var v in outputValues)
         {
             counts[v] = counts.GetValueOrDefault(v) + 1;
@@ -112,7 +124,8 @@ public static class CoinJoinDetector
             return CoinJoinKind.None;
         }
 
-        var distinct = new HashSet<int>();
+        var distinct = inputCount <= ReuseUpTo ? t_distinct ??= new(ReuseUpTo) : new HashSet<int>(inputCount);
+        distinct.Clear();
         var unresolved = 0;
         for (var i = inStart; i < inEnd; i++)
         {

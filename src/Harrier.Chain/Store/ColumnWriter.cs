@@ -87,6 +87,16 @@ internal sealed unsafe class ColumnWriter<T> : IRemappable
     /// <summary>Flushes, trims the file to its elements and writes the count into the header.</summary>
     public void Commit()
     {
+        Close();
+        Map();
+    }
+
+    /// <summary>
+    /// <see cref="Commit"/> and no remap: the file is left exactly a column file of <see cref="Count"/> elements (a
+    /// remap would grow it to the capacity again), and the writer is done.
+    /// </summary>
+    public void Close()
+    {
         _map?.Flush();
         Unmap();
         using (var fs = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
@@ -98,8 +108,6 @@ internal sealed unsafe class ColumnWriter<T> : IRemappable
             fs.Write(count);
             fs.Flush(flushToDisk: true);
         }
-
-        Map();
     }
 
     private void Grow(long needed)

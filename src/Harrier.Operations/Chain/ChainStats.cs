@@ -16,7 +16,7 @@ public sealed class ChainStats(CaseStore store)
         using var chain = new ChainWorkspace(store).OpenChain();
         var first = ChainScan.Run(chain);
         var second = ChainScan.Run(chain);
-        var clusters = ClusterSet.Build(chain);
+        using var clusters = ClusterSet.Build(chain);
         return new ChainStatsResult(chain.Manifest, first, second, second.VisitsPerSecond, clusters.Stats);
     }
 }

@@ -35,7 +35,7 @@ public sealed class ClusterChain(CaseStore store)
         IReadOnlyList<DepositListProblem> problems = [];
         var payees = request.Deposits is { } file ? ChainWorkspace.ReadDeposits(file, out problems).Select(d => d.Address).ToList() : [];
         using var chain = new ChainWorkspace(store).OpenChain();
-        var set = ClusterSet.Build(chain, new ClusterOptions { ChangeHeuristics = [.. heuristics], ExcludedTxs = excluded, KnownPayees = payees });
+        using var set = ClusterSet.Build(chain, new ClusterOptions { ChangeHeuristics = [.. heuristics], ExcludedTxs = excluded, KnownPayees = payees });
         set.Save(chain.Directory);
         var s = set.Stats;
         await store.RecordAsync(context.Intent("chain.cluster", request.Justification), string.Create(CultureInfo.InvariantCulture,

@@ -23,7 +23,7 @@ public sealed class ShowChain(CaseStore store)
         var id = request.Id.Trim();
         var workspace = new ChainWorkspace(store);
         using var chain = workspace.OpenChain();
-        var clusters = ChainWorkspace.LoadSavedClusters(chain) ?? ClusterSet.Build(chain);
+        using var clusters = ChainWorkspace.LoadSavedClusters(chain) ?? ClusterSet.Build(chain);
         var index = new AttributionIndex(chain, clusters, workspace.LoadTags());
         ShowChainResult result;
         if (Hash32.TryParse(id, out var hash) && chain.TryFindTx(hash, out var tx))

@@ -22,11 +22,11 @@ public sealed class TraceChain(CaseStore store)
         var deposits = ChainWorkspace.ReadDeposits(request.Deposits, out var problems);
         var workspace = new ChainWorkspace(store);
         using var chain = workspace.OpenChain();
-        var clusters = ChainWorkspace.LoadSavedClusters(chain);
-        var computed = clusters is null;
-        if (clusters is null)
+        var saved = ChainWorkspace.LoadSavedClusters(chain);
+        var computed = saved is null;
+        using var clusters = saved ?? ClusterSet.Build(chain, new ClusterOptions { KnownPayees = [.. deposits.Select(d => d.Address)] });
+        if (computed)
         {
-            clusters = ClusterSet.Build(chain, new ClusterOptions { KnownPayees = [.. deposits.Select(d => d.Address)] });
             clusters.Save(chain.Directory);
         }
 

@@ -51,8 +51,8 @@ public sealed class ClusteringProperties(ScenarioFixture f) : IClassFixture<Scen
             }
 
             Assert.Equal(store.AddressCount, clusters.Stats.Addresses);
-            Assert.Equal(clusters.Unions.Length, clusters.Stats.Unions);
-            Assert.Equal(store.AddressCount - clusters.Unions.Length, clusters.Stats.Clusters);
+            Assert.Equal(clusters.Unions.Count, clusters.Stats.Unions);
+            Assert.Equal(store.AddressCount - clusters.Unions.Count, clusters.Stats.Clusters);
             Assert.Equal(clusters.Stats.Clusters, clusters.ClusterOf.Distinct().Count());
         }, iter: Iterations, threads: 1,
         print: o => $"heuristics [{string.Join(",", o.ChangeHeuristics)}], {o.KnownPayees.Count} payees, excluded [{string.Join(",", o.ExcludedTxs)}]");
