@@ -88,6 +88,7 @@ PY
 # paired as above unless SEQUENTIAL=1. SKIP_TRIAGE=1 leaves it out.
 if [ -z "${SKIP_TRIAGE:-}" ]; then
   for f in "$work/scenario/hashsets"/*; do
+    [ -f "$f" ] || continue
     "${H[@]}" banks import "$f" --name "$(basename "$f")" --case "$work/single" --db "$(db_of single)" >/dev/null
     "${H[@]}" banks import "$f" --name "$(basename "$f")" --case "$work/cluster" --db "$(db_of cluster)" >/dev/null
   done
