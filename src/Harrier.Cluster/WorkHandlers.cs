@@ -61,9 +61,10 @@ internal sealed class IngestWorkHandler(CaseAccess cases, TimeProvider time) : I
 }
 
 /// <summary>
-/// A hypotheses item of <c>cluster triage</c>: the very per-file step single-process triage runs for a file nothing else
-/// matched, <see cref="HypothesiseFile.RunAsync"/> (computed from the evidence read as ingest reads it, stored once in its
-/// <c>media_facts</c> row). The silo's jobs share one decode memory budget, as a single-process triage's do.
+/// Hypotheses items of <c>cluster triage</c>: the very per-file step single-process triage runs for a file nothing else
+/// matched, <see cref="HypothesiseFile.RunBatchAsync"/> (computed from the evidence read as ingest reads it; a lease's
+/// files stored together, once, in their <c>media_facts</c> rows). The silo's jobs share one decode memory budget, as a
+/// single-process triage's do.
 /// </summary>
 internal sealed class HypothesesWorkHandler(CaseAccess cases) : IWorkHandler
 {
@@ -71,10 +72,14 @@ internal sealed class HypothesesWorkHandler(CaseAccess cases) : IWorkHandler
 
     public string Kind => RunSpec.Hypotheses;
 
-    public async Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken)
+    public async Task<WorkOutcome> RunAsync(RunSpec run, WorkItem item, CancellationToken cancellationToken) =>
+        (await RunBatchAsync(run, [item], cancellationToken)).Single();
+
+    public async Task<IReadOnlyList<WorkOutcome>> RunBatchAsync(RunSpec run, IReadOnlyList<WorkItem> items, CancellationToken cancellationToken)
     {
-        var result = await HypothesiseFile.RunAsync(await cases.StoreAsync(cancellationToken), run.ExhibitId, item.Item, _budget, cancellationToken);
-        return new WorkOutcome(item, result.Error is not null, result.Stored ? "stored" : result.Error is null ? "stored before" : null, result.Error);
+        var results = await HypothesiseFile.RunBatchAsync(await cases.StoreAsync(cancellationToken), run.ExhibitId, [.. items.Select(i => i.Item)], _budget,
+            cancellationToken);
+        return [.. items.Zip(results, (item, r) => new WorkOutcome(item, r.Error is not null, r.Stored ? "stored" : r.Error is null ? "stored before" : null, r.Error))];
     }
 }
 

@@ -84,39 +84,72 @@ public static class HypothesiseFile
     /// Computes and stores the hypotheses of evidence file <paramref name="evidenceId"/> of exhibit <paramref name="exhibitId"/>
     /// (<paramref name="budget"/>: the decode memory budget shared by the caller's jobs); returns what it did, or why it could not.
     /// </summary>
-    public static async Task<HypothesiseFileResult> RunAsync(CaseStore store, string exhibitId, long evidenceId, MemoryBudget? budget, CancellationToken cancellationToken)
+    public static async Task<HypothesiseFileResult> RunAsync(CaseStore store, string exhibitId, long evidenceId, MemoryBudget? budget, CancellationToken cancellationToken) =>
+        (await RunBatchAsync(store, exhibitId, [evidenceId], budget, cancellationToken)).Single();
+
+    /// <summary>
+    /// The hypotheses of several files of one exhibit (a cluster lease), computed one after the other and stored together
+    /// (transactions of up to <see cref="MediaFactsStore.BatchSize"/>), as single-process triage stores them; one result
+    /// per id, in order.
+    /// </summary>
+    public static async Task<IReadOnlyList<HypothesiseFileResult>> RunBatchAsync(CaseStore store, string exhibitId, IReadOnlyList<long> evidenceIds,
+        MemoryBudget? budget, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(evidenceIds);
         var exhibit = (await store.Evidence.ExhibitsAsync(cancellationToken)).FirstOrDefault(x => x.ExhibitId == exhibitId);
-        var file = exhibit is null ? null : await store.Evidence.FindAsync(exhibitId, evidenceId, cancellationToken);
-        if (file is not { Status: EvidenceStatus.Ok })
-        {
-            return new HypothesiseFileResult(evidenceId, null, false, $"no readable evidence file {evidenceId} in exhibit {exhibitId}");
-        }
-
         var facts = new MediaFactsStore(store);
-        var video = (await facts.LoadAsync(file.Id, cancellationToken))?.Kind == MediaKinds.Video;
-        if (!await facts.LacksHypothesesAsync(file.Id, cancellationToken))
+        var extractor = new MediaFeatureExtractor { Thumbnails = null, Budget = budget };
+        var results = new HypothesiseFileResult[evidenceIds.Count];
+        var computed = new List<(int Index, long Id, MediaFeatures Features)>();
+        for (var i = 0; i < results.Length; i++)
         {
-            return new HypothesiseFileResult(file.Id, file.RelPath, false, null);
+            var id = evidenceIds[i];
+            var file = exhibit is null ? null : await store.Evidence.FindAsync(exhibitId, id, cancellationToken);
+            if (file is not { Status: EvidenceStatus.Ok })
+            {
+                results[i] = new HypothesiseFileResult(id, null, false, $"no readable evidence file {id} in exhibit {exhibitId}");
+                continue;
+            }
+
+            if (!await facts.LacksHypothesesAsync(file.Id, cancellationToken))
+            {
+                results[i] = new HypothesiseFileResult(file.Id, file.RelPath, false, null);
+                continue;
+            }
+
+            var features = await ComputeImageHypotheses.ComputeAsync(exhibit, file, extractor, cancellationToken);
+            if (features.Error is { } error)
+            {
+                var video = (await facts.LoadAsync(file.Id, cancellationToken))?.Kind == MediaKinds.Video;
+                results[i] = new HypothesiseFileResult(file.Id, file.RelPath, false, ComputeImageHypotheses.ErrorText(video, error));
+                continue;
+            }
+
+            results[i] = new HypothesiseFileResult(file.Id, file.RelPath, true, null);
+            computed.Add((i, file.Id, features));
         }
 
-        var features = await ComputeImageHypotheses.ComputeAsync(exhibit, file, new MediaFeatureExtractor { Thumbnails = null, Budget = budget }, cancellationToken);
-        if (features.Error is { } error)
+        if (computed.Count > 0)
         {
-            return new HypothesiseFileResult(file.Id, file.RelPath, false, ComputeImageHypotheses.ErrorText(video, error));
+            // Stored only where none are stored yet (the statement's own condition): a file another machine did meanwhile keeps its row.
+            var channel = System.Threading.Channels.Channel.CreateUnbounded<(long, MediaFeatures)>();
+            foreach (var (_, id, features) in computed)
+            {
+                channel.Writer.TryWrite((id, features));
+            }
+
+            channel.Writer.Complete();
+            await facts.WriteHypothesesAsync(channel.Reader, cancellationToken);
         }
 
-        var channel = System.Threading.Channels.Channel.CreateUnbounded<(long, MediaFeatures)>();
-        channel.Writer.TryWrite((file.Id, features));
-        channel.Writer.Complete();
-        return new HypothesiseFileResult(file.Id, file.RelPath, await facts.WriteHypothesesAsync(channel.Reader, cancellationToken) == 1, null);
+        return results;
     }
 }
 
 /// <summary>What <see cref="HypothesiseFile"/> did with one file.</summary>
 /// <param name="EvidenceId">The file.</param>
 /// <param name="RelPath">Its path in its exhibit (null: no such file).</param>
-/// <param name="Stored">Whether this call stored its hypotheses (false: stored before, or not computed).</param>
+/// <param name="Stored">Whether this call computed its hypotheses for storing (false: stored before, or not computed).</param>
 /// <param name="Error">Why they could not be computed; null when they were, or were stored before.</param>
 public sealed record HypothesiseFileResult(long EvidenceId, string? RelPath, bool Stored, string? Error);
