@@ -214,8 +214,11 @@ public static class TriageEngine
                 }
             }
 
+            // Ties go to the first in input order, not the lowest id: a case's files come ordered by exhibit and path, while
+            // ids follow the order parallel registration finished in, so the same evidence registered twice (a second
+            // case, a cluster run checked against one process) would otherwise show a different representative.
             var rep = members.OrderByDescending(i => (long)(files[i].Width ?? 0) * (files[i].Height ?? 0))
-                .ThenByDescending(i => files[i].DurationSeconds ?? 0).ThenBy(i => files[i].Id).First();
+                .ThenByDescending(i => files[i].DurationSeconds ?? 0).ThenBy(i => i).First();
             var uploads = members.Select(i => renditions.Find(i)).Distinct().Count();
             var firstSeen = members.Select(i => files[i].FirstSeenUtc).Where(t => t is not null).Order(StringComparer.Ordinal).FirstOrDefault();
             groups.Add((g + 1, members, uploads, rep, known >= 0 ? TriageStatus.Known : TriageStatus.Unknown, firstSeen));

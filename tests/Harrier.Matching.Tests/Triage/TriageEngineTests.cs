@@ -30,6 +30,22 @@ public sealed class TriageEngineTests
         new(id, md5, null, null, "video", null, f, width, width * 9 / 16, duration, null);
 
     [Fact]
+    public void A_tie_for_representative_goes_to_the_first_file_in_input_order_whatever_the_ids()
+    {
+        // Two uploads of the same scene at the same size and length: the case lists files by exhibit and path, while ids
+        // follow the order a parallel registration finished in. The representative must not depend on the ids.
+        var scene = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        foreach (var (first, second) in new[] { (41L, 17L), (17L, 41L) })
+        {
+            var files = new List<TriageInput> { VideoFile(first, Video(scene), 320, 10), VideoFile(second, Video(scene.Select(h => Noisy(h, 8))), 320, 10) };
+            var r = TriageEngine.Run(files, []).Files.ToDictionary(f => f.Id);
+            Assert.Equal(r[first].SceneGroup, r[second].SceneGroup);
+            Assert.True(r[first].Representative, $"ids {first}, {second}");
+            Assert.False(r[second].Representative);
+        }
+    }
+
+    [Fact]
     public void Renditions_group_by_upload_known_status_spreads_and_compilations_stay_apart()
     {
         var a = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
