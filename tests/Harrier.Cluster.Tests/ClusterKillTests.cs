@@ -93,7 +93,8 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         var late = StartSilo(cluster, claimBatch: 1);
         await Eventually.WaitAsync(async () => await DoneByPortAsync(late.Port) >= 1, Deadline, "the silo that joined late took work");
 
-        // Kill a silo that holds a file and has finished at least one, while files are still waiting.
+        // Kill a silo that holds a file and has finished at least one, while files are still waiting. It is frozen (SIGSTOP)
+        // before its leases are read, so that it cannot complete them between the look and the SIGKILL.
         var victim = await Eventually.WaitAsync(async () =>
         {
             var holders = await _cluster.RowsAsync("""
@@ -101,12 +102,26 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
                 WHERE state = 'leased' AND (SELECT COUNT(*) FROM harrier_cluster.work WHERE state = 'pending') >= 2
                   AND EXISTS (SELECT 1 FROM harrier_cluster.work d WHERE d.state = 'done' AND d.done_by = w.leased_by)
                 """);
-            return holders.Count > 0 ? _silos.FirstOrDefault(s => s.Port.ToString(CultureInfo.InvariantCulture) == holders[0]).Process : null;
+            if (holders.Count == 0 || _silos.FirstOrDefault(s => s.Port.ToString(CultureInfo.InvariantCulture) == holders[0]).Process is not { } holder)
+            {
+                return null;
+            }
+
+            await SignalAsync(holder, "STOP");
+            if ((await LeasedByAsync(holders[0])).Count > 0)
+            {
+                return holder;
+            }
+
+            await SignalAsync(holder, "CONT"); // it finished its lease just before it was frozen: look again
+            return null;
         }, Deadline, "a silo holding a file with files still waiting");
         var victimPort = _silos.Single(s => s.Process == victim).Port;
-        var heldByVictim = await _cluster.RowsAsync($"SELECT item FROM harrier_cluster.work WHERE state = 'leased' AND leased_by LIKE '%:{victimPort}@%'");
         victim.Kill(); // SIGKILL
         await victim.WaitForExitAsync();
+        // What it still held when it died (a statement it had sent before it froze may have landed since).
+        var heldByVictim = await LeasedByAsync(victimPort.ToString(CultureInfo.InvariantCulture));
+        Assert.NotEmpty(heldByVictim);
         output.WriteLine($"killed the silo on port {victimPort} holding evidence {string.Join(", ", heldByVictim)}");
 
         // The client disconnects (SIGKILL: gone without a word; the run goes on) and a new one reconnects: `cluster status`
@@ -302,6 +317,17 @@ public sealed class ClusterKillTests(ITestOutputHelper output) : IAsyncLifetime
         var silo = (process, log, port);
         _silos.Add(silo);
         return silo;
+    }
+
+    private Task<List<string>> LeasedByAsync(string port) =>
+        _cluster.RowsAsync($"SELECT item FROM harrier_cluster.work WHERE state = 'leased' AND leased_by LIKE '%:{port}@%'");
+
+    /// <summary>Sends SIGSTOP or SIGCONT (<paramref name="signal"/>) to <paramref name="process"/> with kill(1).</summary>
+    private static async Task SignalAsync(Process process, string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     private async Task<long?> ActiveSilosAsync() =>
