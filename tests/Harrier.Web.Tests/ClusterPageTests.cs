@@ -136,6 +136,10 @@ public sealed class ClusterPageTests : IAsyncLifetime
         });
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _workbench.Address.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
+        // A deadline, not a measure: the first sign-in of the suite (the browser's and the pages' cold start) took over
+        // Playwright's default 30 s twice on a loaded 2-core machine.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
         await page.GotoAsync("/login");
         await page.FillAsync("input[name=Name]", "coord");
         await page.FillAsync("input[name=Password]", added.OneTimePassword);
