@@ -66,5 +66,48 @@ public sealed class ClusterSpillTests(ScenarioFixture f) : IClassFixture<Scenari
         Assert.Equal(unions, again.Unions);
     }
 
+    [Fact]
+    public void A_killed_builds_folder_goes_at_the_next_build_while_live_ones_stay()
+    {
+        // A build killed before Dispose leaves its folder with a lock file that nobody holds any more (the kernel drops a
+        // dead process's locks); a live build holds its lock; a folder without a lock file is not judged.
+        string Folder(char c) => Path.Combine(f.StoreDir, ClusterSet.FolderName + ".build-" + new string(c, 32));
+        var (dead, live, unjudged) = (Folder('d'), Folder('e'), Folder('f'));
+        foreach (var d in new[] { dead, live, unjudged })
+        {
+            Directory.CreateDirectory(d);
+            File.WriteAllBytes(Path.Combine(d, "union.evidence.col"), new byte[4096]);
+        }
+
+        File.WriteAllBytes(Path.Combine(dead, "build.lock"), []);
+        File.WriteAllBytes(Path.Combine(live, "build.lock"), []);
+        try
+        {
+            using (new FileStream(Path.Combine(live, "build.lock"), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+            {
+                using var built = f.Clusters();
+                Assert.False(Directory.Exists(dead));
+                Assert.True(Directory.Exists(live));
+                Assert.True(Directory.Exists(unjudged));
+                Assert.Equal(3, BuildFolders().Length);
+
+                // The set's own folder is locked while the set lives: another sweep (another process's build) keeps it.
+                Assert.Empty(ClusterSet.RemoveStaleBuilds(f.StoreDir));
+                Assert.Equal(f.Store.TxCount, built.CoinJoinKinds.Count);
+            }
+
+            // Once its holder is gone the folder is stale.
+            Assert.Equal([live], ClusterSet.RemoveStaleBuilds(f.StoreDir));
+            Assert.Equal([unjudged], BuildFolders());
+        }
+        finally
+        {
+            foreach (var d in new[] { live, unjudged }.Where(Directory.Exists))
+            {
+                Directory.Delete(d, recursive: true);
+            }
+        }
+    }
+
     private string[] BuildFolders() => Directory.GetDirectories(f.StoreDir, ClusterSet.FolderName + ".build-*");
 }

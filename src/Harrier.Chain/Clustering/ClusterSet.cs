@@ -58,7 +58,8 @@ public sealed record ClusterStats(
 /// Memory: only the labels (4 bytes an address) are on the heap. The union evidence and the per-transaction CoinJoin
 /// kinds are column files, mapped read-only. <see cref="Build"/> writes them, sequentially as they are found, into a
 /// folder of its own beside the store's saved clusters (<c>STORE/clusters.build-GUID/</c>, on the store's disk, not
-/// in a RAM-backed temporary folder) and deletes that folder on <see cref="Dispose"/>; <see cref="Save"/> copies them
+/// in a RAM-backed temporary folder) and deletes that folder on <see cref="Dispose"/> (a killed build's folder is deleted by the next
+/// <see cref="Build"/> on that store: <see cref="RemoveStaleBuilds"/>); <see cref="Save"/> copies them
 /// into <c>STORE/clusters/</c>. <see cref="Load"/> maps the saved files in <c>STORE/clusters/</c> themselves and
 /// deletes nothing. Dispose a set when done with it (its lists are unreadable after).
 /// </remarks>
@@ -70,6 +71,8 @@ public sealed class ClusterSet : IDisposable
     private const string ManifestName = "clusters.json";
     private const string UnionsFile = "union.evidence.col";
     private const string CoinJoinFile = "tx.coinjoin.col";
+    private const string BuildSuffix = ".build-";
+    private const string BuildLockName = "build.lock";
 
     /// <summary>Appends between remaps of a spill writer, so that written pages stop counting as this process's memory.</summary>
     private const int RemapEvery = 1 << 22;
@@ -77,15 +80,15 @@ public sealed class ClusterSet : IDisposable
     private readonly MappedList<UnionEvidence> _unions;
     private readonly MappedList<byte> _coinJoin;
     private readonly string _filesDirectory;
-    private readonly bool _ownsFiles;
+    private readonly FileStream? _buildLock;
     private int[]? _memberStart;
     private int[]? _members;
 
-    private ClusterSet(int[] clusterOf, string filesDirectory, bool ownsFiles, ClusterOptions options, ClusterStats stats, string tip)
+    private ClusterSet(int[] clusterOf, string filesDirectory, FileStream? buildLock, ClusterOptions options, ClusterStats stats, string tip)
     {
         ClusterOf = clusterOf;
         _filesDirectory = filesDirectory;
-        _ownsFiles = ownsFiles;
+        _buildLock = buildLock;
         _unions = new MappedList<UnionEvidence>(ColumnFile.Map<UnionEvidence>(Path.Combine(filesDirectory, UnionsFile)));
         _coinJoin = new MappedList<byte>(ColumnFile.Map<byte>(Path.Combine(filesDirectory, CoinJoinFile)));
         Options = options;
@@ -126,18 +129,64 @@ public sealed class ClusterSet : IDisposable
 
         var clock = Stopwatch.StartNew();
         var allocated0 = GC.GetAllocatedBytesForCurrentThread();
-        var spill = Path.Combine(store.Directory, FolderName + ".build-" + Guid.NewGuid().ToString("N"));
+        var spill = Path.Combine(store.Directory, FolderName + BuildSuffix + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(spill);
+        var buildLock = new FileStream(Path.Combine(spill, BuildLockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
         try
         {
+            RemoveStaleBuilds(store.Directory);
             var (clusterOf, stats) = Spill(store, options, spill, clock, allocated0);
-            return new ClusterSet(clusterOf, spill, ownsFiles: true, options, stats, store.Manifest.Tip);
+            return new ClusterSet(clusterOf, spill, buildLock, options, stats, store.Manifest.Tip);
         }
         catch
         {
+            buildLock.Dispose();
             Directory.Delete(spill, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Deletes the spill folders of builds whose process is gone (killed before <see cref="Dispose"/>: at 50 M
+    /// transactions a folder holds gigabytes). A build holds its folder's lock file open exclusively for as long as the set
+    /// lives, and the operating system releases that lock when the process dies, however it dies; so a folder whose lock
+    /// can be taken is nobody's. A folder without a lock file (one being created this instant, or written before the lock
+    /// existed) is left alone. Returns the folders deleted.
+    /// </summary>
+    internal static IReadOnlyList<string> RemoveStaleBuilds(string storeDirectory)
+    {
+        var removed = new List<string>();
+        foreach (var folder in Directory.EnumerateDirectories(storeDirectory, FolderName + BuildSuffix + "*"))
+        {
+            var lockPath = Path.Combine(folder, BuildLockName);
+            try
+            {
+                using (new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                {
+                }
+
+                Directory.Delete(folder, recursive: true);
+                removed.Add(folder);
+            }
+            catch (FileNotFoundException)
+            {
+                // No lock file: not judged.
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Deleted meanwhile by another build's sweep.
+            }
+            catch (IOException)
+            {
+                // Locked: a live build's folder.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to delete.
+            }
+        }
+
+        return removed;
     }
 
     private static (int[] ClusterOf, ClusterStats Stats) Spill(ChainStore store, ClusterOptions options, string spill, Stopwatch clock, long allocated0)
@@ -397,9 +446,13 @@ public sealed class ClusterSet : IDisposable
     {
         _unions.Dispose();
         _coinJoin.Dispose();
-        if (_ownsFiles && Directory.Exists(_filesDirectory))
+        if (_buildLock is not null)
         {
-            Directory.Delete(_filesDirectory, recursive: true);
+            _buildLock.Dispose();
+            if (Directory.Exists(_filesDirectory))
+            {
+                Directory.Delete(_filesDirectory, recursive: true);
+            }
         }
     }
 
@@ -440,7 +493,7 @@ public sealed class ClusterSet : IDisposable
         }
 
         var options = new ClusterOptions { ChangeHeuristics = m.ChangeHeuristics, ExcludedTxs = excluded, KnownPayees = m.KnownPayees };
-        return new ClusterSet(clusterOf, dir, ownsFiles: false, options, m.Stats, m.Tip);
+        return new ClusterSet(clusterOf, dir, buildLock: null, options, m.Stats, m.Tip);
     }
 
     /// <summary>Copies one mapped column file into <paramref name="dir"/> (a temporary name, then renamed into place).</summary>
