@@ -23,8 +23,8 @@ public sealed class TriageStore
 
     /// <summary>
     /// Triages every registered file of the case. The images and videos whose hypotheses triage would try
-    /// (<see cref="TriageEngine.NeedingHypotheses"/>: nothing else matched them) and that have none stored are handed to
-    /// <paramref name="hypothesise"/>, which computes and stores them (<see cref="MediaFactsStore.WriteHypothesesAsync"/>)
+    /// (<see cref="TriagePass.NeedingHypotheses"/> of triage's first pass: nothing else matched them) and that have none stored are handed to
+    /// <paramref name="hypothesise"/>, which computes and stores them (<see cref="MediaFactsStore.WriteHypothesesAsync(System.Threading.Channels.ChannelReader{ValueTuple{long, Harrier.Media.Features.MediaFeatures}}, CancellationToken)"/>)
     /// and returns the files it could not do; their stored facts are then read again. Null: only stored hypotheses are used.
     /// </summary>
     public async Task<TriageSummary> RunAsync(string actor, string? justification, TriageOptions? options, HypothesiseImages? hypothesise,
@@ -43,7 +43,8 @@ public sealed class TriageStore
         var inputs = files.Select(f => Input(f, facts.GetValueOrDefault(f.Id))).ToList();
         int computed = 0, reused = 0, videosComputed = 0, videosReused = 0;
         IReadOnlyList<TriageFileError> errors = [];
-        var needing = TriageEngine.NeedingHypotheses(inputs, bank, options);
+        using var pass = TriageEngine.FirstPass(inputs, bank, options);
+        var needing = pass.NeedingHypotheses;
         if (needing.Count > 0)
         {
             var missing = await factsStore.WithoutHypothesesAsync(cancellationToken);
@@ -68,7 +69,7 @@ public sealed class TriageStore
             }
         }
 
-        var outcome = TriageEngine.Run(inputs, bank, options);
+        var outcome = TriageEngine.Run(pass, inputs);
 
         return await _store.WriteAsync(new AuditIntent(actor, "triage.run", justification),
             async (w, ct) =>

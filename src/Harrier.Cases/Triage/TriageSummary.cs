@@ -39,7 +39,7 @@ public sealed record TriageSummary(
 public sealed record TriageFileError(long EvidenceId, string ExhibitId, string RelPath, string Error);
 
 /// <summary>
-/// Computes and stores (<see cref="MediaFactsStore.WriteHypothesesAsync"/>) the hypotheses of <c>files</c>, the images and
+/// Computes and stores (<see cref="MediaFactsStore.WriteHypothesesAsync(System.Threading.Channels.ChannelReader{ValueTuple{long, Harrier.Media.Features.MediaFeatures}}, CancellationToken)"/>) the hypotheses of <c>files</c>, the images and
 /// videos triage would try them for that have none stored; returns the files it could not do, with the reason.
 /// </summary>
 /// <c>videos</c> holds the ids of those that are videos (the rest are images).

@@ -20,16 +20,77 @@ public static class TriageEngine
     /// <summary>Triages <paramref name="files"/> against <paramref name="bank"/> (entries in import order).</summary>
     public static TriageOutcome Run(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
     {
+        using var pass = FirstPass(files, bank, options);
+        return Run(pass, files);
+    }
+
+    /// <summary>
+    /// Triage's first pass: every match that needs no hypothesis hash (known-good, exact digests, plain and border-trimmed
+    /// PDQ, vPDQ, clip, dihedral and reframed video), and from them the files whose hypotheses <see cref="Run(TriagePass, IReadOnlyList{TriageInput})"/>
+    /// would try (<see cref="TriagePass.NeedingHypotheses"/>). A caller computes those hypotheses and finishes with
+    /// <see cref="Run(TriagePass, IReadOnlyList{TriageInput})"/>, so the matching is done once, not once to learn what is needed and again to
+    /// triage. Dispose the pass when done (it holds the bank and frame indexes).
+    /// </summary>
+    public static TriagePass FirstPass(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
+    {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(bank);
         options ??= TriageOptions.Default;
-        var n = files.Count;
-        var (matches, knownGood) = NoMatches(n);
+        var (matches, knownGood) = NoMatches(files.Count);
         ExactMatches(files, bank, matches, knownGood);
-        PdqMatches(files, bank, options, matches, knownGood);
-        var frames = VideoFrames(files, options);
-        using var frameIndex = frames.Index;
-        VpdqBankMatches(files, bank, options, frames, matches, knownGood);
+        var (queries, pdqIndex) = PlainPdqMatches(files, bank, options, matches, knownGood);
+        VideoFrameSet? frames = null;
+        try
+        {
+            frames = VideoFrames(files, options);
+            var bankVideos = PlainVpdqMatches(files, bank, options, frames, matches, knownGood);
+
+            // Images: not known-good, a plain PDQ hash of usable quality, nothing matched, PDQ in the banks (else no queries).
+            var needing = queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image").ToHashSet();
+            if (bankVideos.Count > 0)
+            {
+                needing.UnionWith(Enumerable.Range(0, files.Count)
+                    .Where(i => files[i].Kind == "video" && !knownGood[i] && matches[i].Count == 0 && frames.Kept[i] is { Count: > 0 }
+                        && !TooShortForFrameHypotheses(files[i].DurationSeconds, options)));
+            }
+
+            return new TriagePass([.. files.Select(f => f.Id)], bank, options, matches, knownGood, queries, pdqIndex, frames, bankVideos, [.. needing.Order()]);
+        }
+        catch
+        {
+            pdqIndex?.Dispose();
+            frames?.Index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Finishes triage from its <paramref name="pass"/>: the hypothesis steps for the files nothing else matched, then
+    /// groups, spread and queue. <paramref name="files"/> are the pass's files in the same order; only their hypothesis
+    /// hashes may have been added since (the pass's matches are not computed again). The pass is not changed, so it can
+    /// be finished again.
+    /// </summary>
+    public static TriageOutcome Run(TriagePass pass, IReadOnlyList<TriageInput> files)
+    {
+        ArgumentNullException.ThrowIfNull(pass);
+        ArgumentNullException.ThrowIfNull(files);
+        if (files.Count != pass.Ids.Length || Enumerable.Range(0, files.Count).Any(i => files[i].Id != pass.Ids[i]))
+        {
+            throw new ArgumentException("the files are not the ones the triage pass was made of (same files, same order)", nameof(files));
+        }
+
+        var bank = pass.Bank;
+        var options = pass.Options;
+        var n = files.Count;
+        var knownGood = pass.KnownGood;
+        var matches = pass.Matches.Select(m => new List<(int Entry, string Method, int Distance)>(m)).ToArray();
+        if (pass.PdqIndex is { } pdqIndex)
+        {
+            PdqHypothesisMatches(files, pass.PdqQueries, pdqIndex, options, matches);
+        }
+
+        var frames = pass.Frames;
+        VideoHypothesisMatches(files, pass.BankVideos, options, matches, knownGood);
 
         // Groups.
         var renditions = new UnionFind(n);
@@ -81,7 +142,7 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// The indexes into <paramref name="files"/> of the images and videos whose hypothesis hashes <see cref="Run"/> would
+    /// The indexes into <paramref name="files"/> of the images and videos whose hypothesis hashes <see cref="Run(TriagePass, IReadOnlyList{TriageInput})"/> would
     /// try. Images (<see cref="TriageInput.PdqInset"/>, <see cref="TriageInput.PdqReframed"/>, <see cref="TriageInput.PdqOffCentre"/>,
     /// <see cref="TriageInput.PdqDerotated"/>): not on a known-good list, with a plain PDQ hash of usable quality, that no
     /// exact digest and no plain or border-trimmed PDQ hash matches, when the banks hold PDQ hashes at all. Videos
@@ -92,26 +153,8 @@ public static class TriageEngine
     /// </summary>
     public static IReadOnlyList<int> NeedingHypotheses(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(files);
-        ArgumentNullException.ThrowIfNull(bank);
-        options ??= TriageOptions.Default;
-        var (matches, knownGood) = NoMatches(files.Count);
-        ExactMatches(files, bank, matches, knownGood);
-        var queries = PdqMatches(files, bank, options, matches, knownGood, hypotheses: false);
-        var needing = queries.Where(q => matches[q].Count == 0 && files[q].Kind == "image").ToHashSet();
-        if (files.Any(f => f.Kind == "video" && f.Vpdq is { Count: > 0 }))
-        {
-            var frames = VideoFrames(files, options);
-            using var frameIndex = frames.Index;
-            if (VpdqBankMatches(files, bank, options, frames, matches, knownGood, frameHypotheses: false))
-            {
-                needing.UnionWith(Enumerable.Range(0, files.Count)
-                    .Where(i => files[i].Kind == "video" && !knownGood[i] && matches[i].Count == 0 && frames.Kept[i] is { Count: > 0 }
-                        && !TooShortForFrameHypotheses(files[i].DurationSeconds, options)));
-            }
-        }
-
-        return [.. needing.Order()];
+        using var pass = FirstPass(files, bank, options);
+        return pass.NeedingHypotheses;
     }
 
     /// <summary>
@@ -382,11 +425,11 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// Plain and border-trimmed PDQ matches, then (with <paramref name="hypotheses"/>) the hypothesis steps for images
-    /// nothing matched; returns the files queried (none when the banks hold no PDQ hash).
+    /// Plain and border-trimmed PDQ matches; returns the files queried and the bank's PDQ index (kept for the hypothesis
+    /// steps), or no queries and no index when the banks hold no usable PDQ hash or no file has one.
     /// </summary>
-    private static List<int> PdqMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
-        List<(int, string, int)>[] matches, bool[] knownGood, bool hypotheses = true)
+    private static (List<int> Queries, HammingIndex? Index) PlainPdqMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank,
+        TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
     {
         var entries = Enumerable.Range(0, bank.Count)
             .Where(e => bank[e].Entry.Pdq is not null && !bank[e].Entry.KnownGood && (bank[e].Entry.PdqQuality ?? 100) >= options.PdqMinQuality).ToList();
@@ -394,38 +437,48 @@ public static class TriageEngine
             .Where(i => !knownGood[i] && files[i].Pdq is { } p && p.Quality >= options.PdqMinQuality).ToList();
         if (entries.Count == 0 || queries.Count == 0)
         {
-            return [];
+            return ([], null);
         }
 
-        using var index = HammingIndex.Build([.. entries.Select(e => bank[e].Entry.Pdq!.Value)], [.. entries.Select(e => (long)e)]);
-        var (owners, variants) = PdqQueries(files, queries);
-        var best = new Dictionary<(int File, int Entry), int>();
-        foreach (var m in index.SearchDihedral(variants, options.PdqRadius))
+        var index = HammingIndex.Build([.. entries.Select(e => bank[e].Entry.Pdq!.Value)], [.. entries.Select(e => (long)e)]);
+        try
         {
-            var key = (queries[owners[m.QueryIndex]], (int)m.Id);
-            best[key] = Math.Min(best.GetValueOrDefault(key, int.MaxValue), m.Distance);
-        }
+            var (owners, variants) = PdqQueries(files, queries);
+            var best = new Dictionary<(int File, int Entry), int>();
+            foreach (var m in index.SearchDihedral(variants, options.PdqRadius))
+            {
+                var key = (queries[owners[m.QueryIndex]], (int)m.Id);
+                best[key] = Math.Min(best.GetValueOrDefault(key, int.MaxValue), m.Distance);
+            }
 
-        foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+            foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+            {
+                matches[file].Add((entry, "pdq", distance));
+            }
+
+            return (queries, index);
+        }
+        catch
         {
-            matches[file].Add((entry, "pdq", distance));
+            index.Dispose();
+            throw;
         }
+    }
 
-        if (!hypotheses)
-        {
-            return queries;
-        }
-
-        // Second chances for images nothing matched, plain orientation only, each at its own radius and each only for the
-        // images the ones before left unmatched: the content found inside a surround (issue 21.3: a region of the picture
-        // itself, so at PDQ's radius and first), the centre-crop hypotheses, then the off-centre crops (issue 21.2), then
-        // the small rotations (21.4). Each is weaker evidence than a plain match, reported with its method
-        // and distance for an analyst to confirm.
+    /// <summary>
+    /// Second chances for images nothing matched, plain orientation only, each at its own radius and each only for the
+    /// images the ones before left unmatched: the content found inside a surround (issue 21.3: a region of the picture
+    /// itself, so at PDQ's radius and first), the centre-crop hypotheses, then the off-centre crops (issue 21.2), then the
+    /// small rotations (21.4). Each is weaker evidence than a plain match, reported with its method and distance for an
+    /// analyst to confirm.
+    /// </summary>
+    private static void PdqHypothesisMatches(IReadOnlyList<TriageInput> files, List<int> queries, HammingIndex index, TriageOptions options,
+        List<(int, string, int)>[] matches)
+    {
         HypothesisMatches(files, queries, index, matches, f => f.PdqInset, options.InsetRadius, "pdq-inset");
         HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
         HypothesisMatches(files, queries, index, matches, f => f.PdqOffCentre, options.OffCentreRadius, "pdq-offcentre");
         HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
-        return queries;
     }
 
     /// <summary>
@@ -518,14 +571,14 @@ public static class TriageEngine
     /// Kept frames per video, the share of its frames that also carry a border-trimmed hash, each frame number's first
     /// hash (made once per video, not per candidate pair), and the frame index.
     /// </summary>
-    private sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, Dictionary<int, Hash256>?[] FirstPerFrame, HammingIndex Index);
+    internal sealed record VideoFrameSet(IReadOnlyList<VpdqFeature>?[] Kept, double[] Bordered, Dictionary<int, Hash256>?[] FirstPerFrame, HammingIndex Index);
 
     /// <summary>
-    /// Plain vPDQ and clip matches, then the second chances for videos nothing matched (dihedral, reframed, and with
-    /// <paramref name="frameHypotheses"/> the frame hypotheses); returns whether the banks hold any usable vPDQ.
+    /// Plain vPDQ and clip matches, then the second chances for videos nothing matched that need no hypothesis hash
+    /// (dihedral, reframed); returns the bank's usable videos with their kept frames (none: the banks hold no usable vPDQ).
     /// </summary>
-    private static bool VpdqBankMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options,
-        VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood, bool frameHypotheses = true)
+    private static List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> PlainVpdqMatches(IReadOnlyList<TriageInput> files,
+        IReadOnlyList<(string Bank, BankEntry Entry)> bank, TriageOptions options, VideoFrameSet frames, List<(int, string, int)>[] matches, bool[] knownGood)
     {
         // Each bank video's kept frames, filtered once for both passes.
         var bankVideos = new List<(int Entry, IReadOnlyList<VpdqFeature> Frames)>();
@@ -563,20 +616,23 @@ public static class TriageEngine
 
         DihedralVideoMatches(files, bankVideos, options, matches, knownGood);
         ReframedVideoMatches(files, bankVideos, options, matches, knownGood);
-        if (frameHypotheses)
-        {
-            // Issue 21.2–21.4 for video, after the looser centre crops and as the image steps are ordered: the content
-            // found inside a surround first, then the off-centre crops, then the small rotations, each only for the
-            // videos the steps before left unmatched.
-            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
-            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
-            FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
-                f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
-        }
+        return bankVideos;
+    }
 
-        return bankVideos.Count > 0;
+    /// <summary>
+    /// Issue 21.2–21.4 for video, after the looser centre crops and as the image steps are ordered: the content found
+    /// inside a surround first, then the off-centre crops, then the small rotations, each only for the videos the steps
+    /// before left unmatched.
+    /// </summary>
+    private static void VideoHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
+        TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
+    {
+        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+            f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
+        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+            f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
+        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+            f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
     }
 
     /// <summary>

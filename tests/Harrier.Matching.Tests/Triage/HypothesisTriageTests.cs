@@ -167,6 +167,16 @@ public sealed class HypothesisTriageTests
         var withNeeded = files.Select((f, i) => needing.Contains(i) ? f with { PdqOffCentre = [Flip(y, 20)] } : f).ToList();
         Assert.Equal(TriageEngine.Run(withAll, bank).Files, TriageEngine.Run(withNeeded, bank).Files, new ResultComparer());
         Assert.Equal("pdq-offcentre", TriageEngine.Run(withNeeded, bank).Files[1].Method);
+
+        // Triage's first pass, made before the hypotheses, finished with them: the same outcome, again and again (the pass
+        // is not changed by finishing), and never finished with other files.
+        using var pass = TriageEngine.FirstPass(files, bank);
+        Assert.Equal([1, 6], pass.NeedingHypotheses);
+        Assert.Equal(TriageEngine.Run(withNeeded, bank).Files, TriageEngine.Run(pass, withNeeded).Files, new ResultComparer());
+        Assert.Equal(TriageEngine.Run(files, bank).Files, TriageEngine.Run(pass, files).Files, new ResultComparer());
+        Assert.Equal(TriageEngine.Run(withNeeded, bank).Files, TriageEngine.Run(pass, withNeeded).Files, new ResultComparer());
+        Assert.Throws<ArgumentException>(() => TriageEngine.Run(pass, files.Take(6).ToList()));
+        Assert.Throws<ArgumentException>(() => TriageEngine.Run(pass, [.. files.Skip(1), files[0]]));
     }
 
     private sealed class ResultComparer : IEqualityComparer<TriageResult>

@@ -360,6 +360,16 @@ public sealed class TriageEngineTests
         Assert.Equal([0, 1, 2, 3, 4, 6], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 2).Select(_ => RandomHash())), 320, 2)], entries));
         Assert.Equal([0, 1, 2, 3, 4, 6, 7], TriageEngine.NeedingHypotheses([.. files, VideoFile(8, Video(Enumerable.Range(0, 3).Select(_ => RandomHash())), 320, 2.2)], entries));
         Assert.Empty(TriageEngine.NeedingHypotheses(files, [("md5", new BankEntry { Md5 = "00000000000000000000000000000000" })]));
+
+        // The first pass is made before any hypothesis exists (as the case does: it computes them for the needing files
+        // only); finished with the hypotheses added, it triages as one run over the files that had them all along.
+        var bare = files.Select(f => f with { VpdqHypotheses = null }).ToList();
+        using var pass = TriageEngine.FirstPass(bare, entries);
+        Assert.Equal([0, 1, 2, 3, 4, 6], pass.NeedingHypotheses);
+        Assert.All(TriageEngine.Run(bare, entries).Files.Take(5), x => Assert.Equal(TriageStatus.Unknown, x.Status));
+        var finished = TriageEngine.Run(pass, files).Files;
+        Assert.Equal(r.Select(x => (x.Id, x.Status, x.Method, x.Distance, x.Bank, x.SceneGroup, x.QueueRank)),
+            finished.Select(x => (x.Id, x.Status, x.Method, x.Distance, x.Bank, x.SceneGroup, x.QueueRank)));
     }
 
     [Fact]
