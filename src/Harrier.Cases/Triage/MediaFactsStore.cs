@@ -58,16 +58,21 @@ public sealed class MediaFactsStore
     }
 
     /// <summary>Writes <paramref name="facts"/> (files with facts already are left as they are, unless those facts were a failure); returns the rows written.</summary>
-    public async Task<int> WriteAsync(IReadOnlyCollection<MediaFacts> facts, CancellationToken cancellationToken)
+    public Task<int> WriteAsync(IReadOnlyCollection<MediaFacts> facts, CancellationToken cancellationToken) =>
+        WriteAsync(ReaderOf(facts), cancellationToken);
+
+    /// <summary>A completed channel holding <paramref name="items"/>: the collection overloads feed the streaming writers.</summary>
+    private static ChannelReader<T> ReaderOf<T>(IReadOnlyCollection<T> items)
     {
-        var channel = Channel.CreateBounded<MediaFacts>(Math.Max(1, facts.Count));
-        foreach (var f in facts)
+        ArgumentNullException.ThrowIfNull(items);
+        var channel = Channel.CreateBounded<T>(Math.Max(1, items.Count));
+        foreach (var item in items)
         {
-            channel.Writer.TryWrite(f);
+            channel.Writer.TryWrite(item);
         }
 
         channel.Writer.Complete();
-        return await WriteAsync(channel.Reader, cancellationToken);
+        return channel.Reader;
     }
 
     /// <summary>
@@ -154,7 +159,7 @@ public sealed class MediaFactsStore
     /// The images and videos ingested for good whose hypotheses are not stored: an image whose <c>reframed</c> column is
     /// empty (since issue 21.6 ingest leaves it so), a video whose column holds no frame hypotheses section
     /// (<see cref="MediaFactsFormat.FrameHypothesesText"/>); triage fills them for the files nothing else matched
-    /// (<see cref="WriteHypothesesAsync"/>). An image ingested by an older build has them already and is not among these.
+    /// (<see cref="WriteHypothesesAsync(System.Threading.Channels.ChannelReader{ValueTuple{long, Harrier.Media.Features.MediaFeatures}}, CancellationToken)"/>). An image ingested by an older build has them already and is not among these.
     /// </summary>
     public Task<IReadOnlySet<long>> WithoutHypothesesAsync(CancellationToken cancellationToken) => WithoutHypothesesAsync(null, cancellationToken);
 
@@ -228,6 +233,10 @@ public sealed class MediaFactsStore
 
         return written;
     }
+
+    /// <summary>Stores the hypotheses of <paramref name="items"/>, as the streaming overload does.</summary>
+    public Task<int> WriteHypothesesAsync(IReadOnlyCollection<(long EvidenceId, Harrier.Media.Features.MediaFeatures Hypotheses)> items, CancellationToken cancellationToken) =>
+        WriteHypothesesAsync(ReaderOf(items), cancellationToken);
 
     /// <summary>The facts of every ingested file, keyed by evidence id.</summary>
     public async Task<IReadOnlyDictionary<long, MediaFacts>> LoadAsync(CancellationToken cancellationToken)

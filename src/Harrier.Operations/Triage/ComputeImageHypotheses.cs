@@ -133,14 +133,7 @@ public static class HypothesiseFile
         if (computed.Count > 0)
         {
             // Stored only where none are stored yet (the statement's own condition): a file another machine did meanwhile keeps its row.
-            var channel = System.Threading.Channels.Channel.CreateUnbounded<(long, MediaFeatures)>();
-            foreach (var (_, id, features) in computed)
-            {
-                channel.Writer.TryWrite((id, features));
-            }
-
-            channel.Writer.Complete();
-            await facts.WriteHypothesesAsync(channel.Reader, cancellationToken);
+            await facts.WriteHypothesesAsync([.. computed.Select(c => (c.Id, c.Features))], cancellationToken);
         }
 
         return results;
