@@ -153,9 +153,23 @@ internal static class IndexMacroBenchmark
             var run = Math.Clamp((int)(budget / Math.Max(perQuery, 1e-9)), pilotCount, maxQueries);
             t.Restart();
             var got = index.Search(queries.AsSpan(0, run), radius, options);
-            var seconds = t.Elapsed.TotalSeconds;
+            var times = new List<double> { t.Elapsed.TotalSeconds };
+
+            // A batch that takes a fraction of the budget is repeated (same queries, up to 9 batches in all, within the
+            // budget) and its median time reported: one batch of 1,000 queries at 10,000 q/s lasts 0.1 s, and one such
+            // timing varied by 30 % between runs of the very same tables on a quiet machine (2026-12-06).
+            while (times.Count < 9 && times.Sum() + times[0] <= budget)
+            {
+                t.Restart();
+                index.Search(queries.AsSpan(0, run), radius, options);
+                times.Add(t.Elapsed.TotalSeconds);
+            }
+
+            times.Sort();
+            var seconds = times[times.Count / 2];
             var used = options.Threads;
-            Emit(method, new { threads = used, kernel, queriesRun = run, seconds, qps = run / seconds,
+            Emit(method, new { threads = used, kernel, queriesRun = run, seconds, qps = run / seconds, batches = times.Count,
+                qpsBest = run / times[0], qpsWorst = run / times[^1],
                 compsPerSecPerCore = (double)run * n / seconds / used, matches = got.Count, recall = Recall(got, run) });
             return run;
         }
@@ -209,7 +223,7 @@ internal static class IndexMacroBenchmark
         sw.Restart();
         var prepared = index.PrepareTables(threads: Environment.ProcessorCount);
         Emit("prepare", new { seconds = sw.Elapsed.TotalSeconds, parts = prepared, bytesPerHash = (double)index.MultiIndexBytes / n,
-            calibration = index.Calibration.ToString() });
+            calibration = index.Calibration.ToString(), trials = index.PartTrials.Select(t => new { parts = t.Parts, seconds = t.Seconds }).ToArray() });
         var autoOptions = new IndexSearchOptions { MaxDegreeOfParallelism = threads };
         var autoRun = Measure("auto", autoOptions, q, pilot: Math.Min(q, 256));
         var plan = index.Plan(queries.AsSpan(0, autoRun), radius, autoOptions);

@@ -211,11 +211,129 @@ public sealed partial class HammingIndex : IDisposable
         {
             if (_defaultPartsCount < 0 || Count > 2L * _defaultPartsCount || 2L * Count < _defaultPartsCount)
             {
-                _defaultParts = CostModel.DefaultParts(_store, 31, Calibration, MemoryBudget);
+                _defaultParts = ChooseParts();
                 _defaultPartsCount = Count;
             }
 
             return _defaultParts;
+        }
+    }
+
+    /// <summary>
+    /// The part counts the planner timed on this machine when it last chose (<see cref="ChooseParts"/>), with the
+    /// seconds of its trial batch each took; empty when the cost model's choice stood untimed.
+    /// </summary>
+    internal IReadOnlyList<(int Parts, double Seconds)> PartTrials { get; private set; } = [];
+
+    /// <summary>Model costs within this share of the cheapest make a part count a candidate for timing.</summary>
+    internal const double TrialSpread = 0.30;
+
+    /// <summary>At most this many part counts are timed.</summary>
+    internal const int TrialCandidates = 3;
+
+    /// <summary>The trials are run only when building all their tables is estimated to take at most this many seconds.</summary>
+    internal const double TrialBuildSeconds = 10;
+
+    /// <summary>Queries in a trial batch: half stored hashes with 0–40 bits flipped (near copies), half unrelated hashes.</summary>
+    internal const int TrialQueries = 256;
+
+    /// <summary>
+    /// The part count for this index's tables. The cost model ranks every part count whose tables fit the memory budget
+    /// on pseudo-queries (<see cref="CostModel.DefaultParts"/>). Where its best few lie within <see cref="TrialSpread"/> of
+    /// each other, the ranking is inside the model's error: at 1 M uniform hashes it put 10 parts 25 % ahead of 11, where
+    /// 11 measured 20 % faster (2026-12-06, docs/benchmarks.md), and which is faster depends on this machine's caches and
+    /// memory. So, when building their tables is cheap (<see cref="TrialBuildSeconds"/>: up to some tens of millions of
+    /// entries), each candidate's tables are built and a batch of <see cref="TrialQueries"/> queries timed on them (best of
+    /// three, one thread), and the fastest is chosen; within 3 % of it, the fewest parts (less memory). Only the chosen
+    /// tables are kept (table sets that existed before are left alone). Above that, the model's choice stands.
+    /// </summary>
+    private int ChooseParts()
+    {
+        var modelChoice = CostModel.DefaultParts(_store, 31, Calibration, MemoryBudget);
+        PartTrials = [];
+        if (Count < CostModel.MinEntriesForMultiIndex)
+        {
+            return modelChoice;
+        }
+
+        var costs = CostModel.PartCosts(_store, CostModel.PseudoQueries(_store), 31, Calibration, MemoryBudget);
+        if (costs.Count == 0)
+        {
+            return modelChoice;
+        }
+
+        var cheapest = costs.Min(x => x.Seconds);
+        var shortlist = costs.Where(x => x.Seconds <= cheapest * (1 + TrialSpread)).OrderBy(x => x.Seconds).Take(TrialCandidates)
+            .Select(x => x.Parts).Append(modelChoice).Distinct().ToList();
+        var threads = Environment.ProcessorCount;
+        var buildSeconds = shortlist.Sum(p => (double)Count * p * IndexCalibration.BuildNs * 1e-9 / Math.Min(threads, p));
+        if (shortlist.Count < 2 || buildSeconds > TrialBuildSeconds)
+        {
+            return modelChoice;
+        }
+
+        var queries = TrialBatch(_store);
+        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MaxDegreeOfParallelism = 1 };
+        var existing = _sets.Keys.ToHashSet();
+        var trials = new List<(int Parts, double Seconds)>();
+        foreach (var parts in shortlist)
+        {
+            using (AcquireTables(parts, threads, full: true))
+            {
+                var best = double.MaxValue;
+                for (var round = 0; round < 3; round++)
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    RunMultiIndex(queries, 31, options, parts);
+                    best = Math.Min(best, clock.Elapsed.TotalSeconds);
+                }
+
+                trials.Add((parts, best));
+            }
+
+            // Hold one trial's tables at a time: a loser's go before the next is built (the memory budget counts one set).
+            var leader = Leader(trials);
+            foreach (var (p, _) in trials)
+            {
+                if (p != leader && !existing.Contains(p))
+                {
+                    DropTables(p);
+                }
+            }
+        }
+
+        PartTrials = trials;
+        return Leader(trials);
+
+        static int Leader(List<(int Parts, double Seconds)> trials)
+        {
+            var fastest = trials.Min(t => t.Seconds);
+            return trials.Where(t => t.Seconds <= fastest * 1.03).Min(t => t.Parts);
+        }
+    }
+
+    /// <summary>The trial batch: stored hashes with 0–40 bits flipped alternating with unrelated hashes (fixed seed).</summary>
+    private static Hash256[] TrialBatch(HashStore store)
+    {
+        var rng = new Random(20261206);
+        var queries = new Hash256[TrialQueries];
+        for (var i = 0; i < queries.Length; i++)
+        {
+            queries[i] = i % 2 == 0 ? RandomHashes.Flip(store.GetHash(rng.Next(store.Count)), rng.Next(0, 41), rng) : RandomHashes.Uniform(rng);
+        }
+
+        return queries;
+    }
+
+    /// <summary>Drops the tables of one part count.</summary>
+    private void DropTables(int parts)
+    {
+        lock (_tablesLock)
+        {
+            if (_sets.Remove(parts, out var set))
+            {
+                set.Dispose();
+            }
         }
     }
 
@@ -244,7 +362,7 @@ public sealed partial class HammingIndex : IDisposable
     /// search that uses them rebuilds the delta (or, past a quarter of the index, the main table), which a server would
     /// rather pay once than fall back to scanning every lookup.
     /// </summary>
-    private List<int> ExistingParts()
+    internal List<int> ExistingParts()
     {
         lock (_tablesLock)
         {

@@ -94,6 +94,34 @@ public class CostModelTests
     }
 
     [Fact]
+    public void The_planner_times_the_part_counts_its_model_cannot_tell_apart_and_keeps_only_the_fastests_tables()
+    {
+        var rng = new Random(8);
+        var data = IndexData.Make("uniform", 60_000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        // Fixed costs (as measured on the development machine at this size), so that which part counts the model puts within
+        // reach of each other does not depend on this machine: here 16 and 12 parts, 10 % apart.
+        index.Calibration = IndexCalibration.Default with { SlotNs = 10, VerifyNs = 12, NearNs = 7, Source = "fixed for this test" };
+        Assert.Equal(8, index.PrepareTables(8)); // tables that were there before the choice are left alone
+
+        var parts = index.PrepareTables();
+
+        var trials = index.PartTrials;
+        Assert.True(trials.Count >= 2, $"{trials.Count} part counts timed");
+        Assert.Equal(trials.Count, trials.Select(t => t.Parts).Distinct().Count());
+        Assert.All(trials, t => Assert.True(t.Seconds > 0 && double.IsFinite(t.Seconds)));
+        var fastest = trials.Min(t => t.Seconds);
+        Assert.Equal(trials.Where(t => t.Seconds <= fastest * 1.03).Min(t => t.Parts), parts);
+        Assert.DoesNotContain(8, trials.Select(t => t.Parts));
+        Assert.Equal(new[] { 8, parts }.Order(), index.ExistingParts().Order());
+
+        // The choice is kept: asked again, the index does not time anything again, and its searches stay exact.
+        Assert.Equal(parts, index.PrepareTables());
+        var queries = IndexData.Queries(data, 40, rng);
+        Assert.Equal(index.Search(queries, 31, new IndexSearchOptions { Strategy = SearchStrategy.Scan }), index.Search(queries, 31));
+    }
+
+    [Fact]
     public void The_calibration_measures_positive_finite_costs_on_the_index_memory()
     {
         var rng = new Random(6);
