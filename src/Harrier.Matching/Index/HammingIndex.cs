@@ -228,24 +228,28 @@ public sealed partial class HammingIndex : IDisposable
     /// <summary>Model costs within this share of the cheapest make a part count a candidate for timing.</summary>
     internal const double TrialSpread = 0.30;
 
-    /// <summary>At most this many part counts are timed.</summary>
+    /// <summary>The model's cheapest part counts that are timed (with its choice and the part counts beside that).</summary>
     internal const int TrialCandidates = 3;
 
     /// <summary>The trials are run only when building all their tables is estimated to take at most this many seconds.</summary>
     internal const double TrialBuildSeconds = 10;
 
     /// <summary>Queries in a trial batch: half stored hashes with 0–40 bits flipped (near copies), half unrelated hashes.</summary>
-    internal const int TrialQueries = 256;
+    internal const int TrialQueries = 512;
+
+    /// <summary>Rounds of an interleaved trial (<see cref="TimeTogether"/>).</summary>
+    internal const int TrialRounds = 5;
 
     /// <summary>
     /// The part count for this index's tables. The cost model ranks every part count whose tables fit the memory budget
     /// on pseudo-queries (<see cref="CostModel.DefaultParts"/>). Where its best few lie within <see cref="TrialSpread"/> of
-    /// each other, the ranking is inside the model's error: at 1 M uniform hashes it put 10 parts 25 % ahead of 11, where
+    /// each other (they and its choice, with the part counts beside that, are the candidates), the ranking is inside the model's error: at 1 M uniform hashes it put 10 parts 25 % ahead of 11, where
     /// 11 measured 20 % faster (2026-12-06, docs/benchmarks.md), and which is faster depends on this machine's caches and
     /// memory. So, when building their tables is cheap (<see cref="TrialBuildSeconds"/>: up to some tens of millions of
-    /// entries), each candidate's tables are built and a batch of <see cref="TrialQueries"/> queries timed on them (best of
-    /// three, one thread), and the fastest is chosen; within 3 % of it, the fewest parts (less memory). Only the chosen
-    /// tables are kept (table sets that existed before are left alone). Above that, the model's choice stands.
+    /// entries), each candidate's tables are built and a batch of <see cref="TrialQueries"/> queries timed on them, one
+    /// thread: interleaved when all their tables fit the memory budget together (<see cref="TimeTogether"/>), else one after
+    /// the other (<see cref="TimeOneByOne"/>); the fastest is chosen, and within 3 % of it the fewest parts (less memory).
+    /// Only the chosen tables are kept (table sets that existed before are left alone). Above that, the model's choice stands.
     /// </summary>
     private int ChooseParts()
     {
@@ -263,8 +267,14 @@ public sealed partial class HammingIndex : IDisposable
         }
 
         var cheapest = costs.Min(x => x.Seconds);
+        // The model's best few, and its choice with the part counts on either side of it (at 1 M uniform the model's best
+        // three were 16, 14 and 10 parts and its choice 10, where 11 ran fastest).
+        var fits = costs.Select(x => x.Parts).ToHashSet();
+        var at = Array.IndexOf(CostModel.PlannedParts, modelChoice);
         var shortlist = costs.Where(x => x.Seconds <= cheapest * (1 + TrialSpread)).OrderBy(x => x.Seconds).Take(TrialCandidates)
-            .Select(x => x.Parts).Append(modelChoice).Distinct().ToList();
+            .Select(x => x.Parts).Append(modelChoice)
+            .Concat(at < 0 ? [] : CostModel.PlannedParts.Skip(Math.Max(0, at - 1)).Take(at == 0 ? 2 : 3))
+            .Where(fits.Contains).Distinct().ToList();
         var threads = Environment.ProcessorCount;
         var buildSeconds = shortlist.Sum(p => (double)Count * p * IndexCalibration.BuildNs * 1e-9 / Math.Min(threads, p));
         if (shortlist.Count < 2 || buildSeconds > TrialBuildSeconds)
@@ -273,43 +283,96 @@ public sealed partial class HammingIndex : IDisposable
         }
 
         var queries = TrialBatch(_store);
-        var options = new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MaxDegreeOfParallelism = 1 };
         var existing = _sets.Keys.ToHashSet();
+        var storeBytes = (long)(Count * (BytesPerEntry - 8));
+        var trials = storeBytes + shortlist.Sum(p => MultiIndexTable.BytesFor(p, Count)) <= MemoryBudget
+            ? TimeTogether(shortlist, queries, threads)
+            : TimeOneByOne(shortlist, queries, threads, existing);
+        foreach (var (p, _) in trials)
+        {
+            if (p != Leader(trials) && !existing.Contains(p))
+            {
+                DropTables(p);
+            }
+        }
+
+        PartTrials = trials;
+        return Leader(trials);
+    }
+
+    /// <summary>
+    /// Every candidate's tables built at once, then <see cref="TrialRounds"/> rounds timing each candidate's batch in turn
+    /// (each round starting one candidate later); a candidate's time is its median. Interleaved, a slow spell of this
+    /// machine (another tenant, the kernel compacting memory) falls on every candidate alike: timed one after the other, one
+    /// such spell once made the fastest part count at 1 M look 11 % slower than the next.
+    /// </summary>
+    private List<(int Parts, double Seconds)> TimeTogether(List<int> shortlist, Hash256[] queries, int threads)
+    {
+        var leases = new List<TableLease>();
+        try
+        {
+            foreach (var parts in shortlist)
+            {
+                leases.Add(AcquireTables(parts, threads, full: true));
+            }
+
+            var times = shortlist.Select(_ => new List<double>()).ToArray();
+            for (var round = 0; round < TrialRounds; round++)
+            {
+                for (var k = 0; k < shortlist.Count; k++)
+                {
+                    var c = (k + round) % shortlist.Count;
+                    times[c].Add(TimeBatch(queries, shortlist[c]));
+                }
+            }
+
+            return [.. shortlist.Select((p, c) => (p, times[c].Order().ElementAt(times[c].Count / 2)))];
+        }
+        finally
+        {
+            foreach (var lease in leases)
+            {
+                lease.Dispose();
+            }
+        }
+    }
+
+    /// <summary>When the candidates' tables do not fit the memory budget together: each built, timed (best of three) and, unless it leads, dropped before the next.</summary>
+    private List<(int Parts, double Seconds)> TimeOneByOne(List<int> shortlist, Hash256[] queries, int threads, HashSet<int> existing)
+    {
         var trials = new List<(int Parts, double Seconds)>();
         foreach (var parts in shortlist)
         {
             using (AcquireTables(parts, threads, full: true))
             {
-                var best = double.MaxValue;
-                for (var round = 0; round < 3; round++)
-                {
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    RunMultiIndex(queries, 31, options, parts);
-                    best = Math.Min(best, clock.Elapsed.TotalSeconds);
-                }
-
-                trials.Add((parts, best));
+                trials.Add((parts, Enumerable.Range(0, 3).Min(_ => TimeBatch(queries, parts))));
             }
 
-            // Hold one trial's tables at a time: a loser's go before the next is built (the memory budget counts one set).
-            var leader = Leader(trials);
             foreach (var (p, _) in trials)
             {
-                if (p != leader && !existing.Contains(p))
+                if (p != Leader(trials) && !existing.Contains(p))
                 {
                     DropTables(p);
                 }
             }
         }
 
-        PartTrials = trials;
-        return Leader(trials);
+        return trials;
+    }
 
-        static int Leader(List<(int Parts, double Seconds)> trials)
-        {
-            var fastest = trials.Min(t => t.Seconds);
-            return trials.Where(t => t.Seconds <= fastest * 1.03).Min(t => t.Parts);
-        }
+    /// <summary>Seconds one thread takes to search <paramref name="queries"/> at radius 31 through <paramref name="parts"/> parts' tables.</summary>
+    private double TimeBatch(Hash256[] queries, int parts)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        RunMultiIndex(queries, 31, new IndexSearchOptions { Strategy = SearchStrategy.MultiIndex, MaxDegreeOfParallelism = 1 }, parts);
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The fastest trial; within 3 % of it, the fewest parts (less memory).</summary>
+    private static int Leader(List<(int Parts, double Seconds)> trials)
+    {
+        var fastest = trials.Min(t => t.Seconds);
+        return trials.Where(t => t.Seconds <= fastest * 1.03).Min(t => t.Parts);
     }
 
     /// <summary>The trial batch: stored hashes with 0–40 bits flipped alternating with unrelated hashes (fixed seed).</summary>

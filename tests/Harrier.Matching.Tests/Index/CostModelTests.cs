@@ -119,6 +119,18 @@ public class CostModelTests
         Assert.Equal(parts, index.PrepareTables());
         var queries = IndexData.Queries(data, 40, rng);
         Assert.Equal(index.Search(queries, 31, new IndexSearchOptions { Strategy = SearchStrategy.Scan }), index.Search(queries, 31));
+
+        // A budget that holds each candidate's tables but not all of them at once: timed one after the other, and again only
+        // the chosen tables stay.
+        using var tight = HammingIndex.Build(data, new long[data.Length]);
+        tight.Calibration = index.Calibration;
+        var resident = (long)(data.Length * (HammingIndex.BytesPerEntry - 8));
+        tight.MemoryBudget = resident + trials.Max(t => MultiIndexTable.BytesFor(t.Parts, data.Length));
+        Assert.True(resident + trials.Sum(t => MultiIndexTable.BytesFor(t.Parts, data.Length)) > tight.MemoryBudget);
+        var tightParts = tight.PrepareTables();
+        Assert.True(tight.PartTrials.Count >= 2, $"{tight.PartTrials.Count} part counts timed under the tight budget");
+        Assert.Equal([tightParts], tight.ExistingParts());
+        Assert.True(resident + tight.MultiIndexBytes <= tight.MemoryBudget);
     }
 
     [Fact]
