@@ -191,6 +191,9 @@ internal static class CostModel
     /// <summary>Relative cost difference within which the planner takes the fewer parts (about the model's error).</summary>
     public const double Tie = 0.10;
 
+    /// <summary>What searches keep resident of <paramref name="n"/> entries: hashes, quality bytes, tombstone bits (not the ids).</summary>
+    public static long ResidentStoreBytes(int n) => (long)(n * (HammingIndex.BytesPerEntry - 8));
+
     /// <summary>Model seconds per query and estimated candidates of every planned part count whose tables fit the budget.</summary>
     public static List<(int Parts, double Seconds, CandidateEstimate Candidates)> PartCosts(HashStore store, ReadOnlySpan<Hash256> queries, int radius,
         IndexCalibration c, long memoryBudget)
@@ -198,7 +201,7 @@ internal static class CostModel
         var n = store.Count;
         // What searches touch: hashes, quality bytes and tombstone bits (ids are read only for results, so a mapped index
         // leaves them on disk) beside the tables.
-        var storeBytes = (long)(n * (HammingIndex.BytesPerEntry - 8));
+        var storeBytes = ResidentStoreBytes(n);
         var costs = new List<(int, double, CandidateEstimate)>();
         foreach (var parts in PlannedParts)
         {

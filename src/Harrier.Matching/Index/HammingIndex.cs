@@ -284,17 +284,10 @@ public sealed partial class HammingIndex : IDisposable
 
         var queries = TrialBatch(_store);
         var existing = _sets.Keys.ToHashSet();
-        var storeBytes = (long)(Count * (BytesPerEntry - 8));
-        var trials = storeBytes + shortlist.Sum(p => MultiIndexTable.BytesFor(p, Count)) <= MemoryBudget
+        var trials = CostModel.ResidentStoreBytes(Count) + shortlist.Sum(p => MultiIndexTable.BytesFor(p, Count)) <= MemoryBudget
             ? TimeTogether(shortlist, queries, threads)
             : TimeOneByOne(shortlist, queries, threads, existing);
-        foreach (var (p, _) in trials)
-        {
-            if (p != Leader(trials) && !existing.Contains(p))
-            {
-                DropTables(p);
-            }
-        }
+        DropLosers(trials, existing);
 
         PartTrials = trials;
         return Leader(trials);
@@ -348,13 +341,7 @@ public sealed partial class HammingIndex : IDisposable
                 trials.Add((parts, Enumerable.Range(0, 3).Min(_ => TimeBatch(queries, parts))));
             }
 
-            foreach (var (p, _) in trials)
-            {
-                if (p != Leader(trials) && !existing.Contains(p))
-                {
-                    DropTables(p);
-                }
-            }
+            DropLosers(trials, existing);
         }
 
         return trials;
@@ -386,6 +373,19 @@ public sealed partial class HammingIndex : IDisposable
         }
 
         return queries;
+    }
+
+    /// <summary>Drops the tables of every trial but the leader's, except sets that existed before the trials.</summary>
+    private void DropLosers(List<(int Parts, double Seconds)> trials, HashSet<int> existing)
+    {
+        var leader = Leader(trials);
+        foreach (var (p, _) in trials)
+        {
+            if (p != leader && !existing.Contains(p))
+            {
+                DropTables(p);
+            }
+        }
     }
 
     /// <summary>Drops the tables of one part count.</summary>
