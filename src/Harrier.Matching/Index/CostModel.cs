@@ -191,17 +191,26 @@ internal static class CostModel
     /// <summary>Relative cost difference within which the planner takes the fewer parts (about the model's error).</summary>
     public const double Tie = 0.10;
 
-    /// <summary>What searches keep resident of <paramref name="n"/> entries: hashes, quality bytes, tombstone bits (not the ids).</summary>
-    public static long ResidentStoreBytes(int n) => (long)(n * (HammingIndex.BytesPerEntry - 8));
+    /// <summary>
+    /// The serving process's own memory, counted against the budget beside the index: the runtime, its code and heap.
+    /// A fresh process serving a 1 M index held 139 MB resident, at most 98 MB of it the index file (benchmarks
+    /// `index-open`, 2026-12-06): about 40 MB of runtime, and room here for a larger batch's queries and results. Without
+    /// it, the 8 GB budget at 100 M allowed 9-part tables whose hashes and tables alone took 7.95 GB.
+    /// </summary>
+    public const long ProcessReserveBytes = 128L << 20;
+
+    /// <summary>
+    /// What a search keeps resident besides the tables for <paramref name="n"/> entries: hashes, quality bytes, tombstone
+    /// bits (not the ids: only results read them, so a mapped index leaves them on disk) and <see cref="ProcessReserveBytes"/>.
+    /// </summary>
+    public static long ResidentBesideTables(int n) => (long)(n * (HammingIndex.BytesPerEntry - 8)) + ProcessReserveBytes;
 
     /// <summary>Model seconds per query and estimated candidates of every planned part count whose tables fit the budget.</summary>
     public static List<(int Parts, double Seconds, CandidateEstimate Candidates)> PartCosts(HashStore store, ReadOnlySpan<Hash256> queries, int radius,
         IndexCalibration c, long memoryBudget)
     {
         var n = store.Count;
-        // What searches touch: hashes, quality bytes and tombstone bits (ids are read only for results, so a mapped index
-        // leaves them on disk) beside the tables.
-        var storeBytes = ResidentStoreBytes(n);
+        var storeBytes = ResidentBesideTables(n);
         var costs = new List<(int, double, CandidateEstimate)>();
         foreach (var parts in PlannedParts)
         {

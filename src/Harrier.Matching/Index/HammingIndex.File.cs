@@ -322,6 +322,7 @@ public sealed partial class HammingIndex
                 var b = mapped.Base;
                 store = new HashStore(mapped, (ulong*)(b + blocksOffset), (long*)(b + idsOffset), b + qualityOffset,
                     (ulong*)(b + deadOffset), (int)n, (int)live);
+                LargeMemory.AdviseRandom(b + idsOffset, n * 8);
             }
 
             var index = new HammingIndex(store) { _path = path, _payloadChecksum = payload, _payloadLength = length - HeaderSize };

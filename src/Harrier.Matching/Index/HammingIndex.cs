@@ -87,8 +87,8 @@ public sealed partial class HammingIndex : IDisposable
 
     /// <summary>
     /// The largest memory, in bytes, that searches may keep resident: the hashes, quality bytes and tombstones (33 bytes
-    /// an entry; the ids are read only for results, so a mapped index leaves them on disk) and the tables the index
-    /// chooses for itself (<see cref="PrepareTables"/>, <see cref="Save"/>): the planner picks the fastest part count
+    /// an entry; the ids are read only for results, so a mapped index leaves them on disk), the serving process's own
+    /// memory (<see cref="CostModel.ProcessReserveBytes"/>) and the tables the index chooses for itself (<see cref="PrepareTables"/>, <see cref="Save"/>): the planner picks the fastest part count
     /// whose tables fit, or the smallest when none does. Defaults to half of the memory available to the process.
     /// </summary>
     public long MemoryBudget { get; set; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
@@ -225,11 +225,12 @@ public sealed partial class HammingIndex : IDisposable
     /// </summary>
     internal IReadOnlyList<(int Parts, double Seconds)> PartTrials { get; private set; } = [];
 
-    /// <summary>Model costs within this share of the cheapest make a part count a candidate for timing.</summary>
-    internal const double TrialSpread = 0.30;
-
-    /// <summary>The model's cheapest part counts that are timed (with its choice and the part counts beside that).</summary>
-    internal const int TrialCandidates = 3;
+    /// <summary>
+    /// Model costs within this share of the cheapest make a part count a candidate for timing. The model's error has
+    /// reached a factor of 1.5 on one machine (its calibration moves 30–60 % between runs); part counts it puts at more
+    /// than twice the cheapest (too few parts: the probes explode) measured slower by a factor of 2 or more too.
+    /// </summary>
+    internal const double TrialSpread = 1.0;
 
     /// <summary>The trials are run only when building all their tables is estimated to take at most this many seconds.</summary>
     internal const double TrialBuildSeconds = 10;
@@ -242,11 +243,12 @@ public sealed partial class HammingIndex : IDisposable
 
     /// <summary>
     /// The part count for this index's tables. The cost model ranks every part count whose tables fit the memory budget
-    /// on pseudo-queries (<see cref="CostModel.DefaultParts"/>). Where its best few lie within <see cref="TrialSpread"/> of
-    /// each other (they and its choice, with the part counts beside that, are the candidates), the ranking is inside the model's error: at 1 M uniform hashes it put 10 parts 25 % ahead of 11, where
-    /// 11 measured 20 % faster (2026-12-06, docs/benchmarks.md), and which is faster depends on this machine's caches and
-    /// memory. So, when building their tables is cheap (<see cref="TrialBuildSeconds"/>: up to some tens of millions of
-    /// entries), each candidate's tables are built and a batch of <see cref="TrialQueries"/> queries timed on them, one
+    /// on pseudo-queries (<see cref="CostModel.DefaultParts"/>), but that ranking is inside the model's error: at 1 M uniform
+    /// hashes it put 10 parts 25 % ahead of 11, where 11 measured 20 % faster, and on another run chose 14, where 11 measured
+    /// 17–24 % faster (2026-12-06, docs/benchmarks.md); which is faster depends on this machine's caches and memory. So the
+    /// part counts within <see cref="TrialSpread"/> of the model's cheapest are the candidates, its choice first then in its
+    /// order, as many as can be built in <see cref="TrialBuildSeconds"/> (all of them up to some tens of millions of entries;
+    /// none at 100 M). Each candidate's tables are built and a batch of <see cref="TrialQueries"/> queries timed on them, one
     /// thread: interleaved when all their tables fit the memory budget together (<see cref="TimeTogether"/>), else one after
     /// the other (<see cref="TimeOneByOne"/>); the fastest is chosen, and within 3 % of it the fewest parts (less memory).
     /// Only the chosen tables are kept (table sets that existed before are left alone). Above that, the model's choice stands.
@@ -266,25 +268,34 @@ public sealed partial class HammingIndex : IDisposable
             return modelChoice;
         }
 
+        // Every part count whose model cost is within TrialSpread of the cheapest, in the model's order, as many as can be
+        // built within TrialBuildSeconds (tables that exist already cost nothing), the model's choice first. A narrower list
+        // (the model's best three and the counts beside its choice) missed the fastest at 1 M uniform whenever the
+        // calibration moved the model's choice to 14 or 16 parts: timed, 11 parts ran 17–24 % faster than 14.
         var cheapest = costs.Min(x => x.Seconds);
-        // The model's best few, and its choice with the part counts on either side of it (at 1 M uniform the model's best
-        // three were 16, 14 and 10 parts and its choice 10, where 11 ran fastest).
-        var fits = costs.Select(x => x.Parts).ToHashSet();
-        var at = Array.IndexOf(CostModel.PlannedParts, modelChoice);
-        var shortlist = costs.Where(x => x.Seconds <= cheapest * (1 + TrialSpread)).OrderBy(x => x.Seconds).Take(TrialCandidates)
-            .Select(x => x.Parts).Append(modelChoice)
-            .Concat(at < 0 ? [] : CostModel.PlannedParts.Skip(Math.Max(0, at - 1)).Take(at == 0 ? 2 : 3))
-            .Where(fits.Contains).Distinct().ToList();
         var threads = Environment.ProcessorCount;
-        var buildSeconds = shortlist.Sum(p => (double)Count * p * IndexCalibration.BuildNs * 1e-9 / Math.Min(threads, p));
-        if (shortlist.Count < 2 || buildSeconds > TrialBuildSeconds)
+        var existing = _sets.Keys.ToHashSet();
+        var shortlist = new List<int>();
+        var buildSeconds = 0.0;
+        foreach (var parts in costs.Where(x => x.Seconds <= cheapest * (1 + TrialSpread)).OrderBy(x => x.Seconds).Select(x => x.Parts).Prepend(modelChoice).Distinct())
+        {
+            var build = existing.Contains(parts) ? 0 : (double)Count * parts * IndexCalibration.BuildNs * 1e-9 / Math.Min(threads, parts);
+            if (buildSeconds + build > TrialBuildSeconds)
+            {
+                continue;
+            }
+
+            buildSeconds += build;
+            shortlist.Add(parts);
+        }
+
+        if (shortlist.Count < 2)
         {
             return modelChoice;
         }
 
         var queries = TrialBatch(_store);
-        var existing = _sets.Keys.ToHashSet();
-        var trials = CostModel.ResidentStoreBytes(Count) + shortlist.Sum(p => MultiIndexTable.BytesFor(p, Count)) <= MemoryBudget
+        var trials = CostModel.ResidentBesideTables(Count) + shortlist.Sum(p => MultiIndexTable.BytesFor(p, Count)) <= MemoryBudget
             ? TimeTogether(shortlist, queries, threads)
             : TimeOneByOne(shortlist, queries, threads, existing);
         DropLosers(trials, existing);

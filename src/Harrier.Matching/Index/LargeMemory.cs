@@ -14,6 +14,8 @@ internal static unsafe partial class LargeMemory
     private const nuint HugePage = 2 << 20;
     private const nuint Threshold = 8 << 20;
     private const int MadvHugePage = 14;
+    private const int MadvRandom = 1;
+    private const nuint Page = 4096;
 
     /// <summary>Allocates <paramref name="bytes"/> bytes (uninitialised), 64-byte aligned, huge-page advised when large.</summary>
     public static void* Alloc(nuint bytes)
@@ -52,6 +54,34 @@ internal static unsafe partial class LargeMemory
 
         NativeMemory.Clear((byte*)p + oldBytes, newBytes - oldBytes);
         return p;
+    }
+
+    /// <summary>
+    /// Marks the whole pages inside a read-only file mapping's range as read at random (<c>MADV_RANDOM</c>, Linux): a page
+    /// the kernel reclaimed comes back alone when touched, without the read-ahead around it. For the ids of a mapped index,
+    /// which only results read (one entry each), read-ahead would fill memory the hashes and tables need. Advice only.
+    /// </summary>
+    public static void AdviseRandom(void* start, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0)
+        {
+            return;
+        }
+
+        var first = ((nuint)start + Page - 1) & ~(Page - 1);
+        var end = ((nuint)start + (nuint)length) & ~(Page - 1);
+        if (end <= first)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = Madvise((nint)first, end - first, MadvRandom);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+        }
     }
 
     [LibraryImport("libc", EntryPoint = "madvise")]

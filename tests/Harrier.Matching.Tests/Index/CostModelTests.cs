@@ -75,7 +75,7 @@ public class CostModelTests
         var rng = new Random(5);
         var data = IndexData.Make("uniform", 60_000, rng);
         using var index = HammingIndex.Build(data, new long[data.Length]);
-        var resident = (long)(data.Length * (HammingIndex.BytesPerEntry - 8));
+        var resident = CostModel.ResidentBesideTables(data.Length);
         var fits = CostModel.PlannedParts.Where(p => MultiIndexTable.BytesFor(p, data.Length) <= MultiIndexTable.BytesFor(8, data.Length)).ToArray();
         index.MemoryBudget = resident + MultiIndexTable.BytesFor(8, data.Length);
 
@@ -91,6 +91,23 @@ public class CostModelTests
         using var tight = HammingIndex.Build(data, new long[data.Length]);
         tight.MemoryBudget = 1;
         Assert.Equal(CostModel.PlannedParts.MinBy(p => MultiIndexTable.BytesFor(p, data.Length)), tight.PrepareTables());
+    }
+
+    [Fact]
+    public void The_budget_holds_the_serving_process_beside_the_hashes_and_tables()
+    {
+        var rng = new Random(9);
+        var data = IndexData.Make("uniform", 30_000, rng);
+        using var index = HammingIndex.Build(data, new long[data.Length]);
+        var c = IndexCalibration.Default with { Source = "fixed for this test" };
+        var queries = CostModel.PseudoQueries(index.Store);
+        var store = (long)(data.Length * (HammingIndex.BytesPerEntry - 8));
+        var smallest = CostModel.PlannedParts.Min(p => MultiIndexTable.BytesFor(p, data.Length));
+        Assert.Equal(store + CostModel.ProcessReserveBytes, CostModel.ResidentBesideTables(data.Length));
+
+        // The hashes and the smallest tables alone would fit; with the process's own memory they do not.
+        Assert.Empty(CostModel.PartCosts(index.Store, queries, 31, c, store + smallest));
+        Assert.NotEmpty(CostModel.PartCosts(index.Store, queries, 31, c, store + smallest + CostModel.ProcessReserveBytes));
     }
 
     [Fact]
@@ -112,8 +129,11 @@ public class CostModelTests
         Assert.All(trials, t => Assert.True(t.Seconds > 0 && double.IsFinite(t.Seconds)));
         var fastest = trials.Min(t => t.Seconds);
         Assert.Equal(trials.Where(t => t.Seconds <= fastest * 1.03).Min(t => t.Parts), parts);
-        Assert.DoesNotContain(8, trials.Select(t => t.Parts));
-        Assert.Equal(new[] { 8, parts }.Order(), index.ExistingParts().Order());
+        // Every part count the model puts within the spread of its cheapest was timed (building them all is cheap here).
+        var costs = CostModel.PartCosts(index.Store, CostModel.PseudoQueries(index.Store), 31, index.Calibration, index.MemoryBudget);
+        var within = costs.Where(c => c.Seconds <= costs.Min(x => x.Seconds) * (1 + HammingIndex.TrialSpread)).Select(c => c.Parts);
+        Assert.Equal(within.Order(), trials.Select(t => t.Parts).Order());
+        Assert.Equal(new[] { 8, parts }.Distinct().Order(), index.ExistingParts().Order());
 
         // The choice is kept: asked again, the index does not time anything again, and its searches stay exact.
         Assert.Equal(parts, index.PrepareTables());
@@ -124,7 +144,7 @@ public class CostModelTests
         // the chosen tables stay.
         using var tight = HammingIndex.Build(data, new long[data.Length]);
         tight.Calibration = index.Calibration;
-        var resident = (long)(data.Length * (HammingIndex.BytesPerEntry - 8));
+        var resident = CostModel.ResidentBesideTables(data.Length);
         tight.MemoryBudget = resident + trials.Max(t => MultiIndexTable.BytesFor(t.Parts, data.Length));
         Assert.True(resident + trials.Sum(t => MultiIndexTable.BytesFor(t.Parts, data.Length)) > tight.MemoryBudget);
         var tightParts = tight.PrepareTables();

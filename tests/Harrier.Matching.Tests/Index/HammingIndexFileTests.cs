@@ -113,6 +113,43 @@ public sealed class HammingIndexFileTests : IDisposable
     }
 
     [Fact]
+    public void A_mapped_index_reads_its_ids_at_random_and_its_hashes_as_usual()
+    {
+        // The ids are read only for results: the kernel is told not to read ahead around them (VmFlags "rr" in smaps), so
+        // an id page it reclaimed comes back alone instead of filling the memory the hashes and tables need.
+        var (_, _, _, path) = SavedIndex(5000, 14);
+        using var opened = HammingIndex.Open(path);
+        var (ids, blocks) = Addresses(opened);
+        var idPage = (ids + 4095) & ~4095UL; // a whole page inside the 40,000 bytes of ids
+        Assert.Contains("rr", MappingFlags(idPage));
+        Assert.DoesNotContain("rr", MappingFlags(blocks));
+    }
+
+    private static unsafe (ulong Ids, ulong Blocks) Addresses(HammingIndex index) => ((ulong)index.Store.Ids, (ulong)index.Store.Blocks);
+
+    /// <summary>The VmFlags of the mapping that holds <paramref name="address"/>, from /proc/self/smaps.</summary>
+    private static string[] MappingFlags(ulong address)
+    {
+        var inside = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var dash = line.IndexOf('-', StringComparison.Ordinal);
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (dash > 0 && space > dash && ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out var start)
+                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out var end))
+            {
+                inside = address >= start && address < end;
+            }
+            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
+            {
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        throw new InvalidOperationException($"no mapping holds 0x{address:x}");
+    }
+
+    [Fact]
     public void Header_only_open_defers_the_payload_check_to_VerifyPayload()
     {
         var (_, _, _, path) = SavedIndex(500, 13);
