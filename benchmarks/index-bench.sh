@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.."
 OUT=${OUT:-benchmarks/results/index}
 BUDGET=${BUDGET:-40}
 PDQ_VECTORS=${PDQ_VECTORS:-tests/data/vectors/pdq}   # real PDQ hashes seeding the "realistic" data
-CONFIGS=${CONFIGS:-"uniform:1000000:1000 uniform:10000000:1000 clustered:10000000:1000 realistic:1000000:1000 realistic:10000000:1000"}
+CONFIGS=${CONFIGS:-"uniform:1000000:1000 clustered:1000000:1000 uniform:10000000:1000 clustered:10000000:1000 realistic:1000000:1000 realistic:10000000:1000"}
 FAISS_MIH=${FAISS_MIH:-16x16,12x21,8x32}
 FLAT_MAX_N=${FLAT_MAX_N:-1000000}
 THREADS=1
