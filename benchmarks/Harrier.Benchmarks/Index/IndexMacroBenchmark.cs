@@ -40,6 +40,7 @@ internal static class IndexMacroBenchmark
             var d = new Dictionary<string, object?>
             {
                 ["data"] = kind, ["n"] = n, ["queries"] = q, ["radius"] = radius, ["method"] = method, ["load1"] = LoadAverage(),
+                ["anonHugePagesBytes"] = AnonHugePages(),
             };
             foreach (var p in fields.GetType().GetProperties())
             {
@@ -364,6 +365,23 @@ internal static class IndexMacroBenchmark
 
         GC.KeepAlive(sink);
         return data.Length * 8.0 / best / 1e9;
+    }
+
+    /// <summary>
+    /// Transparent huge pages backing this process's anonymous memory (smaps_rollup), when the line is written: built
+    /// tables advise them, and a set the kernel could not back with them is slower by its TLB misses.
+    /// </summary>
+    private static long? AnonHugePages()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/smaps_rollup").FirstOrDefault(l => l.StartsWith("AnonHugePages:", StringComparison.Ordinal));
+            return line is null ? null : long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static double LoadAverage()
