@@ -400,7 +400,7 @@ public sealed partial class HammingIndex : IDisposable
     }
 
     /// <summary>Drops the tables of one part count.</summary>
-    private void DropTables(int parts)
+    internal void DropTables(int parts)
     {
         lock (_tablesLock)
         {
