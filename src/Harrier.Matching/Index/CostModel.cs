@@ -64,8 +64,13 @@ internal static class CostModel
         return ((q * ((slots * c.SlotNs) + (entries * IndexCalibration.EntryNs) + check) / threads) + buildSeconds) * 1e-9;
     }
 
+    /// <summary>
+    /// The cheapest strategy for this batch: the scan, the join, or the multi-index with tables that exist, the default
+    /// part count's, or (where <paramref name="mayBuild16"/>) 16 parts built for it. 16 parts are always estimated, for
+    /// the plan's figures and the join's candidates.
+    /// </summary>
     public static SearchPlan Plan(HashStore store, ReadOnlySpan<Hash256> queries, int radius, IndexSearchOptions options,
-        IReadOnlyCollection<int> built, int defaultParts, IndexCalibration c)
+        IReadOnlyCollection<int> built, int defaultParts, IndexCalibration c, bool mayBuild16 = true)
     {
         var n = store.Count;
         var q = (double)queries.Length;
@@ -110,7 +115,7 @@ internal static class CostModel
                 (mih32, cand32) = (cost, cand.Total);
             }
 
-            if (cost < bestMih)
+            if (cost < bestMih && (parts != 16 || mayBuild16 || built.Contains(16) || defaultParts == 16))
             {
                 (bestMih, bestParts) = (cost, parts);
             }

@@ -154,10 +154,21 @@ public sealed partial class HammingIndex
         return PlanFor(queries, radius, options);
     }
 
-    private SearchPlan PlanFor(ReadOnlySpan<Hash256> queries, int radius, IndexSearchOptions options) =>
-        Count < CostModel.MinEntriesForMultiIndex
-            ? CostModel.Plan(_store, queries, radius, options, [], 16, IndexCalibration.Default)
-            : CostModel.Plan(_store, queries, radius, options, ExistingParts(), DefaultParts(), Calibration);
+    private SearchPlan PlanFor(ReadOnlySpan<Hash256> queries, int radius, IndexSearchOptions options)
+    {
+        if (Count < CostModel.MinEntriesForMultiIndex)
+        {
+            return CostModel.Plan(_store, queries, radius, options, [], 16, IndexCalibration.Default);
+        }
+
+        var existing = ExistingParts(); // before the default is chosen: a first choice's trial tables are not "prepared" for this plan
+        var defaultParts = DefaultParts();
+        // A 16-part table set built for one large batch stays, so it must fit the memory budget beside what is there; and
+        // where the default part count was timed on this machine (PartTrials), the model may not overrule the measurement.
+        var mayBuild16 = PartTrials.Count == 0
+            && CostModel.ResidentBesideTables(Count) + MultiIndexBytes + MultiIndexTable.BytesFor(16, Count) <= MemoryBudget;
+        return CostModel.Plan(_store, queries, radius, options, existing, defaultParts, Calibration, mayBuild16);
+    }
 
     private static void CheckRadius(int radius)
     {
