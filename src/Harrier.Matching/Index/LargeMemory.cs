@@ -28,14 +28,7 @@ internal static unsafe partial class LargeMemory
 
         var size = (bytes + HugePage - 1) & ~(HugePage - 1);
         var p = NativeMemory.AlignedAlloc(size, HugePage);
-        try
-        {
-            _ = Madvise((nint)p, size, MadvHugePage); // advice only: a refusal leaves ordinary pages
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-        }
-
+        Advise((nint)p, size, MadvHugePage); // a refusal leaves ordinary pages
         return p;
     }
 
@@ -75,9 +68,15 @@ internal static unsafe partial class LargeMemory
             return;
         }
 
+        Advise((nint)first, end - first, MadvRandom);
+    }
+
+    /// <summary>madvise, as advice only: a refusal, or a libc without it, leaves the memory as it was.</summary>
+    private static void Advise(nint address, nuint length, int advice)
+    {
         try
         {
-            _ = Madvise((nint)first, end - first, MadvRandom);
+            _ = Madvise(address, length, advice);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
