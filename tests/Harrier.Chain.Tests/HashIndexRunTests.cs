@@ -59,6 +59,84 @@ public sealed class HashIndexRunTests : IDisposable
             HashIndex.DeltaLimit = limit;
         }
     }
+
+    [Fact]
+    public void The_run_just_spilled_is_not_merged_so_the_keys_added_last_stay_in_a_small_run()
+    {
+        var limit = HashIndex.DeltaLimit;
+        HashIndex.DeltaLimit = 100;
+        try
+        {
+            using var index = new HashIndex(_dir, "addr", [], writable: true);
+            for (var i = 0; i < 6_400; i++)
+            {
+                index.Add(Key(i), i);
+                if ((i + 1) % 100 == 0)
+                {
+                    var counts = index.RunCounts;
+                    Assert.Equal(100, counts[^1]);
+                    Assert.Equal(i + 1, counts.Sum());
+                    Assert.InRange(counts.Count, 1, 2 + Math.Log2((i + 1) / 100.0) + 1);
+                }
+            }
+
+            Assert.True(index.RunCounts[0] >= 3_200, "older runs are merged");
+            for (var i = 0; i < 6_400; i += 7)
+            {
+                Assert.True(index.TryGet(Key(i), out var v));
+                Assert.Equal(i, v);
+            }
+        }
+        finally
+        {
+            HashIndex.DeltaLimit = limit;
+        }
+    }
+
+    [Fact]
+    public void An_index_read_at_random_tells_the_kernel_not_to_read_ahead_in_its_runs()
+    {
+        var limit = HashIndex.DeltaLimit;
+        HashIndex.DeltaLimit = 1_000;
+        try
+        {
+            using var random = new HashIndex(Directory.CreateDirectory(Path.Combine(_dir, "random")).FullName, "addr", [], writable: true) { RandomAccess = true };
+            using var usual = new HashIndex(Directory.CreateDirectory(Path.Combine(_dir, "usual")).FullName, "tx", [], writable: true);
+            for (var i = 0; i < 5_000; i++)
+            {
+                random.Add(Key(i), i);
+                usual.Add(Key(i), i);
+            }
+
+            Assert.All(random.RunNames, r => Assert.Contains("rr", MappingFlags(Path.Combine(_dir, "random", r))));
+            Assert.All(usual.RunNames, r => Assert.DoesNotContain("rr", MappingFlags(Path.Combine(_dir, "usual", r))));
+        }
+        finally
+        {
+            HashIndex.DeltaLimit = limit;
+        }
+    }
+
+    /// <summary>The VmFlags of the mapping of <paramref name="path"/> in this process, from /proc/self/smaps.</summary>
+    private static string[] MappingFlags(string path)
+    {
+        var inside = false;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var range = line.Split(' ', 2)[0].Split('-');
+            if (range.Length == 2 && range.All(h => h.Length > 0 && h.All(char.IsAsciiHexDigit)))
+            {
+                // A mapping's first line: "start-end perms offset dev inode path".
+                inside = line.EndsWith(" " + path, StringComparison.Ordinal);
+            }
+            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
+            {
+                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            }
+        }
+
+        throw new InvalidOperationException($"{path} is not mapped");
+    }
 }
 
 /// <summary>Tests that change <see cref="HashIndex.DeltaLimit"/> (a static) run one at a time.</summary>

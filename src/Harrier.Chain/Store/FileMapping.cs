@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace Harrier.Chain.Store;
 
@@ -6,7 +7,7 @@ namespace Harrier.Chain.Store;
 /// A file mapped into memory with a pinned pointer to its first byte: what a column being appended, a column being
 /// read and an index run each hold while mapped (one place for the acquire/release pairing).
 /// </summary>
-internal sealed unsafe class FileMapping : IDisposable
+internal sealed unsafe partial class FileMapping : IDisposable
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
@@ -26,6 +27,27 @@ internal sealed unsafe class FileMapping : IDisposable
     public byte* Start { get; }
 
     public void Flush() => _view.Flush();
+
+    /// <summary>
+    /// Tells the kernel the mapping is read at random (<c>MADV_RANDOM</c>): a page not in memory is read alone, not
+    /// with the 128 KB around it, which under memory pressure would evict pages still needed for pages never read.
+    /// Advice only: where it is refused or not Linux, nothing changes.
+    /// </summary>
+    public void AdviseRandom(long bytes)
+    {
+        if (!OperatingSystem.IsLinux() || bytes <= 0)
+        {
+            return;
+        }
+
+        var start = (nint)Start & ~(nint)(Environment.SystemPageSize - 1);
+        _ = Madvise(start, (nuint)(bytes + ((nint)Start - start)), MadvRandom);
+    }
+
+    private const int MadvRandom = 1;
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nint address, nuint length, int advice);
 
     public void Dispose()
     {

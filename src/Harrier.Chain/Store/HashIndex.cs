@@ -76,6 +76,24 @@ internal sealed class HashIndex : IDisposable
     private readonly bool _writable;
     private DeltaTable _delta = new();
     private int _nextSeq;
+    private bool _randomAccess;
+
+    /// <summary>
+    /// The runs are read only by single lookups (no sweep in key order): their mappings are advised random, so a
+    /// page read from disk does not bring the pages around it (<see cref="FileMapping.AdviseRandom"/>).
+    /// </summary>
+    public bool RandomAccess
+    {
+        get => _randomAccess;
+        set
+        {
+            _randomAccess = value;
+            foreach (var r in _runs)
+            {
+                r.RandomAccess = value;
+            }
+        }
+    }
 
     /// <summary>Opens the runs <paramref name="runNames"/> (oldest first) of index <paramref name="name"/> in <paramref name="directory"/>.</summary>
     public HashIndex(string directory, string name, IReadOnlyList<string> runNames, bool writable)
@@ -94,6 +112,9 @@ internal sealed class HashIndex : IDisposable
     /// <summary>Entries in the delta and the runs (duplicates counted once per place).</summary>
     public long Count => _delta.Count + _runs.Sum(r => (long)r.Count);
 
+    /// <summary>The entries of each run in use, oldest first.</summary>
+    internal IReadOnlyList<int> RunCounts => _runs.Select(r => r.Count).ToList();
+
     /// <summary>The run files in use, oldest first (what the manifest names).</summary>
     public IReadOnlyList<string> RunNames => _runs.Select(r => r.Name).ToList();
 
@@ -108,6 +129,24 @@ internal sealed class HashIndex : IDisposable
         {
             r.Prefetch(key);
         }
+    }
+
+    /// <summary>Starts loading the delta slot a lookup of <paramref name="key"/> in <see cref="TryGetRecent"/> reads (a hint).</summary>
+    public void PrefetchRecent(in Hash32 key) => _delta.Prefetch(key);
+
+    /// <summary>
+    /// The id of <paramref name="key"/> if it is in the delta (the keys added since the last spill, held in memory);
+    /// false says nothing about the runs. An import resolves what this finds at once and the rest later, in key order.
+    /// </summary>
+    public bool TryGetRecent(in Hash32 key, out int value)
+    {
+        if (_delta.Count > 0 && _delta.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        value = -1;
+        return false;
     }
 
     /// <summary>The id of <paramref name="key"/>: delta first, then the runs newest first.</summary>
@@ -177,13 +216,18 @@ internal sealed class HashIndex : IDisposable
         return parts.Length >= 3 && int.TryParse(parts[^2], out var s) ? s : 0;
     }
 
+    /// <summary>
+    /// Writes the delta as the newest run, after merging the runs already there (the newer two whenever the older is
+    /// at most twice the newer). The run just written is never merged at once: it holds the keys added last, which an
+    /// import looks up most (an address paid again soon after it was first paid), and as a run of at most
+    /// <see cref="DeltaLimit"/> entries its pages stay in memory; merged into the largest run, each such lookup would
+    /// read a page of the whole store's keys at random.
+    /// </summary>
     private void Spill()
     {
-        var entries = _delta.Sorted();
-        _delta = new DeltaTable();
         var name = NextName();
-        var filter = Run.Write(Path.Combine(_directory, name), entries);
-        _runs.Add(Run.Open(Path.Combine(_directory, name), name, filter));
+        var filter = Run.Write(Path.Combine(_directory, name), _delta.Sorted());
+        _delta = new DeltaTable();
         while (_runs.Count >= 2 && _runs[^2].Count <= 2L * _runs[^1].Count)
         {
             var older = _runs[^2];
@@ -207,8 +251,17 @@ internal sealed class HashIndex : IDisposable
                     File.Delete(Path.Combine(_directory, gone));
                 }
             }
-            _runs.Add(Run.Open(Path.Combine(_directory, merged), merged, mergedFilter));
+            _runs.Add(OpenRun(merged, mergedFilter));
         }
+
+        _runs.Add(OpenRun(name, filter));
+    }
+
+    private Run OpenRun(string name, RunFilter filter)
+    {
+        var run = Run.Open(Path.Combine(_directory, name), name, filter);
+        run.RandomAccess = _randomAccess;
+        return run;
     }
 
     private string NextName() => $"{_name}.{_nextSeq++:D6}.run";
@@ -234,6 +287,7 @@ internal sealed class HashIndex : IDisposable
         private int[] _dir = [0, 0];
         private int _bits;
         private RunFilter? _filter;
+        private bool _randomAccess;
 
         private Run(string path, string name)
         {
@@ -246,6 +300,19 @@ internal sealed class HashIndex : IDisposable
         public string Name { get; }
 
         public int Count { get; private set; }
+
+        public bool RandomAccess
+        {
+            get => _randomAccess;
+            set
+            {
+                _randomAccess = value;
+                if (value)
+                {
+                    _map?.AdviseRandom(HeaderSize + ((long)Count * sizeof(IndexEntry)));
+                }
+            }
+        }
 
         public static Run Open(string path, string name, RunFilter? filter = null)
         {
@@ -286,6 +353,10 @@ internal sealed class HashIndex : IDisposable
 
             _map = new FileMapping(Path, 0, writable: false);
             _entries = (IndexEntry*)(_map.Start + HeaderSize);
+            if (_randomAccess)
+            {
+                _map.AdviseRandom(HeaderSize + ((long)Count * sizeof(IndexEntry)));
+            }
         }
 
         public void Remap()
