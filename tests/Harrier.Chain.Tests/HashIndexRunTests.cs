@@ -48,11 +48,7 @@ public sealed class HashIndexRunTests : IDisposable
             Assert.Equal(second.RunNames.Concat(second.Obsolete).ToHashSet(), onDisk);
             Assert.All(second.Obsolete, o => Assert.Contains(o, committed));
             Assert.NotEmpty(second.Obsolete);
-            for (var i = 0; i < 6_000; i++)
-            {
-                Assert.True(second.TryGet(Key(i), out var v));
-                Assert.Equal(i, v);
-            }
+            AssertFinds(second, 6_000, 1);
         }
         finally
         {
@@ -81,11 +77,7 @@ public sealed class HashIndexRunTests : IDisposable
             }
 
             Assert.True(index.RunCounts[0] >= 3_200, "older runs are merged");
-            for (var i = 0; i < 6_400; i += 7)
-            {
-                Assert.True(index.TryGet(Key(i), out var v));
-                Assert.Equal(i, v);
-            }
+            AssertFinds(index, 6_400, 7);
         }
         finally
         {
@@ -114,6 +106,16 @@ public sealed class HashIndexRunTests : IDisposable
         finally
         {
             HashIndex.DeltaLimit = limit;
+        }
+    }
+
+    /// <summary>Every <paramref name="step"/>-th key below <paramref name="count"/> is found with its id.</summary>
+    private static void AssertFinds(HashIndex index, int count, int step)
+    {
+        for (var i = 0; i < count; i += step)
+        {
+            Assert.True(index.TryGet(Key(i), out var v));
+            Assert.Equal(i, v);
         }
     }
 

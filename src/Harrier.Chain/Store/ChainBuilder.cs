@@ -590,14 +590,7 @@ internal sealed class ChainBuilder : IDisposable
         }
 
         // 2. By spent transaction: its output range.
-        var ints = _sortIntKeys.AsSpan(0, n);
-        for (var k = 0; k < n; k++)
-        {
-            ints[k] = d[k].Link;
-            order[k] = k;
-        }
-
-        ints.Sort(order);
+        SortByLink(order);
         foreach (var k in order)
         {
             ref var e = ref d[k];
@@ -609,13 +602,7 @@ internal sealed class ChainBuilder : IDisposable
         }
 
         // 3. By spent output: link it to its spender (the later of two), read its value and address kind.
-        for (var k = 0; k < n; k++)
-        {
-            ints[k] = d[k].Link;
-            order[k] = k;
-        }
-
-        ints.Sort(order);
+        SortByLink(order);
         foreach (var k in order)
         {
             ref var e = ref d[k];
@@ -657,6 +644,19 @@ internal sealed class ChainBuilder : IDisposable
 
         _deferredCount = 0;
         Array.Clear(_heldTxids);
+    }
+
+    /// <summary>Fills <paramref name="order"/> with the held inputs' positions ordered by their current link.</summary>
+    private void SortByLink(Span<int> order)
+    {
+        var links = _sortIntKeys.AsSpan(0, order.Length);
+        for (var k = 0; k < order.Length; k++)
+        {
+            links[k] = _deferred[k].Link;
+            order[k] = k;
+        }
+
+        links.Sort(order);
     }
 
     private int AddressIdOf(ParsedBlock b, int o, int outputId)
