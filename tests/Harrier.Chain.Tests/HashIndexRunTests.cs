@@ -19,9 +19,7 @@ public sealed class HashIndexRunTests : IDisposable
     [Fact]
     public void Merged_away_runs_of_this_import_are_deleted_at_once_and_committed_ones_kept_until_the_manifest()
     {
-        var limit = HashIndex.DeltaLimit;
-        HashIndex.DeltaLimit = 100;
-        try
+        WithDeltaLimit(100, () =>
         {
             // A first import: 1,000 keys, then flushed; its runs are what a manifest would name.
             IReadOnlyList<string> committed;
@@ -49,19 +47,13 @@ public sealed class HashIndexRunTests : IDisposable
             Assert.All(second.Obsolete, o => Assert.Contains(o, committed));
             Assert.NotEmpty(second.Obsolete);
             AssertFinds(second, 6_000, 1);
-        }
-        finally
-        {
-            HashIndex.DeltaLimit = limit;
-        }
+        });
     }
 
     [Fact]
     public void The_run_just_spilled_is_not_merged_so_the_keys_added_last_stay_in_a_small_run()
     {
-        var limit = HashIndex.DeltaLimit;
-        HashIndex.DeltaLimit = 100;
-        try
+        WithDeltaLimit(100, () =>
         {
             using var index = new HashIndex(_dir, "addr", [], writable: true);
             for (var i = 0; i < 6_400; i++)
@@ -78,19 +70,13 @@ public sealed class HashIndexRunTests : IDisposable
 
             Assert.True(index.RunCounts[0] >= 3_200, "older runs are merged");
             AssertFinds(index, 6_400, 7);
-        }
-        finally
-        {
-            HashIndex.DeltaLimit = limit;
-        }
+        });
     }
 
     [Fact]
     public void An_index_read_at_random_tells_the_kernel_not_to_read_ahead_in_its_runs()
     {
-        var limit = HashIndex.DeltaLimit;
-        HashIndex.DeltaLimit = 1_000;
-        try
+        WithDeltaLimit(1_000, () =>
         {
             using var random = new HashIndex(Directory.CreateDirectory(Path.Combine(_dir, "random")).FullName, "addr", [], writable: true) { RandomAccess = true };
             using var usual = new HashIndex(Directory.CreateDirectory(Path.Combine(_dir, "usual")).FullName, "tx", [], writable: true);
@@ -102,10 +88,20 @@ public sealed class HashIndexRunTests : IDisposable
 
             Assert.All(random.RunNames, r => Assert.Contains("rr", MappingFlags(Path.Combine(_dir, "random", r))));
             Assert.All(usual.RunNames, r => Assert.DoesNotContain("rr", MappingFlags(Path.Combine(_dir, "usual", r))));
+        });
+    }
+
+    private static void WithDeltaLimit(int limit, Action body)
+    {
+        var was = HashIndex.DeltaLimit;
+        HashIndex.DeltaLimit = limit;
+        try
+        {
+            body();
         }
         finally
         {
-            HashIndex.DeltaLimit = limit;
+            HashIndex.DeltaLimit = was;
         }
     }
 
