@@ -391,6 +391,11 @@ internal sealed class ChainBuilder : IDisposable
             // one is added. (This transaction's own inputs cannot name its txid: a hash cannot contain itself.)
             ResolveDeferred();
         }
+        else if (_deferredCount > 0 && _deferredCount + (b.InStart[t + 1] - b.InStart[t]) > _deferLimit)
+        {
+            // Resolved before this transaction's inputs could pass the limit: the held arrays never outgrow it.
+            ResolveDeferred();
+        }
 
         var txId = (int)_txHash.Count;
         var flags = (TxTraits)b.TxFlags[t];
@@ -493,10 +498,10 @@ internal sealed class ChainBuilder : IDisposable
     {
         if (_deferredCount == _deferred.Length)
         {
-            // Resolved once a transaction's appended with the limit reached: one transaction's inputs may pass it.
-            var size = Math.Max(1024, _deferred.Length * 2);
+            // Doubling up to the limit; past it only for one transaction with more inputs than the limit.
+            var size = Math.Max(Math.Min(Math.Max(1024, _deferred.Length * 2), _deferLimit), _deferredCount + 1);
             Array.Resize(ref _deferred, size);
-            _heldTxids = new ulong[2 * size];
+            _heldTxids = new ulong[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)(2 * size))];
             for (var k = 0; k < _deferredCount; k++)
             {
                 Hold(_deferred[k].Key.W0);
