@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Harrier.Chain.Store;
+using Harrier.Testing;
 
 namespace Harrier.Chain.Tests;
 
@@ -86,8 +87,8 @@ public sealed class HashIndexRunTests : IDisposable
                 usual.Add(Key(i), i);
             }
 
-            Assert.All(random.RunNames, r => Assert.Contains("rr", MappingFlags(Path.Combine(_dir, "random", r))));
-            Assert.All(usual.RunNames, r => Assert.DoesNotContain("rr", MappingFlags(Path.Combine(_dir, "usual", r))));
+            Assert.All(random.RunNames, r => Assert.Contains("rr", Mappings.FlagsOf(Path.Combine(_dir, "random", r))));
+            Assert.All(usual.RunNames, r => Assert.DoesNotContain("rr", Mappings.FlagsOf(Path.Combine(_dir, "usual", r))));
         });
     }
 
@@ -113,27 +114,6 @@ public sealed class HashIndexRunTests : IDisposable
             Assert.True(index.TryGet(Key(i), out var v));
             Assert.Equal(i, v);
         }
-    }
-
-    /// <summary>The VmFlags of the mapping of <paramref name="path"/> in this process, from /proc/self/smaps.</summary>
-    private static string[] MappingFlags(string path)
-    {
-        var inside = false;
-        foreach (var line in File.ReadLines("/proc/self/smaps"))
-        {
-            var range = line.Split(' ', 2)[0].Split('-');
-            if (range.Length == 2 && range.All(h => h.Length > 0 && h.All(char.IsAsciiHexDigit)))
-            {
-                // A mapping's first line: "start-end perms offset dev inode path".
-                inside = line.EndsWith(" " + path, StringComparison.Ordinal);
-            }
-            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
-            {
-                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            }
-        }
-
-        throw new InvalidOperationException($"{path} is not mapped");
     }
 }
 

@@ -31,7 +31,8 @@ internal sealed unsafe partial class FileMapping : IDisposable
     /// <summary>
     /// Tells the kernel the mapping is read at random (<c>MADV_RANDOM</c>): a page not in memory is read alone, not
     /// with the 128 KB around it, which under memory pressure would evict pages still needed for pages never read.
-    /// Advice only: where it is refused or not Linux, nothing changes.
+    /// Advice only: where it is refused or not Linux, nothing changes. (Matching's <c>LargeMemory</c> has its own
+    /// madvise call: engines do not reference each other, and two lines are not worth a shared project.)
     /// </summary>
     public void AdviseRandom(long bytes)
     {

@@ -1,5 +1,6 @@
 using Harrier.Matching.Index;
 using Harrier.Media.Hashing;
+using Harrier.Testing;
 
 namespace Harrier.Matching.Tests.Index;
 
@@ -121,33 +122,11 @@ public sealed class HammingIndexFileTests : IDisposable
         using var opened = HammingIndex.Open(path);
         var (ids, blocks) = Addresses(opened);
         var idPage = (ids + 4095) & ~4095UL; // a whole page inside the 40,000 bytes of ids
-        Assert.Contains("rr", MappingFlags(idPage));
-        Assert.DoesNotContain("rr", MappingFlags(blocks));
+        Assert.Contains("rr", Mappings.FlagsAt(idPage));
+        Assert.DoesNotContain("rr", Mappings.FlagsAt(blocks));
     }
 
     private static unsafe (ulong Ids, ulong Blocks) Addresses(HammingIndex index) => ((ulong)index.Store.Ids, (ulong)index.Store.Blocks);
-
-    /// <summary>The VmFlags of the mapping that holds <paramref name="address"/>, from /proc/self/smaps.</summary>
-    private static string[] MappingFlags(ulong address)
-    {
-        var inside = false;
-        foreach (var line in File.ReadLines("/proc/self/smaps"))
-        {
-            var dash = line.IndexOf('-', StringComparison.Ordinal);
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            if (dash > 0 && space > dash && ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out var start)
-                && ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out var end))
-            {
-                inside = address >= start && address < end;
-            }
-            else if (inside && line.StartsWith("VmFlags:", StringComparison.Ordinal))
-            {
-                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            }
-        }
-
-        throw new InvalidOperationException($"no mapping holds 0x{address:x}");
-    }
 
     [Fact]
     public void Header_only_open_defers_the_payload_check_to_VerifyPayload()
