@@ -36,10 +36,10 @@ public sealed class IntraBlockSpendTests : IDisposable
         using var store = ChainStore.Open(Path.Combine(_root, "chain"));
         Assert.Equal(0, store.Manifest.UnresolvedInputs);
         int Id(Transaction t) => store.TryFindTx(Hash32.From(t.GetHash()), out var id) ? id : throw new InvalidOperationException("tx missing");
-        int Out(Transaction t, int n) => store.TxOutStart[Id(t)] + n;
-        void AssertSpends(Transaction t, params int[] outputs)
+        long Out(Transaction t, int n) => store.TxOutStart[Id(t)] + n;
+        void AssertSpends(Transaction t, params long[] outputs)
         {
-            var inputs = store.InSpent[store.TxInStart[Id(t)]..store.TxInStart[Id(t) + 1]].ToArray();
+            var inputs = store.InSpent.ToArray(store.TxInStart[Id(t)], store.TxInStart[Id(t) + 1]);
             Assert.Equal(outputs, inputs);
             for (var k = 0; k < inputs.Length; k++)
             {

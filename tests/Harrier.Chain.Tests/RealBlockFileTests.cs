@@ -77,7 +77,7 @@ public sealed class RealBlockFileTests : IDisposable
         Assert.Equal(170, store.HeightOf(store.TxBlock[tx]));
         Assert.Equal("00000000d1145790a8694403d4063f323d499e655c83426834d4ce2f8dd4a2ee", store.BlockHash[store.TxBlock[tx]].ToString());
 
-        var outs = store.OutValue[store.TxOutStart[tx]..store.TxOutStart[tx + 1]].ToArray();
+        var outs = store.OutValue.ToArray(store.TxOutStart[tx], store.TxOutStart[tx + 1]);
         Assert.Equal([1_000_000_000L, 4_000_000_000L], outs);
 
         var nbTx = ParseIndependently().SelectMany(b => b.Transactions).Single(t => t.GetHash().ToString() == h.ToString());
@@ -93,7 +93,7 @@ public sealed class RealBlockFileTests : IDisposable
         // P2PK outputs are indexed under their P2PKH address; the address index lists the output.
         var payee = store.OutAddress[store.TxOutStart[tx]];
         Assert.Equal(AddressKind.P2PK, store.KindOf(payee));
-        var listed = store.AddrOuts[store.AddrOutStart[payee]..store.AddrOutStart[payee + 1]].ToArray();
+        var listed = store.AddrOuts[(int)store.AddrOutStart[payee]..(int)store.AddrOutStart[payee + 1]].ToArray();
         Assert.Contains(store.TxOutStart[tx], listed);
         var pubkey = PayToPubkeyTemplate.Instance.ExtractScriptPubKeyParameters(nbTx.Outputs[0].ScriptPubKey)!;
         var p2pkh = pubkey.GetAddress(ScriptPubKeyType.Legacy, Network.Main).ToString();
@@ -127,9 +127,9 @@ public sealed class RealBlockFileTests : IDisposable
         Assert.Equal(0, again.OutputsAdded);
         Assert.Throws<FileNotFoundException>(() => ChainImporter.Import(inc, Directory.CreateDirectory(Path.Combine(_root, "empty")).FullName));
         Assert.True(a.TxHash.SequenceEqual(b.TxHash));
-        Assert.True(a.InSpent.SequenceEqual(b.InSpent));
-        Assert.True(a.OutSpentBy.SequenceEqual(b.OutSpentBy));
-        Assert.True(a.OutAddress.SequenceEqual(b.OutAddress));
+        Assert.Equal(a.InSpent.ToArray(), b.InSpent.ToArray());
+        Assert.Equal(a.OutSpentBy.ToArray(), b.OutSpentBy.ToArray());
+        Assert.Equal(a.OutAddress.ToArray(), b.OutAddress.ToArray());
         Assert.True(a.AddrOuts.SequenceEqual(b.AddrOuts));
     }
 

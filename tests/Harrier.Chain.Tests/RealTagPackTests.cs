@@ -68,7 +68,7 @@ public sealed class RealTagPackTests : IDisposable
         var tag = Assert.Single(index.DirectTags(deepbit));
         Assert.Equal("DeepBit.net", tag.Label);
         Assert.Equal("service", tag.Category);
-        var output = Assert.Single(chain.AddrOuts[chain.AddrOutStart[deepbit]..chain.AddrOutStart[deepbit + 1]].ToArray());
+        var output = Assert.Single(chain.AddrOuts[(int)chain.AddrOutStart[deepbit]..(int)chain.AddrOutStart[deepbit + 1]].ToArray());
         Assert.Equal("6e79fcff0c8e4b2670a4ccf87ff71a8e65d77d2040232a2e18561f0b8c175137", chain.TxHash[chain.OutTx[output]].ToString());
         Assert.Equal(5_000_260_000L, chain.OutValue[output]);
     }

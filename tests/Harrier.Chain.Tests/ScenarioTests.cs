@@ -108,7 +108,7 @@ public sealed class ScenarioTests(ScenarioFixture f) : IClassFixture<ScenarioFix
 
         // Each heuristic on alice-pay-1 (0.01 BTC to a fresh deposit address, the rest to fresh change; one P2WPKH input).
         var tx = f.Tx("alice-pay-1");
-        var outs = Enumerable.Range(f.Store.TxOutStart[tx], 2).ToArray();
+        long[] outs = [f.Store.TxOutStart[tx], f.Store.TxOutStart[tx] + 1];
         var change = outs.Single(o => f.Store.OutAddress[o] == f.Addr("alice-2"));
         Assert.Empty(ChangeHeuristics.Candidates(ChangeHeuristics.AddressReuse, f.Store, tx));
         Assert.Equal(outs, ChangeHeuristics.Candidates(ChangeHeuristics.AddressType, f.Store, tx).Order());

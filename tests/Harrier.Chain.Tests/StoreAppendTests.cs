@@ -1,13 +1,14 @@
 using System.Text.Json;
 using Harrier.Chain.Blocks;
 using Harrier.Chain.Store;
+using Harrier.Testing;
 using Harrier.Testing.Chain;
 using NBitcoin;
 
 namespace Harrier.Chain.Tests;
 
 /// <summary>
-/// The store appends in place (format 3): a second import adds blocks after the stored ones without moving them, a
+/// The store appends in place (format 3 on, 64-bit input and output ids since format 4): a second import adds blocks after the stored ones without moving them, a
 /// killed import leaves the store as it was, and a store of an earlier format is refused with what to do.
 /// </summary>
 [Collection(nameof(DeltaLimitTests))]
@@ -182,10 +183,12 @@ public sealed class StoreAppendTests : IDisposable
         ChainImporter.Import(store, first);
         Snapshot before;
         ChainManifest manifestBefore;
+        ChainScanResult scanBefore;
         using (var s = ChainStore.Open(store))
         {
             before = Snapshot.Of(s);
             manifestBefore = s.Manifest;
+            scanBefore = ChainScan.Run(s) with { Seconds = 0, CpuSeconds = 0 };
         }
 
         // Killed after the first block is appended: that block spends outputs stored by the first import (held inputs
@@ -212,7 +215,7 @@ public sealed class StoreAppendTests : IDisposable
         }
 
         Assert.True(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
-        using (var raw = ColumnFile.Map<int>(Path.Combine(store, ChainStore.Columns.OutSpentBy), manifestBefore.Outputs))
+        using (var raw = ColumnFile.Map<long>(Path.Combine(store, ChainStore.Columns.OutSpentBy), manifestBefore.Outputs))
         {
             // The killed import did link stored outputs to its inputs (so this checks the rollback, not an idle run).
             Assert.Contains(raw.Span.ToArray(), i => i >= manifestBefore.Inputs);
@@ -222,6 +225,7 @@ public sealed class StoreAppendTests : IDisposable
         {
             Assert.Equal(manifestBefore, s.Manifest with { TxIndexRuns = manifestBefore.TxIndexRuns, AddressIndexRuns = manifestBefore.AddressIndexRuns });
             Snapshot.Of(s).AssertEqual(before);
+            Assert.Equal(scanBefore, ChainScan.Run(s) with { Seconds = 0, CpuSeconds = 0 }); // its pointer loop masks the links too
             AssertLookups(s);
         }
 
@@ -235,20 +239,100 @@ public sealed class StoreAppendTests : IDisposable
         AssertLookups(a);
     }
 
-    [Fact]
-    public void An_import_into_a_store_of_format_2_is_refused_with_the_advice_to_import_again()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void An_import_into_a_store_of_an_earlier_format_is_refused_with_the_advice_to_import_again(int format)
     {
-        // Opening a format-2 store read-only is FixtureCompatibilityTests' (Harrier.Operations.Tests) real v6 fixture.
+        // Opening a format-2 store read-only is FixtureCompatibilityTests' (Harrier.Operations.Tests) real v6 fixture;
+        // a format-3 one, A_format_3_store_with_32_bit_links_reads_as_the_same_store_with_64_bit_links.
         var store = Path.Combine(_root, "old");
         ChainImporter.Import(store, BlockDir("all", _blocks.Take(3)));
         var path = Path.Combine(store, ChainStore.ManifestFileName);
-        var json = File.ReadAllText(path).Replace("\"format\": 3", "\"format\": 2", StringComparison.Ordinal);
+        var json = File.ReadAllText(path).Replace("\"format\": 4", $"\"format\": {format}", StringComparison.Ordinal);
         File.WriteAllText(path, json);
         var import = Assert.Throws<InvalidDataException>(() => ChainImporter.Import(store, Path.Combine(_root, "all")));
-        Assert.Contains("store format 2", import.Message, StringComparison.Ordinal);
+        Assert.Contains($"store format {format}", import.Message, StringComparison.Ordinal);
         Assert.Contains("chain import again", import.Message, StringComparison.Ordinal);
         Assert.Equal(json, File.ReadAllText(path));
         Assert.False(File.Exists(Path.Combine(store, ChainBuilder.PendingFileName)));
+    }
+
+    /// <summary>The columns that hold input and output ids: 4 bytes an element up to format 3, 8 since format 4.</summary>
+    private static readonly string[] LinkColumns =
+    [
+        ChainStore.Columns.TxInStart, ChainStore.Columns.TxOutStart, ChainStore.Columns.InSpent, ChainStore.Columns.OutSpentBy,
+        ChainStore.Columns.OutAddrNext, ChainStore.Columns.AddrFirstOut, ChainStore.Columns.AddrLastOut,
+    ];
+
+    [Fact]
+    public void A_format_3_store_with_32_bit_links_reads_as_the_same_store_with_64_bit_links()
+    {
+        var store = Path.Combine(_root, "store");
+        ChainImporter.Import(store, BlockDir("all", _blocks));
+        Snapshot wide;
+        ChainScanResult wideScan;
+        using (var s = ChainStore.Open(store))
+        {
+            Assert.Equal(ChainManifest.CurrentFormat, s.Manifest.Format);
+            wide = Snapshot.Of(s);
+            wideScan = ChainScan.Run(s);
+        }
+
+        // Format 3 as earlier builds wrote it: the same columns, with 4-byte links (tests/data/fixtures/chain-format3 is
+        // one such store written by such a build).
+        foreach (var name in LinkColumns)
+        {
+            var path = Path.Combine(store, name);
+            long[] links;
+            var header = new byte[ColumnFile.HeaderSize];
+            using (var fs = File.OpenRead(path))
+            {
+                fs.ReadExactly(header);
+            }
+
+            // A store column may be longer than its header's count (room to grow); only that many are links.
+            using (var column = ColumnFile.Map<long>(path, BitConverter.ToInt64(header, 8)))
+            {
+                links = column.Span.ToArray();
+            }
+
+            Assert.All(links, l => Assert.InRange(l, -1, int.MaxValue));
+            ColumnFile.Write<int>(path, [.. links.Select(l => (int)l)]);
+        }
+
+        var manifest = Path.Combine(store, ChainStore.ManifestFileName);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format\": 4", "\"format\": 3", StringComparison.Ordinal));
+        using (var s = ChainStore.Open(store))
+        {
+            Assert.Equal(3, s.Manifest.Format);
+            Snapshot.Of(s).AssertEqual(wide);
+            Assert.Equal(wideScan with { Seconds = 0, CpuSeconds = 0 }, ChainScan.Run(s) with { Seconds = 0, CpuSeconds = 0 });
+            AssertLookups(s);
+        }
+    }
+
+    [Fact]
+    public void The_format_3_store_an_earlier_build_wrote_reads_as_what_this_build_imports_from_the_same_blocks()
+    {
+        // tests/data/fixtures/chain-format3: `harrier chain import tests/data/bitcoin/blocks/nbitcoin` at 3b64c84, the
+        // last build that wrote format 3 (32-bit links). Copied first: the fixture stays as written whatever happens.
+        var old = Path.Combine(_root, "format3");
+        Directory.CreateDirectory(old);
+        foreach (var file in Directory.GetFiles(TestPaths.InRepo("tests", "data", "fixtures", "chain-format3")))
+        {
+            File.Copy(file, Path.Combine(old, Path.GetFileName(file)));
+        }
+
+        var fresh = Path.Combine(_root, "fresh");
+        ChainImporter.Import(fresh, TestPaths.Blocks("nbitcoin"));
+        using var a = ChainStore.Open(old);
+        using var b = ChainStore.Open(fresh);
+        Assert.Equal(3, a.Manifest.Format);
+        Assert.Equal(ChainManifest.CurrentFormat, b.Manifest.Format);
+        Snapshot.Of(a).AssertEqual(Snapshot.Of(b));
+        Assert.Equal(ChainScan.Run(b) with { Seconds = 0, CpuSeconds = 0 }, ChainScan.Run(a) with { Seconds = 0, CpuSeconds = 0 });
+        AssertLookups(a);
     }
 
     [Fact]
@@ -280,7 +364,7 @@ public sealed class StoreAppendTests : IDisposable
         using (var s = ChainStore.Open(store))
         {
             AssertInputValues(s);
-            Assert.Equal(stored, s.InValue[..stored.Length].ToArray());
+            Assert.Equal(stored, s.InValue.ToArray(0, stored.Length));
             var scan = ChainScan.Run(s);
             Assert.Equal(s.InputCount, scan.Inputs);
             var byLinks = 0L;
@@ -315,7 +399,7 @@ public sealed class StoreAppendTests : IDisposable
             Assert.True(s.TryFindAddress(s.AddressText(a), out var found));
             Assert.Equal(a, found);
             var outs = s.OutputsOf(a);
-            Assert.Equal(s.AddrOuts[s.AddrOutStart[a]..s.AddrOutStart[a + 1]].ToArray(), outs);
+            Assert.Equal(s.AddrOuts[(int)s.AddrOutStart[a]..(int)s.AddrOutStart[a + 1]].ToArray(), outs);
             Assert.Equal(outs[0], s.AddrFirstOut[a]);
         }
 
@@ -334,6 +418,9 @@ public sealed class StoreAppendTests : IDisposable
         {
             static byte[] B<T>(ReadOnlySpan<T> span)
                 where T : unmanaged => System.Runtime.InteropServices.MemoryMarshal.AsBytes(span).ToArray();
+            static byte[] C<T>(ColumnSpan<T> column)
+                where T : unmanaged => B<T>(column.ToArray());
+            static byte[] L(LinkSpan links) => B<long>(links.ToArray());
 
             var c = new Dictionary<string, byte[]>
             {
@@ -345,14 +432,14 @@ public sealed class StoreAppendTests : IDisposable
                 ["tx.instart"] = B(s.TxInStart),
                 ["tx.outstart"] = B(s.TxOutStart),
                 ["tx.flags"] = B(s.TxFlagBytes),
-                ["in.spent"] = B(s.InSpent),
-                ["in.tx"] = B(s.InTx),
-                ["in.value"] = B(s.InValue),
-                ["out.value"] = B(s.OutValue),
-                ["out.address"] = B(s.OutAddress),
-                ["out.spentby"] = B(s.OutSpentBy),
-                ["out.tx"] = B(s.OutTx),
-                ["out.addrnext"] = B(s.OutAddrNext),
+                ["in.spent"] = L(s.InSpent),
+                ["in.tx"] = C(s.InTx),
+                ["in.value"] = C(s.InValue),
+                ["out.value"] = C(s.OutValue),
+                ["out.address"] = C(s.OutAddress),
+                ["out.spentby"] = L(s.OutSpentBy),
+                ["out.tx"] = C(s.OutTx),
+                ["out.addrnext"] = L(s.OutAddrNext),
                 ["addr.kind"] = B(s.AddressKindBytes),
                 ["addr.scriptstart"] = B(s.AddrScriptStart),
                 ["addr.script"] = B(s.AddrScriptBytes),

@@ -38,12 +38,12 @@ public static class ChangeHeuristics
     public const long RoundUnit = 1_000_000;
 
     /// <summary>Candidate change outputs of <paramref name="tx"/> by heuristic <paramref name="name"/>.</summary>
-    public static IReadOnlyList<int> Candidates(string name, ChainStore store, int tx)
+    public static IReadOnlyList<long> Candidates(string name, ChainStore store, int tx)
     {
         ArgumentNullException.ThrowIfNull(store);
         var outStart = store.TxOutStart[tx];
         var outEnd = store.TxOutStart[tx + 1];
-        var result = new List<int>();
+        var result = new List<long>();
         if (store.IsCoinbase(tx) || outEnd - outStart < 2)
         {
             return result;
@@ -172,10 +172,10 @@ public static class ChangeHeuristics
     }
 
     /// <summary>The unique change output under all <paramref name="names"/> (intersection), or -1.</summary>
-    public static int UniqueChange(IReadOnlyCollection<string> names, ChainStore store, int tx, Func<int, bool>? neverChange = null)
+    public static long UniqueChange(IReadOnlyCollection<string> names, ChainStore store, int tx, Func<long, bool>? neverChange = null)
     {
         ArgumentNullException.ThrowIfNull(names);
-        HashSet<int>? set = null;
+        HashSet<long>? set = null;
         foreach (var name in names)
         {
             var c = Candidates(name, store, tx);
@@ -208,7 +208,7 @@ public static class ChangeHeuristics
     }
 
     /// <summary>For a 1-input, 2-output tx: the larger output, when the smaller is a real peel (≥ 1,000 sat); else -1.</summary>
-    public static int PeelContinuation(ChainStore store, int tx)
+    public static long PeelContinuation(ChainStore store, int tx)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (store.IsCoinbase(tx) || store.TxInStart[tx + 1] - store.TxInStart[tx] != 1 || store.TxOutStart[tx + 1] - store.TxOutStart[tx] != 2)

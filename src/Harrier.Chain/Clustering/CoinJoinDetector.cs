@@ -117,8 +117,8 @@ public static class CoinJoinDetector
 
         var inStart = store.TxInStart[tx];
         var inEnd = store.TxInStart[tx + 1];
-        var outs = store.OutValue[store.TxOutStart[tx]..store.TxOutStart[tx + 1]];
-        var inputCount = inEnd - inStart;
+        var outs = store.OutValue.Slice(store.TxOutStart[tx], (int)(store.TxOutStart[tx + 1] - store.TxOutStart[tx]));
+        var inputCount = (int)(inEnd - inStart);
         if (inputCount < 2 || outs.Length < 3)
         {
             return CoinJoinKind.None;

@@ -22,7 +22,7 @@ internal sealed class ChainBuilder : IDisposable
     internal static int RemapEveryTxs = 1 << 20;
 
     /// <summary>
-    /// Inputs whose spent transaction is not in the txid index's delta are held (at most this many: 48 bytes each) and
+    /// Inputs whose spent transaction is not in the txid index's delta are held (at most this many: 56 bytes each) and
     /// resolved together in key order (<see cref="ResolveDeferred"/>); 0 resolves every input at once, at random.
     /// </summary>
     internal static int DeferLimit = 4 << 20;
@@ -34,22 +34,22 @@ internal sealed class ChainBuilder : IDisposable
     private readonly ColumnWriter<int> _blockTxStart;
     private readonly ColumnWriter<Hash32> _txHash;
     private readonly ColumnWriter<int> _txBlock;
-    private readonly ColumnWriter<int> _txInStart;
-    private readonly ColumnWriter<int> _txOutStart;
+    private readonly ColumnWriter<long> _txInStart;
+    private readonly ColumnWriter<long> _txOutStart;
     private readonly ColumnWriter<byte> _txFlags;
-    private readonly ColumnWriter<int> _inSpent;
+    private readonly ColumnWriter<long> _inSpent;
     private readonly ColumnWriter<int> _inTx;
     private readonly ColumnWriter<long> _inValue;
     private readonly ColumnWriter<long> _outValue;
     private readonly ColumnWriter<int> _outAddress;
-    private readonly ColumnWriter<int> _outSpentBy;
+    private readonly ColumnWriter<long> _outSpentBy;
     private readonly ColumnWriter<int> _outTx;
-    private readonly ColumnWriter<int> _outAddrNext;
+    private readonly ColumnWriter<long> _outAddrNext;
     private readonly ColumnWriter<byte> _addrKind;
     private readonly ColumnWriter<long> _addrScriptStart;
     private readonly ColumnWriter<byte> _addrScript;
-    private readonly ColumnWriter<int> _addrFirstOut;
-    private readonly ColumnWriter<int> _addrLastOut;
+    private readonly ColumnWriter<long> _addrFirstOut;
+    private readonly ColumnWriter<long> _addrLastOut;
     private readonly HashIndex _txIndex;
     private readonly HashIndex _addrIndex;
     private readonly Dictionary<Hash32, int> _blockIndex;
@@ -59,7 +59,7 @@ internal sealed class ChainBuilder : IDisposable
     private Deferred[] _deferred = [];
     private int _deferredCount;
     private ulong[] _sortKeys = [];
-    private int[] _sortIntKeys = [];
+    private long[] _sortLinks = [];
     private int[] _order = [];
     private long[] _deferredValue = [];
     private bool[] _deferredMultisig = [];
@@ -82,10 +82,10 @@ internal sealed class ChainBuilder : IDisposable
         _blockTxStart = Column<int>(ChainStore.Columns.BlockTxStart, blocks + csr);
         _txHash = Column<Hash32>(ChainStore.Columns.TxHash, txs);
         _txBlock = Column<int>(ChainStore.Columns.TxBlock, txs);
-        _txInStart = Column<int>(ChainStore.Columns.TxInStart, txs + csr);
-        _txOutStart = Column<int>(ChainStore.Columns.TxOutStart, txs + csr);
+        _txInStart = Column<long>(ChainStore.Columns.TxInStart, txs + csr);
+        _txOutStart = Column<long>(ChainStore.Columns.TxOutStart, txs + csr);
         _txFlags = Column<byte>(ChainStore.Columns.TxFlags, txs);
-        _inSpent = Column<int>(ChainStore.Columns.InSpent, ins);
+        _inSpent = Column<long>(ChainStore.Columns.InSpent, ins);
         _inTx = Column<int>(ChainStore.Columns.InTx, ins);
         _outValue = Column<long>(ChainStore.Columns.OutValue, outs);
         if (ins > 0 && !File.Exists(Path.Combine(directory, ChainStore.Columns.InValue)))
@@ -95,9 +95,9 @@ internal sealed class ChainBuilder : IDisposable
 
         _inValue = Column<long>(ChainStore.Columns.InValue, ins);
         _outAddress = Column<int>(ChainStore.Columns.OutAddress, outs);
-        _outSpentBy = Column<int>(ChainStore.Columns.OutSpentBy, outs);
+        _outSpentBy = Column<long>(ChainStore.Columns.OutSpentBy, outs);
         _outTx = Column<int>(ChainStore.Columns.OutTx, outs);
-        _outAddrNext = Column<int>(ChainStore.Columns.OutAddrNext, outs);
+        _outAddrNext = Column<long>(ChainStore.Columns.OutAddrNext, outs);
         _addrKind = Column<byte>(ChainStore.Columns.AddrKind, addrs);
         _addrScriptStart = Column<long>(ChainStore.Columns.AddrScriptStart, addrs + csr);
         if (m is not null)
@@ -106,8 +106,8 @@ internal sealed class ChainBuilder : IDisposable
         }
 
         _addrScript = Column<byte>(ChainStore.Columns.AddrScript, scriptBytes);
-        _addrFirstOut = Column<int>(ChainStore.Columns.AddrFirstOut, addrs);
-        _addrLastOut = Column<int>(ChainStore.Columns.AddrLastOut, addrs);
+        _addrFirstOut = Column<long>(ChainStore.Columns.AddrFirstOut, addrs);
+        _addrLastOut = Column<long>(ChainStore.Columns.AddrLastOut, addrs);
         if (m is null)
         {
             _blockTxStart.Add(0);
@@ -179,10 +179,10 @@ internal sealed class ChainBuilder : IDisposable
 
         if (manifest is not null && manifest.Outputs > 0)
         {
-            using var spentBy = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutSpentBy), manifest.Outputs);
-            using var next = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutAddrNext), manifest.Outputs);
+            using var spentBy = new ColumnWriter<long>(Path.Combine(directory, ChainStore.Columns.OutSpentBy), manifest.Outputs);
+            using var next = new ColumnWriter<long>(Path.Combine(directory, ChainStore.Columns.OutAddrNext), manifest.Outputs);
             using var address = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.OutAddress), manifest.Outputs);
-            using var last = new ColumnWriter<int>(Path.Combine(directory, ChainStore.Columns.AddrLastOut), manifest.Addresses);
+            using var last = new ColumnWriter<long>(Path.Combine(directory, ChainStore.Columns.AddrLastOut), manifest.Addresses);
             for (long o = 0; o < manifest.Outputs; o++)
             {
                 if (spentBy[o] >= manifest.Inputs)
@@ -194,7 +194,7 @@ internal sealed class ChainBuilder : IDisposable
                 {
                     // o was its address's last output before the killed import linked a new one after it.
                     next[o] = -1;
-                    last[address[o]] = (int)o;
+                    last[address[o]] = o;
                 }
             }
 
@@ -210,7 +210,7 @@ internal sealed class ChainBuilder : IDisposable
     /// A store written before the input value column (format 3 as first released) gets it from its links, once: the
     /// column is written under a temporary name, committed, then renamed, so that the name exists only when complete.
     /// </summary>
-    private static void BackfillInputValues(string directory, ColumnWriter<int> spent, ColumnWriter<long> values, long inputs)
+    private static void BackfillInputValues(string directory, ColumnWriter<long> spent, ColumnWriter<long> values, long inputs)
     {
         var path = Path.Combine(directory, ChainStore.Columns.InValue);
         var tmp = path + ".tmp";
@@ -424,8 +424,8 @@ internal sealed class ChainBuilder : IDisposable
 
         for (var i = b.InStart[t]; i < b.InStart[t + 1]; i++)
         {
-            var inputId = (int)_inSpent.Count;
-            var spent = -1;
+            var inputId = _inSpent.Count;
+            var spent = -1L;
             if (!coinbase && _resolved[i] < 0 && _deferLimit > 0)
             {
                 // Not among the recent transactions: resolved later with others, in key order (in.spent, in.value and
@@ -438,7 +438,7 @@ internal sealed class ChainBuilder : IDisposable
                 if (prevTx >= 0
                     && b.InPrevN[i] < (uint)(_txOutStart[prevTx + 1] - _txOutStart[prevTx]))
                 {
-                    spent = _txOutStart[prevTx] + (int)b.InPrevN[i];
+                    spent = _txOutStart[prevTx] + b.InPrevN[i];
                     _outSpentBy[spent] = inputId;
                     var prevAddr = _outAddress[spent];
                     if (prevAddr >= 0 && (AddressKind)_addrKind[prevAddr] == AddressKind.Multisig)
@@ -460,7 +460,7 @@ internal sealed class ChainBuilder : IDisposable
 
         for (var o = b.OutStart[t]; o < b.OutStart[t + 1]; o++)
         {
-            var outputId = (int)_outValue.Count;
+            var outputId = _outValue.Count;
             _outValue.Add(b.OutValue[o]);
             _outAddress.Add(b.OutHasAddress[o] ? AddressIdOf(b, o, outputId) : -1);
             _outSpentBy.Add(-1);
@@ -472,8 +472,8 @@ internal sealed class ChainBuilder : IDisposable
         _txIndex.Add(b.TxId[t], txId);
         _txBlock.Add(blockId);
         _txFlags.Add((byte)flags);
-        _txInStart.Add((int)_inSpent.Count);
-        _txOutStart.Add((int)_outValue.Count);
+        _txInStart.Add(_inSpent.Count);
+        _txOutStart.Add(_outValue.Count);
         if (_deferredCount >= _deferLimit)
         {
             ResolveDeferred();
@@ -488,13 +488,13 @@ internal sealed class ChainBuilder : IDisposable
     private struct Deferred
     {
         public Hash32 Key;
-        public int Input;
+        public long Input;
+        public long Link; // the spent transaction, then the spent output (-1: none)
         public uint Vout;
         public int Spender;
-        public int Link; // the spent transaction, then the spent output (-1: none)
     }
 
-    private void Defer(in Hash32 key, int input, uint vout, int spender)
+    private void Defer(in Hash32 key, long input, uint vout, int spender)
     {
         if (_deferredCount == _deferred.Length)
         {
@@ -570,7 +570,7 @@ internal sealed class ChainBuilder : IDisposable
             var size = _deferred.Length;
             _order = new int[size];
             _sortKeys = new ulong[size];
-            _sortIntKeys = new int[size];
+            _sortLinks = new long[size];
             _deferredValue = new long[size];
             _deferredMultisig = new bool[size];
         }
@@ -602,7 +602,7 @@ internal sealed class ChainBuilder : IDisposable
             if (e.Link >= 0)
             {
                 var first = _txOutStart[e.Link];
-                e.Link = e.Vout < (uint)(_txOutStart[e.Link + 1] - first) ? first + (int)e.Vout : -1;
+                e.Link = e.Vout < _txOutStart[e.Link + 1] - first ? first + e.Vout : -1;
             }
         }
 
@@ -654,7 +654,7 @@ internal sealed class ChainBuilder : IDisposable
     /// <summary>Fills <paramref name="order"/> with the held inputs' positions ordered by their current link.</summary>
     private void SortByLink(Span<int> order)
     {
-        var links = _sortIntKeys.AsSpan(0, order.Length);
+        var links = _sortLinks.AsSpan(0, order.Length);
         for (var k = 0; k < order.Length; k++)
         {
             links[k] = _deferred[k].Link;
@@ -664,7 +664,7 @@ internal sealed class ChainBuilder : IDisposable
         links.Sort(order);
     }
 
-    private int AddressIdOf(ParsedBlock b, int o, int outputId)
+    private int AddressIdOf(ParsedBlock b, int o, long outputId)
     {
         ref readonly var key = ref b.OutKey[o];
         if (_addrIndex.TryGet(key, out var id))
@@ -717,9 +717,10 @@ internal sealed class ChainBuilder : IDisposable
     /// <summary>Commits every column, writes the index runs, then the manifest (last), then removes the marker.</summary>
     public ChainManifest Commit()
     {
-        if (_outValue.Count > int.MaxValue || _inSpent.Count > int.MaxValue || _addrKind.Count > int.MaxValue)
+        if (_txHash.Count > int.MaxValue || _addrKind.Count > int.MaxValue)
         {
-            throw new InvalidDataException("the store would pass 2^31 inputs, outputs or addresses (int ids)");
+            // Inputs and outputs have 64-bit ids; transactions and addresses have int ids (mainnet: about 1.2 and 1.5 billion).
+            throw new InvalidDataException($"the store would pass 2^31 transactions or addresses (int ids): {_txHash.Count:N0} transactions, {_addrKind.Count:N0} addresses");
         }
 
         ResolveDeferred();
@@ -741,8 +742,8 @@ internal sealed class ChainBuilder : IDisposable
             Tip = Tip?.ToString() ?? new Hash32().ToString(),
             Blocks = (int)_blockHash.Count,
             Transactions = (int)_txHash.Count,
-            Inputs = (int)_inSpent.Count,
-            Outputs = (int)_outValue.Count,
+            Inputs = _inSpent.Count,
+            Outputs = _outValue.Count,
             Addresses = (int)_addrKind.Count,
             UnresolvedInputs = UnresolvedInputs,
             Imports = Imports,

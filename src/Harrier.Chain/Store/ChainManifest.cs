@@ -6,9 +6,11 @@ public sealed record ChainManifest
     /// <summary>
     /// The current store format (bump when a column changes meaning). 3: columns appended in place (a column may hold
     /// more elements than the manifest names), hash indexes as sorted runs, the address → outputs index as first/next
-    /// links instead of a CSR rebuilt on every import.
+    /// links instead of a CSR rebuilt on every import. 4: input and output ids are 64-bit (mainnet has more than 2^31 of
+    /// each), so the link columns (<c>tx.instart</c>, <c>tx.outstart</c>, <c>in.spent</c>, <c>out.spentby</c>,
+    /// <c>out.addrnext</c>, <c>addr.firstout</c>, <c>addr.lastout</c>) hold longs; formats 2 and 3 are read, not appended to.
     /// </summary>
-    public const int CurrentFormat = 3;
+    public const int CurrentFormat = 4;
 
     /// <summary>Store format version.</summary>
     public int Format { get; init; } = CurrentFormat;
@@ -32,10 +34,10 @@ public sealed record ChainManifest
     public int Transactions { get; init; }
 
     /// <summary>Stored inputs.</summary>
-    public int Inputs { get; init; }
+    public long Inputs { get; init; }
 
     /// <summary>Stored outputs.</summary>
-    public int Outputs { get; init; }
+    public long Outputs { get; init; }
 
     /// <summary>Distinct addresses.</summary>
     public int Addresses { get; init; }

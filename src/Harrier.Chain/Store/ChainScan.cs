@@ -41,8 +41,10 @@ public static class ChainScan
             // Pointers, not span indexers: the inner loops run 2-3 times a transaction, and their bounds checks and
             // reloads of the range ends were most of the pass. Inputs and outputs are contiguous in transaction order,
             // so each loop goes on from where the last transaction's ended.
-            fixed (long* inV = inValues, outV = values)
-            fixed (int* ins = inStart, outs = outStart, spent = spentBy)
+            // The input and output columns are read through the store's mappings (valid while it is open).
+            long* inV = inValues.Pointer, outV = values.Pointer, spent = spentBy.Pointer;
+            var limit = spentBy.Limit;
+            fixed (long* ins = inStart, outs = outStart)
             fixed (byte* fl = flags)
             {
                 long i = txCount > 0 ? ins[0] : 0, o = txCount > 0 ? outs[0] : 0;
@@ -59,7 +61,10 @@ public static class ChainScan
                     {
                         var v = outV[o];
                         txOut += v;
-                        unspent += v & (spent[o] >> 31); // unspent (-1) keeps the value, spent (an input id) drops it
+                        // Unspent (-1, or a link past the store's inputs that an import still running wrote) keeps the
+                        // value; spent (an input id below the limit) drops it.
+                        var s = spent[o];
+                        unspent += v & ((s >> 63) | ~((s - limit) >> 63));
                     }
 
                     inSats += txIn;

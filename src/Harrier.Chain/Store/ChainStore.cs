@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Harrier.Chain.Blocks;
 using NBitcoin;
@@ -6,9 +9,11 @@ using NBitcoin;
 namespace Harrier.Chain.Store;
 
 /// <summary>
-/// The columnar transaction graph, BlockSci style: dense int ids for blocks, transactions, inputs, outputs and
-/// addresses; CSR ranges (an offsets column with one extra entry) from blocks to transactions, transactions to inputs
-/// and outputs, and addresses to their outputs; input → spent output and output → spending input links.
+/// The columnar transaction graph, BlockSci style: dense ids for blocks, transactions and addresses (int) and for
+/// inputs and outputs (long: mainnet has more than 2^31 of each, so their columns are read as
+/// <see cref="ColumnSpan{T}"/>); CSR ranges (an offsets column with one extra entry) from blocks to transactions,
+/// transactions to inputs and outputs; input → spent output, output → spending input and output → next output of its
+/// address links.
 /// Every column is a memory-mapped file under the store folder; <c>manifest.json</c> names the format and tip.
 /// </summary>
 public sealed class ChainStore : IDisposable
@@ -19,35 +24,33 @@ public sealed class ChainStore : IDisposable
     internal static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private readonly List<IDisposable> _maps = [];
+    private readonly List<long[]> _widened = []; // pinned: a store written with 32-bit links (format 2 or 3) read as 64-bit
     private readonly MappedColumn<Hash32> _blockHash;
     private readonly MappedColumn<uint> _blockTime;
     private readonly MappedColumn<int> _blockTxStart;
     private readonly MappedColumn<Hash32> _txHash;
     private readonly MappedColumn<int> _txBlock;
-    private readonly MappedColumn<int> _txInStart;
-    private readonly MappedColumn<int> _txOutStart;
+    private readonly ColumnSpan<long> _txInStart;
+    private readonly ColumnSpan<long> _txOutStart;
     private readonly MappedColumn<byte> _txFlags;
-    private readonly MappedColumn<int> _inSpent;
-    private readonly MappedColumn<int> _inTx;
-    private readonly MappedColumn<long>? _inValue;
+    private readonly ColumnSpan<long> _inSpent;
+    private readonly ColumnSpan<int> _inTx;
+    private readonly ColumnSpan<long>? _inValue;
     private long[]? _computedInValue;
-    private readonly MappedColumn<long> _outValue;
-    private readonly MappedColumn<int> _outAddress;
-    private readonly MappedColumn<int> _outSpentBy;
-    private readonly MappedColumn<int> _outTx;
+    private readonly ColumnSpan<long> _outValue;
+    private readonly ColumnSpan<int> _outAddress;
+    private readonly ColumnSpan<long> _outSpentBy;
+    private readonly ColumnSpan<int> _outTx;
     private readonly MappedColumn<byte> _addrKind;
     private readonly MappedColumn<long> _addrScriptStart;
     private readonly MappedColumn<byte> _addrScript;
-    private readonly MappedColumn<int>? _outAddrNext;
-    private readonly MappedColumn<int>? _addrFirstOut;
-    private readonly int[]? _legacyFirstOut;
-    private readonly int[]? _legacyAddrNext;
+    private readonly ColumnSpan<long> _outAddrNext;
+    private readonly ColumnSpan<long> _addrFirstOut;
+    private readonly bool _format2;
     private Dictionary<Hash32, int>? _legacyTx;
     private Dictionary<Hash32, int>? _legacyAddr;
-    private readonly int[]? _maskedSpentBy;
-    private readonly int[]? _maskedAddrNext;
-    private int[]? _addrOutStart;
-    private int[]? _addrOuts;
+    private long[]? _addrOutStart;
+    private long[]? _addrOuts;
     private HashIndex? _txIndex;
     private Dictionary<Hash32, int>? _blockIndex;
     private HashIndex? _addressIndex;
@@ -58,6 +61,7 @@ public sealed class ChainStore : IDisposable
         Manifest = manifest;
         Network = ChainNetworks.FromName(manifest.Network) ?? throw new InvalidDataException($"unknown network {manifest.Network} in {directory}");
         long blocks = manifest.Blocks, txs = manifest.Transactions, ins = manifest.Inputs, outs = manifest.Outputs, addrs = manifest.Addresses;
+        _format2 = manifest.Format == 2;
         try
         {
             _blockHash = Map<Hash32>(Columns.BlockHash, blocks);
@@ -65,29 +69,27 @@ public sealed class ChainStore : IDisposable
             _blockTxStart = Map<int>(Columns.BlockTxStart, blocks + 1);
             _txHash = Map<Hash32>(Columns.TxHash, txs);
             _txBlock = Map<int>(Columns.TxBlock, txs);
-            _txInStart = Map<int>(Columns.TxInStart, txs + 1);
-            _txOutStart = Map<int>(Columns.TxOutStart, txs + 1);
+            _txInStart = Links(Columns.TxInStart, txs + 1);
+            _txOutStart = Links(Columns.TxOutStart, txs + 1);
             _txFlags = Map<byte>(Columns.TxFlags, txs);
-            _inSpent = Map<int>(Columns.InSpent, ins);
-            _inTx = Map<int>(Columns.InTx, ins);
-            if (manifest.Format == ChainManifest.CurrentFormat && File.Exists(Path.Combine(directory, Columns.InValue)))
+            _inSpent = Links(Columns.InSpent, ins);
+            _inTx = Map<int>(Columns.InTx, ins).Column;
+            if (!_format2 && File.Exists(Path.Combine(directory, Columns.InValue)))
             {
-                _inValue = Map<long>(Columns.InValue, ins);
+                _inValue = Map<long>(Columns.InValue, ins).Column;
             }
-            _outValue = Map<long>(Columns.OutValue, outs);
-            _outAddress = Map<int>(Columns.OutAddress, outs);
-            _outSpentBy = Map<int>(Columns.OutSpentBy, outs);
-            _outTx = Map<int>(Columns.OutTx, outs);
-            if (manifest.Format == ChainManifest.CurrentFormat)
-            {
-                _outAddrNext = Map<int>(Columns.OutAddrNext, outs);
-            }
+
+            _outValue = Map<long>(Columns.OutValue, outs).Column;
+            _outAddress = Map<int>(Columns.OutAddress, outs).Column;
+            _outSpentBy = Links(Columns.OutSpentBy, outs);
+            _outTx = Map<int>(Columns.OutTx, outs).Column;
             _addrKind = Map<byte>(Columns.AddrKind, addrs);
             _addrScriptStart = Map<long>(Columns.AddrScriptStart, addrs + 1);
             _addrScript = Map<byte>(Columns.AddrScript, _addrScriptStart.Span[(int)addrs]);
-            if (manifest.Format == ChainManifest.CurrentFormat)
+            if (!_format2)
             {
-                _addrFirstOut = Map<int>(Columns.AddrFirstOut, addrs);
+                _outAddrNext = Links(Columns.OutAddrNext, outs);
+                _addrFirstOut = Links(Columns.AddrFirstOut, addrs);
             }
             else
             {
@@ -95,22 +97,25 @@ public sealed class ChainStore : IDisposable
                 using (var start = ColumnFile.Map<int>(Path.Combine(directory, "addr.outstart.col")))
                 using (var list = ColumnFile.Map<int>(Path.Combine(directory, "addr.outs.col")))
                 {
-                    _addrOutStart = start.Span.ToArray();
-                    _addrOuts = list.Span.ToArray();
+                    _addrOutStart = [.. start.Span.ToArray().Select(x => (long)x)];
+                    _addrOuts = [.. list.Span.ToArray().Select(x => (long)x)];
                 }
 
-                _legacyFirstOut = new int[addrs];
-                _legacyAddrNext = new int[outs];
-                Array.Fill(_legacyAddrNext, -1);
+                var firstOut = Pinned(addrs);
+                var addrNext = Pinned(outs);
+                addrNext.AsSpan().Fill(-1);
                 for (var a = 0; a < addrs; a++)
                 {
                     var (from, to) = (_addrOutStart[a], _addrOutStart[a + 1]);
-                    _legacyFirstOut[a] = from < to ? _addrOuts[from] : -1;
+                    firstOut[a] = from < to ? _addrOuts[from] : -1;
                     for (var k = from; k + 1 < to; k++)
                     {
-                        _legacyAddrNext[_addrOuts[k]] = _addrOuts[k + 1];
+                        addrNext[_addrOuts[k]] = _addrOuts[k + 1];
                     }
                 }
+
+                _addrFirstOut = SpanOf(firstOut);
+                _outAddrNext = SpanOf(addrNext);
             }
         }
         catch
@@ -118,27 +123,39 @@ public sealed class ChainStore : IDisposable
             Dispose();
             throw;
         }
-
-        if (_outAddrNext is not null && ChainBuilder.ReadPending(directory) is not null)
-        {
-            // An import is running or was killed: links it wrote into stored outputs point past the manifest's counts.
-            // Read copies without them, so this store reads exactly as before that import.
-            _maskedSpentBy = _outSpentBy.Span.ToArray();
-            _maskedAddrNext = _outAddrNext.Span.ToArray();
-            for (var o = 0; o < _maskedSpentBy.Length; o++)
-            {
-                if (_maskedSpentBy[o] >= ins)
-                {
-                    _maskedSpentBy[o] = -1;
-                }
-
-                if (_maskedAddrNext[o] >= outs)
-                {
-                    _maskedAddrNext[o] = -1;
-                }
-            }
-        }
     }
+
+    /// <summary>
+    /// A link column: mapped as it is (format 4: 64-bit ids), or, from a store written with 32-bit ids (formats 2 and
+    /// 3, case-sized), read once into a pinned 64-bit copy.
+    /// </summary>
+    private ColumnSpan<long> Links(string name, long count)
+    {
+        if (Manifest.Format == ChainManifest.CurrentFormat)
+        {
+            return Map<long>(name, count).Column;
+        }
+
+        using var narrow = ColumnFile.Map<int>(Path.Combine(Directory, name), count);
+        var wide = Pinned(count);
+        var source = narrow.Column;
+        for (long i = 0; i < count; i++)
+        {
+            wide[i] = source[i];
+        }
+
+        return SpanOf(wide);
+    }
+
+    private long[] Pinned(long count)
+    {
+        var array = GC.AllocateUninitializedArray<long>(checked((int)count), pinned: true);
+        _widened.Add(array);
+        return array;
+    }
+
+    private static unsafe ColumnSpan<long> SpanOf(long[] pinned) =>
+        new((long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)), pinned.Length);
 
     /// <summary>True when <paramref name="directory"/> holds a store.</summary>
     public static bool Exists(string directory) => File.Exists(Path.Combine(directory, ManifestFileName));
@@ -165,15 +182,15 @@ public sealed class ChainStore : IDisposable
         var manifestPath = Path.Combine(directory, ManifestFileName);
         var manifest = JsonSerializer.Deserialize<ChainManifest>(File.ReadAllText(manifestPath), JsonOptions)
             ?? throw new InvalidDataException($"{manifestPath} is empty");
-        if (manifest.Format == 2 && !forImport)
+        if (manifest.Format is 2 or 3 && !forImport)
         {
             return manifest;
         }
 
-        if (manifest.Format is 1 or 2)
+        if (manifest.Format is 1 or 2 or 3)
         {
             throw new InvalidDataException($"{manifestPath}: store format {manifest.Format}, written by an earlier Harrier; this build writes "
-                + $"format {ChainManifest.CurrentFormat} and only reads format 2: delete {directory} and run chain import again (the blocks are re-read; clusters and traces are computed again)");
+                + $"format {ChainManifest.CurrentFormat} (64-bit input and output ids) and only reads formats 2 and 3: delete {directory} and run chain import again (the blocks are re-read; clusters and traces are computed again)");
         }
 
         if (manifest.Format != ChainManifest.CurrentFormat)
@@ -205,9 +222,11 @@ public sealed class ChainStore : IDisposable
 
     public int TxCount => (int)_txHash.Count;
 
-    public int InputCount => (int)_inSpent.Count;
+    /// <summary>Stored inputs (input ids are 64-bit: mainnet has more than 2^31).</summary>
+    public long InputCount => _inSpent.Length;
 
-    public int OutputCount => (int)_outValue.Count;
+    /// <summary>Stored outputs (output ids are 64-bit: mainnet has more than 2^31).</summary>
+    public long OutputCount => _outValue.Length;
 
     public int AddressCount => (int)_addrKind.Count;
 
@@ -224,38 +243,39 @@ public sealed class ChainStore : IDisposable
     public ReadOnlySpan<int> TxBlock => _txBlock.Span;
 
     /// <summary>CSR: inputs of tx t are [TxInStart[t], TxInStart[t+1]).</summary>
-    public ReadOnlySpan<int> TxInStart => _txInStart.Span;
+    public ReadOnlySpan<long> TxInStart => _txInStart.Slice(0, (int)_txInStart.Length);
 
     /// <summary>CSR: outputs of tx t are [TxOutStart[t], TxOutStart[t+1]); the vout is the offset in that range.</summary>
-    public ReadOnlySpan<int> TxOutStart => _txOutStart.Span;
+    public ReadOnlySpan<long> TxOutStart => _txOutStart.Slice(0, (int)_txOutStart.Length);
 
     public ReadOnlySpan<byte> TxFlagBytes => _txFlags.Span;
 
     /// <summary>The output each input spends, or -1 (coinbase, or not in the store).</summary>
-    public ReadOnlySpan<int> InSpent => _inSpent.Span;
+    public LinkSpan InSpent => Masked(_inSpent, OutputCount);
 
-    public ReadOnlySpan<int> InTx => _inTx.Span;
+    /// <summary>The transaction each input belongs to.</summary>
+    public ColumnSpan<int> InTx => _inTx;
 
     /// <summary>
     /// The value of the output each input spends, or 0 (coinbase, or not in the store): stored beside the inputs at
     /// import so that a pass over inputs reads their values in order instead of one random read per input. A store
     /// written before this column has it computed in memory on first use (its next import stores it).
     /// </summary>
-    public ReadOnlySpan<long> InValue
+    public ColumnSpan<long> InValue
     {
         get
         {
-            if (_inValue is not null)
+            if (_inValue is { } stored)
             {
-                return _inValue.Span;
+                return stored;
             }
 
             if (_computedInValue is null)
             {
                 var spent = InSpent;
                 var values = OutValue;
-                var computed = new long[spent.Length];
-                for (var i = 0; i < computed.Length; i++)
+                var computed = Pinned(InputCount);
+                for (long i = 0; i < computed.Length; i++)
                 {
                     computed[i] = spent[i] >= 0 ? values[spent[i]] : 0;
                 }
@@ -263,29 +283,31 @@ public sealed class ChainStore : IDisposable
                 _computedInValue = computed;
             }
 
-            return _computedInValue;
+            return SpanOf(_computedInValue);
         }
     }
 
     /// <summary>Output value in satoshis.</summary>
-    public ReadOnlySpan<long> OutValue => _outValue.Span;
+    public ColumnSpan<long> OutValue => _outValue;
 
     /// <summary>Output address id, or -1 (OP_RETURN, empty script).</summary>
-    public ReadOnlySpan<int> OutAddress => _outAddress.Span;
+    public ColumnSpan<int> OutAddress => _outAddress;
 
     /// <summary>The input that spends each output, or -1 when unspent in the store.</summary>
-    public ReadOnlySpan<int> OutSpentBy => _maskedSpentBy ?? _outSpentBy.Span;
+    public LinkSpan OutSpentBy => Masked(_outSpentBy, InputCount);
 
-    public ReadOnlySpan<int> OutTx => _outTx.Span;
+    /// <summary>The transaction each output belongs to.</summary>
+    public ColumnSpan<int> OutTx => _outTx;
 
     public ReadOnlySpan<byte> AddressKindBytes => _addrKind.Span;
 
     /// <summary>
     /// CSR: outputs paying address a are AddrOuts[AddrOutStart[a] .. AddrOutStart[a+1]), ascending. Built in memory on
-    /// first use (4 bytes an address and an output) by a counting sort of <see cref="OutAddress"/>: for whole-store
-    /// passes; a lookup of one address uses <see cref="OutputsOf"/>, which reads the stored links.
+    /// first use (8 bytes an address and an output, so for stores whose outputs fit one array) by a counting sort of
+    /// <see cref="OutAddress"/>: for whole-store passes; a lookup of one address uses <see cref="OutputsOf"/>, which
+    /// reads the stored links.
     /// </summary>
-    public ReadOnlySpan<int> AddrOutStart
+    public ReadOnlySpan<long> AddrOutStart
     {
         get
         {
@@ -295,7 +317,7 @@ public sealed class ChainStore : IDisposable
     }
 
     /// <inheritdoc cref="AddrOutStart"/>
-    public ReadOnlySpan<int> AddrOuts
+    public ReadOnlySpan<long> AddrOuts
     {
         get
         {
@@ -305,15 +327,19 @@ public sealed class ChainStore : IDisposable
     }
 
     /// <summary>The first output paying each address (the address was created by it).</summary>
-    public ReadOnlySpan<int> AddrFirstOut => _legacyFirstOut ?? _addrFirstOut!.Span;
+    public ReadOnlySpan<long> AddrFirstOut => _addrFirstOut.Slice(0, (int)_addrFirstOut.Length);
 
     /// <summary>The next output paying the same address as each output, or -1 (a linked list per address, ascending).</summary>
-    public ReadOnlySpan<int> OutAddrNext => _maskedAddrNext ?? _legacyAddrNext ?? _outAddrNext!.Span;
+    public LinkSpan OutAddrNext => Masked(_outAddrNext, OutputCount);
+
+    // Links to ids at or past the manifest's counts read as -1: an import running or killed wrote them into stored
+    // outputs (a committed store has none), so the store reads exactly as before that import.
+    private static LinkSpan Masked(ColumnSpan<long> links, long limit) => LinkSpan.Over(links, limit);
 
     /// <summary>The outputs paying <paramref name="address"/>, ascending (follows the stored links; no index is built).</summary>
-    public int[] OutputsOf(int address)
+    public long[] OutputsOf(int address)
     {
-        var list = new List<int>();
+        var list = new List<long>();
         var next = OutAddrNext;
         for (var o = AddrFirstOut[address]; o >= 0; o = next[o])
         {
@@ -323,21 +349,22 @@ public sealed class ChainStore : IDisposable
         return [.. list];
     }
 
+    [MemberNotNull(nameof(_addrOutStart), nameof(_addrOuts))]
     private void BuildAddressCsr()
     {
-        if (_addrOuts is not null)
+        if (_addrOuts is not null && _addrOutStart is not null)
         {
             return;
         }
 
         var addrCount = AddressCount;
-        var outStart = new int[addrCount + 1];
+        var outStart = new long[addrCount + 1];
         var outAddress = OutAddress;
-        foreach (var a in outAddress)
+        for (long o = 0; o < outAddress.Length; o++)
         {
-            if (a >= 0)
+            if (outAddress[o] >= 0)
             {
-                outStart[a + 1]++;
+                outStart[outAddress[o] + 1]++;
             }
         }
 
@@ -346,9 +373,9 @@ public sealed class ChainStore : IDisposable
             outStart[a + 1] += outStart[a];
         }
 
-        var outs = new int[outStart[addrCount]];
+        var outs = new long[outStart[addrCount]];
         var fill = outStart.AsSpan(0, addrCount).ToArray();
-        for (var o = 0; o < outAddress.Length; o++)
+        for (long o = 0; o < outAddress.Length; o++)
         {
             if (outAddress[o] >= 0)
             {
@@ -383,7 +410,7 @@ public sealed class ChainStore : IDisposable
     public string AddressText(int address) => ScriptClassifier.TextOf(AddressScript(address), Network);
 
     /// <summary>The vout of output <paramref name="output"/> within its transaction.</summary>
-    public int VoutOf(int output) => output - TxOutStart[OutTx[output]];
+    public int VoutOf(long output) => (int)(output - TxOutStart[OutTx[output]]);
 
     /// <summary>The UTC time of a transaction's block.</summary>
     public DateTimeOffset TimeOfTx(int tx) => DateTimeOffset.FromUnixTimeSeconds(BlockTime[TxBlock[tx]]);
@@ -391,7 +418,7 @@ public sealed class ChainStore : IDisposable
     /// <summary>Transaction id by hash (the on-disk txid index; a later duplicate txid wins, as in Bitcoin Core).</summary>
     public bool TryFindTx(Hash32 hash, out int tx)
     {
-        if (_outAddrNext is null)
+        if (_format2)
         {
             if (_legacyTx is null)
             {
@@ -438,7 +465,7 @@ public sealed class ChainStore : IDisposable
             return false;
         }
 
-        if (_outAddrNext is null)
+        if (_format2)
         {
             if (_legacyAddr is null)
             {
@@ -463,9 +490,10 @@ public sealed class ChainStore : IDisposable
     public long InputValue(int tx)
     {
         long sum = 0;
+        var spent = InSpent;
         for (var i = TxInStart[tx]; i < TxInStart[tx + 1]; i++)
         {
-            var o = InSpent[i];
+            var o = spent[i];
             if (o >= 0)
             {
                 sum += OutValue[o];
@@ -497,6 +525,7 @@ public sealed class ChainStore : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        _widened.Clear();
         foreach (var m in _maps)
         {
             m.Dispose();

@@ -120,6 +120,9 @@ internal sealed unsafe class MappedColumn<T> : IDisposable
 
     public long Count => _count;
 
+    /// <summary>The whole column, indexed by long (any length).</summary>
+    public ColumnSpan<T> Column => new((T*)_pointer, _count);
+
     /// <summary>The whole column as one span; refused past 2^31 elements (use <see cref="Slice"/>).</summary>
     public ReadOnlySpan<T> Span => _count == 0 ? []
         : _count <= int.MaxValue ? new ReadOnlySpan<T>(_pointer, (int)_count)

@@ -129,7 +129,7 @@ public sealed class PaymentTracer
         return new DepositTrace(deposit.Address, deposit.Label, true, payments);
     }
 
-    private PaymentTrace TracePayment(int output, string deposit)
+    private PaymentTrace TracePayment(long output, string deposit)
     {
         var tx = _store.OutTx[output];
         var payerCluster = -1;
@@ -208,7 +208,7 @@ public sealed class PaymentTracer
     /// sent by a service, followed back along the service's change; or a cluster-defining tag on the transaction's own
     /// dominant output other than <paramref name="traced"/>.
     /// </summary>
-    private (Tag Tag, string Basis)? SenderTag(int tx, int traced)
+    private (Tag Tag, string Basis)? SenderTag(int tx, long traced)
     {
         var direct = InputTagOf(tx);
         if (direct is not null || !_options.ChangeAttribution)
@@ -382,7 +382,7 @@ public sealed class PaymentTracer
     };
 
     /// <summary>The output holding more than half of a transaction's output value, or -1.</summary>
-    private int DominantOutput(int tx)
+    private long DominantOutput(int tx)
     {
         var total = _store.OutputValue(tx);
         for (var o = _store.TxOutStart[tx]; o < _store.TxOutStart[tx + 1]; o++)
@@ -421,14 +421,14 @@ public sealed class PaymentTracer
 
         public Dictionary<(string, string?), TraceStop> Stops { get; } = [];
 
-        public void Walk(TraceStrategy strategy, int output)
+        public void Walk(TraceStrategy strategy, long output)
         {
             _visits = 0;
             Visit(strategy, output, 0, owner._store.OutValue[output], 1, null);
         }
 
         /// <summary>Follows the share [start, start+amount) of <paramref name="output"/> back through the tx that created it.</summary>
-        private void Visit(TraceStrategy strategy, int output, long start, long amount, int hop, PathNode? path)
+        private void Visit(TraceStrategy strategy, long output, long start, long amount, int hop, PathNode? path)
         {
             var store = owner._store;
             var tx = store.OutTx[output];
@@ -534,7 +534,7 @@ public sealed class PaymentTracer
             }
         }
 
-        private void Follow(TraceStrategy strategy, int prev, long start, long amount, int hop, string txid, PathNode path)
+        private void Follow(TraceStrategy strategy, long prev, long start, long amount, int hop, string txid, PathNode path)
         {
             if (amount < owner._options.DustSats)
             {
@@ -558,7 +558,7 @@ public sealed class PaymentTracer
                 : s with { HaircutSats = s.HaircutSats + amount, Hops = Math.Min(s.Hops, hop) };
         }
 
-        private void AddLead(TraceStrategy strategy, int output, int tx, string txid, int hop, long amount, Tag tag, string basis, PathNode path)
+        private void AddLead(TraceStrategy strategy, long output, int tx, string txid, int hop, long amount, Tag tag, string basis, PathNode path)
         {
             var store = owner._store;
             var key = (txid, store.VoutOf(output));
