@@ -92,6 +92,43 @@ public sealed class HashIndexRunTests : IDisposable
         });
     }
 
+    [Fact]
+    public void A_run_keeps_its_filter_in_its_file_and_an_index_opened_later_reads_it_from_there()
+    {
+        const int Keys = 10_000;
+        IReadOnlyList<string> names;
+        using (var index = new HashIndex(_dir, "addr", [], writable: true))
+        {
+            for (var i = 0; i < Keys; i++)
+            {
+                index.Add(Key(i), i);
+            }
+
+            names = index.Flush();
+        }
+
+        // Opened again, as by the next import or a reader: every key is found.
+        var run = Assert.Single(names);
+        using (var reopened = new HashIndex(_dir, "addr", names, writable: false))
+        {
+            AssertFinds(reopened, Keys, 1);
+        }
+
+        // The filter sits between the header and the entries (its size in the header). With its bits cleared the run
+        // answers "absent" for every key: lookups consult the stored filter, not one rebuilt or kept from the writer.
+        var path = Path.Combine(_dir, run);
+        var bytes = File.ReadAllBytes(path);
+        var blocks = BitConverter.ToInt64(bytes, 24);
+        Assert.Equal(RunFilter.BlocksFor(Keys), blocks);
+        Array.Clear(bytes, 32, (int)(blocks * 64));
+        File.WriteAllBytes(path, bytes);
+        using var cleared = new HashIndex(_dir, "addr", names, writable: false);
+        for (var i = 0; i < Keys; i += 7)
+        {
+            Assert.False(cleared.TryGet(Key(i), out _));
+        }
+    }
+
     private static void WithDeltaLimit(int limit, Action body)
     {
         var was = HashIndex.DeltaLimit;

@@ -14,14 +14,26 @@ internal sealed unsafe partial class FileMapping : IDisposable
 
     /// <summary>Maps <paramref name="bytes"/> bytes of <paramref name="path"/> from its start (0: the whole file).</summary>
     public FileMapping(string path, long bytes, bool writable)
+        : this(MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, Access(writable)), bytes, writable)
     {
-        var access = writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
-        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, access);
-        _view = _file.CreateViewAccessor(0, bytes, access);
+    }
+
+    /// <summary>Maps <paramref name="bytes"/> bytes of the file <paramref name="stream"/> has open (left open: the caller goes on writing it).</summary>
+    public FileMapping(FileStream stream, long bytes, bool writable)
+        : this(MemoryMappedFile.CreateFromFile(stream, null, 0, Access(writable), HandleInheritability.None, leaveOpen: true), bytes, writable)
+    {
+    }
+
+    private FileMapping(MemoryMappedFile file, long bytes, bool writable)
+    {
+        _file = file;
+        _view = _file.CreateViewAccessor(0, bytes, Access(writable));
         byte* p = null;
         _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
         Start = p + _view.PointerOffset;
     }
+
+    private static MemoryMappedFileAccess Access(bool writable) => writable ? MemoryMappedFileAccess.ReadWrite : MemoryMappedFileAccess.Read;
 
     /// <summary>The file's first byte.</summary>
     public byte* Start { get; }

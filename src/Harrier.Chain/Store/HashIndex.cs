@@ -226,14 +226,14 @@ internal sealed class HashIndex : IDisposable
     private void Spill()
     {
         var name = NextName();
-        var filter = Run.Write(Path.Combine(_directory, name), _delta.Sorted());
+        Run.Write(Path.Combine(_directory, name), _delta.Sorted());
         _delta = new DeltaTable();
         while (_runs.Count >= 2 && _runs[^2].Count <= 2L * _runs[^1].Count)
         {
             var older = _runs[^2];
             var newer = _runs[^1];
             var merged = NextName();
-            var mergedFilter = Run.Merge(older, newer, Path.Combine(_directory, merged));
+            Run.Merge(older, newer, Path.Combine(_directory, merged));
             _runs.RemoveRange(_runs.Count - 2, 2);
             older.Dispose();
             newer.Dispose();
@@ -251,15 +251,15 @@ internal sealed class HashIndex : IDisposable
                     File.Delete(Path.Combine(_directory, gone));
                 }
             }
-            _runs.Add(OpenRun(merged, mergedFilter));
+            _runs.Add(OpenRun(merged));
         }
 
-        _runs.Add(OpenRun(name, filter));
+        _runs.Add(OpenRun(name));
     }
 
-    private Run OpenRun(string name, RunFilter filter)
+    private Run OpenRun(string name)
     {
-        var run = Run.Open(Path.Combine(_directory, name), name, filter);
+        var run = Run.Open(Path.Combine(_directory, name), name);
         run.RandomAccess = _randomAccess;
         return run;
     }
@@ -277,8 +277,9 @@ internal sealed class HashIndex : IDisposable
     }
 
     /// <summary>
-    /// One sorted run: header (magic <c>HRIX</c>, version, count, directory bits), the entries in key order, then the
-    /// directory: for each value of the first word's top <c>bits</c> bits, where its entries start.
+    /// One sorted run: header (magic <c>HRIX</c>, version, entry size, count, directory bits, filter blocks), the
+    /// filter (<see cref="RunFilter"/>; none in a version-1 run), the entries in key order, then the directory: for
+    /// each value of the first word's top <c>bits</c> bits, where its entries start.
     /// </summary>
     private sealed unsafe class Run : IDisposable
     {
@@ -286,7 +287,8 @@ internal sealed class HashIndex : IDisposable
         private IndexEntry* _entries;
         private int[] _dir = [0, 0];
         private int _bits;
-        private RunFilter? _filter;
+        private long _filterBlocks;
+        private RunFilter _filter;
         private bool _randomAccess;
 
         private Run(string path, string name)
@@ -301,6 +303,9 @@ internal sealed class HashIndex : IDisposable
 
         public int Count { get; private set; }
 
+        /// <summary>Where the entries start in the file (after the header and the filter).</summary>
+        public long EntriesOffset => HeaderSize + (_filterBlocks * 64);
+
         public bool RandomAccess
         {
             get => _randomAccess;
@@ -309,14 +314,14 @@ internal sealed class HashIndex : IDisposable
                 _randomAccess = value;
                 if (value)
                 {
-                    _map?.AdviseRandom(HeaderSize + ((long)Count * sizeof(IndexEntry)));
+                    _map?.AdviseRandom(EntriesOffset + ((long)Count * sizeof(IndexEntry)));
                 }
             }
         }
 
-        public static Run Open(string path, string name, RunFilter? filter = null)
+        public static Run Open(string path, string name)
         {
-            var run = new Run(path, name) { _filter = filter };
+            var run = new Run(path, name);
             Span<byte> header = stackalloc byte[HeaderSize];
             using (var fs = File.OpenRead(path))
             {
@@ -328,8 +333,9 @@ internal sealed class HashIndex : IDisposable
 
                 run.Count = (int)BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
                 run._bits = header[16];
+                run._filterBlocks = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
                 var dir = new int[(1 << run._bits) + 1];
-                var dirOffset = HeaderSize + ((long)run.Count * sizeof(IndexEntry));
+                var dirOffset = run.EntriesOffset + ((long)run.Count * sizeof(IndexEntry));
                 if (fs.Length != dirOffset + (dir.Length * 4L))
                 {
                     throw new InvalidDataException($"{path}: index run of {fs.Length} bytes, its header says {run.Count} entries");
@@ -352,10 +358,11 @@ internal sealed class HashIndex : IDisposable
             }
 
             _map = new FileMapping(Path, 0, writable: false);
-            _entries = (IndexEntry*)(_map.Start + HeaderSize);
+            _entries = (IndexEntry*)(_map.Start + EntriesOffset);
+            _filter = _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks) : default;
             if (_randomAccess)
             {
-                _map.AdviseRandom(HeaderSize + ((long)Count * sizeof(IndexEntry)));
+                _map.AdviseRandom(EntriesOffset + ((long)Count * sizeof(IndexEntry)));
             }
         }
 
@@ -373,7 +380,7 @@ internal sealed class HashIndex : IDisposable
                 return;
             }
 
-            if (_filter is not null)
+            if (_filter.Exists)
             {
                 _filter.Prefetch(key);
             }
@@ -389,7 +396,7 @@ internal sealed class HashIndex : IDisposable
         public bool TryGet(in Hash32 key, out int value)
         {
             value = -1;
-            if (Count == 0 || (_filter is not null && !_filter.MayContain(key)))
+            if (Count == 0 || (_filter.Exists && !_filter.MayContain(key)))
             {
                 return false;
             }
@@ -419,7 +426,7 @@ internal sealed class HashIndex : IDisposable
             return false;
         }
 
-        public static RunFilter Write(string path, ReadOnlySpan<IndexEntry> sorted)
+        public static void Write(string path, ReadOnlySpan<IndexEntry> sorted)
         {
             using var w = new RunWriter(path, sorted.Length);
             foreach (var e in sorted)
@@ -427,15 +434,15 @@ internal sealed class HashIndex : IDisposable
                 w.Add(e);
             }
 
-            return w.Finish();
+            w.Finish();
         }
 
         /// <summary>Merges two runs into a new file, streaming both (never mapped: a merge must not grow resident memory); the newer wins a duplicate key.</summary>
-        public static RunFilter Merge(Run older, Run newer, string path)
+        public static void Merge(Run older, Run newer, string path)
         {
             using var w = new RunWriter(path, (long)older.Count + newer.Count);
-            using var a = new RunReader(older.Path, older.Count);
-            using var b = new RunReader(newer.Path, newer.Count);
+            using var a = new RunReader(older.Path, older.EntriesOffset, older.Count);
+            using var b = new RunReader(newer.Path, newer.EntriesOffset, newer.Count);
             var haveA = a.TryNext(out var ea);
             var haveB = b.TryNext(out var eb);
             while (haveA || haveB)
@@ -458,7 +465,7 @@ internal sealed class HashIndex : IDisposable
                 }
             }
 
-            return w.Finish();
+            w.Finish();
         }
 
         private void Unmap()
@@ -471,13 +478,19 @@ internal sealed class HashIndex : IDisposable
         public void Dispose() => Unmap();
     }
 
-    /// <summary>Writes a run's entries in key order through a buffer, then its directory and header.</summary>
+    /// <summary>
+    /// Writes a run's entries in key order through a buffer, then its directory and header; the filter is built in
+    /// place in the file (mapped: the kernel writes it back, so a merge of a large run does not hold its filter in the
+    /// process's memory).
+    /// </summary>
     private sealed unsafe class RunWriter : IDisposable
     {
         private readonly FileStream _fs;
         private readonly string _path;
         private readonly int _bits;
         private readonly int[] _dir;
+        private readonly long _filterBlocks;
+        private FileMapping? _filterMap;
         private readonly RunFilter _filter;
         private readonly IndexEntry[] _buffer = new IndexEntry[1 << 14];
         private int _buffered;
@@ -486,8 +499,13 @@ internal sealed class HashIndex : IDisposable
         public RunWriter(string path, long capacity)
         {
             _path = path;
-            _fs = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            _fs.Write(new byte[HeaderSize]);
+            _fs = new FileStream(path + ".tmp", FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            _filterBlocks = RunFilter.BlocksFor(capacity);
+            var entriesOffset = HeaderSize + (_filterBlocks * 64);
+            _fs.SetLength(entriesOffset); // zeros, and sparse until the filter's bits are set
+            _filterMap = new FileMapping(_fs, entriesOffset, writable: true);
+            _filter = new RunFilter((ulong*)(_filterMap.Start + HeaderSize), _filterBlocks);
+            _fs.Position = entriesOffset;
             var bits = 0;
             while (bits < 24 && (1L << (bits + 2)) < capacity)
             {
@@ -496,7 +514,6 @@ internal sealed class HashIndex : IDisposable
 
             _bits = bits;
             _dir = new int[(1 << bits) + 1];
-            _filter = new RunFilter(capacity);
         }
 
         public void Add(in IndexEntry e)
@@ -513,9 +530,12 @@ internal sealed class HashIndex : IDisposable
             }
         }
 
-        /// <summary>Writes the directory and the header, and moves the run into place; returns the run's filter.</summary>
-        public RunFilter Finish()
+        /// <summary>Writes the directory and the header, and moves the run into place.</summary>
+        public void Finish()
         {
+            _filterMap!.Flush();
+            _filterMap.Dispose();
+            _filterMap = null;
             _fs.Write(MemoryMarshal.AsBytes(_buffer.AsSpan(0, _buffered)));
             _buffered = 0;
             for (var i = 1; i < _dir.Length; i++)
@@ -527,19 +547,23 @@ internal sealed class HashIndex : IDisposable
             Span<byte> header = stackalloc byte[HeaderSize];
             header.Clear();
             Magic.CopyTo(header);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2); // 2: the filter is stored (1: none)
             BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)sizeof(IndexEntry));
             BinaryPrimitives.WriteInt64LittleEndian(header[8..], _count);
             header[16] = (byte)_bits;
+            BinaryPrimitives.WriteInt64LittleEndian(header[24..], _filterBlocks);
             _fs.Position = 0;
             _fs.Write(header);
             _fs.Flush(flushToDisk: true);
             _fs.Dispose();
             File.Move(_path + ".tmp", _path, overwrite: true);
-            return _filter;
         }
 
-        public void Dispose() => _fs.Dispose();
+        public void Dispose()
+        {
+            _filterMap?.Dispose();
+            _fs.Dispose();
+        }
     }
 
     /// <summary>Reads a run's entries in order through a buffer.</summary>
@@ -551,10 +575,10 @@ internal sealed class HashIndex : IDisposable
         private int _at;
         private int _have;
 
-        public RunReader(string path, long count)
+        public RunReader(string path, long entriesOffset, long count)
         {
             _fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            _fs.Position = HeaderSize;
+            _fs.Position = entriesOffset;
             _left = count;
         }
 

@@ -9,32 +9,49 @@ namespace Harrier.Chain.Store;
 /// keys). Most address lookups during an import are for new addresses, absent from every run; without it each costs a
 /// directory read and a binary search in every run, and each false "present" reads a page of a run at random (from
 /// disk when the runs do not fit in memory: at 50 M transactions the address runs are 4.5 GB, hence 16 bits, not 12).
-/// Held in memory only (2 bytes a key), built while a run is written; a run opened from an earlier import has none
-/// and is searched as before.
+/// Stored in its run's file, between the header and the entries, built in place through a mapping while the run is
+/// written and read through the run's mapping: it outlives the import that wrote it, and its pages are the kernel's
+/// to keep or evict, so the process's own memory does not grow with the index (2 bytes a key: about 7 GB at mainnet's
+/// 3.6 billion keys). A run written before filters were stored (header field 0) is searched without one.
 /// Hand-written: the keys are already uniform hashes, so it needs no hashing library, and a generic Bloom package
 /// would not give the one-line blocks and the prefetch the import relies on.
 /// </summary>
-internal sealed class RunFilter
+internal readonly unsafe struct RunFilter
 {
     private const int BitsPerKey = 16;
-    private readonly ulong[] _words;
+    private readonly ulong* _words;
     private readonly ulong _blocks;
+    private readonly ulong[]? _owner; // only when the filter lives in memory (tests)
 
-    public RunFilter(long capacity)
+    /// <summary>A filter of <paramref name="blocks"/> 64-byte blocks at <paramref name="words"/> (mapped: valid while the mapping is).</summary>
+    public RunFilter(ulong* words, long blocks)
     {
-        _blocks = (ulong)Math.Max(1, ((capacity * BitsPerKey) + 511) / 512);
-        _words = GC.AllocateUninitializedArray<ulong>(checked((int)(_blocks * 8)), pinned: true);
-        Array.Clear(_words);
+        _words = words;
+        _blocks = (ulong)blocks;
     }
 
+    /// <summary>An empty filter for <paramref name="capacity"/> keys, in memory.</summary>
+    public RunFilter(long capacity)
+    {
+        _blocks = (ulong)BlocksFor(capacity);
+        _owner = GC.AllocateArray<ulong>(checked((int)(_blocks * 8)), pinned: true);
+        _words = (ulong*)Unsafe.AsPointer(ref _owner[0]);
+    }
+
+    /// <summary>Blocks of 64 bytes for <paramref name="capacity"/> keys.</summary>
+    public static long BlocksFor(long capacity) => Math.Max(1, ((capacity * BitsPerKey) + 511) / 512);
+
+    /// <summary>False for a run stored without a filter.</summary>
+    public bool Exists => _words != null;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int BlockOf(in Hash32 key, out ulong bits)
+    private long BlockOf(in Hash32 key, out ulong bits)
     {
         // W0 chose the run's directory bucket; W1 is uniform for every key kind (hash160 bytes 8–15, or a SHA-256 word).
         // The block comes from the mix's high half, the six bit positions (9 bits each) from its low half, spread.
         var h = (key.W1 ^ (key.W0 * 0x9E3779B97F4A7C15UL)) * 0xD6E8FEB86659FD93UL;
         bits = (h & 0xFFFFFFFFUL) * 0x9FB21C651E98DF25UL >> 10;
-        return (int)((h >> 32) * _blocks >> 32) * 8;
+        return (long)((h >> 32) * _blocks >> 32) * 8;
     }
 
     public void Add(in Hash32 key)
@@ -64,12 +81,11 @@ internal sealed class RunFilter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public unsafe void Prefetch(in Hash32 key)
+    public void Prefetch(in Hash32 key)
     {
         if (Sse.IsSupported)
         {
-            var b = BlockOf(key, out _);
-            Sse.Prefetch0(Unsafe.AsPointer(ref _words[b]));
+            Sse.Prefetch0(_words + BlockOf(key, out _));
         }
     }
 }
