@@ -92,8 +92,24 @@ public sealed class HashIndexRunTests : IDisposable
         });
     }
 
-    [Fact]
-    public void A_run_keeps_its_filter_in_its_file_and_an_index_opened_later_reads_it_from_there()
+    [Theory]
+    [InlineData(0L)] // every filter read through its run's mapping
+    [InlineData(1L << 30)] // copied into memory
+    public void A_run_keeps_its_filter_in_its_file_and_an_index_opened_later_reads_it_from_there(long filterMemory)
+    {
+        var was = HashIndex.FilterMemoryLimit;
+        HashIndex.FilterMemoryLimit = filterMemory;
+        try
+        {
+            RunFilterStoredAndRead(filterMemory);
+        }
+        finally
+        {
+            HashIndex.FilterMemoryLimit = was;
+        }
+    }
+
+    private void RunFilterStoredAndRead(long filterMemory)
     {
         const int Keys = 10_000;
         IReadOnlyList<string> names;
@@ -112,6 +128,7 @@ public sealed class HashIndexRunTests : IDisposable
         using (var reopened = new HashIndex(_dir, "addr", names, writable: false))
         {
             AssertFinds(reopened, Keys, 1);
+            Assert.Equal(filterMemory == 0 ? 0 : RunFilter.BlocksFor(Keys) * 64, reopened.FilterBytesHeld);
         }
 
         // The filter sits between the header and the entries (its size in the header). With its bits cleared the run
@@ -126,6 +143,37 @@ public sealed class HashIndexRunTests : IDisposable
         for (var i = 0; i < Keys; i += 7)
         {
             Assert.False(cleared.TryGet(Key(i), out _));
+        }
+    }
+
+    [Fact]
+    public void Filters_past_the_memory_limit_are_read_through_the_mappings_and_every_key_is_still_found()
+    {
+        var was = HashIndex.FilterMemoryLimit;
+        HashIndex.FilterMemoryLimit = RunFilter.BlocksFor(1_000) * 64; // room for about 1,000 keys' filters of 6,000
+        try
+        {
+            WithDeltaLimit(100, () =>
+            {
+                using var index = new HashIndex(_dir, "addr", [], writable: true);
+                for (var i = 0; i < 6_000; i++)
+                {
+                    index.Add(Key(i), i);
+                    Assert.InRange(index.FilterBytesHeld, 0, HashIndex.FilterMemoryLimit);
+                    Assert.Equal(index.FilterBytesHeldByRuns, index.FilterBytesHeld); // merged-away runs give theirs back
+                }
+
+                Assert.True(index.FilterBytesHeld > 0, "no filter held in memory");
+                AssertFinds(index, 6_000, 1);
+                for (var i = 6_000; i < 7_000; i++)
+                {
+                    Assert.False(index.TryGet(Key(i), out _));
+                }
+            });
+        }
+        finally
+        {
+            HashIndex.FilterMemoryLimit = was;
         }
     }
 

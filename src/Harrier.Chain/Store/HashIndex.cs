@@ -66,6 +66,15 @@ internal sealed class HashIndex : IDisposable
     /// <summary>Entries held in memory before a spill (8 M: about 0.45 GB per index).</summary>
     internal static int DeltaLimit = 8 << 20;
 
+    /// <summary>
+    /// Bytes of run filters an index copies into memory (1 GB: every filter of a 50 M-transaction store, about 0.35 GB
+    /// in all, fits); the filters of runs past it are read through the runs' mappings, so the import's own memory stays
+    /// bounded at mainnet size (≈ 7 GB of filters). Each lookup of an absent key reads one line of every run's filter:
+    /// read through a mapping under memory pressure those lines compete with the columns' pages (at 50 M in a 6 GB
+    /// cgroup: 98,500 tx per CPU-second with every filter mapped, 109,500 with all in memory; docs/benchmarks.md).
+    /// </summary>
+    internal static long FilterMemoryLimit = 1L << 30;
+
     private const int HeaderSize = 32;
     private static ReadOnlySpan<byte> Magic => "HRIX"u8;
     private readonly string _directory;
@@ -75,6 +84,7 @@ internal sealed class HashIndex : IDisposable
     private readonly HashSet<string> _committed;
     private readonly bool _writable;
     private DeltaTable _delta = new();
+    private long _filterBytesHeld;
     private int _nextSeq;
     private bool _randomAccess;
 
@@ -104,7 +114,7 @@ internal sealed class HashIndex : IDisposable
         _committed = [.. runNames];
         foreach (var r in runNames)
         {
-            _runs.Add(Run.Open(Path.Combine(directory, r), r));
+            _runs.Add(OpenRun(r));
             _nextSeq = Math.Max(_nextSeq, SeqOf(r) + 1);
         }
     }
@@ -235,8 +245,8 @@ internal sealed class HashIndex : IDisposable
             var merged = NextName();
             Run.Merge(older, newer, Path.Combine(_directory, merged));
             _runs.RemoveRange(_runs.Count - 2, 2);
-            older.Dispose();
-            newer.Dispose();
+            Close(older);
+            Close(newer);
             foreach (var gone in (ReadOnlySpan<string>)[older.Name, newer.Name])
             {
                 // A run the store's manifest names must stay until the new manifest is written (a killed import leaves
@@ -261,8 +271,30 @@ internal sealed class HashIndex : IDisposable
     {
         var run = Run.Open(Path.Combine(_directory, name), name);
         run.RandomAccess = _randomAccess;
+        if (run.FilterBytes > 0 && _filterBytesHeld + run.FilterBytes <= FilterMemoryLimit)
+        {
+            run.HoldFilter();
+            _filterBytesHeld += run.FilterBytes;
+        }
+
         return run;
     }
+
+    private void Close(Run run)
+    {
+        if (run.HoldsFilter)
+        {
+            _filterBytesHeld -= run.FilterBytes;
+        }
+
+        run.Dispose();
+    }
+
+    /// <summary>Bytes of run filters held in memory (the rest are read through the runs' mappings).</summary>
+    internal long FilterBytesHeld => _filterBytesHeld;
+
+    /// <summary>The same, summed over the runs in use (a check of the accounting).</summary>
+    internal long FilterBytesHeldByRuns => _runs.Where(r => r.HoldsFilter).Sum(r => r.FilterBytes);
 
     private string NextName() => $"{_name}.{_nextSeq++:D6}.run";
 
@@ -289,6 +321,7 @@ internal sealed class HashIndex : IDisposable
         private int _bits;
         private long _filterBlocks;
         private RunFilter _filter;
+        private ulong[]? _filterCopy;
         private bool _randomAccess;
 
         private Run(string path, string name)
@@ -305,6 +338,30 @@ internal sealed class HashIndex : IDisposable
 
         /// <summary>Where the entries start in the file (after the header and the filter).</summary>
         public long EntriesOffset => HeaderSize + (_filterBlocks * 64);
+
+        /// <summary>The size of the stored filter (0: a run written without one).</summary>
+        public long FilterBytes => _filterBlocks * 64;
+
+        public bool HoldsFilter => _filterCopy is not null;
+
+        /// <summary>Copies the stored filter into memory (pinned) and reads it there from now on.</summary>
+        public void HoldFilter()
+        {
+            if (_filterBlocks == 0 || _filterCopy is not null)
+            {
+                return;
+            }
+
+            var copy = GC.AllocateUninitializedArray<ulong>(checked((int)(_filterBlocks * 8)), pinned: true);
+            using (var fs = File.OpenRead(Path))
+            {
+                fs.Position = HeaderSize;
+                fs.ReadExactly(MemoryMarshal.AsBytes(copy.AsSpan()));
+            }
+
+            _filterCopy = copy;
+            _filter = new RunFilter((ulong*)Unsafe.AsPointer(ref copy[0]), _filterBlocks);
+        }
 
         public bool RandomAccess
         {
@@ -359,7 +416,9 @@ internal sealed class HashIndex : IDisposable
 
             _map = new FileMapping(Path, 0, writable: false);
             _entries = (IndexEntry*)(_map.Start + EntriesOffset);
-            _filter = _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks) : default;
+            _filter = _filterCopy is not null ? new RunFilter((ulong*)Unsafe.AsPointer(ref _filterCopy[0]), _filterBlocks)
+                : _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks)
+                : default;
             if (_randomAccess)
             {
                 _map.AdviseRandom(EntriesOffset + ((long)Count * sizeof(IndexEntry)));
