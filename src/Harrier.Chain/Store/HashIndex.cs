@@ -67,11 +67,10 @@ internal sealed class HashIndex : IDisposable
     internal static int DeltaLimit = 8 << 20;
 
     /// <summary>
-    /// Bytes of run filters an index copies into memory (1 GB: every filter of a 50 M-transaction store, about 0.35 GB
-    /// in all, fits); the filters of runs past it are read through the runs' mappings, so the import's own memory stays
-    /// bounded at mainnet size (≈ 7 GB of filters). Each lookup of an absent key reads one line of every run's filter:
-    /// read through a mapping under memory pressure those lines compete with the columns' pages (at 50 M in a 6 GB
-    /// cgroup: 98,500 tx per CPU-second with every filter mapped, 109,500 with all in memory; docs/benchmarks.md).
+    /// Bytes of run filters an index holds in memory (1 GB: every filter of a 50 M-transaction store, about 0.35 GB in
+    /// all, fits, as when filters lived only in memory); the filters of runs past it are read through the runs'
+    /// mappings, so the import's own memory stays bounded at mainnet size (≈ 7 GB of filters). Each lookup of an absent
+    /// key reads one line of every run's filter, so held lines never wait for the disk.
     /// </summary>
     internal static long FilterMemoryLimit = 1L << 30;
 
@@ -552,9 +551,9 @@ internal sealed class HashIndex : IDisposable
 
     /// <summary>
     /// Writes a run's entries in key order through a buffer, then its filter, directory and header. The filter is built
-    /// in memory and written in one sequential write when the index may hold it; else in place in the file through a
-    /// mapping, so a merge of a large run does not hold its filter in the process's memory. (Built through the mapping
-    /// always, the 50 M import in a 6 GB cgroup took 10 % more CPU: a page fault per filter page, merges included.)
+    /// in memory and written in one sequential write when the index may hold it (no page fault per filter page, merges
+    /// included); else in place in the file through a mapping, so a merge of a large run does not hold its filter in
+    /// the process's memory.
     /// </summary>
     private sealed unsafe class RunWriter : IDisposable
     {
