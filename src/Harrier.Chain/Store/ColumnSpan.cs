@@ -66,21 +66,20 @@ public readonly unsafe struct ColumnSpan<T>
 /// </summary>
 public readonly unsafe struct LinkSpan
 {
-    private readonly long* _items;
+    private readonly ColumnSpan<long> _links;
     private readonly long _limit;
 
-    internal LinkSpan(long* items, long length, long limit)
+    private LinkSpan(ColumnSpan<long> links, long limit)
     {
-        _items = items;
-        Length = length;
+        _links = links;
         _limit = limit;
     }
 
     /// <summary>The links of <paramref name="column"/>, those at or past <paramref name="limit"/> read as -1.</summary>
-    internal static LinkSpan Over(ColumnSpan<long> column, long limit) => new(column.Pointer, column.Length, limit);
+    internal static LinkSpan Over(ColumnSpan<long> column, long limit) => new(column, limit);
 
     /// <summary>The number of elements.</summary>
-    public long Length { get; }
+    public long Length => _links.Length;
 
     /// <summary>The link of element <paramref name="index"/>, or -1 (checked against <see cref="Length"/>).</summary>
     public long this[long index]
@@ -88,18 +87,13 @@ public readonly unsafe struct LinkSpan
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
-            if ((ulong)index >= (ulong)Length)
-            {
-                ColumnBounds.Throw(index, Length);
-            }
-
-            var link = _items[index];
+            var link = _links[index];
             return (ulong)link < (ulong)_limit ? link : -1;
         }
     }
 
     /// <summary>The raw links (ids past the limit not masked) and the limit, for a pointer loop over the whole column.</summary>
-    internal long* Pointer => _items;
+    internal long* Pointer => _links.Pointer;
 
     /// <summary>Links at or past this read as -1.</summary>
     internal long Limit => _limit;
