@@ -273,7 +273,7 @@ internal sealed class HashIndex : IDisposable
     private bool MayHoldFilter(long keys) => _filterBytesHeld + (RunFilter.BlocksFor(keys) * 64) <= FilterMemoryLimit;
 
     /// <summary>Opens a run; its filter is held in memory (<paramref name="built"/>, or copied from the file) while the limit allows.</summary>
-    private Run OpenRun(string name, ulong[]? built = null)
+    private Run OpenRun(string name, RunFilter? built = null)
     {
         var run = Run.Open(Path.Combine(_directory, name), name);
         run.RandomAccess = _randomAccess;
@@ -327,7 +327,6 @@ internal sealed class HashIndex : IDisposable
         private int _bits;
         private long _filterBlocks;
         private RunFilter _filter;
-        private ulong[]? _filterCopy;
         private bool _randomAccess;
 
         private Run(string path, string name)
@@ -348,30 +347,28 @@ internal sealed class HashIndex : IDisposable
         /// <summary>The size of the stored filter (0: a run written without one).</summary>
         public long FilterBytes => _filterBlocks * 64;
 
-        public bool HoldsFilter => _filterCopy is not null;
+        public bool HoldsFilter => _filter.InMemory;
 
         /// <summary>
-        /// Holds the filter in memory (pinned) and reads it there from now on: <paramref name="built"/>, the array the
-        /// writer built and wrote (pinned), or else a copy read from the file.
+        /// Holds the filter in memory and reads it there from now on: <paramref name="built"/> (what the writer built in
+        /// memory and wrote), or else a copy read from the file.
         /// </summary>
-        public void HoldFilter(ulong[]? built)
+        public void HoldFilter(RunFilter? built)
         {
-            if (_filterBlocks == 0 || _filterCopy is not null)
+            if (_filterBlocks == 0 || _filter.InMemory)
             {
                 return;
             }
 
-            var copy = built;
-            if (copy is null || copy.Length != _filterBlocks * 8)
+            if (built is { InMemory: true } b)
             {
-                copy = GC.AllocateUninitializedArray<ulong>(checked((int)(_filterBlocks * 8)), pinned: true);
-                using var fs = File.OpenRead(Path);
-                fs.Position = HeaderSize;
-                fs.ReadExactly(MemoryMarshal.AsBytes(copy.AsSpan()));
+                _filter = b;
+                return;
             }
 
-            _filterCopy = copy;
-            _filter = new RunFilter((ulong*)Unsafe.AsPointer(ref copy[0]), _filterBlocks);
+            using var fs = File.OpenRead(Path);
+            fs.Position = HeaderSize;
+            _filter = RunFilter.Read(fs, _filterBlocks);
         }
 
         public bool RandomAccess
@@ -427,9 +424,10 @@ internal sealed class HashIndex : IDisposable
 
             _map = new FileMapping(Path, 0, writable: false);
             _entries = (IndexEntry*)(_map.Start + EntriesOffset);
-            _filter = _filterCopy is not null ? new RunFilter((ulong*)Unsafe.AsPointer(ref _filterCopy[0]), _filterBlocks)
-                : _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks)
-                : default;
+            if (!_filter.InMemory)
+            {
+                _filter = _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks) : default;
+            }
             if (_randomAccess)
             {
                 _map.AdviseRandom(EntriesOffset + ((long)Count * sizeof(IndexEntry)));
@@ -497,7 +495,7 @@ internal sealed class HashIndex : IDisposable
         }
 
         /// <summary>Writes a run; returns its filter when built in memory (<paramref name="filterInMemory"/>).</summary>
-        public static ulong[]? Write(string path, ReadOnlySpan<IndexEntry> sorted, bool filterInMemory)
+        public static RunFilter? Write(string path, ReadOnlySpan<IndexEntry> sorted, bool filterInMemory)
         {
             using var w = new RunWriter(path, sorted.Length, filterInMemory);
             foreach (var e in sorted)
@@ -509,7 +507,7 @@ internal sealed class HashIndex : IDisposable
         }
 
         /// <summary>Merges two runs into a new file, streaming both (never mapped: a merge must not grow resident memory); the newer wins a duplicate key.</summary>
-        public static ulong[]? Merge(Run older, Run newer, string path, bool filterInMemory)
+        public static RunFilter? Merge(Run older, Run newer, string path, bool filterInMemory)
         {
             using var w = new RunWriter(path, (long)older.Count + newer.Count, filterInMemory);
             using var a = new RunReader(older.Path, older.EntriesOffset, older.Count);
@@ -563,7 +561,6 @@ internal sealed class HashIndex : IDisposable
         private readonly int[] _dir;
         private readonly long _filterBlocks;
         private FileMapping? _filterMap;
-        private readonly ulong[]? _filterArray;
         private readonly RunFilter _filter;
         private readonly IndexEntry[] _buffer = new IndexEntry[1 << 14];
         private int _buffered;
@@ -578,8 +575,7 @@ internal sealed class HashIndex : IDisposable
             _fs.SetLength(entriesOffset); // zeros, and sparse until the filter's bits are set
             if (filterInMemory)
             {
-                _filterArray = GC.AllocateArray<ulong>(checked((int)(_filterBlocks * 8)), pinned: true);
-                _filter = new RunFilter((ulong*)Unsafe.AsPointer(ref _filterArray[0]), _filterBlocks);
+                _filter = new RunFilter(capacity);
             }
             else
             {
@@ -613,7 +609,7 @@ internal sealed class HashIndex : IDisposable
         }
 
         /// <summary>Writes the filter (if built in memory), the directory and the header, and moves the run into place; returns the in-memory filter.</summary>
-        public ulong[]? Finish()
+        public RunFilter? Finish()
         {
             if (_filterMap is not null)
             {
@@ -630,10 +626,10 @@ internal sealed class HashIndex : IDisposable
             }
 
             _fs.Write(MemoryMarshal.AsBytes(_dir.AsSpan()));
-            if (_filterArray is not null)
+            if (_filter.InMemory)
             {
                 _fs.Position = HeaderSize;
-                _fs.Write(MemoryMarshal.AsBytes(_filterArray.AsSpan()));
+                _fs.Write(_filter.MemoryBytes);
             }
 
             Span<byte> header = stackalloc byte[HeaderSize];
@@ -649,7 +645,7 @@ internal sealed class HashIndex : IDisposable
             _fs.Flush(flushToDisk: true);
             _fs.Dispose();
             File.Move(_path + ".tmp", _path, overwrite: true);
-            return _filterArray;
+            return _filter.InMemory ? _filter : null;
         }
 
         public void Dispose()

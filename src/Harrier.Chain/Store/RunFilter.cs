@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace Harrier.Chain.Store;
@@ -21,7 +22,7 @@ internal readonly unsafe struct RunFilter
     private const int BitsPerKey = 16;
     private readonly ulong* _words;
     private readonly ulong _blocks;
-    private readonly ulong[]? _owner; // only when the filter lives in memory (tests)
+    private readonly ulong[]? _owner; // pinned, when the filter lives in memory
 
     /// <summary>A filter of <paramref name="blocks"/> 64-byte blocks at <paramref name="words"/> (mapped: valid while the mapping is).</summary>
     public RunFilter(ulong* words, long blocks)
@@ -32,11 +33,30 @@ internal readonly unsafe struct RunFilter
 
     /// <summary>An empty filter for <paramref name="capacity"/> keys, in memory.</summary>
     public RunFilter(long capacity)
+        : this(GC.AllocateArray<ulong>(checked((int)(BlocksFor(capacity) * 8)), pinned: true))
     {
-        _blocks = (ulong)BlocksFor(capacity);
-        _owner = GC.AllocateArray<ulong>(checked((int)(_blocks * 8)), pinned: true);
-        _words = (ulong*)Unsafe.AsPointer(ref _owner[0]);
     }
+
+    private RunFilter(ulong[] pinned)
+    {
+        _owner = pinned;
+        _blocks = (ulong)pinned.Length / 8;
+        _words = (ulong*)Unsafe.AsPointer(ref pinned[0]);
+    }
+
+    /// <summary>A filter of <paramref name="blocks"/> blocks in memory, its bytes read from <paramref name="stream"/>.</summary>
+    public static RunFilter Read(Stream stream, long blocks)
+    {
+        var words = GC.AllocateUninitializedArray<ulong>(checked((int)(blocks * 8)), pinned: true);
+        stream.ReadExactly(MemoryMarshal.AsBytes(words.AsSpan()));
+        return new RunFilter(words);
+    }
+
+    /// <summary>True when the filter lives in memory (not in a mapping).</summary>
+    public bool InMemory => _owner is not null;
+
+    /// <summary>The bytes of a filter in memory, to write to a run's file.</summary>
+    public ReadOnlySpan<byte> MemoryBytes => MemoryMarshal.AsBytes(_owner.AsSpan());
 
     /// <summary>Blocks of 64 bytes for <paramref name="capacity"/> keys.</summary>
     public static long BlocksFor(long capacity) => Math.Max(1, ((capacity * BitsPerKey) + 511) / 512);
