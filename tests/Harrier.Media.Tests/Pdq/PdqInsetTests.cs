@@ -46,10 +46,11 @@ public sealed class PdqInsetTests
         }
 
         Assert.True(plain.Count(d => d <= 31) <= 1, $"plain distances: {string.Join(' ', plain)}");
-        // Measured on these 15: 12 insets and 8 screenshots within the radius (the benchmark has the 571-photo
-        // figures, docs/benchmarks.md); a guard against losing them, not the target of 0.9, which this misses.
+        // Measured on these 15: 12 insets and 11 screenshots within the radius (8 screenshots before the region was
+        // hashed from the pixels; the benchmark has the 571-photo figures, docs/benchmarks.md); a guard against losing
+        // them, not the target of 0.9.
         Assert.True(pip.Count(d => d <= Radius) >= pip.Count * 3 / 4, $"picture-in-picture distances: {string.Join(' ', pip)}");
-        Assert.True(shot.Count(d => d <= Radius) >= shot.Count * 2 / 5, $"screenshot distances: {string.Join(' ', shot)}");
+        Assert.True(shot.Count(d => d <= Radius) >= shot.Count * 2 / 3, $"screenshot distances: {string.Join(' ', shot)}");
     }
 
     [Fact]
@@ -66,6 +67,75 @@ public sealed class PdqInsetTests
         var margin = (int)Math.Round(background.Width * 0.02);
         Assert.InRange(r.X, background.Width - margin - w - 8, background.Width - margin - w + 8);
         Assert.InRange(r.Width, w - 16, w + 4);
+    }
+
+    [Fact]
+    public void A_region_is_hashed_from_the_pictures_own_pixels_where_it_was_found()
+    {
+        // Frames twice the photos' size (over 512 pixels wide), so the lines are found on a luma reduced by 2: each
+        // region's hash must still be the plain PDQ hash of the image's pixels inside the region reported.
+        var photos = Photos();
+        var (regions, near) = (0, 0);
+        for (var i = 0; i < 8; i++)
+        {
+            using var content = ImageDecoder.Decode(photos[i]);
+            using var small = ImageDecoder.Decode(photos[i + 1]);
+            var (bw, bh) = (small.Width * 2, small.Height * 2);
+            var scaled = PhotoTransforms.Scale(small, bw, bh);
+            var buffer = MediaBuffers.Rent<byte>(scaled.Length);
+            scaled.CopyTo(buffer, 0);
+            using var background = new DecodedImage(buffer, bw, bh, small.Format, small.SourceFormat, small.SourceChannels, 1, orientationApplied: false);
+            var (composite, cw, ch) = PhotoTransforms.PictureInPicture(content, background, 0.5, i % 4);
+            var format = PdqImageHasher.PixelFormatOf(background);
+            var found = PdqInset.Hash(composite, format, cw, ch, cw * background.BytesPerPixel);
+            foreach (var (region, result) in found)
+            {
+                var at = ((region.Y * cw) + region.X) * background.BytesPerPixel;
+                Assert.Equal(PdqHasher.Hash(composite.AsSpan(at), format, region.Width, region.Height, cw * background.BytesPerPixel).Hash, result.Hash);
+                regions++;
+            }
+
+            near += found.Any(f => f.Result.Hash.DistanceTo(PdqImageHasher.Hash(content).Hash) <= Radius) ? 1 : 0;
+        }
+
+        // Measured: 21 regions, 5 of the 8 insets within the radius.
+        Assert.True(regions > 0 && near >= 4, $"{regions} regions; {near} of 8 insets within {Radius}");
+    }
+
+    [Fact]
+    public void An_inset_a_little_way_in_from_the_corner_is_found_without_the_strip_of_the_picture_around_it()
+    {
+        // Each of the 15 photos in each corner, 2 % of the width in from both edges: the best region's sides lie within
+        // 2 pixels of the inset's (the frame-edge sides moved in to the inset's own), not on the frame.
+        var photos = Photos();
+        var exact = 0;
+        var total = 0;
+        for (var i = 0; i < photos.Count; i++)
+        {
+            using var content = ImageDecoder.Decode(photos[i]);
+            using var background = ImageDecoder.Decode(photos[(i + 1) % photos.Count]);
+            var original = PdqImageHasher.Hash(content).Hash;
+            for (var corner = 0; corner < 4; corner++)
+            {
+                var (composite, cw, ch) = PhotoTransforms.PictureInPicture(content, background, 0.5, corner);
+                var found = PdqInset.Hash(composite, PdqImageHasher.PixelFormatOf(background), cw, ch, cw * background.BytesPerPixel);
+                var w = (int)Math.Round(background.Width * 0.5);
+                var h = (int)Math.Round((double)w * content.Height / content.Width);
+                var margin = (int)Math.Round(background.Width * 0.02);
+                var x0 = corner % 2 == 0 ? margin : background.Width - margin - w;
+                var y0 = corner < 2 ? Math.Min(margin, ch - h) : Math.Max(0, ch - margin - h);
+                total++;
+                if (found.Length > 0)
+                {
+                    var r = found.MinBy(f => f.Result.Hash.DistanceTo(original)).Region;
+                    exact += Math.Abs(r.X - x0) <= 2 && Math.Abs(r.Y - y0) <= 2 && Math.Abs(r.X + r.Width - x0 - w) <= 2 && Math.Abs(r.Y + r.Height - y0 - h) <= 2 ? 1 : 0;
+                }
+            }
+        }
+
+        // Measured: 47 of the 60 (the rest: no region, or a side on a line of the other picture); 44 when the frame-edge
+        // sides are judged as the inner sides are (along their whole length, at 60 % edge share).
+        Assert.True(exact >= 46, $"{exact} of {total} insets found to within 2 pixels");
     }
 
     [Fact]
