@@ -9,9 +9,10 @@ namespace Harrier.Media.Pdq;
 /// step in brightness along each side it does not share with the frame. This finds the rectangles whose every inner side
 /// is such a step along most of its length and hashes what is inside (the frame's own edges count as sides, so a corner
 /// inset or a picture under a bar has two or three inner sides).
-/// <para>How: on the luma reduced as <see cref="PdqReframe"/> reduces it (long side ≤ 512), a pixel boundary is an edge
-/// when the step across it is at least <see cref="EdgeStep"/> and not smaller than the steps beside it (one pixel either
-/// way across the line), so a blurred or resampled step still gives one edge per row. Candidate lines are the columns and
+/// <para>How: on the luma reduced as <see cref="PdqReframe"/> reduces it (long side ≤ 512), and on two colour-opponent
+/// planes reduced alike (red − green, yellow − blue), a pixel boundary is an edge when, on any of the three, the step
+/// across it is at least <see cref="EdgeStep"/> and not smaller than the steps beside it (one pixel either way across the
+/// line), so a blurred or resampled step still gives one edge per row. Candidate lines are the columns and
 /// rows with the longest stretch where edges outnumber non-edges (texture gives short, sparse stretches; a pasted
 /// picture's side gives one long one); every rectangle of candidate lines (and the frame's edges) that is at least
 /// <see cref="MinSideShare"/> of the frame each way and at most <see cref="MaxAreaShare"/> of its area is scored by the
@@ -101,12 +102,18 @@ public static class PdqInset
         }
 
         var (luma, w, h) = PdqReframe.ReducedLuma(pixels, format, width, height, stride);
+        var planes = new List<float[]> { luma };
+        if (format != PdqPixelFormat.Gray8)
+        {
+            planes.AddRange(ReducedOpponents(pixels, format, width, height, stride, w, h));
+        }
+
         try
         {
             var scaleX = (double)width / w;
             var scaleY = (double)height / h;
             var results = new List<(PixelRegion, PdqResult)>();
-            foreach (var (x0, y0, x1, y1) in FindRegions(luma, w, h))
+            foreach (var (x0, y0, x1, y1) in FindRegions(planes, w, h))
             {
                 // Hashed from the image's own pixels, not the reduced luma the lines were found on: a picture-in-picture
                 // at half the width of a 1,000-pixel frame is 250 reduced pixels wide, and PDQ's 64×64 downsampling of so
@@ -133,17 +140,59 @@ public static class PdqInset
         }
         finally
         {
-            MediaBuffers.Return(luma);
+            foreach (var plane in planes)
+            {
+                MediaBuffers.Return(plane);
+            }
         }
     }
 
     /// <summary>
-    /// The candidate regions of a <paramref name="width"/>×<paramref name="height"/> luma, best first, as pixel-boundary
+    /// Two colour-opponent planes (red − green and yellow − blue, on luma's 0–255 scale) box-averaged to
+    /// <paramref name="w"/>×<paramref name="h"/> as the luma is: two pictures alike in brightness along a side usually
+    /// differ in colour there.
+    /// </summary>
+    private static float[][] ReducedOpponents(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, int w, int h)
+    {
+        var bpp = PdqLuma.BytesPerPixel(format);
+        var (ri, bi) = format == PdqPixelFormat.Bgra32 ? (2, 0) : (0, 2);
+        var factor = width / w;
+        var rg = MediaBuffers.Rent<float>(w * h);
+        var yb = MediaBuffers.Rent<float>(w * h);
+        var area = (float)(factor * factor);
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var (a, b) = (0f, 0f);
+                for (var dy = 0; dy < factor; dy++)
+                {
+                    var row = pixels.Slice(((y * factor) + dy) * stride);
+                    for (var dx = 0; dx < factor; dx++)
+                    {
+                        var at = ((x * factor) + dx) * bpp;
+                        float r = row[at + ri], g = row[at + 1], bl = row[at + bi];
+                        a += r - g;
+                        b += ((r + g) / 2) - bl;
+                    }
+                }
+
+                rg[(y * w) + x] = a / area;
+                yb[(y * w) + x] = b / area;
+            }
+        }
+
+        return [rg, yb];
+    }
+
+    /// <summary>
+    /// The candidate regions of <paramref name="planes"/> (<paramref name="width"/>×<paramref name="height"/> each; a
+    /// boundary is an edge when it is one on any plane), best first, as pixel-boundary
     /// coordinates (x0, y0, x1, y1): the region covers columns x0 … x1 − 1 and rows y0 … y1 − 1. At most
     /// 3 · <see cref="MaxRegions"/> (some may hash to low quality or to a near copy of a better one and be dropped);
     /// none is nearly the same rectangle as a better one.
     /// </summary>
-    internal static List<(int X0, int Y0, int X1, int Y1)> FindRegions(float[] luma, int width, int height)
+    internal static List<(int X0, int Y0, int X1, int Y1)> FindRegions(IReadOnlyList<float[]> planes, int width, int height)
     {
         var (w, h) = (width, height);
         // colEdges[x · (h + 1) + y]: edges on the boundary between columns x − 1 and x in rows < y (prefix sums down the
@@ -154,29 +203,46 @@ public static class PdqInset
         var rowRun = new int[h + 1];
         var colCur = new int[w + 1];
         var rowCur = new int[h + 1];
-        for (var y = 0; y < h; y++)
+        foreach (var luma in planes)
         {
-            var row = y * w;
-            for (var x = 2; x < w - 1; x++)
+            for (var y = 0; y < h; y++)
             {
-                var d = Math.Abs(luma[row + x] - luma[row + x - 1]);
-                var edge = d >= EdgeStep && d >= Math.Abs(luma[row + x - 1] - luma[row + x - 2]) && d >= Math.Abs(luma[row + x + 1] - luma[row + x]);
-                colEdges[(x * (h + 1)) + y + 1] = edge ? 1 : 0;
-                // The longest stretch where edges outnumber non-edges (Kadane's best sum of +1 / −1).
-                colCur[x] = Math.Max(0, colCur[x] + (edge ? 1 : -1));
+                var row = y * w;
+                for (var x = 2; x < w - 1; x++)
+                {
+                    var d = Math.Abs(luma[row + x] - luma[row + x - 1]);
+                    var edge = d >= EdgeStep && d >= Math.Abs(luma[row + x - 1] - luma[row + x - 2]) && d >= Math.Abs(luma[row + x + 1] - luma[row + x]);
+                    colEdges[(x * (h + 1)) + y + 1] |= edge ? 1 : 0;
+                }
+            }
+
+            for (var x = 0; x < w; x++)
+            {
+                for (var y = 2; y < h - 1; y++)
+                {
+                    var d = Math.Abs(luma[(y * w) + x] - luma[((y - 1) * w) + x]);
+                    var edge = d >= EdgeStep && d >= Math.Abs(luma[((y - 1) * w) + x] - luma[((y - 2) * w) + x])
+                        && d >= Math.Abs(luma[((y + 1) * w) + x] - luma[(y * w) + x]);
+                    rowEdges[(y * (w + 1)) + x + 1] |= edge ? 1 : 0;
+                }
+            }
+        }
+
+        // The longest stretch of each line where edges outnumber non-edges (Kadane's best sum of +1 / −1).
+        for (var x = 2; x < w - 1; x++)
+        {
+            for (var y = 0; y < h; y++)
+            {
+                colCur[x] = Math.Max(0, colCur[x] + (colEdges[(x * (h + 1)) + y + 1] == 1 ? 1 : -1));
                 colRun[x] = Math.Max(colRun[x], colCur[x]);
             }
         }
 
-        for (var x = 0; x < w; x++)
+        for (var y = 2; y < h - 1; y++)
         {
-            for (var y = 2; y < h - 1; y++)
+            for (var x = 0; x < w; x++)
             {
-                var d = Math.Abs(luma[(y * w) + x] - luma[((y - 1) * w) + x]);
-                var edge = d >= EdgeStep && d >= Math.Abs(luma[((y - 1) * w) + x] - luma[((y - 2) * w) + x])
-                    && d >= Math.Abs(luma[((y + 1) * w) + x] - luma[(y * w) + x]);
-                rowEdges[(y * (w + 1)) + x + 1] = edge ? 1 : 0;
-                rowCur[y] = Math.Max(0, rowCur[y] + (edge ? 1 : -1));
+                rowCur[y] = Math.Max(0, rowCur[y] + (rowEdges[(y * (w + 1)) + x + 1] == 1 ? 1 : -1));
                 rowRun[y] = Math.Max(rowRun[y], rowCur[y]);
             }
         }

@@ -46,10 +46,9 @@ public sealed class PdqInsetTests
         }
 
         Assert.True(plain.Count(d => d <= 31) <= 1, $"plain distances: {string.Join(' ', plain)}");
-        // Measured on these 15: 12 insets and 11 screenshots within the radius (8 screenshots before the region was
-        // hashed from the pixels; the benchmark has the 571-photo figures, docs/benchmarks.md); a guard against losing
-        // them, not the issue's target of 0.9.
-        Assert.True(pip.Count(d => d <= Radius) >= pip.Count * 3 / 4, $"picture-in-picture distances: {string.Join(' ', pip)}");
+        // Measured on these 15: 14 insets and 11 screenshots within the radius (12 and 8 before issue 21's second pass
+        // on the step; the benchmark has the 571-photo figures, docs/benchmarks.md); a guard against losing them.
+        Assert.True(pip.Count(d => d <= Radius) >= pip.Count * 4 / 5, $"picture-in-picture distances: {string.Join(' ', pip)}");
         Assert.True(shot.Count(d => d <= Radius) >= shot.Count * 2 / 3, $"screenshot distances: {string.Join(' ', shot)}");
     }
 
@@ -98,16 +97,16 @@ public sealed class PdqInsetTests
             near += found.Any(f => f.Result.Hash.DistanceTo(PdqImageHasher.Hash(content).Hash) <= Radius) ? 1 : 0;
         }
 
-        // Measured: 21 regions, 5 of the 8 insets within the radius.
-        Assert.True(regions > 0 && near >= 4, $"{regions} regions; {near} of 8 insets within {Radius}");
+        // Measured: 22 regions, all 8 insets within the radius (5 with edges in brightness only).
+        Assert.True(regions > 0 && near >= 6, $"{regions} regions; {near} of 8 insets within {Radius}");
     }
 
     [Fact]
     public void An_inset_a_little_way_in_from_the_corner_is_found_without_the_strip_of_the_picture_around_it()
     {
-        // Each of the 15 photos in each corner, 2 % of the width in from both edges: the best region's sides lie within
+        // Every 10th photo (58) in each corner, 2 % of the width in from both edges: the best region's sides lie within
         // 2 pixels of the inset's (the frame-edge sides moved in to the inset's own), not on the frame.
-        var photos = Photos();
+        List<string> photos = [.. Directory.EnumerateFiles(TestPaths.Photos(), "*.jpg", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Where((_, i) => i % 10 == 0)];
         var exact = 0;
         var total = 0;
         for (var i = 0; i < photos.Count; i++)
@@ -133,9 +132,41 @@ public sealed class PdqInsetTests
             }
         }
 
-        // Measured: 47 of the 60 (the rest: no region, or a side on a line of the other picture); 44 when the frame-edge
-        // sides are judged as the inner sides are (along their whole length, at 60 % edge share).
-        Assert.True(exact >= 46, $"{exact} of {total} insets found to within 2 pixels");
+        // Measured: 217 of the 232 (the rest: no region, or a side on a line of the other picture); 211 when the
+        // frame-edge sides are judged as the inner sides are (along their whole length, at 60 % edge share).
+        Assert.True(exact >= 214, $"{exact} of {total} insets found to within 2 pixels");
+    }
+
+    [Fact]
+    public void An_inset_as_bright_as_its_surround_is_found_by_its_colour()
+    {
+        // A colour photo inside a grey surround that has, next to each side, the luma of the inset's nearest border pixel,
+        // fading to mid-grey over 24 pixels (never a step of 10): no step in brightness along any side, only in colour
+        // (red − green, yellow − blue).
+        using var content = ImageDecoder.Decode(Path.Combine(TestPaths.Photos(), "flowers-ccby", "sunflowers", "24459548_27a783feda.jpg"));
+        var (cw, chh, bpp) = (content.Width, content.Height, content.BytesPerPixel);
+        Assert.Equal(4, bpp);
+        var (w, h) = (cw * 2, chh * 2);
+        var (x0, y0) = (cw * 9 / 10, chh / 20);
+        var pixels = new byte[w * h * 4];
+        var src = content.Pixels;
+        for (var y = 0; y < h; y++)
+        {
+            for (var x = 0; x < w; x++)
+            {
+                var (sx, sy) = (Math.Clamp(x - x0, 0, cw - 1), Math.Clamp(y - y0, 0, chh - 1));
+                var at = ((sy * cw) + sx) * 4;
+                var o = ((y * w) + x) * 4;
+                var inside = x >= x0 && x < x0 + cw && y >= y0 && y < y0 + chh;
+                var fade = Math.Min(1.0, Math.Max(Math.Max(x0 - x, x - (x0 + cw - 1)), Math.Max(y0 - y, y - (y0 + chh - 1))) / 24.0);
+                var luma = (byte)Math.Round((((0.299 * src[at]) + (0.587 * src[at + 1]) + (0.114 * src[at + 2])) * (1 - fade)) + (128 * fade));
+                (pixels[o], pixels[o + 1], pixels[o + 2], pixels[o + 3]) = inside ? (src[at], src[at + 1], src[at + 2], (byte)255) : (luma, luma, luma, (byte)255);
+            }
+        }
+
+        var found = PdqInset.Hash(pixels, PdqPixelFormat.Rgba32, w, h, w * 4);
+        var original = PdqImageHasher.Hash(content).Hash;
+        Assert.Contains(found, f => f.Result.Hash.DistanceTo(original) <= Radius);
     }
 
     [Fact]
