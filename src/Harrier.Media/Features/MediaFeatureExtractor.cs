@@ -295,7 +295,7 @@ public sealed class MediaFeatureExtractor
     /// <summary>
     /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 + up to 3 hashes, so a video
     /// brings at most 264 hypothesis hashes, about 8 images' worth; 8 frames also let the whole-video rule (a share of
-    /// the frames under one geometry) tell 80 % from chance, which 3 or 4 frames could not.
+    /// the frames under one geometry) tell a majority of the frames from chance, which 3 or 4 frames could not.
     /// </summary>
     public const int VideoHypothesisFrames = 8;
 

@@ -329,12 +329,13 @@ public sealed class TriageEngineTests
         {
             // Left side cut (crop slot 4): every sampled frame's hash under that one crop is near its bank frame.
             File(1, FrameHypotheses(bank, _ => ("off", 4))),
-            // Turned (+2°, slot 4), 7 of 8 frames: 87.5 %, over the 80 % rule (distance 100 − 87.5, rounded to even: 12).
-            File(2, FrameHypotheses(bank, i => i < 7 ? ("rot", 4) : null)),
+            // Turned (+2°, slot 4), 5 of 8 frames: 62.5 %, a majority, over the 60 % rule (distance 100 − 62.5, rounded
+            // to even: 38).
+            File(2, FrameHypotheses(bank, i => i < 5 ? ("rot", 4) : null)),
             // Every frame near under some crop, but under four different crops: no one geometry covers the video.
             File(3, FrameHypotheses(bank, i => ("off", i % 4))),
-            // 6 of 8 under one crop: 75 %, under the rule.
-            File(4, FrameHypotheses(bank, i => i < 6 ? ("off", 9) : null)),
+            // 4 of 8 under one crop: 50 %, under the rule.
+            File(4, FrameHypotheses(bank, i => i < 4 ? ("off", 9) : null)),
             // A picture-in-picture: the region found per frame (wherever it is) counts as one geometry.
             File(5, FrameHypotheses(bank, i => ("inset", i))),
             // Plainly matching the other bank video: its hypotheses are not tried.
@@ -345,7 +346,7 @@ public sealed class TriageEngineTests
         var entries = new List<(string, BankEntry)> { ("bank", new BankEntry { Vpdq = Video(bank) }), ("other", new BankEntry { Vpdq = Video(other) }) };
         var r = TriageEngine.Run(files, entries).Files;
         Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0, "bank"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
-        Assert.Equal((TriageStatus.Known, "vpdq-derotated", 12, "bank"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
+        Assert.Equal((TriageStatus.Known, "vpdq-derotated", 38, "bank"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
         Assert.Equal(TriageStatus.Unknown, r[2].Status);
         Assert.Equal(TriageStatus.Unknown, r[3].Status);
         Assert.Equal((TriageStatus.Known, "vpdq-inset", 0, "bank"), (r[4].Status, r[4].Method, r[4].Distance, r[4].Bank));
