@@ -156,7 +156,7 @@ public static class PdqInset
     {
         var bpp = PdqLuma.BytesPerPixel(format);
         var (ri, bi) = format == PdqPixelFormat.Bgra32 ? (2, 0) : (0, 2);
-        var factor = width / w;
+        var factor = PdqReframe.ReductionFactor(width, height);
         var rg = MediaBuffers.Rent<float>(w * h);
         var yb = MediaBuffers.Rent<float>(w * h);
         var area = (float)(factor * factor);
@@ -278,8 +278,8 @@ public static class PdqInset
         // issue 21's second pass they had to be, half of each end eighth): a picture-in-picture's corner often meets a
         // stretch of the other picture as bright as itself, and that test lost 1 in 5 insets at half the width while the
         // sum of the sides' support (below) still ranks a closed outline first.
-        double ColPair(int x, int y0, int y1) => Contrast(ColRaw(x, y0, y1), ColRaw(x - Beside, y0, y1), ColRaw(x + Beside, y0, y1));
-        double RowPair(int y, int x0, int x1) => Contrast(RowRaw(y, x0, x1), RowRaw(y - Beside, x0, x1), RowRaw(y + Beside, x0, x1));
+        double ColPair(int x, int y0, int y1) => Contrast(MinSupport, ColRaw(x, y0, y1), ColRaw(x - Beside, y0, y1), ColRaw(x + Beside, y0, y1));
+        double RowPair(int y, int x0, int x1) => Contrast(MinSupport, RowRaw(y, x0, x1), RowRaw(y - Beside, x0, x1), RowRaw(y + Beside, x0, x1));
         double ColSupport(int x, int y0, int y1) => Math.Max(ColPair(x - 1, y0, y1), ColPair(x, y0, y1));
         double RowSupport(int y, int x0, int x1) => Math.Max(RowPair(y - 1, x0, x1), RowPair(y, x0, x1));
 
@@ -357,8 +357,8 @@ public static class PdqInset
                 // frame's edge), and the strip left in moves the hash by 20–60 bits.
                 var (ry0, ry1) = (y0 == 0 ? sy : y0, y1 == h ? h - sy : y1);
                 var (rx0, rx1) = (x0 == 0 ? sx : x0, x1 == w ? w - sx : x1);
-                double ColSnap(int x) => Margin(ColRaw(x, ry0, ry1), ColRaw(x - Beside, ry0, ry1), ColRaw(x + Beside, ry0, ry1));
-                double RowSnap(int y) => Margin(RowRaw(y, rx0, rx1), RowRaw(y - Beside, rx0, rx1), RowRaw(y + Beside, rx0, rx1));
+                double ColSnap(int x) => Contrast(SnapMin, ColRaw(x, ry0, ry1), ColRaw(x - Beside, ry0, ry1), ColRaw(x + Beside, ry0, ry1));
+                double RowSnap(int y) => Contrast(SnapMin, RowRaw(y, rx0, rx1), RowRaw(y - Beside, rx0, rx1), RowRaw(y + Beside, rx0, rx1));
                 var a0 = x0 == 0 ? Snap(Enumerable.Range(1, sx), ColSnap, 0) : x0;
                 var a1 = x1 == w ? Snap(Enumerable.Range(w - sx, sx - 1), ColSnap, w) : x1;
                 var b0 = y0 == 0 ? Snap(Enumerable.Range(1, sy), RowSnap, 0) : y0;
@@ -414,11 +414,11 @@ public static class PdqInset
         return wide;
     }
 
-    /// <summary>A side's support: its edge share less the mean of the shares beside it, or 0 when under <see cref="MinSupport"/>.</summary>
-    private static double Contrast(double on, double before, double after) => on < MinSupport ? 0 : on - ((before + after) / 2);
-
-    /// <summary>A margin line's support: its edge share less the mean beside, or 0 under <see cref="SnapMin"/>.</summary>
-    private static double Margin(double on, double before, double after) => on < SnapMin ? 0 : on - ((before + after) / 2);
+    /// <summary>
+    /// A line's support: its edge share less the mean of the shares beside it, or 0 when the share is under
+    /// <paramref name="floor"/> (<see cref="MinSupport"/> for a side, <see cref="SnapMin"/> for a margin line).
+    /// </summary>
+    private static double Contrast(double floor, double on, double before, double after) => on < floor ? 0 : on - ((before + after) / 2);
 
     /// <summary>The line of <paramref name="lines"/> best supported (at least <see cref="MinContrast"/>), or <paramref name="none"/>.</summary>
     private static int Snap(IEnumerable<int> lines, Func<int, double> support, int none)

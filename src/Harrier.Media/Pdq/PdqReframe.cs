@@ -145,13 +145,16 @@ public static class PdqReframe
         }
     }
 
+    /// <summary>The whole factor <see cref="ReducedLuma"/> box-averages by: the long side then at most <see cref="WorkingSize"/>.</summary>
+    internal static int ReductionFactor(int width, int height) => Math.Max(1, (Math.Max(width, height) + WorkingSize - 1) / WorkingSize);
+
     /// <summary>Luma of the pixels, box-averaged by a whole factor until the long side is at most <see cref="WorkingSize"/>.</summary>
     internal static (float[] Luma, int Width, int Height) ReducedLuma(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride)
     {
         var full = MediaBuffers.Rent<float>(width * height);
         PdqHasher.ComputeLuma(pixels, format, width, height, stride, full.AsSpan(0, width * height));
-        var factor = (Math.Max(width, height) + WorkingSize - 1) / WorkingSize;
-        if (factor <= 1)
+        var factor = ReductionFactor(width, height);
+        if (factor == 1)
         {
             return (full, width, height);
         }
