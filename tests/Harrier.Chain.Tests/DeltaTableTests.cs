@@ -107,10 +107,12 @@ public sealed class DeltaTableTests
         Assert.Equal(Enumerable.Range(0, 5_000).Select(i => (ulong)i), sorted.Skip(1).Select(e => e.Key.W1));
     }
 
-    [Fact]
-    public void A_run_filter_never_drops_a_key_it_holds_and_rejects_most_others()
+    [Theory]
+    [InlineData(true)] // blocks in key order (run version 3)
+    [InlineData(false)] // blocks mixed (version 2)
+    public void A_run_filter_never_drops_a_key_it_holds_and_rejects_most_others(bool ordered)
     {
-        var filter = new RunFilter(100_000);
+        var filter = ordered ? new RunFilter(100_000) : RunFilter.Mixed(100_000);
         var held = new List<Hash32>();
         for (var i = 0; i < 100_000; i++)
         {

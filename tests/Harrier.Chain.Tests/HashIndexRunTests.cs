@@ -146,6 +146,59 @@ public sealed class HashIndexRunTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(1L << 30)]
+    public void A_version_2_run_whose_filter_blocks_are_mixed_is_read_with_its_own_block_choice(long filterMemory)
+    {
+        const int Keys = 10_000;
+        IReadOnlyList<string> names;
+        using (var index = new HashIndex(_dir, "addr", [], writable: true))
+        {
+            for (var i = 0; i < Keys; i++)
+            {
+                index.Add(Key(i), i);
+            }
+
+            names = index.Flush();
+        }
+
+        // The run as a build before run version 3 wrote it: version 2 in the header, the filter's blocks chosen by the mix.
+        var path = Path.Combine(_dir, Assert.Single(names));
+        var bytes = File.ReadAllBytes(path);
+        Assert.Equal(3, BitConverter.ToUInt16(bytes, 4));
+        var old = RunFilter.Mixed(Keys);
+        for (var i = 0; i < Keys; i++)
+        {
+            old.Add(Key(i));
+        }
+
+        Assert.Equal(BitConverter.ToInt64(bytes, 24) * 64, old.MemoryBytes.Length);
+        Assert.False(old.MemoryBytes.SequenceEqual(bytes.AsSpan(32, old.MemoryBytes.Length)), "the two block choices gave the same filter");
+        old.MemoryBytes.CopyTo(bytes.AsSpan(32));
+        BitConverter.GetBytes((ushort)2).CopyTo(bytes, 4);
+        File.WriteAllBytes(path, bytes);
+
+        var was = HashIndex.FilterMemoryLimit;
+        HashIndex.FilterMemoryLimit = filterMemory;
+        try
+        {
+            using var reopened = new HashIndex(_dir, "addr", names, writable: false);
+            AssertFinds(reopened, Keys, 1);
+        }
+        finally
+        {
+            HashIndex.FilterMemoryLimit = was;
+        }
+
+        // A version this build does not know is refused, naming the file.
+        BitConverter.GetBytes((ushort)4).CopyTo(bytes, 4);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<InvalidDataException>(() => new HashIndex(_dir, "addr", names, writable: false).Dispose());
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("version 4", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Filters_past_the_memory_limit_are_read_through_the_mappings_and_every_key_is_still_found()
     {

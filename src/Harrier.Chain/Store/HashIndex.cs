@@ -75,6 +75,9 @@ internal sealed class HashIndex : IDisposable
     internal static long FilterMemoryLimit = 1L << 30;
 
     private const int HeaderSize = 32;
+
+    /// <summary>The run version written: 1 had no filter, 2 stored one (blocks mixed), 3 stores it with its blocks in key order.</summary>
+    private const ushort Version = 3;
     private static ReadOnlySpan<byte> Magic => "HRIX"u8;
     private readonly string _directory;
     private readonly string _name;
@@ -316,7 +319,7 @@ internal sealed class HashIndex : IDisposable
 
     /// <summary>
     /// One sorted run: header (magic <c>HRIX</c>, version, entry size, count, directory bits, filter blocks), the
-    /// filter (<see cref="RunFilter"/>; none in a version-1 run), the entries in key order, then the directory: for
+    /// filter (<see cref="RunFilter"/>; none in a version-1 run, blocks mixed in version 2, in key order since 3), the entries in key order, then the directory: for
     /// each value of the first word's top <c>bits</c> bits, where its entries start.
     /// </summary>
     private sealed unsafe class Run : IDisposable
@@ -328,6 +331,7 @@ internal sealed class HashIndex : IDisposable
         private long _filterBlocks;
         private RunFilter _filter;
         private bool _randomAccess;
+        private int _version;
 
         private Run(string path, string name)
         {
@@ -349,6 +353,9 @@ internal sealed class HashIndex : IDisposable
 
         public bool HoldsFilter => _filter.InMemory;
 
+        /// <summary>Version 3 and later: the filter's blocks are in key order (<see cref="RunFilter"/>).</summary>
+        private bool OrderedFilter => _version >= 3;
+
         /// <summary>
         /// Holds the filter in memory and reads it there from now on: <paramref name="built"/> (what the writer built in
         /// memory and wrote), or else a copy read from the file.
@@ -368,7 +375,7 @@ internal sealed class HashIndex : IDisposable
 
             using var fs = File.OpenRead(Path);
             fs.Position = HeaderSize;
-            _filter = RunFilter.Read(fs, _filterBlocks);
+            _filter = RunFilter.Read(fs, _filterBlocks, OrderedFilter);
         }
 
         public bool RandomAccess
@@ -394,6 +401,12 @@ internal sealed class HashIndex : IDisposable
                 if (!header[..4].SequenceEqual(Magic))
                 {
                     throw new InvalidDataException($"{path}: not a Harrier index run");
+                }
+
+                run._version = BinaryPrimitives.ReadUInt16LittleEndian(header[4..]);
+                if (run._version is 0 or > Version)
+                {
+                    throw new InvalidDataException($"{path}: index run version {run._version}; this build reads versions 1 to {Version}");
                 }
 
                 run.Count = (int)BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
@@ -426,7 +439,7 @@ internal sealed class HashIndex : IDisposable
             _entries = (IndexEntry*)(_map.Start + EntriesOffset);
             if (!_filter.InMemory)
             {
-                _filter = _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks) : default;
+                _filter = _filterBlocks > 0 ? new RunFilter((ulong*)(_map.Start + HeaderSize), _filterBlocks, OrderedFilter) : default;
             }
             if (_randomAccess)
             {
@@ -580,7 +593,7 @@ internal sealed class HashIndex : IDisposable
             else
             {
                 _filterMap = new FileMapping(_fs, entriesOffset, writable: true);
-                _filter = new RunFilter((ulong*)(_filterMap.Start + HeaderSize), _filterBlocks);
+                _filter = new RunFilter((ulong*)(_filterMap.Start + HeaderSize), _filterBlocks, ordered: true);
             }
 
             _fs.Position = entriesOffset;
@@ -635,7 +648,7 @@ internal sealed class HashIndex : IDisposable
             Span<byte> header = stackalloc byte[HeaderSize];
             header.Clear();
             Magic.CopyTo(header);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2); // 2: the filter is stored (1: none)
+            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], Version);
             BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)sizeof(IndexEntry));
             BinaryPrimitives.WriteInt64LittleEndian(header[8..], _count);
             header[16] = (byte)_bits;
