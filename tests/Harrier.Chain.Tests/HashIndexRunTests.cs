@@ -112,16 +112,7 @@ public sealed class HashIndexRunTests : IDisposable
     private void RunFilterStoredAndRead(long filterMemory)
     {
         const int Keys = 10_000;
-        IReadOnlyList<string> names;
-        using (var index = new HashIndex(_dir, "addr", [], writable: true))
-        {
-            for (var i = 0; i < Keys; i++)
-            {
-                index.Add(Key(i), i);
-            }
-
-            names = index.Flush();
-        }
+        var names = OneRun(Keys);
 
         // Opened again, as by the next import or a reader: every key is found.
         var run = Assert.Single(names);
@@ -152,16 +143,7 @@ public sealed class HashIndexRunTests : IDisposable
     public void A_version_2_run_whose_filter_blocks_are_mixed_is_read_with_its_own_block_choice(long filterMemory)
     {
         const int Keys = 10_000;
-        IReadOnlyList<string> names;
-        using (var index = new HashIndex(_dir, "addr", [], writable: true))
-        {
-            for (var i = 0; i < Keys; i++)
-            {
-                index.Add(Key(i), i);
-            }
-
-            names = index.Flush();
-        }
+        var names = OneRun(Keys);
 
         // The run as a build before run version 3 wrote it: version 2 in the header, the filter's blocks chosen by the mix.
         var path = Path.Combine(_dir, Assert.Single(names));
@@ -228,6 +210,18 @@ public sealed class HashIndexRunTests : IDisposable
         {
             HashIndex.FilterMemoryLimit = was;
         }
+    }
+
+    /// <summary>An address index of keys 0 to <paramref name="keys"/> − 1, flushed to one run; the run names.</summary>
+    private IReadOnlyList<string> OneRun(int keys)
+    {
+        using var index = new HashIndex(_dir, "addr", [], writable: true);
+        for (var i = 0; i < keys; i++)
+        {
+            index.Add(Key(i), i);
+        }
+
+        return index.Flush();
     }
 
     private static void WithDeltaLimit(int limit, Action body)
