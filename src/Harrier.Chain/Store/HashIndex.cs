@@ -319,8 +319,9 @@ internal sealed class HashIndex : IDisposable
 
     /// <summary>
     /// One sorted run: header (magic <c>HRIX</c>, version, entry size, count, directory bits, filter blocks), the
-    /// filter (<see cref="RunFilter"/>; none in a version-1 run, blocks mixed in version 2, in key order since 3), the entries in key order, then the directory: for
-    /// each value of the first word's top <c>bits</c> bits, where its entries start.
+    /// filter (<see cref="RunFilter"/>; none in a version-1 run, blocks mixed in version 2, in key order since 3), the
+    /// entries in key order, then the directory: for each value of the first word's top <c>bits</c> bits, where its
+    /// entries start.
     /// </summary>
     private sealed unsafe class Run : IDisposable
     {
