@@ -273,15 +273,16 @@ public static class PdqInset
         double RowRaw(int y, int x0, int x1) => y < 0 || y > h ? 0 : (double)(rowEdges[(y * (w + 1)) + x1] - rowEdges[(y * (w + 1)) + x0]) / (x1 - x0);
         // A side's support is the share of its length that is edge, less the mean share on the parallel lines
         // <see cref="Beside"/> pixels either way: a pasted picture's side stands alone, while texture, a regular pattern
-        // or a picture enlarged by repeating pixels gives as many edges on the lines beside it (the mean of both sides: a side between a busy picture and a calm one still stands out). Below
-        // <see cref="MinSupport"/> edge share, a side has none. The ends of a side are not required to be edge (until
+        // or a picture enlarged by repeating pixels gives as many edges on the lines beside it (the mean of both sides: a
+        // side between a busy picture and a calm one still stands out). Below <see cref="MinSupport"/> edge share, a side
+        // has none. The ends of a side are not required to be edge (until
         // issue 21's second pass they had to be, half of each end eighth): a picture-in-picture's corner often meets a
         // stretch of the other picture as bright as itself, and that test lost 1 in 5 insets at half the width while the
         // sum of the sides' support (below) still ranks a closed outline first.
-        double ColPair(int x, int y0, int y1) => Contrast(MinSupport, ColRaw(x, y0, y1), ColRaw(x - Beside, y0, y1), ColRaw(x + Beside, y0, y1));
-        double RowPair(int y, int x0, int x1) => Contrast(MinSupport, RowRaw(y, x0, x1), RowRaw(y - Beside, x0, x1), RowRaw(y + Beside, x0, x1));
-        double ColSupport(int x, int y0, int y1) => Math.Max(ColPair(x - 1, y0, y1), ColPair(x, y0, y1));
-        double RowSupport(int y, int x0, int x1) => Math.Max(RowPair(y - 1, x0, x1), RowPair(y, x0, x1));
+        double ColLine(double floor, int x, int y0, int y1) => Contrast(floor, ColRaw(x, y0, y1), ColRaw(x - Beside, y0, y1), ColRaw(x + Beside, y0, y1));
+        double RowLine(double floor, int y, int x0, int x1) => Contrast(floor, RowRaw(y, x0, x1), RowRaw(y - Beside, x0, x1), RowRaw(y + Beside, x0, x1));
+        double ColSupport(int x, int y0, int y1) => Math.Max(ColLine(MinSupport, x - 1, y0, y1), ColLine(MinSupport, x, y0, y1));
+        double RowSupport(int y, int x0, int x1) => Math.Max(RowLine(MinSupport, y - 1, x0, x1), RowLine(MinSupport, y, x0, x1));
 
         var xs = Lines(colRun, w, (int)(MinSideShare * h * MinSupport / 2));
         var ys = Lines(rowRun, h, (int)(MinSideShare * w * MinSupport / 2));
@@ -357,8 +358,8 @@ public static class PdqInset
                 // frame's edge), and the strip left in moves the hash by 20–60 bits.
                 var (ry0, ry1) = (y0 == 0 ? sy : y0, y1 == h ? h - sy : y1);
                 var (rx0, rx1) = (x0 == 0 ? sx : x0, x1 == w ? w - sx : x1);
-                double ColSnap(int x) => Contrast(SnapMin, ColRaw(x, ry0, ry1), ColRaw(x - Beside, ry0, ry1), ColRaw(x + Beside, ry0, ry1));
-                double RowSnap(int y) => Contrast(SnapMin, RowRaw(y, rx0, rx1), RowRaw(y - Beside, rx0, rx1), RowRaw(y + Beside, rx0, rx1));
+                double ColSnap(int x) => ColLine(SnapMin, x, ry0, ry1);
+                double RowSnap(int y) => RowLine(SnapMin, y, rx0, rx1);
                 var a0 = x0 == 0 ? Snap(Enumerable.Range(1, sx), ColSnap, 0) : x0;
                 var a1 = x1 == w ? Snap(Enumerable.Range(w - sx, sx - 1), ColSnap, w) : x1;
                 var b0 = y0 == 0 ? Snap(Enumerable.Range(1, sy), RowSnap, 0) : y0;
