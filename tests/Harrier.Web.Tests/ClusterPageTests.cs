@@ -121,25 +121,9 @@ public sealed class ClusterPageTests : IAsyncLifetime
     private async Task<IPage> SignedInAsync()
     {
         var added = await new AccountAdmin(_store).AddAsync("coord", WorkbenchRoles.Coordinator, null, "test", "cluster page test", CancellationToken.None);
-        const string Chromium = "/usr/bin/chromium";
-        if (!File.Exists(Chromium))
-        {
-            throw new InvalidOperationException($"{Chromium} is missing: ./test.sh installs Debian's chromium (apt-get install chromium)");
-        }
-
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
-        });
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _workbench.Address.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
-        var page = await context.NewPageAsync();
-        // A deadline, not a measure: the first sign-in of the suite (the browser's and the pages' cold start) took over
-        // Playwright's default 30 s twice on a loaded 2-core machine.
-        page.SetDefaultTimeout(120_000);
-        page.SetDefaultNavigationTimeout(120_000);
+        _browser = await WorkbenchFixture.LaunchChromiumAsync(_playwright);
+        var page = await WorkbenchFixture.NewPageAsync(_browser, _workbench.Address);
         await page.GotoAsync("/login");
         await page.FillAsync("input[name=Name]", "coord");
         await page.FillAsync("input[name=Password]", added.OneTimePassword);
