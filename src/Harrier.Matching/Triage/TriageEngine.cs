@@ -707,10 +707,14 @@ public static class TriageEngine
     /// dihedral frame hashes (one sampled frame a second, <see cref="TriageInput.VpdqDihedral"/>) are taken under each of
     /// the seven non-identity transforms, one transform for the whole video (a re-upload is mirrored or turned as a
     /// whole, so frames are never mixed across transforms), and each transformed video is matched against the bank
-    /// video with the plain vPDQ rules (frame distance, quality floor, either side's share ≥
-    /// <see cref="TriageOptions.BankMatchPercent"/>): a PDQ variant is what the transformed frame hashes to, so the
-    /// distances are those of a plain re-encode. Tried before the reframed hypotheses, which are looser. Method
-    /// <c>vpdq-dihedral</c>; the best transform's share gives the distance.
+    /// video with the plain vPDQ frame rules (frame distance, quality floor): a PDQ variant is what the transformed frame
+    /// hashes to, so the distances are those of a plain re-encode. The video is met when either side's share reaches
+    /// <see cref="TriageOptions.BankMatchPercent"/>, as a plain match, or, as the other frame hypotheses, when its own
+    /// matched frames are a majority (<see cref="TriageOptions.VideoHypothesisPercent"/>, at least
+    /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>): the dihedral frames are only the sampled frame nearest each
+    /// whole second, up to half a sampling step from the bank's, and across a cut that frame can show the other shot.
+    /// Tried before the reframed hypotheses, which are looser. Method <c>vpdq-dihedral</c>; the best transform's share
+    /// gives the distance.
     /// </summary>
     private static void DihedralVideoMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
@@ -751,7 +755,8 @@ public static class TriageEngine
                 var r = VpdqMatcher.Match(kept[id], bankFrames, options.Vpdq);
                 var share = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
                 var key = ((int)(id / variants), e);
-                if (share >= options.BankMatchPercent && share > best.GetValueOrDefault(key))
+                var majority = r.QueryMatched >= options.VideoHypothesisMinFrames && r.QueryMatchPercent >= options.VideoHypothesisPercent;
+                if ((share >= options.BankMatchPercent || majority) && share > best.GetValueOrDefault(key))
                 {
                     best[key] = share;
                 }

@@ -282,6 +282,26 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void A_mirrored_video_also_matches_when_a_majority_of_its_own_frames_do_under_one_transform()
+    {
+        var bank = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        var shortBank = Enumerable.Range(0, 3).Select(_ => RandomHash()).ToList();
+        var files = new List<TriageInput>
+        {
+            // 6 of 10 frames under the flip: under the plain share (80 %), a majority of the video's own (60 %).
+            VideoFile(1, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, i => i < 6 ? Media.Pdq.PdqDihedral.FlipY : null) },
+            // 5 of 10: half is not a majority.
+            VideoFile(2, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, i => i < 5 ? Media.Pdq.PdqDihedral.FlipY : null) },
+            // 2 of 3 frames of a 3 s video: 67 %, but fewer frames than the rule's 3.
+            VideoFile(3, Video(shortBank.Select(_ => RandomHash())), 320, 3) with { VpdqDihedral = DihedralFrames(shortBank, i => i < 2 ? Media.Pdq.PdqDihedral.FlipY : null) },
+        };
+        var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) }), ("short", new BankEntry { Vpdq = Video(shortBank) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-dihedral", 40, "bank"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+    }
+
+    [Fact]
     public void A_cropped_video_matches_a_bank_video_when_most_bank_frames_meet_a_reframed_hypothesis()
     {
         var bank = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
