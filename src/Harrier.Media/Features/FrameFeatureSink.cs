@@ -13,8 +13,8 @@ namespace Harrier.Media.Features;
 /// on a re-upload, <see cref="StaticOverlayFinder"/>), the PDQ of each frame with the overlay painted out. The plain and
 /// inner hashes go into one bag of features; matching treats frames as a bag. Apart from that bag, each frame's reframed
 /// hashes (<see cref="PdqReframe"/>: the frame as the centre of a larger picture), which triage compares with bank videos
-/// only, at a looser radius; and, for the sampled frame nearest each whole second, the frame's eight dihedral hashes
-/// (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With thumbnail options,
+/// only, at a looser radius; and, for the frame at each whole second (decoded besides the sampled ones), the frame's eight
+/// dihedral hashes (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With thumbnail options,
 /// also the blurred greyscale keyframe strip from the same frames.
 /// </summary>
 internal sealed class FrameFeatureSink : IVpdqFrameSink
@@ -40,7 +40,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     private bool _decided;
     private int _lastBucket = -1;
     private double _fps;
-    private int _lastDihedralSecond = -1;
 
     /// <summary>A sink for frames sampled every <paramref name="secondsPerHash"/> seconds; with <paramref name="strip"/>, a keyframe strip too.</summary>
     public FrameFeatureSink(double secondsPerHash, ThumbnailOptions? strip)
@@ -56,8 +55,23 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     /// <summary>The reframed hashes of one sampled frame a second, every crop share with both fills.</summary>
     public IReadOnlyList<VpdqFeature> Reframed => _reframed;
 
-    /// <summary>The eight dihedral hashes of the sampled frame nearest each whole second, in frame order.</summary>
+    /// <summary>The eight dihedral hashes of the frame at each whole second, in frame order.</summary>
     public IReadOnlyList<VpdqDihedralFrame> Dihedral => _dihedral;
+
+    /// <inheritdoc/>
+    public bool WantsWholeSecondFrames => true;
+
+    /// <summary>
+    /// The frame at each whole second (decoder frame s · ⌊fps⌋, where a bank video is hashed at the interchange rate): its
+    /// eight dihedral hashes, for triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the frame's DCT,
+    /// not its hash (the median that thresholds them moves with the signs flipped), so they are made here, at ingest, and
+    /// stored. The exact frame, not the nearest sampled one: a sampled frame can be up to half a sampling step away, and
+    /// across a cut or in fast motion that is another picture (docs/benchmarks.md, "Video dihedral"). One frame a second
+    /// bounds what a video stores to 8 hashes a second (7 new ones beside the plain hash), against 4 plain and 18
+    /// reframed; it costs one more PDQ a second and, where the second is not a sampled frame, its conversion to RGB.
+    /// </summary>
+    public void OnWholeSecondFrame(VideoStreamInfo info, VideoFrame frame, double seconds) =>
+        _dihedral.Add(new VpdqDihedralFrame(frame.FrameNumber, PdqHasher.HashDihedralRgb24(frame.Rgb24.Span, frame.Width, frame.Height, frame.Width * 3), seconds));
 
     /// <inheritdoc/>
     public void OnFrame(VideoStreamInfo info, VideoFrame frame, double seconds)
@@ -76,7 +90,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
             }
         }
 
-        AddDihedral(frame.FrameNumber, rgb, w, h, seconds);
         if (_strip is { } strip)
         {
             // Without a duration every sampled frame is a candidate and the strip takes evenly spaced ones at the end.
@@ -205,27 +218,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
         StaticOverlayFinder.Fill(copy, w, h, box);
         var filled = PdqHasher.HashRgb24(copy, w, h, w * 3);
         features.Add(new VpdqFeature(frameNumber, filled.Quality, filled.Hash, seconds));
-    }
-
-    /// <summary>
-    /// The eight dihedral hashes of a sampled frame within half a sampling step of each whole second (the first, if two are), for
-    /// triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the frame's DCT, not its hash (the median
-    /// that thresholds them moves with the signs flipped), so they are made here, at ingest, and stored. One frame a
-    /// second, not every sampled one: that is the interchange rate bank videos are hashed at (frames 0, fps, 2·fps…, which
-    /// the frame nearest each whole second meets within half a step), and it bounds what a video stores to 8 hashes a
-    /// second (7 new ones beside the plain hash), against 4 plain and 18 reframed. It costs one more PDQ of the frame a
-    /// second (the pump's plain hash is made on another thread and does not keep its DCT).
-    /// </summary>
-    private void AddDihedral(int frameNumber, ReadOnlySpan<byte> rgb, int w, int h, double seconds)
-    {
-        var second = (int)Math.Round(seconds);
-        if (second <= _lastDihedralSecond || Math.Abs(seconds - second) > (_secondsPerHash / 2) + 1e-9)
-        {
-            return;
-        }
-
-        _lastDihedralSecond = second;
-        _dihedral.Add(new VpdqDihedralFrame(frameNumber, PdqHasher.HashDihedralRgb24(rgb, w, h, w * 3), seconds));
     }
 
     /// <summary>When the frame has a dark border, the hash of the content inside it (its plain hash comes from the pump).</summary>

@@ -62,8 +62,9 @@ public sealed record MediaFeatures(string Kind, string? Format)
     public IReadOnlyList<VpdqFeature>? VpdqReframed { get; init; }
 
     /// <summary>
-    /// A video's dihedral frame hashes: the eight dihedral PDQ hashes of the sampled frame nearest each whole second
-    /// (what the frame hashes to mirrored or rotated by a multiple of 90°); null when not computed.
+    /// A video's dihedral frame hashes: the eight dihedral PDQ hashes of the frame at each whole second (what the frame
+    /// hashes to mirrored or rotated by a multiple of 90°; in videos ingested before 2026-12-07, the sampled frame nearest
+    /// each whole second); null when not computed.
     /// </summary>
     public IReadOnlyList<VpdqDihedralFrame>? VpdqDihedral { get; init; }
 

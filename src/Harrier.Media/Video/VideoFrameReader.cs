@@ -212,6 +212,11 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         ArgumentNullException.ThrowIfNull(info);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.FrameModulus, 1);
+        if (request.AlsoFrameModulus is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.AlsoFrameModulus, "AlsoFrameModulus must be at least 1");
+        }
+
         var (width, height) = OutputSize(info, request);
         if (width < 1 || height < 1)
         {
@@ -232,6 +237,8 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
             var index = 0;
             var decoded = 0;
             var step = request.ResampleFramesPerSecond is null ? request.FrameModulus : 1;
+            var also = request.EffectiveAlsoModulus;
+            var (nextStep, nextAlso) = (0L, 0L);
             while (true)
             {
                 bool got;
@@ -257,7 +264,22 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
 
                 if (keyframes is null)
                 {
-                    yield return new VideoFrame(index * step, width, height, buffer.AsMemory(0, frameBytes));
+                    var frameNumber = index * step;
+                    if (also is { } a)
+                    {
+                        // Two series through one select: the output is their union in frame order, each frame once.
+                        var n = Math.Min(nextStep, nextAlso);
+                        if (n > int.MaxValue)
+                        {
+                            throw new VideoException(path, "more frames than a frame number can count");
+                        }
+
+                        nextStep += n == nextStep ? step : 0;
+                        nextAlso += n == nextAlso ? a : 0;
+                        frameNumber = (int)n;
+                    }
+
+                    yield return new VideoFrame(frameNumber, width, height, buffer.AsMemory(0, frameBytes));
                     index++;
                     continue;
                 }
@@ -360,7 +382,9 @@ public sealed class VideoFrameReader(FfmpegOptions? options = null)
         if (request.ResampleFramesPerSecond is null && request.KeyframeNumbers is null && request.FrameModulus > 1)
         {
             // n counts the frames entering the graph, i.e. decoder output frames: the reference's frameNumber.
-            filters.Add(string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{request.FrameModulus}))"));
+            filters.Add(request.EffectiveAlsoModulus is { } also
+                ? string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{request.FrameModulus}))+not(mod(n\\,{also}))")
+                : string.Create(CultureInfo.InvariantCulture, $"select=not(mod(n\\,{request.FrameModulus}))"));
         }
 
         filters.Add(string.Create(CultureInfo.InvariantCulture, $"scale={width}:{height}:flags={request.ScaleFlags}"));

@@ -9,6 +9,20 @@ public sealed record VideoFrameRequest
     /// </summary>
     public int FrameModulus { get; init; } = 1;
 
+    /// <summary>
+    /// Also keep decoder frames whose index is a multiple of this (frames of both series come once each, in frame order,
+    /// numbered as a full decode numbers them): the frame pump's whole-second frames beside vPDQ's sampled ones
+    /// (<see cref="Vpdq.IVpdqFrameSink.WantsWholeSecondFrames"/>). Null, or a multiple of <see cref="FrameModulus"/>,
+    /// adds none; ignored with <see cref="ResampleFramesPerSecond"/> or <see cref="KeyframeNumbers"/>.
+    /// </summary>
+    public int? AlsoFrameModulus { get; init; }
+
+    /// <summary>The extra modulus that actually adds frames to a plain decimating decode, or null (<see cref="AlsoFrameModulus"/>).</summary>
+    internal int? EffectiveAlsoModulus =>
+        AlsoFrameModulus is { } also && ResampleFramesPerSecond is null && KeyframeNumbers is null && FrameModulus > 1 && also % FrameModulus != 0
+            ? also
+            : null;
+
     /// <summary>Output width, or null for the native width.</summary>
     public int? Width { get; init; }
 

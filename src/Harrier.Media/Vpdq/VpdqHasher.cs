@@ -68,7 +68,7 @@ public static class VpdqHasher
                     var keyDiagnostics = new VideoDiagnostics();
                     var keyed = await HashFramesAsync(
                         reader.ReadFramesAsync(path, info, request with { KeyframeNumbers = plan.KeyframeNumbers }, keyDiagnostics, cancellationToken),
-                        info, null, options.MaxDegreeOfParallelism, cancellationToken);
+                        info, null, frameMod, 0, options.MaxDegreeOfParallelism, cancellationToken);
                     return new VpdqVideoHash(path, info, frameMod, keyed, keyDiagnostics.Messages)
                     {
                         KeyframeDecoding = true, DecodingReason = reason, FrameWidth = frameWidth, FrameHeight = frameHeight,
@@ -83,17 +83,26 @@ public static class VpdqHasher
         }
 
         var diagnostics = new VideoDiagnostics();
-        var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), info, sink, options.MaxDegreeOfParallelism, cancellationToken);
+        var second = sink is { WantsWholeSecondFrames: true } ? (options with { SecondsPerHash = 1 }).FrameModulus(fps) : 0;
+        if (second > 0)
+        {
+            request = request with { AlsoFrameModulus = second };
+        }
+
+        var features = await HashFramesAsync(reader.ReadFramesAsync(path, info, request, diagnostics, cancellationToken), info, sink, frameMod, second,
+            options.MaxDegreeOfParallelism, cancellationToken);
         return new VpdqVideoHash(path, info, frameMod, features, diagnostics.Messages) { DecodingReason = reason, FrameWidth = frameWidth, FrameHeight = frameHeight };
     }
 
     /// <summary>
     /// Hashes frames on worker threads while the reader keeps decoding. Frames are copied into pooled buffers and handed
     /// over through a channel bounded in bytes (at most ~64 MiB of frames in flight), so memory stays flat. The sink, if
-    /// any, sees each frame first, in order, on this thread.
+    /// any, sees each frame first, in order, on this thread. With <paramref name="second"/> &gt; 0 the frames include the
+    /// whole-second ones (multiples of it), which go to the sink's <see cref="IVpdqFrameSink.OnWholeSecondFrame"/> and,
+    /// unless they are multiples of <paramref name="frameMod"/> too, nowhere else.
     /// </summary>
-    private static async Task<List<VpdqFeature>> HashFramesAsync(IAsyncEnumerable<VideoFrame> frames, VideoStreamInfo info, IVpdqFrameSink? sink, int parallelism,
-        CancellationToken cancellationToken)
+    private static async Task<List<VpdqFeature>> HashFramesAsync(IAsyncEnumerable<VideoFrame> frames, VideoStreamInfo info, IVpdqFrameSink? sink,
+        int frameMod, int second, int parallelism, CancellationToken cancellationToken)
     {
         var fps = info.FramesPerSecond;
         const long maxBytesInFlight = 64L << 20;
@@ -102,6 +111,11 @@ public static class VpdqHasher
         {
             await foreach (var frame in frames.WithCancellation(cancellationToken))
             {
+                if (!Sampled(frame, info, sink, frameMod, second, fps))
+                {
+                    continue;
+                }
+
                 sink?.OnFrame(info, frame, frame.FrameNumber / fps);
                 results.Add(HashFrame(frame.FrameNumber, frame.Rgb24.Span, frame.Width, frame.Height, fps));
             }
@@ -116,6 +130,11 @@ public static class VpdqHasher
         {
             await foreach (var frame in frames.WithCancellation(cancellationToken))
             {
+                if (!Sampled(frame, info, sink, frameMod, second, fps))
+                {
+                    continue;
+                }
+
                 sink?.OnFrame(info, frame, frame.FrameNumber / fps);
                 if (channel is null)
                 {
@@ -171,6 +190,22 @@ public static class VpdqHasher
 
         results.Sort((a, b) => a.FrameNumber.CompareTo(b.FrameNumber));
         return results;
+    }
+
+    /// <summary>Hands a whole-second frame to the sink; true when the frame is one of vPDQ's sampled frames.</summary>
+    private static bool Sampled(VideoFrame frame, VideoStreamInfo info, IVpdqFrameSink? sink, int frameMod, int second, double fps)
+    {
+        if (second <= 0)
+        {
+            return frame.FrameNumber % frameMod == 0;
+        }
+
+        if (frame.FrameNumber % second == 0)
+        {
+            sink?.OnWholeSecondFrame(info, frame, frame.FrameNumber / fps);
+        }
+
+        return frame.FrameNumber % frameMod == 0;
     }
 
     private static VpdqFeature HashFrame(int frameNumber, ReadOnlySpan<byte> rgb, int width, int height, double fps)

@@ -34,6 +34,41 @@ public sealed class VpdqFrameSinkTests
         Assert.Equal(fed.Features.Select(f => f.TimestampSeconds), recorder.Seen.Select(s => s.Seconds));
     }
 
+    private sealed class SecondsRecorder : IVpdqFrameSink
+    {
+        public List<int> Sampled { get; } = [];
+
+        public List<(int Frame, double Seconds, Harrier.Media.Hashing.Hash256 Hash)> Seconds { get; } = [];
+
+        public bool WantsWholeSecondFrames => true;
+
+        public void OnFrame(VideoStreamInfo info, VideoFrame frame, double seconds) => Sampled.Add(frame.FrameNumber);
+
+        public void OnWholeSecondFrame(VideoStreamInfo info, VideoFrame frame, double seconds) =>
+            Seconds.Add((frame.FrameNumber, seconds, Harrier.Media.Pdq.PdqHasher.HashRgb24(frame.Rgb24.Span, frame.Width, frame.Height, frame.Width * 3).Hash));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task A_sink_that_wants_whole_seconds_gets_the_frames_a_bank_hashes_at_one_a_second_and_changes_nothing_else(int parallelism)
+    {
+        var video = Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
+        var options = new VpdqOptions { SecondsPerHash = 0.25, MaxDegreeOfParallelism = parallelism, KeyframeDecoding = false };
+        var plain = await VpdqHasher.HashFileAsync(video, options);
+        var recorder = new SecondsRecorder();
+        var fed = await VpdqHasher.HashFileAsync(video, options, recorder, CancellationToken.None);
+        var bank = await VpdqHasher.HashFileAsync(video, options with { SecondsPerHash = 1 });
+
+        // The sampled frames and their hashes are those without the sink.
+        Assert.Equal(plain.Features, fed.Features);
+        Assert.Equal(fed.Features.Select(f => f.FrameNumber), recorder.Sampled);
+        // Some whole seconds are not sampled frames (else this test would not test the second series).
+        Assert.Contains(recorder.Seconds, s => s.Frame % plain.FrameModulus != 0);
+        // The whole-second frames are exactly the frames a 1-hash-a-second vPDQ hashes, pixel for pixel.
+        Assert.Equal(bank.Features.Select(f => (f.FrameNumber, f.TimestampSeconds, f.Hash)), recorder.Seconds);
+    }
+
     [Fact]
     public async Task With_a_sink_the_video_is_decoded_fully_even_when_keyframes_would_do()
     {
