@@ -703,18 +703,24 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// A second chance for videos nothing matched: the hypothesis that the video is a mirrored or rotated re-upload. Its
-    /// dihedral frame hashes (one sampled frame a second, <see cref="TriageInput.VpdqDihedral"/>) are taken under each of
-    /// the seven non-identity transforms, one transform for the whole video (a re-upload is mirrored or turned as a
-    /// whole, so frames are never mixed across transforms), and each transformed video is matched against the bank
-    /// video with the plain vPDQ frame rules (frame distance, quality floor): a PDQ variant is what the transformed frame
-    /// hashes to, so the distances are those of a plain re-encode. The video is met when either side's share reaches
-    /// <see cref="TriageOptions.BankMatchPercent"/>, as a plain match, or, as the other frame hypotheses, when its own
-    /// matched frames are a majority (<see cref="TriageOptions.VideoHypothesisPercent"/>, at least
-    /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>): the dihedral frames are only the sampled frame nearest each
-    /// whole second, up to half a sampling step from the bank's, and across a cut that frame can show the other shot.
-    /// Tried before the reframed hypotheses, which are looser. Method <c>vpdq-dihedral</c>; the best transform's share
-    /// gives the distance.
+    /// A second chance for videos nothing matched, from the whole-second frames (<see cref="TriageInput.VpdqDihedral"/>:
+    /// the frame at decoder frame s · ⌊fps⌋, the very frames a bank video is hashed at by the interchange default).
+    /// <list type="bullet">
+    /// <item>Their identity variant is a plain vPDQ at one hash a second: a fast-moving video whose sampled frames fall
+    /// between the bank's (a 7-frame sampling grid against a 30-frame one) is met with the plain rule, either side's
+    /// share ≥ <see cref="TriageOptions.BankMatchPercent"/>, method <c>vpdq</c>.</item>
+    /// <item>The seven other variants are the hypothesis that the video is a mirrored or rotated re-upload: one
+    /// transform for the whole video (a re-upload is mirrored or turned as a whole, so frames are never mixed across
+    /// transforms), matched with the plain vPDQ frame rules (frame distance, quality floor): a PDQ variant is what the
+    /// transformed frame hashes to, so the distances are those of a plain re-encode. Met when either side's share
+    /// reaches <see cref="TriageOptions.BankMatchPercent"/>, or, as the other frame hypotheses, when a majority of the
+    /// video's own frames do (<see cref="TriageOptions.VideoHypothesisPercent"/>, at least
+    /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>): a re-upload trimmed or re-timed by a fraction of a second
+    /// has every frame off the bank's, and across a cut such a frame shows the other shot. Method
+    /// <c>vpdq-dihedral</c>; the best transform's share gives the distance.</item>
+    /// </list>
+    /// A plain (identity) match is preferred over a dihedral one for the same bank video. Tried before the reframed
+    /// hypotheses, which are looser.
     /// </summary>
     private static void DihedralVideoMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
@@ -730,7 +736,7 @@ public static class TriageEngine
                 continue;
             }
 
-            for (var t = 1; t < variants; t++)
+            for (var t = 0; t < variants; t++)
             {
                 var variant = (PdqDihedral)t;
                 var k = VpdqMatcher.Filter([.. frames.Select(f => f.Variant(variant))], options.Vpdq);
@@ -747,7 +753,7 @@ public static class TriageEngine
         }
 
         using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
-        var best = new Dictionary<(int File, int Entry), double>();
+        var best = new Dictionary<(int File, int Entry), (bool Plain, double Share)>();
         foreach (var (e, bankFrames) in bankVideos)
         {
             foreach (var id in index.Search(bankFrames.Select(f => f.Hash).ToArray(), options.Vpdq.Distance).Select(m => m.Id).Distinct())
@@ -755,17 +761,19 @@ public static class TriageEngine
                 var r = VpdqMatcher.Match(kept[id], bankFrames, options.Vpdq);
                 var share = Math.Max(r.QueryMatchPercent, r.ComparedMatchPercent);
                 var key = ((int)(id / variants), e);
-                var majority = r.QueryMatched >= options.VideoHypothesisMinFrames && r.QueryMatchPercent >= options.VideoHypothesisPercent;
-                if ((share >= options.BankMatchPercent || majority) && share > best.GetValueOrDefault(key))
+                var plain = id % variants == 0;
+                var majority = !plain && r.QueryMatched >= options.VideoHypothesisMinFrames && r.QueryMatchPercent >= options.VideoHypothesisPercent;
+                if ((share >= options.BankMatchPercent || majority)
+                    && (!best.TryGetValue(key, out var b) || (plain && !b.Plain) || (plain == b.Plain && share > b.Share)))
                 {
-                    best[key] = share;
+                    best[key] = (plain, share);
                 }
             }
         }
 
-        foreach (var ((file, entry), share) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        foreach (var ((file, entry), (plain, share)) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
         {
-            matches[file].Add((entry, "vpdq-dihedral", (int)Math.Round(100 - share)));
+            matches[file].Add((entry, plain ? "vpdq" : "vpdq-dihedral", (int)Math.Round(100 - share)));
         }
     }
 

@@ -270,7 +270,7 @@ public sealed class TriageEngineTests
             },
             // Plainly matching the other bank video: the dihedral hypothesis is not tried.
             VideoFile(4, Video(other.Select(h => Noisy(h, 10))), 320, 10) with { VpdqDihedral = DihedralFrames(bank, _ => Media.Pdq.PdqDihedral.FlipX) },
-            // The identity variant near the bank frames is the plain hash's business, not the dihedral hypothesis'.
+            // The identity variant near the bank frames: a plain match of the whole-second frames, not a dihedral one.
             VideoFile(5, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, _ => Media.Pdq.PdqDihedral.Original) },
         };
         var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) }), ("other", new BankEntry { Vpdq = Video(other) })]).Files;
@@ -278,7 +278,28 @@ public sealed class TriageEngineTests
         Assert.Equal((TriageStatus.Known, "vpdq-dihedral", 10, "bank"), (r[1].Status, r[1].Method, r[1].Distance, r[1].Bank));
         Assert.Equal(TriageStatus.Unknown, r[2].Status);
         Assert.Equal((TriageStatus.Known, "vpdq", "other"), (r[3].Status, r[3].Method, r[3].Bank));
-        Assert.Equal(TriageStatus.Unknown, r[4].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq", 0, "bank"), (r[4].Status, r[4].Method, r[4].Distance, r[4].Bank));
+    }
+
+    [Fact]
+    public void The_whole_second_frames_as_they_are_match_with_the_plain_share_only_and_before_their_mirrored_variants()
+    {
+        var bank = Enumerable.Range(0, 10).Select(_ => RandomHash()).ToList();
+        // Identity near 9 of 10 bank frames and a flip near all 10 (a symmetric picture): the plain reading wins.
+        List<VpdqDihedralFrame> Both() => [.. DihedralFrames(bank, i => i < 9 ? Media.Pdq.PdqDihedral.Original : null).Select((f, i) =>
+            f with { Hashes = f.Hashes with { FlipY = Noisy(bank[i], 12) } })];
+        var files = new List<TriageInput>
+        {
+            // The sampled frames miss (they fall between the bank's), the whole-second frames meet 9 of 10.
+            VideoFile(1, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, i => i < 9 ? Media.Pdq.PdqDihedral.Original : null) },
+            // 6 of 10 as they are: a majority is a hypothesis' rule, not the plain one.
+            VideoFile(2, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = DihedralFrames(bank, i => i < 6 ? Media.Pdq.PdqDihedral.Original : null) },
+            VideoFile(3, Video(bank.Select(_ => RandomHash())), 320, 10) with { VpdqDihedral = Both() },
+        };
+        var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq", 10, "bank"), (r[0].Status, r[0].Method, r[0].Distance, r[0].Bank));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq", 10, "bank"), (r[2].Status, r[2].Method, r[2].Distance, r[2].Bank));
     }
 
     [Fact]
