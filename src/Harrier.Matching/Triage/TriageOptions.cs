@@ -58,7 +58,8 @@ public sealed record TriageOptions
     /// (docs/triage.md, "Off-centre, turned and inset video"). 60, a majority (5 of 8 frames), not the plain rule's 80:
     /// a re-encoded frame's hypothesis misses the radius in a frame or two of most cropped or turned videos (on the 16
     /// sources of benchmarks/video-hypotheses.sh, one-side crops of 15 % met by 27 of 64 videos at 80 %, 45 at 60 %), and
-    /// what bounds false matches is the still video, every sampled frame alike, which meets any share or none.
+    /// what bounds false matches is the still video, every sampled frame alike, which meets any share or none. The
+    /// mirrored and turned hypothesis (<c>vpdq-dihedral</c>) meets a bank video this way too, besides the plain share.
     /// </summary>
     public double VideoHypothesisPercent { get; init; } = 60;
 
