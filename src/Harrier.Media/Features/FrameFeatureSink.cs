@@ -31,7 +31,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     private readonly List<VpdqFeature> _painted = [];
     private readonly List<VpdqFeature> _reframed = [];
     private readonly List<VpdqDihedralFrame> _dihedral = [];
-    private readonly double _secondsPerHash;
     private readonly List<(int FrameNumber, int Width, int Height, byte[] Rgb)> _held = [];
     private readonly List<GreyImage> _tiles = [];
     private int _sampled;
@@ -45,7 +44,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     public FrameFeatureSink(double secondsPerHash, ThumbnailOptions? strip)
     {
         _reframeEvery = Math.Max(1, (int)Math.Round(1 / secondsPerHash));
-        _secondsPerHash = secondsPerHash;
         _strip = strip;
     }
 
