@@ -157,18 +157,23 @@ internal static class HypothesesBenchmark
     /// <summary>
     /// Recall of the content-inside-content step (issue 21.3) and of the centre-crop step at its radius: each original
     /// shown as a picture-in-picture at 50 % and at 30 % of the width of the next original (a corner in turn), inside a
-    /// screenshot's surround made from the next original (desktop, bars, a title bar, text-like dashes), and cut 5, 10
-    /// and 15 % a side (the centre crops). The transforms are the tests' (tests/Shared/Photos/PhotoTransforms.cs), on
-    /// decoded pixels, hashed as ingest hashes (lossless: no encode).
+    /// screenshot's surround made from the next original (desktop, bars, a title bar, text-like dashes), the same three
+    /// saved as JPEG and decoded again (a re-encoded screenshot), and cut 5, 10 and 15 % a side (the centre crops). The
+    /// transforms are the tests' (tests/Shared/Photos/PhotoTransforms.cs), on decoded pixels, hashed as ingest hashes
+    /// (lossless but for the JPEG rows).
     /// </summary>
     private static void InsetRecall(string[] originals)
     {
         var sw = Stopwatch.StartNew();
         var n = originals.Length;
-        string[] names = ["picture-in-picture 50 %", "picture-in-picture 30 %", "screenshot surround", "centre crop 5 %", "centre crop 10 %", "centre crop 15 %"];
+        string[] names = ["picture-in-picture 50 %", "picture-in-picture 30 %", "screenshot surround",
+            $"picture-in-picture 50 %, JPEG q{ReencodeQuality}", $"picture-in-picture 30 %, JPEG q{ReencodeQuality}", $"screenshot surround, JPEG q{ReencodeQuality}",
+            "centre crop 5 %", "centre crop 10 %", "centre crop 15 %"];
+        const int Inset = 6;
         var original = new Hash256[n];
         var plain = new int[names.Length, n];
         var step = new int[names.Length, n];
+        var none = new bool[names.Length, n];
         var regions = new int[n];
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
@@ -178,18 +183,30 @@ internal static class HypothesesBenchmark
             regions[i] = PdqInset.Hash(content).Length;
             var format = PdqImageHasher.PixelFormatOf(content);
             var bpp = content.BytesPerPixel;
-            for (var t = 0; t < (insetRowsOnly ? 3 : names.Length); t++)
+            for (var t = 0; t < (insetRowsOnly ? Inset : names.Length); t++)
             {
-                var (pixels, w, h) = t switch
+                var (pixels, w, h) = (t % 3, t < Inset) switch
                 {
-                    0 => PhotoTransforms.PictureInPicture(content, background, 0.5, i % 4),
-                    1 => PhotoTransforms.PictureInPicture(content, background, 0.3, i % 4),
-                    2 => PhotoTransforms.Screenshot(content, background, i),
-                    _ => PhotoTransforms.Cut(content, 0.05 * (t - 2), 0.05 * (t - 2), 0.05 * (t - 2), 0.05 * (t - 2)),
+                    (0, true) => PhotoTransforms.PictureInPicture(content, background, 0.5, i % 4),
+                    (1, true) => PhotoTransforms.PictureInPicture(content, background, 0.3, i % 4),
+                    (2, true) => PhotoTransforms.Screenshot(content, background, i),
+                    _ => PhotoTransforms.Cut(content, 0.05 * (t - Inset + 1), 0.05 * (t - Inset + 1), 0.05 * (t - Inset + 1), 0.05 * (t - Inset + 1)),
                 };
+                if (t is >= 3 and < Inset)
+                {
+                    // A re-encoded screenshot: what a site or a chat app makes of the screenshot, decoded as ingest decodes it.
+                    using var reencoded = JpegRoundTrip(pixels, w, h, bpp, $"{originals[i]}#{names[t]}");
+                    plain[t, i] = PdqImageHasher.Hash(reencoded).Hash.DistanceTo(original[i]);
+                    var found = PdqInset.Hash(reencoded);
+                    (step[t, i], none[t, i]) = (Nearest([.. found.Select(r => r.Result.Hash)], original[i]), found.Length == 0);
+                    continue;
+                }
+
                 plain[t, i] = PdqHasher.Hash(pixels, format, w, h, w * bpp).Hash.DistanceTo(original[i]);
-                step[t, i] = t < 3
-                    ? Nearest([.. PdqInset.Hash(pixels, format, w, h, w * bpp).Select(r => r.Result.Hash)], original[i])
+                var insets = t < Inset ? PdqInset.Hash(pixels, format, w, h, w * bpp) : [];
+                none[t, i] = t < Inset && insets.Length == 0;
+                step[t, i] = t < Inset
+                    ? Nearest([.. insets.Select(r => r.Result.Hash)], original[i])
                     : Nearest([.. PdqReframe.Hash(pixels, format, w, h, w * bpp, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash)], original[i]);
             }
         });
@@ -198,19 +215,45 @@ internal static class HypothesesBenchmark
             $"# inset recall: {n} originals, {sw.Elapsed.TotalSeconds:F0} s; regions found in the untouched originals: {string.Join(", ", Enumerable.Range(0, PdqInset.MaxRegions + 1).Select(k => $"{k}: {regions.Count(r => r == k)}"))}"));
         Console.WriteLine();
         int[] radii = [24, 28, 31, 36, 40, 48, 53, 60];
-        Console.WriteLine("| transform | plain @31 | step | plain or step @its radius | step's median nearest | " + string.Join(" | ", radii.Select(r => $"@{r}")) + " |");
-        Console.WriteLine("|---|---|---|---|---|" + string.Concat(radii.Select(_ => "---|")));
-        for (var t = 0; t < (insetRowsOnly ? 3 : names.Length); t++)
+        Console.WriteLine("| transform | plain @31 | step | plain or step @its radius | step's median nearest | inset: no region found | " + string.Join(" | ", radii.Select(r => $"@{r}")) + " |");
+        Console.WriteLine("|---|---|---|---|---|---|" + string.Concat(radii.Select(_ => "---|")));
+        for (var t = 0; t < (insetRowsOnly ? Inset : names.Length); t++)
         {
-            var radius = t < 3 ? insetRadius : ReframedRadius;
+            var radius = t < Inset ? insetRadius : ReframedRadius;
             var tt = t;
             int Found(int r) => Enumerable.Range(0, n).Count(i => plain[tt, i] <= PlainRadius || step[tt, i] <= r);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {names[t]} | {Pct(Enumerable.Range(0, n).Count(i => plain[tt, i] <= PlainRadius), n)} | {(t < 3 ? "inset" : "centre-crop")} | {Pct(Found(radius), n)} @{radius} | {Enumerable.Range(0, n).Select(i => step[tt, i]).Order().ElementAt(n / 2)} | ")
+                $"| {names[t]} | {Pct(Enumerable.Range(0, n).Count(i => plain[tt, i] <= PlainRadius), n)} | {(t < Inset ? "inset" : "centre-crop")} | {Pct(Found(radius), n)} @{radius} | {Enumerable.Range(0, n).Select(i => step[tt, i]).Order().ElementAt(n / 2)} | {(t < Inset ? Pct(Enumerable.Range(0, n).Count(i => none[tt, i]), n) : "–")} | ")
                 + string.Join(" | ", radii.Select(r => Pct(Found(r), n))) + " |");
         }
 
         Console.WriteLine();
+    }
+
+    /// <summary>The quality the re-encoded screenshot rows save at: a middling JPEG, as upload sites and chat apps re-encode.</summary>
+    private const int ReencodeQuality = 75;
+
+    /// <summary>Pixels (RGBA or grey, as decoded) saved as a JPEG at <see cref="ReencodeQuality"/> with Skia and decoded again.</summary>
+    private static DecodedImage JpegRoundTrip(byte[] pixels, int w, int h, int bpp, string name)
+    {
+        var rgba = new byte[w * h * 4];
+        for (var k = 0; k < w * h; k++)
+        {
+            if (bpp == 1)
+            {
+                rgba[4 * k] = rgba[(4 * k) + 1] = rgba[(4 * k) + 2] = pixels[k];
+            }
+            else
+            {
+                pixels.AsSpan(bpp * k, 3).CopyTo(rgba.AsSpan(4 * k));
+            }
+
+            rgba[(4 * k) + 3] = 255;
+        }
+
+        using var image = SKImage.FromPixelCopy(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul), rgba, w * 4);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, ReencodeQuality);
+        return ImageDecoder.Decode(data.ToArray(), name);
     }
 
     private static int Nearest(Hash256[] hashes, Hash256 target)
