@@ -128,13 +128,13 @@ public sealed class ClusterPageTests : IAsyncLifetime
         await page.FillAsync("input[name=Name]", "coord");
         await page.FillAsync("input[name=Password]", added.OneTimePassword);
         await page.ClickAsync("form:has(input[name=Password]) button[type=submit]");
-        await page.WaitForURLAsync(u => u.Contains("/account/password", StringComparison.Ordinal));
+        await WorkbenchFixture.ReachesAsync(page, "/account/password");
         const string Password = "coord-correct-horse-battery";
         await page.FillAsync("input[name=Current]", added.OneTimePassword);
         await page.FillAsync("input[name=New]", Password);
         await page.FillAsync("input[name=Again]", Password);
         await page.ClickAsync("form:has(input[name=New]) button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/account/password", StringComparison.Ordinal));
+        await WorkbenchFixture.LeavesAsync(page, "/account/password");
         return page;
     }
 }

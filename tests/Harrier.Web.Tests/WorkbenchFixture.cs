@@ -222,13 +222,57 @@ public sealed partial class WorkbenchFixture : IAsyncLifetime
     {
         var browser = await BrowserAsync();
         var page = await NewPageAsync(browser, Address);
+        var posted = new List<string>();
+        page.Response += (_, r) =>
+        {
+            if (r.Request.Method == "POST")
+            {
+                lock (posted)
+                {
+                    posted.Add($"{r.Status} {r.Url}");
+                }
+            }
+        };
         await page.GotoAsync("/login");
         await page.FillAsync("input[name=Name]", account.Name);
         await page.FillAsync("input[name=Password]", account.Password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(u => !u.Contains("/login", StringComparison.Ordinal));
+        try
+        {
+            await LeavesAsync(page, "/login");
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the page shows, so a failure here names its cause.
+            var error = string.Join(" / ", await page.Locator(".error").AllInnerTextsAsync());
+            var name = await page.InputValueAsync("input[name=Name]");
+            var password = (await page.InputValueAsync("input[name=Password]")).Length;
+            await ScreenshotAsync(page, "sign-in-failed-" + account.Name);
+            string responses;
+            lock (posted)
+            {
+                responses = posted.Count == 0 ? "no POST answered" : string.Join(", ", posted);
+            }
+
+            throw new InvalidOperationException(
+                $"the browser sign-in of {account.Name} stayed on {page.Url}: {responses}; error shown '{error}'; name field '{name}', password field {password} characters", e);
+        }
+
         return page;
     }
+
+    /// <summary>
+    /// Waits (120 s at most) until the page's address contains <paramref name="part"/>, by polling the address.
+    /// Not <c>WaitForURLAsync</c>: when the address already matches, that waits for the page's load event, and on the
+    /// loaded 2-core CI machine it timed out there twice (at 30 s and at 120 s) with the page loaded, its log showing
+    /// the network-idle event that comes after load. A later step that reads the page waits for what it reads.
+    /// </summary>
+    public static Task ReachesAsync(IPage page, string part) =>
+        Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(part)), new PageAssertionsToHaveURLOptions { Timeout = 120_000 });
+
+    /// <summary>Waits, as <see cref="ReachesAsync"/>, until the page's address no longer contains <paramref name="part"/>.</summary>
+    public static Task LeavesAsync(IPage page, string part) =>
+        Assertions.Expect(page).Not.ToHaveURLAsync(new Regex(Regex.Escape(part)), new PageAssertionsToHaveURLOptions { Timeout = 120_000 });
 
     /// <summary>Saves a full-page screenshot as a test artefact.</summary>
     public static Task ScreenshotAsync(IPage page, string name) =>
