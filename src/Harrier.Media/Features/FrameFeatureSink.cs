@@ -14,8 +14,8 @@ namespace Harrier.Media.Features;
 /// inner hashes go into one bag of features; matching treats frames as a bag. Apart from that bag, each frame's reframed
 /// hashes (<see cref="PdqReframe"/>: the frame as the centre of a larger picture), which triage compares with bank videos
 /// only, at a looser radius; and, for the frame at each whole second (decoded besides the sampled ones), the frame's eight
-/// dihedral hashes (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With thumbnail options,
-/// also the blurred greyscale keyframe strip from the same frames.
+/// dihedral hashes (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With
+/// thumbnail options, also the blurred greyscale keyframe strip from the same frames.
 /// </summary>
 internal sealed class FrameFeatureSink : IVpdqFrameSink
 {

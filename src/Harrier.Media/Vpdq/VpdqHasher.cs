@@ -195,12 +195,7 @@ public static class VpdqHasher
     /// <summary>Hands a whole-second frame to the sink; true when the frame is one of vPDQ's sampled frames.</summary>
     private static bool Sampled(VideoFrame frame, VideoStreamInfo info, IVpdqFrameSink? sink, int frameMod, int second, double fps)
     {
-        if (second <= 0)
-        {
-            return frame.FrameNumber % frameMod == 0;
-        }
-
-        if (frame.FrameNumber % second == 0)
+        if (second > 0 && frame.FrameNumber % second == 0)
         {
             sink?.OnWholeSecondFrame(info, frame, frame.FrameNumber / fps);
         }

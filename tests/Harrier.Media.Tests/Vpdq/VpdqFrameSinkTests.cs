@@ -18,13 +18,18 @@ public sealed class VpdqFrameSinkTests
         }
     }
 
+    /// <summary>The first vPDQ conformance video (30 fps: at 0.25 s a hash, every 7th frame, so most whole seconds are not sampled).</summary>
+    private static string Video() => Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
+
+    private static VpdqOptions Sampling(int parallelism) => new() { SecondsPerHash = 0.25, MaxDegreeOfParallelism = parallelism, KeyframeDecoding = false };
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]
     public async Task A_sink_sees_each_hashed_frame_in_order_and_the_hashes_are_those_without_it(int parallelism)
     {
-        var video = Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
-        var options = new VpdqOptions { SecondsPerHash = 0.25, MaxDegreeOfParallelism = parallelism, KeyframeDecoding = false };
+        var video = Video();
+        var options = Sampling(parallelism);
         var plain = await VpdqHasher.HashFileAsync(video, options);
         var recorder = new Recorder();
         var fed = await VpdqHasher.HashFileAsync(video, options, recorder, CancellationToken.None);
@@ -53,8 +58,8 @@ public sealed class VpdqFrameSinkTests
     [InlineData(4)]
     public async Task A_sink_that_wants_whole_seconds_gets_the_frames_a_bank_hashes_at_one_a_second_and_changes_nothing_else(int parallelism)
     {
-        var video = Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
-        var options = new VpdqOptions { SecondsPerHash = 0.25, MaxDegreeOfParallelism = parallelism, KeyframeDecoding = false };
+        var video = Video();
+        var options = Sampling(parallelism);
         var plain = await VpdqHasher.HashFileAsync(video, options);
         var recorder = new SecondsRecorder();
         var fed = await VpdqHasher.HashFileAsync(video, options, recorder, CancellationToken.None);
@@ -72,8 +77,7 @@ public sealed class VpdqFrameSinkTests
     [Fact]
     public async Task With_a_sink_the_video_is_decoded_fully_even_when_keyframes_would_do()
     {
-        var video = Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
-        var fed = await VpdqHasher.HashFileAsync(video, new VpdqOptions { KeyframeDecoding = true }, new Recorder(), CancellationToken.None);
+        var fed = await VpdqHasher.HashFileAsync(Video(), new VpdqOptions { KeyframeDecoding = true }, new Recorder(), CancellationToken.None);
         Assert.False(fed.KeyframeDecoding);
     }
 }
