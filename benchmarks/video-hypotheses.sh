@@ -11,9 +11,11 @@
 # build (HARRIER_BASE_BIN, before) and by this build twice (the first computes and stores the frame hypotheses of the
 # videos nothing else matched, the second reuses them); CPU time (user+sys, ffmpeg children included) from /usr/bin/time.
 # False matches: every query's stored frame hypotheses against every *other* source's bank video, with triage's rule
-# computed here (per geometry, the share of sampled frames within the method's radius of some bank frame; match at
+# computed here (per geometry, each sampled frame's nearest distance to the bank video's frames; the nearest frames count
+# while their mean is within the method's radius and none is beyond the frame limit, TriageEngine.MetFrames; match at
 # >= 60 % and >= 3 frames, TriageOptions.VideoHypothesisPercent), cross-checked first against triage on every query
-# triage matched that way; PCT=80 (or any share) recomputes the tables for another share.
+# triage matched that way; PCT=80 (or any share) recomputes the tables for another share, LIMIT=0 for the rule before the
+# mean (each frame within the radius).
 # Usage: benchmarks/video-hypotheses.sh [SECONDS]   (default 8)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,8 +84,9 @@ cases+=(new)
 python3 - "$work" "${cases[@]}" <<'PY'
 import json, os, sqlite3, sys
 work, labels = sys.argv[1], sys.argv[2:]
-F, TRIAGE_PCT, MINF = 50, 60.0, 3  # TriageOptions.VideoHypothesisPercent, VideoHypothesisMinFrames
+F, TRIAGE_PCT, MINF, TRIAGE_LIMIT = 50, 60.0, 3, 56  # TriageOptions.VideoHypothesisPercent, VideoHypothesisMinFrames, VideoHypothesisFrameLimit
 PCT = float(os.environ.get("PCT", TRIAGE_PCT))  # the share the tables below use
+LIMIT = int(os.environ.get("LIMIT", TRIAGE_LIMIT))  # 0: each frame within the radius (the rule before the mean)
 RADIUS = {"vpdq-inset": 44, "vpdq-offcentre": 44, "vpdq-derotated": 44}  # TriageOptions.VideoInsetRadius, VideoOffCentreRadius, VideoDerotatedRadius
 def dist(a, b): return bin(a ^ b).count("1")
 def filt(fs):  # VpdqMatcher.Filter (pytx): exact-duplicate hashes dropped (first kept), then quality >= 50
@@ -144,21 +147,29 @@ for label in labels:
         for b in sources:
             for meth, gs in geometries(frames).items():
                 near[(rel, b, meth)] = {g: [min((dist(x, y) for x in hs for y in bank[b]), default=999) for hs in pf] for g, pf in gs.items()}
-    def verdict(ds, r):  # the rule on one geometry: share of frames within r, and frames met
-        met = sum(d <= r for d in ds); return 100.0 * met / len(ds), met
-    def matches(rel, b, meth, r):
-        return max((verdict(ds, r) for ds in near[(rel, b, meth)].values()), default=(0.0, 0))
+    def met_frames(ds, r, limit):  # TriageEngine.MetFrames: the nearest frames while their mean is within r, none beyond limit
+        met = total = 0
+        for d in sorted(ds):
+            if d > limit or total + d > r * (met + 1): break
+            met, total = met + 1, total + d
+        return met
+    def verdict(ds, r, limit=None):  # the rule on one geometry: share of frames met, and frames met
+        met = met_frames(ds, r, max(r, LIMIT if limit is None else limit)); return 100.0 * met / len(ds), met
+    def matches(rel, b, meth, r, limit=None):
+        return max((verdict(ds, r, limit) for ds in near[(rel, b, meth)].values()), default=(0.0, 0))
     checked = 0
     for rel in hyp:
         st, m, b, d = res[rel]
         if m in RADIUS:  # cross-check the rule computed here with triage's result
-            sh, met = matches(rel, b, m, RADIUS[m])
+            sh, met = matches(rel, b, m, RADIUS[m], TRIAGE_LIMIT)
             assert sh >= TRIAGE_PCT and met >= MINF and round(100 - sh) == d, (rel, m, sh, d)
             checked += 1
     print(f"frame-hypothesis results cross-checked against triage: {checked}\n")
     groups = {"crop 10 %": [f"crop{s}10" for s in "LRTB"], "crop 15 %": [f"crop{s}15" for s in "LRTB"], "rotate ±2°": ["rot-2", "rot2"],
               "rotate ±3°": ["rot-3", "rot3"], "PiP 50 %": ["pip50"], "PiP 30 %": ["pip30"]}
-    print(f"Each method alone, by radius: queries of each kind whose own bank video it meets (>= {PCT:g} % and >= 3 of the sampled frames under one geometry), "
+    print(f"Each method alone, by radius: queries of each kind whose own bank video it meets (>= {PCT:g} % and >= 3 of the sampled frames under one geometry, "
+          + (f"counted while their mean is within the radius, none beyond {LIMIT}), " if LIMIT else "each within the radius), ")
+          + 
           "and (query, other source's bank video, geometry) hypotheses meeting the rule, with the largest share among them.\n")
     print("| method | radius | " + " | ".join(groups) + " | false matches / hypotheses | largest other share | nearest other frame |")
     print("|---|---|" + "---|" * len(groups) + "---|---|---|")

@@ -1,18 +1,32 @@
 # Sourced by video-dihedral.sh and video-hypotheses.sh: renders the 16 sources of the video hypothesis benchmarks into
 # "$work/src" (kept between runs): 6 lavfi generators and 10 slideshows of 5 photos of data/photos with pans and zooms,
 # $LEN seconds at 640x360, 30 fps, x264 veryfast crf 20 (the bank's copy). Needs $here, $work, $LEN and $FF.
+# VIDEO_SOURCE_SET=2 renders 16 others, for a held-out check of rules made on the first set: the older testsrc pattern,
+# other seeds and rules for the generators, another Mandelbrot zoom, and the slideshows from the next 5 photos of each
+# group (use its own data folder).
 master() { # master NAME INPUT_ARGS...
   local name=$1; shift
   [ -f "$work/src/$name.mp4" ] && return
   $FF "$@" -vf "fps=30,scale=640:360,setsar=1,format=yuv420p" -t "$LEN" -c:v libx264 -preset veryfast -crf 20 "$work/src/$name.mp4"
 }
 lavfi() { master "$1" -f lavfi -i "$2"; }
-lavfi testsrc2 "testsrc2=size=640x360:rate=30"
-lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=512"
-lavfi life "life=size=320x180:rate=30:mold=10:ratio=0.2:seed=7:death_color=#203080:life_color=#f0c040,scale=640:360:flags=neighbor"
-lavfi cellauto "cellauto=size=320x180:rate=30:rule=30:seed=3:scroll=1,scale=640:360:flags=neighbor"
-lavfi carpet "sierpinski=size=640x360:rate=30:type=carpet:seed=3:jump=50"
-lavfi triangle "sierpinski=size=640x360:rate=30:type=triangle:seed=9"
+if [ "${VIDEO_SOURCE_SET:-1}" = 2 ]; then
+  lavfi testsrc "testsrc=size=640x360:rate=30"
+  lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=512:start_x=-0.7453:start_y=0.1127:start_scale=2:end_scale=0.01"
+  lavfi life "life=size=320x180:rate=30:mold=25:ratio=0.35:seed=21:death_color=#402010:life_color=#40e0a0,scale=640:360:flags=neighbor"
+  lavfi cellauto "cellauto=size=320x180:rate=30:rule=110:seed=17:scroll=1,scale=640:360:flags=neighbor"
+  lavfi carpet "sierpinski=size=640x360:rate=30:type=carpet:seed=14:jump=80"
+  lavfi triangle "sierpinski=size=640x360:rate=30:type=triangle:seed=23"
+  first=7
+else
+  lavfi testsrc2 "testsrc2=size=640x360:rate=30"
+  lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=512"
+  lavfi life "life=size=320x180:rate=30:mold=10:ratio=0.2:seed=7:death_color=#203080:life_color=#f0c040,scale=640:360:flags=neighbor"
+  lavfi cellauto "cellauto=size=320x180:rate=30:rule=30:seed=3:scroll=1,scale=640:360:flags=neighbor"
+  lavfi carpet "sierpinski=size=640x360:rate=30:type=carpet:seed=3:jump=50"
+  lavfi triangle "sierpinski=size=640x360:rate=30:type=triangle:seed=9"
+  first=2
+fi
 per=$(( LEN * 30 / 5 ))
 slide=0
 for group in clothing-cc0/dress clothing-cc0/hat clothing-cc0/pants clothing-cc0/shoes clothing-cc0/t-shirt \
@@ -29,7 +43,7 @@ for group in clothing-cc0/dress clothing-cc0/hat clothing-cc0/pants clothing-cc0
   esac
   inputs=(); chain=""
   for i in 0 1 2 3 4; do
-    inputs+=(-i "${all[$((i + 2))]}")
+    inputs+=(-i "${all[$((i + first))]}")
     chain+="[$i:v]scale=960:540:force_original_aspect_ratio=increase,crop=960:540,setsar=1,zoompan=z='$z':x='$x':y='ih/2-(ih/zoom/2)':d=$per:s=640x360:fps=30[p$i];"
   done
   $FF "${inputs[@]}" -filter_complex "${chain}[p0][p1][p2][p3][p4]concat=n=5,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$work/src/$name.mp4"

@@ -627,11 +627,11 @@ public static class TriageEngine
     private static void VideoHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
     {
-        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
             f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
-        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
             f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
-        FrameHypothesisMatches(files, bankVideos, options.VideoHypothesisPercent, options.VideoHypothesisMinFrames, matches, knownGood,
+        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
             f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
     }
 
@@ -640,13 +640,16 @@ public static class TriageEngine
     /// under <b>one geometry for the whole video</b> (<paramref name="of"/> gives each frame's hashes with their geometry:
     /// the crop or the angle; every inset region counts as the one geometry "inset", its place being found per frame): a
     /// re-uploader crops or turns the whole video the same way, so frames matching under different geometries never add
-    /// up. For a bank video and a geometry, the sampled frames whose hash under it lies within <paramref name="radius"/> of
-    /// some frame of that bank video are counted; the bank video is met when they are at least <paramref name="percent"/>
-    /// of the video's sampled frames and at least <paramref name="minFrames"/>. Method <paramref name="method"/>; the best
-    /// geometry's share gives the distance (100 − share, as the other video methods). Never used for grouping.
+    /// up. For a bank video and a geometry, each sampled frame's hypothesis is as near as its nearest frame of that bank
+    /// video; the frames that count are the nearest ones, as many as can be taken while <b>their mean distance</b> stays
+    /// within <paramref name="radius"/> and none of them is beyond <see cref="TriageOptions.VideoHypothesisFrameLimit"/>
+    /// (<see cref="MetFrames"/>). The bank video is met when they are at least
+    /// <see cref="TriageOptions.VideoHypothesisPercent"/> of the video's sampled frames and at least
+    /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>. Method <paramref name="method"/>; the best geometry's share
+    /// gives the distance (100 − share, as the other video methods). Never used for grouping.
     /// </summary>
     private static void FrameHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
-        double percent, int minFrames, List<(int, string, int)>[] matches, bool[] knownGood,
+        TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood,
         Func<VpdqFrameHypotheses, IEnumerable<(int Geometry, Hash256 Hash)>> of, int radius, string method)
     {
         var hashes = new List<Hash256>();
@@ -676,20 +679,25 @@ public static class TriageEngine
         }
 
         using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
+        var limit = Math.Max(radius, options.VideoHypothesisFrameLimit);
         var best = new Dictionary<(int File, int Entry), double>();
         foreach (var (e, bankFrames) in bankVideos)
         {
-            var met = new Dictionary<(int File, int Geometry), HashSet<int>>();
-            foreach (var m in index.Search(bankFrames.Select(f => f.Hash).ToArray(), radius))
+            // Per (video, geometry): each sampled frame's nearest distance to this bank video's frames, where within the limit.
+            var near = new Dictionary<(int File, int Geometry), Dictionary<int, int>>();
+            foreach (var m in index.Search(bankFrames.Select(f => f.Hash).ToArray(), limit))
             {
                 var key = ((int)(m.Id >> 20), (int)(m.Id & 0xFF));
-                (met.TryGetValue(key, out var set) ? set : met[key] = []).Add((int)((m.Id >> 8) & 0xFFF));
+                var frames = near.TryGetValue(key, out var found) ? found : near[key] = [];
+                var j = (int)((m.Id >> 8) & 0xFFF);
+                frames[j] = Math.Min(m.Distance, frames.GetValueOrDefault(j, int.MaxValue));
             }
 
-            foreach (var ((file, _), frameSet) in met)
+            foreach (var ((file, _), frameDistances) in near)
             {
-                var share = 100.0 * frameSet.Count / sampled[file];
-                if (frameSet.Count >= minFrames && share >= percent && share > best.GetValueOrDefault((file, e)))
+                var met = MetFrames(frameDistances.Values, radius, limit);
+                var share = 100.0 * met / sampled[file];
+                if (met >= options.VideoHypothesisMinFrames && share >= options.VideoHypothesisPercent && share > best.GetValueOrDefault((file, e)))
                 {
                     best[(file, e)] = share;
                 }
@@ -700,6 +708,33 @@ public static class TriageEngine
         {
             matches[file].Add((entry, method, (int)Math.Round(100 - share)));
         }
+    }
+
+    /// <summary>
+    /// How many of a video's sampled frames count for a frame hypothesis under one geometry: the nearest ones (by their
+    /// <paramref name="distances"/> to a bank video), as many as can be taken while their mean stays within
+    /// <paramref name="radius"/> and none is beyond <paramref name="limit"/>. A re-encode adds its own noise to each
+    /// frame's hypothesis error, and the mean of several frames averages it out: a frame or two a few bits beyond the
+    /// radius still count when the others are well inside it, and every frame within the radius always counts (the mean
+    /// of values within it is within it). A still video, every frame alike, gets every frame or none, at the radius: the
+    /// mean changes nothing for it, which is what bounds false matches at scale (docs/triage.md, "Why the mean"). The
+    /// limit keeps frames that merely share a few near-identical moments with the bank video (an intro, a title card)
+    /// from carrying unrelated ones.
+    /// </summary>
+    internal static int MetFrames(IEnumerable<int> distances, int radius, int limit)
+    {
+        var (met, sum) = (0, 0L);
+        foreach (var d in distances.Order())
+        {
+            if (d > limit || sum + d > (long)radius * (met + 1))
+            {
+                break;
+            }
+
+            (met, sum) = (met + 1, sum + d);
+        }
+
+        return met;
     }
 
     /// <summary>

@@ -342,19 +342,21 @@ public sealed class TriageEngineTests
 
     /// <summary>
     /// Frame hypotheses for 8 sampled frames: every off-centre crop, angle and inset random, except that
-    /// <paramref name="pick"/> (frame index → which slot of which kind) makes one hash 20 bits from the bank frame of that index.
+    /// <paramref name="pick"/> (frame index → which slot of which kind) makes one hash <paramref name="bits"/> (frame
+    /// index → bits; 20 when not given) from the bank frame of that index.
     /// </summary>
-    private static List<VpdqFrameHypotheses> FrameHypotheses(List<Hash256> bank, Func<int, (string Kind, int Slot)?> pick) =>
+    private static List<VpdqFrameHypotheses> FrameHypotheses(List<Hash256> bank, Func<int, (string Kind, int Slot)?> pick, Func<int, int>? bits = null) =>
         [.. Enumerable.Range(0, 8).Select(i =>
         {
             var off = Enumerable.Range(0, 24).Select(_ => RandomHash()).ToArray();
             var rot = Enumerable.Range(0, 6).Select(_ => RandomHash()).ToArray();
             var inset = new List<(Media.Imaging.PixelRegion, Hash256)>();
+            var near = Noisy(bank[i], bits?.Invoke(i) ?? 20);
             switch (pick(i))
             {
-                case ("off", var g): off[g] = Noisy(bank[i], 20); break;
-                case ("rot", var g): rot[g] = Noisy(bank[i], 20); break;
-                case ("inset", var g): inset.Add((new Media.Imaging.PixelRegion(10 + g, 10, 100, 60), Noisy(bank[i], 20))); break;
+                case ("off", var g): off[g] = near; break;
+                case ("rot", var g): rot[g] = near; break;
+                case ("inset", var g): inset.Add((new Media.Imaging.PixelRegion(10 + g, 10, 100, 60), near)); break;
             }
 
             return new VpdqFrameHypotheses(i * 30, i, 90, off, rot, inset);
@@ -412,6 +414,42 @@ public sealed class TriageEngineTests
         var finished = TriageEngine.Run(pass, files).Files;
         Assert.Equal(r.Select(x => (x.Id, x.Status, x.Method, x.Distance, x.Bank, x.SceneGroup, x.QueueRank)),
             finished.Select(x => (x.Id, x.Status, x.Method, x.Distance, x.Bank, x.SceneGroup, x.QueueRank)));
+    }
+
+    [Fact]
+    public void A_frame_hypothesis_counts_the_nearest_frames_while_their_mean_distance_stays_within_the_radius()
+    {
+        // The nearest first, whatever the order: 20 30 40 50 56 sum to 196, within 5 × 44; 90 is beyond the limit.
+        Assert.Equal(5, TriageEngine.MetFrames([50, 110, 20, 90, 30, 100, 40, 56], 44, 56));
+        // Every frame at the radius counts (the mean is inclusive).
+        Assert.Equal(8, TriageEngine.MetFrames(Enumerable.Repeat(44, 8), 44, 56));
+        // 40 44 44 sum to 128, within 3 × 44; a fourth frame at 52 makes 180, over 4 × 44.
+        Assert.Equal(3, TriageEngine.MetFrames([40, 44, 44, 52, 52, 52, 52, 52], 44, 56));
+        // A frame beyond the limit never counts, however near the others are.
+        Assert.Equal(4, TriageEngine.MetFrames([0, 0, 0, 0, 57, 57, 57, 57], 44, 56));
+        Assert.Equal(8, TriageEngine.MetFrames([0, 0, 0, 0, 56, 56, 56, 56], 44, 56));
+        Assert.Equal(0, TriageEngine.MetFrames([], 44, 56));
+
+        var bank = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        TriageInput File(long id, Func<int, int> bits) =>
+            VideoFile(id, Video(Enumerable.Range(0, 8).Select(_ => RandomHash())), 320, 8) with { VpdqHypotheses = FrameHypotheses(bank, _ => ("off", 7), bits) };
+        var files = new List<TriageInput>
+        {
+            // Half the frames at 30, half at 50: 4 of 8 within 44 (50 %, under the rule), but all 8 average 40.
+            File(1, i => i < 4 ? 30 : 50),
+            // Three frames alike the bank's (an intro) and the others 57 bits away, past the limit: 3 of 8.
+            File(2, i => i < 3 ? 0 : 57),
+            // The same at 56, the limit: all 8 count (mean 35).
+            File(3, i => i < 3 ? 0 : 56),
+            // Five frames at 48 and three at 40: 40 40 40 48 48 average 43.2, a sixth frame at 48 makes 44, a seventh 44.6.
+            File(4, i => i < 3 ? 40 : 48),
+        };
+        var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[0].Status, r[0].Method, r[0].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[2].Status, r[2].Method, r[2].Distance));
+        // 6 of 8: 75 %, distance 25.
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 25), (r[3].Status, r[3].Method, r[3].Distance));
     }
 
     [Fact]
