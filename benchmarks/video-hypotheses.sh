@@ -6,7 +6,8 @@
 # its vPDQ at 1 hash/s. Queries, from the bank's copy (x264 veryfast crf 28): plain (control); one side cut by 10 and by
 # 15 % (left, right, top, bottom; ffmpeg crop=, kept at the cropped size); turned by -3, -2, 2, 3 degrees (rotate=, then
 # the centred crop that removes the empty corners, scaled back to 640x360); picture-in-picture at 50 and 30 % of the
-# width (the source scaled and overlaid 16 px from the top-right corner of a lavfi gradients video that is in no bank).
+# width (the source scaled and overlaid 16 px from the top-right corner of a lavfi gradients video that is in no bank);
+# zoomed in, 5 and 10 % cut from every side and scaled back to 640x360 (the centre crops of vpdq-reframed, stored at ingest).
 # One case: `ingest media` once (this build; ingest is unchanged by the step), then on copies of it: `triage` by the base
 # build (HARRIER_BASE_BIN, before) and by this build twice (the first computes and stores the frame hypotheses of the
 # videos nothing else matched, the second reuses them); CPU time (user+sys, ffmpeg children included) from /usr/bin/time.
@@ -33,7 +34,8 @@ bg="$work/background.mp4"
 zoom() { python3 -c "import math; t=math.radians(abs($1)); print(f'{math.cos(t) + math.sin(t) * 640 / 360:.5f}')"; }
 declare -A T=([plain]=null
   [cropL10]=crop=576:360:64:0 [cropR10]=crop=576:360:0:0 [cropT10]=crop=640:324:0:36 [cropB10]=crop=640:324:0:0
-  [cropL15]=crop=544:360:96:0 [cropR15]=crop=544:360:0:0 [cropT15]=crop=640:306:0:54 [cropB15]=crop=640:306:0:0)
+  [cropL15]=crop=544:360:96:0 [cropR15]=crop=544:360:0:0 [cropT15]=crop=640:306:0:54 [cropB15]=crop=640:306:0:0
+  [zoom5]=crop=576:324:32:18,scale=640:360 [zoom10]=crop=512:288:64:36,scale=640:360)
 for a in -3 -2 2 3; do z=$(zoom $a); T[rot$a]="rotate=$a*PI/180,crop=trunc(iw/$z/2)*2:trunc(ih/$z/2)*2,scale=640:360"; done
 for s in "$work"/src/*.mp4; do
   n=$(basename "${s%.mp4}")
@@ -102,7 +104,7 @@ for f in os.listdir(os.path.join(work, "bank")):
         rows = [l.strip().split(",") for l in open(os.path.join(work, "bank", f)) if l.strip()]
         bank[f[:-4]] = filt([(int(r[1]), int(r[2], 16)) for r in rows])
 sources = sorted(bank)
-transforms = ["plain"] + [f"crop{s}{p}" for p in (10, 15) for s in "LRTB"] + ["rot-3", "rot-2", "rot2", "rot3", "pip50", "pip30"]
+transforms = ["plain"] + [f"crop{s}{p}" for p in (10, 15) for s in "LRTB"] + ["rot-3", "rot-2", "rot2", "rot3", "pip50", "pip30", "zoom5", "zoom10"]
 def geometries(frames):  # method -> geometry -> [per frame: hashes]
     return {"vpdq-inset": {0: [[h for _, h in f["inset"]] for f in frames]},
             "vpdq-offcentre": {g: [[f["off"][g]] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},

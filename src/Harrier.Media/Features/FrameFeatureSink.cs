@@ -11,11 +11,12 @@ namespace Harrier.Media.Features;
 /// bank clip's frames are all met; for frames with a dark border (letterbox, pillarbox), the PDQ of the content inside
 /// the border, so a letterboxed re-upload still meets its source; and, for a video with a static overlay (a logo stamped
 /// on a re-upload, <see cref="StaticOverlayFinder"/>), the PDQ of each frame with the overlay painted out. The plain and
-/// inner hashes go into one bag of features; matching treats frames as a bag. Apart from that bag, each frame's reframed
-/// hashes (<see cref="PdqReframe"/>: the frame as the centre of a larger picture), which triage compares with bank videos
-/// only, at a looser radius; and, for the frame at each whole second (decoded besides the sampled ones), the frame's eight
-/// dihedral hashes (mirrored and rotated: triage's hypothesis that the video is a mirrored or rotated re-upload). With
-/// thumbnail options, also the blurred greyscale keyframe strip from the same frames.
+/// inner hashes go into one bag of features; matching treats frames as a bag. Apart from that bag, for the frame at each
+/// whole second (decoded besides the sampled ones, the frames a bank video is hashed at): its reframed hashes
+/// (<see cref="PdqReframe"/>: the frame as the centre of a larger picture), which triage compares with bank videos only,
+/// at a looser radius, and its eight dihedral hashes (mirrored and rotated: triage's hypothesis that the video is a
+/// mirrored or rotated re-upload). With thumbnail options, also the blurred greyscale keyframe strip from the sampled
+/// frames.
 /// </summary>
 internal sealed class FrameFeatureSink : IVpdqFrameSink
 {
@@ -25,7 +26,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     /// <summary>Sampled frames looked at (and held) before deciding whether the video carries a static overlay.</summary>
     private const int OverlayFrames = 8;
 
-    private readonly int _reframeEvery;
     private readonly ThumbnailOptions? _strip;
     private readonly List<VpdqFeature> _inner = [];
     private readonly List<VpdqFeature> _painted = [];
@@ -33,24 +33,19 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     private readonly List<VpdqDihedralFrame> _dihedral = [];
     private readonly List<(int FrameNumber, int Width, int Height, byte[] Rgb)> _held = [];
     private readonly List<GreyImage> _tiles = [];
-    private int _sampled;
     private StaticOverlayFinder? _finder;
     private PixelRegion? _overlay;
     private bool _decided;
     private int _lastBucket = -1;
     private double _fps;
 
-    /// <summary>A sink for frames sampled every <paramref name="secondsPerHash"/> seconds; with <paramref name="strip"/>, a keyframe strip too.</summary>
-    public FrameFeatureSink(double secondsPerHash, ThumbnailOptions? strip)
-    {
-        _reframeEvery = Math.Max(1, (int)Math.Round(1 / secondsPerHash));
-        _strip = strip;
-    }
+    /// <summary>A sink for a video's sampled and whole-second frames; with <paramref name="strip"/>, a keyframe strip too.</summary>
+    public FrameFeatureSink(ThumbnailOptions? strip) => _strip = strip;
 
     /// <summary>The hashes of the content inside a frame's dark border, for the frames that have one, in frame order.</summary>
     public IReadOnlyList<VpdqFeature> Inner => _inner;
 
-    /// <summary>The reframed hashes of one sampled frame a second, every crop share with both fills.</summary>
+    /// <summary>The reframed hashes of the frame at each whole second, every crop share with both fills, in frame order.</summary>
     public IReadOnlyList<VpdqFeature> Reframed => _reframed;
 
     /// <summary>The eight dihedral hashes of the frame at each whole second, in frame order.</summary>
@@ -60,16 +55,30 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
     public bool WantsWholeSecondFrames => true;
 
     /// <summary>
-    /// The frame at each whole second (decoder frame s · ⌊fps⌋, where a bank video is hashed at the interchange rate): its
-    /// eight dihedral hashes, for triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the frame's DCT,
-    /// not its hash (the median that thresholds them moves with the signs flipped), so they are made here, at ingest, and
-    /// stored. The exact frame, not the nearest sampled one: a sampled frame can be up to half a sampling step away, and
-    /// across a cut or in fast motion that is another picture (docs/benchmarks.md, "Video dihedral"). One frame a second
-    /// bounds what a video stores to 8 hashes a second (7 new ones beside the plain hash), against 4 plain and 18
-    /// reframed; it costs one more PDQ a second and, where the second is not a sampled frame, its conversion to RGB.
+    /// The frame at each whole second (decoder frame s · ⌊fps⌋, where a bank video is hashed at the interchange rate):
+    /// <list type="bullet">
+    /// <item>its eight dihedral hashes, for triage's mirrored/rotated hypothesis (issue 21.1). PDQ's variants need the
+    /// frame's DCT, not its hash (the median that thresholds them moves with the signs flipped), so they are made here,
+    /// at ingest, and stored. One frame a second bounds what a video stores to 8 hashes a second (7 new ones beside the
+    /// plain hash), against 4 plain and 18 reframed; it costs one more PDQ a second and, where the second is not a
+    /// sampled frame, its conversion to RGB;</item>
+    /// <item>its reframed hashes (18: the frame as the centre of a larger picture), for triage's centre-crop hypothesis.
+    /// One frame a second, not every sampled one: 18 hashes a frame would otherwise be most of what a video stores.</item>
+    /// </list>
+    /// The exact frame, not the nearest sampled one: a sampled frame can be up to half a sampling step away (a 7-frame
+    /// step at 30 fps meets the bank's 30-frame grid once in 210 frames), and across a cut or in fast motion that is
+    /// another picture (docs/benchmarks.md, "Video dihedral").
     /// </summary>
-    public void OnWholeSecondFrame(VideoStreamInfo info, VideoFrame frame, double seconds) =>
-        _dihedral.Add(new VpdqDihedralFrame(frame.FrameNumber, PdqHasher.HashDihedralRgb24(frame.Rgb24.Span, frame.Width, frame.Height, frame.Width * 3), seconds));
+    public void OnWholeSecondFrame(VideoStreamInfo info, VideoFrame frame, double seconds)
+    {
+        var rgb = frame.Rgb24.Span;
+        var (w, h) = (frame.Width, frame.Height);
+        _dihedral.Add(new VpdqDihedralFrame(frame.FrameNumber, PdqHasher.HashDihedralRgb24(rgb, w, h, w * 3), seconds));
+        foreach (var r in PdqReframe.Hash(rgb, PdqPixelFormat.Rgb24, w, h, w * 3, PdqReframe.DefaultCrops, PdqReframe.DefaultFills))
+        {
+            _reframed.Add(new VpdqFeature(frame.FrameNumber, r.Quality, r.Hash, seconds));
+        }
+    }
 
     /// <inheritdoc/>
     public void OnFrame(VideoStreamInfo info, VideoFrame frame, double seconds)
@@ -78,15 +87,6 @@ internal sealed class FrameFeatureSink : IVpdqFrameSink
         var rgb = frame.Rgb24.Span;
         var (w, h) = (frame.Width, frame.Height);
         AddInner(frame.FrameNumber, rgb, w, h, seconds);
-        // Reframed hashes for one sampled frame a second (the bank interchange rate), not every one: 18 hashes a frame
-        // would otherwise be most of what a video stores.
-        if (_sampled++ % _reframeEvery == 0)
-        {
-            foreach (var r in PdqReframe.Hash(rgb, PdqPixelFormat.Rgb24, w, h, w * 3, PdqReframe.DefaultCrops, PdqReframe.DefaultFills))
-            {
-                _reframed.Add(new VpdqFeature(frame.FrameNumber, r.Quality, r.Hash, seconds));
-            }
-        }
 
         if (_strip is { } strip)
         {

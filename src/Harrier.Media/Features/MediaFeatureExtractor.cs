@@ -449,7 +449,7 @@ public sealed class MediaFeatureExtractor
     private async Task<MediaFeatures> HashVideoAsync(string path, string? format, VideoStreamInfo info, VpdqOptions options, FfmpegOptions ffmpeg,
         List<string> notes, CancellationToken cancellationToken)
     {
-        var sink = new FrameFeatureSink(SecondsPerFrame, Thumbnails);
+        var sink = new FrameFeatureSink(Thumbnails);
         // The probe taken for the caps serves both decodes: one ffprobe per video, not three.
         var hash = await VpdqHasher.HashFileAsync(path, options, sink, info, cancellationToken);
         if (hash.Scaled)

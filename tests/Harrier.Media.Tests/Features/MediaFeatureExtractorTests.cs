@@ -92,6 +92,29 @@ public sealed class MediaFeatureExtractorTests : IDisposable
         Assert.Equal("the evidence file is missing or its size changed since registration", changed.Error);
     }
 
+    private sealed class ReframeRecorder : IVpdqFrameSink
+    {
+        public List<(int Frame, int Quality, Harrier.Media.Hashing.Hash256 Hash)> Reframed { get; } = [];
+
+        public void OnFrame(Harrier.Media.Video.VideoStreamInfo info, Harrier.Media.Video.VideoFrame frame, double seconds) =>
+            Reframed.AddRange(PdqReframe.Hash(frame.Rgb24.Span, PdqPixelFormat.Rgb24, frame.Width, frame.Height, frame.Width * 3, PdqReframe.DefaultCrops, PdqReframe.DefaultFills)
+                .Select(r => (frame.FrameNumber, r.Quality, r.Hash)));
+    }
+
+    [Fact]
+    public async Task A_videos_reframed_hashes_are_those_of_the_frames_a_bank_hashes_at_one_a_second()
+    {
+        // The first vPDQ conformance video, 30 fps: sampled every 7th frame at 0.25 s a hash, so most whole seconds
+        // (frames 30, 60, …) are not sampled frames, and every 4th sampled frame (28, 56, …) is not a whole second.
+        var video = Directory.GetFiles(TestPaths.Vectors("vpdq", "videos"), "*.mp4").Order(StringComparer.Ordinal).First();
+        var features = await new MediaFeatureExtractor { Thumbnails = null }.ExtractAsync(video, null, CancellationToken.None);
+        var bank = new ReframeRecorder();
+        var hashed = await VpdqHasher.HashFileAsync(video, new VpdqOptions { SecondsPerHash = 1, KeyframeDecoding = false }, bank, CancellationToken.None);
+
+        Assert.Contains(hashed.Features, f => f.FrameNumber % 7 != 0);
+        Assert.Equal(bank.Reframed, features.VpdqReframed!.Select(f => (f.FrameNumber, f.Quality, f.Hash)));
+    }
+
     [Fact]
     public async Task A_letterboxed_video_gets_its_vpdq_frames_each_followed_by_the_hash_inside_the_bars()
     {
