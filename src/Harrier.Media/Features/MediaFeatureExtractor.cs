@@ -293,8 +293,9 @@ public sealed class MediaFeatureExtractor
          [.. PdqInset.Hash(pixels, pixelFormat, width, height, stride).Select(r => (r.Region, r.Result.Hash))]);
 
     /// <summary>
-    /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 + up to 3 hashes, so a video
-    /// brings at most 264 hypothesis hashes, about 8 images' worth; 8 frames also let the whole-video rule (a share of
+    /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 hashes and the inset regions
+    /// of all 8 frames (at most 24, usually none), so a video brings at most 432 hypothesis hashes, under 8 images' worth
+    /// of the off-centre step's 24 on top of their own; 8 frames also let the whole-video rule (a share of
     /// the frames under one geometry) tell a majority of the frames from chance, which 3 or 4 frames could not.
     /// </summary>
     public const int VideoHypothesisFrames = 8;
@@ -369,6 +370,8 @@ public sealed class MediaFeatureExtractor
                         break;
                     }
                 }
+
+                await AddPooledInsetsAsync(path, info, options.Ffmpeg, request, frames, cancellationToken);
             }
             finally
             {
@@ -380,6 +383,41 @@ public sealed class MediaFeatureExtractor
         catch (VideoException e)
         {
             return Unreadable(format, "video does not decode: " + e.Detail);
+        }
+    }
+
+    /// <summary>
+    /// A picture-in-picture inset stays where it is for the whole video, but the region search finds it frame by frame,
+    /// and in some frames it takes another rectangle for it (a test pattern's colour bars, a UI panel beside the inset):
+    /// so every region found in any sampled frame (<see cref="InsetPool.Regions"/>, at most 8 × 3 = 24) is hashed in every
+    /// sampled frame that did not find it itself, and the whole-video rule sees the inset in each frame. Costs a second
+    /// decode of the sampled frames, only for a video where some frame lacks some region (most videos have none), and up
+    /// to 24 region hashes a frame, as many as the off-centre crops, whose radius bound covers it (docs/triage.md, "Off-centre,
+    /// turned and inset video").
+    /// </summary>
+    private static async Task AddPooledInsetsAsync(string path, VideoStreamInfo info, FfmpegOptions ffmpeg, VideoFrameRequest request,
+        List<VpdqFrameHypotheses> frames, CancellationToken cancellationToken)
+    {
+        var regions = InsetPool.Regions(frames);
+        var missing = frames.Select(f => InsetPool.Missing(f, regions)).ToList();
+        if (missing.All(m => m.Count == 0))
+        {
+            return;
+        }
+
+        var at = frames.Select((f, i) => (f.FrameNumber, i)).ToDictionary(x => x.FrameNumber, x => x.i);
+        var last = frames[^1].FrameNumber;
+        await foreach (var frame in new VideoFrameReader(ffmpeg).ReadFramesAsync(path, info, request, null, cancellationToken))
+        {
+            if (at.TryGetValue(frame.FrameNumber, out var i) && missing[i].Count > 0)
+            {
+                frames[i] = frames[i] with { Inset = [.. frames[i].Inset, .. InsetPool.Hash(frame.Rgb24.Span, frame.Width, frame.Height, missing[i])] };
+            }
+
+            if (frame.FrameNumber >= last)
+            {
+                break;
+            }
         }
     }
 
