@@ -91,9 +91,8 @@ public sealed record TriageOptions
     /// <see cref="VideoInsetRadius"/>), so that a re-encode's per-frame noise averages out; no frame farther than this
     /// counts, whatever the others (docs/triage.md, "Why the mean"). 56: no frame of another source came within 82 bits
     /// on benchmarks/video-hypotheses.sh, and its recall was the same for every limit from 52 to 64 on both its source
-    /// sets; what the limit is
-    /// for is a video sharing a few near-identical frames with a bank video (an intro, a title card), whose unrelated
-    /// frames it keeps from counting.
+    /// sets; what the limit is for is a video sharing a few near-identical frames with a bank video (an intro, a title
+    /// card), whose unrelated frames it keeps from counting.
     /// </summary>
     public int VideoHypothesisFrameLimit { get; init; } = 56;
 

@@ -294,8 +294,8 @@ public sealed class MediaFeatureExtractor
 
     /// <summary>
     /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 hashes and the inset regions
-    /// of all 8 frames (at most 24, usually none), so a video brings at most 432 hypothesis hashes, under 8 images' worth
-    /// of the off-centre step's 24 on top of their own; 8 frames also let the whole-video rule (a share of
+    /// found in any of the 8 frames (at most 24; about 5 on the benchmark's sources), so a video brings at most 432
+    /// hypothesis hashes; 8 frames also let the whole-video rule (a share of
     /// the frames under one geometry) tell a majority of the frames from chance, which 3 or 4 frames could not.
     /// </summary>
     public const int VideoHypothesisFrames = 8;
@@ -391,8 +391,9 @@ public sealed class MediaFeatureExtractor
     /// and in some frames it takes another rectangle for it (a test pattern's colour bars, a UI panel beside the inset):
     /// so every region found in any sampled frame (<see cref="InsetPool.Regions"/>, at most 8 × 3 = 24) is hashed in every
     /// sampled frame that did not find it itself, and the whole-video rule sees the inset in each frame. Costs a second
-    /// decode of the sampled frames, only for a video where some frame lacks some region (most videos have none), and up
-    /// to 24 region hashes a frame, as many as the off-centre crops, whose radius bound covers it (docs/triage.md, "Off-centre,
+    /// decode of the sampled frames, only for a video where some frame lacks some region (7 in 10 of the videos
+    /// hypothesised on benchmarks/video-hypotheses.sh: the search finds some rectangle in most busy frames), and up to 24
+    /// region hashes a frame, as many as the off-centre crops, whose radius bound covers it (docs/triage.md, "Off-centre,
     /// turned and inset video").
     /// </summary>
     private static async Task AddPooledInsetsAsync(string path, VideoStreamInfo info, FfmpegOptions ffmpeg, VideoFrameRequest request,
