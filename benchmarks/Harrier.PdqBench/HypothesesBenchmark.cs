@@ -46,6 +46,9 @@ internal static class HypothesesBenchmark
     /// <summary>With <c>--crop-rows-only</c>: the recall table's one-side and corner crops only, off-centre hashes only (minutes instead of most of an hour).</summary>
     private static bool cropRowsOnly;
 
+    /// <summary>Only the masked off-centre measurement (<see cref="MaskedOffCentreBenchmark"/>).</summary>
+    private static bool masked;
+
     public static int Run(string[] args)
     {
         string? distractors = null;
@@ -61,6 +64,7 @@ internal static class HypothesesBenchmark
                 case "--inset": insetOnly = true; break;
                 case "--inset-rows-only": insetOnly = insetRowsOnly = true; break;
                 case "--crop-rows-only": cropRowsOnly = true; break;
+                case "--masked": masked = true; break;
                 case "--cost": return Cost([.. args.Skip(k + 1).SelectMany(f => Jpegs(f))]);
                 case "--no-recall": folders.Clear(); folders.Add("-"); break;
                 default: folders.Add(args[k]); break;
@@ -69,6 +73,21 @@ internal static class HypothesesBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# hypotheses per image: {PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count} centre-crop (radius {ReframedRadius}), {PdqOffCentre.DefaultCrops.Count} off-centre (radius {offCentreRadius}), {PdqDerotate.DefaultAngles.Count} de-rotated (radius {derotatedRadius}); {Environment.ProcessorCount} cores"));
+        if (masked)
+        {
+            if (!folders.Contains("-"))
+            {
+                MaskedOffCentreBenchmark.Recall([.. folders.SelectMany(f => Jpegs(f))]);
+            }
+
+            if (distractors is not null)
+            {
+                MaskedOffCentreBenchmark.FalseMatches([.. Jpegs(distractors)]);
+            }
+
+            return 0;
+        }
+
         if (!folders.Contains("-"))
         {
             if (insetOnly)

@@ -8,6 +8,6 @@ return args.Length > 0 && args[0] == "speed" ? SpeedBenchmark.Run(args[1..])
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Harrier.PdqBench speed [--rounds N] NAME=FOLDER...\n       Harrier.PdqBench robustness [options] FOLDER...\n       Harrier.PdqBench hypotheses [--distractors DIR] [--offcentre-radius R] [--derotated-radius R] [--inset-radius R] [--inset] [--inset-rows-only] [--crop-rows-only] [--no-recall] FOLDER...");
+    Console.Error.WriteLine("usage: Harrier.PdqBench speed [--rounds N] NAME=FOLDER...\n       Harrier.PdqBench robustness [options] FOLDER...\n       Harrier.PdqBench hypotheses [--distractors DIR] [--offcentre-radius R] [--derotated-radius R] [--inset-radius R] [--inset] [--inset-rows-only] [--crop-rows-only] [--masked] [--no-recall] FOLDER...");
     return 2;
 }
