@@ -1,3 +1,4 @@
+using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 
 namespace Harrier.Media.Pdq;
@@ -40,7 +41,31 @@ public static class PdqOffCentre
     /// <summary>One hash per crop of <paramref name="crops"/>, in its order, for packed pixels.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A share is not in (0, 0.4] or a crop names no side.</exception>
     public static PdqResult[] Hash(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
-        IReadOnlyList<(CropSides Sides, double Share)> crops)
+        IReadOnlyList<(CropSides Sides, double Share)> crops) =>
+        [.. Fills(pixels, format, width, height, stride, crops, stable: false).Select(f => f.Faded)];
+
+    /// <summary>
+    /// Each crop's hash (as <see cref="Hash(ReadOnlySpan{byte}, PdqPixelFormat, int, int, int, IReadOnlyList{ValueTuple{CropSides, double}})"/>)
+    /// with its <b>stable bits</b>: the bits on which the hash with the band filled as usual, the hash with the band a flat
+    /// mean and the hash with the edge pixels repeated across it all agree, so the bits the guessed band does not decide
+    /// (235 of 256 on average on the distractor photos). A distance over only those bits (scaled to 256) lies nearer the
+    /// original for a true crop and no nearer for an unrelated picture (docs/benchmarks.md, "One-side 15 % crops: a
+    /// distance over the bits the missing band does not decide"). Three canvases a crop instead of one. Measured by
+    /// <c>benchmarks/pdq-hypotheses.sh --masked</c>; triage does not use it yet.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A share is not in (0, 0.4] or a crop names no side.</exception>
+    public static (PdqResult Result, Hash256 Stable)[] HashWithStableBits(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
+        IReadOnlyList<(CropSides Sides, double Share)> crops) =>
+        [.. Fills(pixels, format, width, height, stride, crops, stable: true).Select(f => (f.Faded, StableBits(f.Faded.Hash, f.Flat, f.Edge)))];
+
+    /// <summary>The bits on which <paramref name="faded"/>, <paramref name="flat"/> and <paramref name="edge"/> agree.</summary>
+    internal static Hash256 StableBits(Hash256 faded, Hash256 flat, Hash256 edge) => new(
+        ~((faded.W0 ^ flat.W0) | (faded.W0 ^ edge.W0)), ~((faded.W1 ^ flat.W1) | (faded.W1 ^ edge.W1)),
+        ~((faded.W2 ^ flat.W2) | (faded.W2 ^ edge.W2)), ~((faded.W3 ^ flat.W3) | (faded.W3 ^ edge.W3)));
+
+    /// <summary>Each crop's canvas hashed with the band faded into the mean and, with <paramref name="stable"/>, also flat and edge-repeated.</summary>
+    internal static (PdqResult Faded, Hash256 Flat, Hash256 Edge)[] Fills(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
+        IReadOnlyList<(CropSides Sides, double Share)> crops, bool stable)
     {
         ArgumentNullException.ThrowIfNull(crops);
         foreach (var (sides, share) in crops)
@@ -53,14 +78,14 @@ public static class PdqOffCentre
 
         if (width < PdqHasher.MinDimension || height < PdqHasher.MinDimension)
         {
-            return [.. Enumerable.Repeat(new PdqResult(Media.Hashing.Hash256.Zero, 0), crops.Count)];
+            return [.. Enumerable.Repeat((new PdqResult(Hash256.Zero, 0), Hash256.Zero, Hash256.Zero), crops.Count)];
         }
 
         var (luma, w, h) = PdqReframe.ReducedLuma(pixels, format, width, height, stride);
         try
         {
             var mean = ReframeCanvas.Mean(luma, w * h);
-            var results = new PdqResult[crops.Count];
+            var results = new (PdqResult, Hash256, Hash256)[crops.Count];
             for (var k = 0; k < crops.Count; k++)
             {
                 var (sides, share) = crops[k];
@@ -71,7 +96,11 @@ public static class PdqOffCentre
                 var top = sides.HasFlag(CropSides.Top) ? bandY : 0;
                 var cw = w + bandX * (sides.HasFlag(CropSides.Left) && sides.HasFlag(CropSides.Right) ? 2 : 1);
                 var ch = h + bandY * (sides.HasFlag(CropSides.Top) && sides.HasFlag(CropSides.Bottom) ? 2 : 1);
-                results[k] = ReframeCanvas.Hash(luma, w, h, cw, ch, (1, 0, -left, 0, 1, -top), mean, Math.Max(bandX, bandY));
+                var map = (1.0, 0.0, (double)-left, 0.0, 1.0, (double)-top);
+                var ring = Math.Max(bandX, bandY);
+                results[k] = (ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring),
+                    stable ? ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring, BandFill.Flat).Hash : Hash256.Zero,
+                    stable ? ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring, BandFill.Edge).Hash : Hash256.Zero);
             }
 
             return results;

@@ -16,7 +16,7 @@ internal static class ReframeCanvas
     /// widest band (query pixels) the query does not cover, which sets how fast the fill fades.
     /// </summary>
     internal static PdqResult Hash(float[] luma, int width, int height, int canvasWidth, int canvasHeight,
-        (double Ax, double Bx, double Cx, double Ay, double By, double Cy) map, float mean, double ring)
+        (double Ax, double Bx, double Cx, double Ay, double By, double Cy) map, float mean, double ring, BandFill fill = BandFill.Faded)
     {
         var n = canvasWidth * canvasHeight;
         var canvas = MediaBuffers.Rent<float>(n);
@@ -33,7 +33,7 @@ internal static class ReframeCanvas
                     var v = Bilinear(luma, width, height, Math.Clamp(qx, 0, width - 1), Math.Clamp(qy, 0, height - 1));
                     if (outside > 0)
                     {
-                        var a = (float)Math.Exp(-outside / decay);
+                        var a = fill switch { BandFill.Flat => 0f, BandFill.Edge => 1f, _ => (float)Math.Exp(-outside / decay) };
                         v = (a * v) + ((1 - a) * mean);
                     }
 
@@ -73,4 +73,17 @@ internal static class ReframeCanvas
         var bottom = luma[(y1 * width) + x0] + (fx * (luma[(y1 * width) + x1] - luma[(y1 * width) + x0]));
         return top + (fy * (bottom - top));
     }
+}
+
+/// <summary>How <see cref="ReframeCanvas"/> fills the canvas pixels the query does not cover.</summary>
+internal enum BandFill
+{
+    /// <summary>The nearest edge pixel fading into the query's mean (the hypotheses' fill).</summary>
+    Faded,
+
+    /// <summary>The query's mean (for <see cref="PdqOffCentre.HashWithStableBits"/>).</summary>
+    Flat,
+
+    /// <summary>The nearest edge pixel, repeated (for <see cref="PdqOffCentre.HashWithStableBits"/>).</summary>
+    Edge,
 }

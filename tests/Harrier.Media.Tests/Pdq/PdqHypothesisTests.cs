@@ -86,6 +86,48 @@ public sealed class PdqHypothesisTests
     }
 
     [Fact]
+    public void The_stable_bits_are_those_three_fills_of_the_missing_band_agree_on_and_over_them_a_true_crop_is_nearer_its_original()
+    {
+        // Bits 3 and 70 flip under one fill or the other: every other bit is stable.
+        var faded = new Hash256(0x0F, 0xF0, 0, 0);
+        Assert.Equal(new Hash256(~(1UL << 3), ~(1UL << 6), ulong.MaxValue, ulong.MaxValue),
+            PdqOffCentre.StableBits(faded, new Hash256(0x07, 0xF0, 0, 0), new Hash256(0x0F, 0xB0, 0, 0)));
+
+        var masked = new List<double>();
+        var plain = new List<int>();
+        var unstable = 0;
+        foreach (var path in Photos())
+        {
+            using var image = ImageDecoder.Decode(path);
+            var original = PdqImageHasher.Hash(image).Hash;
+            var format = PdqImageHasher.PixelFormatOf(image);
+            var (pixels, w, h) = PhotoTransforms.Cut(image, 0.15, 0, 0, 0);
+            var stride = w * image.BytesPerPixel;
+            var withStable = PdqOffCentre.HashWithStableBits(pixels, format, w, h, stride, PdqOffCentre.DefaultCrops);
+            var fills = PdqOffCentre.Fills(pixels, format, w, h, stride, PdqOffCentre.DefaultCrops, stable: true);
+
+            // The hashes are the step's own; the stable bits are where the three fills agree, and the fills do differ.
+            Assert.Equal(PdqOffCentre.Hash(pixels, format, w, h, stride, PdqOffCentre.DefaultCrops), withStable.Select(x => x.Result));
+            Assert.Equal(fills.Select(f => PdqOffCentre.StableBits(f.Faded.Hash, f.Flat, f.Edge)), withStable.Select(x => x.Stable));
+            Assert.Contains(fills, f => f.Flat != f.Faded.Hash);
+            Assert.Contains(fills, f => f.Edge != f.Faded.Hash && f.Edge != f.Flat);
+
+            // The crop that was made: its distance over the stable bits (scaled to 256) against the plain distance.
+            var (result, stableBits) = withStable[PdqOffCentre.DefaultCrops.ToList().IndexOf((CropSides.Left, 0.15))];
+            var bits = Enumerable.Range(0, 256).Where(b => Bit(stableBits, b)).ToList();
+            Assert.InRange(bits.Count, 128, 256);
+            unstable += 256 - bits.Count;
+            masked.Add(256.0 * bits.Count(b => Bit(result.Hash, b) != Bit(original, b)) / bits.Count);
+            plain.Add(result.Hash.DistanceTo(original));
+        }
+
+        Assert.True(unstable > 0);
+        Assert.True(masked.Average() < plain.Average() - 4, $"masked {string.Join(' ', masked.Select(m => (int)m))}; plain {string.Join(' ', plain)}");
+    }
+
+    private static bool Bit(Hash256 h, int b) => ((b switch { < 64 => h.W0, < 128 => h.W1, < 192 => h.W2, _ => h.W3 }) >> (b % 64) & 1) == 1;
+
+    [Fact]
     public void Tiny_images_hash_to_zero_and_invalid_requests_are_refused()
     {
         Assert.Equal(0, PdqOffCentre.Hash(new byte[4], PdqPixelFormat.Gray8, 2, 2, 2, [(CropSides.Left, 0.1)])[0].Quality);
