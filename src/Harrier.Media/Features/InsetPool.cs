@@ -11,16 +11,13 @@ namespace Harrier.Media.Features;
 /// </summary>
 internal static class InsetPool
 {
-    /// <summary>Two regions overlapping by more than this share of their union are one (as <see cref="PdqInset"/> merges them).</summary>
-    private const double NearSame = 0.95;
-
-    /// <summary>Every region found in any of <paramref name="frames"/>, once (near-same ones merged, the first found kept), in the order found.</summary>
+    /// <summary>Every region found in any of <paramref name="frames"/>, once (near-same ones merged as <see cref="PdqInset.SameRegion"/> merges them, the first found kept), in the order found.</summary>
     public static List<PixelRegion> Regions(IEnumerable<VpdqFrameHypotheses> frames)
     {
         var regions = new List<PixelRegion>();
         foreach (var (region, _) in frames.SelectMany(f => f.Inset))
         {
-            if (!regions.Any(r => Same(r, region)))
+            if (!regions.Any(r => PdqInset.SameRegion(r, region)))
             {
                 regions.Add(region);
             }
@@ -31,7 +28,7 @@ internal static class InsetPool
 
     /// <summary>The <paramref name="regions"/> that <paramref name="frame"/> did not find itself.</summary>
     public static List<PixelRegion> Missing(VpdqFrameHypotheses frame, IReadOnlyList<PixelRegion> regions) =>
-        [.. regions.Where(r => !frame.Inset.Any(own => Same(own.Region, r)))];
+        [.. regions.Where(r => !frame.Inset.Any(own => PdqInset.SameRegion(own.Region, r)))];
 
     /// <summary>The hashes of <paramref name="regions"/> of a packed RGB frame, those of PDQ quality ≥ 50 (as <see cref="PdqInset"/> keeps them).</summary>
     public static List<(PixelRegion Region, Hash256 Hash)> Hash(ReadOnlySpan<byte> rgb, int width, int height, IReadOnlyList<PixelRegion> regions)
@@ -44,7 +41,7 @@ internal static class InsetPool
                 continue;
             }
 
-            var result = PdqHasher.Hash(rgb[(((r.Y * width) + r.X) * 3)..], PdqPixelFormat.Rgb24, r.Width, r.Height, width * 3);
+            var result = PdqInset.HashRegion(rgb, PdqPixelFormat.Rgb24, width * 3, r);
             if (result.Quality >= PdqInset.MinQuality)
             {
                 hashes.Add((r, result.Hash));
@@ -52,19 +49,5 @@ internal static class InsetPool
         }
 
         return hashes;
-    }
-
-    /// <summary>Whether two regions overlap by more than <see cref="NearSame"/> of their union.</summary>
-    internal static bool Same(PixelRegion a, PixelRegion b)
-    {
-        var w = Math.Min(a.X + a.Width, b.X + b.Width) - Math.Max(a.X, b.X);
-        var h = Math.Min(a.Y + a.Height, b.Y + b.Height) - Math.Max(a.Y, b.Y);
-        if (w <= 0 || h <= 0)
-        {
-            return false;
-        }
-
-        var inter = (long)w * h;
-        return inter > NearSame * (((long)a.Width * a.Height) + ((long)b.Width * b.Height) - inter);
     }
 }

@@ -123,7 +123,7 @@ public static class PdqInset
                 var (px0, py0) = ((int)Math.Round(x0 * scaleX), (int)Math.Round(y0 * scaleY));
                 var (px1, py1) = (x1 == w ? width : (int)Math.Round(x1 * scaleX), y1 == h ? height : (int)Math.Round(y1 * scaleY));
                 var region = new PixelRegion(px0, py0, px1 - px0, py1 - py0);
-                var result = PdqHasher.Hash(pixels[((py0 * stride) + (px0 * PdqLuma.BytesPerPixel(format)))..], format, region.Width, region.Height, stride);
+                var result = HashRegion(pixels, format, stride, region);
                 if (result.Quality < MinQuality || results.Any(r => r.Item2.Hash.DistanceTo(result.Hash) <= SameHash))
                 {
                     continue;
@@ -436,6 +436,14 @@ public static class PdqInset
 
         return at;
     }
+
+    /// <summary>The PDQ hash of <paramref name="region"/> of packed pixels, from the pixels themselves.</summary>
+    internal static PdqResult HashRegion(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int stride, PixelRegion region) =>
+        PdqHasher.Hash(pixels[((region.Y * stride) + (region.X * PdqLuma.BytesPerPixel(format)))..], format, region.Width, region.Height, stride);
+
+    /// <summary>Whether two regions are one for this search: they overlap by more than <see cref="NearSame"/> of their union.</summary>
+    internal static bool SameRegion(PixelRegion a, PixelRegion b) =>
+        Overlap((a.X, a.Y, a.X + a.Width, a.Y + a.Height), (b.X, b.Y, b.X + b.Width, b.Y + b.Height)) > NearSame;
 
     /// <summary>The overlap of two regions as a share of their union (a region inside another is still a hypothesis of its own).</summary>
     private static double Overlap((int X0, int Y0, int X1, int Y1) a, (int X0, int Y0, int X1, int Y1) b)

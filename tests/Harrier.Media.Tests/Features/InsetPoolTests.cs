@@ -31,9 +31,9 @@ public sealed class InsetPoolTests : IDisposable
         var regions = InsetPool.Regions(frames);
         Assert.Equal([a, b], regions);
         Assert.Equal([[b], [], [a, b], [a]], frames.Select(f => InsetPool.Missing(f, regions)));
-        Assert.True(InsetPool.Same(a, nearA));
-        Assert.False(InsetPool.Same(a, b));
-        Assert.False(InsetPool.Same(a, new PixelRegion(0, 200, 320, 100)));
+        Assert.True(PdqInset.SameRegion(a, nearA));
+        Assert.False(PdqInset.SameRegion(a, b));
+        Assert.False(PdqInset.SameRegion(a, new PixelRegion(0, 200, 320, 100)));
     }
 
     [Fact]
@@ -82,6 +82,6 @@ public sealed class InsetPoolTests : IDisposable
         Assert.Contains(frames, f => f.Inset.Count > PdqInset.MaxRegions);
         // The inset itself (320×180 at 16 px from the top-right corner) is hashed in every sampled frame.
         var inset = new PixelRegion(304, 16, 320, 180);
-        Assert.All(frames, f => Assert.Contains(f.Inset, r => InsetPool.Same(r.Region, inset)));
+        Assert.All(frames, f => Assert.Contains(f.Inset, r => PdqInset.SameRegion(r.Region, inset)));
     }
 }
