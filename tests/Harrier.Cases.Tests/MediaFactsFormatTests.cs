@@ -81,6 +81,19 @@ public sealed class MediaFactsFormatTests
             Assert.Equivalent(one, MediaFactsFormat.Read(MediaFactsFormat.Write(one, null)), strict: true);
         }
 
+        // The off-centre hashes' stable bits: their own pair of lines after the hashes, read back in order; a reader that
+        // predates them skips the pair (the rows above, without it, read as before), and a line whose count is not the
+        // hashes' count reads as none (compared by the plain distance, never paired with the wrong crop).
+        var masked = inset with { PdqOffCentreStable = [h[14], h[15], h[1]] };
+        var maskedRow = MediaFactsFormat.Write(masked, null);
+        Assert.Equivalent(masked, MediaFactsFormat.Read(maskedRow), strict: true);
+        var maskedLines = maskedRow.Reframed!.Split('\n');
+        Assert.StartsWith("offcentrestable L0.075 R0.075 T0.075 B0.075 ", maskedLines[4], StringComparison.Ordinal);
+        Assert.Equal(string.Join(' ', new[] { h[14], h[15], h[1] }.Select(x => x.ToString())), maskedLines[5]);
+        Assert.Equal(insetRow.Reframed, string.Join('\n', maskedLines[..4].Concat(maskedLines[6..])));
+        var short1 = maskedRow with { Reframed = string.Join('\n', maskedLines[..5].Append(h[14].ToString()).Concat(maskedLines[6..])) };
+        Assert.Equivalent(inset, MediaFactsFormat.Read(short1), strict: true);
+
         var video = new MediaFeatures(MediaKinds.Video, "mp4")
         {
             Width = 160, Height = 96, DurationSeconds = 3, FrameRate = 12, Codec = "h264",

@@ -68,6 +68,9 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
     /// <summary>An image's off-centre crop hypotheses; empty when not computed (rows ingested before issue 21.2).</summary>
     public IReadOnlyList<Hash256> PdqOffCentre => Features.PdqOffCentre;
 
+    /// <summary>The stable bits of each off-centre hash, in the same order; empty when not computed (hypotheses stored before them).</summary>
+    public IReadOnlyList<Hash256> PdqOffCentreStable => Features.PdqOffCentreStable;
+
     /// <summary>An image's de-rotation hypotheses; empty when not computed (rows ingested before issue 21.4).</summary>
     public IReadOnlyList<Hash256> PdqDerotated => Features.PdqDerotated;
 

@@ -36,7 +36,10 @@ namespace Harrier.Cases.Triage;
 /// line <c>offcentre S…</c> naming the off-centre crops tried (sides L, T, R, B and the share, e.g. <c>LT0.1</c>) and
 /// a line of their hashes, and the line <c>derotated A…</c> naming the angles tried and a line of their hashes: optional
 /// additions that a row written before reads without (no migration), and that a reader of version 1 that takes only the
-/// second line never sees. Then (rows written since issue 21.3), when the image shows content inside a surround, the
+/// second line never sees. After the off-centre hashes (rows written since the masked distance), the line
+/// <c>offcentrestable S…</c> naming the same crops and a line of each hash's stable bits
+/// (<see cref="MediaFeatures.PdqOffCentreStable"/>), in the same order; optional in the same way (a row without it is
+/// compared by the plain distance, and a line whose count differs from the hashes' is read as absent). Then (rows written since issue 21.3), when the image shows content inside a surround, the
 /// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
 /// order; optional in the same way. Since issue 21.6 ingest leaves an image's column empty (NULL) and triage fills it
 /// (<see cref="HypothesesText"/>, always with the header) for the images nothing else matched: an image row with the
@@ -65,6 +68,9 @@ public static class MediaFactsFormat
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the off-centre crops whose hashes follow.</summary>
     private const string OffCentreHeader = "offcentre ";
+
+    /// <summary>In an image's <c>reframed</c>, the start of the line naming the off-centre crops whose stable bits follow.</summary>
+    private const string OffCentreStableHeader = "offcentrestable ";
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the de-rotation angles whose hashes follow.</summary>
     private const string DerotatedHeader = "derotated ";
@@ -154,7 +160,8 @@ public static class MediaFactsFormat
         }
 
         IReadOnlyList<Hash256> pdqReframed = [];
-        IReadOnlyList<Hash256> pdqOffCentre = [];
+        List<Hash256> pdqOffCentre = [];
+        List<Hash256> pdqOffCentreStable = [];
         IReadOnlyList<Hash256> pdqDerotated = [];
         IReadOnlyList<(PixelRegion, Hash256)> pdqInset = [];
         IReadOnlyList<VpdqFeature>? vpdqReframed = null;
@@ -182,6 +189,10 @@ public static class MediaFactsFormat
                         {
                             pdqOffCentre = HashLine(lines[k + 1]);
                         }
+                        else if (lines[k].StartsWith(OffCentreStableHeader, StringComparison.Ordinal))
+                        {
+                            pdqOffCentreStable = HashLine(lines[k + 1]);
+                        }
                         else if (lines[k].StartsWith(DerotatedHeader, StringComparison.Ordinal))
                         {
                             pdqDerotated = HashLine(lines[k + 1]);
@@ -206,6 +217,7 @@ public static class MediaFactsFormat
             PdqTrimmed = trimmed,
             PdqReframed = pdqReframed,
             PdqOffCentre = pdqOffCentre,
+            PdqOffCentreStable = pdqOffCentre.Count == pdqOffCentreStable.Count ? pdqOffCentreStable : [],
             PdqDerotated = pdqDerotated,
             PdqInset = pdqInset,
             Vpdq = vpdq,
@@ -368,6 +380,11 @@ public static class MediaFactsFormat
         if (f.PdqOffCentre.Count > 0)
         {
             text += "\n" + OffCentreHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentre.Select(h => h.ToString()));
+        }
+
+        if (f.PdqOffCentreStable.Count > 0)
+        {
+            text += "\n" + OffCentreStableHeader + string.Join(' ', PdqOffCentre.DefaultCrops.Select(CropName)) + "\n" + string.Join(' ', f.PdqOffCentreStable.Select(h => h.ToString()));
         }
 
         if (f.PdqDerotated.Count > 0)

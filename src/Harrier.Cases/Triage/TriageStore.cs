@@ -117,7 +117,7 @@ public sealed class TriageStore
         new(f.Id, f.Md5, f.Sha1, f.Sha256, m?.Kind ?? MediaKinds.Other, m?.Pdq, m?.Vpdq, m?.Width, m?.Height, m?.DurationSeconds, f.ModifiedUtc)
         {
             FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
-            PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqDerotated = m?.PdqDerotated ?? [],
+            PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqOffCentreStable = m?.PdqOffCentreStable ?? [], PdqDerotated = m?.PdqDerotated ?? [],
             PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral, VpdqHypotheses = m?.VpdqHypotheses,
         };
 

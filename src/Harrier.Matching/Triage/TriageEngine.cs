@@ -86,7 +86,7 @@ public static class TriageEngine
         var matches = pass.Matches.Select(m => new List<(int Entry, string Method, int Distance)>(m)).ToArray();
         if (pass.PdqIndex is { } pdqIndex)
         {
-            PdqHypothesisMatches(files, pass.PdqQueries, pdqIndex, options, matches);
+            PdqHypothesisMatches(files, bank, pass.PdqQueries, pdqIndex, options, matches);
         }
 
         var frames = pass.Frames;
@@ -472,12 +472,12 @@ public static class TriageEngine
     /// small rotations (21.4). Each is weaker evidence than a plain match, reported with its method and distance for an
     /// analyst to confirm.
     /// </summary>
-    private static void PdqHypothesisMatches(IReadOnlyList<TriageInput> files, List<int> queries, HammingIndex index, TriageOptions options,
-        List<(int, string, int)>[] matches)
+    private static void PdqHypothesisMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, List<int> queries,
+        HammingIndex index, TriageOptions options, List<(int, string, int)>[] matches)
     {
         HypothesisMatches(files, queries, index, matches, f => f.PdqInset, options.InsetRadius, "pdq-inset");
         HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
-        HypothesisMatches(files, queries, index, matches, f => f.PdqOffCentre, options.OffCentreRadius, "pdq-offcentre");
+        OffCentreMatches(files, bank, queries, index, options, matches);
         HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
     }
 
@@ -515,6 +515,82 @@ public static class TriageEngine
         foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
         {
             matches[file].Add((entry, method, distance));
+        }
+    }
+
+    /// <summary>
+    /// Fewest stable bits (of 256) an off-centre hypothesis needs to be compared by the masked distance; one with fewer is
+    /// compared by the plain distance. The distractor measurement that sets <see cref="TriageOptions.OffCentreMaskedRadius"/>
+    /// saw no crop with fewer than 162 (235 on average); over fewer than half the bits, a scaled distance would rest on too
+    /// few bits for that measurement to speak for it.
+    /// </summary>
+    internal const int MinStableBits = 128;
+
+    /// <summary>
+    /// The off-centre step (issue 21.2) for the <paramref name="queries"/> nothing has matched yet. A hypothesis with its
+    /// stable bits (<see cref="TriageInput.PdqOffCentreStable"/>, at least <see cref="MinStableBits"/>) is searched for within
+    /// <see cref="TriageOptions.OffCentreSearchRadius"/> and a bank entry it meets is kept when the masked distance
+    /// (<see cref="PdqOffCentre.MaskedDistance"/>) is within <see cref="TriageOptions.OffCentreMaskedRadius"/>, reported at
+    /// that distance; one without (stored before them) is matched by the plain distance within
+    /// <see cref="TriageOptions.OffCentreRadius"/>, as before. Each bank entry met is a match at the nearest hypothesis' distance.
+    /// </summary>
+    private static void OffCentreMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, List<int> queries,
+        HammingIndex index, TriageOptions options, List<(int, string, int)>[] matches)
+    {
+        var owners = new List<int>();
+        var hypotheses = new List<Hash256>();
+        var stable = new List<Hash256?>();
+        foreach (var q in queries.Where(q => matches[q].Count == 0))
+        {
+            var f = files[q];
+            var masks = f.PdqOffCentreStable.Count == f.PdqOffCentre.Count ? f.PdqOffCentreStable : null;
+            for (var k = 0; k < f.PdqOffCentre.Count; k++)
+            {
+                owners.Add(q);
+                hypotheses.Add(f.PdqOffCentre[k]);
+                stable.Add(masks is not null && masks[k].PopCount() >= MinStableBits ? masks[k] : null);
+            }
+        }
+
+        if (hypotheses.Count == 0)
+        {
+            return;
+        }
+
+        var radius = stable.Any(s => s is not null) ? Math.Max(options.OffCentreSearchRadius, options.OffCentreRadius) : options.OffCentreRadius;
+        var best = new Dictionary<(int File, int Entry), int>();
+        foreach (var m in index.Search(hypotheses.ToArray(), radius))
+        {
+            int distance;
+            if (stable[m.QueryIndex] is { } mask)
+            {
+                if (m.Distance > options.OffCentreSearchRadius)
+                {
+                    continue;
+                }
+
+                distance = PdqOffCentre.MaskedDistance(hypotheses[m.QueryIndex], mask, bank[(int)m.Id].Entry.Pdq!.Value);
+                if (distance > options.OffCentreMaskedRadius)
+                {
+                    continue;
+                }
+            }
+            else if (m.Distance > options.OffCentreRadius)
+            {
+                continue;
+            }
+            else
+            {
+                distance = m.Distance;
+            }
+
+            var key = (owners[m.QueryIndex], (int)m.Id);
+            best[key] = Math.Min(best.GetValueOrDefault(key, int.MaxValue), distance);
+        }
+
+        foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
+        {
+            matches[file].Add((entry, "pdq-offcentre", distance));
         }
     }
 

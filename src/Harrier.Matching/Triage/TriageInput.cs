@@ -55,6 +55,14 @@ public sealed record TriageInput(
     public IReadOnlyList<Hash256> PdqOffCentre { get; init; } = [];
 
     /// <summary>
+    /// The stable bits of each of <see cref="PdqOffCentre"/>'s hashes, in the same order (<see cref="Media.Pdq.PdqOffCentre.HashWithStableBits"/>):
+    /// with them, a hypothesis is compared by the masked distance within <see cref="TriageOptions.OffCentreMaskedRadius"/>;
+    /// without them (empty, or a count that differs: hypotheses stored before them), by the plain distance within
+    /// <see cref="TriageOptions.OffCentreRadius"/>.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqOffCentreStable { get; init; } = [];
+
+    /// <summary>
     /// An image's de-rotation hypotheses (the image as a copy turned by a few degrees and cropped; <see cref="Media.Pdq.PdqDerotate"/>):
     /// matched against bank PDQ hashes at <see cref="TriageOptions.DerotatedRadius"/> for images nothing else matched,
     /// never used for grouping.

@@ -36,6 +36,23 @@ public sealed record TriageOptions
     public int OffCentreRadius { get; init; } = 36;
 
     /// <summary>
+    /// Radius (inclusive) of the masked distance (<see cref="Media.Pdq.PdqOffCentre.MaskedDistance"/>: the differing bits
+    /// among those the guessed band does not decide, scaled to 256) for off-centre hypotheses that carry their stable
+    /// bits (<see cref="TriageInput.PdqOffCentreStable"/>), in place of <see cref="OffCentreRadius"/>: 35, 1.6 bits inside
+    /// the nearest of the 11.6 M distractor pairs (36.6, none within 36); at it one-side 15 % crops were found for 93–96 %
+    /// of 571 photos against 77–88 % by the plain distance at 36 (docs/benchmarks.md, "One-side 15 % crops").
+    /// </summary>
+    public int OffCentreMaskedRadius { get; init; } = 35;
+
+    /// <summary>
+    /// Radius (inclusive) the bank index is searched at for off-centre hypotheses with stable bits, whose candidates are then
+    /// kept within <see cref="OffCentreMaskedRadius"/> by the masked distance: 56 (a true one-side 15 % crop's plain
+    /// distance was within 56 for 99.1–99.8 % of the photos; 19 distractor pairs of 11.6 M were, so the masked check
+    /// sees few candidates).
+    /// </summary>
+    public int OffCentreSearchRadius { get; init; } = 56;
+
+    /// <summary>
     /// Radius (inclusive) for de-rotation hypotheses (<see cref="TriageInput.PdqDerotated"/>, 6 an image), tried last,
     /// only for images nothing else matched. The largest radius with no pair among the same 11.6 M distractor pairs
     /// (nearest 30); with the centre crops before it, turns of 1 / 2 / 3° were found for 100 / 96.8 / 90.9 % of 571 photos.

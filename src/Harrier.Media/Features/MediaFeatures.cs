@@ -42,6 +42,13 @@ public sealed record MediaFeatures(string Kind, string? Format)
     /// <summary>An image's off-centre crop hypotheses (<see cref="Pdq.PdqOffCentre"/>), one per crop tried; empty when not computed.</summary>
     public IReadOnlyList<Hash256> PdqOffCentre { get; init; } = [];
 
+    /// <summary>
+    /// The stable bits of each of <see cref="PdqOffCentre"/>'s hashes, in the same order
+    /// (<see cref="Pdq.PdqOffCentre.HashWithStableBits"/>: the bits the guessed band does not decide), which triage
+    /// compares by <see cref="Pdq.PdqOffCentre.MaskedDistance"/>; empty when not computed (hypotheses stored before them).
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqOffCentreStable { get; init; } = [];
+
     /// <summary>An image's de-rotation hypotheses (<see cref="Pdq.PdqDerotate"/>), one per angle tried; empty when not computed.</summary>
     public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
 

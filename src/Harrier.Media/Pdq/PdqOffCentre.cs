@@ -1,3 +1,4 @@
+using System.Numerics;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 
@@ -50,13 +51,33 @@ public static class PdqOffCentre
     /// mean and the hash with the edge pixels repeated across it all agree, so the bits the guessed band does not decide
     /// (235 of 256 on average on the distractor photos). A distance over only those bits (scaled to 256) lies nearer the
     /// original for a true crop and no nearer for an unrelated picture (docs/benchmarks.md, "One-side 15 % crops: a
-    /// distance over the bits the missing band does not decide"). Three canvases a crop instead of one. Measured by
-    /// <c>benchmarks/pdq-hypotheses.sh --masked</c>; triage does not use it yet.
+    /// distance over the bits the missing band does not decide"). Three canvases a crop instead of one. What triage
+    /// computes for an image nothing else matched, and compares by <see cref="MaskedDistance"/>; measured by
+    /// <c>benchmarks/pdq-hypotheses.sh --masked</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A share is not in (0, 0.4] or a crop names no side.</exception>
     public static (PdqResult Result, Hash256 Stable)[] HashWithStableBits(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<(CropSides Sides, double Share)> crops) =>
         [.. Fills(pixels, format, width, height, stride, crops, stable: true).Select(f => (f.Faded, StableBits(f.Faded.Hash, f.Flat, f.Edge)))];
+
+    /// <summary>
+    /// The distance from a crop's <paramref name="hash"/> to <paramref name="target"/> over the crop's
+    /// <paramref name="stable"/> bits only (<see cref="HashWithStableBits"/>), scaled to 256 bits and rounded up, so that
+    /// it reads on the plain distance's scale and "within r" means at most r/256 of the stable bits differ; 256 when no
+    /// bit is stable.
+    /// </summary>
+    public static int MaskedDistance(Hash256 hash, Hash256 stable, Hash256 target)
+    {
+        var stableBits = stable.PopCount();
+        if (stableBits == 0)
+        {
+            return 256;
+        }
+
+        var differing = BitOperations.PopCount((hash.W0 ^ target.W0) & stable.W0) + BitOperations.PopCount((hash.W1 ^ target.W1) & stable.W1)
+            + BitOperations.PopCount((hash.W2 ^ target.W2) & stable.W2) + BitOperations.PopCount((hash.W3 ^ target.W3) & stable.W3);
+        return ((256 * differing) + stableBits - 1) / stableBits;
+    }
 
     /// <summary>The bits on which <paramref name="faded"/>, <paramref name="flat"/> and <paramref name="edge"/> agree.</summary>
     internal static Hash256 StableBits(Hash256 faded, Hash256 flat, Hash256 edge) => new(

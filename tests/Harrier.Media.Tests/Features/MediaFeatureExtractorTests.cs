@@ -30,6 +30,9 @@ public sealed class MediaFeatureExtractorTests : IDisposable
         Assert.Equal((MediaKinds.Image, "jpeg", image.Width, image.Height, null), (hypotheses.Kind, hypotheses.Format, hypotheses.Width, hypotheses.Height, hypotheses.Error));
         Assert.Equal(PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash), hypotheses.PdqReframed);
         Assert.Equal(PdqOffCentre.Hash(image, PdqOffCentre.DefaultCrops).Select(r => r.Hash), hypotheses.PdqOffCentre);
+        var stable = PdqOffCentre.HashWithStableBits(image.Pixels, PdqImageHasher.PixelFormatOf(image), image.Width, image.Height, image.Stride, PdqOffCentre.DefaultCrops);
+        Assert.Equal(stable.Select(x => x.Stable), hypotheses.PdqOffCentreStable);
+        Assert.Contains(hypotheses.PdqOffCentreStable, m => m.PopCount() is > 128 and < 256);
         Assert.Equal(PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash), hypotheses.PdqDerotated);
         Assert.Equal(PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)), hypotheses.PdqInset);
         Assert.Null(hypotheses.Pdq);

@@ -125,6 +125,25 @@ public sealed class PdqHypothesisTests
         Assert.True(masked.Average() < plain.Average() - 4, $"masked {string.Join(' ', masked.Select(m => (int)m))}; plain {string.Join(' ', plain)}");
     }
 
+    [Fact]
+    public void The_masked_distance_counts_differing_stable_bits_only_scaled_to_256_and_rounded_up()
+    {
+        var target = new Hash256(0, 0, 0, 0);
+        // Three bits differ in W0 (bits 0, 1, 2) and one in W3 (bit 255).
+        var hash = new Hash256(0b111, 0, 0, 1UL << 63);
+        var all = new Hash256(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
+        Assert.Equal(hash.DistanceTo(target), PdqOffCentre.MaskedDistance(hash, all, target));
+        // 128 stable bits (W0, W1), 3 of them differ: 3 · 256 / 128 = 6 exactly.
+        Assert.Equal(6, PdqOffCentre.MaskedDistance(hash, new Hash256(ulong.MaxValue, ulong.MaxValue, 0, 0), target));
+        // 192 stable bits (W0 without bit 1, W1, W2 and bit 63 of W3): 2 + 1 = 3 differ, 768 / 192 = 4 exactly.
+        Assert.Equal(4, PdqOffCentre.MaskedDistance(hash, new Hash256(~2UL, ulong.MaxValue, ulong.MaxValue, 1UL << 63), target));
+        // 100 stable bits (the low 64 of W0 and 36 of W1), 3 differ: 7.68, rounded up to 8.
+        Assert.Equal(8, PdqOffCentre.MaskedDistance(hash, new Hash256(ulong.MaxValue, (1UL << 36) - 1, 0, 0), target));
+        // A differing bit outside the mask does not count; no stable bit at all is as far as can be.
+        Assert.Equal(0, PdqOffCentre.MaskedDistance(hash, new Hash256(~0b111UL, 0, 0, 0), target));
+        Assert.Equal(256, PdqOffCentre.MaskedDistance(hash, Hash256.Zero, target));
+    }
+
     private static bool Bit(Hash256 h, int b) => ((b switch { < 64 => h.W0, < 128 => h.W1, < 192 => h.W2, _ => h.W3 }) >> (b % 64) & 1) == 1;
 
     [Fact]
