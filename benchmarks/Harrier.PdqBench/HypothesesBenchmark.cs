@@ -132,6 +132,8 @@ internal static class HypothesesBenchmark
             ("plain dihedral PDQ", d => PdqImageHasher.HashDihedral(d)),
             ("centre crops (18)", d => PdqReframe.Hash(d, PdqReframe.DefaultCrops, PdqReframe.DefaultFills)),
             ("off-centre (24)", d => PdqOffCentre.Hash(d, PdqOffCentre.DefaultCrops)),
+            ("off-centre with stable bits (24, three fills; what triage computes)",
+                d => PdqOffCentre.HashWithStableBits(d.Pixels, PdqImageHasher.PixelFormatOf(d), d.Width, d.Height, d.Stride, PdqOffCentre.DefaultCrops)),
             ("de-rotation (6)", d => PdqDerotate.Hash(d, PdqDerotate.DefaultAngles)),
             ("inset (≤ 3)", d => PdqInset.Hash(d)),
         ];
