@@ -91,6 +91,9 @@ PCT = float(os.environ.get("PCT", TRIAGE_PCT))  # the share the tables below use
 LIMIT = int(os.environ.get("LIMIT", TRIAGE_LIMIT))  # 0: each frame within the radius (the rule before the mean)
 RADIUS = {"vpdq-inset": 44, "vpdq-offcentre": 44, "vpdq-derotated": 44}  # TriageOptions.VideoInsetRadius, VideoOffCentreRadius, VideoDerotatedRadius
 def dist(a, b): return bin(a ^ b).count("1")
+MIN_STABLE = 128  # TriageEngine.MinStableBits
+def masked(h, s, b):  # PdqOffCentre.MaskedDistance: differing stable bits scaled to 256, rounded up
+    n = bin(s).count("1"); return 256 if n == 0 else -(-256 * bin((h ^ b) & s).count("1") // n)
 def filt(fs):  # VpdqMatcher.Filter (pytx): exact-duplicate hashes dropped (first kept), then quality >= 50
     seen, out = set(), []
     for q, hsh in fs:
@@ -105,16 +108,14 @@ for f in os.listdir(os.path.join(work, "bank")):
         bank[f[:-4]] = filt([(int(r[1]), int(r[2], 16)) for r in rows])
 sources = sorted(bank)
 transforms = ["plain"] + [f"crop{s}{p}" for p in (10, 15) for s in "LRTB"] + ["rot-3", "rot-2", "rot2", "rot3", "pip50", "pip30", "zoom5", "zoom10"]
-def geometries(frames):  # method -> geometry -> [per frame: hashes]
-    return {"vpdq-inset": {0: [[h for _, h in f["inset"]] for f in frames]},
-            "vpdq-offcentre": {g: [[f["off"][g]] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},
-            "vpdq-derotated": {g: [[f["rot"][g]] for f in frames] for g in range(len(frames[0]["rot"]))} if frames else {}}
-def rule(per_frame, bframes, radius):  # (share %, frames met, nearest distance)
-    met, near = 0, 999
-    for hs in per_frame:
-        d = min((dist(x, y) for x in hs for y in bframes), default=999)
-        near = min(near, d); met += d <= radius
-    return (100.0 * met / len(per_frame) if per_frame else 0.0, met, near)
+def geometries(frames):  # method -> geometry -> [per frame: (hash, stable bits or None)]
+    def stable(f, g): return f["stable"][g] if len(f["stable"]) == len(f["off"]) and bin(f["stable"][g]).count("1") >= MIN_STABLE else None
+    return {"vpdq-inset": {0: [[(h, None) for _, h in f["inset"]] for f in frames]},
+            "vpdq-offcentre": {g: [[(f["off"][g], stable(f, g))] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},
+            "vpdq-derotated": {g: [[(f["rot"][g], None)] for f in frames] for g in range(len(frames[0]["rot"]))} if frames else {}}
+def frame_dist(x, s, y):  # a hypothesis' distance to a bank frame as triage takes it: masked when it has stable bits and the plain one is within the limit
+    d = dist(x, y)
+    return d if s is None else (masked(x, s, y) if d <= TRIAGE_LIMIT else 999)
 for label in labels:
     db = sqlite3.connect(os.path.join(work, f"case-{label}", "case.db"))
     res = {r[0]: r[1:] for r in db.execute("SELECT e.rel_path, t.status, t.method, t.bank_name, t.distance FROM triage_results t JOIN evidence_files e ON e.id = t.evidence_id")}
@@ -137,9 +138,10 @@ for label in labels:
         if at is None: continue
         frames = []
         for l in lines[at + 1:]:
-            head, off, rot, ins = l.split("|")
+            head, off, rot, ins, *stable = l.split("|")
             frames.append({"off": [int(x, 16) for x in off.split()], "rot": [int(x, 16) for x in rot.split()],
-                           "inset": [(r.split(":")[0], int(r.split(":")[1], 16)) for r in ins.split()]})
+                           "inset": [(r.split(":")[0], int(r.split(":")[1], 16)) for r in ins.split()],
+                           "stable": [int(x, 16) for x in stable[0].split()] if stable else []})
         hyp[rel] = frames
     print(f"\nvideos with frame hypotheses stored: {len(hyp)}; sampled frames: {sum(len(f) for f in hyp.values())}")
     # Per (query, bank video, method, geometry): each sampled frame's nearest distance to that bank video's frames.
@@ -148,7 +150,7 @@ for label in labels:
         if not frames: continue
         for b in sources:
             for meth, gs in geometries(frames).items():
-                near[(rel, b, meth)] = {g: [min((dist(x, y) for x in hs for y in bank[b]), default=999) for hs in pf] for g, pf in gs.items()}
+                near[(rel, b, meth)] = {g: [min((frame_dist(x, st, y) for x, st in hs for y in bank[b]), default=999) for hs in pf] for g, pf in gs.items()}
     def met_frames(ds, r, limit):  # TriageEngine.MetFrames: the nearest frames while their mean is within r, none beyond limit
         met = total = 0
         for d in sorted(ds):

@@ -84,15 +84,16 @@ public sealed class MediaFactsFormatTests
         // The off-centre hashes' stable bits: their own pair of lines after the hashes, read back in order; a reader that
         // predates them skips the pair (the rows above, without it, read as before), and a line whose count is not the
         // hashes' count reads as none (compared by the plain distance, never paired with the wrong crop).
-        var masked = inset with { PdqOffCentreStable = [h[14], h[15], h[1]] };
+        var masked = inset with { PdqOffCentreStable = [h[14], h[15], h[1]], PdqDerotatedStable = [h[2], h[3]] };
         var maskedRow = MediaFactsFormat.Write(masked, null);
         Assert.Equivalent(masked, MediaFactsFormat.Read(maskedRow), strict: true);
         var maskedLines = maskedRow.Reframed!.Split('\n');
         Assert.StartsWith("offcentrestable L0.075 R0.075 T0.075 B0.075 ", maskedLines[4], StringComparison.Ordinal);
         Assert.Equal(string.Join(' ', new[] { h[14], h[15], h[1] }.Select(x => x.ToString())), maskedLines[5]);
-        Assert.Equal(insetRow.Reframed, string.Join('\n', maskedLines[..4].Concat(maskedLines[6..])));
+        Assert.Equal("derotatedstable -3 -2 -1 1 2 3", maskedLines[8]);
+        Assert.Equal(insetRow.Reframed, string.Join('\n', maskedLines[..4].Concat(maskedLines[6..8]).Concat(maskedLines[10..])));
         var short1 = maskedRow with { Reframed = string.Join('\n', maskedLines[..5].Append(h[14].ToString()).Concat(maskedLines[6..])) };
-        Assert.Equivalent(inset, MediaFactsFormat.Read(short1), strict: true);
+        Assert.Equivalent(inset with { PdqDerotatedStable = [h[2], h[3]] }, MediaFactsFormat.Read(short1), strict: true);
 
         var video = new MediaFeatures(MediaKinds.Video, "mp4")
         {
@@ -109,6 +110,24 @@ public sealed class MediaFactsFormatTests
         Assert.Equivalent(dihedral, MediaFactsFormat.Read(MediaFactsFormat.Write(dihedral, null)), strict: true);
         var noOverlay = dihedral with { VpdqOverlay = null };
         Assert.Equivalent(noOverlay, MediaFactsFormat.Read(MediaFactsFormat.Write(noOverlay, null)), strict: true);
+
+        // Frame hypotheses (issue 21.2-21.4 for video), with the off-centre and de-rotation hashes' stable bits as a fifth
+        // and a sixth field of each frame's line; a line written before them (four fields), or a field that does not count
+        // as many as its hashes, reads as having none.
+        var frame = new VpdqFrameHypotheses(0, 0, 90, [h[1], h[2]], [h[3]], [(new PixelRegion(1, 2, 30, 40), h[4])]);
+        var hypothesised = video with
+        {
+            VpdqHypotheses = [frame with { OffCentreStable = [h[5], h[6]], DerotatedStable = [h[7]] }, frame with { FrameNumber = 12, TimestampSeconds = 1 }],
+        };
+        var hypothesisedRow = MediaFactsFormat.Write(hypothesised, null);
+        Assert.Equivalent(hypothesised, MediaFactsFormat.Read(hypothesisedRow), strict: true);
+        var frameLines = hypothesisedRow.Reframed!.Split('\n');
+        Assert.EndsWith("|" + h[5] + " " + h[6] + "|" + h[7], frameLines[^2], StringComparison.Ordinal);
+        Assert.Equal(4, frameLines[^1].Split('|').Length);
+        var oneShort = frameLines[^2].Replace(" " + h[6] + "|", "|", StringComparison.Ordinal);
+        var mismatched = MediaFactsFormat.Read(hypothesisedRow with { Reframed = string.Join('\n', frameLines[..^2].Append(oneShort).Append(frameLines[^1])) });
+        Assert.Equal((0, 1), (mismatched.VpdqHypotheses![0].OffCentreStable.Count, mismatched.VpdqHypotheses[0].DerotatedStable.Count));
+        Assert.Equal([h[1], h[2]], mismatched.VpdqHypotheses[0].OffCentre);
 
         // A video with no frames keeps an empty list (not null), and no overlay stays null.
         var empty = MediaFactsFormat.Read(MediaFactsFormat.Write(new MediaFeatures(MediaKinds.Video, "mp4") { Vpdq = [] }, null));

@@ -108,8 +108,8 @@ public sealed class TriageHypothesesTests
         foreach (var name in new[] { "offcentre.png", "turned.png", "other.jpg" })
         {
             var stored = MediaFactsFormat.Read(rows[ids[name]]);
-            Assert.Equal((PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, 24, 24, 6),
-                (stored.PdqReframed.Count, stored.PdqOffCentre.Count, stored.PdqOffCentreStable.Count, stored.PdqDerotated.Count));
+            Assert.Equal((PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count, 24, 24, 6, 6),
+                (stored.PdqReframed.Count, stored.PdqOffCentre.Count, stored.PdqOffCentreStable.Count, stored.PdqDerotated.Count, stored.PdqDerotatedStable.Count));
         }
 
         // The turned photo's stored hypotheses are what the media engine makes of the file.

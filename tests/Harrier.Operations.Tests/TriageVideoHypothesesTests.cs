@@ -83,7 +83,7 @@ public sealed class TriageVideoHypothesesTests
         Assert.Null((await facts.LoadAsync(ids["plain.mp4"], CancellationToken.None))!.VpdqHypotheses);
         var cropped = (await facts.LoadAsync(ids["cropped.mp4"], CancellationToken.None))!;
         Assert.Equal([0, 12, 24, 36, 48, 60, 72, 84], cropped.VpdqHypotheses!.Select(f => f.FrameNumber));
-        Assert.All(cropped.VpdqHypotheses!, f => Assert.Equal((24, 6), (f.OffCentre.Count, f.Derotated.Count)));
+        Assert.All(cropped.VpdqHypotheses!, f => Assert.Equal((24, 24, 6, 6), (f.OffCentre.Count, f.OffCentreStable.Count, f.Derotated.Count, f.DerotatedStable.Count)));
         Assert.NotNull(cropped.VpdqReframed);
         var audit = await store.Audit.ReadAsync(null, CancellationToken.None);
         Assert.Contains(audit, e => e.Action == "triage.hypotheses.start" && e.Target.Contains("0 images and 4 videos", StringComparison.Ordinal));

@@ -74,6 +74,9 @@ public sealed record MediaFacts(long EvidenceId, MediaFeatures Features)
     /// <summary>An image's de-rotation hypotheses; empty when not computed (rows ingested before issue 21.4).</summary>
     public IReadOnlyList<Hash256> PdqDerotated => Features.PdqDerotated;
 
+    /// <summary>The stable bits of each de-rotation hash, in the same order; empty when not computed (hypotheses stored before them).</summary>
+    public IReadOnlyList<Hash256> PdqDerotatedStable => Features.PdqDerotatedStable;
+
     /// <summary>An image's content-inside-content hypotheses (region, hash); empty when none was found or not computed (rows ingested before issue 21.3).</summary>
     public IReadOnlyList<(PixelRegion Region, Hash256 Hash)> PdqInset => Features.PdqInset;
 

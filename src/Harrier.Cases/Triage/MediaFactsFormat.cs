@@ -39,7 +39,8 @@ namespace Harrier.Cases.Triage;
 /// second line never sees. After the off-centre hashes (rows written since the masked distance), the line
 /// <c>offcentrestable S…</c> naming the same crops and a line of each hash's stable bits
 /// (<see cref="MediaFeatures.PdqOffCentreStable"/>), in the same order; optional in the same way (a row without it is
-/// compared by the plain distance, and a line whose count differs from the hashes' is read as absent). Then (rows written since issue 21.3), when the image shows content inside a surround, the
+/// compared by the plain distance, and a line whose count differs from the hashes' is read as absent); after the
+/// de-rotation hashes, likewise, the line <c>derotatedstable A…</c> and a line of their stable bits. Then (rows written since issue 21.3), when the image shows content inside a surround, the
 /// line <c>inset X,Y,W,H…</c> naming the regions found (<see cref="PdqInset"/>) and a line of their hashes, in the same
 /// order; optional in the same way. Since issue 21.6 ingest leaves an image's column empty (NULL) and triage fills it
 /// (<see cref="HypothesesText"/>, always with the header) for the images nothing else matched: an image row with the
@@ -71,6 +72,9 @@ public static class MediaFactsFormat
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the off-centre crops whose stable bits follow.</summary>
     private const string OffCentreStableHeader = "offcentrestable ";
+
+    /// <summary>In an image's <c>reframed</c>, the start of the line naming the de-rotation angles whose stable bits follow.</summary>
+    private const string DerotatedStableHeader = "derotatedstable ";
 
     /// <summary>In an image's <c>reframed</c>, the start of the line naming the de-rotation angles whose hashes follow.</summary>
     private const string DerotatedHeader = "derotated ";
@@ -162,7 +166,8 @@ public static class MediaFactsFormat
         IReadOnlyList<Hash256> pdqReframed = [];
         List<Hash256> pdqOffCentre = [];
         List<Hash256> pdqOffCentreStable = [];
-        IReadOnlyList<Hash256> pdqDerotated = [];
+        List<Hash256> pdqDerotated = [];
+        List<Hash256> pdqDerotatedStable = [];
         IReadOnlyList<(PixelRegion, Hash256)> pdqInset = [];
         IReadOnlyList<VpdqFeature>? vpdqReframed = null;
         IReadOnlyList<VpdqFrameHypotheses>? vpdqHypotheses = null;
@@ -197,6 +202,10 @@ public static class MediaFactsFormat
                         {
                             pdqDerotated = HashLine(lines[k + 1]);
                         }
+                        else if (lines[k].StartsWith(DerotatedStableHeader, StringComparison.Ordinal))
+                        {
+                            pdqDerotatedStable = HashLine(lines[k + 1]);
+                        }
                         else if (lines[k].StartsWith(InsetHeader, StringComparison.Ordinal))
                         {
                             pdqInset = InsetLines(lines[k], lines[k + 1]);
@@ -219,6 +228,7 @@ public static class MediaFactsFormat
             PdqOffCentre = pdqOffCentre,
             PdqOffCentreStable = pdqOffCentre.Count == pdqOffCentreStable.Count ? pdqOffCentreStable : [],
             PdqDerotated = pdqDerotated,
+            PdqDerotatedStable = pdqDerotated.Count == pdqDerotatedStable.Count ? pdqDerotatedStable : [],
             PdqInset = pdqInset,
             Vpdq = vpdq,
             VpdqOverlay = overlay,
@@ -322,8 +332,11 @@ public static class MediaFactsFormat
     /// <summary>
     /// A video's frame hypotheses as the section appended to its <c>reframed</c> column: '\n', the line
     /// <c>framehypotheses offcentre C… derotated A…</c> naming the crops and angles, then one line per sampled frame,
-    /// <c>frame,quality,seconds|O…|D…|X,Y,W,H:H …</c> (its off-centre hashes in the crops' order, its de-rotation hashes
-    /// in the angles' order, and its inset regions with their hashes, the last field empty when none was found). The
+    /// <c>frame,quality,seconds|O…|D…|X,Y,W,H:H …|SO…|SD…</c> (its off-centre hashes in the crops' order, its de-rotation
+    /// hashes in the angles' order, its inset regions with their hashes, the field empty when none was found, and, in rows
+    /// written since the masked distance, the off-centre and the de-rotation hashes' stable bits in the same orders; a line
+    /// without those two fields, or a field whose count is not its hashes', reads as having none, compared by the plain
+    /// distance). The
     /// header is written even when no frame was usable, so a stored section means "computed".
     /// </summary>
     public static string FrameHypothesesText(IReadOnlyList<VpdqFrameHypotheses> frames)
@@ -335,7 +348,10 @@ public static class MediaFactsFormat
         {
             text += string.Create(CultureInfo.InvariantCulture, $"\n{f.FrameNumber},{f.Quality},{f.TimestampSeconds:F3}|")
                 + string.Join(' ', f.OffCentre.Select(h => h.ToString())) + "|" + string.Join(' ', f.Derotated.Select(h => h.ToString())) + "|"
-                + string.Join(' ', f.Inset.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}:{r.Hash}")));
+                + string.Join(' ', f.Inset.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Region.X},{r.Region.Y},{r.Region.Width},{r.Region.Height}:{r.Hash}")))
+                + (f.OffCentreStable.Count > 0 || f.DerotatedStable.Count > 0
+                    ? "|" + string.Join(' ', f.OffCentreStable.Select(h => h.ToString())) + "|" + string.Join(' ', f.DerotatedStable.Select(h => h.ToString()))
+                    : "");
         }
 
         return text;
@@ -345,9 +361,9 @@ public static class MediaFactsFormat
     {
         var parts = line.Split('|');
         var head = parts[0].Split(',');
-        if (parts.Length != 4 || head.Length != 3)
+        if (parts.Length is not (4 or 6) || head.Length != 3)
         {
-            throw new FormatException($"expected frame,quality,seconds|off-centre hashes|de-rotation hashes|insets in a frame hypotheses line, got \"{line[..Math.Min(line.Length, 40)]}\"");
+            throw new FormatException($"expected frame,quality,seconds|off-centre hashes|de-rotation hashes|insets[|their stable bits|their stable bits] in a frame hypotheses line, got \"{line[..Math.Min(line.Length, 40)]}\"");
         }
 
         var frame = int.Parse(head[0], NumberStyles.Integer, CultureInfo.InvariantCulture);
@@ -360,7 +376,14 @@ public static class MediaFactsFormat
             return rh.Length == 2 && v.Length == 4 ? (new PixelRegion(v[0], v[1], v[2], v[3]), Hash256.Parse(rh[1]))
                 : throw new FormatException($"a frame's inset is x,y,w,h:hash: '{r}'");
         }).ToList();
-        return new VpdqFrameHypotheses(frame, seconds, quality, HashLine(parts[1]), HashLine(parts[2]), inset);
+        var (offCentre, derotated) = (HashLine(parts[1]), HashLine(parts[2]));
+        List<Hash256> offCentreStable = parts.Length == 6 ? HashLine(parts[4]) : [];
+        List<Hash256> derotatedStable = parts.Length == 6 ? HashLine(parts[5]) : [];
+        return new VpdqFrameHypotheses(frame, seconds, quality, offCentre, derotated, inset)
+        {
+            OffCentreStable = offCentreStable.Count == offCentre.Count ? offCentreStable : [],
+            DerotatedStable = derotatedStable.Count == derotated.Count ? derotatedStable : [],
+        };
     }
 
     /// <summary>The crop/fill header line of the <c>reframed</c> column.</summary>
@@ -391,6 +414,12 @@ public static class MediaFactsFormat
         {
             text += "\n" + DerotatedHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
                 + "\n" + string.Join(' ', f.PdqDerotated.Select(h => h.ToString()));
+        }
+
+        if (f.PdqDerotatedStable.Count > 0)
+        {
+            text += "\n" + DerotatedStableHeader + string.Join(' ', PdqDerotate.DefaultAngles.Select(a => a.ToString("0.####", CultureInfo.InvariantCulture)))
+                + "\n" + string.Join(' ', f.PdqDerotatedStable.Select(h => h.ToString()));
         }
 
         if (f.PdqInset.Count > 0)

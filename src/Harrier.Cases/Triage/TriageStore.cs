@@ -118,6 +118,7 @@ public sealed class TriageStore
         {
             FrameRate = m?.FrameRate, PdqTrimmed = m?.PdqTrimmed ?? [], VpdqOverlay = m?.VpdqOverlay, TmkLevel1 = m?.TmkLevel1,
             PdqReframed = m?.PdqReframed ?? [], PdqOffCentre = m?.PdqOffCentre ?? [], PdqOffCentreStable = m?.PdqOffCentreStable ?? [], PdqDerotated = m?.PdqDerotated ?? [],
+            PdqDerotatedStable = m?.PdqDerotatedStable ?? [],
             PdqInset = m is null ? [] : [.. m.PdqInset.Select(r => r.Hash)], VpdqReframed = m?.VpdqReframed, VpdqDihedral = m?.VpdqDihedral, VpdqHypotheses = m?.VpdqHypotheses,
         };
 

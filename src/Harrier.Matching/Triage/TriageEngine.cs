@@ -477,8 +477,10 @@ public static class TriageEngine
     {
         HypothesisMatches(files, queries, index, matches, f => f.PdqInset, options.InsetRadius, "pdq-inset");
         HypothesisMatches(files, queries, index, matches, f => f.PdqReframed, options.ReframedRadius, "pdq-reframed");
-        OffCentreMatches(files, bank, queries, index, options, matches);
-        HypothesisMatches(files, queries, index, matches, f => f.PdqDerotated, options.DerotatedRadius, "pdq-derotated");
+        MaskedHypothesisMatches(files, bank, queries, index, matches, f => f.PdqOffCentre, f => f.PdqOffCentreStable,
+            (options.OffCentreRadius, options.OffCentreSearchRadius, options.OffCentreMaskedRadius), "pdq-offcentre");
+        MaskedHypothesisMatches(files, bank, queries, index, matches, f => f.PdqDerotated, f => f.PdqDerotatedStable,
+            (options.DerotatedRadius, options.DerotatedSearchRadius, options.DerotatedMaskedRadius), "pdq-derotated");
     }
 
     /// <summary>
@@ -519,36 +521,36 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// Fewest stable bits (of 256) an off-centre hypothesis needs to be compared by the masked distance; one with fewer is
-    /// compared by the plain distance. The distractor measurement that sets <see cref="TriageOptions.OffCentreMaskedRadius"/>
-    /// saw no crop with fewer than 162 (235 on average); over fewer than half the bits, a scaled distance would rest on too
-    /// few bits for that measurement to speak for it.
+    /// Fewest stable bits (of 256) an off-centre or de-rotation hypothesis needs to be compared by the masked distance; one
+    /// with fewer is compared by the plain distance. The distractor measurements that set the masked radii saw none with
+    /// fewer than 162 (230–235 on average); over fewer than half the bits, a scaled distance would rest on too few bits for
+    /// those measurements to speak for it.
     /// </summary>
     internal const int MinStableBits = 128;
 
     /// <summary>
-    /// The off-centre step (issue 21.2) for the <paramref name="queries"/> nothing has matched yet. A hypothesis with its
-    /// stable bits (<see cref="TriageInput.PdqOffCentreStable"/>, at least <see cref="MinStableBits"/>) is searched for within
-    /// <see cref="TriageOptions.OffCentreSearchRadius"/> and a bank entry it meets is kept when the masked distance
-    /// (<see cref="PdqOffCentre.MaskedDistance"/>) is within <see cref="TriageOptions.OffCentreMaskedRadius"/>, reported at
-    /// that distance; one without (stored before them) is matched by the plain distance within
-    /// <see cref="TriageOptions.OffCentreRadius"/>, as before. Each bank entry met is a match at the nearest hypothesis' distance.
+    /// The off-centre (issue 21.2) or de-rotation (21.4) step for the <paramref name="queries"/> nothing has matched yet. A
+    /// hypothesis of <paramref name="of"/> with its stable bits (<paramref name="stableOf"/>, the same count, at least
+    /// <see cref="MinStableBits"/> of them) is searched for within the search radius and a bank entry it meets is kept
+    /// when the masked distance (<see cref="PdqOffCentre.MaskedDistance"/>: the bits the guessed border does not decide) is
+    /// within the masked radius, reported at that distance; one without (stored before them) is matched by the plain
+    /// distance within the plain radius, as before. Each bank entry met is a match at the nearest hypothesis' distance.
     /// </summary>
-    private static void OffCentreMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, List<int> queries,
-        HammingIndex index, TriageOptions options, List<(int, string, int)>[] matches)
+    private static void MaskedHypothesisMatches(IReadOnlyList<TriageInput> files, IReadOnlyList<(string Bank, BankEntry Entry)> bank, List<int> queries,
+        HammingIndex index, List<(int, string, int)>[] matches, Func<TriageInput, IReadOnlyList<Hash256>> of, Func<TriageInput, IReadOnlyList<Hash256>> stableOf,
+        (int Plain, int Search, int Masked) radii, string method)
     {
         var owners = new List<int>();
         var hypotheses = new List<Hash256>();
         var stable = new List<Hash256?>();
         foreach (var q in queries.Where(q => matches[q].Count == 0))
         {
-            var f = files[q];
-            var masks = f.PdqOffCentreStable.Count == f.PdqOffCentre.Count ? f.PdqOffCentreStable : null;
-            for (var k = 0; k < f.PdqOffCentre.Count; k++)
+            var (hashes, masks) = (of(files[q]), stableOf(files[q]));
+            for (var k = 0; k < hashes.Count; k++)
             {
                 owners.Add(q);
-                hypotheses.Add(f.PdqOffCentre[k]);
-                stable.Add(masks is not null && masks[k].PopCount() >= MinStableBits ? masks[k] : null);
+                hypotheses.Add(hashes[k]);
+                stable.Add(masks.Count == hashes.Count && masks[k].PopCount() >= MinStableBits ? masks[k] : null);
             }
         }
 
@@ -557,25 +559,25 @@ public static class TriageEngine
             return;
         }
 
-        var radius = stable.Any(s => s is not null) ? Math.Max(options.OffCentreSearchRadius, options.OffCentreRadius) : options.OffCentreRadius;
+        var radius = stable.Any(s => s is not null) ? Math.Max(radii.Search, radii.Plain) : radii.Plain;
         var best = new Dictionary<(int File, int Entry), int>();
         foreach (var m in index.Search(hypotheses.ToArray(), radius))
         {
             int distance;
             if (stable[m.QueryIndex] is { } mask)
             {
-                if (m.Distance > options.OffCentreSearchRadius)
+                if (m.Distance > radii.Search)
                 {
                     continue;
                 }
 
                 distance = PdqOffCentre.MaskedDistance(hypotheses[m.QueryIndex], mask, bank[(int)m.Id].Entry.Pdq!.Value);
-                if (distance > options.OffCentreMaskedRadius)
+                if (distance > radii.Masked)
                 {
                     continue;
                 }
             }
-            else if (m.Distance > options.OffCentreRadius)
+            else if (m.Distance > radii.Plain)
             {
                 continue;
             }
@@ -590,7 +592,7 @@ public static class TriageEngine
 
         foreach (var ((file, entry), distance) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
         {
-            matches[file].Add((entry, "pdq-offcentre", distance));
+            matches[file].Add((entry, method, distance));
         }
     }
 
@@ -704,12 +706,20 @@ public static class TriageEngine
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood)
     {
         FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
-            f => f.Inset.Select(r => (0, r.Hash)), options.VideoInsetRadius, "vpdq-inset");
-        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
-            f => f.OffCentre.Select((h, g) => (g, h)), options.VideoOffCentreRadius, "vpdq-offcentre");
-        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood,
-            f => f.Derotated.Select((h, g) => (g, h)), options.VideoDerotatedRadius, "vpdq-derotated");
+            f => f.Inset.Select(r => (0, r.Hash, (Hash256?)null)), options.VideoInsetRadius, "vpdq-inset");
+        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood, f => WithStableBits(f.OffCentre, f.OffCentreStable),
+            options.VideoOffCentreRadius, "vpdq-offcentre");
+        FrameHypothesisMatches(files, bankVideos, options, matches, knownGood, f => WithStableBits(f.Derotated, f.DerotatedStable),
+            options.VideoDerotatedRadius, "vpdq-derotated");
     }
+
+    /// <summary>
+    /// A sampled frame's off-centre or de-rotation hashes with their geometry (the crop or the angle: the index) and, where
+    /// stored with enough of them (<see cref="MinStableBits"/>), their stable bits: a frame's distance under such a
+    /// hypothesis is then the masked one, as for an image.
+    /// </summary>
+    private static IEnumerable<(int Geometry, Hash256 Hash, Hash256? Stable)> WithStableBits(IReadOnlyList<Hash256> hashes, IReadOnlyList<Hash256> stable) =>
+        hashes.Select((h, g) => (g, h, stable.Count == hashes.Count && stable[g].PopCount() >= MinStableBits ? stable[g] : (Hash256?)null));
 
     /// <summary>
     /// A second chance for videos nothing matched: their sampled frames' hypotheses (<see cref="TriageInput.VpdqHypotheses"/>)
@@ -722,14 +732,17 @@ public static class TriageEngine
     /// (<see cref="MetFrames"/>). The bank video is met when they are at least
     /// <see cref="TriageOptions.VideoHypothesisPercent"/> of the video's sampled frames and at least
     /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>. Method <paramref name="method"/>; the best geometry's share
-    /// gives the distance (100 − share, as the other video methods). Never used for grouping.
+    /// gives the distance (100 − share, as the other video methods). A hypothesis with stable bits (the off-centre crops
+    /// since the masked distance) is as near a bank frame as its masked distance (<see cref="PdqOffCentre.MaskedDistance"/>),
+    /// among the bank frames within the limit by the plain distance. Never used for grouping.
     /// </summary>
     private static void FrameHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood,
-        Func<VpdqFrameHypotheses, IEnumerable<(int Geometry, Hash256 Hash)>> of, int radius, string method)
+        Func<VpdqFrameHypotheses, IEnumerable<(int Geometry, Hash256 Hash, Hash256? Stable)>> of, int radius, string method)
     {
         var hashes = new List<Hash256>();
         var ids = new List<long>();
+        var masked = new Dictionary<long, (Hash256 Hash, Hash256 Stable)>();
         var sampled = new Dictionary<int, int>();
         for (var i = 0; i < files.Count; i++)
         {
@@ -741,10 +754,15 @@ public static class TriageEngine
             sampled[i] = frames.Count;
             for (var j = 0; j < frames.Count && j < 1 << 12; j++)
             {
-                foreach (var (g, h) in of(frames[j]))
+                foreach (var (g, h, stable) in of(frames[j]))
                 {
+                    var id = ((long)i << 20) | ((long)j << 8) | (uint)(g & 0xFF);
                     hashes.Add(h);
-                    ids.Add(((long)i << 20) | ((long)j << 8) | (uint)(g & 0xFF));
+                    ids.Add(id);
+                    if (stable is { } mask)
+                    {
+                        masked[id] = (h, mask);
+                    }
                 }
             }
         }
@@ -766,7 +784,8 @@ public static class TriageEngine
                 var key = ((int)(m.Id >> 20), (int)(m.Id & 0xFF));
                 var frames = near.TryGetValue(key, out var found) ? found : near[key] = [];
                 var j = (int)((m.Id >> 8) & 0xFFF);
-                frames[j] = Math.Min(m.Distance, frames.GetValueOrDefault(j, int.MaxValue));
+                var distance = masked.TryGetValue(m.Id, out var hm) ? PdqOffCentre.MaskedDistance(hm.Hash, hm.Stable, bankFrames[m.QueryIndex].Hash) : m.Distance;
+                frames[j] = Math.Min(distance, frames.GetValueOrDefault(j, int.MaxValue));
             }
 
             foreach (var ((file, _), frameDistances) in near)

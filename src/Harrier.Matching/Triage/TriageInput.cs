@@ -70,6 +70,13 @@ public sealed record TriageInput(
     public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
 
     /// <summary>
+    /// The stable bits of each of <see cref="PdqDerotated"/>'s hashes, in the same order (<see cref="Media.Pdq.PdqDerotate.HashWithStableBits"/>):
+    /// with them, a hypothesis is compared by the masked distance within <see cref="TriageOptions.DerotatedMaskedRadius"/>;
+    /// without them (empty, or a count that differs), by the plain distance within <see cref="TriageOptions.DerotatedRadius"/>.
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqDerotatedStable { get; init; } = [];
+
+    /// <summary>
     /// An image's content-inside-content hypotheses (the picture inside a screenshot's surround, a picture-in-picture
     /// inset; <see cref="Media.Pdq.PdqInset"/>, at most three): matched against bank PDQ hashes at
     /// <see cref="TriageOptions.InsetRadius"/>, only for images nothing else matched, never used for grouping.

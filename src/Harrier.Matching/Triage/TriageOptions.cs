@@ -60,6 +60,22 @@ public sealed record TriageOptions
     public int DerotatedRadius { get; init; } = 28;
 
     /// <summary>
+    /// Radius (inclusive) of the masked distance for de-rotation hypotheses that carry their stable bits
+    /// (<see cref="TriageInput.PdqDerotatedStable"/>: the bits the guessed border a turn's crop removed does not decide),
+    /// in place of <see cref="DerotatedRadius"/>: 28, as the plain radius, since the same 11.6 M distractor pairs have none
+    /// within 29 by it either (nearest 30, the same duplicate photos); at it turns of 2 / 3° were found for 99.6–100 /
+    /// 99.6 % of 571 photos against 95.8–96.0 / 88.1–88.4 % by the plain distance (docs/benchmarks.md, "Turns").
+    /// </summary>
+    public int DerotatedMaskedRadius { get; init; } = 28;
+
+    /// <summary>
+    /// Radius (inclusive) the bank index is searched at for de-rotation hypotheses with stable bits, whose candidates are
+    /// then kept within <see cref="DerotatedMaskedRadius"/>: 56 (every true turn of up to 3° of the 571 photos was within it
+    /// by the plain distance).
+    /// </summary>
+    public int DerotatedSearchRadius { get; init; } = 56;
+
+    /// <summary>
     /// Radius (inclusive) for content-inside-content hypotheses (<see cref="TriageInput.PdqInset"/>, at most 3 an image),
     /// tried first of the hypotheses (a found region is the picture itself, not a guess at missing content), only for
     /// images the plain and trimmed hashes did not match: PDQ's own radius, since the region's hash is a plain hash of a

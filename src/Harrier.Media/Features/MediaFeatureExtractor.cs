@@ -274,31 +274,30 @@ public sealed class MediaFeatureExtractor
         // kept) or a slightly turned copy (issue 21: 24 + 6 hashes); and that it shows another picture inside a
         // non-uniform surround (a screenshot, a picture-in-picture inset: at most PdqInset.MaxRegions hashes, none for
         // most photos, issue 21.3).
-        // An image's off-centre crops also carry their stable bits (the bits three fills of the missing band agree on;
-        // three canvases a crop instead of one), which triage compares by the masked distance: a one-side 15 % crop is
-        // found for 93-96 % of the photos that way against 77-88 % by the plain distance (docs/benchmarks.md). Video
-        // frames keep the plain off-centre hashes: 8 frames a video would triple the largest part of their cost.
-        var pixelFormat = PdqImageHasher.PixelFormatOf(image);
         var reframed = PdqReframe.Hash(image, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash).ToList();
-        var offCentre = PdqOffCentre.HashWithStableBits(image.Pixels, pixelFormat, image.Width, image.Height, image.Stride, PdqOffCentre.DefaultCrops);
-        var (_, derotated, inset) = Geometric(image.Pixels, pixelFormat, image.Width, image.Height, image.Stride, offCentre: false);
+        var g = Geometric(image.Pixels, PdqImageHasher.PixelFormatOf(image), image.Width, image.Height, image.Stride);
         return new MediaFeatures(MediaKinds.Image, format)
         {
-            Width = image.Width, Height = image.Height, PdqReframed = reframed, PdqOffCentre = [.. offCentre.Select(c => c.Result.Hash)],
-            PdqOffCentreStable = [.. offCentre.Select(c => c.Stable)], PdqDerotated = derotated, PdqInset = inset,
+            Width = image.Width, Height = image.Height, PdqReframed = reframed, PdqOffCentre = g.OffCentre, PdqOffCentreStable = g.OffCentreStable,
+            PdqDerotated = g.Derotated, PdqDerotatedStable = g.DerotatedStable, PdqInset = g.Inset,
         };
     }
 
     /// <summary>
-    /// The geometric hypotheses of one picture (an image, or a sampled video frame): off-centre crops, small rotations and
-    /// the content regions found inside a surround, with the default crops, angles and region limit; without
-    /// <paramref name="offCentre"/>, no off-centre hashes (the caller computes them its own way).
+    /// The geometric hypotheses of one picture (an image, or a sampled video frame): off-centre crops and small rotations,
+    /// each with its stable bits (the bits three fills of the guessed border agree on, three canvases a hypothesis, which
+    /// triage compares by the masked distance: docs/benchmarks.md, "One-side 15 % crops" and "Turns"), and the content
+    /// regions found inside a surround, with the default crops, angles and region limit.
     /// </summary>
-    private static (List<Hash256> OffCentre, List<Hash256> Derotated, List<(PixelRegion, Hash256)> Inset) Geometric(
-        ReadOnlySpan<byte> pixels, PdqPixelFormat pixelFormat, int width, int height, int stride, bool offCentre = true) =>
-        (offCentre ? [.. PdqOffCentre.Hash(pixels, pixelFormat, width, height, stride, PdqOffCentre.DefaultCrops).Select(r => r.Hash)] : [],
-         [.. PdqDerotate.Hash(pixels, pixelFormat, width, height, stride, PdqDerotate.DefaultAngles).Select(r => r.Hash)],
-         [.. PdqInset.Hash(pixels, pixelFormat, width, height, stride).Select(r => (r.Region, r.Result.Hash))]);
+    private static (List<Hash256> OffCentre, List<Hash256> OffCentreStable, List<Hash256> Derotated, List<Hash256> DerotatedStable,
+        List<(PixelRegion, Hash256)> Inset) Geometric(ReadOnlySpan<byte> pixels, PdqPixelFormat pixelFormat, int width, int height, int stride)
+    {
+        var offCentre = PdqOffCentre.HashWithStableBits(pixels, pixelFormat, width, height, stride, PdqOffCentre.DefaultCrops);
+        var derotated = PdqDerotate.HashWithStableBits(pixels, pixelFormat, width, height, stride, PdqDerotate.DefaultAngles);
+        return ([.. offCentre.Select(c => c.Result.Hash)], [.. offCentre.Select(c => c.Stable)],
+            [.. derotated.Select(c => c.Result.Hash)], [.. derotated.Select(c => c.Stable)],
+            [.. PdqInset.Hash(pixels, pixelFormat, width, height, stride).Select(r => (r.Region, r.Result.Hash))]);
+    }
 
     /// <summary>
     /// Sampled frames a video's hypotheses are computed for, at most (8): each carries 24 + 6 hashes and the inset regions
@@ -366,8 +365,11 @@ public sealed class MediaFeatureExtractor
                         continue;
                     }
 
-                    var (offCentre, derotated, inset) = Geometric(rgb, PdqPixelFormat.Rgb24, frame.Width, frame.Height, frame.Width * 3);
-                    frames.Add(new VpdqFrameHypotheses(frame.FrameNumber, frame.FrameNumber / fps, plain.Quality, offCentre, derotated, inset));
+                    var g = Geometric(rgb, PdqPixelFormat.Rgb24, frame.Width, frame.Height, frame.Width * 3);
+                    frames.Add(new VpdqFrameHypotheses(frame.FrameNumber, frame.FrameNumber / fps, plain.Quality, g.OffCentre, g.Derotated, g.Inset)
+                    {
+                        OffCentreStable = g.OffCentreStable, DerotatedStable = g.DerotatedStable,
+                    });
                     while (next < targets.Count && targets[next] <= second)
                     {
                         next++;

@@ -53,6 +53,12 @@ public sealed record MediaFeatures(string Kind, string? Format)
     public IReadOnlyList<Hash256> PdqDerotated { get; init; } = [];
 
     /// <summary>
+    /// The stable bits of each of <see cref="PdqDerotated"/>'s hashes, in the same order (<see cref="Pdq.PdqDerotate.HashWithStableBits"/>),
+    /// which triage compares by <see cref="Pdq.PdqOffCentre.MaskedDistance"/>; empty when not computed (hypotheses stored before them).
+    /// </summary>
+    public IReadOnlyList<Hash256> PdqDerotatedStable { get; init; } = [];
+
+    /// <summary>
     /// An image's content-inside-content hypotheses (<see cref="Pdq.PdqInset"/>): the regions found (a picture inside a
     /// screenshot's surround, a picture-in-picture inset) and each one's hash, at most <see cref="Pdq.PdqInset.MaxRegions"/>;
     /// empty when none was found or not computed.

@@ -23,4 +23,17 @@ public sealed record VpdqFrameHypotheses(
     int Quality,
     IReadOnlyList<Hash256> OffCentre,
     IReadOnlyList<Hash256> Derotated,
-    IReadOnlyList<(PixelRegion Region, Hash256 Hash)> Inset);
+    IReadOnlyList<(PixelRegion Region, Hash256 Hash)> Inset)
+{
+    /// <summary>
+    /// The stable bits of each of <see cref="OffCentre"/>'s hashes, in the same order (<see cref="Pdq.PdqOffCentre.HashWithStableBits"/>),
+    /// which triage compares by <see cref="Pdq.PdqOffCentre.MaskedDistance"/>; empty when not computed (hypotheses stored before them).
+    /// </summary>
+    public IReadOnlyList<Hash256> OffCentreStable { get; init; } = [];
+
+    /// <summary>
+    /// The stable bits of each of <see cref="Derotated"/>'s hashes, in the same order (<see cref="Pdq.PdqDerotate.HashWithStableBits"/>);
+    /// empty when not computed (hypotheses stored before them).
+    /// </summary>
+    public IReadOnlyList<Hash256> DerotatedStable { get; init; } = [];
+}

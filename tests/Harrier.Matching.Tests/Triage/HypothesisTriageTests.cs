@@ -21,12 +21,14 @@ public sealed class HypothesisTriageTests
     {
         var stride = width * bpp;
         var offCentre = PdqOffCentre.HashWithStableBits(pixels, format, width, height, stride, PdqOffCentre.DefaultCrops);
+        var derotated = PdqDerotate.HashWithStableBits(pixels, format, width, height, stride, PdqDerotate.DefaultAngles);
         return new TriageInput(id, null, null, null, "image", PdqHasher.HashDihedral(pixels, format, width, height, stride), null, width, height, null, null)
         {
             PdqReframed = [.. PdqReframe.Hash(pixels, format, width, height, stride, PdqReframe.DefaultCrops, PdqReframe.DefaultFills).Select(r => r.Hash)],
             PdqOffCentre = [.. offCentre.Select(r => r.Result.Hash)],
             PdqOffCentreStable = [.. offCentre.Select(r => r.Stable)],
-            PdqDerotated = [.. PdqDerotate.Hash(pixels, format, width, height, stride, PdqDerotate.DefaultAngles).Select(r => r.Hash)],
+            PdqDerotated = [.. derotated.Select(r => r.Result.Hash)],
+            PdqDerotatedStable = [.. derotated.Select(r => r.Stable)],
         };
     }
 
@@ -111,7 +113,7 @@ public sealed class HypothesisTriageTests
     }
 
     [Fact]
-    public void With_stable_bits_an_off_centre_hypothesis_is_kept_by_its_masked_distance_among_candidates_within_the_search_radius()
+    public void With_stable_bits_an_off_centre_or_turn_hypothesis_is_kept_by_its_masked_distance_among_candidates_within_the_search_radius()
     {
         var rng = new Random(2135);
         Hash256 Random() => new((ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64(), (ulong)rng.NextInt64());
@@ -156,6 +158,19 @@ public sealed class HypothesisTriageTests
         Assert.Equal((TriageStatus.Known, "pdq-offcentre", 20), (r[6].Status, r[6].Method, r[6].Distance));
         Assert.Equal(TriageStatus.Unknown, r[7].Status);
         Assert.Equal((TriageStatus.Known, "pdq-offcentre", 36), (r[8].Status, r[8].Method, r[8].Distance));
+
+        // The de-rotation step by the same rule at its own radii: masked within 28 among candidates within 56.
+        Assert.Equal((28, 28, 56), (o.DerotatedRadius, o.DerotatedMaskedRadius, o.DerotatedSearchRadius));
+        var turned = TriageEngine.Run(
+            [
+                Image(20) with { PdqDerotated = [Flip(x, 21, 29)], PdqDerotatedStable = [three] },   // masked 28, plain 50: found
+                Image(21) with { PdqDerotated = [Flip(x, 22, 29)], PdqDerotatedStable = [three] },   // masked 30: not
+                Image(22) with { PdqDerotated = [Flip(x, 10, 47)], PdqDerotatedStable = [three] },   // plain 57: not a candidate
+                Image(23) with { PdqDerotated = [Flip(x, 21, 29)] },                                  // no stable bits: plain 50, not
+            ],
+            [("x", new BankEntry { Pdq = x })]).Files;
+        Assert.Equal((TriageStatus.Known, "pdq-derotated", 28), (turned[0].Status, turned[0].Method, turned[0].Distance));
+        Assert.All(turned.Skip(1), t => Assert.Equal(TriageStatus.Unknown, t.Status));
 
         // A plain radius wider than the search radius widens the search for hypotheses without stable bits only: one with
         // them and a plain distance beyond the search radius is still not kept.

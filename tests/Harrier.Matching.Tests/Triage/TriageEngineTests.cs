@@ -453,6 +453,47 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void A_frame_off_centre_or_turn_hypothesis_with_stable_bits_is_as_near_as_its_masked_distance_among_bank_frames_within_the_limit()
+    {
+        var bank = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
+        // Flips the lowest bits of the first word (which the mask below holds stable) and of the last one (which it does not).
+        static Hash256 Flip(Hash256 h, int stable, int unstable) => new(h.W0 ^ ((1UL << stable) - 1), h.W1, h.W2, h.W3 ^ ((1UL << unstable) - 1));
+        var three = new Hash256(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0);   // 192 stable bits
+        List<VpdqFrameHypotheses> Frames(int stable, int unstable, Hash256? mask, bool turned = false) => [.. FrameHypotheses(bank, _ => null).Select((f, i) =>
+        {
+            var (off, rot) = (f.OffCentre.ToArray(), f.Derotated.ToArray());
+            (turned ? rot : off)[5] = Flip(bank[i], stable, unstable);
+            return f with
+            {
+                OffCentre = off, Derotated = rot,
+                OffCentreStable = mask is { } m ? [.. Enumerable.Repeat(m, 24)] : [], DerotatedStable = mask is { } d ? [.. Enumerable.Repeat(d, 6)] : [],
+            };
+        })];
+        TriageInput File(long id, List<VpdqFrameHypotheses> h) => VideoFile(id, Video(Enumerable.Range(0, 8).Select(_ => RandomHash())), 320, 8) with { VpdqHypotheses = h };
+        var files = new List<TriageInput>
+        {
+            // Every frame 50 bits from its bank frame, 20 of them stable: masked ⌈20 · 256 / 192⌉ = 27, within 44.
+            File(1, Frames(20, 30, three)),
+            // The same hashes without stable bits (stored before them): 50, beyond 44.
+            File(2, Frames(20, 30, null)),
+            // Masked 27 but 57 bits by the plain distance, beyond the frame limit (56): not a candidate.
+            File(3, Frames(20, 37, three)),
+            // 34 stable bits differ: masked 46, beyond 44, though the plain distance (44) is within it.
+            File(4, Frames(34, 10, three)),
+            // The de-rotation hypotheses the same way: masked 27, plain 50, found; without stable bits, not.
+            File(5, Frames(20, 30, three, turned: true)),
+            File(6, Frames(20, 30, null, turned: true)),
+        };
+        var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) })]).Files;
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[0].Status, r[0].Method, r[0].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[1].Status);
+        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal(TriageStatus.Unknown, r[3].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq-derotated", 0), (r[4].Status, r[4].Method, r[4].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[5].Status);
+    }
+
+    [Fact]
     public void A_rendition_whose_frames_all_fall_under_the_quality_floor_joins_its_upload_by_aligned_frames_only()
     {
         var source = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();

@@ -33,6 +33,8 @@ public sealed class MediaFeatureExtractorTests : IDisposable
         var stable = PdqOffCentre.HashWithStableBits(image.Pixels, PdqImageHasher.PixelFormatOf(image), image.Width, image.Height, image.Stride, PdqOffCentre.DefaultCrops);
         Assert.Equal(stable.Select(x => x.Stable), hypotheses.PdqOffCentreStable);
         Assert.Contains(hypotheses.PdqOffCentreStable, m => m.PopCount() is > 128 and < 256);
+        Assert.Equal(PdqDerotate.HashWithStableBits(image.Pixels, PdqImageHasher.PixelFormatOf(image), image.Width, image.Height, image.Stride, PdqDerotate.DefaultAngles)
+            .Select(x => x.Stable), hypotheses.PdqDerotatedStable);
         Assert.Equal(PdqDerotate.Hash(image, PdqDerotate.DefaultAngles).Select(r => r.Hash), hypotheses.PdqDerotated);
         Assert.Equal(PdqInset.Hash(image).Select(r => (r.Region, r.Result.Hash)), hypotheses.PdqInset);
         Assert.Null(hypotheses.Pdq);

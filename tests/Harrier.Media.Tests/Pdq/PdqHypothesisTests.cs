@@ -126,6 +126,32 @@ public sealed class PdqHypothesisTests
     }
 
     [Fact]
+    public void A_turns_stable_bits_leave_out_bits_of_the_uncovered_border_and_over_them_a_three_degree_turn_is_nearer_its_original()
+    {
+        var masked = new List<int>();
+        var plain = new List<int>();
+        foreach (var path in Photos())
+        {
+            using var image = ImageDecoder.Decode(path);
+            var original = PdqImageHasher.Hash(image).Hash;
+            var format = PdqImageHasher.PixelFormatOf(image);
+            var turned = PhotoTransforms.Rotate(image, 3);
+            var stride = image.Width * image.BytesPerPixel;
+            var withStable = PdqDerotate.HashWithStableBits(turned, format, image.Width, image.Height, stride, PdqDerotate.DefaultAngles);
+
+            // The hashes are the step's own; the stable bits leave some out, never most.
+            Assert.Equal(PdqDerotate.Hash(turned, format, image.Width, image.Height, stride, PdqDerotate.DefaultAngles), withStable.Select(x => x.Result));
+            Assert.All(withStable, x => Assert.InRange(x.Stable.PopCount(), 128, 256));
+            Assert.Contains(withStable, x => x.Stable.PopCount() < 256);
+            var (result, stable) = withStable[PdqDerotate.DefaultAngles.ToList().IndexOf(3)];
+            masked.Add(PdqOffCentre.MaskedDistance(result.Hash, stable, original));
+            plain.Add(result.Hash.DistanceTo(original));
+        }
+
+        Assert.True(masked.Average() < plain.Average() - 2, $"masked {string.Join(' ', masked)}; plain {string.Join(' ', plain)}");
+    }
+
+    [Fact]
     public void The_masked_distance_counts_differing_stable_bits_only_scaled_to_256_and_rounded_up()
     {
         var target = new Hash256(0, 0, 0, 0);
