@@ -5,7 +5,8 @@
 # other photo's plain hash). The distractor folder is read only when named here; nothing in the product or its tests
 # reads it. Further arguments go to the harness: --inset measures only the content-inside-content and centre-crop steps
 # (issue 21.3; picture-in-picture and screenshot transforms); --masked measures the off-centre crops' masked distance
-# (the bits three fills of the missing band agree on) and triage's rule with it. Usage: benchmarks/pdq-hypotheses.sh [PHOTOS_DIR] [DISTRACTORS_DIR] [OPTIONS...]
+# (the bits three fills of the missing band agree on) and triage's rule with it; --masked-derotated the same for the
+# de-rotation step (the border a turn's crop removed). Usage: benchmarks/pdq-hypotheses.sh [PHOTOS_DIR] [DISTRACTORS_DIR] [OPTIONS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PHOTOS=$(cd "${1:-data/photos}" && pwd)

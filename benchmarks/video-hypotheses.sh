@@ -109,10 +109,12 @@ for f in os.listdir(os.path.join(work, "bank")):
 sources = sorted(bank)
 transforms = ["plain"] + [f"crop{s}{p}" for p in (10, 15) for s in "LRTB"] + ["rot-3", "rot-2", "rot2", "rot3", "pip50", "pip30", "zoom5", "zoom10"]
 def geometries(frames):  # method -> geometry -> [per frame: (hash, stable bits or None)]
-    def stable(f, g): return f["stable"][g] if len(f["stable"]) == len(f["off"]) and bin(f["stable"][g]).count("1") >= MIN_STABLE else None
+    def stable(f, kind, g):  # TriageEngine.WithStableBits
+        s = f["stable-" + kind]
+        return s[g] if len(s) == len(f[kind]) and bin(s[g]).count("1") >= MIN_STABLE else None
     return {"vpdq-inset": {0: [[(h, None) for _, h in f["inset"]] for f in frames]},
-            "vpdq-offcentre": {g: [[(f["off"][g], stable(f, g))] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},
-            "vpdq-derotated": {g: [[(f["rot"][g], None)] for f in frames] for g in range(len(frames[0]["rot"]))} if frames else {}}
+            "vpdq-offcentre": {g: [[(f["off"][g], stable(f, "off", g))] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},
+            "vpdq-derotated": {g: [[(f["rot"][g], stable(f, "rot", g))] for f in frames] for g in range(len(frames[0]["rot"]))} if frames else {}}
 def frame_dist(x, s, y):  # a hypothesis' distance to a bank frame as triage takes it: masked when it has stable bits and the plain one is within the limit
     d = dist(x, y)
     return d if s is None else (masked(x, s, y) if d <= TRIAGE_LIMIT else 999)
@@ -138,10 +140,11 @@ for label in labels:
         if at is None: continue
         frames = []
         for l in lines[at + 1:]:
-            head, off, rot, ins, *stable = l.split("|")
+            head, off, rot, ins, *stable = l.split("|")  # then the off-centre and de-rotation stable bits, in rows written since them
             frames.append({"off": [int(x, 16) for x in off.split()], "rot": [int(x, 16) for x in rot.split()],
                            "inset": [(r.split(":")[0], int(r.split(":")[1], 16)) for r in ins.split()],
-                           "stable": [int(x, 16) for x in stable[0].split()] if stable else []})
+                           "stable-off": [int(x, 16) for x in stable[0].split()] if stable else [],
+                           "stable-rot": [int(x, 16) for x in stable[1].split()] if len(stable) > 1 else []})
         hyp[rel] = frames
     print(f"\nvideos with frame hypotheses stored: {len(hyp)}; sampled frames: {sum(len(f) for f in hyp.values())}")
     # Per (query, bank video, method, geometry): each sampled frame's nearest distance to that bank video's frames.

@@ -49,6 +49,9 @@ internal static class HypothesesBenchmark
     /// <summary>Only the masked off-centre measurement (<see cref="MaskedOffCentreBenchmark"/>).</summary>
     private static bool masked;
 
+    /// <summary>Only the masked de-rotation measurement (<see cref="MaskedDerotatedBenchmark"/>).</summary>
+    private static bool maskedDerotated;
+
     public static int Run(string[] args)
     {
         string? distractors = null;
@@ -65,6 +68,7 @@ internal static class HypothesesBenchmark
                 case "--inset-rows-only": insetOnly = insetRowsOnly = true; break;
                 case "--crop-rows-only": cropRowsOnly = true; break;
                 case "--masked": masked = true; break;
+                case "--masked-derotated": maskedDerotated = true; break;
                 case "--cost": return Cost([.. args.Skip(k + 1).SelectMany(f => Jpegs(f))]);
                 case "--no-recall": folders.Clear(); folders.Add("-"); break;
                 default: folders.Add(args[k]); break;
@@ -73,6 +77,21 @@ internal static class HypothesesBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# hypotheses per image: {PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count} centre-crop (radius {ReframedRadius}), {PdqOffCentre.DefaultCrops.Count} off-centre (radius {offCentreRadius}), {PdqDerotate.DefaultAngles.Count} de-rotated (radius {derotatedRadius}); {Environment.ProcessorCount} cores"));
+        if (maskedDerotated)
+        {
+            if (!folders.Contains("-"))
+            {
+                MaskedDerotatedBenchmark.Recall([.. folders.SelectMany(f => Jpegs(f))]);
+            }
+
+            if (distractors is not null)
+            {
+                MaskedDerotatedBenchmark.FalseMatches([.. Jpegs(distractors)]);
+            }
+
+            return 0;
+        }
+
         if (masked)
         {
             if (!folders.Contains("-"))
