@@ -732,8 +732,8 @@ public static class TriageEngine
     /// (<see cref="MetFrames"/>). The bank video is met when they are at least
     /// <see cref="TriageOptions.VideoHypothesisPercent"/> of the video's sampled frames and at least
     /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>. Method <paramref name="method"/>; the best geometry's share
-    /// gives the distance (100 − share, as the other video methods). A hypothesis with stable bits (the off-centre crops
-    /// since the masked distance) is as near a bank frame as its masked distance (<see cref="PdqOffCentre.MaskedDistance"/>),
+    /// gives the distance (100 − share, as the other video methods). A hypothesis with stable bits (the off-centre crops and
+    /// the turns, since the masked distance) is as near a bank frame as its masked distance (<see cref="PdqOffCentre.MaskedDistance"/>),
     /// among the bank frames within the limit by the plain distance. Never used for grouping.
     /// </summary>
     private static void FrameHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
