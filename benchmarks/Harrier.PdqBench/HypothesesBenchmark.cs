@@ -77,31 +77,18 @@ internal static class HypothesesBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"# hypotheses per image: {PdqReframe.DefaultCrops.Count * PdqReframe.DefaultFills.Count} centre-crop (radius {ReframedRadius}), {PdqOffCentre.DefaultCrops.Count} off-centre (radius {offCentreRadius}), {PdqDerotate.DefaultAngles.Count} de-rotated (radius {derotatedRadius}); {Environment.ProcessorCount} cores"));
-        if (maskedDerotated)
+        if (masked || maskedDerotated)
         {
+            Action<string[]> recall = masked ? MaskedOffCentreBenchmark.Recall : MaskedDerotatedBenchmark.Recall;
+            Action<string[]> falseMatches = masked ? MaskedOffCentreBenchmark.FalseMatches : MaskedDerotatedBenchmark.FalseMatches;
             if (!folders.Contains("-"))
             {
-                MaskedDerotatedBenchmark.Recall([.. folders.SelectMany(f => Jpegs(f))]);
+                recall([.. folders.SelectMany(f => Jpegs(f))]);
             }
 
             if (distractors is not null)
             {
-                MaskedDerotatedBenchmark.FalseMatches([.. Jpegs(distractors)]);
-            }
-
-            return 0;
-        }
-
-        if (masked)
-        {
-            if (!folders.Contains("-"))
-            {
-                MaskedOffCentreBenchmark.Recall([.. folders.SelectMany(f => Jpegs(f))]);
-            }
-
-            if (distractors is not null)
-            {
-                MaskedOffCentreBenchmark.FalseMatches([.. Jpegs(distractors)]);
+                falseMatches([.. Jpegs(distractors)]);
             }
 
             return 0;
@@ -154,6 +141,8 @@ internal static class HypothesesBenchmark
             ("off-centre with stable bits (24, three fills; what triage computes)",
                 d => PdqOffCentre.HashWithStableBits(d.Pixels, PdqImageHasher.PixelFormatOf(d), d.Width, d.Height, d.Stride, PdqOffCentre.DefaultCrops)),
             ("de-rotation (6)", d => PdqDerotate.Hash(d, PdqDerotate.DefaultAngles)),
+            ("de-rotation with stable bits (6, three fills; what triage computes)",
+                d => PdqDerotate.HashWithStableBits(d.Pixels, PdqImageHasher.PixelFormatOf(d), d.Width, d.Height, d.Stride, PdqDerotate.DefaultAngles)),
             ("inset (≤ 3)", d => PdqInset.Hash(d)),
         ];
         var cpu = new double[steps.Length];

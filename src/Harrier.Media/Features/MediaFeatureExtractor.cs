@@ -285,7 +285,7 @@ public sealed class MediaFeatureExtractor
 
     /// <summary>
     /// The geometric hypotheses of one picture (an image, or a sampled video frame): off-centre crops and small rotations,
-    /// each with its stable bits (the bits three fills of the guessed border agree on, three canvases a hypothesis, which
+    /// each with its stable bits (the bits three fills of the guessed border agree on, three hashes a hypothesis, which
     /// triage compares by the masked distance: docs/benchmarks.md, "One-side 15 % crops" and "Turns"), and the content
     /// regions found inside a surround, with the default crops, angles and region limit.
     /// </summary>

@@ -31,21 +31,21 @@ public static class PdqDerotate
     /// <summary>One hash per angle of <paramref name="degrees"/>, in its order, for packed pixels.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An angle is not in [−15, 15].</exception>
     public static PdqResult[] Hash(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride, IReadOnlyList<double> degrees) =>
-        [.. Fills(pixels, format, width, height, stride, degrees, stable: false).Select(f => f.Faded)];
+        [.. Hypotheses(pixels, format, width, height, stride, degrees, stable: false).Select(f => f.Result)];
 
     /// <summary>
     /// Each angle's hash (as <see cref="Hash(ReadOnlySpan{byte}, PdqPixelFormat, int, int, int, IReadOnlyList{double})"/>)
     /// with its stable bits: the bits on which the hash with the uncovered border filled as usual, with it a flat mean and
     /// with the edge pixels repeated across it all agree (<see cref="PdqOffCentre.HashWithStableBits"/>, the same idea:
-    /// the border a turn's crop removed is guessed, and those bits are the ones the guess does not decide). Three canvases
-    /// an angle instead of one.
+    /// the border a turn's crop removed is guessed, and those bits are the ones the guess does not decide). Three hashes an
+    /// angle instead of one (the covered pixels sampled once).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An angle is not in [−15, 15].</exception>
     public static (PdqResult Result, Hash256 Stable)[] HashWithStableBits(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<double> degrees) =>
-        [.. Fills(pixels, format, width, height, stride, degrees, stable: true).Select(f => (f.Faded, PdqOffCentre.StableBits(f.Faded.Hash, f.Flat, f.Edge)))];
+        Hypotheses(pixels, format, width, height, stride, degrees, stable: true);
 
-    private static (PdqResult Faded, Hash256 Flat, Hash256 Edge)[] Fills(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
+    private static (PdqResult Result, Hash256 Stable)[] Hypotheses(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<double> degrees, bool stable)
     {
         ArgumentNullException.ThrowIfNull(degrees);
@@ -59,7 +59,7 @@ public static class PdqDerotate
 
         if (width < PdqHasher.MinDimension || height < PdqHasher.MinDimension)
         {
-            return [.. Enumerable.Repeat((new PdqResult(Hash256.Zero, 0), Hash256.Zero, Hash256.Zero), degrees.Count)];
+            return [.. Enumerable.Repeat((new PdqResult(Hash256.Zero, 0), Hash256.Zero), degrees.Count)];
         }
 
         var (luma, w, h) = PdqReframe.ReducedLuma(pixels, format, width, height, stride);
@@ -69,7 +69,7 @@ public static class PdqDerotate
             var aspect = (double)Math.Max(w, h) / Math.Min(w, h);
             var cx = (w - 1) / 2.0;
             var cy = (h - 1) / 2.0;
-            var results = new (PdqResult, Hash256, Hash256)[degrees.Count];
+            var results = new (PdqResult, Hash256)[degrees.Count];
             for (var k = 0; k < degrees.Count; k++)
             {
                 // The query shows the original turned by θ and zoomed by z about the centre: original point o lies at
@@ -80,9 +80,8 @@ public static class PdqDerotate
                 var (ax, bx, ay, by) = (z * cos, -z * sin, z * sin, z * cos);
                 var map = (ax, bx, cx - (ax * cx) - (bx * cy), ay, by, cy - (ay * cx) - (by * cy));
                 var ring = Math.Max(w, h) * Math.Abs(Math.Sin(rad));
-                results[k] = (ReframeCanvas.Hash(luma, w, h, w, h, map, mean, ring),
-                    stable ? ReframeCanvas.Hash(luma, w, h, w, h, map, mean, ring, BandFill.Flat).Hash : Hash256.Zero,
-                    stable ? ReframeCanvas.Hash(luma, w, h, w, h, map, mean, ring, BandFill.Edge).Hash : Hash256.Zero);
+                results[k] = stable ? ReframeCanvas.HashWithStableBits(luma, w, h, w, h, map, mean, ring)
+                    : (ReframeCanvas.Hash(luma, w, h, w, h, map, mean, ring), Hash256.Zero);
             }
 
             return results;

@@ -43,7 +43,7 @@ public static class PdqOffCentre
     /// <exception cref="ArgumentOutOfRangeException">A share is not in (0, 0.4] or a crop names no side.</exception>
     public static PdqResult[] Hash(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<(CropSides Sides, double Share)> crops) =>
-        [.. Fills(pixels, format, width, height, stride, crops, stable: false).Select(f => f.Faded)];
+        [.. Hypotheses(pixels, format, width, height, stride, crops, stable: false).Select(f => f.Result)];
 
     /// <summary>
     /// Each crop's hash (as <see cref="Hash(ReadOnlySpan{byte}, PdqPixelFormat, int, int, int, IReadOnlyList{ValueTuple{CropSides, double}})"/>)
@@ -51,14 +51,14 @@ public static class PdqOffCentre
     /// mean and the hash with the edge pixels repeated across it all agree, so the bits the guessed band does not decide
     /// (235 of 256 on average on the distractor photos). A distance over only those bits (scaled to 256) lies nearer the
     /// original for a true crop and no nearer for an unrelated picture (docs/benchmarks.md, "One-side 15 % crops: a
-    /// distance over the bits the missing band does not decide"). Three canvases a crop instead of one. What triage
+    /// distance over the bits the missing band does not decide"). Three hashes a crop instead of one (the covered pixels sampled once). What triage
     /// computes for an image nothing else matched, and compares by <see cref="MaskedDistance"/>; measured by
     /// <c>benchmarks/pdq-hypotheses.sh --masked</c>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A share is not in (0, 0.4] or a crop names no side.</exception>
     public static (PdqResult Result, Hash256 Stable)[] HashWithStableBits(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<(CropSides Sides, double Share)> crops) =>
-        [.. Fills(pixels, format, width, height, stride, crops, stable: true).Select(f => (f.Faded, StableBits(f.Faded.Hash, f.Flat, f.Edge)))];
+        Hypotheses(pixels, format, width, height, stride, crops, stable: true);
 
     /// <summary>
     /// The distance from a crop's <paramref name="hash"/> to <paramref name="target"/> over the crop's
@@ -79,13 +79,8 @@ public static class PdqOffCentre
         return ((256 * differing) + stableBits - 1) / stableBits;
     }
 
-    /// <summary>The bits on which <paramref name="faded"/>, <paramref name="flat"/> and <paramref name="edge"/> agree.</summary>
-    internal static Hash256 StableBits(Hash256 faded, Hash256 flat, Hash256 edge) => new(
-        ~((faded.W0 ^ flat.W0) | (faded.W0 ^ edge.W0)), ~((faded.W1 ^ flat.W1) | (faded.W1 ^ edge.W1)),
-        ~((faded.W2 ^ flat.W2) | (faded.W2 ^ edge.W2)), ~((faded.W3 ^ flat.W3) | (faded.W3 ^ edge.W3)));
-
-    /// <summary>Each crop's canvas hashed with the band faded into the mean and, with <paramref name="stable"/>, also flat and edge-repeated.</summary>
-    internal static (PdqResult Faded, Hash256 Flat, Hash256 Edge)[] Fills(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
+    /// <summary>Each crop's canvas hashed with the band faded into the mean and, with <paramref name="stable"/>, its stable bits (else zero).</summary>
+    private static (PdqResult Result, Hash256 Stable)[] Hypotheses(ReadOnlySpan<byte> pixels, PdqPixelFormat format, int width, int height, int stride,
         IReadOnlyList<(CropSides Sides, double Share)> crops, bool stable)
     {
         ArgumentNullException.ThrowIfNull(crops);
@@ -99,14 +94,14 @@ public static class PdqOffCentre
 
         if (width < PdqHasher.MinDimension || height < PdqHasher.MinDimension)
         {
-            return [.. Enumerable.Repeat((new PdqResult(Hash256.Zero, 0), Hash256.Zero, Hash256.Zero), crops.Count)];
+            return [.. Enumerable.Repeat((new PdqResult(Hash256.Zero, 0), Hash256.Zero), crops.Count)];
         }
 
         var (luma, w, h) = PdqReframe.ReducedLuma(pixels, format, width, height, stride);
         try
         {
             var mean = ReframeCanvas.Mean(luma, w * h);
-            var results = new (PdqResult, Hash256, Hash256)[crops.Count];
+            var results = new (PdqResult, Hash256)[crops.Count];
             for (var k = 0; k < crops.Count; k++)
             {
                 var (sides, share) = crops[k];
@@ -119,9 +114,8 @@ public static class PdqOffCentre
                 var ch = h + bandY * (sides.HasFlag(CropSides.Top) && sides.HasFlag(CropSides.Bottom) ? 2 : 1);
                 var map = (1.0, 0.0, (double)-left, 0.0, 1.0, (double)-top);
                 var ring = Math.Max(bandX, bandY);
-                results[k] = (ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring),
-                    stable ? ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring, BandFill.Flat).Hash : Hash256.Zero,
-                    stable ? ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring, BandFill.Edge).Hash : Hash256.Zero);
+                results[k] = stable ? ReframeCanvas.HashWithStableBits(luma, w, h, cw, ch, map, mean, ring)
+                    : (ReframeCanvas.Hash(luma, w, h, cw, ch, map, mean, ring), Hash256.Zero);
             }
 
             return results;
