@@ -16,7 +16,8 @@
 # while their mean is within the method's radius and none is beyond the frame limit, TriageEngine.MetFrames; match at
 # >= 60 % and >= 3 frames, TriageOptions.VideoHypothesisPercent), cross-checked first against triage on every query
 # triage matched that way; PCT=80 (or any share) recomputes the tables for another share, LIMIT=0 for the rule before the
-# mean (each frame within the radius).
+# mean (each frame within the radius), PLAIN_GATE=1 for the masked distance only among the bank frames within the limit
+# by the plain distance (the rule before TriageEngine.MaskedFrameDistances; the cross-check then holds for a base build).
 # Usage: benchmarks/video-hypotheses.sh [SECONDS]   (default 8)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -115,9 +116,11 @@ def geometries(frames):  # method -> geometry -> [per frame: (hash, stable bits 
     return {"vpdq-inset": {0: [[(h, None) for _, h in f["inset"]] for f in frames]},
             "vpdq-offcentre": {g: [[(f["off"][g], stable(f, "off", g))] for f in frames] for g in range(len(frames[0]["off"]))} if frames else {},
             "vpdq-derotated": {g: [[(f["rot"][g], stable(f, "rot", g))] for f in frames] for g in range(len(frames[0]["rot"]))} if frames else {}}
-def frame_dist(x, s, y):  # a hypothesis' distance to a bank frame as triage takes it: masked when it has stable bits and the plain one is within the limit
-    d = dist(x, y)
-    return d if s is None else (masked(x, s, y) if d <= TRIAGE_LIMIT else 999)
+def frame_dist(x, s, y):  # a hypothesis' distance to a bank frame as triage takes it: masked when it has stable bits (TriageEngine.MaskedFrameDistances)
+    if s is None or os.environ.get("PLAIN_GATE"):  # PLAIN_GATE=1: the rule before, masked only among the bank frames within the limit by the plain distance
+        d = dist(x, y)
+        return d if s is None else (masked(x, s, y) if d <= TRIAGE_LIMIT else 999)
+    return masked(x, s, y)
 for label in labels:
     db = sqlite3.connect(os.path.join(work, f"case-{label}", "case.db"))
     res = {r[0]: r[1:] for r in db.execute("SELECT e.rel_path, t.status, t.method, t.bank_name, t.distance FROM triage_results t JOIN evidence_files e ON e.id = t.evidence_id")}

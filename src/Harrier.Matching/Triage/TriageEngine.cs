@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using Harrier.Matching.Banks;
 using Harrier.Matching.Index;
 using Harrier.Matching.Video;
@@ -734,7 +735,8 @@ public static class TriageEngine
     /// <see cref="TriageOptions.VideoHypothesisMinFrames"/>. Method <paramref name="method"/>; the best geometry's share
     /// gives the distance (100 − share, as the other video methods). A hypothesis with stable bits (the off-centre crops and
     /// the turns, since the masked distance) is as near a bank frame as its masked distance (<see cref="PdqOffCentre.MaskedDistance"/>),
-    /// among the bank frames within the limit by the plain distance. Never used for grouping.
+    /// compared with every frame of the bank video (<see cref="MaskedFrameDistances"/>), not only those the plain distance
+    /// puts within the limit. Never used for grouping.
     /// </summary>
     private static void FrameHypothesisMatches(IReadOnlyList<TriageInput> files, List<(int Entry, IReadOnlyList<VpdqFeature> Frames)> bankVideos,
         TriageOptions options, List<(int, string, int)>[] matches, bool[] knownGood,
@@ -742,7 +744,7 @@ public static class TriageEngine
     {
         var hashes = new List<Hash256>();
         var ids = new List<long>();
-        var masked = new Dictionary<long, (Hash256 Hash, Hash256 Stable)>();
+        var masked = new List<(long Id, Hash256 Hash, Hash256 Stable)>();
         var sampled = new Dictionary<int, int>();
         for (var i = 0; i < files.Count; i++)
         {
@@ -757,36 +759,50 @@ public static class TriageEngine
                 foreach (var (g, h, stable) in of(frames[j]))
                 {
                     var id = ((long)i << 20) | ((long)j << 8) | (uint)(g & 0xFF);
-                    hashes.Add(h);
-                    ids.Add(id);
                     if (stable is { } mask)
                     {
-                        masked[id] = (h, mask);
+                        masked.Add((id, h, mask));
+                    }
+                    else
+                    {
+                        hashes.Add(h);
+                        ids.Add(id);
                     }
                 }
             }
         }
 
-        if (hashes.Count == 0 || bankVideos.Count == 0)
+        if ((hashes.Count == 0 && masked.Count == 0) || bankVideos.Count == 0)
         {
             return;
         }
 
-        using var index = HammingIndex.Build(hashes.ToArray(), ids.ToArray());
+        using var index = hashes.Count > 0 ? HammingIndex.Build(hashes.ToArray(), ids.ToArray()) : null;
         var limit = Math.Max(radius, options.VideoHypothesisFrameLimit);
+        var maskedHypotheses = MaskedHypotheses.Of(masked, limit);
         var best = new Dictionary<(int File, int Entry), double>();
         foreach (var (e, bankFrames) in bankVideos)
         {
             // Per (video, geometry): each sampled frame's nearest distance to this bank video's frames, where within the limit.
             var near = new Dictionary<(int File, int Geometry), Dictionary<int, int>>();
-            foreach (var m in index.Search(bankFrames.Select(f => f.Hash).ToArray(), limit))
+            void Nearest(long id, int distance)
             {
-                var key = ((int)(m.Id >> 20), (int)(m.Id & 0xFF));
+                var key = ((int)(id >> 20), (int)(id & 0xFF));
                 var frames = near.TryGetValue(key, out var found) ? found : near[key] = [];
-                var j = (int)((m.Id >> 8) & 0xFFF);
-                var distance = masked.TryGetValue(m.Id, out var hm) ? PdqOffCentre.MaskedDistance(hm.Hash, hm.Stable, bankFrames[m.QueryIndex].Hash) : m.Distance;
+                var j = (int)((id >> 8) & 0xFFF);
                 frames[j] = Math.Min(distance, frames.GetValueOrDefault(j, int.MaxValue));
             }
+
+            var bankHashes = bankFrames.Select(f => f.Hash).ToArray();
+            if (index is not null)
+            {
+                foreach (var m in index.Search(bankHashes, limit))
+                {
+                    Nearest(m.Id, m.Distance);
+                }
+            }
+
+            MaskedFrameDistances(maskedHypotheses, bankHashes, Nearest);
 
             foreach (var ((file, _), frameDistances) in near)
             {
@@ -802,6 +818,67 @@ public static class TriageEngine
         foreach (var ((file, entry), share) in best.OrderBy(kv => kv.Key.File).ThenBy(kv => kv.Key.Entry))
         {
             matches[file].Add((entry, method, (int)Math.Round(100 - share)));
+        }
+    }
+
+    /// <summary>
+    /// Frame hypotheses with stable bits, ready for <see cref="MaskedFrameDistances"/>: each hash, its stable bits, and how
+    /// many of them may differ for the masked distance to stay within the limit (⌊limit · stable / 256⌋).
+    /// </summary>
+    private sealed class MaskedHypotheses
+    {
+        internal required long[] Ids { get; init; }
+
+        internal required Hash256[] Hashes { get; init; }
+
+        internal required Hash256[] Stable { get; init; }
+
+        internal required int[] StableBits { get; init; }
+
+        internal required int[] MaxDiffering { get; init; }
+
+        internal static MaskedHypotheses Of(List<(long Id, Hash256 Hash, Hash256 Stable)> masked, int limit)
+        {
+            var bits = masked.Select(m => m.Stable.PopCount()).ToArray();
+            return new MaskedHypotheses
+            {
+                Ids = [.. masked.Select(m => m.Id)],
+                Hashes = [.. masked.Select(m => m.Hash)],
+                Stable = [.. masked.Select(m => m.Stable)],
+                StableBits = bits,
+                MaxDiffering = [.. bits.Select(b => limit * b / 256)],
+            };
+        }
+    }
+
+    /// <summary>
+    /// Each hypothesis with stable bits against every one of a bank video's frames: <paramref name="found"/> gets its id
+    /// and the masked distance (<see cref="PdqOffCentre.MaskedDistance"/>) wherever that is within the limit the
+    /// hypotheses were made for. Compared directly, not through the index searched by the plain distance: the bits the
+    /// guessed border decides (the unstable ones, about 25–100 of 256 in a turned or cropped video frame) differ from the
+    /// true frame's as often as not, so a frame whose stable bits are within the limit can lie well beyond it by the plain
+    /// distance (on benchmarks/video-hypotheses.sh a 3° turn's frames at masked 18–41 lay 38–72 bits away plainly); a
+    /// plain search radius either loses them or, wide enough to keep them all (limit · stable / 256 + the unstable bits),
+    /// returns a large share of all pairs. The work is hypotheses × the bank video's frames, four masked popcounts a pair.
+    /// </summary>
+    private static void MaskedFrameDistances(MaskedHypotheses hypotheses, Hash256[] bankFrames, Action<long, int> found)
+    {
+        for (var k = 0; k < hypotheses.Ids.Length; k++)
+        {
+            var (h, s, max) = (hypotheses.Hashes[k], hypotheses.Stable[k], hypotheses.MaxDiffering[k]);
+            var least = int.MaxValue;
+            foreach (var b in bankFrames)
+            {
+                var differing = BitOperations.PopCount((h.W0 ^ b.W0) & s.W0) + BitOperations.PopCount((h.W1 ^ b.W1) & s.W1)
+                    + BitOperations.PopCount((h.W2 ^ b.W2) & s.W2) + BitOperations.PopCount((h.W3 ^ b.W3) & s.W3);
+                least = Math.Min(least, differing);
+            }
+
+            if (least <= max)
+            {
+                var bits = hypotheses.StableBits[k];
+                found(hypotheses.Ids[k], ((256 * least) + bits - 1) / bits);
+            }
         }
     }
 

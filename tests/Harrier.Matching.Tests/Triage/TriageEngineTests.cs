@@ -453,16 +453,16 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
-    public void A_frame_off_centre_or_turn_hypothesis_with_stable_bits_is_as_near_as_its_masked_distance_among_bank_frames_within_the_limit()
+    public void A_frame_off_centre_or_turn_hypothesis_with_stable_bits_is_as_near_as_its_masked_distance_to_every_bank_frame()
     {
         var bank = Enumerable.Range(0, 8).Select(_ => RandomHash()).ToList();
         // Flips the lowest bits of the first word (which the mask below holds stable) and of the last one (which it does not).
         static Hash256 Flip(Hash256 h, int stable, int unstable) => new(h.W0 ^ ((1UL << stable) - 1), h.W1, h.W2, h.W3 ^ ((1UL << unstable) - 1));
         var three = new Hash256(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, 0);   // 192 stable bits
-        List<VpdqFrameHypotheses> Frames(int stable, int unstable, Hash256? mask, bool turned = false) => [.. FrameHypotheses(bank, _ => null).Select((f, i) =>
+        List<VpdqFrameHypotheses> Frames(Func<int, int> stable, int unstable, Hash256? mask, bool turned = false) => [.. FrameHypotheses(bank, _ => null).Select((f, i) =>
         {
             var (off, rot) = (f.OffCentre.ToArray(), f.Derotated.ToArray());
-            (turned ? rot : off)[5] = Flip(bank[i], stable, unstable);
+            (turned ? rot : off)[5] = Flip(bank[i], stable(i), unstable);
             return f with
             {
                 OffCentre = off, Derotated = rot,
@@ -473,24 +473,31 @@ public sealed class TriageEngineTests
         var files = new List<TriageInput>
         {
             // Every frame 50 bits from its bank frame, 20 of them stable: masked ⌈20 · 256 / 192⌉ = 27, within 44.
-            File(1, Frames(20, 30, three)),
+            File(1, Frames(_ => 20, 30, three)),
             // The same hashes without stable bits (stored before them): 50, beyond 44.
-            File(2, Frames(20, 30, null)),
-            // Masked 27 but 57 bits by the plain distance, beyond the frame limit (56): not a candidate.
-            File(3, Frames(20, 37, three)),
+            File(2, Frames(_ => 20, 30, null)),
+            // Masked 27 though 80 bits away by the plain distance, far beyond the frame limit (56): the 60 unstable bits
+            // differ as the guessed border made them, and only the stable ones are compared.
+            File(3, Frames(_ => 20, 60, three)),
             // 34 stable bits differ: masked 46, beyond 44, though the plain distance (44) is within it.
-            File(4, Frames(34, 10, three)),
+            File(4, Frames(_ => 34, 10, three)),
             // The de-rotation hypotheses the same way: masked 27, plain 50, found; without stable bits, not.
-            File(5, Frames(20, 30, three, turned: true)),
-            File(6, Frames(20, 30, null, turned: true)),
+            File(5, Frames(_ => 20, 30, three, turned: true)),
+            File(6, Frames(_ => 20, 30, null, turned: true)),
+            // Three frames at 0 and five whose 42 differing stable bits make masked 56, the frame limit: all 8 count (mean 35).
+            File(7, Frames(i => i < 3 ? 0 : 42, 0, three)),
+            // One more stable bit makes those five masked 58, past the limit: 3 of 8.
+            File(8, Frames(i => i < 3 ? 0 : 43, 0, three)),
         };
         var r = TriageEngine.Run(files, [("bank", new BankEntry { Vpdq = Video(bank) })]).Files;
         Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[0].Status, r[0].Method, r[0].Distance));
         Assert.Equal(TriageStatus.Unknown, r[1].Status);
-        Assert.Equal(TriageStatus.Unknown, r[2].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[2].Status, r[2].Method, r[2].Distance));
         Assert.Equal(TriageStatus.Unknown, r[3].Status);
         Assert.Equal((TriageStatus.Known, "vpdq-derotated", 0), (r[4].Status, r[4].Method, r[4].Distance));
         Assert.Equal(TriageStatus.Unknown, r[5].Status);
+        Assert.Equal((TriageStatus.Known, "vpdq-offcentre", 0), (r[6].Status, r[6].Method, r[6].Distance));
+        Assert.Equal(TriageStatus.Unknown, r[7].Status);
     }
 
     [Fact]
