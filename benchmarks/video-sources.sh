@@ -3,14 +3,28 @@
 # $LEN seconds at 640x360, 30 fps, x264 veryfast crf 20 (the bank's copy). Needs $here, $work, $LEN and $FF.
 # VIDEO_SOURCE_SET=2 renders 16 others, for a held-out check of rules made on the first set: the older testsrc pattern,
 # other seeds and rules for the generators, another Mandelbrot zoom, and the slideshows from the next 5 photos of each
-# group (use its own data folder).
+# group (use its own data folder). VIDEO_SOURCE_SET=3, a second held-out set (made after rules had been looked at on
+# set 2): mptestsrc's patterns, a third Mandelbrot zoom, other seeds and rules again, and slideshows of photos 12-16 of
+# four clothing groups the other sets do not use, of pants and of the five flower groups.
 master() { # master NAME INPUT_ARGS...
   local name=$1; shift
   [ -f "$work/src/$name.mp4" ] && return
   $FF "$@" -vf "fps=30,scale=640:360,setsar=1,format=yuv420p" -t "$LEN" -c:v libx264 -preset veryfast -crf 20 "$work/src/$name.mp4"
 }
 lavfi() { master "$1" -f lavfi -i "$2"; }
-if [ "${VIDEO_SOURCE_SET:-1}" = 2 ]; then
+groups="clothing-cc0/dress clothing-cc0/hat clothing-cc0/pants clothing-cc0/shoes clothing-cc0/t-shirt flowers-ccby/daisy flowers-ccby/dandelion
+  flowers-ccby/roses flowers-ccby/sunflowers flowers-ccby/tulips"
+if [ "${VIDEO_SOURCE_SET:-1}" = 3 ]; then
+  lavfi mptest "mptestsrc=rate=30:test=all,scale=640:360"
+  lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=384:start_x=-1.25066:start_y=0.02012:start_scale=1.5:end_scale=0.005"
+  lavfi life "life=size=320x180:rate=30:mold=5:ratio=0.5:seed=33:death_color=#101010:life_color=#e06080,scale=640:360:flags=neighbor"
+  lavfi cellauto "cellauto=size=320x180:rate=30:rule=90:seed=29:scroll=1,scale=640:360:flags=neighbor"
+  lavfi carpet "sierpinski=size=640x360:rate=30:type=carpet:seed=41:jump=120"
+  lavfi triangle "sierpinski=size=640x360:rate=30:type=triangle:seed=57"
+  groups="clothing-cc0/outwear clothing-cc0/longsleeve clothing-cc0/shorts clothing-cc0/shirt clothing-cc0/pants flowers-ccby/daisy
+    flowers-ccby/dandelion flowers-ccby/roses flowers-ccby/sunflowers flowers-ccby/tulips"
+  first=12
+elif [ "${VIDEO_SOURCE_SET:-1}" = 2 ]; then
   lavfi testsrc "testsrc=size=640x360:rate=30"
   lavfi mandelbrot "mandelbrot=size=640x360:rate=30:maxiter=512:start_x=-0.7453:start_y=0.1127:start_scale=2:end_scale=0.01"
   lavfi life "life=size=320x180:rate=30:mold=25:ratio=0.35:seed=21:death_color=#402010:life_color=#40e0a0,scale=640:360:flags=neighbor"
@@ -29,8 +43,7 @@ else
 fi
 per=$(( LEN * 30 / 5 ))
 slide=0
-for group in clothing-cc0/dress clothing-cc0/hat clothing-cc0/pants clothing-cc0/shoes clothing-cc0/t-shirt \
-  flowers-ccby/daisy flowers-ccby/dandelion flowers-ccby/roses flowers-ccby/sunflowers flowers-ccby/tulips; do
+for group in $groups; do
   slide=$((slide + 1))
   name="slides$(printf %02d $slide)"
   [ -f "$work/src/$name.mp4" ] && continue
