@@ -855,9 +855,10 @@ public static class TriageEngine
     /// Each hypothesis with stable bits against every one of a bank video's frames: <paramref name="found"/> gets its id
     /// and the masked distance (<see cref="PdqOffCentre.MaskedDistance"/>) wherever that is within the limit the
     /// hypotheses were made for. Compared directly, not through the index searched by the plain distance: the bits the
-    /// guessed border decides (the unstable ones, about 25–100 of 256 in a turned or cropped video frame) differ from the
-    /// true frame's as often as not, so a frame whose stable bits are within the limit can lie well beyond it by the plain
-    /// distance (on benchmarks/video-hypotheses.sh a 3° turn's frames at masked 18–41 lay 38–72 bits away plainly); a
+    /// guessed border decides (the unstable ones, a median of 32–43 of 256 in a cropped or turned video frame, up to
+    /// 130) differ from the true frame's as often as not, so a frame whose stable bits are within the limit can lie well
+    /// beyond it by the plain distance (on benchmarks/video-hypotheses.sh a 3° turn's frames at masked 18–41 lay 38–72
+    /// bits away plainly); a
     /// plain search radius either loses them or, wide enough to keep them all (limit · stable / 256 + the unstable bits),
     /// returns a large share of all pairs. The work is hypotheses × the bank video's frames, four masked popcounts a pair.
     /// </summary>

@@ -112,7 +112,13 @@ public sealed record TriageOptions
     /// </summary>
     public int VideoOffCentreRadius { get; init; } = 44;
 
-    /// <summary>Radius (inclusive) for a sampled video frame's de-rotation hypotheses against a bank video's frames: 44, as <see cref="VideoOffCentreRadius"/> (turns of 2° met by 9 of 32 videos at 36, 15 at 44).</summary>
+    /// <summary>
+    /// Radius (inclusive) for a sampled video frame's de-rotation hypotheses against a bank video's frames: 44, as
+    /// <see cref="VideoOffCentreRadius"/> (turns of 2° met by 9 of 32 videos at 36, 15 at 44). By the masked distance
+    /// (compared with every bank frame since the frames' unstable bits stopped deciding which are compared), the image
+    /// distractors' de-rotations gave 5 pairs within 44 of 11.6 M: about 4.3 false candidates per unmatched still video
+    /// against a 10 M-hash bank (docs/triage.md, "Masked frame distances").
+    /// </summary>
     public int VideoDerotatedRadius { get; init; } = 44;
 
     /// <summary>Radius (inclusive) for a sampled video frame's inset-region hashes against a bank video's frames: 44, as <see cref="VideoOffCentreRadius"/> (a picture-in-picture at half the width met by 4 of 16 videos at 36, 6 at 44).</summary>
@@ -126,7 +132,8 @@ public sealed record TriageOptions
     /// within the method's radius (<see cref="VideoOffCentreRadius"/>, <see cref="VideoDerotatedRadius"/>,
     /// <see cref="VideoInsetRadius"/>), so that a re-encode's per-frame noise averages out; no frame farther than this
     /// counts, whatever the others (docs/triage.md, "Why the mean"). 56: no frame of another source came within 82 bits
-    /// on benchmarks/video-hypotheses.sh, and its recall was the same for every limit from 52 to 64 on both its source
+    /// on benchmarks/video-hypotheses.sh (69 by the masked distance against every bank frame, which the off-centre and
+    /// de-rotation frames use since), and its recall was the same for every limit from 52 to 64 on both its source
     /// sets; what the limit is for is a video sharing a few near-identical frames with a bank video (an intro, a title
     /// card), whose unrelated frames it keeps from counting.
     /// </summary>
