@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using Harrier.Matching.Banks;
 using Harrier.Matching.Index;
 using Harrier.Matching.Video;
@@ -833,20 +832,16 @@ public static class TriageEngine
 
         internal required Hash256[] Stable { get; init; }
 
-        internal required int[] StableBits { get; init; }
-
         internal required int[] MaxDiffering { get; init; }
 
         internal static MaskedHypotheses Of(List<(long Id, Hash256 Hash, Hash256 Stable)> masked, int limit)
         {
-            var bits = masked.Select(m => m.Stable.PopCount()).ToArray();
             return new MaskedHypotheses
             {
                 Ids = [.. masked.Select(m => m.Id)],
                 Hashes = [.. masked.Select(m => m.Hash)],
                 Stable = [.. masked.Select(m => m.Stable)],
-                StableBits = bits,
-                MaxDiffering = [.. bits.Select(b => limit * b / 256)],
+                MaxDiffering = [.. masked.Select(m => limit * m.Stable.PopCount() / 256)],
             };
         }
     }
@@ -858,27 +853,29 @@ public static class TriageEngine
     /// guessed border decides (the unstable ones, a median of 32–43 of 256 in a cropped or turned video frame, up to
     /// 130) differ from the true frame's as often as not, so a frame whose stable bits are within the limit can lie well
     /// beyond it by the plain distance (on benchmarks/video-hypotheses.sh a 3° turn's frames at masked 18–41 lay 38–72
-    /// bits away plainly); a
-    /// plain search radius either loses them or, wide enough to keep them all (limit · stable / 256 + the unstable bits),
-    /// returns a large share of all pairs. The work is hypotheses × the bank video's frames, four masked popcounts a pair.
+    /// bits away plainly); a plain search radius either loses them or, wide enough to keep them all (limit · stable / 256
+    /// + the unstable bits), returns a large share of all pairs. The work is hypotheses × the bank video's frames, four
+    /// masked popcounts a pair.
     /// </summary>
     private static void MaskedFrameDistances(MaskedHypotheses hypotheses, Hash256[] bankFrames, Action<long, int> found)
     {
         for (var k = 0; k < hypotheses.Ids.Length; k++)
         {
-            var (h, s, max) = (hypotheses.Hashes[k], hypotheses.Stable[k], hypotheses.MaxDiffering[k]);
-            var least = int.MaxValue;
-            foreach (var b in bankFrames)
+            var (h, s) = (hypotheses.Hashes[k], hypotheses.Stable[k]);
+            var (least, nearest) = (int.MaxValue, -1);
+            for (var f = 0; f < bankFrames.Length; f++)
             {
-                var differing = BitOperations.PopCount((h.W0 ^ b.W0) & s.W0) + BitOperations.PopCount((h.W1 ^ b.W1) & s.W1)
-                    + BitOperations.PopCount((h.W2 ^ b.W2) & s.W2) + BitOperations.PopCount((h.W3 ^ b.W3) & s.W3);
-                least = Math.Min(least, differing);
+                var differing = h.DistanceTo(bankFrames[f], s);
+                if (differing < least)
+                {
+                    (least, nearest) = (differing, f);
+                }
             }
 
-            if (least <= max)
+            // The masked distance grows with the differing stable bits, so the frame with the fewest is the nearest.
+            if (least <= hypotheses.MaxDiffering[k])
             {
-                var bits = hypotheses.StableBits[k];
-                found(hypotheses.Ids[k], ((256 * least) + bits - 1) / bits);
+                found(hypotheses.Ids[k], PdqOffCentre.MaskedDistance(h, s, bankFrames[nearest]));
             }
         }
     }

@@ -24,6 +24,11 @@ public readonly record struct Hash256(ulong W0, ulong W1, ulong W2, ulong W3)
         BitOperations.PopCount(W0 ^ other.W0) + BitOperations.PopCount(W1 ^ other.W1)
         + BitOperations.PopCount(W2 ^ other.W2) + BitOperations.PopCount(W3 ^ other.W3);
 
+    /// <summary>Hamming distance over the bits set in <paramref name="mask"/> only (the others are not compared).</summary>
+    public int DistanceTo(Hash256 other, Hash256 mask) =>
+        BitOperations.PopCount((W0 ^ other.W0) & mask.W0) + BitOperations.PopCount((W1 ^ other.W1) & mask.W1)
+        + BitOperations.PopCount((W2 ^ other.W2) & mask.W2) + BitOperations.PopCount((W3 ^ other.W3) & mask.W3);
+
     /// <summary>Number of bits set.</summary>
     public int PopCount() =>
         BitOperations.PopCount(W0) + BitOperations.PopCount(W1) + BitOperations.PopCount(W2) + BitOperations.PopCount(W3);

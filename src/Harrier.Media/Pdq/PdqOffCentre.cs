@@ -1,4 +1,3 @@
-using System.Numerics;
 using Harrier.Media.Hashing;
 using Harrier.Media.Imaging;
 
@@ -74,9 +73,7 @@ public static class PdqOffCentre
             return 256;
         }
 
-        var differing = BitOperations.PopCount((hash.W0 ^ target.W0) & stable.W0) + BitOperations.PopCount((hash.W1 ^ target.W1) & stable.W1)
-            + BitOperations.PopCount((hash.W2 ^ target.W2) & stable.W2) + BitOperations.PopCount((hash.W3 ^ target.W3) & stable.W3);
-        return ((256 * differing) + stableBits - 1) / stableBits;
+        return ((256 * hash.DistanceTo(target, stable)) + stableBits - 1) / stableBits;
     }
 
     /// <summary>Each crop's canvas hashed with the band faded into the mean and, with <paramref name="stable"/>, its stable bits (else zero).</summary>
