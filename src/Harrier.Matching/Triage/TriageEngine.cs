@@ -778,7 +778,6 @@ public static class TriageEngine
 
         using var index = hashes.Count > 0 ? HammingIndex.Build(hashes.ToArray(), ids.ToArray()) : null;
         var limit = Math.Max(radius, options.VideoHypothesisFrameLimit);
-        var maskedHypotheses = MaskedHypotheses.Of(masked, limit);
         var best = new Dictionary<(int File, int Entry), double>();
         foreach (var (e, bankFrames) in bankVideos)
         {
@@ -801,7 +800,7 @@ public static class TriageEngine
                 }
             }
 
-            MaskedFrameDistances(maskedHypotheses, bankHashes, Nearest);
+            MaskedFrameDistances(masked, limit, bankHashes, Nearest);
 
             foreach (var ((file, _), frameDistances) in near)
             {
@@ -821,35 +820,9 @@ public static class TriageEngine
     }
 
     /// <summary>
-    /// Frame hypotheses with stable bits, ready for <see cref="MaskedFrameDistances"/>: each hash, its stable bits, and how
-    /// many of them may differ for the masked distance to stay within the limit (⌊limit · stable / 256⌋).
-    /// </summary>
-    private sealed class MaskedHypotheses
-    {
-        internal required long[] Ids { get; init; }
-
-        internal required Hash256[] Hashes { get; init; }
-
-        internal required Hash256[] Stable { get; init; }
-
-        internal required int[] MaxDiffering { get; init; }
-
-        internal static MaskedHypotheses Of(List<(long Id, Hash256 Hash, Hash256 Stable)> masked, int limit)
-        {
-            return new MaskedHypotheses
-            {
-                Ids = [.. masked.Select(m => m.Id)],
-                Hashes = [.. masked.Select(m => m.Hash)],
-                Stable = [.. masked.Select(m => m.Stable)],
-                MaxDiffering = [.. masked.Select(m => limit * m.Stable.PopCount() / 256)],
-            };
-        }
-    }
-
-    /// <summary>
     /// Each hypothesis with stable bits against every one of a bank video's frames: <paramref name="found"/> gets its id
-    /// and the masked distance (<see cref="PdqOffCentre.MaskedDistance"/>) wherever that is within the limit the
-    /// hypotheses were made for. Compared directly, not through the index searched by the plain distance: the bits the
+    /// and the masked distance (<see cref="PdqOffCentre.MaskedDistance"/>) to the nearest frame wherever that is within
+    /// <paramref name="limit"/>. Compared directly, not through the index searched by the plain distance: the bits the
     /// guessed border decides (the unstable ones, a median of 32–43 of 256 in a cropped or turned video frame, up to
     /// 130) differ from the true frame's as often as not, so a frame whose stable bits are within the limit can lie well
     /// beyond it by the plain distance (on benchmarks/video-hypotheses.sh a 3° turn's frames at masked 18–41 lay 38–72
@@ -857,11 +830,11 @@ public static class TriageEngine
     /// + the unstable bits), returns a large share of all pairs. The work is hypotheses × the bank video's frames, four
     /// masked popcounts a pair.
     /// </summary>
-    private static void MaskedFrameDistances(MaskedHypotheses hypotheses, Hash256[] bankFrames, Action<long, int> found)
+    private static void MaskedFrameDistances(List<(long Id, Hash256 Hash, Hash256 Stable)> hypotheses, int limit, Hash256[] bankFrames,
+        Action<long, int> found)
     {
-        for (var k = 0; k < hypotheses.Ids.Length; k++)
+        foreach (var (id, h, s) in hypotheses)
         {
-            var (h, s) = (hypotheses.Hashes[k], hypotheses.Stable[k]);
             var (least, nearest) = (int.MaxValue, -1);
             for (var f = 0; f < bankFrames.Length; f++)
             {
@@ -873,9 +846,9 @@ public static class TriageEngine
             }
 
             // The masked distance grows with the differing stable bits, so the frame with the fewest is the nearest.
-            if (least <= hypotheses.MaxDiffering[k])
+            if (nearest >= 0 && PdqOffCentre.MaskedDistance(h, s, bankFrames[nearest]) is var distance && distance <= limit)
             {
-                found(hypotheses.Ids[k], PdqOffCentre.MaskedDistance(h, s, bankFrames[nearest]));
+                found(id, distance);
             }
         }
     }
