@@ -60,14 +60,7 @@ internal static class MaskedDerotatedBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# masked de-rotation recall: {n} originals, nearest of the {PdqDerotate.DefaultAngles.Count} angles, plain / masked, %"));
         Console.WriteLine();
-        Console.WriteLine("| turn | " + string.Join(" | ", Radii.Select(r => $"@{r}")) + " |");
-        Console.WriteLine("|---|" + string.Concat(Radii.Select(_ => "---|")));
-        for (var a = 0; a < Angles.Length; a++)
-        {
-            var row = a;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Angles[a]}° | ") + string.Join(" | ", Radii.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{100.0 * Enumerable.Range(0, n).Count(i => plain[row, i] <= r) / n:F1} / {100.0 * Enumerable.Range(0, n).Count(i => masked[row, i] <= r) / n:F1}"))) + " |");
-        }
+        RecallTable.Write("turn", [.. Angles.Select(a => string.Create(CultureInfo.InvariantCulture, $"{a}°"))], plain, masked, n, Radii);
 
         Console.WriteLine();
     }

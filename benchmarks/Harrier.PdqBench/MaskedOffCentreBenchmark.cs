@@ -77,14 +77,7 @@ internal static class MaskedOffCentreBenchmark
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# masked off-centre recall: {n} originals, nearest of the 24 crops, faded / masked, %"));
         Console.WriteLine();
-        Console.WriteLine("| transform | " + string.Join(" | ", Radii.Select(r => $"@{r}")) + " |");
-        Console.WriteLine("|---|" + string.Concat(Radii.Select(_ => "---|")));
-        for (var c = 0; c < Cuts.Length; c++)
-        {
-            var row = c;
-            Console.WriteLine($"| {Cuts[c].Name} | " + string.Join(" | ", Radii.Select(r => string.Create(CultureInfo.InvariantCulture,
-                $"{100.0 * Enumerable.Range(0, n).Count(i => faded[row, i] <= r) / n:F1} / {100.0 * Enumerable.Range(0, n).Count(i => masked[row, i] <= r) / n:F1}"))) + " |");
-        }
+        RecallTable.Write("transform", [.. Cuts.Select(c => c.Name)], faded, masked, n, Radii);
 
         Console.WriteLine();
     }
