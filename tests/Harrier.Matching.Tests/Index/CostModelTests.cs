@@ -75,6 +75,9 @@ public class CostModelTests
         var rng = new Random(5);
         var data = IndexData.Make("uniform", 60_000, rng);
         using var index = HammingIndex.Build(data, new long[data.Length]);
+        // Fixed, not timed here: a calibration measured on a loaded CI machine (b703888) made the planner scan, and the
+        // test is about the tables it prepares, not about this machine; these figures make probing the tables the cheaper way.
+        index.Calibration = IndexCalibration.Default with { SlotNs = 10, VerifyNs = 12, NearNs = 7, ScalarScanNs = 6, Avx2ScanNs = 6, Avx512ScanNs = 6, Source = "fixed for this test" };
         var resident = CostModel.ResidentBesideTables(data.Length);
         var fits = CostModel.PlannedParts.Where(p => MultiIndexTable.BytesFor(p, data.Length) <= MultiIndexTable.BytesFor(8, data.Length)).ToArray();
         index.MemoryBudget = resident + MultiIndexTable.BytesFor(8, data.Length);
